@@ -1,0 +1,111 @@
+/**
+ * Builds the whole engine from its dependencies. The three composition roots (Electron main,
+ * `s3-drop serve`, and the CLI) all call this; none of them holds state in module globals.
+ */
+import { createAppHandlers } from './handlers/app';
+import { createBucketHandlers } from './handlers/buckets';
+import { createLandingHandlers } from './handlers/landing';
+import { createProfileHandlers } from './handlers/profiles';
+import { createSyncHandlers } from './handlers/sync';
+import { createTransferHandlers } from './handlers/transfers';
+import type { CoreDeps } from './context';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import { EventBus } from './events';
+import type { Logger } from './log/logger';
+import { LandingService } from './landing/landing-service';
+import type { Platform } from './platform';
+import { ProfileService } from './profiles/profile-service';
+import { BucketService } from './s3/bucket-service';
+import { S3ClientFactory } from './s3/client-factory';
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
+import { SettingsService } from './settings/settings-service';
+import { SyncService } from './sync/sync-service';
+import { TransferService } from './transfers/transfer-service';
+
+/** What a composition root provides. */
+export interface AppServicesOptions {
+  platform: Platform;
+  logger: Logger;
+  env?: Record<string, string | undefined>;
+  /** The secret store; defaults to the OS keychain with an in-memory fallback. */
+  secrets?: SecretStore;
+  /** Extra lines for "Copy diagnostics" (the host's versions). */
+  diagnosticsExtra?: () => Record<string, string>;
+}
+
+/** The built engine. */
+export interface AppServices {
+  core: CoreDeps;
+  handlers: Handlers;
+  dispatch: Dispatch;
+  events: EventBus;
+  secrets: SecretStore;
+  profiles: ProfileService;
+  clients: S3ClientFactory;
+  buckets: BucketService;
+  transfers: TransferService;
+  sync: SyncService;
+  landing: LandingService;
+  /** Stops watchers and the queue; the journal keeps what is unfinished for the next start. */
+  dispose(): Promise<void>;
+}
+
+/** Builds every service and the dispatcher over them. */
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const { platform, logger } = options;
+  const events = new EventBus();
+  const settings = SettingsService.inDataDir(platform.dataDir);
+  const core: CoreDeps = { platform, events, logger, settings, env: options.env ?? { ...process.env } };
+  if (settings.loadProblem) logger.warn(settings.loadProblem.message);
+
+  const secrets = options.secrets ?? new MemorySecretStore();
+  const profiles = new ProfileService(core, secrets);
+  const clients = new S3ClientFactory(core, profiles);
+  const buckets = new BucketService(core, clients);
+  const transfers = new TransferService(core, clients);
+  const sync = new SyncService(core, clients, transfers);
+  const landing = new LandingService(core);
+
+  const diagnostics = () =>
+    JSON.stringify(
+      { version: platform.version, platform: process.platform, arch: process.arch, node: process.versions.node, settings: settings.get(), ...options.diagnosticsExtra?.() },
+      null,
+      2,
+    );
+
+  const handlers: Handlers = {
+    ...createAppHandlers(core, diagnostics),
+    ...createProfileHandlers(core, profiles),
+    ...createBucketHandlers(core, buckets),
+    ...createTransferHandlers(core, transfers),
+    ...createSyncHandlers(core, sync),
+    ...createLandingHandlers(core, landing),
+  };
+
+  await transfers.start();
+  await sync.start();
+  if (settings.loadProblem) {
+    const problem = settings.loadProblem;
+    // Deferred so that a UI subscribing right after start-up still sees it.
+    setTimeout(() => events.emit('app:notice', { level: 'warning', error: problem.toData() }), 0);
+  }
+
+  return {
+    core,
+    handlers,
+    dispatch: createDispatcher(handlers, logger),
+    events,
+    secrets,
+    profiles,
+    clients,
+    buckets,
+    transfers,
+    sync,
+    landing,
+    async dispose() {
+      await sync.dispose();
+      await transfers.dispose();
+      profiles.dispose();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** What the rest of the engine needs from profiles: a way to turn a profile id into a client config. */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ProfileSummary } from '../../../shared/contract';
+
+/** Everything needed to build an S3 client for a profile. */
+export interface ResolvedProfile {
+  summary: ProfileSummary;
+  region: string;
+  /** A custom (non-AWS) endpoint; such clients use path style and WHEN_REQUIRED checksums. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** A refreshing provider: it must never hand out expired credentials (aws-sdk-js-v3#5215). */
+  credentials: AwsCredentialIdentityProvider;
+  /** PEM bundle from `ca_bundle` or AWS_CA_BUNDLE, for corporate TLS interception. */
+  caBundle?: string;
+}
+
+/** Turns profile ids into client configurations. */
+export interface ProfileResolver {
+  resolve(profileId: string): Promise<ResolvedProfile>;
+}
+
+/** Re-exported for convenience. */
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider };

@@ -1,0 +1,28 @@
+/** Where app-managed profile secrets live. STUB: replaced by the profiles work (keychain + memory fallback). */
+
+/** A store of secrets by account name under the service "S3 Drop". */
+export interface SecretStore {
+  /** 'keychain' when secrets survive a restart, 'memory' when they last only this session. */
+  readonly kind: 'keychain' | 'memory';
+  get(account: string): Promise<string | undefined>;
+  set(account: string, secret: string): Promise<void>;
+  delete(account: string): Promise<void>;
+}
+
+/** Secrets kept in this process only; used where no OS keychain exists, and in tests. */
+export class MemorySecretStore implements SecretStore {
+  readonly kind = 'memory' as const;
+  private readonly map = new Map<string, string>();
+  /** Reads a secret. */
+  async get(account: string): Promise<string | undefined> {
+    return this.map.get(account);
+  }
+  /** Stores a secret. */
+  async set(account: string, secret: string): Promise<void> {
+    this.map.set(account, secret);
+  }
+  /** Removes a secret. */
+  async delete(account: string): Promise<void> {
+    this.map.delete(account);
+  }
+}

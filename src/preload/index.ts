@@ -1,0 +1,2 @@
+/** Preload (placeholder until the Electron wiring lands). */
+export {};

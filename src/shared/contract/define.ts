@@ -1,0 +1,23 @@
+/** Building blocks for the contract: a command pairs an input schema with its result type. */
+import type { z } from 'zod';
+
+/** A command: renderer → engine, with a zod schema for the untrusted input and a typed output. */
+export interface CommandDef<I extends z.ZodType = z.ZodType, O = unknown> {
+  readonly input: I;
+  /** Phantom field that carries the output type; never set at run time. */
+  readonly __output?: O;
+}
+
+/** Declares a command: `command<Output>()(inputSchema)`; curried so the output type can be named alone. */
+export const command =
+  <O>() =>
+  <I extends z.ZodType>(input: I): CommandDef<I, O> => ({ input });
+
+/** The input type of a command definition. */
+export type InputOf<C> = C extends CommandDef<infer I, unknown> ? z.input<I> : never;
+
+/** The parsed input type of a command definition, after defaults are applied. */
+export type ParsedInputOf<C> = C extends CommandDef<infer I, unknown> ? z.output<I> : never;
+
+/** The output type of a command definition. */
+export type OutputOf<C> = C extends CommandDef<z.ZodType, infer O> ? O : never;

@@ -1,0 +1,50 @@
+/** Settings: the schema is the single source of defaults and validation. */
+import { z } from 'zod';
+import { command } from './define';
+
+/** What to do when the destination object already exists. */
+export const existingActionSchema = z.enum(['overwrite', 'skip-identical', 'keep-both']);
+
+/** The persisted settings; every field has a default so a partial or old file still loads. */
+export const settingsSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  language: z.enum(['system', 'en', 'pt-BR']).default('system'),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Files uploaded at the same time. */
+  concurrency: z.number().int().min(1).max(64).default(8),
+  /** Parts of one file uploaded at the same time. */
+  partConcurrency: z.number().int().min(1).max(32).default(4),
+  /** Part size in MiB; the engine grows it when a file would need more than 10,000 parts. */
+  partSizeMiB: z.number().int().min(5).max(5120).default(8),
+  /** Files at or above this size (MiB) go as multipart. */
+  multipartThresholdMiB: z.number().int().min(5).max(5120).default(16),
+  /** Upload bandwidth cap in KiB/s; 0 means no limit. */
+  bandwidthLimitKiBps: z.number().int().min(0).default(0),
+  existingAction: existingActionSchema.default('overwrite'),
+  notifications: z.boolean().default(true),
+  startAtLogin: z.boolean().default(false),
+  closeToTray: z.boolean().default(true),
+  /** `{hh}` etc. in templates use the upload time or the file's mtime. */
+  templateTime: z.enum(['upload', 'mtime']).default('upload'),
+  lastProfileId: z.string().optional(),
+  lastBucket: z.string().optional(),
+  lastPrefix: z.string().optional(),
+  onboarded: z.boolean().default(false),
+});
+
+/** App settings as stored and sent to the UI (no secrets ever live here). */
+export type Settings = z.output<typeof settingsSchema>;
+
+/** A partial update from the UI; unknown fields are refused. */
+export const settingsPatchSchema = settingsSchema.partial().strict();
+
+/** Settings commands. */
+export const settingsCommands = {
+  'settings:get': command<Settings>()(z.object({}).strict()),
+  'settings:update': command<Settings>()(settingsPatchSchema),
+} as const;
+
+/** Settings events. */
+export interface SettingsEvents {
+  'settings:changed': Settings;
+}

@@ -1,0 +1,68 @@
+/** Folder sync pairs: a local folder kept in step with a bucket prefix. */
+import { z } from 'zod';
+import { command } from './define';
+import { targetSchema } from './transfers';
+import type { AppErrorData } from '../errors';
+
+/** What a sync pair is doing. */
+export type SyncState = 'watching' | 'scanning' | 'syncing' | 'up-to-date' | 'paused' | 'error' | 'needs-confirmation';
+
+/** Input for a pair. */
+export const syncPairInputSchema = z
+  .object({
+    folder: z.string().min(1).max(4096),
+    target: targetSchema,
+    mode: z.enum(['upload-only', 'mirror']).default('upload-only'),
+    ignore: z.array(z.string().max(1024)).max(1000).default([]),
+    /** Mirror's brake: stop when a pass would delete more than this share (0..1) or count. */
+    brakeShare: z.number().min(0).max(1).default(0.2),
+    brakeCount: z.number().int().min(0).default(1000),
+    trashDays: z.number().int().min(0).max(3650).default(30),
+    stableMs: z.number().int().min(0).max(600_000).default(2000),
+    template: z.string().max(1024).optional(),
+  })
+  .strict();
+
+/** A pair's stored configuration. */
+export type SyncPairConfig = z.output<typeof syncPairInputSchema> & { id: string };
+
+/** A plan preview in counts, shown before a first sync or a mirror delete. */
+export interface SyncPreview {
+  upload: number;
+  uploadBytes: number;
+  delete: number;
+  conflicts: number;
+  skipped: number;
+  problems: { path: string; reason: string }[];
+}
+
+/** A pair as the UI sees it. */
+export interface SyncPairStatus {
+  config: SyncPairConfig;
+  state: SyncState;
+  lastSyncAt?: number;
+  files: number;
+  pending: number;
+  error?: AppErrorData;
+  preview?: SyncPreview;
+}
+
+const id = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** Sync commands. */
+export const syncCommands = {
+  'sync:list': command<SyncPairStatus[]>()(z.object({}).strict()),
+  'sync:add': command<SyncPairStatus>()(syncPairInputSchema),
+  'sync:update': command<SyncPairStatus>()(z.object({ id: z.string().min(1).max(100), patch: syncPairInputSchema.partial() }).strict()),
+  'sync:remove': command<void>()(id),
+  'sync:pause': command<void>()(id),
+  'sync:resume': command<void>()(id),
+  'sync:now': command<void>()(id),
+  'sync:preview': command<SyncPreview>()(id),
+  'sync:confirmDeletes': command<void>()(id),
+} as const;
+
+/** Sync events. */
+export interface SyncEvents {
+  'sync:status': SyncPairStatus[];
+}

@@ -1,0 +1,130 @@
+/** Transfers: the queue, its progress snapshots and its controls. */
+import { z } from 'zod';
+import { command } from './define';
+import type { AppErrorData } from '../errors';
+import { existingActionSchema } from './settings';
+
+/** Where files go: a profile, a bucket and a folder (prefix) inside it. */
+export const targetSchema = z
+  .object({
+    profileId: z.string().min(1).max(200),
+    bucket: z.string().min(1).max(255),
+    /** A folder inside the bucket; '' is the top. A trailing '/' is added by the engine when missing. */
+    prefix: z.string().max(1024).default(''),
+  })
+  .strict();
+
+/** A destination for uploads. */
+export type Target = z.output<typeof targetSchema>;
+
+/** Upload options beyond the target. */
+export const uploadOptionsSchema = z
+  .object({
+    storageClass: z
+      .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE', 'REDUCED_REDUNDANCY'])
+      .optional(),
+    sse: z.enum(['none', 'AES256', 'aws:kms']).optional(),
+    kmsKeyId: z.string().max(2048).optional(),
+    metadata: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.string().max(1024)).optional(),
+    existing: existingActionSchema.optional(),
+    /** A key template (see the landing zone), applied to each file's relative path. */
+    template: z.string().max(1024).optional(),
+    gzip: z.boolean().optional(),
+    convertToUtf8: z.boolean().optional(),
+  })
+  .strict();
+
+/** Upload options. */
+export type UploadOptions = z.output<typeof uploadOptionsSchema>;
+
+/** One thing to upload: a local file or folder, with an optional relative key (for spooled browser drops). */
+export const enqueueItemSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    /** Key relative to the target prefix; defaults to the file name, or folder/name… for a folder. */
+    relativeKey: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+/** The states a transfer goes through. */
+export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'waiting-auth';
+
+/** An immutable view of one transfer, as sent to the UI. */
+export interface TransferSnapshot {
+  id: string;
+  name: string;
+  bucket: string;
+  key: string;
+  profileId: string;
+  state: TransferState;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Bytes per second over a moving window. */
+  speed: number;
+  /** Seconds left at the current speed, or null when unknown. */
+  etaSeconds: number | null;
+  priority: number;
+  partsDone?: number;
+  partsTotal?: number;
+  createdAt: number;
+  finishedAt?: number;
+  error?: AppErrorData;
+  /** Where this came from: a drop, the CLI, or a sync pair id. */
+  origin?: string;
+}
+
+/** Totals over every transfer that is not yet finished (and those finished in this batch). */
+export interface OverallProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  speed: number;
+  etaSeconds: number | null;
+  queued: number;
+  running: number;
+  paused: number;
+  failed: number;
+  done: number;
+  allPaused: boolean;
+}
+
+/** A throttled progress event: the transfers that changed since the last one, plus the totals. */
+export interface TransfersProgress {
+  changed: TransferSnapshot[];
+  removed: string[];
+  overall: OverallProgress;
+}
+
+/** The full list, for a UI that has just started. */
+export interface TransferList {
+  transfers: TransferSnapshot[];
+  overall: OverallProgress;
+}
+
+const optionalId = z.object({ id: z.string().min(1).max(100).optional() }).strict();
+const requiredId = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** Transfer commands. */
+export const transferCommands = {
+  'transfers:enqueue': command<{ ids: string[] }>()(
+    z
+      .object({
+        items: z.array(enqueueItemSchema).min(1).max(100_000),
+        target: targetSchema,
+        options: uploadOptionsSchema.optional(),
+        priority: z.number().int().min(-10).max(10).default(0),
+      })
+      .strict(),
+  ),
+  'transfers:list': command<TransferList>()(z.object({}).strict()),
+  /** Without an id, pauses everything. */
+  'transfers:pause': command<void>()(optionalId),
+  'transfers:resume': command<void>()(optionalId),
+  'transfers:cancel': command<void>()(requiredId),
+  'transfers:retry': command<void>()(optionalId),
+  'transfers:clearFinished': command<void>()(z.object({}).strict()),
+} as const;
+
+/** Transfer events. */
+export interface TransferEvents {
+  'transfers:progress': TransfersProgress;
+}

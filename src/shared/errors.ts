@@ -1,0 +1,263 @@
+/**
+ * The one catalogue of user-facing error texts, in both languages. Codes are stable; texts may
+ * take `{param}` placeholders. Everything a person sees about a failure comes from here, so that
+ * raw exception text never reaches the UI or the CLI (the technical detail stays folded away).
+ */
+
+/** Every error code the app can report, with its text in English and Brazilian Portuguese. */
+export const errorCatalogue = {
+  UNKNOWN: {
+    en: 'Something went wrong. Try again; if it keeps happening, copy the details and send them to support.',
+    'pt-BR': 'Algo deu errado. Tente de novo; se continuar, copie os detalhes e envie ao suporte.',
+  },
+  INVALID_INPUT: {
+    en: 'The app received a request it does not understand ({field}).',
+    'pt-BR': 'O app recebeu um pedido que não entende ({field}).',
+  },
+  UNKNOWN_COMMAND: {
+    en: 'The app does not know the command "{command}".',
+    'pt-BR': 'O app não conhece o comando "{command}".',
+  },
+  FORBIDDEN_SENDER: {
+    en: 'A request came from a page that is not S3 Drop, so it was refused.',
+    'pt-BR': 'Um pedido veio de uma página que não é o S3 Drop e foi recusado.',
+  },
+  PROFILE_NOT_FOUND: {
+    en: 'There is no profile named "{profile}". Check the name, or add it in Profiles.',
+    'pt-BR': 'Não existe um perfil chamado "{profile}". Confira o nome ou adicione-o em Perfis.',
+  },
+  PROFILE_EXISTS: {
+    en: 'A profile named "{profile}" already exists. Choose another name.',
+    'pt-BR': 'Já existe um perfil chamado "{profile}". Escolha outro nome.',
+  },
+  NO_CREDENTIALS: {
+    en: 'No sign-in details were found for "{profile}". Add access keys or choose another profile.',
+    'pt-BR': 'Não há dados de acesso para "{profile}". Adicione chaves de acesso ou escolha outro perfil.',
+  },
+  CONFIG_SYNTAX: {
+    en: 'Your AWS settings file {file} could not be read: {reason}. Fix the file, then try again.',
+    'pt-BR': 'O arquivo de configuração da AWS {file} não pôde ser lido: {reason}. Corrija o arquivo e tente de novo.',
+  },
+  CREDENTIAL_PROCESS_FAILED: {
+    en: 'The program that provides credentials for "{profile}" failed or answered something unexpected.',
+    'pt-BR': 'O programa que fornece as credenciais de "{profile}" falhou ou respondeu algo inesperado.',
+  },
+  CREDENTIAL_PROCESS_TIMEOUT: {
+    en: 'The program that provides credentials for "{profile}" did not answer in time.',
+    'pt-BR': 'O programa que fornece as credenciais de "{profile}" não respondeu a tempo.',
+  },
+  MFA_REQUIRED: {
+    en: 'Enter the code from your authenticator app to use "{profile}".',
+    'pt-BR': 'Digite o código do seu aplicativo autenticador para usar "{profile}".',
+  },
+  MFA_INVALID: {
+    en: 'That code was not accepted. Wait for a new code and try again.',
+    'pt-BR': 'Esse código não foi aceito. Espere um novo código e tente de novo.',
+  },
+  SSO_LOGIN_REQUIRED: {
+    en: 'Your sign-in for "{profile}" has expired. Sign in again to continue.',
+    'pt-BR': 'Seu acesso por "{profile}" expirou. Entre de novo para continuar.',
+  },
+  SSO_LOGIN_FAILED: {
+    en: 'Signing in with AWS SSO did not finish: {reason}.',
+    'pt-BR': 'O acesso com AWS SSO não foi concluído: {reason}.',
+  },
+  CREDENTIALS_EXPIRED: {
+    en: 'The credentials for "{profile}" have expired. Refresh them and try again.',
+    'pt-BR': 'As credenciais de "{profile}" expiraram. Renove-as e tente de novo.',
+  },
+  INVALID_ACCESS_KEY: {
+    en: 'The access key ID is not recognised by the server. Check that it was copied completely.',
+    'pt-BR': 'O servidor não reconhece o ID da chave de acesso. Confira se foi copiado por inteiro.',
+  },
+  SIGNATURE_MISMATCH: {
+    en: 'The secret key is wrong. Copy it again from your provider and save the profile.',
+    'pt-BR': 'A chave secreta está errada. Copie-a de novo do seu provedor e salve o perfil.',
+  },
+  ACCESS_DENIED: {
+    en: 'This key is not allowed to do that{where}. Ask your administrator for {permission}.',
+    'pt-BR': 'Esta chave não tem permissão para isso{where}. Peça ao administrador a permissão {permission}.',
+  },
+  KEYCHAIN_UNAVAILABLE: {
+    en: 'The system keychain is not available, so the secret key is kept only until you quit the app.',
+    'pt-BR': 'O chaveiro do sistema não está disponível; a chave secreta fica guardada só até você fechar o app.',
+  },
+  ENDPOINT_UNREACHABLE: {
+    en: 'Could not reach {endpoint}. Check your internet connection and the address.',
+    'pt-BR': 'Não foi possível acessar {endpoint}. Verifique sua conexão e o endereço.',
+  },
+  ENDPOINT_NOT_S3: {
+    en: 'The address {endpoint} answered, but it is not an S3 storage service.',
+    'pt-BR': 'O endereço {endpoint} respondeu, mas não é um serviço de armazenamento S3.',
+  },
+  TIMEOUT: {
+    en: 'The storage service took too long to answer. The app will try again.',
+    'pt-BR': 'O serviço de armazenamento demorou demais para responder. O app vai tentar de novo.',
+  },
+  CLOCK_SKEW: {
+    en: "Your computer's clock is off by too much. Set the date and time automatically, then try again.",
+    'pt-BR': 'O relógio do seu computador está muito errado. Ajuste data e hora automaticamente e tente de novo.',
+  },
+  WRONG_REGION: {
+    en: 'The bucket "{bucket}" is in region {region}. Choose that region for this profile.',
+    'pt-BR': 'O bucket "{bucket}" fica na região {region}. Escolha essa região para este perfil.',
+  },
+  BUCKET_NOT_FOUND: {
+    en: 'The bucket "{bucket}" does not exist. Create it, or check its name.',
+    'pt-BR': 'O bucket "{bucket}" não existe. Crie-o ou confira o nome.',
+  },
+  BUCKET_EXISTS: {
+    en: 'The name "{bucket}" is already taken. Bucket names are shared by everyone, so choose another.',
+    'pt-BR': 'O nome "{bucket}" já está em uso. Nomes de bucket são únicos no mundo todo; escolha outro.',
+  },
+  BUCKET_NAME_INVALID: {
+    en: 'The bucket name "{bucket}" cannot be used: {reason}.',
+    'pt-BR': 'O nome de bucket "{bucket}" não pode ser usado: {reason}.',
+  },
+  KEY_INVALID: {
+    en: 'The name "{key}" cannot be used in the bucket: {reason}.',
+    'pt-BR': 'O nome "{key}" não pode ser usado no bucket: {reason}.',
+  },
+  S3_URL_INVALID: {
+    en: '"{url}" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.',
+    'pt-BR': '"{url}" não é um endereço de bucket. Escreva como s3://bucket ou s3://bucket/pasta.',
+  },
+  FILE_NOT_FOUND: {
+    en: 'The file {path} no longer exists. It may have been moved or deleted.',
+    'pt-BR': 'O arquivo {path} não existe mais. Talvez tenha sido movido ou apagado.',
+  },
+  FILE_UNREADABLE: {
+    en: 'The file {path} cannot be read. Check that you have permission to open it.',
+    'pt-BR': 'O arquivo {path} não pode ser lido. Verifique se você tem permissão para abri-lo.',
+  },
+  FILE_CHANGED: {
+    en: 'The file {path} changed while it was being uploaded. It will be uploaded again.',
+    'pt-BR': 'O arquivo {path} mudou durante o envio. Ele será enviado de novo.',
+  },
+  NOT_A_FILE: {
+    en: '{path} is not a file or a folder that can be uploaded.',
+    'pt-BR': '{path} não é um arquivo nem uma pasta que possa ser enviada.',
+  },
+  CHECKSUM_MISMATCH: {
+    en: 'The uploaded copy of {path} did not match the file, so it was not kept. The app will try again.',
+    'pt-BR': 'A cópia enviada de {path} não bateu com o arquivo e foi descartada. O app vai tentar de novo.',
+  },
+  OBJECT_TOO_LARGE: {
+    en: 'The file {path} is larger than 5 TiB, the most that S3 can store in one object.',
+    'pt-BR': 'O arquivo {path} tem mais de 5 TiB, o máximo que o S3 guarda em um objeto.',
+  },
+  DISK_FULL: {
+    en: 'The disk is full, so the app could not save its progress. Free some space and try again.',
+    'pt-BR': 'O disco está cheio e o app não conseguiu salvar o progresso. Libere espaço e tente de novo.',
+  },
+  JOURNAL_CORRUPT: {
+    en: 'The list of pending uploads was damaged and has been rebuilt. Files that were in progress may need to be added again.',
+    'pt-BR': 'A lista de envios pendentes estava danificada e foi refeita. Arquivos em andamento talvez precisem ser adicionados de novo.',
+  },
+  SETTINGS_CORRUPT: {
+    en: 'Your settings file was damaged, so the defaults are in use. The old file was kept as {path}.',
+    'pt-BR': 'O arquivo de configurações estava danificado, então os padrões estão em uso. O arquivo antigo foi guardado em {path}.',
+  },
+  CANCELLED: {
+    en: 'The upload was cancelled.',
+    'pt-BR': 'O envio foi cancelado.',
+  },
+  TRANSFER_NOT_FOUND: {
+    en: 'That upload is no longer in the list.',
+    'pt-BR': 'Esse envio não está mais na lista.',
+  },
+  SERVER_ERROR: {
+    en: 'The storage service had a problem ({status}). The app will try again.',
+    'pt-BR': 'O serviço de armazenamento teve um problema ({status}). O app vai tentar de novo.',
+  },
+  SLOW_DOWN: {
+    en: 'The storage service asked the app to slow down. It will try again shortly.',
+    'pt-BR': 'O serviço de armazenamento pediu para o app ir mais devagar. Ele vai tentar de novo em instantes.',
+  },
+  NETWORK: {
+    en: 'The connection was interrupted. The app will try again.',
+    'pt-BR': 'A conexão foi interrompida. O app vai tentar de novo.',
+  },
+  SYNC_FOLDER_MISSING: {
+    en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
+    'pt-BR': 'A pasta {path} sumiu ou está vazia (o disco está conectado?). Nada foi apagado.',
+  },
+  SYNC_BRAKE: {
+    en: 'This sync would delete {count} files ({percent}% of the folder). It was stopped so you can confirm.',
+    'pt-BR': 'Esta sincronização apagaria {count} arquivos ({percent}% da pasta). Ela foi parada para você confirmar.',
+  },
+  SYNC_PAIR_NOT_FOUND: {
+    en: 'That synced folder is no longer in the list.',
+    'pt-BR': 'Essa pasta sincronizada não está mais na lista.',
+  },
+  TEMPLATE_INVALID: {
+    en: 'The name pattern cannot be used: {reason}.',
+    'pt-BR': 'O padrão de nome não pode ser usado: {reason}.',
+  },
+  CSV_INVALID: {
+    en: 'The file {path} could not be read as a table: {reason}.',
+    'pt-BR': 'O arquivo {path} não pôde ser lido como tabela: {reason}.',
+  },
+  NOT_SUPPORTED: {
+    en: 'This is not available here: {what}.',
+    'pt-BR': 'Isto não está disponível aqui: {what}.',
+  },
+} as const satisfies Record<string, { en: string; 'pt-BR': string }>;
+
+/** A stable error code; the key of the catalogue above. */
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A language the app speaks. */
+export type Language = 'en' | 'pt-BR';
+
+/** The serialisable shape of an error, as it crosses a transport. */
+export interface AppErrorData {
+  code: ErrorCode;
+  /** The English text, already filled in, for logs and the CLI. */
+  message: string;
+  params?: Record<string, string | number>;
+  /** True when trying again later may succeed (network, throttling, 5xx). */
+  retryable?: boolean;
+  /** Technical detail (an S3 error code, an HTTP status), folded away in the UI. Never a secret. */
+  details?: string;
+}
+
+/** Fills `{name}` placeholders; unknown ones are left as they are so a missing param is visible. */
+export function fillText(text: string, params: Record<string, string | number> = {}): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Renders an error code in a language. */
+export function errorText(code: ErrorCode, lang: Language = 'en', params?: Record<string, string | number>): string {
+  const entry = errorCatalogue[code] ?? errorCatalogue.UNKNOWN;
+  return fillText(entry[lang], params);
+}
+
+/** An error that carries a code from the catalogue; throw it anywhere in the engine. */
+export class AppError extends Error {
+  /** Builds the error with its English text filled in. */
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly options: { retryable?: boolean; details?: string; cause?: unknown } = {},
+  ) {
+    super(errorText(code, 'en', params), { cause: options.cause });
+    this.name = 'AppError';
+  }
+
+  /** The serialisable form that crosses IPC and WebSocket. */
+  toData(): AppErrorData {
+    const data: AppErrorData = { code: this.code, message: this.message };
+    if (Object.keys(this.params).length > 0) data.params = this.params;
+    if (this.options.retryable !== undefined) data.retryable = this.options.retryable;
+    if (this.options.details !== undefined) data.details = this.options.details;
+    return data;
+  }
+}
+
+/** Turns anything thrown into error data, hiding unknown exception text behind UNKNOWN. */
+export function toErrorData(err: unknown): AppErrorData {
+  if (err instanceof AppError) return err.toData();
+  const details = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { code: 'UNKNOWN', message: errorText('UNKNOWN'), details };
+}

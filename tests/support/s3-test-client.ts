@@ -1,0 +1,35 @@
+/** Test helpers around the shared S3 server: a raw client, fresh buckets, and object reads. */
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { inject } from 'vitest';
+import type { S3ServerInfo } from './s3-server';
+
+/** The server this run uses. */
+export function s3Info(): S3ServerInfo {
+  return inject('s3');
+}
+
+/** A plain SDK client for checking what landed (not the app's client, so tests do not grade themselves). */
+export function rawClient(info: S3ServerInfo = s3Info()): S3Client {
+  return new S3Client({
+    endpoint: info.endpoint,
+    region: info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** Creates a bucket with a unique name and returns it. */
+export async function freshBucket(client: S3Client = rawClient(), stem = 'test'): Promise<string> {
+  const name = `${stem}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.toLowerCase();
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/** Reads a whole object into a Buffer. */
+export async function getObjectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
