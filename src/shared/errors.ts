@@ -202,6 +202,22 @@ export const errorCatalogue = {
     en: 'This is not available here: {what}.',
     'pt-BR': 'Isto não está disponível aqui: {what}.',
   },
+  CLI_USAGE: {
+    en: '{reason}. Run "s3-drop {command} --help" to see how to use it.',
+    'pt-BR': '{reason}. Rode "s3-drop {command} --help" para ver como usar.',
+  },
+  REMOTE_BIND_REFUSED: {
+    en: 'S3 Drop will not listen on {host}, because other computers could reach it. Add --allow-remote if that is really what you want.',
+    'pt-BR': 'O S3 Drop não vai escutar em {host}, porque outros computadores poderiam acessá-lo. Use --allow-remote se é isso mesmo que você quer.',
+  },
+  PORT_IN_USE: {
+    en: 'Port {port} is already in use. Choose another with --port, or leave it out to use any free port.',
+    'pt-BR': 'A porta {port} já está em uso. Escolha outra com --port, ou não informe para usar qualquer porta livre.',
+  },
+  INTERRUPTED: {
+    en: 'Stopped. Run the same command again to continue where it left off.',
+    'pt-BR': 'Parado. Rode o mesmo comando de novo para continuar de onde parou.',
+  },
 } as const satisfies Record<string, { en: string; 'pt-BR': string }>;
 
 /** A stable error code; the key of the catalogue above. */
