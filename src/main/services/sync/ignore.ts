@@ -1,0 +1,34 @@
+/** Ignore rules for sync: built-in junk patterns, per-pair gitignore patterns and a `.s3dropignore` file. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ignore from 'ignore';
+
+/** Files no one wants in a bucket: OS litter, editor swap files, partial downloads and VCS folders. */
+export const BUILT_IN_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '~$*', '*.tmp', '*.swp', '*.part', '*.crdownload', '.git/'];
+
+/** The per-folder ignore file, read like a .gitignore. */
+export const IGNORE_FILE = '.s3dropignore';
+
+/** Answers whether a relative path (forward slashes; directories may end in '/') is ignored. */
+export type IgnoreMatcher = (relPath: string, isDir?: boolean) => boolean;
+
+/** Builds a matcher from pattern lists (gitignore syntax). */
+export function createIgnoreMatcher(...patternLists: string[][]): IgnoreMatcher {
+  const ig = ignore({ allowRelativePaths: true }).add(BUILT_IN_IGNORES);
+  for (const list of patternLists) ig.add(list.filter((p) => p.trim() !== ''));
+  return (relPath, isDir = false) => {
+    if (relPath === '' || relPath === '.') return false;
+    return ig.ignores(isDir && !relPath.endsWith('/') ? `${relPath}/` : relPath);
+  };
+}
+
+/** Loads the matcher for a folder: built-ins, the pair's own patterns and the folder's `.s3dropignore`. */
+export async function loadIgnoreMatcher(folder: string, pairPatterns: string[]): Promise<IgnoreMatcher> {
+  let fileLines: string[] = [];
+  try {
+    fileLines = (await readFile(join(folder, IGNORE_FILE), 'utf8')).split(/\r?\n/);
+  } catch {
+    // No ignore file is the usual case.
+  }
+  return createIgnoreMatcher(pairPatterns, fileLines);
+}

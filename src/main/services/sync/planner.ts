@@ -1,0 +1,135 @@
+/**
+ * The sync planner: a pure function from (local index, remote listing, last-synced state, mode) to
+ * operations. It compares content (hashes and ETags), never modification times alone, so unchanged
+ * files are never re-uploaded and objects put there by other tools are recognised as the same.
+ */
+import type { IndexedFile, SyncedState } from './index-db';
+
+/** One object in the bucket listing, with its key relative to the pair's prefix. */
+export interface RemoteEntry {
+  key: string;
+  size: number;
+  /** The ETag without quotes ('' when the server returned none). */
+  etag: string;
+  /** `x-amz-meta-s3drop-sha256` when a HEAD has read it. */
+  sha256?: string;
+}
+
+/** Sync mode: upload-only never deletes; mirror propagates local deletes. */
+export type SyncMode = 'upload-only' | 'mirror';
+
+/** Planner inputs besides the three views. */
+export interface PlanOptions {
+  mode: SyncMode;
+  /** Now, for conflict-copy names (passed in so the function stays pure). */
+  now: Date;
+  /** Remote keys matching these are left alone even in mirror mode. */
+  isIgnored?: (key: string) => boolean;
+  brakeShare: number;
+  brakeCount: number;
+  /** The user confirmed this many deletes (or more) after the brake tripped. */
+  confirmedDeletes?: number;
+  /** Remote keys under the pair (for the brake's share) when `remote` holds only part of them. */
+  remoteTotal?: number;
+}
+
+/** What the planner decided for one key. */
+export type Operation =
+  | { kind: 'upload'; key: string; local: IndexedFile; reason: 'new' | 'changed' }
+  | { kind: 'skip'; key: string; local: IndexedFile; remote: RemoteEntry; reason: 'synced' | 'same-content' }
+  | { kind: 'conflict-copy'; key: string; copyKey: string; local: IndexedFile; remote: RemoteEntry }
+  | { kind: 'delete'; key: string; remote: RemoteEntry }
+  | { kind: 'problem'; key: string; reason: string };
+
+/** A plan: operations grouped by kind, and the brake's verdict. */
+export interface Plan {
+  uploads: Extract<Operation, { kind: 'upload' }>[];
+  skips: Extract<Operation, { kind: 'skip' }>[];
+  conflicts: Extract<Operation, { kind: 'conflict-copy' }>[];
+  deletes: Extract<Operation, { kind: 'delete' }>[];
+  problems: Extract<Operation, { kind: 'problem' }>[];
+  /** Set when mirror deletes exceed the share or count and the user has not confirmed them. */
+  brake?: { count: number; share: number };
+}
+
+/** The prefix (inside the pair's prefix) that holds deleted objects. */
+export const TRASH_PREFIX = '.s3drop-trash/';
+
+const md5Etag = /^[0-9a-f]{32}$/;
+
+/** True when the bucket object holds the same bytes as the local file, judged by content only. */
+export function sameContent(local: IndexedFile, remote: RemoteEntry): boolean {
+  if (local.size !== remote.size) return false;
+  if (remote.sha256) return remote.sha256 === local.sha256;
+  const etag = remote.etag.toLowerCase();
+  if (md5Etag.test(etag)) return etag === local.md5;
+  if (etag.includes('-') && local.mpEtag) return etag === local.mpEtag;
+  return false;
+}
+
+/** True when a remote multipart object can only be compared after a HEAD reads its stored SHA-256. */
+export function needsHead(local: IndexedFile, remote: RemoteEntry, synced?: SyncedState): boolean {
+  if (remote.sha256 || local.size !== remote.size) return false;
+  if (synced && synced.etag === remote.etag && synced.sha256 === local.sha256) return false;
+  return !sameContent(local, remote);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** `dir/name (conflict YYYY-MM-DD HHMM).ext`, in local time. */
+export function conflictKey(key: string, now: Date): string {
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}${pad(now.getMinutes())}`;
+  const slash = key.lastIndexOf('/');
+  const dir = key.slice(0, slash + 1);
+  const base = key.slice(slash + 1);
+  const dot = base.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ''];
+  return `${dir}${stem} (conflict ${stamp})${ext}`;
+}
+
+/** Plans one pass. */
+export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<string, RemoteEntry>, synced: ReadonlyMap<string, SyncedState>, options: PlanOptions): Plan {
+  const plan: Plan = { uploads: [], skips: [], conflicts: [], deletes: [], problems: [] };
+  const localKeys = new Set<string>();
+  for (const file of local) {
+    localKeys.add(file.key);
+    const r = remote.get(file.key);
+    const s = synced.get(file.key);
+    if (!r) {
+      plan.uploads.push({ kind: 'upload', key: file.key, local: file, reason: 'new' });
+      continue;
+    }
+    const remoteUnchanged = s !== undefined && s.etag === r.etag && s.size === r.size;
+    if (remoteUnchanged && s.sha256 === file.sha256) {
+      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: 'synced' });
+      continue;
+    }
+    if (sameContent(file, r)) {
+      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: 'same-content' });
+      continue;
+    }
+    const localChanged = s !== undefined && s.sha256 !== file.sha256;
+    if (s !== undefined && !remoteUnchanged && localChanged) {
+      // Both sides moved since the last sync: keep theirs, upload ours beside it.
+      plan.conflicts.push({ kind: 'conflict-copy', key: file.key, copyKey: conflictKey(file.key, options.now), local: file, remote: r });
+      continue;
+    }
+    plan.uploads.push({ kind: 'upload', key: file.key, local: file, reason: 'changed' });
+  }
+  if (options.mode === 'mirror') {
+    for (const r of remote.values()) {
+      if (localKeys.has(r.key) || r.key.startsWith(TRASH_PREFIX) || r.key.endsWith('/')) continue;
+      if (options.isIgnored?.(r.key)) continue;
+      plan.deletes.push({ kind: 'delete', key: r.key, remote: r });
+    }
+    const total = Math.max(options.remoteTotal ?? [...remote.keys()].filter((k) => !k.startsWith(TRASH_PREFIX)).length, 1);
+    const count = plan.deletes.length;
+    const share = count / total;
+    if (count > 0 && (share > options.brakeShare || count > options.brakeCount) && (options.confirmedDeletes ?? 0) < count) {
+      plan.brake = { count, share };
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,220 @@
+/**
+ * Walks a sync folder: stays inside it (symlinks pointing outside are reported, never followed), stops at
+ * symlink loops, turns names into NFC keys, reports names that would collide or are too long, and hashes
+ * each file once: SHA-256 and MD5 (plus the AWS CLI's multipart ETag) are cached in the index by size+mtime.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import type { IndexDb, IndexedFile } from './index-db';
+import type { IgnoreMatcher } from './ignore';
+
+/** Why a path was left out of a scan. */
+export type ScanProblemKind = 'symlink-outside' | 'symlink-loop' | 'name-collision' | 'case-collision' | 'key-too-long' | 'unreadable';
+
+/** A path the scan reported instead of syncing silently. */
+export interface ScanProblem {
+  path: string;
+  kind: ScanProblemKind;
+  reason: string;
+}
+
+/** What a scan found. */
+export interface ScanResult {
+  files: IndexedFile[];
+  problems: ScanProblem[];
+  /** How many files had to be read and hashed (the rest came from the index). */
+  hashed: number;
+}
+
+/** Scan options. */
+export interface ScanOptions {
+  ignore: IgnoreMatcher;
+  index?: IndexDb;
+  /** The bucket prefix keys will get, for the 1,024-byte key limit. */
+  prefix?: string;
+  /** Files hashed at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** S3's limit on a key's length in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+/** The AWS CLI's default multipart threshold and part size, so its ETags can be recomputed. */
+export const AWS_CLI_PART_SIZE = 8 * 1024 * 1024;
+
+/** Hashes of one file's content. */
+export interface FileHashes {
+  sha256: string;
+  md5: string;
+  mpEtag?: string;
+}
+
+/** Reads a file once and computes SHA-256, MD5 and the AWS CLI multipart ETag. */
+export async function hashFile(path: string, size: number): Promise<FileHashes> {
+  const sha = createHash('sha256');
+  const md5 = createHash('md5');
+  if (size < 1024 * 1024) {
+    // Small files dominate big folders; one read beats a stream's set-up cost.
+    const buf = await readFile(path);
+    return { sha256: sha.update(buf).digest('hex'), md5: md5.update(buf).digest('hex') };
+  }
+  const partDigests: Buffer[] = [];
+  let part = createHash('md5');
+  let inPart = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    sha.update(chunk);
+    md5.update(chunk);
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(AWS_CLI_PART_SIZE - inPart, chunk.length - offset);
+      part.update(chunk.subarray(offset, offset + take));
+      inPart += take;
+      offset += take;
+      if (inPart === AWS_CLI_PART_SIZE) {
+        partDigests.push(part.digest());
+        part = createHash('md5');
+        inPart = 0;
+      }
+    }
+  }
+  if (inPart > 0) partDigests.push(part.digest());
+  const out: FileHashes = { sha256: sha.digest('hex'), md5: md5.digest('hex') };
+  if (size >= AWS_CLI_PART_SIZE) out.mpEtag = `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
+  return out;
+}
+
+/** Turns a path relative to the folder into its key: forward slashes, NFC. */
+export function keyOf(rel: string): string {
+  return rel.split(sep).join('/').normalize('NFC');
+}
+
+function inside(root: string, target: string): boolean {
+  return target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+interface Candidate {
+  key: string;
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Walks and hashes a folder; never throws for a single bad entry, it reports it. */
+export async function scanFolder(root: string, options: ScanOptions): Promise<ScanResult> {
+  const problems: ScanProblem[] = [];
+  const rootReal = await realpath(root);
+  const rootStat = await stat(rootReal);
+  const visited = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
+  const byKey = new Map<string, Candidate>();
+  const collided = new Set<string>();
+  const byLower = new Map<string, string>();
+  const prefixBytes = Buffer.byteLength(options.prefix ?? '');
+  const stack: string[] = [''];
+
+  while (stack.length > 0) {
+    options.signal?.throwIfAborted();
+    const dirRel = stack.pop()!;
+    let entries;
+    try {
+      entries = await readdir(join(root, dirRel), { withFileTypes: true });
+    } catch {
+      problems.push({ path: dirRel, kind: 'unreadable', reason: 'folder cannot be read' });
+      continue;
+    }
+    const found = await Promise.all(
+      entries.map(async (ent) => {
+        const rel = dirRel === '' ? ent.name : `${dirRel}${sep}${ent.name}`;
+        const abs = join(root, rel);
+        try {
+          if (ent.isSymbolicLink()) {
+            let target: string;
+            try {
+              target = await realpath(abs);
+            } catch {
+              return { rel, problem: { path: keyOf(rel), kind: 'unreadable', reason: 'broken link' } as ScanProblem };
+            }
+            // A link out of the folder could expose anything (~/.aws/credentials); never follow it.
+            if (!inside(rootReal, target)) return { rel, problem: { path: keyOf(rel), kind: 'symlink-outside', reason: 'link points outside the folder' } as ScanProblem };
+            const st = await stat(abs);
+            return { rel, abs, st, dir: st.isDirectory() };
+          }
+          if (!ent.isDirectory() && !ent.isFile()) return { rel };
+          const st = await lstat(abs);
+          return { rel, abs, st, dir: ent.isDirectory() };
+        } catch {
+          return { rel, problem: { path: keyOf(rel), kind: 'unreadable', reason: 'cannot be read' } as ScanProblem };
+        }
+      }),
+    );
+    for (const f of found) {
+      if ('problem' in f && f.problem) {
+        if (!options.ignore(keyOf(f.rel))) problems.push(f.problem);
+        continue;
+      }
+      if (!('st' in f) || !f.st) continue;
+      const key = keyOf(f.rel);
+      if (options.ignore(key, f.dir)) continue;
+      if (f.dir) {
+        const id = `${f.st.dev}:${f.st.ino}`;
+        if (visited.has(id)) {
+          problems.push({ path: key, kind: 'symlink-loop', reason: 'link loops back to a folder already scanned' });
+          continue;
+        }
+        visited.add(id);
+        stack.push(f.rel);
+        continue;
+      }
+      if (!f.st.isFile()) continue;
+      if (prefixBytes + Buffer.byteLength(key) > MAX_KEY_BYTES) {
+        problems.push({ path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
+        continue;
+      }
+      const prior = byKey.get(key);
+      if (prior || collided.has(key)) {
+        // Two spellings (NFC and NFD) of one name would overwrite each other in the bucket: report both, sync neither.
+        problems.push({ path: key, kind: 'name-collision', reason: `"${f.rel}" and "${prior?.rel ?? key}" have the same name after unicode normalisation` });
+        byKey.delete(key);
+        collided.add(key);
+        continue;
+      }
+      const lower = key.toLowerCase();
+      const other = byLower.get(lower);
+      if (other !== undefined && other !== key) {
+        problems.push({ path: key, kind: 'case-collision', reason: `"${key}" and "${other}" differ only in letter case and would collide on Windows or macOS` });
+      } else byLower.set(lower, key);
+      byKey.set(key, { key, rel: f.rel, abs: f.abs!, size: f.st.size, mtimeMs: f.st.mtimeMs });
+    }
+  }
+
+  const candidates = [...byKey.values()];
+  const files: IndexedFile[] = new Array(candidates.length);
+  const fresh: IndexedFile[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < candidates.length) {
+      const i = next++;
+      const c = candidates[i]!;
+      const cached = options.index?.getFile(c.key);
+      if (cached && cached.size === c.size && cached.mtimeMs === c.mtimeMs && cached.rel === c.rel) {
+        files[i] = cached;
+        continue;
+      }
+      options.signal?.throwIfAborted();
+      try {
+        const h = await hashFile(c.abs, c.size);
+        files[i] = { key: c.key, rel: c.rel, size: c.size, mtimeMs: c.mtimeMs, ...h };
+        fresh.push(files[i]);
+      } catch {
+        problems.push({ path: c.key, kind: 'unreadable', reason: 'file cannot be read' });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  const index = options.index;
+  if (index && fresh.length > 0) index.transaction(() => fresh.forEach((f) => index.putFile(f)));
+  return { files: files.filter(Boolean), problems, hashed: fresh.length };
+}
