@@ -190,6 +190,14 @@ export const errorCatalogue = {
     en: 'That synced folder is no longer in the list.',
     'pt-BR': 'Essa pasta sincronizada não está mais na lista.',
   },
+  SYNC_UPLOADS_FAILED: {
+    en: '{count} files could not be uploaded, so no files were deleted from the bucket in this sync. The app will try again.',
+    'pt-BR': '{count} arquivos não puderam ser enviados, então nada foi apagado do bucket nesta sincronização. O app vai tentar de novo.',
+  },
+  SYNC_INDEX_REBUILT: {
+    en: 'The sync records for {path} were damaged and have been rebuilt by checking the folder again. No files were changed.',
+    'pt-BR': 'Os registros de sincronização de {path} estavam danificados e foram refeitos conferindo a pasta de novo. Nenhum arquivo foi alterado.',
+  },
   TEMPLATE_INVALID: {
     en: 'The name pattern cannot be used: {reason}.',
     'pt-BR': 'O padrão de nome não pode ser usado: {reason}.',
