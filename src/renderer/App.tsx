@@ -1,0 +1,120 @@
+/** The app shell: header with navigation and the profile switcher, the current screen, dialogs, toasts. */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from './components/ErrorMessage';
+import { Modal } from './components/Modal';
+import { Toasts } from './components/Toasts';
+import { MainScreen } from './features/browser/MainScreen';
+import { MfaDialog, SsoDialog } from './features/dialogs/AuthDialogs';
+import { AddProfileForm } from './features/onboarding/AddProfileForm';
+import { Welcome } from './features/onboarding/Welcome';
+import { SettingsScreen } from './features/settings/SettingsScreen';
+import { SyncScreen } from './features/sync/SyncScreen';
+import { resolveLanguage } from './i18n';
+import { useAppState, useStoreApi, type Screen } from './state/store';
+
+function ProfileSwitcher() {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const profiles = useAppState((s) => s.profiles);
+  const current = useAppState((s) => s.settings?.lastProfileId);
+  const [adding, setAdding] = useState(false);
+  const switchTo = async (id: string) => {
+    const res = await store.api.invoke('settings:update', { lastProfileId: id, lastBucket: undefined, lastPrefix: '' });
+    if (res.ok) store.update({ settings: res.value });
+  };
+  return (
+    <div className="profile-switcher">
+      <label>
+        <span className="label-text">{t('main.profile')}</span>
+        <select value={current ?? ''} onChange={(e) => void switchTo(e.target.value)} data-testid="profile-select">
+          {profiles.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={() => setAdding(true)}>
+        {t('main.addProfile')}
+      </button>
+      {adding && (
+        <Modal title={t('addProfile.title')} onClose={() => setAdding(false)}>
+          <AddProfileForm
+            onCancel={() => setAdding(false)}
+            onDone={(p) => {
+              setAdding(false);
+              void switchTo(p.id);
+            }}
+          />
+        </Modal>
+      )}
+    </div>
+  );
+}
+
+/** The app. */
+export function App() {
+  const { t, i18n } = useTranslation();
+  const store = useStoreApi();
+  const phase = useAppState((s) => s.phase);
+  const startError = useAppState((s) => s.startError);
+  const settings = useAppState((s) => s.settings);
+  const screen = useAppState((s) => s.screen);
+  const language = resolveLanguage(settings?.language);
+  const theme = settings?.theme ?? 'system';
+
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }, [i18n, language]);
+  useEffect(() => {
+    // 'system' removes the attribute so the prefers-color-scheme rules in the stylesheet decide.
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+
+  if (phase === 'starting') return <p className="center">{t('app.starting')}</p>;
+  if (phase === 'failed')
+    return (
+      <main className="center" id="main">
+        <h1>{t('app.notConnected')}</h1>
+        {startError && <ErrorMessage error={startError} />}
+      </main>
+    );
+
+  const nav: Screen[] = ['main', 'sync', 'settings'];
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.title')}
+      </a>
+      {settings?.onboarded ? (
+        <>
+          <header className="app-header">
+            <span className="brand">{t('app.title')}</span>
+            <nav aria-label={t('app.nav.label')} className="tabs">
+              {nav.map((s) => (
+                <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} className={screen === s ? 'active' : ''} onClick={() => store.update({ screen: s })}>
+                  {t(`app.nav.${s}`)}
+                </button>
+              ))}
+            </nav>
+            <ProfileSwitcher />
+          </header>
+          {screen === 'main' && <MainScreen />}
+          {screen === 'sync' && <SyncScreen />}
+          {screen === 'settings' && <SettingsScreen />}
+        </>
+      ) : (
+        <Welcome />
+      )}
+      <MfaDialog />
+      <SsoDialog />
+      <Toasts />
+    </div>
+  );
+}

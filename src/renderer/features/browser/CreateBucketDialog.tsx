@@ -1,0 +1,92 @@
+/** "Create bucket…": a name, a region, a purpose preset, and the safe defaults explained in one line. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppErrorData } from '../../../shared/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Modal } from '../../components/Modal';
+import { useStoreApi } from '../../state/store';
+
+/** Regions offered in the picker (region codes are the same in every language). */
+export const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'sa-east-1', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
+
+/** Props for the dialog. */
+export interface CreateBucketDialogProps {
+  profileId: string;
+  defaultRegion?: string;
+  onClose: () => void;
+  onCreated: (bucket: string) => void;
+}
+
+/** The dialog. */
+export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreated }: CreateBucketDialogProps) {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const [name, setName] = useState('');
+  const [region, setRegion] = useState(defaultRegion && REGIONS.includes(defaultRegion) ? defaultRegion : 'us-east-1');
+  const [preset, setPreset] = useState<'standard' | 'analytics'>('standard');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppErrorData | null>(null);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    const res = await store.api.invoke('buckets:create', { profileId, bucket: name.trim(), region, preset });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    store.toast({ level: 'success', key: 'createBucket.created', params: { bucket: res.value.bucket } });
+    for (const w of res.value.warnings) store.toast({ level: 'warning', key: 'createBucket.warnings', params: { detail: w } });
+    onCreated(res.value.bucket);
+  };
+
+  return (
+    <Modal title={t('createBucket.title')} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label>
+          {t('createBucket.name')}
+          <input value={name} onChange={(e) => setName(e.target.value)} required minLength={3} maxLength={63} autoFocus aria-describedby="bucket-name-hint" />
+        </label>
+        <p id="bucket-name-hint" className="hint">
+          {t('createBucket.nameHint')}
+        </p>
+        <label>
+          {t('createBucket.region')}
+          <select value={region} onChange={(e) => setRegion(e.target.value)}>
+            {REGIONS.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>{t('createBucket.purpose')}</legend>
+          <label className="inline">
+            <input type="radio" name="preset" checked={preset === 'standard'} onChange={() => setPreset('standard')} />
+            {t('createBucket.standard')}
+          </label>
+          <label className="inline">
+            <input type="radio" name="preset" checked={preset === 'analytics'} onChange={() => setPreset('analytics')} />
+            {t('createBucket.analytics')}
+          </label>
+          {preset === 'analytics' && <p className="hint">{t('createBucket.analyticsHint')}</p>}
+        </fieldset>
+        <p className="hint">{t('createBucket.safeDefaults')}</p>
+        {error && <ErrorMessage error={error} />}
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('createBucket.creating') : t('createBucket.create')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

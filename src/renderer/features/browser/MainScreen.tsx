@@ -1,0 +1,204 @@
+/** The main screen: bucket picker, breadcrumb, folder listing, the drop zone, and the transfers panel. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BucketSummary, ObjectEntry, Target } from '../../../shared/contract';
+import type { AppErrorData } from '../../../shared/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatBytes, formatDate } from '../../format';
+import { useAppState, useStoreApi } from '../../state/store';
+import { TransfersPanel } from '../transfers/TransfersPanel';
+import { CreateBucketDialog } from './CreateBucketDialog';
+import { DropZone } from './DropZone';
+
+/** The main screen. */
+export function MainScreen() {
+  const { t, i18n } = useTranslation();
+  const store = useStoreApi();
+  const settings = useAppState((s) => s.settings);
+  const profiles = useAppState((s) => s.profiles);
+  const doneCount = useAppState((s) => s.transfers.overall.done);
+  const profileId = settings?.lastProfileId;
+  const bucket = settings?.lastBucket;
+  const prefix = settings?.lastPrefix ?? '';
+  const profile = profiles.find((p) => p.id === profileId);
+
+  const [buckets, setBuckets] = useState<BucketSummary[] | null>(null);
+  const [bucketError, setBucketError] = useState<AppErrorData | null>(null);
+  const [search, setSearch] = useState('');
+  const [creating, setCreating] = useState(false);
+  const [entries, setEntries] = useState<ObjectEntry[]>([]);
+  const [nextToken, setNextToken] = useState<string | undefined>();
+  const [listError, setListError] = useState<AppErrorData | null>(null);
+
+  const choose = useCallback(
+    async (patch: { lastBucket?: string; lastPrefix?: string }) => {
+      const res = await store.api.invoke('settings:update', patch);
+      if (res.ok) store.update({ settings: res.value });
+      else store.toast({ level: 'error', error: res.error });
+    },
+    [store],
+  );
+
+  const loadBuckets = useCallback(async () => {
+    if (!profileId) return;
+    const res = await store.api.invoke('buckets:list', { profileId });
+    setBucketError(null);
+    if (res.ok) setBuckets(res.value);
+    else {
+      setBuckets([]);
+      setBucketError(res.error);
+    }
+  }, [store, profileId]);
+
+  const loadObjects = useCallback(
+    async (token?: string) => {
+      if (!profileId || !bucket) return;
+      const res = await store.api.invoke('objects:list', { profileId, bucket, prefix, token });
+      if (!res.ok) {
+        setEntries([]);
+        return setListError(res.error);
+      }
+      setListError(null);
+      setEntries((old) => (token ? [...old, ...res.value.entries] : res.value.entries));
+      setNextToken(res.value.nextToken);
+    },
+    [store, profileId, bucket, prefix],
+  );
+
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- fetching on a dependency change; state is set after the await.
+    void loadBuckets();
+  }, [loadBuckets]);
+  // Reload the folder when it changes, and when uploads finish (new objects appear without a click).
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- as above: the listing arrives asynchronously.
+    void loadObjects();
+  }, [loadObjects, doneCount]);
+
+  const filtered = useMemo(() => (buckets ?? []).filter((b) => b.name.toLowerCase().includes(search.trim().toLowerCase())), [buckets, search]);
+  const typed = search.trim();
+  const target: Target | undefined = profileId && bucket ? { profileId, bucket, prefix } : undefined;
+  const crumbs = prefix.split('/').filter(Boolean);
+  const locale = i18n.language;
+
+  return (
+    <div className="main-grid">
+      <aside className="sidebar" aria-labelledby="buckets-title">
+        <h2 id="buckets-title">{t('main.bucket')}</h2>
+        <label className="sr-only" htmlFor="bucket-search">
+          {t('main.searchBuckets')}
+        </label>
+        <input id="bucket-search" type="search" placeholder={t('main.searchBuckets')} value={search} onChange={(e) => setSearch(e.target.value)} />
+        {bucketError && <ErrorMessage error={bucketError} />}
+        {buckets === null && <p className="hint">{t('common.loading')}</p>}
+        {buckets !== null && buckets.length === 0 && !bucketError && <p className="hint">{t('main.noBuckets')}</p>}
+        {buckets !== null && buckets.length > 0 && filtered.length === 0 && <p className="hint">{t('main.noMatch')}</p>}
+        <ul className="bucket-list">
+          {filtered.map((b) => (
+            <li key={b.name}>
+              <button type="button" className={b.name === bucket ? 'selected' : ''} aria-pressed={b.name === bucket} onClick={() => void choose({ lastBucket: b.name, lastPrefix: '' })}>
+                {b.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {typed && !(buckets ?? []).some((b) => b.name === typed) && /^[a-z0-9.-]{3,63}$/.test(typed) && (
+          <button type="button" onClick={() => void choose({ lastBucket: typed, lastPrefix: '' })}>
+            {t('main.useTyped', { bucket: typed })}
+          </button>
+        )}
+        <button type="button" className="create-bucket" disabled={!profileId} onClick={() => setCreating(true)}>
+          {t('main.createBucket')}
+        </button>
+      </aside>
+
+      <main className="content" id="main">
+        {!bucket ? (
+          <p className="hint">{t('main.chooseBucket')}</p>
+        ) : (
+          <nav aria-label={t('main.breadcrumb')} className="breadcrumb">
+            <ol>
+              <li>
+                <button type="button" className="link" onClick={() => void choose({ lastPrefix: '' })} aria-current={crumbs.length === 0 ? 'location' : undefined}>
+                  {bucket}
+                </button>
+              </li>
+              {crumbs.map((c, i) => (
+                <li key={`${i}-${c}`}>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+                    onClick={() => void choose({ lastPrefix: crumbs.slice(0, i + 1).join('/') + '/' })}
+                  >
+                    {c}
+                  </button>
+                </li>
+              ))}
+            </ol>
+            <button type="button" onClick={() => void loadObjects()}>
+              {t('main.refresh')}
+            </button>
+          </nav>
+        )}
+
+        <DropZone target={target} />
+
+        {bucket && (
+          <section aria-label={t('main.listing', { where: `${bucket}/${prefix}` })}>
+            {listError && <ErrorMessage error={listError} />}
+            {!listError && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
+            {entries.length > 0 && (
+              <table className="listing">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('main.name')}</th>
+                    <th scope="col">{t('main.size')}</th>
+                    <th scope="col">{t('main.modified')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.map((e) => (
+                    <tr key={e.key}>
+                      <td>
+                        {e.kind === 'folder' ? (
+                          <button type="button" className="link folder" onClick={() => void choose({ lastPrefix: e.key })}>
+                            {e.name}/
+                          </button>
+                        ) : (
+                          e.name
+                        )}
+                      </td>
+                      <td>{e.kind === 'folder' ? t('main.folder') : formatBytes(e.size ?? 0, locale)}</td>
+                      <td>{formatDate(e.lastModified, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {nextToken && (
+              <button type="button" onClick={() => void loadObjects(nextToken)}>
+                {t('main.loadMore')}
+              </button>
+            )}
+          </section>
+        )}
+      </main>
+
+      <TransfersPanel />
+
+      {creating && profileId && (
+        <CreateBucketDialog
+          profileId={profileId}
+          defaultRegion={profile?.region}
+          onClose={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            void loadBuckets();
+            void choose({ lastBucket: name, lastPrefix: '' });
+          }}
+        />
+      )}
+    </div>
+  );
+}

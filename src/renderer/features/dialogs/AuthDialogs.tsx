@@ -1,0 +1,85 @@
+/** The MFA code dialog ('profiles:mfaRequest') and the SSO sign-in status ('profiles:ssoStatus'). */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Modal } from '../../components/Modal';
+import { useAppState, useStoreApi } from '../../state/store';
+
+/** Asks for a 6-digit code when the engine needs one; cancelling answers null so the engine stops waiting. */
+export function MfaDialog() {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const mfa = useAppState((s) => s.mfa);
+  const profiles = useAppState((s) => s.profiles);
+  const [code, setCode] = useState('');
+  if (!mfa) return null;
+  const answer = async (value: string | null) => {
+    store.update({ mfa: undefined });
+    setCode('');
+    const res = await store.api.invoke('profiles:mfaAnswer', { requestId: mfa.requestId, code: value });
+    if (!res.ok) store.toast({ level: 'error', error: res.error });
+  };
+  const name = profiles.find((p) => p.id === mfa.profileId)?.name ?? mfa.profileId;
+  return (
+    <Modal title={t('mfa.title')} onClose={() => void answer(null)}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void answer(code);
+        }}
+      >
+        <p>{t('mfa.prompt', { profile: name })}</p>
+        {mfa.retry && <p role="alert">{t('mfa.retry')}</p>}
+        <label>
+          {t('mfa.code')}
+          <input value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))} inputMode="numeric" pattern="\d{6}" required autoFocus autoComplete="one-time-code" />
+        </label>
+        <div className="actions">
+          <button type="button" onClick={() => void answer(null)}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="primary">
+            {t('mfa.submit')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** Shows the SSO user code and the verification link while a sign-in waits. */
+export function SsoDialog() {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const sso = useAppState((s) => s.sso);
+  const desktop = useAppState((s) => s.info?.capabilities.desktopIntegration ?? false);
+  if (!sso || sso.state === 'done') return null;
+  const close = () => store.update({ sso: undefined });
+  return (
+    <Modal title={t('sso.title')} onClose={close}>
+      {sso.state === 'waiting' && (
+        <>
+          <p>{t('sso.waiting')}</p>
+          <p className="user-code">{sso.userCode}</p>
+          {sso.verificationUri &&
+            (desktop ? (
+              <button type="button" className="primary" onClick={() => void store.api.invoke('app:openExternal', { url: sso.verificationUri! })}>
+                {t('sso.open')}
+              </button>
+            ) : (
+              <a href={sso.verificationUri} target="_blank" rel="noopener noreferrer">
+                {t('sso.open')}
+              </a>
+            ))}
+        </>
+      )}
+      {sso.state === 'failed' && <p role="alert">{t('sso.failed')}</p>}
+      {sso.state === 'expired' && <p role="alert">{t('sso.expired')}</p>}
+      <div className="actions">
+        <button type="button" onClick={close}>
+          {t('common.close')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

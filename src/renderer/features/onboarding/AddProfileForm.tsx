@@ -1,0 +1,140 @@
+/** "Add access keys": Amazon S3 or an S3-compatible service (MinIO, R2, B2, Wasabi presets). */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProfileSummary } from '../../../shared/contract';
+import type { AppErrorData } from '../../../shared/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useStoreApi } from '../../state/store';
+
+type Preset = 'minio' | 'r2' | 'b2' | 'wasabi' | 'custom';
+
+/** Example endpoints and default regions per preset, shown as hints (addresses are not translated). */
+export const PRESETS: Record<Preset, { example: string; region: string }> = {
+  minio: { example: 'http://localhost:9000', region: 'us-east-1' },
+  r2: { example: 'https://<account-id>.r2.cloudflarestorage.com', region: 'auto' },
+  b2: { example: 'https://s3.us-west-004.backblazeb2.com', region: 'us-west-004' },
+  wasabi: { example: 'https://s3.wasabisys.com', region: 'us-east-1' },
+  custom: { example: 'https://storage.example.com', region: 'us-east-1' },
+};
+
+/** Props: called with the saved profile once its connection test passed. */
+export interface AddProfileFormProps {
+  onDone: (profile: ProfileSummary) => void;
+  onCancel?: () => void;
+}
+
+/** The form. Saves the profile (secret to the keychain), then tests the connection. */
+export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const [compatible, setCompatible] = useState(false);
+  const [preset, setPreset] = useState<Preset>('minio');
+  const [name, setName] = useState('');
+  const [accessKeyId, setAccessKeyId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [region, setRegion] = useState('');
+  const [endpoint, setEndpoint] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppErrorData | null>(null);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    const regionValue = region.trim() || (compatible ? PRESETS[preset].region : 'us-east-1');
+    const added = await store.api.invoke('profiles:add', {
+      name: name.trim(),
+      accessKeyId: accessKeyId.trim(),
+      secretAccessKey: secret,
+      region: /^[a-z0-9-]{2,32}$/.test(regionValue) ? regionValue : undefined,
+      endpoint: compatible ? endpoint.trim() : undefined,
+      preset: compatible ? preset : 'aws',
+      forcePathStyle: compatible ? true : undefined,
+    });
+    if (!added.ok) {
+      setBusy(false);
+      return setError(added.error);
+    }
+    // The secret is now in the keychain; drop it from memory here too.
+    setSecret('');
+    const tested = await store.api.invoke('profiles:test', { id: added.value.id });
+    setBusy(false);
+    if (!tested.ok) return setError(tested.error);
+    onDone(added.value);
+  };
+
+  return (
+    <form
+      className="form"
+      aria-label={t('addProfile.title')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <fieldset>
+        <legend>{t('addProfile.service')}</legend>
+        <label className="inline">
+          <input type="radio" name="service" checked={!compatible} onChange={() => setCompatible(false)} />
+          {t('addProfile.aws')}
+        </label>
+        <label className="inline">
+          <input type="radio" name="service" checked={compatible} onChange={() => setCompatible(true)} />
+          {t('addProfile.compatible')}
+        </label>
+      </fieldset>
+      {compatible && (
+        <label>
+          {t('addProfile.provider')}
+          <select value={preset} onChange={(e) => setPreset(e.target.value as Preset)}>
+            {(Object.keys(PRESETS) as Preset[]).map((p) => (
+              <option key={p} value={p}>
+                {t(`addProfile.presets.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        {t('addProfile.name')}
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
+      </label>
+      <label>
+        {t('addProfile.accessKeyId')}
+        <input value={accessKeyId} onChange={(e) => setAccessKeyId(e.target.value)} required autoComplete="off" spellCheck={false} />
+      </label>
+      <label>
+        {t('addProfile.secret')}
+        <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required autoComplete="off" aria-describedby="secret-hint" />
+      </label>
+      <p id="secret-hint" className="hint">
+        {t('addProfile.secretHint')}
+      </p>
+      {compatible && (
+        <>
+          <label>
+            {t('addProfile.endpoint')}
+            <input type="url" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} required placeholder={PRESETS[preset].example} aria-describedby="endpoint-hint" />
+          </label>
+          <p id="endpoint-hint" className="hint">
+            {t('addProfile.endpointHint', { example: PRESETS[preset].example })}
+          </p>
+        </>
+      )}
+      <label>
+        {t('addProfile.region')} <span className="hint">{t('common.optional')}</span>
+        <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder={compatible ? PRESETS[preset].region : 'us-east-1'} />
+      </label>
+      {error && <ErrorMessage error={error} />}
+      <div className="actions">
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('addProfile.saving') : t('addProfile.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

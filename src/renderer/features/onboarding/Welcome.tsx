@@ -1,0 +1,91 @@
+/** First run: lists the profiles found in ~/.aws, offers SSO sign-in and access keys, tests, then lands. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProfileSummary } from '../../../shared/contract';
+import type { AppErrorData } from '../../../shared/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useAppState, useStoreApi } from '../../state/store';
+import { AddProfileForm } from './AddProfileForm';
+
+/** The welcome screen. */
+export function Welcome() {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const profiles = useAppState((s) => s.profiles);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [adding, setAdding] = useState(false);
+
+  const land = async (profileId: string) => {
+    const res = await store.api.invoke('settings:update', { onboarded: true, lastProfileId: profileId });
+    if (res.ok) store.update({ settings: res.value, screen: 'main' });
+    else setError(res.error);
+  };
+
+  const connect = async (p: ProfileSummary) => {
+    setBusy(p.id);
+    setError(null);
+    const res = await store.api.invoke('profiles:test', { id: p.id });
+    setBusy(null);
+    if (!res.ok) return setError(res.error);
+    await land(p.id);
+  };
+
+  const sso = async (p: ProfileSummary) => {
+    setBusy(p.id);
+    setError(null);
+    const res = await store.api.invoke('profiles:ssoSignIn', { id: p.id });
+    setBusy(null);
+    if (!res.ok) return setError(res.error);
+    if (res.value.state === 'done') await connect(p);
+  };
+
+  return (
+    <main className="welcome" id="main">
+      <h1>{t('welcome.title')}</h1>
+      <p>{t('welcome.intro')}</p>
+      <section aria-labelledby="found-title">
+        <h2 id="found-title">{t('welcome.found')}</h2>
+        {profiles.length === 0 && <p>{t('welcome.none')}</p>}
+        <ul className="profile-cards">
+          {profiles.map((p) => (
+            <li key={p.id} className="card">
+              <div>
+                <strong>{p.name}</strong> {p.isDefault && <span className="badge">{t('welcome.defaultBadge')}</span>}
+                <div className="hint">
+                  {t(`profileKind.${p.kind}`)}
+                  {p.region ? ` · ${t('welcome.region', { region: p.region })}` : ''}
+                  {p.endpoint ? ` · ${p.endpoint}` : ''}
+                </div>
+              </div>
+              <div className="actions">
+                {p.kind === 'sso' && (
+                  <button type="button" onClick={() => void sso(p)} disabled={busy !== null}>
+                    {t('welcome.sso')}
+                  </button>
+                )}
+                <button type="button" className="primary" onClick={() => void connect(p)} disabled={busy !== null} aria-label={`${t('welcome.use')}: ${p.name}`}>
+                  {busy === p.id ? t('welcome.testing') : t('welcome.use')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {error && <ErrorMessage error={error} />}
+      <section aria-labelledby="add-title">
+        <h2 id="add-title">{t('welcome.addKeys')}</h2>
+        {adding ? (
+          <AddProfileForm onDone={(p) => void land(p.id)} onCancel={() => setAdding(false)} />
+        ) : (
+          <>
+            <p>{t('welcome.orAdd')}</p>
+            <button type="button" onClick={() => setAdding(true)}>
+              {t('welcome.addKeys')}
+            </button>
+          </>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,177 @@
+/** The transfers panel: overall progress and controls, and a virtualised list of every transfer. */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TransferSnapshot } from '../../../shared/contract';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatBytes, formatDuration, formatSpeed, percent } from '../../format';
+import { useAppState, useStoreApi, type Store } from '../../state/store';
+
+const ROW_HEIGHT = 76;
+
+/** Presigned link lifetimes offered by "Copy link". */
+export const EXPIRIES = { hour: 3600, day: 86400, week: 604800 } as const;
+
+async function act(store: Store, name: 'transfers:pause' | 'transfers:resume' | 'transfers:retry', id?: string) {
+  const res = await store.api.invoke(name, id ? { id } : {});
+  if (!res.ok) store.toast({ level: 'error', error: res.error });
+}
+
+const Row = memo(function Row({ row, store }: { row: TransferSnapshot; store: Store }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const [expiry, setExpiry] = useState<keyof typeof EXPIRIES>('day');
+  const [link, setLink] = useState<string | null>(null);
+  const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth';
+  const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
+
+  const copyLink = async () => {
+    const res = await store.api.invoke('objects:presign', { profileId: row.profileId, bucket: row.bucket, key: row.key, expiresInSeconds: EXPIRIES[expiry] });
+    if (!res.ok) return store.toast({ level: 'error', error: res.error });
+    setLink(res.value);
+    try {
+      await navigator.clipboard.writeText(res.value);
+      store.toast({ level: 'success', key: 'transfers.linkCopied', params: { expiry: t(`transfers.expiry.${expiry}`) } });
+    } catch {
+      // No clipboard permission (some browsers): the link is shown in the row to copy by hand.
+    }
+  };
+
+  return (
+    <div className={`transfer-row state-${row.state}`} data-testid="transfer-row" data-state={row.state} data-key={row.key}>
+      <div className="transfer-main">
+        <div className="transfer-name" title={row.key}>
+          {row.name}
+        </div>
+        <div className="hint transfer-dest">{t('transfers.destination', { dest: `${row.bucket}/${row.key}` })}</div>
+        <ProgressBar value={value} label={t('transfers.rowLabel', { name: row.name })} valueText={`${formatBytes(row.bytesDone, locale)} / ${formatBytes(row.bytesTotal, locale)}`} />
+      </div>
+      <div className="transfer-stats">
+        <span className="transfer-state">{t(`transfers.state.${row.state}`)}</span>
+        {row.state === 'running' && <span>{formatSpeed(row.speed, locale)}</span>}
+        {row.state === 'running' && row.etaSeconds !== null && <span>{t('transfers.eta', { time: formatDuration(row.etaSeconds, locale) })}</span>}
+      </div>
+      <div className="transfer-actions">
+        {active && (
+          <button type="button" onClick={() => void act(store, 'transfers:pause', row.id)} aria-label={`${t('transfers.pause')}: ${row.name}`}>
+            {t('transfers.pause')}
+          </button>
+        )}
+        {row.state === 'paused' && (
+          <button type="button" onClick={() => void act(store, 'transfers:resume', row.id)} aria-label={`${t('transfers.resume')}: ${row.name}`}>
+            {t('transfers.resume')}
+          </button>
+        )}
+        {(row.state === 'failed' || row.state === 'cancelled') && (
+          <button type="button" onClick={() => void act(store, 'transfers:retry', row.id)} aria-label={`${t('transfers.retry')}: ${row.name}`}>
+            {t('transfers.retry')}
+          </button>
+        )}
+        {(active || row.state === 'paused') && (
+          <button
+            type="button"
+            onClick={() => void store.api.invoke('transfers:cancel', { id: row.id }).then((r) => !r.ok && store.toast({ level: 'error', error: r.error }))}
+            aria-label={`${t('transfers.cancel')}: ${row.name}`}
+          >
+            {t('transfers.cancel')}
+          </button>
+        )}
+        {row.state === 'done' && (
+          <>
+            <label className="sr-only" htmlFor={`exp-${row.id}`}>
+              {t('transfers.linkFor')}
+            </label>
+            <select id={`exp-${row.id}`} value={expiry} onChange={(e) => setExpiry(e.target.value as keyof typeof EXPIRIES)}>
+              {(Object.keys(EXPIRIES) as (keyof typeof EXPIRIES)[]).map((k) => (
+                <option key={k} value={k}>
+                  {t(`transfers.expiry.${k}`)}
+                </option>
+              ))}
+            </select>
+            <button type="button" onClick={() => void copyLink()} aria-label={`${t('transfers.copyLink')}: ${row.name}`}>
+              {t('transfers.copyLink')}
+            </button>
+          </>
+        )}
+      </div>
+      {link && (
+        <input className="link-output" readOnly value={link} aria-label={t('transfers.linkReady', { expiry: t(`transfers.expiry.${expiry}`) })} data-testid="link-output" onFocus={(e) => e.currentTarget.select()} />
+      )}
+      {row.error && row.state === 'failed' && <ErrorMessage error={row.error} announce={false} />}
+    </div>
+  );
+});
+
+/** The panel. */
+export function TransfersPanel() {
+  const { t, i18n } = useTranslation();
+  const store = useStoreApi();
+  const rows = useAppState((s) => s.transfers.rows);
+  const overall = useAppState((s) => s.transfers.overall);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const locale = i18n.language;
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is the documented way to window long lists.
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const active = overall.running + overall.queued + overall.paused > 0;
+
+  return (
+    <section className="transfers" aria-labelledby="transfers-title">
+      <header className="transfers-head">
+        <h2 id="transfers-title">{t('transfers.title')}</h2>
+        <div className="transfers-overall">
+          <ProgressBar value={percent(overall.bytesDone, overall.bytesTotal)} label={t('transfers.overallLabel')} valueText={t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })} />
+          <span className="hint">
+            {t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })}
+            {overall.running > 0 && ` · ${formatSpeed(overall.speed, locale)}`}
+            {overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
+          </span>
+          <span className="hint" data-testid="transfer-counts">
+            {t('transfers.counts', { running: overall.running, queued: overall.queued, done: overall.done, failed: overall.failed })}
+          </span>
+        </div>
+        <div className="actions">
+          {overall.allPaused ? (
+            <button type="button" onClick={() => void act(store, 'transfers:resume')}>
+              {t('transfers.resumeAll')}
+            </button>
+          ) : (
+            <button type="button" disabled={!active} onClick={() => void act(store, 'transfers:pause')}>
+              {t('transfers.pauseAll')}
+            </button>
+          )}
+          {overall.allPaused === false && overall.paused > 0 && (
+            <button type="button" onClick={() => void act(store, 'transfers:resume')}>
+              {t('transfers.resumeAll')}
+            </button>
+          )}
+          {overall.failed > 0 && (
+            <button type="button" onClick={() => void act(store, 'transfers:retry')}>
+              {t('transfers.retryFailed')}
+            </button>
+          )}
+          <button type="button" disabled={rows.length === 0} onClick={() => void store.api.invoke('transfers:clearFinished', {})}>
+            {t('transfers.clearFinished')}
+          </button>
+        </div>
+      </header>
+      {rows.length === 0 ? (
+        <p className="hint">{t('transfers.empty')}</p>
+      ) : (
+        <div ref={scrollRef} className="transfer-scroll" data-testid="transfer-scroll">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              // Newest first: people look for what they just dropped.
+              const row = rows[rows.length - 1 - v.index]!;
+              return (
+                <div key={row.id} data-index={v.index} ref={virtualizer.measureElement} className="transfer-slot" style={{ transform: `translateY(${v.start}px)` }}>
+                  <Row row={row} store={store} />
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * The one renderer store: a tiny external store read through useSyncExternalStore. `start()` is the
+ * single place in the UI that subscribes to the contract's events; screens only read and invoke.
+ */
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { AppInfo, MfaRequest, Notice, ProfileSummary, Settings, SsoStatus, SyncPairStatus } from '../../shared/contract';
+import type { AppErrorData } from '../../shared/errors';
+import type { Api } from '../api';
+import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
+
+/** The screens of the main window. */
+export type Screen = 'main' | 'sync' | 'settings';
+
+/** A toast on screen. */
+export interface Toast {
+  id: number;
+  notice: Notice;
+}
+
+/** Everything the UI shows. */
+export interface AppState {
+  phase: 'starting' | 'ready' | 'failed';
+  startError?: AppErrorData;
+  info?: AppInfo;
+  settings?: Settings;
+  profiles: ProfileSummary[];
+  transfers: TransferTable;
+  sync: SyncPairStatus[];
+  toasts: Toast[];
+  mfa?: MfaRequest;
+  sso?: SsoStatus;
+  screen: Screen;
+}
+
+/** The store's interface. */
+export interface Store {
+  getState(): AppState;
+  subscribe(listener: () => void): () => void;
+  update(patch: Partial<AppState> | ((s: AppState) => Partial<AppState>)): void;
+  /** Subscribes to every event and loads the first snapshots; returns the unsubscribe function. */
+  start(): Promise<() => void>;
+  toast(notice: Notice): void;
+  dismissToast(id: number): void;
+  api: Api;
+}
+
+/** The state before anything has loaded. */
+export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main' };
+
+/** Creates the store over an API. */
+export function createStore(api: Api, initial: AppState = initialState): Store {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  let nextToast = 1;
+  const update: Store['update'] = (patch) => {
+    const p = typeof patch === 'function' ? patch(state) : patch;
+    state = { ...state, ...p };
+    for (const l of listeners) l();
+  };
+  const store: Store = {
+    api,
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    update,
+    toast(notice) {
+      const id = nextToast++;
+      update((s) => ({ toasts: [...s.toasts.slice(-4), { id, notice }] }));
+      // Errors stay until dismissed; everything else fades after a while.
+      if (notice.level !== 'error') setTimeout(() => store.dismissToast(id), 6000);
+    },
+    dismissToast(id) {
+      update((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+    },
+    async start() {
+      // THE place where the UI listens to the engine. Everything else reads the store.
+      const offs = [
+        api.on('settings:changed', (settings) => update({ settings })),
+        api.on('profiles:changed', (profiles) => update({ profiles })),
+        api.on('profiles:mfaRequest', (mfa) => update({ mfa })),
+        api.on('profiles:ssoStatus', (sso) => update({ sso })),
+        api.on('transfers:progress', (ev) => update((s) => ({ transfers: mergeProgress(s.transfers, ev) }))),
+        api.on('sync:status', (sync) => update({ sync })),
+        api.on('app:notice', (notice) => store.toast(notice)),
+      ];
+      const [info, settings, profiles, transfers, sync] = await Promise.all([
+        api.invoke('app:info', {}),
+        api.invoke('settings:get', {}),
+        api.invoke('profiles:list', {}),
+        api.invoke('transfers:list', {}),
+        api.invoke('sync:list', {}),
+      ]);
+      if (!info.ok || !settings.ok) {
+        update({ phase: 'failed', startError: !info.ok ? info.error : !settings.ok ? settings.error : undefined });
+      } else {
+        update({
+          phase: 'ready',
+          info: info.value,
+          settings: settings.value,
+          profiles: profiles.ok ? profiles.value : [],
+          transfers: transfers.ok ? tableFromList(transfers.value) : emptyTable,
+          sync: sync.ok ? sync.value : [],
+        });
+        if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
+      }
+      return () => offs.forEach((off) => off());
+    },
+  };
+  return store;
+}
+
+/** React context carrying the store. */
+export const StoreContext = createContext<Store | null>(null);
+
+/** The store from context. */
+export function useStoreApi(): Store {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('StoreContext missing');
+  return store;
+}
+
+/** Reads a slice of state; re-renders only when the selected value changes identity. */
+export function useAppState<T>(select: (s: AppState) => T): T {
+  const store = useStoreApi();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
