@@ -1,0 +1,38 @@
+/** Builds the engine for one CLI run: the Node platform, the shared log format, and the AWS environment. */
+import { createAppServices, type AppServices } from '../main/services/app-services';
+import type { Logger } from '../main/services/log/logger';
+import type { Platform } from '../main/services/platform';
+import { createNodeLogger, createNodePlatform } from '../server/node-platform';
+import { usageError } from './cli-io';
+
+/** The engine and what it was built from. */
+export interface CliServices {
+  services: AppServices;
+  platform: Platform;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The environment handed to the engine: `--endpoint` travels as AWS_ENDPOINT_URL_S3, which the
+ * profile resolver reads for every profile (the same variable the AWS CLI honours).
+ */
+export function engineEnv(base: Record<string, string | undefined>, command: string, endpoint?: string): Record<string, string | undefined> {
+  if (endpoint === undefined) return { ...base };
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw usageError(command, `--endpoint "${endpoint}" is not a web address such as http://127.0.0.1:9000`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(command, '--endpoint must start with http:// or https://');
+  return { ...base, AWS_ENDPOINT_URL_S3: endpoint };
+}
+
+/** Builds the engine; the caller must `dispose()` it (the journal keeps what is unfinished). */
+export async function buildCliServices(env: Record<string, string | undefined>, options: { debug: boolean; logFile: string }): Promise<CliServices> {
+  const platform = createNodePlatform(env);
+  const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
+  const services = await createAppServices({ platform, logger, env });
+  return { services, platform, logger, env };
+}

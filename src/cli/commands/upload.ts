@@ -1,0 +1,193 @@
+/**
+ * `s3-drop upload <path>... s3://bucket[/prefix]`: the same engine and the same folder expansion as a
+ * drop on the window ('transfers:enqueue' through the dispatcher), a TTY progress bar, exit codes,
+ * and a resumable run (the engine's journal brings back what Ctrl-C interrupted).
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { AppServices } from '../../main/services/app-services';
+import { toAppError } from '../../main/services/s3/errors';
+import type { TransferEngine } from '../../main/services/transfers/types';
+import { uploadOptionsSchema, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { EXIT, usageError, type CliIo, type TransferSummary } from '../cli-io';
+import { buildCliServices, engineEnv } from '../cli-services';
+import { chooseProfileId } from '../profile-choice';
+import { FINAL_STATES, ProgressBar } from '../progress';
+import { parseS3Url } from '../s3-url';
+
+/** `upload --help`. */
+export const uploadHelp = `Usage: s3-drop upload <path>... s3://bucket[/prefix] [options]
+
+Uploads files and folders. A folder keeps its name in the keys, as dropping it on the window does.
+Press Ctrl-C to stop; run the same command again to continue where it left off.
+
+Options:
+  --profile P          the profile to use (default: AWS_PROFILE, the AWS_* keys, or "default")
+  --endpoint URL       an S3-compatible endpoint (MinIO, R2, Ceph…); same as AWS_ENDPOINT_URL_S3
+  --concurrency N      files uploaded at the same time (1-64)
+  --part-size MiB      multipart part size in MiB (5-5120)
+  --storage-class C    STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE
+  --json               end with one JSON summary line on stdout
+  --debug              show technical details and stack traces
+  -h, --help           show this help
+
+Exit codes: 0 all uploaded, 1 some uploads failed, 2 usage or configuration error.
+`;
+
+const storageClasses = uploadOptionsSchema.shape.storageClass.unwrap().options;
+
+/** Parses an integer option within bounds, or throws a usage error naming it. */
+function intOption(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw usageError('upload', `--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Checks every local path before anything starts, so a typo never leaves a half-done batch. */
+function checkLocalPaths(paths: string[]): string[] {
+  return paths.map((p) => {
+    const full = resolve(p);
+    try {
+      const st = statSync(full);
+      if (!st.isFile() && !st.isDirectory()) throw new AppError('NOT_A_FILE', { path: p });
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw toAppError(err, { path: p });
+    }
+    return full;
+  });
+}
+
+/** The engine as the CLI uses it; a clear refusal while the transfers work is still a stub. */
+function engineOf(services: AppServices): TransferEngine {
+  const engine = services.transfers as unknown as Partial<TransferEngine>;
+  if (typeof engine.waitFor !== 'function' || typeof engine.list !== 'function') {
+    throw new AppError('NOT_SUPPORTED', { what: 'uploading (the transfer engine is not built yet)' });
+  }
+  return engine as TransferEngine;
+}
+
+/** Overrides settings for this run only; nothing is written to the shared settings file. */
+function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
+  const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(clean).length === 0) return;
+  const settings = services.core.settings;
+  const base = settings.get.bind(settings);
+  settings.get = () => ({ ...base(), ...clean });
+}
+
+/** Makes sure the bucket answers before queueing, so a wrong endpoint or bucket is one line and exit 2. */
+async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<void> {
+  const ctx = await services.clients.forProfile(profileId);
+  const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
+  try {
+    await ctx.client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    throw toAppError(err, { action: 'HeadBucket', bucket, endpoint, profile: ctx.profile.summary.name });
+  }
+}
+
+/** Sums a finished batch into the summary object. */
+export function summarise(rows: TransferSnapshot[], seconds: number): TransferSummary {
+  const summary: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: Math.round(seconds * 1000) / 1000 };
+  for (const r of rows) {
+    if (r.state === 'done') {
+      summary.uploaded++;
+      summary.bytes += r.bytesTotal;
+    } else if (r.state === 'skipped') summary.skipped++;
+    else summary.failed++;
+  }
+  return summary;
+}
+
+/** Runs `upload`; returns the exit code. Errors thrown are printed by the caller as one line. */
+export async function runUploadCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      profile: { type: 'string' },
+      endpoint: { type: 'string' },
+      concurrency: { type: 'string' },
+      'part-size': { type: 'string' },
+      'storage-class': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      debug: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(uploadHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length < 2) throw usageError('upload', 'Give at least one file or folder, then the destination s3://bucket/folder');
+  const target = parseS3Url(positionals[positionals.length - 1]!);
+  const paths = checkLocalPaths(positionals.slice(0, -1));
+  const concurrency = intOption(values.concurrency, 'concurrency', 1, 64);
+  const partSizeMiB = intOption(values['part-size'], 'part-size', 5, 5120);
+  const storageClass = values['storage-class']?.toUpperCase();
+  if (storageClass !== undefined && !(storageClasses as readonly string[]).includes(storageClass)) {
+    throw usageError('upload', `--storage-class must be one of ${storageClasses.join(', ')}`);
+  }
+  const env = engineEnv(io.env, 'upload', values.endpoint);
+
+  const started = Date.now();
+  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log' });
+  const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
+  try {
+    const engine = engineOf(services);
+    overrideSettings(services, { concurrency, partSizeMiB });
+    const profileId = await chooseProfileId(services.profiles, env, values.profile);
+    await preflight(services, profileId, target.bucket, env);
+    if (signal.aborted) return EXIT.interrupted;
+
+    // What the journal brought back from an interrupted run: wait on those rather than starting over.
+    const restored = engine.list().transfers.filter((t) => !FINAL_STATES.has(t.state));
+    const options: UploadOptions | undefined = storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : undefined;
+    const result = await services.dispatch('transfers:enqueue', {
+      items: paths.map((path) => ({ path })),
+      target: { profileId, bucket: target.bucket, prefix: target.prefix },
+      ...(options ? { options } : {}),
+    });
+    if (!result.ok) throw new AppError(result.error.code, result.error.params ?? {}, { details: result.error.details });
+    const ids = adoptRestored(engine, (result.value as { ids: string[] }).ids, restored);
+
+    bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
+    const finished = await Promise.race([
+      engine.waitFor(ids),
+      new Promise<undefined>((res) => signal.addEventListener('abort', () => res(undefined), { once: true })),
+    ]);
+    bar.stop();
+    if (!finished) return EXIT.interrupted;
+
+    for (const t of finished) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${t.key}: ${t.error?.message ?? t.state}\n`);
+    const summary = summarise(finished, (Date.now() - started) / 1000);
+    if (values.json) io.stdout.write(JSON.stringify(summary) + '\n');
+    else io.stderr.write(`Uploaded ${summary.uploaded}, skipped ${summary.skipped}, failed ${summary.failed} (${summary.bytes} bytes in ${summary.seconds}s).\n`);
+    return summary.failed > 0 ? EXIT.transfersFailed : EXIT.ok;
+  } finally {
+    bar.stop();
+    await services.dispose();
+  }
+}
+
+/**
+ * Where the journal already holds an unfinished upload of the same file to the same key (a run
+ * stopped with Ctrl-C), follow that one and cancel the fresh duplicate, so finished parts are kept.
+ */
+function adoptRestored(engine: TransferEngine, ids: string[], restored: TransferSnapshot[]): string[] {
+  if (restored.length === 0) return ids;
+  const byKey = new Map(restored.map((t) => [`${t.profileId}\n${t.bucket}\n${t.key}`, t.id]));
+  return ids.map((id) => {
+    const fresh = engine.get(id);
+    const old = fresh && byKey.get(`${fresh.profileId}\n${fresh.bucket}\n${fresh.key}`);
+    if (!old || old === id) return id;
+    void engine.cancel(id).catch(() => undefined);
+    return old;
+  });
+}

@@ -1,0 +1,263 @@
+/** Browser-mode server, in process: token, Host and Origin checks, the contract over the socket, spooling and static files. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createAppServices, type AppServices } from '../../src/main/services/app-services';
+import { silentLogger } from '../../src/main/services/log/logger';
+import { createNodePlatform } from '../../src/server/node-platform';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { tokenMatches } from '../../src/server/security';
+import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
+
+const csp = "default-src 'self'; script-src 'self'; object-src 'none'";
+let root: string;
+let staticDir: string;
+let dataDir: string;
+let services: AppServices;
+let server: RunningServer;
+let origin: string;
+
+/** A raw HTTP request whose path is sent exactly as given (fetch would normalise `..`). */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Opens a socket with the given token/headers; resolves to the open socket or the HTTP status that refused it. */
+function openSocket(token: string | undefined, headers: Record<string, string> = {}): Promise<WebSocket | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, token === undefined ? [] : [TOKEN_PROTOCOL_PREFIX + token], { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', () => resolve(-1));
+  });
+}
+
+/** Sends one invoke and waits for its result. */
+function invoke(ws: WebSocket, id: number, name: string, payload: unknown): Promise<WireMessage & { type: 'result' }> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(data.toString()) as WireMessage;
+      if (msg.type === 'result' && msg.id === id) {
+        ws.off('message', onMessage);
+        resolve(msg);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ type: 'invoke', id, name, payload }));
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 's3drop-server-'));
+  staticDir = join(root, 'renderer');
+  dataDir = join(root, 'data');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${csp}" /></head><body>ui</body></html>`);
+  writeFileSync(join(staticDir, 'assets', 'app-1234.js'), 'console.log("app");');
+  writeFileSync(join(staticDir, 'assets', 'style-1234.css'), 'body{}');
+  // A file next to the UI folder that traversal must never reach.
+  writeFileSync(join(root, 'secret.txt'), 'TOP-SECRET-CONTENT');
+  // Left by an "earlier run": start-up must clear it.
+  mkdirSync(join(dataDir, 'spool', 'old'), { recursive: true });
+  writeFileSync(join(dataDir, 'spool', 'old', 'stale.bin'), 'stale');
+  const platform = createNodePlatform({ S3DROP_DATA_DIR: dataDir });
+  services = await createAppServices({ platform, logger: silentLogger, env: { S3DROP_DATA_DIR: dataDir } });
+  server = await startServer({ services, logger: silentLogger, staticDir, dataDir, port: 0 });
+  origin = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await services?.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('start-up', () => {
+  it('listens on 127.0.0.1 and gives a URL with a 32-byte token', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
+  });
+
+  it('clears files spooled by an earlier run', () => {
+    expect(existsSync(join(dataDir, 'spool', 'old', 'stale.bin'))).toBe(false);
+    expect(existsSync(join(dataDir, 'spool'))).toBe(true);
+  });
+});
+
+describe('token comparison', () => {
+  it('accepts only the exact token, whatever the length of the guess', () => {
+    expect(tokenMatches('abc', 'abc')).toBe(true);
+    expect(tokenMatches('abc', 'abd')).toBe(false);
+    expect(tokenMatches('abc', 'abcd')).toBe(false);
+    expect(tokenMatches('abc', '')).toBe(false);
+    expect(tokenMatches('abc', undefined)).toBe(false);
+  });
+});
+
+describe('HTTP API guard', () => {
+  const body = Buffer.from('hello');
+  it('refuses a spool without a token', async () => {
+    const res = await raw(`${SPOOL_PATH}?name=a.txt`, { method: 'PUT', body });
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses a spool with a wrong token', async () => {
+    const res = await raw(`${SPOOL_PATH}?name=a.txt`, { method: 'PUT', body, headers: { authorization: `Bearer ${randomBytes(32).toString('base64url')}` } });
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses a foreign Origin even with the right token', async () => {
+    const res = await raw(`${SPOOL_PATH}?name=a.txt`, { method: 'PUT', body, headers: { authorization: `Bearer ${server.token}`, origin: 'http://evil.example' } });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a non-loopback Host (DNS rebinding) even with the right token', async () => {
+    const res = await raw(`${SPOOL_PATH}?name=a.txt`, {
+      method: 'PUT',
+      body,
+      headers: { authorization: `Bearer ${server.token}`, host: `evil.example:${server.port}` },
+    });
+    expect(res.status).toBe(421);
+  });
+
+  it('refuses a loopback Host with another port', async () => {
+    const res = await raw('/', { headers: { host: `127.0.0.1:${server.port + 1}` } });
+    expect(res.status).toBe(421);
+  });
+
+  it('accepts localhost and [::1] as Host', async () => {
+    expect((await raw('/', { headers: { host: `localhost:${server.port}` } })).status).toBe(200);
+    expect((await raw('/', { headers: { host: `[::1]:${server.port}` } })).status).toBe(200);
+  });
+});
+
+describe('spooling', () => {
+  it('streams a dropped file to a temp file under dataDir/spool, keeping its name', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 7);
+    const res = await raw(`${SPOOL_PATH}?name=${encodeURIComponent('relatório final.bin')}`, {
+      method: 'PUT',
+      body: bytes,
+      headers: { authorization: `Bearer ${server.token}`, origin, 'content-type': 'application/octet-stream' },
+    });
+    expect(res.status).toBe(200);
+    const { path } = JSON.parse(res.body.toString()) as { path: string };
+    expect(path.startsWith(join(dataDir, 'spool') + '/')).toBe(true);
+    expect(path.endsWith('/relatório final.bin')).toBe(true);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('never lets the name escape the spool folder', async () => {
+    const res = await raw(`${SPOOL_PATH}?name=${encodeURIComponent('../../../escape.txt')}`, {
+      method: 'PUT',
+      body: Buffer.from('x'),
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    const { path } = JSON.parse(res.body.toString()) as { path: string };
+    expect(path.startsWith(join(dataDir, 'spool') + '/')).toBe(true);
+    expect(path.endsWith('/escape.txt')).toBe(true);
+    expect(existsSync(join(dataDir, 'escape.txt'))).toBe(false);
+  });
+});
+
+describe('static files', () => {
+  it('serves the page with a CSP header equal to its meta tag', async () => {
+    const res = await raw('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toBe(csp);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body.toString()).toContain('ui');
+  });
+
+  it('serves assets with their MIME types and without a token', async () => {
+    const js = await raw('/assets/app-1234.js');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    const css = await raw('/assets/style-1234.css');
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/%00index.html'])(
+    'refuses the traversal %s',
+    async (path) => {
+      const res = await raw(path);
+      expect(res.status).toBe(404);
+      expect(res.body.toString()).not.toContain('TOP-SECRET-CONTENT');
+    },
+  );
+
+  it('refuses writes outside the API', async () => {
+    const res = await raw('/index.html', { method: 'POST', body: Buffer.from('x') });
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('WebSocket', () => {
+  it('refuses a socket without a token', async () => {
+    expect(await openSocket(undefined, { origin })).toBe(401);
+  });
+
+  it('refuses a socket with a wrong token', async () => {
+    expect(await openSocket('wrong-token', { origin })).toBe(401);
+  });
+
+  it('refuses a socket from a foreign Origin', async () => {
+    expect(await openSocket(server.token, { origin: 'http://evil.example' })).toBe(403);
+  });
+
+  it('refuses a socket with a non-loopback Host', async () => {
+    expect(await openSocket(server.token, { origin: `http://evil.example:${server.port}`, host: `evil.example:${server.port}` })).toBe(421);
+  });
+
+  it('carries commands through the engine dispatcher and broadcasts events', async () => {
+    const ws = await openSocket(server.token, { origin });
+    expect(ws).toBeInstanceOf(WebSocket);
+    const sock = ws as WebSocket;
+    expect(sock.protocol).toBe(TOKEN_PROTOCOL_PREFIX + server.token);
+
+    const info = await invoke(sock, 1, 'app:info', {});
+    expect(info.result.ok).toBe(true);
+    const value = (info.result as { ok: true; value: { capabilities: { transport: string; dropGivesPaths: boolean }; dataDir: string } }).value;
+    expect(value.capabilities).toEqual({ transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false });
+    expect(value.dataDir).toBe(dataDir);
+
+    // The schema check happens in the dispatcher, exactly as over Electron IPC.
+    const bad = await invoke(sock, 2, 'settings:update', { concurrency: 'lots' });
+    expect(bad.result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const unknown = await invoke(sock, 3, 'fs:readEverything', {});
+    expect(unknown.result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+
+    const event = new Promise<WireMessage>((resolve) =>
+      sock.on('message', (d) => {
+        const msg = JSON.parse(d.toString()) as WireMessage;
+        if (msg.type === 'event' && msg.name === 'settings:changed') resolve(msg);
+      }),
+    );
+    const updated = await invoke(sock, 4, 'settings:update', { theme: 'dark' });
+    expect(updated.result).toMatchObject({ ok: true, value: { theme: 'dark' } });
+    expect(await event).toMatchObject({ type: 'event', name: 'settings:changed', payload: { theme: 'dark' } });
+    sock.close();
+  });
+
+  it('closes a socket that sends something other than an invoke', async () => {
+    const sock = (await openSocket(server.token, { origin })) as WebSocket;
+    const closed = new Promise<number>((resolve) => sock.once('close', (code) => resolve(code)));
+    sock.send('not json');
+    expect(await closed).toBe(1007);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Test helpers for the built CLI: make sure out/cli/index.js is current, run a command to completion,
+ * and start `s3-drop serve --port 0` as a child process, returning the printed URL and token.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The repository root. */
+export const repoRoot = resolve(import.meta.dirname, '../..');
+/** The built CLI. */
+export const cliPath = join(repoRoot, 'out/cli/index.js');
+/** Node 24 from the `node` devDependency (the system node is older). */
+export const nodeBin = join(repoRoot, 'node_modules/.bin/node');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && /\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds when out/ is missing or older than the sources. `npm run build` first; if a teammate's
+ * unfinished renderer breaks it, the CLI alone is built with the same esbuild options, so CLI tests
+ * still run against current code.
+ */
+export function ensureBuiltCli(): string {
+  const sources = Math.max(...['src/cli', 'src/server', 'src/main/services', 'src/shared'].map((d) => newestMtime(join(repoRoot, d))));
+  const fresh = existsSync(cliPath) && statSync(cliPath).mtimeMs >= sources && existsSync(join(repoRoot, 'out/renderer/index.html'));
+  if (fresh) return cliPath;
+  const full = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+  if (full.status === 0 && existsSync(cliPath)) return cliPath;
+  const script = `import { build } from 'esbuild';
+await build({ entryPoints: { index: 'src/cli/index.ts' }, outdir: 'out/cli', platform: 'node', format: 'esm', bundle: true,
+  packages: 'external', sourcemap: true, target: 'node22', define: { __APP_VERSION__: '"0.0.0-test"' }, banner: { js: '#!/usr/bin/env node' } });`;
+  const cli = spawnSync(nodeBin, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  if (cli.status !== 0) throw new Error(`could not build the CLI:\n${full.stderr}\n${cli.stderr}`);
+  return cliPath;
+}
+
+/** The outcome of one CLI run. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to completion with exactly the given environment (plus PATH and HOME). */
+export function runCli(args: string[], env: Record<string, string | undefined>, options: { input?: string; cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(nodeBin, [cliPath, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A running `s3-drop serve`. */
+export interface ServeProcess {
+  /** The printed address, `http://127.0.0.1:PORT/#token=…`. */
+  url: string;
+  /** `http://127.0.0.1:PORT`. */
+  origin: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `node out/cli/index.js serve --port 0 [extra]` with `env`; resolves once the URL line is printed. */
+export function startServe(env: Record<string, string | undefined>, extraArgs: string[] = []): Promise<ServeProcess> {
+  const child = spawn(nodeBin, [cliPath, 'serve', '--port', '0', ...extraArgs], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return new Promise((resolvePromise, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /S3 Drop is running at (http:\/\/[^/\s]+)\/#token=([A-Za-z0-9_-]+)/.exec(out);
+      if (m) {
+        const origin = m[1]!;
+        resolvePromise({
+          url: `${origin}/#token=${m[2]}`,
+          origin,
+          port: Number(new URL(origin).port),
+          token: m[2]!,
+          child,
+          stderr: () => err,
+          stop: async () => {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`s3-drop serve exited (${code}) before printing its address: ${err}`)));
+  });
+}
