@@ -17,7 +17,8 @@ import type { Platform } from './platform';
 import { ProfileService } from './profiles/profile-service';
 import { BucketService } from './s3/bucket-service';
 import { S3ClientFactory } from './s3/client-factory';
-import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
+import { createDefaultSecretStore } from './secrets/keychain-store';
+import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
 import { SyncService } from './sync/sync-service';
 import { TransferService } from './transfers/transfer-service';
@@ -58,7 +59,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const core: CoreDeps = { platform, events, logger, settings, env: options.env ?? { ...process.env } };
   if (settings.loadProblem) logger.warn(settings.loadProblem.message);
 
-  const secrets = options.secrets ?? new MemorySecretStore();
+  const secrets = options.secrets ?? createDefaultSecretStore(core);
   const profiles = new ProfileService(core, secrets);
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);

@@ -1,8 +1,7 @@
-/** Handlers for profile commands. STUB until the profiles work lands. */
+/** Handlers for profile commands: each is one call into the ProfileService. */
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
 import type { ProfileService } from '../profiles/profile-service';
-import { notYet } from './not-yet';
 
 type ProfileCommand = 'profiles:list' | 'profiles:add' | 'profiles:update' | 'profiles:remove' | 'profiles:test' | 'profiles:ssoSignIn' | 'profiles:mfaAnswer';
 
@@ -10,11 +9,11 @@ type ProfileCommand = 'profiles:list' | 'profiles:add' | 'profiles:update' | 'pr
 export function createProfileHandlers(_deps: CoreDeps, profiles: ProfileService): Pick<Handlers, ProfileCommand> {
   return {
     'profiles:list': () => profiles.list(),
-    'profiles:add': notYet('profiles:add'),
-    'profiles:update': notYet('profiles:update'),
-    'profiles:remove': notYet('profiles:remove'),
-    'profiles:test': notYet('profiles:test'),
-    'profiles:ssoSignIn': notYet('profiles:ssoSignIn'),
-    'profiles:mfaAnswer': notYet('profiles:mfaAnswer'),
+    'profiles:add': (input) => profiles.add(input),
+    'profiles:update': (input) => profiles.update(input),
+    'profiles:remove': ({ id }) => profiles.remove(id),
+    'profiles:test': ({ id }) => profiles.test(id),
+    'profiles:ssoSignIn': ({ id }) => profiles.ssoSignIn(id),
+    'profiles:mfaAnswer': ({ requestId, code }) => profiles.mfa.answer(requestId, code),
   };
 }

@@ -1,27 +1,452 @@
-/** STUB: profile discovery and resolution; replaced by the profiles work. */
-import type { ProfileSummary } from '../../../shared/contract';
+/**
+ * Profiles: discovery of ~/.aws profiles, app-managed profiles (secret in the keychain only),
+ * resolution to refreshing credentials, MFA questions, connection tests and file watching.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { ConnectionTest, ProfileSummary, SsoStatus } from '../../../shared/contract';
+import type { addProfileSchema, updateProfileSchema } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import type { z } from 'zod';
 import type { CoreDeps } from '../context';
+import { registerSecret } from '../log/redact';
 import type { SecretStore } from '../secrets/secret-store';
+import { AppProfileStore, type StoredAppProfile } from './app-profile-store';
+import { testConnection } from './connection-test';
+import { credentialError, isMfaRejection } from './credential-errors';
+import { runCredentialProcess } from './credential-process';
+import { awsFilePaths, discoverAwsProfiles, envEndpoint, type AwsDiscovery, type AwsProfile } from './discovery';
+import { MfaBroker, type MfaPrompt } from './mfa-broker';
+import { readCaBundle, requestHandlerFor } from './network';
+import { presets } from './presets';
+import { refreshingProvider } from './refreshing-provider';
+import { SsoSignIn } from './sso-login';
 import type { ProfileResolver, ResolvedProfile } from './types';
 
-/** Lists and resolves profiles. */
+/** Input for adding an app profile (after the contract schema has parsed it). */
+export type AddProfileInput = z.output<typeof addProfileSchema>;
+/** Input for editing an app profile. */
+export type UpdateProfileInput = z.output<typeof updateProfileSchema>;
+
+/** Tuning knobs, mostly for tests. */
+export interface ProfileServiceOptions {
+  /** How long a credential_process may take (default 60 s, like a slow corporate helper). */
+  processTimeoutMs?: number;
+  /** Watch ~/.aws files for changes (default true). */
+  watch?: boolean;
+  /** Debounce for file changes (default 250 ms). */
+  watchDebounceMs?: number;
+}
+
+/** Shows only the last 4 characters of an access key id. */
+export function maskKeyId(id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  return `••••${id.slice(-4)}`;
+}
+
+const MAX_MFA_ATTEMPTS = 3;
+
+/** Lists, manages and resolves profiles. */
 export class ProfileService implements ProfileResolver {
-  /** Builds the service. */
+  private discovery?: Promise<AwsDiscovery>;
+  private readonly store: AppProfileStore;
+  private readonly providers = new Map<string, ResolvedProfile['credentials']>();
+  private readonly watchers: FSWatcher[] = [];
+  private debounce?: NodeJS.Timeout;
+  private readonly options: Required<ProfileServiceOptions>;
+  /** MFA questions in flight; the handler for 'profiles:mfaAnswer' answers them. */
+  readonly mfa: MfaBroker;
+  /** In-app SSO sign-in. */
+  readonly sso: SsoSignIn;
+
+  /** Builds the service; starts watching the shared files unless told not to. */
   constructor(
     private readonly deps: CoreDeps,
     private readonly secrets: SecretStore,
-  ) {}
-  /** Lists profiles. */
+    options: ProfileServiceOptions = {},
+  ) {
+    this.options = { processTimeoutMs: 60_000, watch: true, watchDebounceMs: 250, ...options };
+    this.store = new AppProfileStore(deps.platform.dataDir);
+    this.mfa = new MfaBroker(deps.events);
+    this.sso = new SsoSignIn(deps, () => this.awsProfiles());
+    if (this.options.watch) this.startWatching();
+  }
+
+  /** Replaces the UI round trip for MFA codes (the CLI prompts on the terminal). */
+  setMfaPrompt(prompt: MfaPrompt | undefined): void {
+    this.mfa.prompt = prompt;
+  }
+
+  private awsProfiles(): Promise<AwsDiscovery> {
+    this.discovery ??= discoverAwsProfiles(this.deps.env).catch((err: unknown) => {
+      this.discovery = undefined;
+      throw err;
+    });
+    return this.discovery;
+  }
+
+  /** Forgets what was read from disk and every cached provider, then tells the UI. */
+  async reload(): Promise<ProfileSummary[]> {
+    this.discovery = undefined;
+    this.providers.clear();
+    const list = await this.list();
+    this.deps.events.emit('profiles:changed', list);
+    return list;
+  }
+
+  /** Every profile the app can use, as the UI may see it (never a secret). */
   async list(): Promise<ProfileSummary[]> {
-    return [];
+    const env = this.deps.env;
+    const d = await this.awsProfiles();
+    const defaultName = env.AWS_PROFILE || 'default';
+    const out: ProfileSummary[] = [];
+    if (env.AWS_ACCESS_KEY_ID) {
+      out.push(
+        clean({
+          id: 'env',
+          name: 'Environment variables',
+          kind: 'environment',
+          source: 'environment',
+          region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
+          endpoint: envEndpoint(env),
+          forcePathStyle: envEndpoint(env) ? true : undefined,
+          accessKeyIdMasked: maskKeyId(env.AWS_ACCESS_KEY_ID),
+          hasSecret: Boolean(env.AWS_SECRET_ACCESS_KEY),
+        }),
+      );
+    }
+    for (const p of d.profiles) out.push(this.awsSummary(p, defaultName));
+    for (const p of this.store.list()) out.push(await this.appSummary(p));
+    if (out.length === 0) {
+      out.push(
+        clean({
+          id: 'instance',
+          name: 'Instance or container role',
+          kind: 'instance',
+          source: 'environment',
+          region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
+          endpoint: envEndpoint(env),
+          hasSecret: false,
+          isDefault: true,
+        }),
+      );
+    }
+    return out;
   }
-  /** Resolves a profile id. */
+
+  private awsSummary(p: AwsProfile, defaultName: string): ProfileSummary {
+    return clean({
+      id: `aws:${p.name}`,
+      name: p.name,
+      kind: p.kind,
+      source: 'aws-config',
+      region: p.region,
+      endpoint: p.endpoint,
+      forcePathStyle: p.forcePathStyle,
+      accessKeyIdMasked: p.kind === 'keys' ? maskKeyId(p.settings.aws_access_key_id) : undefined,
+      hasSecret: p.kind === 'keys',
+      mfa: p.mfaSerial ? true : undefined,
+      isDefault: p.name === defaultName ? true : undefined,
+    });
+  }
+
+  private async appSummary(p: StoredAppProfile): Promise<ProfileSummary> {
+    const env = this.deps.env;
+    const endpoint = envEndpoint(env) ?? p.endpoint;
+    const secret = await this.readSecret(p).catch(() => undefined);
+    return clean({
+      id: `app:${p.name}`,
+      name: p.name,
+      kind: 'keys',
+      source: 'app',
+      region: env.AWS_REGION || p.region,
+      endpoint,
+      forcePathStyle: p.forcePathStyle ?? (endpoint ? true : presets[p.preset]?.forcePathStyle),
+      accessKeyIdMasked: maskKeyId(p.accessKeyId),
+      hasSecret: Boolean(secret),
+      secretStorage: this.secrets.kind,
+      isDefault: env.AWS_PROFILE === p.name ? true : undefined,
+    });
+  }
+
+  private async readSecret(p: StoredAppProfile): Promise<{ secretAccessKey: string; sessionToken?: string } | undefined> {
+    const raw = await this.secrets.get(account(p));
+    if (!raw) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as { secretAccessKey?: string; sessionToken?: string };
+      if (!parsed.secretAccessKey) return undefined;
+      registerSecret(parsed.secretAccessKey);
+      registerSecret(parsed.sessionToken);
+      return { secretAccessKey: parsed.secretAccessKey, sessionToken: parsed.sessionToken };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeSecret(p: StoredAppProfile, secretAccessKey: string, sessionToken: string | undefined): Promise<void> {
+    registerSecret(secretAccessKey);
+    registerSecret(sessionToken);
+    await this.secrets.set(account(p), JSON.stringify(sessionToken ? { secretAccessKey, sessionToken } : { secretAccessKey }));
+  }
+
+  /** Turns a profile id, or a bare name (the CLI's --profile), into a summary. */
+  async find(idOrName: string): Promise<ProfileSummary> {
+    const list = await this.list();
+    const byId = list.find((p) => p.id === idOrName);
+    if (byId) return byId;
+    // A bare name: app profiles first (the user made them here), then ~/.aws.
+    const byName = list.find((p) => p.source === 'app' && p.name === idOrName) ?? list.find((p) => p.source === 'aws-config' && p.name === idOrName);
+    if (byName) return byName;
+    throw new AppError('PROFILE_NOT_FOUND', { profile: idOrName.replace(/^(aws|app):/, '') });
+  }
+
+  /** Resolves a profile to region, endpoint, CA bundle and refreshing credentials. */
   async resolve(profileId: string): Promise<ResolvedProfile> {
-    void this.deps;
-    void this.secrets;
-    throw new AppError('PROFILE_NOT_FOUND', { profile: profileId });
+    const summary = await this.find(profileId);
+    const env = this.deps.env;
+    let caPath = env.AWS_CA_BUNDLE;
+    if (summary.source === 'aws-config' && !caPath) {
+      caPath = (await this.awsProfiles()).profiles.find((p) => p.name === summary.name)?.settings.ca_bundle;
+    }
+    const caBundle = readCaBundle(caPath);
+    const requestHandler = requestHandlerFor({ caBundle, env });
+    let credentials = this.providers.get(summary.id);
+    if (!credentials) {
+      const fetch = this.fetcher(summary);
+      credentials = refreshingProvider(async () => {
+        let creds: AwsCredentialIdentity;
+        try {
+          creds = await fetch();
+        } catch (err) {
+          throw credentialError(err, summary.name, summary.kind);
+        }
+        registerSecret(creds.secretAccessKey);
+        registerSecret(creds.sessionToken);
+        return creds;
+      }, { profile: summary.name });
+      this.providers.set(summary.id, credentials);
+    }
+    const resolved: ResolvedProfile = {
+      summary,
+      region: summary.region || 'us-east-1',
+      forcePathStyle: summary.forcePathStyle ?? Boolean(summary.endpoint),
+      credentials,
+    };
+    if (summary.endpoint) resolved.endpoint = summary.endpoint;
+    if (caBundle) resolved.caBundle = caBundle;
+    if (requestHandler) resolved.requestHandler = requestHandler;
+    return resolved;
   }
-  /** Stops watching files. */
-  dispose(): void {}
+
+  /** The function that fetches fresh credentials for a profile (the refreshing wrapper decides when). */
+  private fetcher(summary: ProfileSummary): () => Promise<AwsCredentialIdentity> {
+    const env = this.deps.env;
+    if (summary.id === 'env') {
+      return async () => {
+        if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new AppError('NO_CREDENTIALS', { profile: summary.name });
+        return staticCreds(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.AWS_CREDENTIAL_EXPIRATION);
+      };
+    }
+    if (summary.id === 'instance') {
+      // A fresh chain each time: the chain memoizes, and the wrapper above owns refreshing.
+      return () => fromNodeProviderChain({ ignoreCache: true })();
+    }
+    if (summary.source === 'app') {
+      return async () => {
+        const stored = this.store.list().find((p) => p.name === summary.name);
+        const secret = stored ? await this.readSecret(stored) : undefined;
+        if (!stored || !secret) throw new AppError('NO_CREDENTIALS', { profile: summary.name });
+        return staticCreds(stored.accessKeyId, secret.secretAccessKey, secret.sessionToken);
+      };
+    }
+    return async () => {
+      const d = await this.awsProfiles();
+      const p = d.profiles.find((x) => x.name === summary.name);
+      if (!p) throw new AppError('PROFILE_NOT_FOUND', { profile: summary.name });
+      const files = { profile: p.name, filepath: d.paths.credentials, configFilepath: d.paths.config, ignoreCache: true };
+      if (p.kind === 'process') {
+        return runCredentialProcess(p.settings.credential_process!, { profile: p.name, env, timeoutMs: this.options.processTimeoutMs });
+      }
+      if (p.kind === 'keys' && (p.sdkInvisible || !p.settings.role_arn)) {
+        return staticCreds(p.settings.aws_access_key_id!, p.settings.aws_secret_access_key!, p.settings.aws_session_token);
+      }
+      if (p.sdkInvisible) {
+        throw new AppError('NOT_SUPPORTED', { what: `signing in with "${p.name}" (rename it with English letters only in ${d.paths.config})` });
+      }
+      if (p.kind === 'instance') return fromNodeProviderChain(files)();
+      return this.withMfa(summary.id, p, () =>
+        fromIni({
+          ...files,
+          mfaCodeProvider: (serial) => this.mfa.ask(summary.id, serial, this.mfaRetry.get(summary.id) ?? false),
+          ...(p.region ? { clientConfig: { region: p.region } } : {}),
+        })(),
+      );
+    };
+  }
+
+  private readonly mfaRetry = new Map<string, boolean>();
+
+  /** Re-asks for the MFA code after a refused one (up to 3 tries), telling the person it was refused. */
+  private async withMfa(id: string, p: AwsProfile, fetch: () => Promise<AwsCredentialIdentity>): Promise<AwsCredentialIdentity> {
+    if (!p.mfaSerial) return fetch();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        this.mfaRetry.set(id, attempt > 1);
+        try {
+          return await fetch();
+        } catch (err) {
+          if (!isMfaRejection(err)) throw err;
+          const invalid = new AppError('MFA_INVALID', {}, { details: 'the code was refused' });
+          if (attempt >= MAX_MFA_ATTEMPTS) throw invalid;
+          this.deps.events.emit('app:notice', { level: 'warning', error: invalid.toData() });
+        }
+      }
+    } finally {
+      this.mfaRetry.delete(id);
+    }
+  }
+
+  /** Adds an app profile: non-secret fields to profiles.json, the secret to the keychain only. */
+  async add(input: AddProfileInput): Promise<ProfileSummary> {
+    const all = this.store.list();
+    if (all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
+    const preset = presets[input.preset];
+    const region = input.region ?? preset.region;
+    const endpoint = input.endpoint ?? preset.endpoint?.(region);
+    if (preset.needsEndpoint && !endpoint) throw new AppError('INVALID_INPUT', { field: 'endpoint: this service needs its address' });
+    const stored: StoredAppProfile = clean({
+      uid: AppProfileStore.newUid(),
+      name: input.name,
+      accessKeyId: input.accessKeyId,
+      region,
+      endpoint,
+      preset: input.preset,
+      forcePathStyle: input.forcePathStyle ?? preset.forcePathStyle,
+    });
+    // Secret first: a profile on disk without its secret would look broken after a crash.
+    await this.writeSecret(stored, input.secretAccessKey, input.sessionToken || undefined);
+    this.store.save([...all, stored]);
+    const summary = await this.appSummary(stored);
+    await this.changed();
+    return summary;
+  }
+
+  /** Edits an app profile; an omitted secret keeps the stored one; a rename keeps the keychain entry. */
+  async update(input: UpdateProfileInput): Promise<ProfileSummary> {
+    const all = this.store.list();
+    const index = all.findIndex((p) => `app:${p.name}` === input.id);
+    if (index < 0) throw new AppError('PROFILE_NOT_FOUND', { profile: input.id.replace(/^(aws|app):/, '') });
+    const current = all[index]!;
+    if (input.name && input.name !== current.name && all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
+    const next: StoredAppProfile = { ...current };
+    if (input.name) next.name = input.name;
+    if (input.accessKeyId) next.accessKeyId = input.accessKeyId;
+    if (input.region) next.region = input.region;
+    if (input.preset) next.preset = input.preset;
+    if (input.endpoint !== undefined) {
+      if (input.endpoint === '') delete next.endpoint;
+      else next.endpoint = input.endpoint;
+    }
+    if (input.forcePathStyle !== undefined) next.forcePathStyle = input.forcePathStyle;
+    if (input.secretAccessKey !== undefined || input.sessionToken !== undefined) {
+      const old = await this.readSecret(current);
+      const secret = input.secretAccessKey ?? old?.secretAccessKey;
+      if (!secret) throw new AppError('NO_CREDENTIALS', { profile: next.name });
+      await this.writeSecret(next, secret, input.sessionToken !== undefined ? input.sessionToken || undefined : old?.sessionToken);
+    }
+    all[index] = next;
+    this.store.save(all);
+    this.providers.delete(input.id);
+    const summary = await this.appSummary(next);
+    await this.changed();
+    return summary;
+  }
+
+  /** Removes an app profile and its keychain entry. */
+  async remove(id: string): Promise<void> {
+    const all = this.store.list();
+    const victim = all.find((p) => `app:${p.name}` === id);
+    if (!victim) {
+      if (id.startsWith('aws:')) throw new AppError('NOT_SUPPORTED', { what: 'removing a profile from your AWS settings files (edit ~/.aws/config instead)' });
+      throw new AppError('PROFILE_NOT_FOUND', { profile: id.replace(/^(aws|app):/, '') });
+    }
+    await this.secrets.delete(account(victim));
+    this.store.save(all.filter((p) => p !== victim));
+    this.providers.delete(id);
+    await this.changed();
+  }
+
+  /** "Test connection" for a profile. */
+  async test(id: string): Promise<ConnectionTest> {
+    return testConnection(await this.resolve(id), this.deps.env);
+  }
+
+  /** Starts the in-app SSO sign-in for a profile. */
+  async ssoSignIn(id: string): Promise<SsoStatus> {
+    const summary = await this.find(id);
+    if (summary.kind !== 'sso') throw new AppError('NOT_SUPPORTED', { what: `SSO sign-in for "${summary.name}", which does not use SSO` });
+    const status = await this.sso.signIn(summary.id, summary.name);
+    this.providers.delete(summary.id);
+    return status;
+  }
+
+  private async changed(): Promise<void> {
+    this.deps.events.emit('profiles:changed', await this.list());
+  }
+
+  private startWatching(): void {
+    const paths = awsFilePaths(this.deps.env);
+    const wanted = new Map<string, Set<string>>();
+    for (const file of [paths.config, paths.credentials]) {
+      const dir = dirname(file);
+      if (!wanted.has(dir)) wanted.set(dir, new Set());
+      wanted.get(dir)!.add(basename(file));
+    }
+    // Watch the folders, not the files: editors save by replacing the file, which ends a file watch.
+    for (const [dir, names] of wanted) {
+      try {
+        const w = watch(dir, { persistent: false }, (_event, name) => {
+          if (name && !names.has(String(name))) return;
+          clearTimeout(this.debounce);
+          this.debounce = setTimeout(() => {
+            this.reload().catch((err: unknown) => this.deps.logger.warn('profiles: reload after a file change failed', err));
+          }, this.options.watchDebounceMs);
+        });
+        w.on('error', () => w.close());
+        this.watchers.push(w);
+      } catch {
+        // No ~/.aws folder yet: nothing to watch; a restart picks it up.
+      }
+    }
+  }
+
+  /** Stops watching files and cancels waiting MFA questions. */
+  dispose(): void {
+    clearTimeout(this.debounce);
+    for (const w of this.watchers) w.close();
+    this.watchers.length = 0;
+    this.mfa.cancelAll();
+    this.sso.dispose();
+  }
+}
+
+function staticCreds(accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: string): AwsCredentialIdentity {
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration ? { expiration: new Date(expiration) } : {}),
+  };
+}
+
+function account(p: StoredAppProfile): string {
+  return `profile:${p.uid}`;
+}
+
+/** Drops undefined fields so payloads and files stay small and exact. */
+function clean<T extends object>(value: T): T {
+  for (const k of Object.keys(value) as (keyof T)[]) if (value[k] === undefined) delete value[k];
+  return value;
 }

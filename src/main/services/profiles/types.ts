@@ -1,4 +1,5 @@
 /** What the rest of the engine needs from profiles: a way to turn a profile id into a client config. */
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ProfileSummary } from '../../../shared/contract';
 
@@ -13,6 +14,11 @@ export interface ResolvedProfile {
   credentials: AwsCredentialIdentityProvider;
   /** PEM bundle from `ca_bundle` or AWS_CA_BUNDLE, for corporate TLS interception. */
   caBundle?: string;
+  /**
+   * A request handler carrying the CA bundle and HTTPS_PROXY/NO_PROXY; pass it as the client's
+   * `requestHandler` when set. Undefined when the SDK's default handler is right.
+   */
+  requestHandler?: NodeHttpHandler;
 }
 
 /** Turns profile ids into client configurations. */

@@ -1,4 +1,7 @@
-/** Where app-managed profile secrets live. STUB: replaced by the profiles work (keychain + memory fallback). */
+/** Where app-managed profile secrets live: the OS keychain, or this process's memory when no keychain exists. */
+
+/** The keychain service name every secret is stored under. */
+export const KEYCHAIN_SERVICE = 'S3 Drop';
 
 /** A store of secrets by account name under the service "S3 Drop". */
 export interface SecretStore {

@@ -1,0 +1,51 @@
+/** "Test connection": STS GetCallerIdentity on AWS, ListBuckets on custom endpoints; one attempt only, so wrong keys never cause a retry storm. */
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { ConnectionTest } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { credentialError, serviceError } from './credential-errors';
+import type { ResolvedProfile } from './types';
+
+/** Runs the check for a resolved profile; throws a catalogue error with a plain sentence on failure. */
+export async function testConnection(profile: ResolvedProfile, env: Record<string, string | undefined>): Promise<ConnectionTest> {
+  // Fetch credentials first, so a sign-in problem is reported as that and not as a network error.
+  try {
+    await profile.credentials();
+  } catch (err) {
+    throw credentialError(err, profile.summary.name, profile.summary.kind);
+  }
+  const common = { region: profile.region, credentials: profile.credentials, maxAttempts: 1, ...(profile.requestHandler ? { requestHandler: profile.requestHandler } : {}) };
+  if (profile.endpoint) {
+    const client = new S3Client({
+      ...common,
+      endpoint: profile.endpoint,
+      forcePathStyle: profile.forcePathStyle,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    try {
+      const out = await client.send(new ListBucketsCommand({}));
+      return { ok: true, bucketCount: out.Buckets?.length ?? 0 };
+    } catch (err) {
+      throw serviceError(err, profile.endpoint) ?? new AppError('ENDPOINT_NOT_S3', { endpoint: profile.endpoint }, { details: String((err as Error)?.message ?? err).slice(0, 300) });
+    } finally {
+      client.destroy();
+    }
+  }
+  const stsEndpoint = env.AWS_ENDPOINT_URL_STS || undefined;
+  const sts = new STSClient({ ...common, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    return { ok: true, account: out.Account, arn: out.Arn };
+  } catch (err) {
+    throw serviceError(err, stsEndpoint ?? 'sts.amazonaws.com', 'sts:GetCallerIdentity') ?? new AppError('UNKNOWN', {}, { details: String((err as Error)?.message ?? err).slice(0, 300) });
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** The one plain sentence for a successful test. */
+export function connectionSentence(result: ConnectionTest): string {
+  if (result.arn) return `Connected as ${result.arn} in account ${result.account ?? '?'}.`;
+  return `Connected. This key can see ${result.bucketCount ?? 0} bucket${result.bucketCount === 1 ? '' : 's'}.`;
+}
