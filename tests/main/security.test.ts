@@ -1,0 +1,156 @@
+/** Electron security checklist over the real security setup code, with small fakes for Electron objects. */
+import { describe, expect, it } from 'vitest';
+import { allowedPermissions, buildCsp, hardenSession, hardenWebContents, isTrustedRendererUrl, secureWebPreferences, type SessionLike, type WebContentsLike } from '../../src/main/security';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const rendererUrl = 'file:///opt/S3%20Drop/resources/app.asar/out/renderer/index.html';
+
+function fakeSession() {
+  const s = {
+    headersListener: undefined as undefined | Parameters<SessionLike['webRequest']['onHeadersReceived']>[0],
+    requestHandler: undefined as undefined | Parameters<SessionLike['setPermissionRequestHandler']>[0],
+    checkHandler: undefined as undefined | Parameters<SessionLike['setPermissionCheckHandler']>[0],
+  };
+  const session: SessionLike = {
+    webRequest: { onHeadersReceived: (l) => (s.headersListener = l) },
+    setPermissionRequestHandler: (h) => (s.requestHandler = h),
+    setPermissionCheckHandler: (h) => (s.checkHandler = h),
+  };
+  return { s, session };
+}
+
+function fakeContents() {
+  const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
+  let openHandler: ((d: { url: string }) => { action: string }) | undefined;
+  const contents = {
+    on(event: string, fn: (event: { preventDefault(): void }, url: string) => void) {
+      listeners.set(event, fn);
+    },
+    setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' } | { action: 'allow' }) {
+      openHandler = h;
+    },
+  } as unknown as WebContentsLike;
+  const fire = (event: string, url = '') => {
+    let prevented = false;
+    listeners.get(event)!({ preventDefault: () => (prevented = true) }, url);
+    return prevented;
+  };
+  return { contents, fire, open: (url: string) => openHandler!({ url }) };
+}
+
+describe('webPreferences', () => {
+  it('turn on isolation, sandbox and web security and turn off Node', () => {
+    const prefs = secureWebPreferences('/app/out/preload/index.cjs');
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      webSecurity: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      preload: '/app/out/preload/index.cjs',
+    });
+  });
+});
+
+describe('CSP', () => {
+  it('is strict: default-src self, no unsafe-eval, no inline script, no objects', () => {
+    const csp = buildCsp();
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    expect(directives['default-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['object-src']).toEqual(["'none'"]);
+    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('lets the dev server connect for hot reload only when one is given', () => {
+    expect(buildCsp('http://localhost:5173/')).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
+    expect(buildCsp('http://localhost:5173/')).not.toContain('unsafe-eval');
+  });
+
+  it('is set as a response header, replacing any CSP the response carried', () => {
+    const { s, session } = fakeSession();
+    hardenSession(session, { rendererUrl });
+    let out: Record<string, string[] | string> | undefined;
+    s.headersListener!({ responseHeaders: { 'content-security-policy': ["default-src *; script-src 'unsafe-eval'"], 'x-other': ['1'] } }, (r) => (out = r.responseHeaders));
+    expect(out?.['Content-Security-Policy']).toEqual([buildCsp()]);
+    expect(out?.['content-security-policy']).toBeUndefined();
+    expect(out?.['x-other']).toEqual(['1']);
+  });
+
+  it('the meta tag in the renderer page (needed for file://) is strict too', () => {
+    const html = readFileSync(join(import.meta.dirname, '../../src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).toContain("script-src 'self'");
+    expect(meta).not.toContain('unsafe-eval');
+  });
+});
+
+describe('permissions', () => {
+  const cases: [string, string | undefined, boolean][] = [
+    ['notifications', rendererUrl, true],
+    ['clipboard-sanitized-write', rendererUrl + '#/settings', true],
+    ['media', rendererUrl, false],
+    ['geolocation', rendererUrl, false],
+    ['openExternal', rendererUrl, false],
+    ['notifications', 'https://evil.example/', false],
+    ['notifications', 'file:///tmp/other.html', false],
+    ['notifications', undefined, false],
+  ];
+  it.each(cases)('request %s from %s → %s', (permission, url, expected) => {
+    const { s, session } = fakeSession();
+    hardenSession(session, { rendererUrl });
+    let granted: boolean | undefined;
+    s.requestHandler!({}, permission, (g) => (granted = g), { requestingUrl: url });
+    expect(granted).toBe(expected);
+    expect(s.checkHandler!({}, permission, 'file://', { requestingUrl: url })).toBe(expected);
+  });
+
+  it('the allowlist is exactly clipboard writes and notifications', () => {
+    expect([...allowedPermissions].sort()).toEqual(['clipboard-sanitized-write', 'notifications']);
+  });
+});
+
+describe('navigation and new windows', () => {
+  it('denies every navigation, redirect and webview', () => {
+    const denied: string[] = [];
+    const { contents, fire } = fakeContents();
+    hardenWebContents(contents, { openExternal: () => undefined, onDenied: (what) => denied.push(what) });
+    expect(fire('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(fire('will-navigate', rendererUrl)).toBe(true);
+    expect(fire('will-redirect', 'https://aws.amazon.com/')).toBe(true);
+    expect(fire('will-attach-webview')).toBe(true);
+    expect(denied).toEqual(['navigation', 'navigation', 'redirect', 'webview']);
+  });
+
+  it('denies window.open; allowlisted https links go to the system browser, others nowhere', () => {
+    const opened: string[] = [];
+    const { contents, open } = fakeContents();
+    hardenWebContents(contents, { openExternal: (u) => opened.push(u) });
+    for (const url of ['https://docs.aws.amazon.com/s3/', 'http://docs.aws.amazon.com/', 'https://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@github.com/']) {
+      expect(open(url)).toEqual({ action: 'deny' });
+    }
+    expect(opened).toEqual(['https://docs.aws.amazon.com/s3/']);
+  });
+});
+
+describe('isTrustedRendererUrl', () => {
+  it('accepts our page with any hash and nothing else', () => {
+    expect(isTrustedRendererUrl(rendererUrl, rendererUrl)).toBe(true);
+    expect(isTrustedRendererUrl(rendererUrl + '#/transfers', rendererUrl)).toBe(true);
+    expect(isTrustedRendererUrl('file:///opt/S3%20Drop/resources/app.asar/out/renderer/other.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('file:///tmp/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('https://evil.example/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('not a url', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('http://localhost:5173/#/x', 'http://localhost:5173/')).toBe(true);
+    expect(isTrustedRendererUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
+  });
+});
