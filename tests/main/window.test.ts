@@ -6,7 +6,7 @@ const rendererUrl = 'file:///app/out/renderer/index.html';
 
 function fakeBrowserWindow() {
   const log: string[] = [];
-  let created: FakeWindow | undefined;
+  const made: FakeWindow[] = [];
   class FakeWindow implements BrowserWindowLike {
     visible = false;
     handlers = new Map<string, (...args: never[]) => void>();
@@ -21,7 +21,7 @@ function fakeBrowserWindow() {
       },
     } as unknown as BrowserWindowLike['webContents'];
     constructor(readonly options: MainWindowOptions) {
-      created = this;
+      made.push(this);
     }
     async loadURL(url: string) {
       log.push(`loadURL ${url}`);
@@ -40,7 +40,7 @@ function fakeBrowserWindow() {
       log.push('hide');
     }
   }
-  return { FakeWindow, log, created: () => created! };
+  return { FakeWindow, log, created: () => made[0]! };
 }
 
 function make(overrides: { closeToTray?: boolean; quitting?: boolean; show?: boolean } = {}) {
