@@ -1,0 +1,123 @@
+/**
+ * Streaming encoding checks: is a byte stream valid UTF-8 (with or without a BOM), or is it one of the
+ * single-byte Windows encodings that Brazilian exports (Excel, ERP systems) still produce? Windows-1252
+ * is a superset of Latin-1's printable range, so decoding Latin-1 bytes as Windows-1252 is always safe.
+ */
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { AppError } from '../../../shared/errors';
+
+/** The encodings the CSV check reports. */
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
+
+/** The UTF-8 byte-order mark. */
+export const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** How many bytes a UTF-8 sequence that starts with this lead byte has (0 for a continuation byte). */
+function sequenceLength(b: number): number {
+  if (b < 0x80) return 1;
+  if (b < 0xc0) return 0;
+  if (b < 0xe0) return 2;
+  if (b < 0xf0) return 3;
+  return 4;
+}
+
+/**
+ * Validates UTF-8 chunk by chunk with Node's native `isUtf8`, carrying a sequence split across two
+ * chunks over to the next one, so memory stays at one chunk whatever the file size.
+ */
+export class Utf8Validator {
+  private carry: Buffer | null = null;
+  private ok = true;
+
+  /** False once any invalid byte has been seen. */
+  get valid(): boolean {
+    return this.ok;
+  }
+
+  /** Feeds the next chunk. */
+  push(chunk: Buffer): void {
+    if (!this.ok) return;
+    let start = 0;
+    if (this.carry) {
+      const need = sequenceLength(this.carry[0]!) - this.carry.length;
+      const joined = Buffer.concat([this.carry, chunk.subarray(0, need)]);
+      this.carry = null;
+      if (chunk.length < need) {
+        // A tiny chunk that still does not finish the sequence: keep carrying if it is well-formed so far.
+        if (isUtf8Prefix(joined)) this.carry = joined;
+        else this.ok = false;
+        return;
+      }
+      if (!isUtf8(joined)) {
+        this.ok = false;
+        return;
+      }
+      start = need;
+    }
+    let end = chunk.length;
+    for (let i = chunk.length - 1; i >= Math.max(start, chunk.length - 4); i--) {
+      const len = sequenceLength(chunk[i]!);
+      if (len === 1) break;
+      if (len > 1) {
+        if (chunk.length - i < len) end = i;
+        break;
+      }
+    }
+    if (!isUtf8(chunk.subarray(start, end))) {
+      this.ok = false;
+      return;
+    }
+    if (end < chunk.length) this.carry = Buffer.from(chunk.subarray(end));
+  }
+
+  /** Call at the end of the stream: a sequence cut off by the end of the file is invalid. */
+  finish(): boolean {
+    if (this.carry) this.ok = false;
+    this.carry = null;
+    return this.ok;
+  }
+}
+
+/** True when the bytes are an unfinished but so far well-formed UTF-8 sequence. */
+function isUtf8Prefix(bytes: Buffer): boolean {
+  const len = sequenceLength(bytes[0]!);
+  if (len < 2 || bytes.length >= len) return false;
+  for (let i = 1; i < bytes.length; i++) if ((bytes[i]! & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+/** Maps a file-system error to the catalogue: missing, unreadable, disk full, or unknown. */
+export function fileError(err: unknown, path: string): AppError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (err instanceof AppError) return err;
+  if (code === 'ENOENT') return new AppError('FILE_NOT_FOUND', { path }, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') return new AppError('FILE_UNREADABLE', { path }, { cause: err });
+  if (code === 'ENOSPC') return new AppError('DISK_FULL', {}, { cause: err });
+  return new AppError('FILE_UNREADABLE', { path }, { cause: err, details: code ?? String(err) });
+}
+
+/** Reads a whole file once to find its encoding: a BOM, valid UTF-8, or else Windows-1252. */
+export async function detectFileEncoding(path: string, chunkSize = 1 << 20): Promise<CsvEncoding> {
+  const validator = new Utf8Validator();
+  let first = true;
+  let bom = false;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>) {
+      let data = chunk;
+      if (first) {
+        first = false;
+        if (data.length >= 3 && data.subarray(0, 3).equals(utf8Bom)) {
+          bom = true;
+          data = data.subarray(3);
+        }
+      }
+      validator.push(data);
+      if (!validator.valid) return 'windows-1252';
+    }
+  } catch (err) {
+    throw fileError(err, path);
+  }
+  if (!validator.finish()) return 'windows-1252';
+  return bom ? 'utf-8-bom' : 'utf-8';
+}

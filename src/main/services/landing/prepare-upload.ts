@@ -1,0 +1,127 @@
+/**
+ * Gets a CSV ready for the data lake before it is uploaded: optionally re-encoded from Windows-1252
+ * to UTF-8 and optionally gzipped, streaming through a temporary file so memory stays flat.
+ *
+ * Decisions, recorded here because the transfer engine and Athena both depend on them:
+ * - BOM: stripped when converting (Athena, Hive and Spark read a BOM as part of the first value or
+ *   column name); kept when not converting, because then the user asked for the bytes unchanged.
+ * - gzip: the object is `name.csv.gz` (keySuffix '.gz') with NO Content-Encoding, because Athena
+ *   picks the codec from the extension and S3 or a CDN would otherwise decompress it on download.
+ *   Its Content-Type is `application/gzip`: the body really is gzip, and calling it `text/csv` would
+ *   make a browser save compressed bytes under a text type.
+ * - Otherwise Content-Type is `text/csv` (`text/tab-separated-values` for .tsv, `text/plain` for .txt)
+ *   with the charset the bytes really have after this step.
+ * - Nothing happens to the user's file: outputs go to a fresh folder inside `tmpDir`, and `cleanup()`
+ *   removes it; when no change is needed the original path is returned and cleanup does nothing.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { detectFileEncoding, fileError, utf8Bom, type CsvEncoding } from './encoding';
+
+/** Options for preparing one file. */
+export interface PrepareOptions {
+  gzip?: boolean;
+  convertToUtf8?: boolean;
+  /** Where temporary outputs go (the app's data folder, so they are on a disk the app may write). */
+  tmpDir: string;
+}
+
+/** A file ready to upload. */
+export interface PreparedUpload {
+  /** The file to upload: the original, or a temporary converted/compressed copy. */
+  path: string;
+  /** The Content-Type to send; undefined for files that are not delimited text (the caller guesses). */
+  contentType?: string;
+  /** Appended to the key ('.gz' when compressed, else ''). */
+  keySuffix: string;
+  /** The encoding the source file was found in (undefined when it was not checked). */
+  sourceEncoding?: CsvEncoding;
+  /** Removes any temporary file; safe to call twice. */
+  cleanup(): Promise<void>;
+}
+
+const textTypes: Record<string, string> = { csv: 'text/csv', tsv: 'text/tab-separated-values', tab: 'text/tab-separated-values', txt: 'text/plain' };
+
+/** Converts Windows-1252 bytes to UTF-8, dropping nothing; single-byte input means no state crosses chunks. */
+export class Windows1252ToUtf8 extends Transform {
+  private readonly decoder = new TextDecoder('windows-1252');
+
+  /** Converts one chunk. */
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    done(null, Buffer.from(this.decoder.decode(chunk, { stream: true }), 'utf8'));
+  }
+}
+
+/** Removes a leading UTF-8 BOM, however the first chunks are split. */
+export class StripBom extends Transform {
+  private pending: Buffer | null = Buffer.alloc(0);
+
+  /** Passes data through once the first three bytes are known. */
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.pending === null) return done(null, chunk);
+    const head = Buffer.concat([this.pending, chunk]);
+    if (head.length < 3 && utf8Bom.subarray(0, head.length).equals(head)) {
+      this.pending = head;
+      return done();
+    }
+    this.pending = null;
+    done(null, head.subarray(0, 3).equals(utf8Bom) ? head.subarray(3) : head);
+  }
+
+  /** Flushes a file shorter than a BOM. */
+  override _flush(done: TransformCallback): void {
+    done(null, this.pending && this.pending.length > 0 && !this.pending.equals(utf8Bom) ? this.pending : undefined);
+  }
+}
+
+/** Prepares one file for upload (see the module comment for the rules). */
+export async function prepareCsvUpload(path: string, opts: PrepareOptions): Promise<PreparedUpload> {
+  const extension = (/\.([^./\\]+)$/.exec(path)?.[1] ?? '').toLowerCase();
+  const textType = textTypes[extension];
+  const noop = async () => {};
+  if (!textType) {
+    // Not delimited text: only compression applies; the caller picks the type from the extension.
+    if (!opts.gzip) return { path, keySuffix: '', cleanup: noop };
+    return writeTemp(path, opts.tmpDir, [], 'application/gzip', '.gz', undefined);
+  }
+  const encoding = await detectFileEncoding(path);
+  const convert = opts.convertToUtf8 === true && encoding !== 'utf-8';
+  const charset = encoding === 'windows-1252' && !convert ? 'windows-1252' : 'utf-8';
+  const contentType = opts.gzip ? 'application/gzip' : `${textType}; charset=${charset}`;
+  if (!convert && !opts.gzip) return { path, contentType, keySuffix: '', sourceEncoding: encoding, cleanup: noop };
+  const steps: Transform[] = [];
+  if (convert) steps.push(encoding === 'windows-1252' ? new Windows1252ToUtf8() : new StripBom());
+  return writeTemp(path, opts.tmpDir, steps, contentType, opts.gzip ? '.gz' : '', encoding);
+}
+
+async function writeTemp(
+  path: string,
+  tmpDir: string,
+  steps: Transform[],
+  contentType: string,
+  keySuffix: string,
+  sourceEncoding: CsvEncoding | undefined,
+): Promise<PreparedUpload> {
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(tmpDir, 'landing-'));
+  } catch (err) {
+    throw fileError(err, tmpDir);
+  }
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  const out = join(dir, basename(path) + keySuffix);
+  const all: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [createReadStream(path, { highWaterMark: 1 << 20 }), ...steps];
+  if (keySuffix === '.gz') all.push(createGzip({ level: 6 }));
+  all.push(createWriteStream(out, { mode: 0o600 }));
+  try {
+    await pipeline(all);
+  } catch (err) {
+    await cleanup();
+    throw fileError(err, path);
+  }
+  return { path: out, contentType, keySuffix, sourceEncoding, cleanup };
+}
