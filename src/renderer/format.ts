@@ -1,4 +1,4 @@
-/** Locale-aware formatting of sizes, speeds, durations and dates (Intl only, no hand-made strings). */
+/** Locale-aware formatting of sizes, speeds, durations and dates (Intl only, no hand-made strings). Sizes are decimal (kB = 1000 B), as Intl names them and as file managers on macOS show them. */
 
 const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 
@@ -6,8 +6,8 @@ const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 export function formatBytes(bytes: number, locale: string): string {
   let value = Math.max(0, bytes);
   let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
     i++;
   }
   return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: value < 10 && i > 0 ? 1 : 0 }).format(value);
@@ -17,8 +17,8 @@ export function formatBytes(bytes: number, locale: string): string {
 export function formatSpeed(bytesPerSecond: number, locale: string): string {
   let value = Math.max(0, bytesPerSecond);
   let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
     i++;
   }
   return new Intl.NumberFormat(locale, { style: 'unit', unit: `${units[i]}-per-second`, unitDisplay: 'short', maximumFractionDigits: value < 10 && i > 0 ? 1 : 0 }).format(value);

@@ -1,0 +1,126 @@
+/**
+ * End-to-end helpers: start the real `s3-drop serve` (built by `npm run build`) against the test S3
+ * server with fixture AWS config files in a temporary HOME, and drive it with Debian's Chromium.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { S3ServerInfo } from './s3-server';
+import { ensureBuiltCli, startServe, type ServeProcess } from './serve';
+
+/** Where screenshots go (a CI artifact). */
+export const resultsDir = resolve(import.meta.dirname, '../../test-results');
+
+/** Chromium flags that work in a container without a GPU or a sandbox. */
+export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** Launches Debian's Chromium through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
+}
+
+/** Options for one app instance. */
+export interface AppOptions {
+  /** Pre-seeded settings.json (e.g. onboarded, lastProfileId, lastBucket) to skip the first run. */
+  settings?: Record<string, unknown>;
+  /** Profile name in the fixture ~/.aws files (default "e2e"). */
+  profileName?: string;
+  /** Extra variables for serve. */
+  env?: Record<string, string>;
+  /** Browser colour scheme, for theme screenshots. */
+  colorScheme?: 'light' | 'dark';
+  locale?: string;
+}
+
+/** A running app: serve, a browser context and a page on its address. */
+export interface AppSession {
+  serve: ServeProcess;
+  context: BrowserContext;
+  page: Page;
+  home: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Writes ~/.aws/config and credentials whose profile points at the test S3 server. */
+export function writeAwsFixture(home: string, s3: S3ServerInfo, profileName = 'e2e'): { config: string; credentials: string } {
+  const dir = join(home, '.aws');
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, 'config');
+  const credentials = join(dir, 'credentials');
+  const section = profileName === 'default' ? 'default' : `profile ${profileName}`;
+  writeFileSync(config, `[${section}]\nregion = ${s3.region}\nendpoint_url = ${s3.endpoint}\n`);
+  writeFileSync(credentials, `[${profileName}]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n`);
+  return { config, credentials };
+}
+
+/** Builds if needed, then starts serve with a temp HOME and data dir, and opens a page on it. */
+export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppOptions = {}): Promise<AppSession> {
+  ensureBuiltCli();
+  const home = mkdtempSync(join(tmpdir(), 's3drop-e2e-'));
+  const dataDir = join(home, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  if (options.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(options.settings));
+  const { config, credentials } = writeAwsFixture(home, s3, options.profileName);
+  const serve = await startServe({
+    HOME: home,
+    S3DROP_DATA_DIR: dataDir,
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: credentials,
+    // No keychain session in the test process tree: app profiles fall back to memory for the session.
+    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+    ...options.env,
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1200, height: 820 },
+    colorScheme: options.colorScheme ?? 'light',
+    locale: options.locale ?? 'en-US',
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const page = await context.newPage();
+  await page.goto(serve.url);
+  return {
+    serve,
+    context,
+    page,
+    home,
+    dataDir,
+    async close() {
+      await context.close().catch(() => undefined);
+      await serve.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The profile id the fixture profile gets in the app. */
+export const fixtureProfileId = (name = 'e2e') => `aws:${name}`;
+
+/** Saves a full-page screenshot as test-results/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Drops files on an element through a synthetic DataTransfer, as a person dragging from the file
+ * manager would (bytes are created in the page, so the browser-mode spool path is exercised).
+ */
+export async function dropFiles(page: Page, selector: string, files: { name: string; base64: string; type?: string }[]): Promise<void> {
+  const handle = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.base64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], f.name, { type: f.type ?? 'application/octet-stream' }));
+    }
+    return dt;
+  }, files);
+  await page.dispatchEvent(selector, 'dragenter', { dataTransfer: handle });
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: handle });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: handle });
+}
