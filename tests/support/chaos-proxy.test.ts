@@ -126,6 +126,8 @@ describe('chaos proxy', () => {
     ['internal-error', 500, 'InternalError'],
     ['slow-down', 503, 'SlowDown'],
     ['request-timeout', 400, 'RequestTimeout'],
+    ['expired-token', 400, 'ExpiredToken'],
+    ['wrong-region', 301, 'PermanentRedirect'],
   ] as const)('answers %s as S3 would (%i %s) and the request never reaches the server', async (fault, status, code) => {
     const p = await proxy();
     const c = clientVia(p);
@@ -142,6 +144,14 @@ describe('chaos proxy', () => {
     // The next request is clean again.
     await c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'hello' }));
     expect(await exists(key)).toBe(true);
+  });
+
+  it('answers HTML where S3 XML was expected (a captive portal)', async () => {
+    const p = await proxy();
+    p.injectNext('html');
+    const res = await fetch(`${p.url}/${bucket}?list-type=2`);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/<html>/);
   });
 
   it('resets a connection mid request body without leaving a partial object upstream', async () => {

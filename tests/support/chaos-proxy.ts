@@ -18,6 +18,9 @@ export type FaultKind =
   | 'internal-error' // 500 InternalError, request never reaches upstream
   | 'slow-down' // 503 SlowDown
   | 'request-timeout' // 400 RequestTimeout
+  | 'expired-token' // 400 ExpiredToken, as S3 answers a request signed with expired temporary credentials
+  | 'wrong-region' // 301 PermanentRedirect naming another region (x-amz-bucket-region), as S3 answers a wrong-region request
+  | 'html' // 200 text/html: a captive portal or a web server where an S3 endpoint was expected
   | 'stall' // read the request, never answer
   | 'stall-body'; // forward, send headers and part of the body, then never send the rest
 
@@ -112,7 +115,18 @@ export interface ChaosProxy {
   stop(): Promise<void>;
 }
 
-const S3_ERRORS: Record<'internal-error' | 'slow-down' | 'request-timeout', { status: number; code: string; message: string }> = {
+/** The region a 'wrong-region' fault names. */
+export const CHAOS_OTHER_REGION = 'eu-west-3';
+
+type ErrorFault = 'internal-error' | 'slow-down' | 'request-timeout' | 'expired-token' | 'wrong-region';
+
+const S3_ERRORS: Record<ErrorFault, { status: number; code: string; message: string }> = {
+  'expired-token': { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' },
+  'wrong-region': {
+    status: 301,
+    code: 'PermanentRedirect',
+    message: 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+  },
   'internal-error': { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' },
   'slow-down': { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
   'request-timeout': {
@@ -263,19 +277,21 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
     s.resetAndDestroy();
   }
 
-  function sendS3Error(req: IncomingMessage, res: ServerResponse, fault: keyof typeof S3_ERRORS, info: RequestInfo): void {
+  function sendS3Error(req: IncomingMessage, res: ServerResponse, fault: ErrorFault, info: RequestInfo): void {
     const e = S3_ERRORS[fault];
     const resource = info.bucket ? `/${info.bucket}${info.key ? `/${info.key}` : ''}` : '/';
     const body =
       req.method === 'HEAD'
         ? ''
         : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${e.code}</Code><Message>${e.message}</Message>` +
+          (fault === 'wrong-region' ? `<Endpoint>${info.bucket ?? 'bucket'}.s3.${CHAOS_OTHER_REGION}.amazonaws.com</Endpoint><Bucket>${escapeXml(info.bucket ?? '')}</Bucket>` : '') +
           `<Resource>${escapeXml(resource)}</Resource><RequestId>CHAOS${info.n}</RequestId></Error>`;
     res.writeHead(e.status, {
       'content-type': 'application/xml',
       'content-length': Buffer.byteLength(body),
       'x-amz-request-id': `CHAOS${info.n}`,
       ...(fault === 'slow-down' ? { 'retry-after': '0' } : {}),
+      ...(fault === 'wrong-region' ? { 'x-amz-bucket-region': CHAOS_OTHER_REGION } : {}),
     });
     res.end(body);
     stats.bytesOut += Buffer.byteLength(body);
@@ -296,9 +312,17 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
     record(ev);
     await sleep(opts.latencyMs ?? 0);
 
-    if (fault === 'internal-error' || fault === 'slow-down' || fault === 'request-timeout') {
+    if (fault && fault in S3_ERRORS) {
       await drain(req);
-      sendS3Error(req, res, fault, info);
+      sendS3Error(req, res, fault as ErrorFault, info);
+      return;
+    }
+    if (fault === 'html') {
+      await drain(req);
+      const page = '<!doctype html><html><head><title>Welcome</title></head><body><h1>Sign in to the Wi-Fi</h1></body></html>';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+      res.end(req.method === 'HEAD' ? undefined : page);
+      stats.bytesOut += req.method === 'HEAD' ? 0 : Buffer.byteLength(page);
       return;
     }
     if (fault === 'stall') {
