@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
-import type { TransferEngine } from '../../main/services/transfers/types';
+import { expandItems } from '../../main/services/handlers/transfers';
+import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
 import { uploadOptionsSchema, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { EXIT, usageError, type CliIo, type TransferSummary } from '../cli-io';
@@ -146,16 +147,16 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     await preflight(services, profileId, target.bucket, env);
     if (signal.aborted) return EXIT.interrupted;
 
-    // What the journal brought back from an interrupted run: wait on those rather than starting over.
-    const restored = engine.list().transfers.filter((t) => !FINAL_STATES.has(t.state));
     const options: UploadOptions | undefined = storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : undefined;
-    const result = await services.dispatch('transfers:enqueue', {
-      items: paths.map((path) => ({ path })),
-      target: { profileId, bucket: target.bucket, prefix: target.prefix },
-      ...(options ? { options } : {}),
-    });
-    if (!result.ok) throw new AppError(result.error.code, result.error.params ?? {}, { details: result.error.details });
-    const ids = adoptRestored(engine, (result.value as { ids: string[] }).ids, restored);
+    // The same expansion as a drop on the window: a folder keeps its name in the keys.
+    const requests = await expandItems(
+      paths.map((path) => ({ path })),
+      { profileId, bucket: target.bucket, prefix: target.prefix },
+      options,
+      0,
+      'cli',
+    );
+    const ids = enqueueResuming(engine, requests);
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
     const finished = await Promise.race([
@@ -177,17 +178,18 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
 }
 
 /**
- * Where the journal already holds an unfinished upload of the same file to the same key (a run
- * stopped with Ctrl-C), follow that one and cancel the fresh duplicate, so finished parts are kept.
+ * Enqueues the requests, except where the journal already holds an unfinished upload of the same
+ * key (a run stopped with Ctrl-C): that one is followed instead, so its finished parts are kept.
  */
-function adoptRestored(engine: TransferEngine, ids: string[], restored: TransferSnapshot[]): string[] {
-  if (restored.length === 0) return ids;
-  const byKey = new Map(restored.map((t) => [`${t.profileId}\n${t.bucket}\n${t.key}`, t.id]));
-  return ids.map((id) => {
-    const fresh = engine.get(id);
-    const old = fresh && byKey.get(`${fresh.profileId}\n${fresh.bucket}\n${fresh.key}`);
-    if (!old || old === id) return id;
-    void engine.cancel(id).catch(() => undefined);
-    return old;
-  });
+function enqueueResuming(engine: TransferEngine, requests: UploadRequest[]): string[] {
+  const pending = new Map<string, string>();
+  for (const t of engine.list().transfers) if (!FINAL_STATES.has(t.state)) pending.set(`${t.profileId}\n${t.bucket}\n${t.key}`, t.id);
+  const ids: (string | undefined)[] = requests.map((r) => pending.get(`${r.profileId}\n${r.bucket}\n${r.key}`));
+  const fresh = requests.filter((_, i) => ids[i] === undefined);
+  const freshIds = fresh.length > 0 ? engine.enqueue(fresh) : [];
+  let next = 0;
+  const all = ids.map((id) => id ?? freshIds[next++]!);
+  // A paused leftover would never finish: this command asks for it, so it runs.
+  for (const id of all) if (engine.get(id)?.state === 'paused') engine.resume(id);
+  return all;
 }
