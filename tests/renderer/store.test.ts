@@ -1,0 +1,128 @@
+/** The renderer store: progress merging, the single event subscription, and locale formatting. */
+import { describe, expect, it } from 'vitest';
+import type { OverallProgress, TransferSnapshot, TransfersProgress } from '../../src/shared/contract';
+import type { Api } from '../../src/renderer/api';
+import { formatBytes, formatDuration, formatSpeed, percent } from '../../src/renderer/format';
+import { emptyOverall, emptyTable, mergeProgress, tableFromList } from '../../src/renderer/state/merge';
+import { createStore } from '../../src/renderer/state/store';
+
+const snap = (id: string, over: Partial<TransferSnapshot> = {}): TransferSnapshot => ({
+  id,
+  name: `${id}.bin`,
+  bucket: 'b',
+  key: `${id}.bin`,
+  profileId: 'aws:x',
+  state: 'queued',
+  bytesDone: 0,
+  bytesTotal: 100,
+  speed: 0,
+  etaSeconds: null,
+  priority: 0,
+  createdAt: 1,
+  ...over,
+});
+const overall = (over: Partial<OverallProgress> = {}): OverallProgress => ({ ...emptyOverall, ...over });
+
+describe('mergeProgress', () => {
+  it('appends new rows, replaces changed ones in place and keeps unchanged rows identical', () => {
+    const t1 = mergeProgress(emptyTable, { changed: [snap('a'), snap('b'), snap('c')], removed: [], overall: overall({ queued: 3 }) });
+    expect(t1.rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    const before = t1.rows;
+    const t2 = mergeProgress(t1, { changed: [snap('b', { state: 'running', bytesDone: 40 })], removed: [], overall: overall({ running: 1, queued: 2, bytesDone: 40 }) });
+    expect(t2.rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(t2.rows[1]!.bytesDone).toBe(40);
+    expect(t2.rows[0]).toBe(before[0]);
+    expect(t2.rows[2]).toBe(before[2]);
+    // The old table is never mutated: React compares by identity.
+    expect(before[1]!.bytesDone).toBe(0);
+    expect(t2.overall.running).toBe(1);
+  });
+
+  it('removes rows and rebuilds the index so later updates land on the right row', () => {
+    let t = mergeProgress(emptyTable, { changed: ['a', 'b', 'c', 'd'].map((id) => snap(id)), removed: [], overall: overall() });
+    t = mergeProgress(t, { changed: [], removed: ['b'], overall: overall() });
+    expect(t.rows.map((r) => r.id)).toEqual(['a', 'c', 'd']);
+    t = mergeProgress(t, { changed: [snap('d', { state: 'done', bytesDone: 100 })], removed: [], overall: overall() });
+    expect(t.rows.map((r) => `${r.id}:${r.state}`)).toEqual(['a:queued', 'c:queued', 'd:done']);
+    expect(t.index.get('d')).toBe(2);
+  });
+
+  it('ignores a row that is changed and removed in the same event', () => {
+    const t = mergeProgress(emptyTable, { changed: [snap('x')], removed: ['x'], overall: overall() });
+    expect(t.rows).toEqual([]);
+  });
+
+  it('keeps the same rows array when only the totals move', () => {
+    const t1 = mergeProgress(emptyTable, { changed: [snap('a')], removed: [], overall: overall() });
+    const t2 = mergeProgress(t1, { changed: [], removed: [], overall: overall({ speed: 5 }) });
+    expect(t2.rows).toBe(t1.rows);
+    expect(t2.overall.speed).toBe(5);
+  });
+
+  it('merges 10,000 rows and then a 500-row update correctly', () => {
+    const all = Array.from({ length: 10_000 }, (_, i) => snap(`t${i}`));
+    let t = tableFromList({ transfers: all, overall: overall({ queued: 10_000 }) });
+    const changed = Array.from({ length: 500 }, (_, i) => snap(`t${i * 20}`, { state: 'running', bytesDone: i }));
+    t = mergeProgress(t, { changed, removed: [], overall: overall() });
+    expect(t.rows.length).toBe(10_000);
+    expect(t.rows[20 * 499]!.bytesDone).toBe(499);
+    expect(t.rows[1]!.state).toBe('queued');
+  });
+});
+
+/** A small in-memory Api of our own interface: records subscriptions and answers commands. */
+function fakeApi() {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const answers: Record<string, unknown> = {
+    'app:info': { version: '1', platform: 'linux', capabilities: { transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false }, dataDir: '/d', logsDir: '/l' },
+    'settings:get': { language: 'en', theme: 'system', onboarded: true },
+    'profiles:list': [],
+    'transfers:list': { transfers: [snap('a')], overall: overall({ queued: 1 }) },
+    'sync:list': [],
+  };
+  const api = {
+    bridge: {} as Api['bridge'],
+    invoke: async (name: string) => ({ ok: true, value: answers[name] }),
+    on: (name: string, fn: (p: unknown) => void) => {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+  } as unknown as Api;
+  const emit = (name: string, payload: unknown) => listeners.get(name)?.forEach((fn) => fn(payload));
+  return { api, emit, listeners };
+}
+
+describe('store', () => {
+  it('subscribes once to each event, loads the first snapshots, and merges progress events', async () => {
+    const { api, emit, listeners } = fakeApi();
+    const store = createStore(api);
+    const stop = await store.start();
+    expect(store.getState().phase).toBe('ready');
+    expect([...listeners.keys()].sort()).toEqual(['app:notice', 'profiles:changed', 'profiles:mfaRequest', 'profiles:ssoStatus', 'settings:changed', 'sync:status', 'transfers:progress']);
+    for (const set of listeners.values()) expect(set.size).toBe(1);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    const ev: TransfersProgress = { changed: [snap('a', { state: 'running', bytesDone: 50 }), snap('b')], removed: [], overall: overall({ running: 1, queued: 1 }) };
+    emit('transfers:progress', ev);
+    expect(notified).toBe(1);
+    expect(store.getState().transfers.rows.map((r) => `${r.id}:${r.bytesDone}`)).toEqual(['a:50', 'b:0']);
+    emit('app:notice', { level: 'error', key: 'notice.batchFailed' });
+    expect(store.getState().toasts.map((t) => t.notice.key)).toEqual(['notice.batchFailed']);
+    stop();
+    for (const set of listeners.values()) expect(set.size).toBe(0);
+  });
+});
+
+describe('formatting per locale', () => {
+  it('formats sizes, speeds and durations with the locale’s numbers', () => {
+    expect(formatBytes(1_500_000, 'en')).toMatch(/1\.5\s?MB/);
+    expect(formatBytes(1_500_000, 'pt-BR')).toMatch(/1,5\s?MB/);
+    expect(formatSpeed(2_400_000, 'en')).toMatch(/2\.4\s?MB\/s/);
+    expect(formatDuration(45, 'en')).toMatch(/45\s?s/);
+    expect(formatDuration(3 * 3600 + 5 * 60, 'en')).toMatch(/3\s?hr.*5\s?min/);
+    expect(percent(50, 200)).toBe(25);
+    expect(percent(0, 0)).toBe(0);
+  });
+});
