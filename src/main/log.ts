@@ -71,10 +71,10 @@ export function createElectronLogger(log: ElectronLogLike, options: { logsDir: s
   };
 }
 
-/** The last `n` lines of a log file (and of its first rotated file, when the live one is short). */
+/** The last `n` lines of a log file, reaching back into its rotated files (.1, .2, …) when needed. */
 export function tailLines(file: string, n: number): string[] {
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0) : []);
   let lines = read(file);
-  if (lines.length < n) lines = [...read(`${file}.1`), ...lines];
+  for (let i = 1; i < LOG_MAX_FILES && lines.length < n; i++) lines = [...read(`${file}.${i}`), ...lines];
   return lines.slice(-n).map(redact);
 }
