@@ -1,18 +1,17 @@
-/** Handlers for bucket and object commands. STUB until the transfers work lands. */
+/** Handlers for bucket and object commands. */
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
 import type { BucketService } from '../s3/bucket-service';
-import { notYet } from './not-yet';
 
 /** Bucket handlers. */
 export function createBucketHandlers(
   _deps: CoreDeps,
-  _buckets: BucketService,
+  buckets: BucketService,
 ): Pick<Handlers, 'buckets:list' | 'buckets:create' | 'objects:list' | 'objects:presign'> {
   return {
-    'buckets:list': notYet('buckets:list'),
-    'buckets:create': notYet('buckets:create'),
-    'objects:list': notYet('objects:list'),
-    'objects:presign': notYet('objects:presign'),
+    'buckets:list': ({ profileId }) => buckets.listBuckets(profileId),
+    'buckets:create': ({ profileId, bucket, region, preset }) => buckets.createBucket(profileId, bucket, { ...(region ? { region } : {}), preset }),
+    'objects:list': ({ profileId, bucket, prefix, token }) => buckets.listObjects(profileId, bucket, prefix, token),
+    'objects:presign': ({ profileId, bucket, key, expiresInSeconds }) => buckets.presign(profileId, bucket, key, expiresInSeconds),
   };
 }

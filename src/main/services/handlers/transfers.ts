@@ -1,8 +1,13 @@
-/** Handlers for transfer commands. STUB until the transfers work lands. */
+/** Handlers for transfer commands: expanding dropped paths into uploads, and the queue controls. */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import type { Target, UploadOptions } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
+import { assertBucketRef, assertKey, normalisePrefix } from '../s3/validate';
 import type { TransferService } from '../transfers/transfer-service';
-import { notYet } from './not-yet';
+import type { UploadRequest } from '../transfers/types';
 
 type TransferCommand =
   | 'transfers:enqueue'
@@ -13,15 +18,66 @@ type TransferCommand =
   | 'transfers:retry'
   | 'transfers:clearFinished';
 
+/** An item to upload, as the contract carries it. */
+export interface EnqueueItem {
+  path: string;
+  relativeKey?: string;
+}
+
+/** Every file under a folder (symlinks are not followed, so a loop cannot run forever), as paths relative to it with '/'. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const out: string[] = [];
+  for (const d of entries) {
+    if (!d.isFile()) continue;
+    const full = join(d.parentPath, d.name);
+    out.push(relative(dir, full).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+/**
+ * Turns dropped paths into upload requests, like dropping them on the window: a file becomes `<prefix>/<name>`,
+ * a folder `<prefix>/<folder>/<relative path>` for each file in it; `relativeKey` overrides the name.
+ * Every bucket name and key is checked before anything is queued.
+ */
+export async function expandItems(items: EnqueueItem[], target: Target, options?: UploadOptions, priority = 0, origin = 'drop'): Promise<UploadRequest[]> {
+  assertBucketRef(target.bucket);
+  const prefix = normalisePrefix(target.prefix);
+  const requests: UploadRequest[] = [];
+  for (const item of items) {
+    let st;
+    try {
+      st = await stat(item.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: item.path }, { cause: err });
+    }
+    const base = (item.relativeKey ?? basename(item.path)).replace(/^\/+/, '');
+    const add = (localPath: string, key: string) =>
+      requests.push({ localPath, profileId: target.profileId, bucket: target.bucket, key, priority, origin, ...(options ? { options } : {}) });
+    if (st.isFile()) add(item.path, prefix + base);
+    else if (st.isDirectory()) {
+      const folderKey = base.replace(/\/+$/, '');
+      for (const rel of await filesUnder(item.path)) add(join(item.path, ...rel.split('/')), `${prefix}${folderKey}/${rel}`);
+    } else throw new AppError('NOT_A_FILE', { path: item.path });
+  }
+  for (const r of requests) assertKey(r.key);
+  return requests;
+}
+
 /** Transfer handlers. */
-export function createTransferHandlers(_deps: CoreDeps, _transfers: TransferService): Pick<Handlers, TransferCommand> {
+export function createTransferHandlers(_deps: CoreDeps, transfers: TransferService): Pick<Handlers, TransferCommand> {
   return {
-    'transfers:enqueue': notYet('transfers:enqueue'),
-    'transfers:list': notYet('transfers:list'),
-    'transfers:pause': notYet('transfers:pause'),
-    'transfers:resume': notYet('transfers:resume'),
-    'transfers:cancel': notYet('transfers:cancel'),
-    'transfers:retry': notYet('transfers:retry'),
-    'transfers:clearFinished': notYet('transfers:clearFinished'),
+    'transfers:enqueue': async ({ items, target, options, priority }) => {
+      const requests = await expandItems(items, target, options, priority);
+      return { ids: transfers.enqueue(requests) };
+    },
+    'transfers:list': () => transfers.list(),
+    'transfers:pause': ({ id }) => transfers.pause(id),
+    'transfers:resume': ({ id }) => transfers.resume(id),
+    'transfers:cancel': ({ id }) => transfers.cancel(id),
+    'transfers:retry': ({ id }) => transfers.retry(id),
+    'transfers:clearFinished': () => transfers.clearFinished(),
   };
 }

@@ -1,6 +1,38 @@
-/** STUB: buckets and objects; replaced by the transfers work. */
+/** Buckets and objects: list, head, create with safe defaults, and presign. */
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  type BucketLocationConstraint,
+  type HeadObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { BucketSummary, CreateBucketResult, ObjectEntry, ObjectPage } from '../../../shared/contract';
 import type { CoreDeps } from '../context';
-import type { S3Clients } from './types';
+import { s3ErrorCode, toAppError } from './errors';
+import type { S3Clients, S3Context } from './types';
+import { assertBucketNameForCreate, assertBucketRef, assertKey, normalisePrefix } from './validate';
+
+/** What a HEAD tells about an object. */
+export interface ObjectHead {
+  size: number;
+  etag?: string;
+  lastModified?: string;
+  contentType?: string;
+  metadata: Record<string, string>;
+}
+
+/** Options for creating a bucket. */
+export interface CreateBucketOptions {
+  region?: string;
+  preset?: 'standard' | 'analytics';
+}
 
 /** Lists, creates and presigns. */
 export class BucketService {
@@ -9,4 +41,152 @@ export class BucketService {
     readonly deps: CoreDeps,
     readonly clients: S3Clients,
   ) {}
+
+  private async call<T>(ctx: S3Context, action: string, fn: () => Promise<T>, where: { bucket?: string; key?: string } = {}): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toAppError(err, { action, ...where, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name });
+    }
+  }
+
+  /** Every bucket the profile can see. */
+  async listBuckets(profileId: string): Promise<BucketSummary[]> {
+    const ctx = await this.clients.forProfile(profileId);
+    const out: BucketSummary[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(ctx, 'ListBuckets', () => ctx.client.send(new ListBucketsCommand({ ContinuationToken: token })));
+      for (const b of page.Buckets ?? []) {
+        if (!b.Name) continue;
+        out.push({ name: b.Name, ...(b.CreationDate ? { createdAt: b.CreationDate.toISOString() } : {}), ...(b.BucketRegion ? { region: b.BucketRegion } : {}) });
+      }
+      token = page.ContinuationToken;
+    } while (token);
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** One page of a folder: sub-folders (from the delimiter) first, then objects. */
+  async listObjects(profileId: string, bucket: string, prefix = '', token?: string, pageSize = 1000): Promise<ObjectPage> {
+    assertBucketRef(bucket);
+    const ctx = await this.clients.forProfile(profileId);
+    const p = normalisePrefix(prefix);
+    const page = await this.call(
+      ctx,
+      'ListObjectsV2',
+      () => ctx.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: p || undefined, Delimiter: '/', ContinuationToken: token, MaxKeys: pageSize })),
+      { bucket, key: p },
+    );
+    const entries: ObjectEntry[] = [];
+    for (const cp of page.CommonPrefixes ?? []) {
+      if (!cp.Prefix) continue;
+      entries.push({ kind: 'folder', key: cp.Prefix, name: cp.Prefix.slice(p.length).replace(/\/$/, '') });
+    }
+    for (const o of page.Contents ?? []) {
+      // The folder's own placeholder object ("photos/") is the folder itself, not an entry in it.
+      if (!o.Key || o.Key === p) continue;
+      entries.push({
+        kind: 'object',
+        key: o.Key,
+        name: o.Key.slice(p.length),
+        ...(o.Size !== undefined ? { size: o.Size } : {}),
+        ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}),
+        ...(o.ETag ? { etag: o.ETag } : {}),
+      });
+    }
+    return { entries, ...(page.IsTruncated && page.NextContinuationToken ? { nextToken: page.NextContinuationToken } : {}) };
+  }
+
+  /** HEAD of an object, or undefined when it does not exist. */
+  async head(profileId: string, bucket: string, key: string): Promise<ObjectHead | undefined> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    return headObject(ctx, bucket, key);
+  }
+
+  /** Creates a bucket in a region and applies the safe defaults the store supports; the rest become warnings. */
+  async createBucket(profileId: string, bucket: string, options: CreateBucketOptions = {}): Promise<CreateBucketResult> {
+    assertBucketNameForCreate(bucket);
+    const base = await this.clients.forProfile(profileId);
+    const region = options.region ?? base.region;
+    // The request must be signed for the target region, or AWS answers IllegalLocationConstraint.
+    const ctx = region === base.region ? base : await this.clients.forProfile(profileId, region);
+    // us-east-1 is the one region that must NOT be named; every other one must be (the seed's bug).
+    const config = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
+    await this.call(ctx, 'CreateBucket', () => ctx.client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config })), { bucket });
+
+    const applied: string[] = [];
+    const warnings: string[] = [];
+    const attempt = async (name: string, label: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+        applied.push(name);
+      } catch (err) {
+        const code = s3ErrorCode(err);
+        const why = /NotImplemented|MethodNotAllowed|NotSupported|InvalidRequest|UnsupportedOperation/i.test(code) || code === 'Error'
+          ? 'this storage service does not support it'
+          : toAppError(err, { action: name, bucket }).message;
+        warnings.push(`${label} could not be turned on: ${why}`);
+        this.deps.logger.info(`createBucket ${bucket}: ${name} not applied (${code})`);
+      }
+    };
+    await attempt('block-public-access', 'Blocking public access', () =>
+      ctx.client.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: bucket,
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        }),
+      ),
+    );
+    await attempt('encryption', 'Default encryption (SSE-S3)', () =>
+      ctx.client.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        }),
+      ),
+    );
+    await attempt('abort-multipart-lifecycle', 'Cleaning up unfinished uploads after 7 days', () =>
+      ctx.client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: bucket,
+          LifecycleConfiguration: {
+            Rules: [{ ID: 's3drop-abort-incomplete-multipart', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+          },
+        }),
+      ),
+    );
+    if (options.preset === 'analytics') {
+      await attempt('versioning', 'Versioning', () => ctx.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })));
+    }
+    return { bucket, region, applied, warnings };
+  }
+
+  /** A time-limited GET link for an object. */
+  async presign(profileId: string, bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    return this.call(ctx, 'GetObject', () => getSignedUrl(ctx.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds }), { bucket, key });
+  }
+}
+
+/** HEAD through a given client, undefined on 404; shared with the transfer engine. */
+export async function headObject(ctx: S3Context, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectHead | undefined> {
+  let out: HeadObjectCommandOutput;
+  try {
+    out = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+  } catch (err) {
+    const code = s3ErrorCode(err);
+    if (code === 'NotFound' || code === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw toAppError(err, { action: 'HeadObject', bucket, key, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name });
+  }
+  return {
+    size: out.ContentLength ?? 0,
+    ...(out.ETag ? { etag: out.ETag } : {}),
+    ...(out.LastModified ? { lastModified: out.LastModified.toISOString() } : {}),
+    ...(out.ContentType ? { contentType: out.ContentType } : {}),
+    metadata: out.Metadata ?? {},
+  };
 }

@@ -1,22 +1,90 @@
-/** STUB: S3 client factory; replaced by the transfers work. */
-import { AppError } from '../../../shared/errors';
+/** Builds S3 clients from resolved profiles, with the settings custom endpoints need. */
+import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CoreDeps } from '../context';
-import type { ProfileResolver } from '../profiles/types';
+import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
 import type { S3Clients, S3Context } from './types';
 
-/** Builds and caches S3 clients per profile. */
+/** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
+export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number): S3ClientConfig {
+  const custom = Boolean(profile.endpoint);
+  // Enough sockets for file concurrency × part concurrency; the SDK default of 50 would queue requests silently.
+  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  const config: S3ClientConfig = {
+    region,
+    // A provider, never a resolved value: the SDK calls it again when credentials near expiry.
+    credentials: profile.credentials,
+    maxAttempts,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }),
+      connectionTimeout: 10_000,
+      // A stalled socket must fail (and be retried) rather than hang an upload forever.
+      requestTimeout: 120_000,
+    }),
+  };
+  if (custom) {
+    config.endpoint = profile.endpoint;
+    config.forcePathStyle = true;
+    // Third-party stores reject or corrupt the SDK's default trailing CRC checksums on streamed bodies.
+    config.requestChecksumCalculation = 'WHEN_REQUIRED';
+    config.responseChecksumValidation = 'WHEN_REQUIRED';
+  } else if (profile.forcePathStyle) {
+    config.forcePathStyle = true;
+  }
+  return config;
+}
+
+/** Builds and caches S3 clients per profile (and region). */
 export class S3ClientFactory implements S3Clients {
+  private readonly cache = new Map<string, Promise<S3Context>>();
+
   /** Builds the factory. */
   constructor(
     private readonly deps: CoreDeps,
     private readonly profiles: ProfileResolver,
   ) {}
-  /** A client for a profile. */
-  async forProfile(profileId: string): Promise<S3Context> {
-    void this.deps;
-    void this.profiles;
-    throw new AppError('NOT_SUPPORTED', { what: profileId });
+
+  /** A client for a profile; cached, because the credential provider inside refreshes itself. */
+  forProfile(profileId: string, region?: string): Promise<S3Context> {
+    const cacheKey = `${profileId}\u0000${region ?? ''}`;
+    let ctx = this.cache.get(cacheKey);
+    if (!ctx) {
+      ctx = this.build(profileId, region);
+      // A failed resolution (no profile yet, keychain locked) must not stick.
+      ctx.catch(() => this.cache.delete(cacheKey));
+      this.cache.set(cacheKey, ctx);
+    }
+    return ctx;
   }
-  /** Drops cached clients. */
-  invalidate(): void {}
+
+  private async build(profileId: string, regionOverride?: string): Promise<S3Context> {
+    const profile = await this.profiles.resolve(profileId);
+    const region = regionOverride ?? profile.region ?? 'us-east-1';
+    this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
+    return {
+      client: new S3Client(clientConfig(profile, region, 3)),
+      transferClient: new S3Client(clientConfig(profile, region, 1)),
+      profile,
+      region,
+      customEndpoint: Boolean(profile.endpoint),
+    };
+  }
+
+  /** Drops cached clients (after a profile edit), closing their sockets. */
+  invalidate(profileId?: string): void {
+    for (const [key, ctx] of this.cache) {
+      if (profileId !== undefined && !key.startsWith(`${profileId}\u0000`)) continue;
+      this.cache.delete(key);
+      ctx.then(
+        (c) => {
+          c.client.destroy();
+          c.transferClient.destroy();
+        },
+        () => {},
+      );
+    }
+  }
 }

@@ -4,15 +4,21 @@ import type { ResolvedProfile } from '../profiles/types';
 
 /** A ready client and what it was built from. */
 export interface S3Context {
+  /** A client with the SDK's own retries, for listings and small calls. */
   client: S3Client;
+  /** A client without SDK retries, for streamed bodies the engine retries itself (a consumed stream cannot be resent). */
+  transferClient: S3Client;
   profile: ResolvedProfile;
+  /** The region the clients sign for. */
+  region: string;
   /** True for non-AWS endpoints (MinIO, R2, Ceph, s3rver…). */
   customEndpoint: boolean;
 }
 
 /** Gives out (cached) clients per profile. */
 export interface S3Clients {
-  forProfile(profileId: string): Promise<S3Context>;
+  /** A client for a profile; `region` overrides the profile's region (creating a bucket elsewhere). */
+  forProfile(profileId: string, region?: string): Promise<S3Context>;
   /** Drops cached clients (after a profile edit). */
   invalidate(profileId?: string): void;
 }

@@ -1,16 +1,537 @@
-/** STUB: the transfer engine; replaced by the transfers work. */
+/**
+ * The durable upload queue: FIFO within priorities, a global file limit and a per-file part limit,
+ * pause/resume/cancel/retry, a shared bandwidth limit, throttled immutable snapshots, and a SQLite
+ * journal that brings the queue (and half-finished multipart uploads) back after a crash.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
+import { assertBucketRef, assertKey } from '../s3/validate';
+import { SpeedMeter, etaSeconds } from './accounting';
+import { Journal, type JournalPart, type JournalTransfer } from './journal';
+import type { RetryPolicy } from './retry';
+import { TokenBucket } from './token-bucket';
+import type { TransferEngine, UploadRequest } from './types';
+import { abandonMultipart, uploadFile } from './upload';
 
-/** The durable upload queue. */
-export class TransferService {
-  /** Builds the service. */
+const FINAL: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+const MiB = 1024 * 1024;
+
+/** Tuning for tests and the CLI; production uses the defaults. */
+export interface TransferServiceOptions {
+  /** Journal file; default `<dataDir>/journal.sqlite`. */
+  journalFile?: string;
+  /** Finished transfers kept in the list and the journal (oldest dropped first). */
+  historyLimit?: number;
+  /** Snapshot events at most this often (ms); 200 = 5 per second. */
+  progressIntervalMs?: number;
+  retry?: RetryPolicy;
+  /** Whole-file restarts after a changed source or a failed verification. */
+  fileRestarts?: number;
+}
+
+interface Entry {
+  rec: JournalTransfer;
+  parts: Map<number, JournalPart>;
+  bytesDone: number;
+  partsTotal?: number;
+  meter: SpeedMeter;
+  abort?: AbortController;
+  running?: Promise<void>;
+  restarts: number;
+}
+
+/** The transfer engine behind the UI, the CLI and sync. */
+export class TransferService implements TransferEngine {
+  private journal?: Journal;
+  private readonly entries = new Map<string, Entry>();
+  /** Queued ids per priority, FIFO; stale ids (no longer queued) are skipped when popped. */
+  private readonly queues = new Map<number, { ids: string[]; head: number }>();
+  private running = 0;
+  private allPaused = false;
+  private seq = 0;
+  private disposed = false;
+  private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
+  private lastFlush = 0;
+  private readonly waiters = new Set<{ ids: string[]; resolve: (s: TransferSnapshot[]) => void }>();
+  private readonly bandwidth: TokenBucket;
+  private readonly options: Required<Omit<TransferServiceOptions, 'retry' | 'journalFile'>> & Pick<TransferServiceOptions, 'retry' | 'journalFile'>;
+
+  /** Builds the service; nothing runs until `start()`. */
   constructor(
     readonly deps: CoreDeps,
     readonly clients: S3Clients,
-  ) {}
-  /** Restores the journal and starts the queue. */
-  async start(): Promise<void> {}
-  /** Stops the queue, keeping the journal for the next start. */
-  async dispose(): Promise<void> {}
+    options: TransferServiceOptions = {},
+  ) {
+    this.options = { historyLimit: 1000, progressIntervalMs: 200, fileRestarts: 3, ...options };
+    this.bandwidth = new TokenBucket(() => deps.settings.get().bandwidthLimitKiBps * 1024);
+  }
+
+  /** Opens the journal, restores the queue, cleans up uploads nobody needs, and starts uploading. */
+  async start(): Promise<void> {
+    const file = this.options.journalFile ?? join(this.deps.platform.dataDir, 'journal.sqlite');
+    const opened = Journal.open(file);
+    this.journal = opened.journal;
+    if (opened.corruptMovedTo) {
+      this.deps.logger.warn(`transfer journal was damaged; moved to ${opened.corruptMovedTo}`);
+      const notice = new AppError('JOURNAL_CORRUPT').toData();
+      // Deferred so that a UI subscribing right after start-up still sees it.
+      setTimeout(() => this.deps.events.emit('app:notice', { level: 'warning', error: notice }), 0);
+    }
+    this.seq = this.journal.maxSeq();
+    const finished: JournalTransfer[] = [];
+    for (const rec of this.journal.all()) {
+      if (FINAL.has(rec.state)) {
+        finished.push(rec);
+        continue;
+      }
+      // A transfer that was running when the app stopped goes back to the queue; paused stays paused.
+      if (rec.state !== 'paused') rec.state = 'queued';
+      const parts = new Map(this.journal.parts(rec.id).map((p) => [p.partNumber, p] as const));
+      this.entries.set(rec.id, this.newEntry(rec, parts));
+      if (rec.state === 'queued') this.enqueueId(rec);
+    }
+    for (const rec of finished.slice(-this.options.historyLimit)) this.entries.set(rec.id, this.newEntry(rec, new Map()));
+    for (const rec of finished.slice(0, Math.max(0, finished.length - this.options.historyLimit))) this.journal.remove(rec.id);
+    void this.cleanupStaleUploads();
+    this.pump();
+  }
+
+  /** Stops the queue, aborting in-flight requests; the journal keeps everything unfinished for the next start. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const running = [...this.entries.values()].filter((e) => e.running);
+    for (const e of running) e.abort?.abort(new AppError('CANCELLED'));
+    await Promise.allSettled(running.map((e) => e.running));
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.journal?.close();
+    this.journal = undefined;
+  }
+
+  private get j(): Journal {
+    if (!this.journal) throw new AppError('NOT_SUPPORTED', { what: 'the transfer queue is not running' });
+    return this.journal;
+  }
+
+  private newEntry(rec: JournalTransfer, parts: Map<number, JournalPart>): Entry {
+    const partBytes = [...parts.values()].reduce((s, p) => s + p.size, 0);
+    const done = rec.state === 'done' || rec.state === 'skipped' ? rec.size : partBytes;
+    return { rec, parts, bytesDone: done, meter: new SpeedMeter(), restarts: 0, ...(rec.partSize && rec.size ? { partsTotal: Math.ceil(rec.size / rec.partSize) } : {}) };
+  }
+
+  /** Adds uploads (all validated first, so a bad key adds nothing); returns their ids in order. */
+  enqueue(requests: UploadRequest[]): string[] {
+    for (const r of requests) {
+      assertBucketRef(r.bucket);
+      assertKey(r.key);
+    }
+    const now = Date.now();
+    const recs: JournalTransfer[] = requests.map((r) => ({
+      id: randomUUID(),
+      seq: ++this.seq,
+      localPath: r.localPath,
+      profileId: r.profileId,
+      bucket: r.bucket,
+      key: r.key,
+      ...(r.options ? { options: r.options } : {}),
+      priority: r.priority ?? 0,
+      ...(r.origin ? { origin: r.origin } : {}),
+      state: 'queued',
+      size: 0,
+      mtimeMs: 0,
+      ...(r.sha256 ? { sha256: r.sha256 } : {}),
+      createdAt: now,
+    }));
+    this.j.batch(() => {
+      for (const rec of recs) this.j.put(rec);
+    });
+    for (const rec of recs) {
+      this.entries.set(rec.id, this.newEntry(rec, new Map()));
+      this.enqueueId(rec);
+      this.touch(rec.id);
+    }
+    this.pump();
+    return recs.map((r) => r.id);
+  }
+
+  private enqueueId(rec: JournalTransfer): void {
+    let q = this.queues.get(rec.priority);
+    if (!q) this.queues.set(rec.priority, (q = { ids: [], head: 0 }));
+    q.ids.push(rec.id);
+  }
+
+  /** The next queued transfer: highest priority first, then first in. */
+  private nextQueued(): Entry | undefined {
+    const priorities = [...this.queues.keys()].sort((a, b) => b - a);
+    for (const p of priorities) {
+      const q = this.queues.get(p)!;
+      while (q.head < q.ids.length) {
+        const e = this.entries.get(q.ids[q.head++]!);
+        if (e && e.rec.state === 'queued' && !e.running) return e;
+      }
+      this.queues.delete(p);
+    }
+    return undefined;
+  }
+
+  private pump(): void {
+    if (this.disposed || this.allPaused || !this.journal) return;
+    const limit = this.deps.settings.get().concurrency;
+    while (this.running < limit) {
+      const e = this.nextQueued();
+      if (!e) break;
+      this.run(e);
+    }
+  }
+
+  private run(e: Entry): void {
+    const { rec } = e;
+    this.running++;
+    rec.state = 'running';
+    rec.error = undefined;
+    e.meter.reset();
+    const abort = new AbortController();
+    e.abort = abort;
+    this.save(e);
+    e.running = this.execute(e, abort.signal).finally(() => {
+      this.running--;
+      e.abort = undefined;
+      e.running = undefined;
+      this.pump();
+    });
+  }
+
+  private async execute(e: Entry, signal: AbortSignal): Promise<void> {
+    const { rec } = e;
+    const s = this.deps.settings.get();
+    try {
+      const ctx = await this.clients.forProfile(rec.profileId);
+      const outcome = await uploadFile({
+        rec,
+        parts: e.parts,
+        ctx,
+        signal,
+        journal: this.j,
+        bandwidth: this.bandwidth,
+        logger: this.deps.logger,
+        settings: {
+          partSize: s.partSizeMiB * MiB,
+          threshold: s.multipartThresholdMiB * MiB,
+          partConcurrency: s.partConcurrency,
+          existing: rec.options?.existing ?? s.existingAction,
+          ...(this.options.retry ? { retry: this.options.retry } : {}),
+        },
+        onBytes: (delta) => {
+          e.bytesDone = Math.max(0, e.bytesDone + delta);
+          e.meter.record(e.bytesDone);
+          this.touch(rec.id);
+        },
+        onPlan: (total) => {
+          e.partsTotal = total;
+          this.touch(rec.id);
+        },
+        onPartDone: () => this.touch(rec.id),
+        save: () => this.save(e),
+      });
+      this.finish(e, outcome);
+    } catch (err) {
+      if (signal.aborted) {
+        // Pause, cancel or shutdown set the state already; finished parts stay in the journal.
+        e.bytesDone = [...e.parts.values()].reduce((sum, p) => sum + p.size, 0);
+        this.touch(rec.id);
+        return;
+      }
+      const appErr = toAppError(err, { path: rec.localPath, bucket: rec.bucket, key: rec.key });
+      if ((appErr.code === 'FILE_CHANGED' || appErr.code === 'CHECKSUM_MISMATCH') && e.restarts < this.options.fileRestarts) {
+        e.restarts++;
+        this.deps.logger.info(`transfer ${rec.id}: ${appErr.code}, starting over (${e.restarts})`);
+        await this.restartFromScratch(e);
+        rec.state = 'queued';
+        this.save(e);
+        this.enqueueId(rec);
+        return;
+      }
+      if (appErr.code === 'UNKNOWN') this.deps.logger.error(`transfer ${rec.id} failed`, err);
+      else this.deps.logger.info(`transfer ${rec.id} failed: ${appErr.code} ${appErr.options.details ?? ''}`);
+      rec.state = 'failed';
+      rec.error = appErr.toData();
+      rec.finishedAt = Date.now();
+      this.save(e);
+      this.settle();
+    }
+  }
+
+  private async restartFromScratch(e: Entry): Promise<void> {
+    try {
+      const ctx = await this.clients.forProfile(e.rec.profileId);
+      await abandonMultipart({ rec: e.rec, ctx, journal: this.j, parts: e.parts, logger: this.deps.logger });
+    } catch {
+      e.rec.uploadId = undefined;
+      e.parts.clear();
+    }
+    e.rec.sha256 = undefined;
+    e.rec.mtimeMs = 0;
+    e.bytesDone = 0;
+  }
+
+  private finish(e: Entry, outcome: 'done' | 'skipped'): void {
+    const { rec } = e;
+    rec.state = outcome;
+    rec.finishedAt = Date.now();
+    e.bytesDone = rec.size;
+    e.parts.clear();
+    this.j.batch(() => {
+      this.j.clearParts(rec.id);
+      this.j.put(rec);
+    });
+    this.touch(rec.id);
+    this.pruneHistory();
+    this.settle();
+  }
+
+  private pruneHistory(): void {
+    let finished = 0;
+    for (const e of this.entries.values()) if (FINAL.has(e.rec.state)) finished++;
+    if (finished <= this.options.historyLimit) return;
+    // Map iteration is insertion order, so the oldest finished go first.
+    for (const [id, e] of this.entries) {
+      if (finished <= this.options.historyLimit) break;
+      if (!FINAL.has(e.rec.state) || this.isAwaited(id)) continue;
+      this.entries.delete(id);
+      this.j.remove(id);
+      this.removed.add(id);
+      finished--;
+    }
+  }
+
+  private isAwaited(id: string): boolean {
+    for (const w of this.waiters) if (w.ids.includes(id)) return true;
+    return false;
+  }
+
+  private save(e: Entry): void {
+    this.journal?.put(e.rec);
+    this.touch(e.rec.id);
+  }
+
+  private settle(): void {
+    for (const w of [...this.waiters]) {
+      const snaps = w.ids.map((id) => this.get(id));
+      if (snaps.every((s) => !s || FINAL.has(s.state))) {
+        this.waiters.delete(w);
+        w.resolve(snaps.filter((s): s is TransferSnapshot => Boolean(s)));
+      }
+    }
+  }
+
+  /** Resolves when every listed transfer is final. */
+  waitFor(ids: string[]): Promise<TransferSnapshot[]> {
+    return new Promise((resolve) => {
+      this.waiters.add({ ids, resolve });
+      this.settle();
+    });
+  }
+
+  /** One transfer's snapshot. */
+  get(id: string): TransferSnapshot | undefined {
+    const e = this.entries.get(id);
+    return e ? this.snapshot(e) : undefined;
+  }
+
+  /** Every transfer (oldest first) and the totals. */
+  list(): { transfers: TransferSnapshot[]; overall: OverallProgress } {
+    return { transfers: [...this.entries.values()].map((e) => this.snapshot(e)), overall: this.overall() };
+  }
+
+  private snapshot(e: Entry): TransferSnapshot {
+    const { rec } = e;
+    const running = rec.state === 'running';
+    const speed = running ? e.meter.speed() : 0;
+    return Object.freeze({
+      id: rec.id,
+      name: basename(rec.localPath),
+      bucket: rec.bucket,
+      key: rec.key,
+      profileId: rec.profileId,
+      state: rec.state,
+      bytesDone: Math.min(e.bytesDone, rec.size || e.bytesDone),
+      bytesTotal: rec.size,
+      speed,
+      etaSeconds: running ? etaSeconds(rec.size - e.bytesDone, speed) : FINAL.has(rec.state) ? 0 : null,
+      priority: rec.priority,
+      ...(e.partsTotal !== undefined ? { partsTotal: e.partsTotal, partsDone: FINAL.has(rec.state) && rec.state !== 'failed' && rec.state !== 'cancelled' ? e.partsTotal : e.parts.size } : {}),
+      createdAt: rec.createdAt,
+      ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
+      ...(rec.error ? { error: rec.error } : {}),
+      ...(rec.origin ? { origin: rec.origin } : {}),
+    });
+  }
+
+  private overall(): OverallProgress {
+    const o: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: this.allPaused };
+    for (const e of this.entries.values()) {
+      const st = e.rec.state;
+      if (st === 'cancelled') continue;
+      o.bytesTotal += e.rec.size;
+      o.bytesDone += Math.min(e.bytesDone, e.rec.size || e.bytesDone);
+      if (st === 'running') {
+        o.running++;
+        o.speed += e.meter.speed();
+      } else if (st === 'queued' || st === 'waiting-auth') o.queued++;
+      else if (st === 'paused') o.paused++;
+      else if (st === 'failed') o.failed++;
+      else o.done++;
+    }
+    o.etaSeconds = o.running > 0 ? etaSeconds(o.bytesTotal - o.bytesDone, o.speed) : null;
+    return o;
+  }
+
+  /** Marks a transfer changed and schedules a throttled event. */
+  private touch(id: string): void {
+    this.dirty.add(id);
+    if (this.flushTimer || this.disposed) return;
+    const wait = Math.max(0, this.options.progressIntervalMs - (Date.now() - this.lastFlush));
+    this.flushTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    this.lastFlush = Date.now();
+    const changed: TransferSnapshot[] = [];
+    for (const id of this.dirty) {
+      const e = this.entries.get(id);
+      if (e) changed.push(this.snapshot(e));
+    }
+    // Running rows change speed and ETA even between byte counts; keep them fresh.
+    for (const e of this.entries.values()) if (e.rec.state === 'running' && !this.dirty.has(e.rec.id)) changed.push(this.snapshot(e));
+    this.dirty.clear();
+    const removed = [...this.removed];
+    this.removed.clear();
+    this.deps.events.emit('transfers:progress', { changed, removed, overall: this.overall() });
+    if (this.running > 0) this.touch('');
+    this.dirty.delete('');
+  }
+
+  /** Pauses one transfer, or everything (and the queue) without an id. In-flight requests are aborted at once. */
+  pause(id?: string): void {
+    if (id === undefined) {
+      this.allPaused = true;
+      for (const e of this.entries.values()) if (e.rec.state === 'running' || e.rec.state === 'queued') this.pauseEntry(e);
+      this.touch('');
+      return;
+    }
+    const e = this.need(id);
+    if (e.rec.state === 'running' || e.rec.state === 'queued' || e.rec.state === 'waiting-auth') this.pauseEntry(e);
+  }
+
+  private pauseEntry(e: Entry): void {
+    e.rec.state = 'paused';
+    e.abort?.abort(new AppError('CANCELLED'));
+    this.save(e);
+  }
+
+  /** Resumes one transfer, or everything without an id; finished parts are not sent again. */
+  resume(id?: string): void {
+    if (id === undefined) {
+      this.allPaused = false;
+      for (const e of this.entries.values()) if (e.rec.state === 'paused') this.requeue(e);
+      this.touch('');
+    } else {
+      const e = this.need(id);
+      if (e.rec.state === 'paused') this.requeue(e);
+    }
+    this.pump();
+  }
+
+  private requeue(e: Entry): void {
+    e.rec.state = 'queued';
+    e.rec.error = undefined;
+    e.rec.finishedAt = undefined;
+    this.save(e);
+    this.enqueueId(e.rec);
+  }
+
+  /** Cancels: aborts in-flight requests and the multipart upload; deletes nothing else. */
+  async cancel(id: string): Promise<void> {
+    const e = this.need(id);
+    if (FINAL.has(e.rec.state) && e.rec.state !== 'failed') return;
+    e.rec.state = 'cancelled';
+    e.abort?.abort(new AppError('CANCELLED'));
+    await e.running?.catch(() => {});
+    if (e.rec.uploadId) {
+      try {
+        const ctx = await this.clients.forProfile(e.rec.profileId);
+        await abandonMultipart({ rec: e.rec, ctx, journal: this.j, parts: e.parts, logger: this.deps.logger });
+      } catch (err) {
+        this.deps.logger.warn(`cancel ${id}: could not abort the multipart upload (${s3ErrorCode(err)})`);
+      }
+    }
+    e.parts.clear();
+    e.bytesDone = 0;
+    e.rec.finishedAt = Date.now();
+    e.rec.error = new AppError('CANCELLED').toData();
+    this.save(e);
+    this.settle();
+  }
+
+  /** Re-queues a failed or cancelled transfer, or every failed one without an id. */
+  retry(id?: string): void {
+    const targets = id === undefined ? [...this.entries.values()].filter((e) => e.rec.state === 'failed') : [this.need(id)];
+    for (const e of targets) {
+      if (e.rec.state !== 'failed' && e.rec.state !== 'cancelled') continue;
+      e.restarts = 0;
+      this.requeue(e);
+    }
+    this.pump();
+  }
+
+  /** Drops finished transfers from the list and the journal. */
+  clearFinished(): void {
+    this.j.batch(() => {
+      for (const [id, e] of this.entries) {
+        if (!FINAL.has(e.rec.state)) continue;
+        this.entries.delete(id);
+        this.j.remove(id);
+        this.removed.add(id);
+      }
+    });
+    this.touch('');
+    this.dirty.delete('');
+  }
+
+  private need(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e) throw new AppError('TRANSFER_NOT_FOUND');
+    return e;
+  }
+
+  /** Aborts multipart uploads this app started that no unfinished transfer still needs (after a crash or a cancel that failed). */
+  private async cleanupStaleUploads(): Promise<void> {
+    const needed = new Set<string>();
+    for (const e of this.entries.values()) if (e.rec.uploadId && !FINAL.has(e.rec.state)) needed.add(e.rec.uploadId);
+    for (const u of this.journal?.openUploads() ?? []) {
+      if (needed.has(u.uploadId)) continue;
+      try {
+        const ctx = await this.clients.forProfile(u.profileId);
+        await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
+        this.journal?.removeOpenUpload(u.uploadId);
+      } catch (err) {
+        const code = s3ErrorCode(err);
+        if (code === 'NoSuchUpload' || code === 'NoSuchKey') this.journal?.removeOpenUpload(u.uploadId);
+        else this.deps.logger.info(`stale upload ${u.bucket}/${u.key} not aborted yet (${code})`);
+      }
+    }
+  }
+
+  /** Resolves when no transfer is running (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running > 0) await Promise.allSettled([...this.entries.values()].map((e) => e.running));
+  }
 }

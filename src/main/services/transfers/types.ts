@@ -1,4 +1,4 @@
-/** The transfer engine's interface, as sync and the handlers use it. */
+/** The transfer engine's interface, as sync, the CLI and the handlers use it. */
 import type { OverallProgress, TransferSnapshot, UploadOptions } from '../../../shared/contract';
 
 /** One upload request: a local file to a key. */
@@ -17,15 +17,22 @@ export interface UploadRequest {
 
 /** The transfer engine: a durable queue of uploads with accounting. */
 export interface TransferEngine {
-  /** Adds uploads; returns their ids in order. They start as soon as the queue allows. */
+  /** Adds uploads; returns their ids in order. They start as soon as the queue allows. Throws KEY_INVALID/BUCKET_NAME_INVALID before adding any. */
   enqueue(requests: UploadRequest[]): string[];
   /** Resolves when every listed transfer has reached a final state (done, skipped, failed, cancelled). */
   waitFor(ids: string[]): Promise<TransferSnapshot[]>;
+  /** One transfer's snapshot. */
   get(id: string): TransferSnapshot | undefined;
+  /** Every transfer and the totals. */
   list(): { transfers: TransferSnapshot[]; overall: OverallProgress };
+  /** Pauses one transfer, or all (and the queue) without an id. */
   pause(id?: string): void;
+  /** Resumes one transfer, or all without an id. */
   resume(id?: string): void;
+  /** Cancels a transfer: aborts its multipart upload; never deletes anything else. */
   cancel(id: string): Promise<void>;
+  /** Re-queues a failed (or cancelled) transfer, or every failed one without an id. */
   retry(id?: string): void;
+  /** Drops finished transfers from the list and the journal. */
   clearFinished(): void;
 }

@@ -1,0 +1,153 @@
+/**
+ * The one mapping from S3/SDK/Node errors to catalogue codes. Every service that talks to S3 (buckets,
+ * transfers, sync, profile tests) passes failures through `toAppError`, so the same cause always reads the same.
+ */
+import { AppError } from '../../../shared/errors';
+
+/** What was being attempted, so the message can name the permission and the place. */
+export interface S3ErrorContext {
+  /** The S3 operation, e.g. 'PutObject', 'ListObjectsV2'. */
+  action?: string;
+  bucket?: string;
+  key?: string;
+  endpoint?: string;
+  profile?: string;
+  path?: string;
+}
+
+/** The IAM permission each operation needs, for AccessDenied messages. */
+const permissions: Record<string, string> = {
+  ListBuckets: 's3:ListAllMyBuckets',
+  ListObjectsV2: 's3:ListBucket',
+  HeadBucket: 's3:ListBucket',
+  HeadObject: 's3:GetObject',
+  GetObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListParts: 's3:ListMultipartUploadParts',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  CreateBucket: 's3:CreateBucket',
+  PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+  PutBucketEncryption: 's3:PutEncryptionConfiguration',
+  PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
+  PutBucketVersioning: 's3:PutBucketVersioning',
+  DeleteObject: 's3:DeleteObject',
+};
+
+const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+interface RawError {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string> };
+  Region?: string;
+  $retryable?: unknown;
+}
+
+/** The S3 error code (or Node error code) of anything thrown, for branching without string-matching messages. */
+export function s3ErrorCode(err: unknown): string {
+  const e = (err ?? {}) as RawError;
+  return e.Code ?? e.code ?? e.name ?? 'Error';
+}
+
+/** The HTTP status of an SDK error, when there was a response. */
+export function httpStatus(err: unknown): number | undefined {
+  return ((err ?? {}) as RawError).$metadata?.httpStatusCode;
+}
+
+/** True when the SDK or a signal aborted the request (pause, cancel, shutdown). */
+export function isAbort(err: unknown): boolean {
+  const e = (err ?? {}) as RawError;
+  return e.name === 'AbortError' || e.code === 'ABORT_ERR';
+}
+
+/** Turns anything an S3 call or a file read throws into an AppError with a plain message and a retryable flag. */
+export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
+  if (err instanceof AppError) return err;
+  const e = (err ?? {}) as RawError;
+  const code = s3ErrorCode(err);
+  const status = httpStatus(err);
+  const details = `${code}${status ? ` (HTTP ${status})` : ''}${ctx.action ? ` during ${ctx.action}` : ''}`;
+  const make = (c: ConstructorParameters<typeof AppError>[0], params: Record<string, string | number>, retryable: boolean) =>
+    new AppError(c, params, { retryable, details, cause: err });
+  const bucket = ctx.bucket ?? '';
+  const profile = ctx.profile ?? '';
+  const endpoint = ctx.endpoint ?? 'the storage service';
+
+  switch (code) {
+    case 'ENOENT':
+      return make('FILE_NOT_FOUND', { path: ctx.path ?? '' }, false);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EISDIR':
+      return make('FILE_UNREADABLE', { path: ctx.path ?? '' }, false);
+    case 'ENOSPC':
+      return make('DISK_FULL', {}, false);
+    case 'ENOTFOUND':
+    case 'ECONNREFUSED':
+      return make('ENDPOINT_UNREACHABLE', { endpoint }, true);
+    case 'NoSuchBucket':
+      return make('BUCKET_NOT_FOUND', { bucket }, false);
+    case 'BucketAlreadyExists':
+    case 'BucketAlreadyOwnedByYou':
+      return make('BUCKET_EXISTS', { bucket }, false);
+    case 'InvalidBucketName':
+      return make('BUCKET_NAME_INVALID', { bucket, reason: 'the storage service refused the name' }, false);
+    case 'KeyTooLongError':
+      return make('KEY_INVALID', { key: ctx.key ?? '', reason: 'the storage service says it is too long' }, false);
+    case 'InvalidAccessKeyId':
+      return make('INVALID_ACCESS_KEY', {}, false);
+    case 'SignatureDoesNotMatch':
+      return make('SIGNATURE_MISMATCH', {}, false);
+    case 'ExpiredToken':
+    case 'TokenRefreshRequired':
+    case 'ExpiredTokenException':
+      return make('CREDENTIALS_EXPIRED', { profile }, true);
+    case 'RequestTimeTooSkewed':
+      return make('CLOCK_SKEW', {}, true);
+    case 'PermanentRedirect':
+    case 'AuthorizationHeaderMalformed':
+    case 'IllegalLocationConstraintException': {
+      const region = e.Region ?? e.$response?.headers?.['x-amz-bucket-region'] ?? 'another region';
+      return make('WRONG_REGION', { bucket, region }, false);
+    }
+    case 'SlowDown':
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'TooManyRequests':
+      return make('SLOW_DOWN', {}, true);
+    case 'RequestTimeout':
+    case 'TimeoutError':
+    case 'RequestTimeoutException':
+      return make('TIMEOUT', {}, true);
+    case 'EntityTooLarge':
+      return make('OBJECT_TOO_LARGE', { path: ctx.path ?? ctx.key ?? '' }, false);
+    case 'BadDigest':
+    case 'InvalidDigest':
+    case 'XAmzContentSHA256Mismatch':
+      return make('CHECKSUM_MISMATCH', { path: ctx.path ?? ctx.key ?? '' }, true);
+    case 'NotImplemented':
+      return make('NOT_SUPPORTED', { what: ctx.action ?? 'this operation' }, false);
+  }
+  if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+    const permission = permissions[ctx.action ?? ''] ?? `the permission for ${ctx.action ?? 'this action'}`;
+    const where = bucket ? ` on ${bucket}${ctx.key !== undefined ? `/${ctx.key.includes('/') ? ctx.key.slice(0, ctx.key.lastIndexOf('/') + 1) : ''}*` : ''}` : '';
+    return make('ACCESS_DENIED', { where, permission }, false);
+  }
+  if (networkCodes.has(code) || /socket hang up|ECONNRESET|network|EPIPE/i.test(e.message ?? '')) return make('NETWORK', {}, true);
+  if (status === 503) return make('SLOW_DOWN', {}, true);
+  if (status !== undefined && status >= 500) return make('SERVER_ERROR', { status }, true);
+  if (status === 404 && ctx.action === 'HeadBucket') return make('BUCKET_NOT_FOUND', { bucket }, false);
+  return new AppError('UNKNOWN', {}, { retryable: false, details: `${details}: ${(e.message ?? '').slice(0, 300)}`, cause: err });
+}
+
+/** True when trying the same request again may succeed. */
+export function isRetryable(err: unknown): boolean {
+  return toAppError(err).options.retryable === true;
+}

@@ -1,0 +1,67 @@
+/** Bucket-name and key checks made before any request, so a bad name fails fast with a plain reason. */
+import { AppError } from '../../../shared/errors';
+
+/** The most UTF-8 bytes S3 accepts in a key. */
+export const MAX_KEY_BYTES = 1024;
+
+/** Why a bucket name cannot be created, in plain words, or undefined when it is fine (AWS naming rules). */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3) return 'it must be at least 3 characters long';
+  if (name.length > 63) return 'it must be at most 63 characters long';
+  if (/[A-Z]/.test(name)) return 'it may use only lowercase letters';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'it may use only lowercase letters, digits, dots (.) and hyphens (-)';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must start and end with a letter or a digit';
+  if (name.includes('..')) return 'it may not have two dots in a row';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'it may not look like an IP address';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return 'it may not start with "xn--", "sthree-" or "amzn-s3-demo-"';
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3)$/.test(name)) return 'it may not end with "-s3alias", "--ol-s3", ".mrap" or "--x-s3"';
+  return undefined;
+}
+
+/**
+ * Why an existing bucket name cannot be addressed, or undefined. Looser than creation: old buckets and
+ * S3-compatible stores allow uppercase and underscores, but a slash or an empty name can never work.
+ */
+export function bucketRefProblem(name: string): string | undefined {
+  if (name.length < 1) return 'it is empty';
+  if (name.length > 255) return 'it is longer than 255 characters';
+  if (/[/\\\s]/.test(name)) return 'it may not contain slashes or spaces';
+  return undefined;
+}
+
+/** Throws BUCKET_NAME_INVALID unless the name may be created. */
+export function assertBucketNameForCreate(name: string): void {
+  const reason = bucketNameProblem(name);
+  if (reason) throw new AppError('BUCKET_NAME_INVALID', { bucket: name, reason });
+}
+
+/** Throws BUCKET_NAME_INVALID unless the name can be addressed. */
+export function assertBucketRef(name: string): void {
+  const reason = bucketRefProblem(name);
+  if (reason) throw new AppError('BUCKET_NAME_INVALID', { bucket: name, reason });
+}
+
+/** Why a key cannot be used, in plain words, or undefined when it is fine. */
+export function keyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'the name is empty';
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES) return `it is ${bytes} bytes long, and S3 allows at most ${MAX_KEY_BYTES} bytes (accented letters and symbols count as 2 to 4)`;
+  // Control characters cannot travel in S3's XML listings, so such objects could never be listed again.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'it contains an invisible control character';
+  if (/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return 'it contains a broken character';
+  return undefined;
+}
+
+/** Throws KEY_INVALID unless the key may be used; long keys are shortened in the message. */
+export function assertKey(key: string): void {
+  const reason = keyProblem(key);
+  if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
+}
+
+/** Normalises a folder prefix: '' stays '', anything else ends with exactly one '/', without a leading '/'. */
+export function normalisePrefix(prefix: string): string {
+  const p = prefix.replace(/^\/+/, '');
+  if (p === '') return '';
+  return p.endsWith('/') ? p : `${p}/`;
+}

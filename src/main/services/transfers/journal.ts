@@ -1,0 +1,259 @@
+/**
+ * The durable transfer journal: SQLite (node:sqlite) in WAL mode under the data folder. Each transfer is a
+ * row; each finished multipart part is a row; so a kill -9 loses at most the parts that were in flight.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { AppErrorData } from '../../../shared/errors';
+import type { TransferState, UploadOptions } from '../../../shared/contract';
+
+/** One transfer as stored. */
+export interface JournalTransfer {
+  id: string;
+  seq: number;
+  localPath: string;
+  profileId: string;
+  bucket: string;
+  key: string;
+  options?: UploadOptions;
+  priority: number;
+  origin?: string;
+  state: TransferState;
+  size: number;
+  mtimeMs: number;
+  sha256?: string;
+  uploadId?: string;
+  partSize?: number;
+  createdAt: number;
+  finishedAt?: number;
+  error?: AppErrorData;
+}
+
+/** One finished part. */
+export interface JournalPart {
+  partNumber: number;
+  etag: string;
+  checksum?: string;
+  size: number;
+}
+
+/** A multipart upload this app created and has not yet completed or aborted. */
+export interface OpenUpload {
+  uploadId: string;
+  profileId: string;
+  bucket: string;
+  key: string;
+  transferId: string;
+}
+
+interface Row {
+  [k: string]: unknown;
+}
+
+/** What opening the journal found. */
+export interface JournalOpenResult {
+  journal: Journal;
+  /** Set when the file was unreadable and has been moved aside to this path. */
+  corruptMovedTo?: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS transfers (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, local_path TEXT NOT NULL, profile_id TEXT NOT NULL, bucket TEXT NOT NULL,
+  key TEXT NOT NULL, options TEXT, priority INTEGER NOT NULL DEFAULT 0, origin TEXT, state TEXT NOT NULL,
+  size INTEGER NOT NULL DEFAULT 0, mtime_ms REAL NOT NULL DEFAULT 0, sha256 TEXT, upload_id TEXT, part_size INTEGER,
+  created_at INTEGER NOT NULL, finished_at INTEGER, error TEXT
+);
+CREATE INDEX IF NOT EXISTS transfers_state ON transfers(state);
+CREATE TABLE IF NOT EXISTS parts (
+  transfer_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL, checksum TEXT, size INTEGER NOT NULL,
+  PRIMARY KEY (transfer_id, part_number)
+);
+CREATE TABLE IF NOT EXISTS open_uploads (
+  upload_id TEXT PRIMARY KEY, profile_id TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, transfer_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
+/** The journal over one SQLite file. */
+export class Journal {
+  private readonly stmts = new Map<string, StatementSync>();
+
+  private constructor(private readonly db: DatabaseSync) {}
+
+  /** Opens (or creates) the journal; a damaged file is moved aside and an empty journal is started. */
+  static open(file: string): JournalOpenResult {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      return { journal: Journal.openUnchecked(file) };
+    } catch {
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) rmSync(file + extra, { force: true });
+      return { journal: Journal.openUnchecked(file), corruptMovedTo: aside };
+    }
+  }
+
+  private static openUnchecked(file: string): Journal {
+    const db = new DatabaseSync(file);
+    try {
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      const check = db.prepare('PRAGMA quick_check').get() as Row | undefined;
+      if (!check || Object.values(check)[0] !== 'ok') throw new Error('journal failed its integrity check');
+      db.exec(SCHEMA);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new Journal(db);
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** Runs several writes as one transaction (an enqueue of thousands of files is one fsync, not thousands). */
+  batch(fn: () => void): void {
+    this.db.exec('BEGIN');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** The highest sequence number used so far. */
+  maxSeq(): number {
+    const row = this.stmt('SELECT MAX(seq) AS m FROM transfers').get() as Row;
+    return Number(row.m ?? 0);
+  }
+
+  /** Inserts or replaces a transfer row. */
+  put(t: JournalTransfer): void {
+    this.stmt(
+      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      t.id,
+      t.seq,
+      t.localPath,
+      t.profileId,
+      t.bucket,
+      t.key,
+      t.options ? JSON.stringify(t.options) : null,
+      t.priority,
+      t.origin ?? null,
+      t.state,
+      t.size,
+      t.mtimeMs,
+      t.sha256 ?? null,
+      t.uploadId ?? null,
+      t.partSize ?? null,
+      t.createdAt,
+      t.finishedAt ?? null,
+      t.error ? JSON.stringify(t.error) : null,
+    );
+  }
+
+  /** Every transfer, oldest first. */
+  all(): JournalTransfer[] {
+    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map(fromRow);
+  }
+
+  /** Removes a transfer and its parts. */
+  remove(id: string): void {
+    this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(id);
+    this.stmt('DELETE FROM transfers WHERE id = ?').run(id);
+  }
+
+  /** Records a finished part. */
+  putPart(transferId: string, p: JournalPart): void {
+    this.stmt('INSERT OR REPLACE INTO parts (transfer_id, part_number, etag, checksum, size) VALUES (?, ?, ?, ?, ?)').run(
+      transferId,
+      p.partNumber,
+      p.etag,
+      p.checksum ?? null,
+      p.size,
+    );
+  }
+
+  /** The finished parts of a transfer. */
+  parts(transferId: string): JournalPart[] {
+    return (this.stmt('SELECT * FROM parts WHERE transfer_id = ? ORDER BY part_number').all(transferId) as Row[]).map((r) => ({
+      partNumber: Number(r.part_number),
+      etag: String(r.etag),
+      ...(r.checksum ? { checksum: String(r.checksum) } : {}),
+      size: Number(r.size),
+    }));
+  }
+
+  /** Forgets the parts of a transfer (starting over). */
+  clearParts(transferId: string): void {
+    this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(transferId);
+  }
+
+  /** Remembers a multipart upload we created, so a crash cannot leak it. */
+  addOpenUpload(u: OpenUpload): void {
+    this.stmt('INSERT OR REPLACE INTO open_uploads (upload_id, profile_id, bucket, key, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      u.uploadId,
+      u.profileId,
+      u.bucket,
+      u.key,
+      u.transferId,
+      Date.now(),
+    );
+  }
+
+  /** Forgets a multipart upload that was completed or aborted. */
+  removeOpenUpload(uploadId: string): void {
+    this.stmt('DELETE FROM open_uploads WHERE upload_id = ?').run(uploadId);
+  }
+
+  /** Every multipart upload we created and have not closed. */
+  openUploads(): OpenUpload[] {
+    return (this.stmt('SELECT * FROM open_uploads').all() as Row[]).map((r) => ({
+      uploadId: String(r.upload_id),
+      profileId: String(r.profile_id),
+      bucket: String(r.bucket),
+      key: String(r.key),
+      transferId: String(r.transfer_id),
+    }));
+  }
+
+  /** Closes the database. */
+  close(): void {
+    try {
+      this.db.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+function fromRow(r: Row): JournalTransfer {
+  return {
+    id: String(r.id),
+    seq: Number(r.seq),
+    localPath: String(r.local_path),
+    profileId: String(r.profile_id),
+    bucket: String(r.bucket),
+    key: String(r.key),
+    ...(r.options ? { options: JSON.parse(String(r.options)) as UploadOptions } : {}),
+    priority: Number(r.priority),
+    ...(r.origin ? { origin: String(r.origin) } : {}),
+    state: String(r.state) as TransferState,
+    size: Number(r.size),
+    mtimeMs: Number(r.mtime_ms),
+    ...(r.sha256 ? { sha256: String(r.sha256) } : {}),
+    ...(r.upload_id ? { uploadId: String(r.upload_id) } : {}),
+    ...(r.part_size ? { partSize: Number(r.part_size) } : {}),
+    createdAt: Number(r.created_at),
+    ...(r.finished_at ? { finishedAt: Number(r.finished_at) } : {}),
+    ...(r.error ? { error: JSON.parse(String(r.error)) as AppErrorData } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+/** A shared token bucket for the optional upload bandwidth limit. */
+import { sleep } from './retry';
+
+/** Limits bytes per second across every upload; a rate of 0 means no limit. */
+export class TokenBucket {
+  private tokens = 0;
+  private last = Date.now();
+  private waiters: Promise<void> = Promise.resolve();
+
+  /** `rate` is read on every take so a settings change applies at once. */
+  constructor(private readonly rate: () => number) {}
+
+  /** Waits until `bytes` may be sent; rejects when the signal aborts (pause must not wait for a slow bucket). */
+  take(bytes: number, signal?: AbortSignal): Promise<void> {
+    const rate = this.rate();
+    if (rate <= 0) return Promise.resolve();
+    // Chain takers so bytes are granted in arrival order and the rate holds across all of them.
+    const next = this.waiters.then(() => this.grant(bytes, rate, signal));
+    this.waiters = next.catch(() => {});
+    return next;
+  }
+
+  private async grant(bytes: number, rate: number, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const now = Date.now();
+    // Burst of at most a quarter second, so a long pause does not turn into a flood.
+    this.tokens = Math.min(rate / 4, this.tokens + ((now - this.last) / 1000) * rate);
+    this.last = now;
+    this.tokens -= bytes;
+    if (this.tokens >= 0) return;
+    await sleep((-this.tokens / rate) * 1000, signal);
+  }
+}

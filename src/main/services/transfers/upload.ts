@@ -1,0 +1,461 @@
+/**
+ * Uploads one file: hashing, the existing-object policy, a single PUT or a resumable multipart upload
+ * with bounded parallel parts, per-request checksums, and verification of what landed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type Part,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import mime from 'mime-types';
+import { AppError } from '../../../shared/errors';
+import type { UploadOptions } from '../../../shared/contract';
+import type { Logger } from '../log/logger';
+import { headObject } from '../s3/bucket-service';
+import { s3ErrorCode } from '../s3/errors';
+import type { S3Context } from '../s3/types';
+import type { Journal, JournalPart, JournalTransfer } from './journal';
+import { partRange, planUpload } from './part-plan';
+import { withRetry, type RetryPolicy } from './retry';
+import type { TokenBucket } from './token-bucket';
+
+/** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
+export const SHA256_META = 's3drop-sha256';
+
+/** Chunk size for counting and throttling request bodies. */
+const CHUNK = 64 * 1024;
+
+/** Knobs the queue passes to each upload, read from settings when the file starts. */
+export interface UploadSettings {
+  partSize: number;
+  threshold: number;
+  partConcurrency: number;
+  existing: 'overwrite' | 'skip-identical' | 'keep-both';
+  retry?: RetryPolicy;
+}
+
+/** Everything one upload needs; `rec` is mutated and journaled as the upload advances. */
+export interface UploadJob {
+  rec: JournalTransfer;
+  /** Finished parts by number (restored from the journal on resume). */
+  parts: Map<number, JournalPart>;
+  ctx: S3Context;
+  signal: AbortSignal;
+  settings: UploadSettings;
+  journal: Journal;
+  bandwidth: TokenBucket;
+  logger: Logger;
+  /** Bytes of request bodies as they stream out (negative to take back a failed attempt). */
+  onBytes(delta: number): void;
+  /** The number of parts is known (1 for a single PUT); lets the queue show "parts done of total". */
+  onPlan(partsTotal: number): void;
+  /** A part was journaled. */
+  onPartDone(): void;
+  /** Persists `rec` (its key, hash, upload id…). */
+  save(): void;
+}
+
+/** How an upload ended when it did not throw. */
+export type UploadOutcome = 'done' | 'skipped';
+
+/** Content hashes of a whole file (MD5 only when asked, since it costs a second digest). */
+export async function hashFile(path: string, withMd5: boolean, signal?: AbortSignal): Promise<{ sha256: string; md5?: string; size: number }> {
+  const sha = createHash('sha256');
+  const md5 = withMd5 ? createHash('md5') : undefined;
+  let size = 0;
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal });
+  for await (const chunk of stream) {
+    sha.update(chunk as Buffer);
+    md5?.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: sha.digest('hex'), ...(md5 ? { md5: md5.digest('base64') } : {}), size };
+}
+
+/** A transform that waits on the bandwidth limit and counts each chunk as the HTTP request pulls it. */
+function meter(job: UploadJob, counted: { n: number }): Transform {
+  return new Transform({
+    highWaterMark: CHUNK,
+    transform(chunk: Buffer, _enc, cb) {
+      job.bandwidth.take(chunk.length, job.signal).then(
+        () => {
+          counted.n += chunk.length;
+          job.onBytes(chunk.length);
+          cb(null, chunk);
+        },
+        (err: unknown) => cb(err as Error),
+      );
+    },
+  });
+}
+
+/** A body over a buffer, cut into chunks so progress and the limit apply within a part. */
+function bufferBody(buf: Buffer, job: UploadJob, counted: { n: number }): Readable {
+  function* slices() {
+    for (let off = 0; off < buf.length; off += CHUNK) yield buf.subarray(off, off + CHUNK);
+  }
+  return Readable.from(slices(), { objectMode: false }).pipe(meter(job, counted));
+}
+
+/** Runs `fn` for a request body and takes back the counted bytes when the attempt fails. */
+async function counting<T>(job: UploadJob, fn: (counted: { n: number }) => Promise<T>): Promise<T> {
+  const counted = { n: 0 };
+  try {
+    return await fn(counted);
+  } catch (err) {
+    job.onBytes(-counted.n);
+    throw err;
+  }
+}
+
+/** The key with ` (n)` before the extension: `a/photo.jpg` → `a/photo (1).jpg`. */
+export function keepBothKey(key: string, n: number): string {
+  const dir = key.includes('/') ? key.slice(0, key.lastIndexOf('/') + 1) : '';
+  const base = key.slice(dir.length);
+  const ext = posix.extname(base);
+  const stem = ext && ext !== base ? base.slice(0, -ext.length) : base;
+  return `${dir}${stem} (${n})${ext && ext !== base ? ext : ''}`;
+}
+
+function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptions = {}) {
+  const contentType = mime.lookup(rec.key) || mime.lookup(rec.localPath) || 'application/octet-stream';
+  return {
+    Bucket: rec.bucket,
+    Key: rec.key,
+    ContentType: contentType,
+    Metadata: { ...(options.metadata ?? {}), [SHA256_META]: sha256 },
+    ...(options.storageClass ? { StorageClass: options.storageClass } : {}),
+    ...(options.sse === 'AES256' ? { ServerSideEncryption: 'AES256' as const } : {}),
+    ...(options.sse === 'aws:kms' ? { ServerSideEncryption: 'aws:kms' as const, ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}) } : {}),
+  };
+}
+
+/** Uploads one file; throws AppError on failure, or the abort reason when paused or cancelled. */
+export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
+  const { rec, ctx, signal } = job;
+  const errCtx = { bucket: rec.bucket, key: rec.key, path: rec.localPath, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name };
+  let st;
+  try {
+    st = await stat(rec.localPath);
+  } catch (err) {
+    throw new AppError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: rec.localPath }, { cause: err });
+  }
+  if (!st.isFile()) throw new AppError('NOT_A_FILE', { path: rec.localPath });
+  const plan = planUpload(st.size, job.settings.threshold, rec.partSize ?? job.settings.partSize, rec.localPath);
+
+  // A changed file invalidates the hash and every finished part: abort the old upload and start over.
+  // mtimeMs 0 means the file was never seen, so a hash the caller supplied (sync's index) still stands.
+  const seen = rec.mtimeMs !== 0;
+  const changed = seen && (st.size !== rec.size || Math.trunc(st.mtimeMs) !== Math.trunc(rec.mtimeMs));
+  if (changed && (rec.uploadId || rec.sha256)) {
+    job.logger.info(`transfer ${rec.id}: source changed, starting over`);
+    await abandonMultipart(job);
+    rec.sha256 = undefined;
+  }
+  rec.size = st.size;
+  rec.mtimeMs = st.mtimeMs;
+
+  let md5: string | undefined;
+  if (!rec.sha256 || (!plan.multipart && ctx.customEndpoint)) {
+    const h = await hashFile(rec.localPath, !plan.multipart && ctx.customEndpoint, signal);
+    if (h.size !== st.size) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
+    rec.sha256 = h.sha256;
+    md5 = h.md5;
+  }
+  job.save();
+
+  // The existing-object policy applies once, before anything is sent (not on a resumed multipart).
+  if (!rec.uploadId && job.settings.existing !== 'overwrite') {
+    const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
+    if (head) {
+      if (job.settings.existing === 'skip-identical') {
+        if (head.size === st.size && head.metadata[SHA256_META] === rec.sha256) return 'skipped';
+      } else {
+        rec.key = await freeKeepBothKey(job, errCtx);
+        job.save();
+      }
+    }
+  }
+
+  if (!plan.multipart) await singlePut(job, st.size, md5);
+  else await multipart(job, plan.partSize, plan.partCount);
+
+  await verify(job, st.size);
+  const after = await stat(rec.localPath).catch(() => undefined);
+  if (!after || after.size !== st.size || Math.trunc(after.mtimeMs) !== Math.trunc(st.mtimeMs)) {
+    throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
+  }
+  return 'done';
+}
+
+async function freeKeepBothKey(job: UploadJob, errCtx: object): Promise<string> {
+  const { rec, ctx, signal } = job;
+  for (let n = 1; n < 10_000; n++) {
+    const candidate = keepBothKey(rec.key, n);
+    const head = await withRetry(() => headObject(ctx, rec.bucket, candidate, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
+    if (!head) return candidate;
+  }
+  throw new AppError('KEY_INVALID', { key: rec.key, reason: 'too many copies with this name already exist' });
+}
+
+async function singlePut(job: UploadJob, size: number, md5?: string): Promise<void> {
+  const { rec, ctx, signal } = job;
+  job.onPlan(1);
+  const sha256b64 = Buffer.from(rec.sha256!, 'hex').toString('base64');
+  await withRetry(
+    () =>
+      counting(job, async (counted) => {
+        const input: PutObjectCommandInput = {
+          ...objectParams(rec, rec.sha256!, rec.options),
+          ContentLength: size,
+          // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
+          ...(ctx.customEndpoint ? (md5 ? { ContentMD5: md5 } : {}) : { ChecksumSHA256: sha256b64 }),
+          Body: size === 0 ? Buffer.alloc(0) : createReadStream(rec.localPath, { highWaterMark: CHUNK, end: size - 1 }).pipe(meter(job, counted)),
+        };
+        await ctx.transferClient.send(new PutObjectCommand(input), { abortSignal: signal });
+      }),
+    { ...errCtxOf(job), action: 'PutObject' },
+    signal,
+    job.settings.retry,
+  );
+}
+
+function errCtxOf(job: UploadJob) {
+  return { bucket: job.rec.bucket, key: job.rec.key, path: job.rec.localPath, endpoint: job.ctx.profile.endpoint, profile: job.ctx.profile.summary.name };
+}
+
+/** Aborts this transfer's multipart upload (best effort) and forgets its parts. */
+export async function abandonMultipart(job: Pick<UploadJob, 'rec' | 'ctx' | 'journal' | 'parts' | 'logger'>): Promise<void> {
+  const { rec, ctx } = job;
+  if (rec.uploadId) {
+    const uploadId = rec.uploadId;
+    try {
+      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: uploadId }));
+      job.journal.removeOpenUpload(uploadId);
+    } catch (err) {
+      const code = s3ErrorCode(err);
+      if (code === 'NoSuchUpload' || code === 'NoSuchKey') job.journal.removeOpenUpload(uploadId);
+      else job.logger.warn(`abort of upload for ${rec.bucket}/${rec.key} failed (${code}); it stays listed for cleanup`);
+    }
+  }
+  rec.uploadId = undefined;
+  rec.partSize = undefined;
+  job.parts.clear();
+  job.journal.clearParts(rec.id);
+}
+
+async function multipart(job: UploadJob, partSize: number, partCount: number): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const errCtx = errCtxOf(job);
+  for (let round = 0; ; round++) {
+    if (!rec.uploadId) {
+      job.parts.clear();
+      job.journal.clearParts(rec.id);
+      const created = await withRetry(
+        () =>
+          ctx.transferClient.send(
+            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
+            { abortSignal: signal },
+          ),
+        { ...errCtx, action: 'CreateMultipartUpload' },
+        signal,
+        job.settings.retry,
+      );
+      if (!created.UploadId) throw new AppError('UNKNOWN', {}, { details: 'CreateMultipartUpload returned no UploadId' });
+      rec.uploadId = created.UploadId;
+      rec.partSize = partSize;
+      job.journal.batch(() => {
+        job.journal.addOpenUpload({ uploadId: created.UploadId!, profileId: rec.profileId, bucket: rec.bucket, key: rec.key, transferId: rec.id });
+        job.save();
+      });
+    } else {
+      partSize = rec.partSize ?? partSize;
+      partCount = Math.max(1, Math.ceil(rec.size / partSize));
+      await reconcileParts(job);
+    }
+    job.onPlan(partCount);
+    try {
+      await sendParts(job, partSize, partCount);
+      await complete(job, partCount);
+      return;
+    } catch (err) {
+      // The store forgot the upload (expired, or aborted by a lifecycle rule): start it over, once.
+      const code = s3ErrorCode(err instanceof AppError ? err.cause : err);
+      if ((code === 'NoSuchUpload' || (err instanceof AppError && /NoSuchUpload/.test(err.options.details ?? ''))) && round === 0) {
+        job.logger.info(`transfer ${rec.id}: upload ${rec.uploadId} is gone, starting over`);
+        job.journal.removeOpenUpload(rec.uploadId!);
+        rec.uploadId = undefined;
+        job.onBytes(-[...job.parts.values()].reduce((s, p) => s + p.size, 0));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** Checks journaled parts against ListParts where the store has it; otherwise trusts the journal. */
+async function reconcileParts(job: UploadJob): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const server = new Map<number, Part>();
+  try {
+    let marker: string | undefined;
+    do {
+      const page = await ctx.client.send(new ListPartsCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: rec.uploadId, PartNumberMarker: marker }), { abortSignal: signal });
+      for (const p of page.Parts ?? []) if (p.PartNumber) server.set(p.PartNumber, p);
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    const code = s3ErrorCode(err);
+    if (code === 'NoSuchUpload') {
+      job.logger.info(`transfer ${rec.id}: upload ${rec.uploadId} no longer exists, starting over`);
+      job.journal.removeOpenUpload(rec.uploadId!);
+      rec.uploadId = undefined;
+      throw Object.assign(new Error('NoSuchUpload'), { name: 'NoSuchUpload' });
+    }
+    // Stores without ListParts (s3rver) or a transient failure: the journal's parts stand; a bad part
+    // surfaces as NoSuchUpload or InvalidPart at completion and the upload starts over.
+    job.logger.debug(`transfer ${rec.id}: ListParts unavailable (${code}); trusting the journal`);
+    return;
+  }
+  for (const [n, p] of job.parts) {
+    const s = server.get(n);
+    if (!s || (s.ETag && p.etag && s.ETag.replace(/"/g, '') !== p.etag.replace(/"/g, '')) || (s.Size !== undefined && s.Size !== p.size)) {
+      job.parts.delete(n);
+      job.onBytes(-p.size);
+    }
+  }
+  // Parts the server has but the journal missed (killed between the response and the journal write).
+  for (const [n, s] of server) {
+    if (!job.parts.has(n) && s.ETag && s.Size !== undefined) {
+      const expected = partRange(n, rec.partSize!, rec.size);
+      if (s.Size !== expected.end - expected.start) continue;
+      const part: JournalPart = { partNumber: n, etag: s.ETag, ...(s.ChecksumSHA256 ? { checksum: s.ChecksumSHA256 } : {}), size: s.Size };
+      if (!ctx.customEndpoint && !part.checksum) continue;
+      job.parts.set(n, part);
+      job.onBytes(part.size);
+    }
+  }
+  job.journal.batch(() => {
+    job.journal.clearParts(rec.id);
+    for (const p of job.parts.values()) job.journal.putPart(rec.id, p);
+  });
+}
+
+async function sendParts(job: UploadJob, partSize: number, partCount: number): Promise<void> {
+  const { rec, signal } = job;
+  const todo: number[] = [];
+  for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
+  const fh = await open(rec.localPath, 'r');
+  try {
+    let next = 0;
+    let failed: unknown;
+    const worker = async () => {
+      while (next < todo.length && failed === undefined && !signal.aborted) {
+        const n = todo[next++]!;
+        try {
+          await sendPart(job, fh, n, partSize);
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(job.settings.partConcurrency, todo.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (signal.aborted) throw signal.reason;
+    if (failed !== undefined) throw failed;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sendPart(job: UploadJob, fh: import('node:fs/promises').FileHandle, n: number, partSize: number): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const { start, end } = partRange(n, partSize, rec.size);
+  // One buffer per part in flight: memory stays at part concurrency × part size per file.
+  const buf = Buffer.allocUnsafe(end - start);
+  let read = 0;
+  while (read < buf.length) {
+    const r = await fh.read(buf, read, buf.length - read, start + read);
+    if (r.bytesRead === 0) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
+    read += r.bytesRead;
+  }
+  const checksum = ctx.customEndpoint ? createHash('md5').update(buf).digest('base64') : createHash('sha256').update(buf).digest('base64');
+  const out = await withRetry(
+    () =>
+      counting(job, (counted) =>
+        ctx.transferClient.send(
+          new UploadPartCommand({
+            Bucket: rec.bucket,
+            Key: rec.key,
+            UploadId: rec.uploadId,
+            PartNumber: n,
+            ContentLength: buf.length,
+            ...(ctx.customEndpoint ? { ContentMD5: checksum } : { ChecksumSHA256: checksum }),
+            Body: bufferBody(buf, job, counted),
+          }),
+          { abortSignal: signal },
+        ),
+      ),
+    { ...errCtxOf(job), action: 'UploadPart' },
+    signal,
+    job.settings.retry,
+  );
+  if (!out.ETag) throw new AppError('UNKNOWN', {}, { details: `UploadPart ${n} returned no ETag` });
+  const part: JournalPart = { partNumber: n, etag: out.ETag, checksum, size: buf.length };
+  job.parts.set(n, part);
+  job.journal.putPart(rec.id, part);
+  job.onPartDone();
+}
+
+async function complete(job: UploadJob, partCount: number): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const parts = [...job.parts.values()].sort((a, b) => a.partNumber - b.partNumber);
+  if (parts.length !== partCount) throw new AppError('UNKNOWN', {}, { details: `have ${parts.length} of ${partCount} parts` });
+  await withRetry(
+    async () => {
+      try {
+        await ctx.transferClient.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: rec.bucket,
+            Key: rec.key,
+            UploadId: rec.uploadId,
+            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ...(!ctx.customEndpoint && p.checksum ? { ChecksumSHA256: p.checksum } : {}) })) },
+          }),
+          { abortSignal: signal },
+        );
+      } catch (err) {
+        // A lost response to a Complete that did happen: the object is there, the upload is not.
+        if (s3ErrorCode(err) === 'NoSuchUpload') {
+          const head = await headObject(ctx, rec.bucket, rec.key, signal);
+          if (head && head.size === rec.size && head.metadata[SHA256_META] === rec.sha256) return;
+        }
+        throw err;
+      }
+    },
+    { ...errCtxOf(job), action: 'CompleteMultipartUpload' },
+    signal,
+    job.settings.retry,
+  );
+  job.journal.removeOpenUpload(rec.uploadId!);
+}
+
+/** HEAD after upload: size and the stored content hash must match, or the upload is retried. */
+async function verify(job: UploadJob, size: number): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
+  if (!head || head.size !== size || (head.metadata[SHA256_META] !== undefined && head.metadata[SHA256_META] !== rec.sha256)) {
+    job.logger.warn(`transfer ${rec.id}: verification failed (size ${head?.size ?? 'missing'} vs ${size})`);
+    throw new AppError('CHECKSUM_MISMATCH', { path: rec.localPath }, { retryable: true, details: `HEAD size ${head?.size ?? 'missing'}, expected ${size}` });
+  }
+}

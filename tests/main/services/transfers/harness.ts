@@ -1,0 +1,54 @@
+/**
+ * Test harness for the transfer engine: real settings in a temp data folder, a real event bus, and a tiny
+ * ProfileResolver over the test server's keys (the real ProfileService is separate work).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../../../../src/shared/contract';
+import type { CoreDeps } from '../../../../src/main/services/context';
+import { EventBus } from '../../../../src/main/services/events';
+import { silentLogger } from '../../../../src/main/services/log/logger';
+import type { ProfileResolver, ResolvedProfile } from '../../../../src/main/services/profiles/types';
+import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
+import { SettingsService } from '../../../../src/main/services/settings/settings-service';
+import type { S3ServerInfo } from '../../../support/s3-server';
+
+/** A resolver with one profile, `test`, pointing at `endpoint` (the server, or a proxy in front of it). */
+export function testResolver(info: S3ServerInfo, endpoint = info.endpoint): ProfileResolver {
+  return {
+    async resolve(profileId: string): Promise<ResolvedProfile> {
+      return {
+        summary: { id: profileId, name: profileId, kind: 'keys', source: 'app', hasSecret: true },
+        region: info.region,
+        endpoint,
+        forcePathStyle: true,
+        credentials: async () => ({ accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey }),
+      };
+    },
+  };
+}
+
+/** Core dependencies over a fresh temp data folder. */
+export function testCore(settings: Partial<Settings> = {}, dataDir = mkdtempSync(join(tmpdir(), 's3drop-data-'))): CoreDeps & { cleanup(): void } {
+  const store = SettingsService.inDataDir(dataDir);
+  if (Object.keys(settings).length > 0) store.update(settings);
+  return {
+    platform: {
+      dataDir,
+      logsDir: join(dataDir, 'logs'),
+      version: 'test',
+      capabilities: { transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
+    },
+    events: new EventBus(),
+    logger: silentLogger,
+    settings: store,
+    env: {},
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** A client factory over the test resolver. */
+export function testClients(core: CoreDeps, info: S3ServerInfo, endpoint?: string): S3ClientFactory {
+  return new S3ClientFactory(core, testResolver(info, endpoint));
+}

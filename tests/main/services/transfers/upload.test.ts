@@ -1,0 +1,126 @@
+/** End-to-end uploads through the engine to the real test server: sizes, names, key limits, policies. */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandItems } from '../../../../src/main/services/handlers/transfers';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { testClients, testCore } from './harness';
+
+const MiB = 1024 * 1024;
+const info = s3Info();
+const raw = rawClient(info);
+const dir = mkdtempSync(join(tmpdir(), 's3drop-up-'));
+let bucket: string;
+let core: ReturnType<typeof testCore>;
+let engine: TransferService;
+
+function file(name: string, size: number): { path: string; bytes: Buffer } {
+  const bytes = randomBytes(size);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+beforeAll(async () => {
+  bucket = await freshBucket(raw, 'up');
+  core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 16 });
+  engine = new TransferService(core, testClients(core, info));
+  await engine.start();
+});
+
+afterAll(async () => {
+  await engine.dispose();
+  core.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('uploads arrive byte-identical', () => {
+  const sizes: [string, number][] = [
+    ['zero.bin', 0],
+    ['one.bin', 1],
+    ['five-minus.bin', 5 * MiB - 1],
+    ['five.bin', 5 * MiB],
+    ['sixteen-plus.bin', 16 * MiB + 1],
+  ];
+  it.each(sizes)('%s (%i bytes)', async (name, size) => {
+    const f = file(name, size);
+    const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: `sizes/${name}` }]);
+    const [snap] = await engine.waitFor([id!]);
+    expect(snap?.error).toBeUndefined();
+    expect(snap?.state).toBe('done');
+    expect(snap?.bytesDone).toBe(size);
+    const got = await getObjectBytes(raw, bucket, `sizes/${name}`);
+    expect(got.length).toBe(size);
+    expect(got.equals(f.bytes)).toBe(true);
+    const head = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: `sizes/${name}` }));
+    expect(head.Metadata?.['s3drop-sha256']).toBe(createHash('sha256').update(f.bytes).digest('hex'));
+    if (size > 16 * MiB) expect(snap?.partsTotal).toBe(Math.ceil(size / (5 * MiB)));
+  });
+
+  it('unicode and space-filled names keep their exact key', async () => {
+    const f = file('ação  café 日本 😀 (1).txt', 1234);
+    const key = 'pasta com espaço/ação  café 日本 😀 (1).txt';
+    const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key }]);
+    const [snap] = await engine.waitFor([id!]);
+    expect(snap?.state).toBe('done');
+    expect((await getObjectBytes(raw, bucket, key)).equals(f.bytes)).toBe(true);
+    const head = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ContentType).toMatch(/^text\/plain/);
+  });
+
+  it('a 1,000-byte key uploads; a 1,025-byte key is refused before any request', async () => {
+    const f = file('long.bin', 10);
+    // Segments stay under 255 bytes: s3rver stores keys as file paths, and NAME_MAX would be the limit tested.
+    const ok = `${'a'.repeat(199)}/`.repeat(4) + 'é'.repeat(99) + 'zz';
+    expect(Buffer.byteLength(ok)).toBe(1000);
+    const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: ok }]);
+    expect((await engine.waitFor([id!]))[0]?.state).toBe('done');
+    expect((await getObjectBytes(raw, bucket, ok)).equals(f.bytes)).toBe(true);
+
+    const tooLong = 'k/' + 'é'.repeat(511) + 'b';
+    expect(Buffer.byteLength(tooLong)).toBe(1025);
+    const before = engine.list().transfers.length;
+    expect(() => engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: tooLong }])).toThrowError(/1025 bytes/);
+    expect(engine.list().transfers.length).toBe(before);
+  });
+
+  it('a dropped folder becomes <prefix>/<folder>/<relative path>; a file becomes <prefix>/<name>', async () => {
+    const folder = join(dir, 'Holiday Photos');
+    mkdirSync(join(folder, 'day 1'), { recursive: true });
+    writeFileSync(join(folder, 'day 1', 'a.jpg'), 'A');
+    writeFileSync(join(folder, 'b.txt'), 'B');
+    const single = file('single.csv', 3);
+    const reqs = await expandItems([{ path: folder }, { path: single.path }, { path: single.path, relativeKey: 'renamed/x.csv' }], { profileId: 'test', bucket, prefix: 'drops' });
+    expect(reqs.map((r) => r.key)).toEqual(['drops/Holiday Photos/b.txt', 'drops/Holiday Photos/day 1/a.jpg', 'drops/single.csv', 'drops/renamed/x.csv']);
+    const ids = engine.enqueue(reqs);
+    const snaps = await engine.waitFor(ids);
+    expect(snaps.map((s) => s.error)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done']);
+    const listed = await raw.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'drops/' }));
+    expect(listed.Contents?.map((c) => c.Key).sort()).toEqual(['drops/Holiday Photos/b.txt', 'drops/Holiday Photos/day 1/a.jpg', 'drops/renamed/x.csv', 'drops/single.csv']);
+  });
+
+  it('skip-identical costs one HEAD and no upload; keep-both writes name (1).ext', async () => {
+    const f = file('report.pdf', 2048);
+    const first = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'policy/report.pdf' }]);
+    await engine.waitFor(first);
+    const skip = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'policy/report.pdf', options: { existing: 'skip-identical' } }]);
+    expect((await engine.waitFor(skip))[0]?.state).toBe('skipped');
+    const both = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'policy/report.pdf', options: { existing: 'keep-both' } }]);
+    const [snap] = await engine.waitFor(both);
+    expect(snap?.state).toBe('done');
+    expect(snap?.key).toBe('policy/report (1).pdf');
+    expect((await getObjectBytes(raw, bucket, 'policy/report (1).pdf')).equals(f.bytes)).toBe(true);
+  });
+
+  it('a missing file fails with a plain FILE_NOT_FOUND and the queue carries on', async () => {
+    const ids = engine.enqueue([{ localPath: join(dir, 'nope.bin'), profileId: 'test', bucket, key: 'nope.bin' }]);
+    const [snap] = await engine.waitFor(ids);
+    expect(snap?.state).toBe('failed');
+    expect(snap?.error?.code).toBe('FILE_NOT_FOUND');
+  });
+});
