@@ -26,7 +26,7 @@ import { SsoSignIn } from './sso-login';
 import type { ProfileResolver, ResolvedProfile } from './types';
 
 /** Input for adding an app profile (after the contract schema has parsed it). */
-export type AddProfileInput = z.output<typeof addProfileSchema>;
+export type AddProfileInput = z.input<typeof addProfileSchema>;
 /** Input for editing an app profile. */
 export type UpdateProfileInput = z.output<typeof updateProfileSchema>;
 
@@ -312,7 +312,9 @@ export class ProfileService implements ProfileResolver {
   async add(input: AddProfileInput): Promise<ProfileSummary> {
     const all = this.store.list();
     if (all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
-    const preset = presets[input.preset];
+    // Direct callers (the CLI) may skip the schema's default.
+    const presetName = input.preset ?? 'aws';
+    const preset = presets[presetName];
     const region = input.region ?? preset.region;
     const endpoint = input.endpoint ?? preset.endpoint?.(region);
     if (preset.needsEndpoint && !endpoint) throw new AppError('INVALID_INPUT', { field: 'endpoint: this service needs its address' });
@@ -322,7 +324,7 @@ export class ProfileService implements ProfileResolver {
       accessKeyId: input.accessKeyId,
       region,
       endpoint,
-      preset: input.preset,
+      preset: presetName,
       forcePathStyle: input.forcePathStyle ?? preset.forcePathStyle,
     });
     // Secret first: a profile on disk without its secret would look broken after a crash.

@@ -41,8 +41,9 @@ export class KeychainSecretStore implements SecretStore {
 
   /** Checks once that the keychain answers, so the first real write does not discover it too late. */
   ready(): Promise<void> {
-    this.probed ??= this.entry(this.service, '__probe__')
-      .getPassword()
+    // Through a promise: the entry constructor itself throws when no Secret Service answers.
+    this.probed ??= Promise.resolve()
+      .then(() => this.entry(this.service, '__probe__').getPassword())
       .then(() => undefined)
       .catch((err: unknown) => this.fallBack(err));
     return this.probed;

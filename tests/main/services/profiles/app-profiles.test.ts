@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
+import { createProfileHandlers } from '../../../../src/main/services/handlers/profiles';
+import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
+import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
+import { s3Info } from '../../../support/s3-test-client';
+import { startCountingProxy } from './counting-proxy';
+import { makeDeps } from './helpers';
+
+const noAwsFiles = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+
+function setup(env: Record<string, string | undefined> = noAwsFiles) {
+  const deps = makeDeps(env);
+  const secrets = new MemorySecretStore();
+  const service = new ProfileService(deps, secrets, { watch: false });
+  const dispatch = createDispatcher(createProfileHandlers(deps, service) as Handlers, deps.logger);
+  return { deps, secrets, service, dispatch };
+}
+
+const services: ProfileService[] = [];
+afterAll(() => services.forEach((s) => s.dispose()));
+
+describe('app-managed profiles', () => {
+  it('adds, edits, renames and removes a profile; the secret stays out of profiles.json', async () => {
+    const { deps, secrets, service, dispatch } = setup();
+    services.push(service);
+    const secret = 'appSecretKey/0123456789abcdefghijklmnopqrs';
+    const added = await dispatch('profiles:add', { name: 'Work MinIO', accessKeyId: 'AKIAAPPPROFILE000042', secretAccessKey: secret, preset: 'minio', endpoint: 'http://127.0.0.1:9000' });
+    expect(added).toEqual({
+      ok: true,
+      value: {
+        id: 'app:Work MinIO',
+        name: 'Work MinIO',
+        kind: 'keys',
+        source: 'app',
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        accessKeyIdMasked: '••••0042',
+        hasSecret: true,
+        secretStorage: 'memory',
+      },
+    });
+    const file = join(deps.platform.dataDir, 'profiles.json');
+    expect(readFileSync(file, 'utf8')).not.toContain(secret);
+    expect(readFileSync(file, 'utf8')).toContain('AKIAAPPPROFILE000042');
+
+    // Same name again: refused in plain words.
+    const dup = await dispatch('profiles:add', { name: 'Work MinIO', accessKeyId: 'AKIAX', secretAccessKey: 'x', preset: 'minio', endpoint: 'http://127.0.0.1:9000' });
+    expect(dup).toMatchObject({ ok: false, error: { code: 'PROFILE_EXISTS' } });
+
+    // Rename and change region without resending the secret: the secret is kept.
+    const renamed = await dispatch('profiles:update', { id: 'app:Work MinIO', name: 'Lab', region: 'eu-west-1' });
+    expect(renamed).toMatchObject({ ok: true, value: { id: 'app:Lab', region: 'eu-west-1', hasSecret: true } });
+    const creds = await (await service.resolve('app:Lab')).credentials();
+    expect(creds.secretAccessKey).toBe(secret);
+
+    // A new secret replaces the old one.
+    await dispatch('profiles:update', { id: 'app:Lab', secretAccessKey: 'newSecret/abcdefghijklmnopqrstuvwxyz0123' });
+    expect((await (await service.resolve('app:Lab')).credentials()).secretAccessKey).toBe('newSecret/abcdefghijklmnopqrstuvwxyz0123');
+
+    expect(await dispatch('profiles:remove', { id: 'app:Lab' })).toEqual({ ok: true, value: undefined });
+    expect((await service.list()).map((p) => p.id)).toEqual(['instance']);
+    // The secret is gone from the store too.
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { profiles: unknown[] };
+    expect(stored.profiles).toEqual([]);
+    expect(await secrets.get('anything')).toBeUndefined();
+    expect(deps.eventLog.filter((e) => e.name === 'profiles:changed')).toHaveLength(5 - 1);
+  });
+
+  it('refuses bad input in plain words and keeps what was there', async () => {
+    const { service, dispatch } = setup();
+    services.push(service);
+    const bad = await dispatch('profiles:add', { name: 'a/b', accessKeyId: 'AKIAX123', secretAccessKey: 'x' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const noEndpoint = await dispatch('profiles:add', { name: 'minio', accessKeyId: 'AKIAX123', secretAccessKey: 'x', preset: 'minio' });
+    expect(noEndpoint).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch('profiles:update', { id: 'app:ghost', region: 'us-east-2' })).toMatchObject({ ok: false, error: { code: 'PROFILE_NOT_FOUND' } });
+  });
+
+  it('fills endpoints and path style from presets', async () => {
+    const { service } = setup();
+    services.push(service);
+    const wasabi = await service.add({ name: 'w', accessKeyId: 'AKIAWASABI01', secretAccessKey: 's', preset: 'wasabi', region: 'eu-central-1' });
+    expect(wasabi).toMatchObject({ endpoint: 'https://s3.eu-central-1.wasabisys.com', forcePathStyle: true });
+    const b2 = await service.add({ name: 'b', accessKeyId: 'AKIAB2B2B2B2', secretAccessKey: 's', preset: 'b2' });
+    expect(b2).toMatchObject({ endpoint: 'https://s3.us-west-004.backblazeb2.com', forcePathStyle: true, region: 'us-west-004' });
+    const aws = await service.add({ name: 'a', accessKeyId: 'AKIAAWSAWSAW', secretAccessKey: 's' });
+    expect(aws.endpoint).toBeUndefined();
+    expect((await service.resolve('app:a')).forcePathStyle).toBe(false);
+  });
+
+  it('tests a connection against the real S3 server', async () => {
+    const info = s3Info();
+    const { service } = setup();
+    services.push(service);
+    await service.add({ name: 'test', accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, preset: 'custom', endpoint: info.endpoint, region: info.region });
+    const result = await service.test('app:test');
+    expect(result.ok).toBe(true);
+    expect(typeof result.bucketCount).toBe('number');
+  });
+
+  it('says the access key is wrong after exactly one request (no retry storm)', async () => {
+    const info = s3Info();
+    const proxy = await startCountingProxy(info.endpoint);
+    try {
+      const { service, dispatch } = setup();
+      services.push(service);
+      await service.add({ name: 'wrong', accessKeyId: 'AKIADOESNOTEXIST0000', secretAccessKey: 'wrongSecret/abcdefghijklmnopqrstuvwxyz01', preset: 'custom', endpoint: proxy.endpoint });
+      const out = await dispatch('profiles:test', { id: 'app:wrong' });
+      expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_ACCESS_KEY' } });
+      expect(proxy.count()).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.runIf(s3Info().features.verifiesSignatures)('says the secret key is wrong when the server checks signatures', async () => {
+    const info = s3Info();
+    const proxy = await startCountingProxy(info.endpoint);
+    try {
+      const { service, dispatch } = setup();
+      services.push(service);
+      await service.add({ name: 'badsecret', accessKeyId: info.accessKeyId, secretAccessKey: 'definitelyNotTheSecret/abcdefghijklmnop', preset: 'custom', endpoint: proxy.endpoint });
+      const out = await dispatch('profiles:test', { id: 'app:badsecret' });
+      expect(out).toMatchObject({ ok: false, error: { code: 'SIGNATURE_MISMATCH' } });
+      expect(proxy.count()).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('says plainly when the endpoint cannot be reached', async () => {
+    const { service, dispatch } = setup();
+    services.push(service);
+    await service.add({ name: 'down', accessKeyId: 'AKIADOWN0000', secretAccessKey: 's', preset: 'custom', endpoint: 'http://127.0.0.1:9' });
+    expect(await dispatch('profiles:test', { id: 'app:down' })).toMatchObject({ ok: false, error: { code: 'ENDPOINT_UNREACHABLE' } });
+  });
+});

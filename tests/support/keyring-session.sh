@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs a command inside a private D-Bus session with an unlocked gnome-keyring (a real Secret Service),
+# so keychain tests use the real OS keychain path on a headless Linux box.
+#   usage: tests/support/keyring-session.sh <command> [args...]
+set -euo pipefail
+if [ "$#" -eq 0 ]; then
+  echo "usage: $0 <command> [args...]" >&2
+  exit 2
+fi
+exec dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' keyring-session "$@"
