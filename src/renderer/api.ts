@@ -2,17 +2,12 @@
  * The contract client. In Electron it wraps the preload bridge; in browser mode it speaks the same
  * contract over a token-protected WebSocket. The UI cannot tell which, except through `capabilities`.
  */
-import type { CommandInput, CommandName, CommandOutput, EventName, Events } from '../shared/contract';
 import type { Result } from '../shared/result';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
+import type { Api } from './api-types';
 import type { Bridge } from './bridge';
 
-/** The typed API the UI uses. */
-export interface Api {
-  invoke<K extends CommandName>(name: K, input: CommandInput<K>): Promise<Result<CommandOutput<K>>>;
-  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
-  bridge: Bridge;
-}
+export type { Api } from './api-types';
 
 /** Wraps a bridge in the typed API. */
 export function createApi(bridge: Bridge): Api {

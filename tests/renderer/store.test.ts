@@ -1,7 +1,7 @@
 /** The renderer store: progress merging, the single event subscription, and locale formatting. */
 import { describe, expect, it } from 'vitest';
 import type { OverallProgress, TransferSnapshot, TransfersProgress } from '../../src/shared/contract';
-import type { Api } from '../../src/renderer/api';
+import type { Api } from '../../src/renderer/api-types';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../src/renderer/format';
 import { emptyOverall, emptyTable, mergeProgress, tableFromList } from '../../src/renderer/state/merge';
 import { createStore } from '../../src/renderer/state/store';

@@ -111,12 +111,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function dropFiles(page: Page, selector: string, files: { name: string; base64: string; type?: string }[]): Promise<void> {
   const handle = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
+    // Runs in the page; typed loosely because this file is compiled without the DOM library.
+    const w = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string, o: object) => unknown; atob(s: string): string };
+    const dt = new w.DataTransfer();
     for (const f of list) {
-      const bin = atob(f.base64);
+      const bin = w.atob(f.base64);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      dt.items.add(new File([bytes], f.name, { type: f.type ?? 'application/octet-stream' }));
+      dt.items.add(new w.File([bytes], f.name, { type: f.type ?? 'application/octet-stream' }));
     }
     return dt;
   }, files);

@@ -5,7 +5,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AppInfo, MfaRequest, Notice, ProfileSummary, Settings, SsoStatus, SyncPairStatus } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/errors';
-import type { Api } from '../api';
+import type { Api } from '../api-types';
 import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
 
 /** The screens of the main window. */
