@@ -1,0 +1,76 @@
+/** Names checked before any request: bucket rules, key byte limits, prefix normalisation, error mapping. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { bucketNameProblem, keyProblem, normalisePrefix } from '../../../../src/main/services/s3/validate';
+import { toAppError } from '../../../../src/main/services/s3/errors';
+
+describe('bucket names', () => {
+  it.each([
+    ['my-bucket', undefined],
+    ['a.b.c', undefined],
+    ['ab', /at least 3/],
+    ['a'.repeat(64), /at most 63/],
+    ['Bucket', /lowercase/],
+    ['bad_name', /only lowercase letters, digits/],
+    ['-start', /start and end/],
+    ['a..b', /two dots/],
+    ['192.168.1.1', /IP address/],
+    ['xn--abc', /may not start/],
+    ['name-s3alias', /may not end/],
+  ])('%s', (name, expected) => {
+    const p = bucketNameProblem(name);
+    if (expected === undefined) expect(p).toBeUndefined();
+    else expect(p).toMatch(expected);
+  });
+});
+
+describe('keys', () => {
+  it('counts UTF-8 bytes, not characters', () => {
+    expect(keyProblem('é'.repeat(512))).toBeUndefined();
+    expect(keyProblem('é'.repeat(512) + 'x')).toMatch(/1025 bytes/);
+  });
+  it('refuses empty keys and control characters', () => {
+    expect(keyProblem('')).toMatch(/empty/);
+    expect(keyProblem('a\nb')).toMatch(/control/);
+  });
+  it('accepts any printable unicode key up to the limit', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }), (s) => {
+        const clean = s.replace(/[\u0000-\u001f\u007f]/g, 'x');
+        expect(keyProblem(clean)).toBe(Buffer.byteLength(clean) > 1024 ? expect.any(String) : undefined);
+      }),
+    );
+  });
+});
+
+describe('prefixes', () => {
+  it.each([
+    ['', ''],
+    ['a', 'a/'],
+    ['a/', 'a/'],
+    ['/a/b', 'a/b/'],
+  ])('%s → %s', (input, out) => expect(normalisePrefix(input)).toBe(out));
+});
+
+describe('toAppError', () => {
+  const s3err = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+  it('names the missing permission and place for AccessDenied', () => {
+    const e = toAppError(s3err('AccessDenied', 403), { action: 'PutObject', bucket: 'b', key: 'photos/2024/x.jpg' });
+    expect(e.code).toBe('ACCESS_DENIED');
+    expect(e.message).toContain('s3:PutObject');
+    expect(e.message).toContain('b/photos/2024/*');
+  });
+  it('marks throttling, 5xx, timeouts and resets retryable, and the rest not', () => {
+    expect(toAppError(s3err('SlowDown', 503)).options.retryable).toBe(true);
+    expect(toAppError(s3err('InternalError', 500)).code).toBe('SERVER_ERROR');
+    expect(toAppError(s3err('RequestTimeout', 400)).options.retryable).toBe(true);
+    expect(toAppError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })).code).toBe('NETWORK');
+    expect(toAppError(s3err('NoSuchBucket', 404), { bucket: 'x' }).options.retryable).toBe(false);
+    expect(toAppError(s3err('RequestTimeTooSkewed', 403)).code).toBe('CLOCK_SKEW');
+  });
+  it('hides unknown exception text behind UNKNOWN, keeping it in details', () => {
+    const e = toAppError(new Error('weird thing'));
+    expect(e.code).toBe('UNKNOWN');
+    expect(e.options.details).toContain('weird thing');
+  });
+});
