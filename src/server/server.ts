@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../main/services/app-services';
 import type { Logger } from '../main/services/log/logger';
 import { AppError, toErrorData } from '../shared/errors';
+import { fail, type Result } from '../shared/result';
 import { SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
 import type { TransfersProgress } from '../shared/contract';
 import { bearerToken, checkHost, checkOrigin, displayUrl, newToken, protocolToken, tokenMatches, type OriginPolicy } from './security';
@@ -137,7 +138,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const invoke = async (ws: WebSocket, msg: WireInvoke) => {
-    const result = await services.dispatch(msg.name, msg.payload);
+    let result: Result<unknown>;
+    try {
+      result = await services.dispatch(msg.name, msg.payload);
+    } catch (err) {
+      // The dispatcher should never throw; if it does, one hostile message must not take the server down.
+      logger.error('browser mode: dispatch threw', err);
+      result = fail(toErrorData(err));
+    }
     if (msg.name === 'transfers:enqueue' && result.ok) rememberSpooled(msg.payload, result.value);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
   };

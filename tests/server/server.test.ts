@@ -254,6 +254,15 @@ describe('WebSocket', () => {
     sock.close();
   });
 
+  it('answers a hostile command name with an error result and keeps serving', async () => {
+    const sock = (await openSocket(server.token, { origin })) as WebSocket;
+    const odd = await invoke(sock, 7, { toString: 1 } as unknown as string, {});
+    expect(odd.result.ok).toBe(false);
+    const after = await invoke(sock, 8, 'settings:get', {});
+    expect(after.result.ok).toBe(true);
+    sock.close();
+  });
+
   it('closes a socket that sends something other than an invoke', async () => {
     const sock = (await openSocket(server.token, { origin })) as WebSocket;
     const closed = new Promise<number>((resolve) => sock.once('close', (code) => resolve(code)));
