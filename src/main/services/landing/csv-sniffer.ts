@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { CsvReport } from '../../../shared/contract/landing';
 import { AppError } from '../../../shared/errors';
 import { detectHeader } from './csv-types';
-import { fileError, utf8Bom, Utf8Validator, type CsvEncoding } from './encoding';
+import { chunksWithoutBom, fileError, Utf8Validator, type CsvEncoding } from './encoding';
 
 /** A delimiter the check recognises. */
 export type CsvDelimiter = CsvReport['delimiter'];
@@ -260,13 +260,9 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   };
 
   try {
-    for await (const raw of createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>) {
-      let chunk = raw;
-      if (bytes === 0 && chunk.length >= 3 && chunk.subarray(0, 3).equals(utf8Bom)) {
-        bom = true;
-        chunk = chunk.subarray(3);
-      }
-      bytes += raw.length;
+    const source = createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
+    for await (const chunk of chunksWithoutBom(source, () => (bom = true))) {
+      bytes += chunk.length;
       validator.push(chunk);
       if (sampled < sampleBytes) {
         const part = chunk.subarray(0, sampleBytes - sampled);
@@ -291,7 +287,7 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   const encoding: CsvEncoding = !validator.finish() ? 'windows-1252' : bom ? 'utf-8-bom' : 'utf-8';
 
   const sampleText = new TextDecoder(decoderLabel(encoding)).decode(Buffer.concat(sampleChunks));
-  const truncated = sampled < bytes - (bom ? 3 : 0);
+  const truncated = sampled < bytes;
   let { rows: sample } = parseCsvText(sampleText, delimiter, quote, sampleRows + 1);
   // When the sample stops inside the file, its last record may be cut short.
   if (truncated && sample.length > 1 && sample.length <= sampleRows) sample = sample.slice(0, -1);
@@ -328,5 +324,5 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
     raggedRows: count.ragged,
     warnings,
   };
-  return { report, sample, multilineRecords: count.multilineRecords, bytes };
+  return { report, sample, multilineRecords: count.multilineRecords, bytes: bytes + (bom ? 3 : 0) };
 }

@@ -97,22 +97,36 @@ export function fileError(err: unknown, path: string): AppError {
   return new AppError('FILE_UNREADABLE', { path }, { cause: err, details: code ?? String(err) });
 }
 
+/**
+ * Yields a file's chunks with a leading UTF-8 BOM removed, however small the first chunks are;
+ * `onBom` is called when one was there.
+ */
+export async function* chunksWithoutBom(source: AsyncIterable<Buffer>, onBom: () => void): AsyncGenerator<Buffer> {
+  let head: Buffer | null = Buffer.alloc(0);
+  for await (const chunk of source) {
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < 3 && utf8Bom.subarray(0, head.length).equals(head)) continue;
+    const hasBom = head.subarray(0, 3).equals(utf8Bom);
+    if (hasBom) onBom();
+    const rest = hasBom ? head.subarray(3) : head;
+    head = null;
+    if (rest.length > 0) yield rest;
+  }
+  if (head !== null && head.length > 0) yield head;
+}
+
 /** Reads a whole file once to find its encoding: a BOM, valid UTF-8, or else Windows-1252. */
 export async function detectFileEncoding(path: string, chunkSize = 1 << 20): Promise<CsvEncoding> {
   const validator = new Utf8Validator();
-  let first = true;
   let bom = false;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>) {
-      let data = chunk;
-      if (first) {
-        first = false;
-        if (data.length >= 3 && data.subarray(0, 3).equals(utf8Bom)) {
-          bom = true;
-          data = data.subarray(3);
-        }
-      }
-      validator.push(data);
+    const source = createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
+    for await (const chunk of chunksWithoutBom(source, () => (bom = true))) {
+      validator.push(chunk);
       if (!validator.valid) return 'windows-1252';
     }
   } catch (err) {

@@ -54,7 +54,7 @@ export function validateKeyTemplate(template: string): void {
 /** Athena's rules for a table or column name: lowercase ASCII letters, digits and `_`, accents stripped. */
 export function sanitizeAthenaName(raw: string, fallback: string): string {
   const name = raw
-    .normalize('NFD')
+    .normalize('NFKD') // NFKD also unfolds º ª ² and ligatures, common in Brazilian headers ("1º lugar")
     .replace(/[\u0300-\u036f]/g, '') // combining accents: "ção" → "cao", which reads better than "c_o"
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
@@ -108,6 +108,7 @@ export function renderKeyTemplate(template: string, ctx: KeyTemplateContext): st
       segments.push(part);
     }
   }
+  if (segments.length === 0) throw invalid(`the name comes out empty for ${name}`);
   const key = segments.join('/');
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > maxKeyBytes) throw invalid(`the name would be ${bytes} bytes long; S3 allows at most ${maxKeyBytes}`);
