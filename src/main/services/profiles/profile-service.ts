@@ -19,7 +19,7 @@ import { credentialError, isMfaRejection } from './credential-errors';
 import { runCredentialProcess } from './credential-process';
 import { awsFilePaths, discoverAwsProfiles, envEndpoint, type AwsDiscovery, type AwsProfile } from './discovery';
 import { MfaBroker, type MfaPrompt } from './mfa-broker';
-import { readCaBundle, requestHandlerFor } from './network';
+import { proxyEnv, readCaBundle, requestHandlerFor } from './network';
 import { presets } from './presets';
 import { refreshingProvider } from './refreshing-provider';
 import { SsoSignIn } from './sso-login';
@@ -196,8 +196,8 @@ export class ProfileService implements ProfileResolver {
     const list = await this.list();
     const byId = list.find((p) => p.id === idOrName);
     if (byId) return byId;
-    // A bare name: app profiles first (the user made them here), then ~/.aws.
-    const byName = list.find((p) => p.source === 'app' && p.name === idOrName) ?? list.find((p) => p.source === 'aws-config' && p.name === idOrName);
+    // A bare name: ~/.aws first, as the AWS CLI (and src/cli/profile-choice.ts) would pick it, then the app's.
+    const byName = list.find((p) => p.source === 'aws-config' && p.name === idOrName) ?? list.find((p) => p.name === idOrName);
     if (byName) return byName;
     throw new AppError('PROFILE_NOT_FOUND', { profile: idOrName.replace(/^(aws|app):/, '') });
   }
@@ -237,6 +237,8 @@ export class ProfileService implements ProfileResolver {
     if (summary.endpoint) resolved.endpoint = summary.endpoint;
     if (caBundle) resolved.caBundle = caBundle;
     if (requestHandler) resolved.requestHandler = requestHandler;
+    const proxy = proxyEnv(env);
+    if (proxy) resolved.proxyEnv = proxy;
     return resolved;
   }
 

@@ -19,6 +19,11 @@ export interface ResolvedProfile {
    * `requestHandler` when set. Undefined when the SDK's default handler is right.
    */
   requestHandler?: NodeHttpHandler;
+  /**
+   * HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment, ready for Node's agents: a client
+   * factory that builds its own agents adds `proxyEnv` to their options (Node 24 routes through it).
+   */
+  proxyEnv?: Record<string, string>;
 }
 
 /** Turns profile ids into client configurations. */
