@@ -20,7 +20,9 @@ export type Dispatch = (name: unknown, payload: unknown) => Promise<Result<unkno
 export function createDispatcher(handlers: Handlers, logger?: Logger): Dispatch {
   return async (name, payload) => {
     if (!isCommandName(name)) {
-      return fail(new AppError('UNKNOWN_COMMAND', { command: String(name).slice(0, 64) }).toData());
+      // Never String() an untrusted value: an object with a hostile toString could throw here.
+      const shown = typeof name === 'string' ? name.slice(0, 64) : `(${typeof name})`;
+      return fail(new AppError('UNKNOWN_COMMAND', { command: shown }).toData());
     }
     const parsed = commands[name].input.safeParse(payload ?? {});
     if (!parsed.success) {
