@@ -30,15 +30,18 @@ import type { OverallProgress, SyncPairStatus } from '../shared/contract';
 declare const __APP_VERSION__: string;
 
 async function main(): Promise<void> {
+  // The same data folder as the CLI and browser mode (src/server/node-platform.ts), so they share the
+  // settings, the journal and the logs; set before the lock, which lives in it.
+  if (process.env.S3DROP_DATA_DIR) app.setPath('userData', process.env.S3DROP_DATA_DIR);
+  const dataDir = app.getPath('userData');
+  const logsDir = join(dataDir, 'logs');
+  app.setAppLogsPath(logsDir);
   // A second copy would fight over the journal and the sync index: hand over to the first one.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
   app.setAppUserModelId('com.s3drop.app');
-  app.setAppLogsPath();
-  const dataDir = app.getPath('userData');
-  const logsDir = app.getPath('logs');
   const debug = process.env.S3DROP_DEBUG === '1';
   const logger = createElectronLogger(log, { logsDir, level: debug ? 'debug' : 'info', console: !app.isPackaged || debug });
   logger.info(`S3 Drop ${__APP_VERSION__} starting (electron ${process.versions.electron}, ${process.platform})`);
