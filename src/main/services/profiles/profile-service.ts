@@ -282,7 +282,7 @@ export class ProfileService implements ProfileResolver {
         fromIni({
           ...files,
           mfaCodeProvider: (serial) => this.mfa.ask(summary.id, serial, this.mfaRetry.get(summary.id) ?? false),
-          ...(p.region ? { clientConfig: { region: p.region } } : {}),
+          clientConfig: stsClientConfig(env, p.region),
         })(),
       );
     };
@@ -434,6 +434,11 @@ export class ProfileService implements ProfileResolver {
     this.mfa.cancelAll();
     this.sso.dispose();
   }
+}
+
+/** The STS client settings for role profiles: the profile's region, and AWS_ENDPOINT_URL_STS for private endpoints. */
+function stsClientConfig(env: Record<string, string | undefined>, region: string | undefined): { region?: string; endpoint?: string } {
+  return { ...(region ? { region } : {}), ...(env.AWS_ENDPOINT_URL_STS ? { endpoint: env.AWS_ENDPOINT_URL_STS } : {}) };
 }
 
 function staticCreds(accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: string): AwsCredentialIdentity {
