@@ -1,0 +1,56 @@
+/**
+ * A real engine in its own process, for the kill -9 tests: it opens the journal in `dataDir`, enqueues the
+ * upload only when the journal is empty (a restart must resume from the journal, not re-add), waits for the
+ * result and prints it as one JSON line. Bundled by the test with esbuild and run with Node 24.
+ */
+import { EventBus } from '../../../../src/main/services/events';
+import { silentLogger } from '../../../../src/main/services/log/logger';
+import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
+import { SettingsService } from '../../../../src/main/services/settings/settings-service';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+
+interface ChildArgs {
+  dataDir: string;
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  file: string;
+  bucket: string;
+  key: string;
+  settings: Record<string, unknown>;
+}
+
+const args = JSON.parse(process.argv[2]!) as ChildArgs;
+const settings = SettingsService.inDataDir(args.dataDir);
+settings.update(args.settings);
+const core = {
+  platform: {
+    dataDir: args.dataDir,
+    logsDir: args.dataDir,
+    version: 'child',
+    capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
+  },
+  events: new EventBus(),
+  logger: silentLogger,
+  settings,
+  env: {},
+};
+const clients = new S3ClientFactory(core, {
+  resolve: async (id) => ({
+    summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
+    region: args.region,
+    endpoint: args.endpoint,
+    forcePathStyle: true,
+    credentials: async () => ({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey }),
+  }),
+});
+const engine = new TransferService(core, clients, { retry: { attempts: 4, baseMs: 50, maxMs: 500 } });
+await engine.start();
+const existing = engine.list().transfers;
+const ids = existing.length > 0 ? existing.map((t) => t.id) : engine.enqueue([{ localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key }]);
+process.stdout.write(JSON.stringify({ started: ids, resumed: existing.length > 0 }) + '\n');
+const snaps = await engine.waitFor(ids);
+await engine.dispose();
+process.stdout.write(JSON.stringify({ result: snaps.map((s) => ({ state: s.state, error: s.error })) }) + '\n');
+process.exit(0);
