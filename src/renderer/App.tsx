@@ -20,8 +20,9 @@ function ProfileSwitcher() {
   const current = useAppState((s) => s.settings?.lastProfileId);
   const [adding, setAdding] = useState(false);
   const switchTo = async (id: string) => {
-    const res = await store.api.invoke('settings:update', { lastProfileId: id, lastBucket: undefined, lastPrefix: '' });
-    if (res.ok) store.update({ settings: res.value });
+    // '' means "no bucket yet" (JSON cannot carry undefined to clear the field).
+    const res = await store.saveSettings({ lastProfileId: id, lastBucket: '', lastPrefix: '' });
+    if (!res.ok) store.toast({ level: 'error', error: res.error });
   };
   return (
     <div className="profile-switcher">

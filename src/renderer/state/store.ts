@@ -5,6 +5,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AppInfo, MfaRequest, Notice, ProfileSummary, Settings, SsoStatus, SyncPairStatus } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/errors';
+import type { Result } from '../../shared/result';
 import type { Api } from '../api-types';
 import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
 
@@ -41,6 +42,8 @@ export interface Store {
   start(): Promise<() => void>;
   toast(notice: Notice): void;
   dismissToast(id: number): void;
+  /** Saves a settings change and puts the saved settings in the store. */
+  saveSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
   api: Api;
 }
 
@@ -70,6 +73,13 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
       update((s) => ({ toasts: [...s.toasts.slice(-4), { id, notice }] }));
       // Errors stay until dismissed; everything else fades after a while.
       if (notice.level !== 'error') setTimeout(() => store.dismissToast(id), 6000);
+    },
+    async saveSettings(patch) {
+      // Sends every field, not just the patch: the contract's patch schema fills omitted fields with
+      // their defaults (zod 4 applies defaults inside .partial()), which would reset other settings.
+      const res = await api.invoke('settings:update', { ...state.settings, ...patch });
+      if (res.ok) update({ settings: res.value });
+      return res;
     },
     dismissToast(id) {
       update((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));

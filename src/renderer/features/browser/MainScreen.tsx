@@ -18,7 +18,7 @@ export function MainScreen() {
   const profiles = useAppState((s) => s.profiles);
   const doneCount = useAppState((s) => s.transfers.overall.done);
   const profileId = settings?.lastProfileId;
-  const bucket = settings?.lastBucket;
+  const bucket = settings?.lastBucket || undefined;
   const prefix = settings?.lastPrefix ?? '';
   const profile = profiles.find((p) => p.id === profileId);
 
@@ -32,9 +32,8 @@ export function MainScreen() {
 
   const choose = useCallback(
     async (patch: { lastBucket?: string; lastPrefix?: string }) => {
-      const res = await store.api.invoke('settings:update', patch);
-      if (res.ok) store.update({ settings: res.value });
-      else store.toast({ level: 'error', error: res.error });
+      const res = await store.saveSettings(patch);
+      if (!res.ok) store.toast({ level: 'error', error: res.error });
     },
     [store],
   );

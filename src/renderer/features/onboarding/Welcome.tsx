@@ -17,8 +17,8 @@ export function Welcome() {
   const [adding, setAdding] = useState(false);
 
   const land = async (profileId: string) => {
-    const res = await store.api.invoke('settings:update', { onboarded: true, lastProfileId: profileId });
-    if (res.ok) store.update({ settings: res.value, screen: 'main' });
+    const res = await store.saveSettings({ onboarded: true, lastProfileId: profileId });
+    if (res.ok) store.update({ screen: 'main' });
     else setError(res.error);
   };
 

@@ -19,9 +19,8 @@ export function SettingsScreen() {
 
   const save = async (patch: Partial<Settings>) => {
     setError(null);
-    const res = await store.api.invoke('settings:update', patch);
-    if (res.ok) store.update({ settings: res.value });
-    else setError(res.error);
+    const res = await store.saveSettings(patch);
+    if (!res.ok) setError(res.error);
   };
 
   const numberInput = (field: NumberField, label: string, min: number, max?: number) => (

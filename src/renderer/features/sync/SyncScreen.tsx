@@ -99,7 +99,7 @@ export function SyncScreen() {
   const settings = useAppState((s) => s.settings);
   const nativeDialogs = useAppState((s) => s.info?.capabilities.nativeDialogs ?? false);
   const [folder, setFolder] = useState('');
-  const [bucket, setBucket] = useState(settings?.lastBucket ?? '');
+  const [bucket, setBucket] = useState(settings?.lastBucket || '');
   const [prefix, setPrefix] = useState('');
   const [mode, setMode] = useState<'upload-only' | 'mirror'>('upload-only');
   const [error, setError] = useState<AppErrorData | null>(null);
