@@ -1,0 +1,110 @@
+/**
+ * Issue 6 uploads: a dropped folder keeps its structure, keyboard-only upload, "Copy link" that fetches,
+ * and pause, resume and cancel on a 100 MiB upload.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+
+let browser: Browser;
+let app: AppSession;
+let bucket: string;
+let work: string;
+
+beforeAll(async () => {
+  bucket = await freshBucket(rawClient(), 'e2e-up');
+  work = mkdtempSync(join(tmpdir(), 's3drop-e2e-files-'));
+  browser = await launchChromium();
+  // A bandwidth cap keeps the 100 MiB upload running long enough to pause it (no timing is asserted).
+  app = await startApp(browser, s3Info(), { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket, bandwidthLimitKiBps: 8192 } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const row = (key: string) => app.page.locator(`[data-testid="transfer-row"][data-key="${key}"]`);
+
+async function objectExists(key: string): Promise<boolean> {
+  try {
+    await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('uploads from the main screen', () => {
+  it('uploads a folder of 3 nested files with keys that keep the structure', async () => {
+    const root = join(work, 'report');
+    mkdirSync(join(root, 'data', 'raw'), { recursive: true });
+    const files = { 'report/readme.txt': 'read me\n', 'report/data/table.csv': 'a,b\n1,2\n', 'report/data/raw/x.bin': randomBytes(2048).toString('base64') };
+    for (const [rel, body] of Object.entries(files)) writeFileSync(join(work, rel), body);
+    await app.page.getByTestId('folder-input').setInputFiles(root);
+    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
+    await app.page.getByRole('button', { name: 'report/' }).waitFor();
+  });
+
+  it('adds a file and starts its upload with the keyboard only', async () => {
+    const { page } = app;
+    const path = join(work, 'keyboard.txt');
+    writeFileSync(path, 'typed, not clicked\n');
+    await page.locator('body').focus();
+    // Tab until "Add files…" has focus, as a keyboard user would.
+    let focused = '';
+    for (let i = 0; i < 40 && focused !== 'Add files…'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '');
+    }
+    expect(focused).toBe('Add files…');
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles(path);
+    await row('keyboard.txt').and(page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    expect((await getObjectBytes(rawClient(), bucket, 'keyboard.txt')).toString()).toBe('typed, not clicked\n');
+  });
+
+  it('copies a presigned link for a finished upload, and the link fetches the object', async () => {
+    const { page } = app;
+    const r = row('report/readme.txt');
+    await r.getByLabel('Link valid for').selectOption('hour');
+    await r.getByRole('button', { name: /Copy link/ }).click();
+    const link = await r.getByTestId('link-output').inputValue();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*report\/readme\.txt\?.*X-Amz-Expires=3600/);
+    const clip = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    expect(clip).toBe(link);
+    const res = await fetch(link);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('read me\n');
+  });
+
+  it('pauses, resumes and cancels a 100 MiB upload', async () => {
+    const { page } = app;
+    const big = join(work, 'big.bin');
+    writeFileSync(big, randomBytes(100 * 1024 * 1024));
+    await page.getByTestId('files-input').setInputFiles(big);
+    const r = row('big.bin');
+    await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 60_000 });
+    await r.getByRole('button', { name: 'Pause: big.bin' }).click();
+    await r.and(page.locator('[data-state="paused"]')).waitFor({ timeout: 30_000 });
+    const bar = r.getByRole('progressbar');
+    const pausedAt = Number(await bar.getAttribute('aria-valuenow'));
+    expect(pausedAt).toBeLessThan(100);
+    await screenshot(page, 'transfers-paused');
+    await r.getByRole('button', { name: 'Resume: big.bin' }).click();
+    await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
+    await r.getByRole('button', { name: 'Cancel: big.bin' }).click();
+    await r.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 });
+    expect(await objectExists('big.bin')).toBe(false);
+    await r.getByRole('button', { name: 'Retry: big.bin' }).waitFor();
+  });
+});
