@@ -21,7 +21,7 @@ export function credentialError(err: unknown, profile: string, kind?: string): A
   const { name, message } = text(err);
   const details = `${name}: ${message}`.slice(0, 500);
   if (isMfaRejection(err)) return new AppError('MFA_INVALID', {}, { details });
-  if (kind === 'sso' || /sso|token is expired|refresh.*token|Token is invalid/i.test(message)) {
+  if ((kind === 'sso' && /expired|session|token|Unauthorized|sso login/i.test(`${name} ${message}`)) || /SSO session|token is expired|Token is invalid/i.test(message)) {
     return new AppError('SSO_LOGIN_REQUIRED', { profile }, { details });
   }
   if (/credential_process/i.test(message)) return new AppError('CREDENTIAL_PROCESS_FAILED', { profile }, { details });

@@ -282,7 +282,8 @@ export class ProfileService implements ProfileResolver {
         fromIni({
           ...files,
           mfaCodeProvider: (serial) => this.mfa.ask(summary.id, serial, this.mfaRetry.get(summary.id) ?? false),
-          clientConfig: stsClientConfig(env, p.region),
+          // The SDK hands this one config to the SSO and OIDC clients too, so an STS endpoint must not leak into them.
+          clientConfig: p.kind === 'sso' ? {} : stsClientConfig(env, p.region),
         })(),
       );
     };
@@ -391,9 +392,8 @@ export class ProfileService implements ProfileResolver {
   async ssoSignIn(id: string): Promise<SsoStatus> {
     const summary = await this.find(id);
     if (summary.kind !== 'sso') throw new AppError('NOT_SUPPORTED', { what: `SSO sign-in for "${summary.name}", which does not use SSO` });
-    const status = await this.sso.signIn(summary.id, summary.name);
-    this.providers.delete(summary.id);
-    return status;
+    // Existing providers need no reset: they never cache a failure and re-read the token cache on the next call.
+    return this.sso.signIn(summary.id, summary.name);
   }
 
   private async changed(): Promise<void> {
