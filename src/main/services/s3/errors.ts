@@ -143,6 +143,8 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   if (networkCodes.has(code) || /socket hang up|ECONNRESET|network|EPIPE/i.test(e.message ?? '')) return make('NETWORK', {}, true);
   if (status === 503) return make('SLOW_DOWN', {}, true);
   if (status !== undefined && status >= 500) return make('SERVER_ERROR', { status }, true);
+  // A HEAD error has no body, so the S3 code (RequestTimeout, a proxy's hiccup) is lost; HEAD is safe to repeat.
+  if (ctx.action === 'HeadObject' && status === 400 && /^Unknown/.test(code)) return make('SERVER_ERROR', { status }, true);
   if (status === 404 && ctx.action === 'HeadBucket') return make('BUCKET_NOT_FOUND', { bucket }, false);
   return new AppError('UNKNOWN', {}, { retryable: false, details: `${details}: ${(e.message ?? '').slice(0, 300)}`, cause: err });
 }

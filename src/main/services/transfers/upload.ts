@@ -84,7 +84,7 @@ export async function hashFile(path: string, withMd5: boolean, signal?: AbortSig
 
 /** A transform that waits on the bandwidth limit and counts each chunk as the HTTP request pulls it. */
 function meter(job: UploadJob, counted: { n: number }): Transform {
-  return new Transform({
+  const t = new Transform({
     highWaterMark: CHUNK,
     transform(chunk: Buffer, _enc, cb) {
       job.bandwidth.take(chunk.length, job.signal).then(
@@ -97,6 +97,16 @@ function meter(job: UploadJob, counted: { n: number }): Transform {
       );
     },
   });
+  // A pause or cancel ends the body with the abort reason; the aborted request reports it, not this stream.
+  t.on('error', () => {});
+  return t;
+}
+
+/** Pipes a source into a meter, passing a read failure on (pipe alone would leave the request waiting). */
+function metered(source: Readable, job: UploadJob, counted: { n: number }): Transform {
+  const t = meter(job, counted);
+  source.on('error', (err) => t.destroy(err));
+  return source.pipe(t);
 }
 
 /** A body over a buffer, cut into chunks so progress and the limit apply within a part. */
@@ -104,7 +114,7 @@ function bufferBody(buf: Buffer, job: UploadJob, counted: { n: number }): Readab
   function* slices() {
     for (let off = 0; off < buf.length; off += CHUNK) yield buf.subarray(off, off + CHUNK);
   }
-  return Readable.from(slices(), { objectMode: false }).pipe(meter(job, counted));
+  return metered(Readable.from(slices(), { objectMode: false }), job, counted);
 }
 
 /** Runs `fn` for a request body and takes back the counted bytes when the attempt fails. */
@@ -220,7 +230,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string): Promise<vo
           ContentLength: size,
           // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
           ...(ctx.customEndpoint ? (md5 ? { ContentMD5: md5 } : {}) : { ChecksumSHA256: sha256b64 }),
-          Body: size === 0 ? Buffer.alloc(0) : createReadStream(rec.localPath, { highWaterMark: CHUNK, end: size - 1 }).pipe(meter(job, counted)),
+          Body: size === 0 ? Buffer.alloc(0) : metered(createReadStream(rec.localPath, { highWaterMark: CHUNK, end: size - 1 }), job, counted),
         };
         await ctx.transferClient.send(new PutObjectCommand(input), { abortSignal: signal });
       }),

@@ -1,0 +1,248 @@
+/**
+ * The queue under pressure: faults on 20% of requests, pause stopping all traffic, cancel, retry,
+ * throttled progress events, a corrupt journal, and a 200 MiB file.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notice, TransfersProgress } from '../../../../src/shared/contract';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
+import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { testClients, testCore } from './harness';
+
+const MiB = 1024 * 1024;
+const info = s3Info();
+const raw = rawClient(info);
+const dir = mkdtempSync(join(tmpdir(), 's3drop-queue-'));
+const fastRetry = { attempts: 12, baseMs: 10, maxMs: 200 };
+let bucket: string;
+
+function file(name: string, size: number): { path: string; bytes: Buffer } {
+  const bytes = randomBytes(size);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+async function until(cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  bucket = await freshBucket(raw, 'queue');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('faults on 20% of requests', () => {
+  let proxy: ChaosProxy;
+  beforeAll(async () => {
+    proxy = await startChaosProxy({
+      upstream: info.endpoint,
+      seed: Number(process.env.S3DROP_CHAOS_SEED ?? 20261125),
+      faultRate: 0.2,
+      faults: { reset: 1, 'reset-response': 1, 'internal-error': 1, 'slow-down': 1, 'request-timeout': 1 },
+    });
+  });
+  afterAll(() => proxy.stop());
+
+  it('every object still arrives byte-identical', async () => {
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, concurrency: 4, partConcurrency: 3 });
+    const engine = new TransferService(core, testClients(core, info, proxy.url), { retry: fastRetry });
+    await engine.start();
+    try {
+      const files = [
+        ...Array.from({ length: 24 }, (_, i) => file(`chaos-small-${i}.bin`, 1 + i * 997)),
+        file('chaos-mid.bin', 6 * MiB + 3),
+        file('chaos-big.bin', 17 * MiB + 11),
+      ];
+      const ids = engine.enqueue(files.map((f, i) => ({ localPath: f.path, profileId: 'test', bucket, key: `chaos/${i}-${f.path.split('/').pop()}` })));
+      const snaps = await engine.waitFor(ids);
+      expect(snaps.map((s) => (s.error ? `${s.error.code} ${s.error.details ?? ''}` : s.state))).toEqual(files.map(() => 'done'));
+      expect(proxy.stats().faultsTotal).toBeGreaterThan(5);
+      for (const [i, f] of files.entries()) {
+        const got = await getObjectBytes(raw, bucket, `chaos/${i}-${f.path.split('/').pop()}`);
+        expect(got.equals(f.bytes), `object ${i}`).toBe(true);
+      }
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+});
+
+describe('pause, resume, cancel, retry', () => {
+  let proxy: CountingProxy;
+  beforeAll(async () => {
+    proxy = await startCountingProxy(info.endpoint);
+  });
+  afterAll(() => proxy.stop());
+
+  it('pause stops all traffic within a second; resume continues from finished parts', async () => {
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, bandwidthLimitKiBps: 6 * 1024 });
+    const engine = new TransferService(core, testClients(core, info, proxy.url));
+    await engine.start();
+    try {
+      const f = file('pause.bin', 25 * MiB);
+      proxy.resetStats();
+      const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'pause/pause.bin' }]);
+      await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1 && proxy.stats().bytesIn > 7 * MiB, 'a finished part and more bytes');
+      engine.pause();
+      expect(engine.get(id!)?.state).toBe('paused');
+      expect(engine.list().overall.allPaused).toBe(true);
+      await new Promise((r) => setTimeout(r, 1000));
+      const atOneSecond = proxy.stats();
+      await new Promise((r) => setTimeout(r, 1500));
+      const later = proxy.stats();
+      expect(later.bytesIn).toBe(atOneSecond.bytesIn);
+      expect(later.requests).toBe(atOneSecond.requests);
+      const partsBefore = engine.get(id!)?.partsDone ?? 0;
+      expect(partsBefore).toBeGreaterThanOrEqual(1);
+
+      proxy.resetStats();
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      engine.resume();
+      const [snap] = await engine.waitFor([id!]);
+      expect(snap?.state).toBe('done');
+      // Only the parts that had not finished go again.
+      expect(proxy.stats().byKind.UploadPart).toBe(5 - partsBefore);
+      expect(proxy.stats().byKind.CreateMultipartUpload ?? 0).toBe(0);
+      expect((await getObjectBytes(raw, bucket, 'pause/pause.bin')).equals(f.bytes)).toBe(true);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+
+  it('cancel leaves no object and no pending multipart upload; retry uploads it', async () => {
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, bandwidthLimitKiBps: 8 * 1024 });
+    const engine = new TransferService(core, testClients(core, info, proxy.url));
+    await engine.start();
+    try {
+      const f = file('cancel.bin', 20 * MiB);
+      const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'cancel/cancel.bin' }]);
+      await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1, 'a finished part');
+      await engine.cancel(id!);
+      const snap = engine.get(id!);
+      expect(snap?.state).toBe('cancelled');
+      expect(snap?.error?.code).toBe('CANCELLED');
+      await expect(raw.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cancel/cancel.bin' }))).rejects.toMatchObject({ name: 'NotFound' });
+      if (info.features.multipartAdmin) {
+        const pending = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'cancel/' }));
+        expect(pending.Uploads ?? []).toEqual([]);
+      }
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      engine.retry(id!);
+      const [again] = await engine.waitFor([id!]);
+      expect(again?.state).toBe('done');
+      expect((await getObjectBytes(raw, bucket, 'cancel/cancel.bin')).equals(f.bytes)).toBe(true);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+});
+
+describe('progress, journal and history', () => {
+  it('progress events carry changed rows and totals, at most 5 per second, with by-part bytes', async () => {
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, bandwidthLimitKiBps: 10 * 1024 });
+    const events: { at: number; p: TransfersProgress }[] = [];
+    core.events.on('transfers:progress', (p) => events.push({ at: Date.now(), p }));
+    const engine = new TransferService(core, testClients(core, info));
+    await engine.start();
+    try {
+      const f = file('progress.bin', 12 * MiB);
+      const ids = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'progress/p.bin' }]);
+      await engine.waitFor(ids);
+      await new Promise((r) => setTimeout(r, 300));
+      // Within any one second there are at most 5 events (+1 for the boundary).
+      for (let i = 5; i < events.length; i++) expect(events[i]!.at - events[i - 5]!.at).toBeGreaterThanOrEqual(900);
+      const rows = events.flatMap((e) => e.p.changed).filter((s) => s.id === ids[0]);
+      // Bytes moved inside the first part, before any part finished: the bar moves smoothly.
+      expect(rows.some((s) => s.state === 'running' && s.bytesDone > 0 && s.bytesDone < 5 * MiB && (s.partsDone ?? 0) === 0)).toBe(true);
+      expect(rows.some((s) => s.speed > 0 && s.etaSeconds !== null)).toBe(true);
+      const last = events[events.length - 1]!.p;
+      expect(last.overall.done).toBe(1);
+      expect(last.overall.bytesDone).toBe(12 * MiB);
+      expect(Object.isFrozen(rows[0])).toBe(true);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+
+  it('the queue comes back after a restart; a corrupt journal is moved aside with a notice', async () => {
+    const core = testCore();
+    const clients = testClients(core, info);
+    const first = new TransferService(core, clients);
+    await first.start();
+    first.pause();
+    const f = file('later.txt', 100);
+    const [id] = first.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'restart/later.txt' }]);
+    await first.dispose();
+
+    const second = new TransferService(core, clients);
+    await second.start();
+    expect(['queued', 'running']).toContain(second.get(id!)?.state);
+    const [snap] = await second.waitFor([id!]);
+    expect(snap?.state).toBe('done');
+    await second.dispose();
+
+    writeFileSync(join(core.platform.dataDir, 'journal.sqlite'), 'this is not a database'.repeat(100));
+    rmSync(join(core.platform.dataDir, 'journal.sqlite-wal'), { force: true });
+    rmSync(join(core.platform.dataDir, 'journal.sqlite-shm'), { force: true });
+    const notices: Notice[] = [];
+    core.events.on('app:notice', (n) => notices.push(n));
+    const third = new TransferService(core, clients);
+    await third.start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(notices.map((n) => n.error?.code)).toEqual(['JOURNAL_CORRUPT']);
+    expect(third.list().transfers).toEqual([]);
+    await third.dispose();
+    core.cleanup();
+  });
+
+  it('finished history is capped', async () => {
+    const core = testCore();
+    const engine = new TransferService(core, testClients(core, info), { historyLimit: 3 });
+    await engine.start();
+    const ids = engine.enqueue(Array.from({ length: 6 }, (_, i) => ({ localPath: file(`h${i}.txt`, 10).path, profileId: 'test', bucket, key: `hist/${i}.txt` })));
+    await engine.waitFor(ids);
+    expect(engine.list().transfers.length).toBeLessThanOrEqual(6);
+    engine.enqueue([{ localPath: file('h-last.txt', 1).path, profileId: 'test', bucket, key: 'hist/last.txt' }]);
+    await engine.idle();
+    expect(engine.list().transfers.length).toBe(3);
+    await engine.dispose();
+    core.cleanup();
+  });
+});
+
+describe('large file', () => {
+  it('a 200 MiB file arrives byte-identical', async () => {
+    const core = testCore({ partSizeMiB: 8, partConcurrency: 4 });
+    const engine = new TransferService(core, testClients(core, info));
+    await engine.start();
+    try {
+      const f = file('big-200.bin', 200 * MiB);
+      const want = createHash('sha256').update(f.bytes).digest('hex');
+      const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'big/200.bin' }]);
+      const [snap] = await engine.waitFor([id!]);
+      expect(snap?.state).toBe('done');
+      expect(snap?.partsTotal).toBe(25);
+      const got = await getObjectBytes(raw, bucket, 'big/200.bin');
+      expect(createHash('sha256').update(got).digest('hex')).toBe(want);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  }, 180_000);
+});
