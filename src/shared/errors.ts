@@ -82,6 +82,10 @@ export const errorCatalogue = {
     en: 'The system keychain is not available, so the secret key is kept only until you quit the app.',
     'pt-BR': 'O chaveiro do sistema não está disponível; a chave secreta fica guardada só até você fechar o app.',
   },
+  KEYCHAIN_REQUIRED: {
+    en: 'The system keychain is not available, so the secret key could not be saved. Unlock your keychain (on Linux, GNOME Keyring or KWallet) and try again.',
+    'pt-BR': 'O chaveiro do sistema não está disponível, então a chave secreta não foi salva. Desbloqueie o chaveiro (no Linux, GNOME Keyring ou KWallet) e tente de novo.',
+  },
   ENDPOINT_UNREACHABLE: {
     en: 'Could not reach {endpoint}. Check your internet connection and the address.',
     'pt-BR': 'Não foi possível acessar {endpoint}. Verifique sua conexão e o endereço.',
