@@ -120,6 +120,13 @@ async function entry(): Promise<void> {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    // Aborting in-flight requests while the engine shuts down can surface as stray stream errors;
+    // the journal already holds the state, so they must not turn a clean stop into a crash.
+    process.on('uncaughtException', (err) => {
+      if (io.debug) process.stderr.write(`while stopping: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    });
+    // The SDK warns on console for every streamed request we abort ourselves; after Ctrl-C that is noise.
+    if (!io.debug) console.warn = () => undefined;
     controller.abort();
     if (argv[0] !== 'serve') printError({ stderr: process.stderr, debug: false }, new AppError('INTERRUPTED'));
   };

@@ -13,7 +13,7 @@ import { cspFromIndexHtml } from '../../src/server/static-files';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
 import type { TransfersProgress } from '../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
-import { ensureBuiltCli, repoRoot, runCli, startServe, type ServeProcess } from '../support/serve';
+import { builtRendererDir, ensureBuiltCli, runCli, startServe, type ServeProcess } from '../support/serve';
 
 let root: string;
 let dataDir: string;
@@ -66,7 +66,7 @@ describe('s3-drop serve', () => {
     const js = await fetch(`${serve.origin}${script}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect(await js.text()).toBe(readFileSync(join(repoRoot, 'out/renderer', script!), 'utf8'));
+    expect(await js.text()).toBe(readFileSync(join(builtRendererDir(), script!), 'utf8'));
   });
 
   it('refuses the API without the token', async () => {

@@ -3,8 +3,8 @@
  * and start `s3-drop serve --port 0` as a child process, returning the printed URL and token.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** The repository root. */
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -21,23 +21,61 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The private copy this test process runs (see `snapshotBuild`); out/cli until `ensureBuiltCli` has run. */
+let activeCli = cliPath;
+
 /**
- * Builds when out/ is missing or older than the sources. `npm run build` first; if a teammate's
- * unfinished renderer breaks it, the CLI alone is built with the same esbuild options, so CLI tests
- * still run against current code.
+ * Copies out/cli and out/renderer to a folder private to this test process. Any teammate's
+ * `npm run build` wipes out/ first; a private copy keeps our children from starting mid-wipe.
+ * It lives under node_modules/.cache so the bundle still resolves its packages from node_modules.
+ */
+function snapshotBuild(): string {
+  const base = join(repoRoot, 'node_modules/.cache/s3drop-test-cli');
+  mkdirSync(base, { recursive: true });
+  for (const old of readdirSync(base)) {
+    // Copies left by earlier runs (an hour is far longer than any test file).
+    if (Date.now() - statSync(join(base, old)).mtimeMs > 3_600_000) rmSync(join(base, old), { recursive: true, force: true });
+  }
+  const dir = join(base, `${process.pid}-${Date.now()}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      cpSync(join(repoRoot, 'out/cli'), join(dir, 'cli'), { recursive: true });
+      // The UI may be missing when only the CLI could be built; serve then says so plainly.
+      if (existsSync(join(repoRoot, 'out/renderer/index.html'))) cpSync(join(repoRoot, 'out/renderer'), join(dir, 'renderer'), { recursive: true });
+      if (existsSync(join(dir, 'cli/index.js'))) return join(dir, 'cli/index.js');
+    } catch (err) {
+      if (attempt >= 20) throw err;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    spawnSync('sleep', ['0.5']);
+  }
+}
+
+/**
+ * Builds when out/ is missing or older than the sources, then snapshots it privately. `npm run build`
+ * first; if a teammate's unfinished renderer breaks it, the CLI alone is built with the same esbuild
+ * options, so CLI tests still run against current code. Returns the path of the CLI to run.
  */
 export function ensureBuiltCli(): string {
   const sources = Math.max(...['src/cli', 'src/server', 'src/main/services', 'src/shared'].map((d) => newestMtime(join(repoRoot, d))));
   const fresh = existsSync(cliPath) && statSync(cliPath).mtimeMs >= sources && existsSync(join(repoRoot, 'out/renderer/index.html'));
-  if (fresh) return cliPath;
-  const full = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
-  if (full.status === 0 && existsSync(cliPath)) return cliPath;
-  const script = `import { build } from 'esbuild';
+  if (!fresh) {
+    const full = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+    if (full.status !== 0 || !existsSync(cliPath)) {
+      const script = `import { build } from 'esbuild';
 await build({ entryPoints: { index: 'src/cli/index.ts' }, outdir: 'out/cli', platform: 'node', format: 'esm', bundle: true,
   packages: 'external', sourcemap: true, target: 'node22', define: { __APP_VERSION__: '"0.0.0-test"' }, banner: { js: '#!/usr/bin/env node' } });`;
-  const cli = spawnSync(nodeBin, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
-  if (cli.status !== 0) throw new Error(`could not build the CLI:\n${full.stderr}\n${cli.stderr}`);
-  return cliPath;
+      const cli = spawnSync(nodeBin, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+      if (cli.status !== 0) throw new Error(`could not build the CLI:\n${full.stderr}\n${cli.stderr}`);
+    }
+  }
+  activeCli = snapshotBuild();
+  return activeCli;
+}
+
+/** The built UI that `serve` children of this process serve. */
+export function builtRendererDir(): string {
+  return join(dirname(activeCli), '..', 'renderer');
 }
 
 /** The outcome of one CLI run. */
@@ -50,7 +88,7 @@ export interface CliRun {
 /** Runs the built CLI to completion with exactly the given environment (plus PATH and HOME). */
 export function runCli(args: string[], env: Record<string, string | undefined>, options: { input?: string; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(nodeBin, [cliPath, ...args], {
+    const child = spawn(nodeBin, [activeCli, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -82,7 +120,7 @@ export interface ServeProcess {
 
 /** Starts `node out/cli/index.js serve --port 0 [extra]` with `env`; resolves once the URL line is printed. */
 export function startServe(env: Record<string, string | undefined>, extraArgs: string[] = []): Promise<ServeProcess> {
-  const child = spawn(nodeBin, [cliPath, 'serve', '--port', '0', ...extraArgs], {
+  const child = spawn(nodeBin, [activeCli, 'serve', '--port', '0', ...extraArgs], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

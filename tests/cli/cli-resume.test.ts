@@ -1,0 +1,128 @@
+/**
+ * Ctrl-C and resume through the built CLI and the real engine: an interrupted multipart upload exits
+ * 130, and running the same command again finishes the SAME journal entry (its finished parts kept),
+ * byte-identical. A file that disappears mid-upload makes the run exit 1 with a summary.
+ * The bandwidth limit (a setting in the data folder) only makes the uploads slow enough to interrupt.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+import { ensureBuiltCli, nodeBin, repoRoot, runCli } from '../support/serve';
+
+let root: string;
+let cli: string;
+
+function envFor(dataDir: string): Record<string, string | undefined> {
+  const info = s3Info();
+  return {
+    PATH: process.env.PATH,
+    HOME: join(root, 'home'),
+    S3DROP_DATA_DIR: dataDir,
+    AWS_CONFIG_FILE: join(root, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-credentials'),
+    AWS_ACCESS_KEY_ID: info.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: info.secretAccessKey,
+    AWS_REGION: info.region,
+    AWS_ENDPOINT_URL_S3: info.endpoint,
+  };
+}
+
+/** Reads the engine's journal without disturbing the running process (WAL allows a concurrent reader). */
+function journalQuery<T>(dataDir: string, sql: string, ...params: string[]): T[] {
+  const file = join(dataDir, 'journal.sqlite');
+  if (!existsSync(file)) return [];
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } catch {
+    return []; // tables not created yet
+  } finally {
+    db.close();
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 25));
+}
+
+function startUpload(args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(nodeBin, [cli, 'upload', ...args], { cwd: repoRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+  return { child, done };
+}
+
+beforeAll(() => {
+  cli = ensureBuiltCli();
+  root = mkdtempSync(join(tmpdir(), 's3drop-cli-resume-'));
+  mkdirSync(join(root, 'home'));
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+it('Ctrl-C stops with 130 and the same command resumes the same journal entry to a byte-identical object', async () => {
+  const client = rawClient();
+  const bucket = await freshBucket(client, 'resume');
+  const dataDir = join(root, 'data-resume');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 6 * 1024 }));
+  const file = join(root, 'big.bin');
+  const bytes = randomBytes(30 * 1024 * 1024);
+  writeFileSync(file, bytes);
+  const args = [file, `s3://${bucket}/r/`, '--part-size', '5', '--json'];
+
+  const first = startUpload(args, envFor(dataDir));
+  await until(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || first.child.exitCode !== null);
+  first.child.kill('SIGINT');
+  const stopped = await first.done;
+  expect(stopped.code).toBe(130);
+  expect(stopped.stderr).toContain('Stopped. Run the same command again to continue where it left off.');
+  const before = journalQuery<{ id: string; state: string }>(dataDir, "SELECT id, state FROM transfers WHERE key = 'r/big.bin'");
+  expect(before).toHaveLength(1);
+  expect(before[0]!.state).not.toBe('done');
+  const partsKept = journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts WHERE transfer_id = ?', before[0]!.id)[0]!.n;
+  expect(partsKept).toBeGreaterThanOrEqual(1);
+
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({}));
+  const second = await runCli(['upload', ...args], envFor(dataDir));
+  expect(second.stderr).toBe('');
+  expect(second.code).toBe(0);
+  expect(JSON.parse(second.stdout)).toMatchObject({ uploaded: 1, failed: 0, bytes: bytes.length });
+  // The same entry finished: no second transfer was created for the key.
+  expect(journalQuery<{ id: string; state: string }>(dataDir, "SELECT id, state FROM transfers WHERE key = 'r/big.bin'")).toEqual([
+    { id: before[0]!.id, state: 'done' },
+  ]);
+  expect((await getObjectBytes(client, bucket, 'r/big.bin')).equals(bytes)).toBe(true);
+});
+
+it('exits 1 with a summary when a file vanishes during its upload', async () => {
+  const client = rawClient();
+  const bucket = await freshBucket(client, 'vanish');
+  const dataDir = join(root, 'data-vanish');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 4 * 1024 }));
+  const ok = join(root, 'stays.txt');
+  writeFileSync(ok, 'stays');
+  const doomed = join(root, 'vanishes.bin');
+  writeFileSync(doomed, randomBytes(24 * 1024 * 1024));
+
+  const run = startUpload([ok, doomed, `s3://${bucket}/v/`, '--part-size', '5', '--json'], envFor(dataDir));
+  await until(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || run.child.exitCode !== null);
+  rmSync(doomed);
+  const result = await run.done;
+  expect(result.code, result.stderr).toBe(1);
+  expect(result.stdout, result.stderr).not.toBe('');
+  expect(JSON.parse(result.stdout)).toMatchObject({ uploaded: 1, failed: 1 });
+  expect(result.stderr).toMatch(/^failed: v\/vanishes\.bin: /m);
+  expect((await getObjectBytes(client, bucket, 'v/stays.txt')).toString()).toBe('stays');
+});
