@@ -1,0 +1,104 @@
+/**
+ * Issue 6 screens: switching to Portuguese and back; axe-core finds no serious or critical violation on
+ * any screen in either theme; screenshots of every screen in both languages and both themes.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dropFiles, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+
+let browser: Browser;
+let app: AppSession;
+let bucket: string;
+
+beforeAll(async () => {
+  bucket = await freshBucket(rawClient(), 'e2e-screens');
+  browser = await launchChromium();
+  app = await startApp(browser, s3Info());
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+});
+
+/** Serious and critical axe violations on the page as it is now, as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const tab = (page: Page, i: number) => page.locator('.tabs button').nth(i);
+
+async function settle(page: Page): Promise<void> {
+  // Wait for pending requests to answer (loading text gone), so screenshots show real content.
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent.match(/Loading…|Carregando…|Starting…|Iniciando…/));
+}
+
+describe('screens', () => {
+  it('shows the welcome screen in both languages and themes without serious accessibility problems', async () => {
+    for (const locale of ['en-US', 'pt-BR']) {
+      const context = await browser.newContext({ locale, viewport: { width: 1200, height: 820 } });
+      const page = await context.newPage();
+      await page.goto(app.serve.url);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(locale === 'en-US' ? 'Welcome to S3 Drop' : 'Boas-vindas ao S3 Drop');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await screenshot(page, `screen-welcome-${locale === 'en-US' ? 'en' : 'pt-BR'}-${scheme}`);
+        expect(await seriousViolations(page)).toEqual([]);
+      }
+      await context.close();
+    }
+  });
+
+  it('switches the language to Portuguese and back', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Use this profile: e2e' }).click();
+    await page.getByRole('button', { name: bucket }).click();
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'screens.txt', base64: Buffer.from('hi\n').toString('base64') }]);
+    await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
+    await tab(page, 2).click();
+    await page.getByTestId('language-select').selectOption('pt-BR');
+    await page.getByRole('heading', { level: 1, name: 'Configurações' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('pt-BR');
+    expect(await tab(page, 0).textContent()).toBe('Enviar');
+    await page.getByTestId('language-select').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    expect(await tab(page, 0).textContent()).toBe('Upload');
+  });
+
+  it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', async () => {
+    const { page } = app;
+    const problems: string[] = [];
+    for (const lang of ['en', 'pt-BR'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        await tab(page, 2).click();
+        await page.getByTestId('language-select').selectOption(lang);
+        await page.getByTestId('theme-select').selectOption(theme);
+        await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
+        const shots: [string, () => Promise<void>][] = [
+          ['settings', async () => undefined],
+          ['sync', async () => tab(page, 1).click()],
+          ['main', async () => tab(page, 0).click()],
+          ['create-bucket', async () => page.locator('.create-bucket').click()],
+          ['add-profile', async () => {
+            await page.keyboard.press('Escape');
+            await page.locator('.profile-switcher > button').click();
+          }],
+        ];
+        for (const [name, open] of shots) {
+          await open();
+          await settle(page);
+          await screenshot(page, `screen-${name}-${lang}-${theme}`);
+          for (const v of await seriousViolations(page)) problems.push(`${name}/${lang}/${theme}: ${v}`);
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
