@@ -120,7 +120,7 @@ export async function* chunksWithoutBom(source: AsyncIterable<Buffer>, onBom: ()
 }
 
 /** Reads a whole file once to find its encoding: a BOM, valid UTF-8, or else Windows-1252. */
-export async function detectFileEncoding(path: string, chunkSize = 1 << 20): Promise<CsvEncoding> {
+export async function detectFileEncoding(path: string, chunkSize = 256 * 1024): Promise<CsvEncoding> {
   const validator = new Utf8Validator();
   let bom = false;
   try {

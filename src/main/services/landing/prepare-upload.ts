@@ -46,13 +46,39 @@ export interface PreparedUpload {
 
 const textTypes: Record<string, string> = { csv: 'text/csv', tsv: 'text/tab-separated-values', tab: 'text/tab-separated-values', txt: 'text/plain' };
 
+/**
+ * UTF-8 for each Windows-1252 byte from 0x80 up, packed as (length << 24 | bytes). Built once from the
+ * WHATWG decoder so the table cannot drift from the standard (0x81, 0x8D… map to C1 controls, lossless).
+ */
+const cp1252Utf8 = (() => {
+  const table = new Uint32Array(128);
+  const decoder = new TextDecoder('windows-1252');
+  for (let b = 0x80; b <= 0xff; b++) {
+    const utf8 = Buffer.from(decoder.decode(Uint8Array.of(b)), 'utf8');
+    table[b - 0x80] = (utf8.length << 24) | (utf8[0]! << 16) | ((utf8[1] ?? 0) << 8) | (utf8[2] ?? 0);
+  }
+  return table;
+})();
+
 /** Converts Windows-1252 bytes to UTF-8, dropping nothing; single-byte input means no state crosses chunks. */
 export class Windows1252ToUtf8 extends Transform {
-  private readonly decoder = new TextDecoder('windows-1252');
-
-  /** Converts one chunk. */
+  /** Converts one chunk with a table walk: ASCII is copied, the rest takes 2 or 3 bytes. */
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    done(null, Buffer.from(this.decoder.decode(chunk, { stream: true }), 'utf8'));
+    const n = chunk.length;
+    const out = Buffer.allocUnsafe(n * 3);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const b = chunk[i]!;
+      if (b < 0x80) {
+        out[o++] = b;
+        continue;
+      }
+      const e = cp1252Utf8[b - 0x80]!;
+      out[o++] = (e >>> 16) & 0xff;
+      out[o++] = (e >>> 8) & 0xff;
+      if (e >>> 24 === 3) out[o++] = e & 0xff;
+    }
+    done(null, out.subarray(0, o));
   }
 }
 
@@ -114,7 +140,7 @@ async function writeTemp(
   }
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const out = join(dir, basename(path) + keySuffix);
-  const all: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [createReadStream(path, { highWaterMark: 1 << 20 }), ...steps];
+  const all: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [createReadStream(path, { highWaterMark: 256 * 1024 }), ...steps];
   if (keySuffix === '.gz') all.push(createGzip({ level: 6 }));
   all.push(createWriteStream(out, { mode: 0o600 }));
   try {
