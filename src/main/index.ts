@@ -55,18 +55,22 @@ async function main(): Promise<void> {
 
   let win: BrowserWindow | undefined;
   let quitting = false;
-  const openExternal = (url: string) => void shell.openExternal(url).catch((err: unknown) => logger.warn('openExternal failed', String(err)));
   const onDenied = (what: string, url: string) => logger.warn(`denied ${what}`, url);
+  const platform = createElectronPlatform({
+    showOpenDialog: (options) => (win && !win.isDestroyed() ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
+    shell,
+    dataDir,
+    logsDir,
+    version: __APP_VERSION__,
+  });
+  // Every link the app opens goes through the platform adapter, which checks the https allowlist again.
+  const openExternal = (url: string) => void platform.openExternal!(url).catch((err: unknown) => logger.warn('openExternal refused or failed', String(err)));
 
   await app.whenReady();
   hardenSession(session.defaultSession, { rendererUrl, devServerUrl });
   // Any web contents created later (there should be none) gets the same navigation rules.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openExternal, onDenied }));
 
-  const platform = createElectronPlatform({
-    showOpenDialog: (options) => (win && !win.isDestroyed() ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
-    shell,
-    dataDir, logsDir, version: __APP_VERSION__ });
   const services = await createAppServices({
     platform,
     logger,
