@@ -12,24 +12,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
-import { ensureBuiltCli, nodeBin, repoRoot, runCli } from '../support/serve';
+import { cliTestEnv, ensureBuiltCli, nodeBin, repoRoot, runCli, waitUntil } from '../support/serve';
 
 let root: string;
 let cli: string;
 
 function envFor(dataDir: string): Record<string, string | undefined> {
-  const info = s3Info();
-  return {
-    PATH: process.env.PATH,
-    HOME: join(root, 'home'),
-    S3DROP_DATA_DIR: dataDir,
-    AWS_CONFIG_FILE: join(root, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-credentials'),
-    AWS_ACCESS_KEY_ID: info.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: info.secretAccessKey,
-    AWS_REGION: info.region,
-    AWS_ENDPOINT_URL_S3: info.endpoint,
-  };
+  return cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir }, { PATH: process.env.PATH });
 }
 
 /** Reads the engine's journal without disturbing the running process (WAL allows a concurrent reader). */
@@ -44,10 +33,6 @@ function journalQuery<T>(dataDir: string, sql: string, ...params: string[]): T[]
   } finally {
     db.close();
   }
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 25));
 }
 
 function startUpload(args: string[], env: Record<string, string | undefined>) {
@@ -82,7 +67,7 @@ it('Ctrl-C stops with 130 and the same command resumes the same journal entry to
   const args = [file, `s3://${bucket}/r/`, '--part-size', '5', '--json'];
 
   const first = startUpload(args, envFor(dataDir));
-  await until(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || first.child.exitCode !== null);
+  await waitUntil(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || first.child.exitCode !== null);
   first.child.kill('SIGINT');
   const stopped = await first.done;
   expect(stopped.code).toBe(130);
@@ -117,7 +102,7 @@ it('exits 1 with a summary when a file vanishes during its upload', async () => 
   writeFileSync(doomed, randomBytes(24 * 1024 * 1024));
 
   const run = startUpload([ok, doomed, `s3://${bucket}/v/`, '--part-size', '5', '--json'], envFor(dataDir));
-  await until(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || run.child.exitCode !== null);
+  await waitUntil(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || run.child.exitCode !== null);
   rmSync(doomed);
   const result = await run.done;
   expect(result.code, result.stderr).toBe(1);

@@ -10,7 +10,7 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/s3-server';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
-import { ensureBuiltCli, runCli } from '../support/serve';
+import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
 
 let root: string;
 let client: S3Client;
@@ -18,18 +18,7 @@ let bucket: string;
 
 /** A child environment with only what we choose: a private data folder, no real ~/.aws, the test server's keys. */
 function envFor(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const info = s3Info();
-  return {
-    HOME: join(root, 'home'),
-    S3DROP_DATA_DIR: join(root, `data-${randomBytes(4).toString('hex')}`),
-    AWS_CONFIG_FILE: join(root, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-credentials'),
-    AWS_ACCESS_KEY_ID: info.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: info.secretAccessKey,
-    AWS_REGION: info.region,
-    AWS_ENDPOINT_URL_S3: info.endpoint,
-    ...extra,
-  };
+  return cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, `data-${randomBytes(4).toString('hex')}`) }, extra);
 }
 
 /** Every non-empty line a run wrote to stderr. */

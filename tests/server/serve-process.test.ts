@@ -13,24 +13,14 @@ import { cspFromIndexHtml } from '../../src/server/static-files';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
 import type { TransfersProgress } from '../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
-import { builtRendererDir, ensureBuiltCli, runCli, startServe, type ServeProcess } from '../support/serve';
+import { builtRendererDir, cliTestEnv, ensureBuiltCli, runCli, startServe, waitUntil, type ServeProcess } from '../support/serve';
 
 let root: string;
 let dataDir: string;
 let serve: ServeProcess;
 
 function env(): Record<string, string | undefined> {
-  const info = s3Info();
-  return {
-    HOME: join(root, 'home'),
-    S3DROP_DATA_DIR: dataDir,
-    AWS_CONFIG_FILE: join(root, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-credentials'),
-    AWS_ACCESS_KEY_ID: info.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: info.secretAccessKey,
-    AWS_REGION: info.region,
-    AWS_ENDPOINT_URL_S3: info.endpoint,
-  };
+  return cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir });
 }
 
 beforeAll(async () => {
@@ -104,13 +94,13 @@ describe('s3-drop serve', () => {
     expect(ids).toHaveLength(1);
 
     // Wait for the engine's progress events (broadcast to this socket) to report the transfer done.
-    await until(() =>
+    await waitUntil(() =>
       messages.some(
         (m) => m.type === 'event' && m.name === 'transfers:progress' && (m.payload as TransfersProgress).changed.some((t) => t.id === ids[0] && t.state === 'done'),
       ),
     );
     expect((await getObjectBytes(client, bucket, 'drops/dropped file.bin')).equals(bytes)).toBe(true);
-    await until(() => !existsSync(path));
+    await waitUntil(() => !existsSync(path));
     expect(existsSync(path)).toBe(false);
     ws.close();
   });
@@ -140,13 +130,8 @@ describe('s3-drop serve', () => {
 async function call(ws: WebSocket, messages: WireMessage[], id: number, name: string, payload: unknown): Promise<unknown> {
   ws.send(JSON.stringify({ type: 'invoke', id, name, payload }));
   let found: WireMessage | undefined;
-  await until(() => (found = messages.find((m) => m.type === 'result' && m.id === id)) !== undefined);
+  await waitUntil(() => (found = messages.find((m) => m.type === 'result' && m.id === id)) !== undefined);
   const result = (found as WireMessage & { type: 'result' }).result;
   if (!result.ok) throw new Error(`${name} failed: ${JSON.stringify(result.error)}`);
   return result.value;
-}
-
-/** Polls a condition (event-driven state in another process); the test timeout bounds it. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
 }

@@ -152,3 +152,30 @@ export function startServe(env: Record<string, string | undefined>, extraArgs: s
     void exited.then((code) => reject(new Error(`s3-drop serve exited (${code}) before printing its address: ${err}`)));
   });
 }
+
+/**
+ * The child environment CLI tests use: a private data folder and HOME, no real ~/.aws files, and the
+ * suite's S3 server through the standard AWS variables. `extra` adds or (with undefined) removes variables.
+ */
+export function cliTestEnv(
+  s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string },
+  dirs: { home: string; dataDir: string },
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    HOME: dirs.home,
+    S3DROP_DATA_DIR: dirs.dataDir,
+    AWS_CONFIG_FILE: join(dirs.home, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dirs.home, 'no-aws-credentials'),
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    ...extra,
+  };
+}
+
+/** Polls a condition that another process makes true; the test's timeout bounds the wait. */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 25));
+}
