@@ -2,7 +2,8 @@
  * Test harness for the transfer engine: real settings in a temp data folder, a real event bus, and a tiny
  * ProfileResolver over the test server's keys (the real ProfileService is separate work).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../../../src/shared/contract';
@@ -51,4 +52,21 @@ export function testCore(settings: Partial<Settings> = {}, dataDir = mkdtempSync
 /** A client factory over the test resolver. */
 export function testClients(core: CoreDeps, info: S3ServerInfo, endpoint?: string): S3ClientFactory {
   return new S3ClientFactory(core, testResolver(info, endpoint));
+}
+
+/** Writes `size` random bytes to `dir/name` and returns the path and the bytes. */
+export function randomFile(dir: string, name: string, size: number): { path: string; bytes: Buffer } {
+  const bytes = randomBytes(size);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+/** Polls a condition every 20 ms; fails with `what` after `limitMs` (a hang guard, not a speed assertion). */
+export async function until(cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -2,7 +2,7 @@
  * The queue under pressure: faults on 20% of requests, pause stopping all traffic, cancel, retry,
  * throttled progress events, a corrupt journal, and a 200 MiB file.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { TransferService } from '../../../../src/main/services/transfers/transfe
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { testClients, testCore } from './harness';
+import { randomFile, testClients, testCore, until } from './harness';
 
 const MiB = 1024 * 1024;
 const info = s3Info();
@@ -22,20 +22,8 @@ const dir = mkdtempSync(join(tmpdir(), 's3drop-queue-'));
 const fastRetry = { attempts: 12, baseMs: 10, maxMs: 200 };
 let bucket: string;
 
-function file(name: string, size: number): { path: string; bytes: Buffer } {
-  const bytes = randomBytes(size);
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return { path, bytes };
-}
+const file = (name: string, size: number) => randomFile(dir, name, size);
 
-async function until(cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   bucket = await freshBucket(raw, 'queue');

@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { until } from './harness';
 
 const MiB = 1024 * 1024;
 const root = resolve(import.meta.dirname, '../../../..');
@@ -74,13 +75,6 @@ function journaledParts(dataDir: string): number {
   }
 }
 
-async function until(cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const slow = { partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, bandwidthLimitKiBps: 8 * 1024 };
 const fast = { partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, bandwidthLimitKiBps: 0 };

@@ -1,5 +1,5 @@
 /** End-to-end uploads through the engine to the real test server: sizes, names, key limits, policies. */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandItems } from '../../../../src/main/services/handlers/transfers';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { testClients, testCore } from './harness';
+import { randomFile, testClients, testCore } from './harness';
 
 const MiB = 1024 * 1024;
 const info = s3Info();
@@ -18,12 +18,7 @@ let bucket: string;
 let core: ReturnType<typeof testCore>;
 let engine: TransferService;
 
-function file(name: string, size: number): { path: string; bytes: Buffer } {
-  const bytes = randomBytes(size);
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return { path, bytes };
-}
+const file = (name: string, size: number) => randomFile(dir, name, size);
 
 beforeAll(async () => {
   bucket = await freshBucket(raw, 'up');
