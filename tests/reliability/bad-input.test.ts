@@ -327,13 +327,24 @@ describe('the app’s own files', () => {
     await until(async () => (await listKeys(direct, b)).length === 2, 'the first sync');
     await first.app.dispose();
     const syncDir = join(first.dataDir, 'sync');
-    const dbs = readdirSync(syncDir).filter((f) => !/-(wal|shm)$/.test(f) && !f.endsWith('.json'));
+    const dbs = readdirSync(syncDir).filter((f) => f.endsWith('.sqlite'));
     expect(dbs.length).toBeGreaterThan(0);
     for (const f of readdirSync(syncDir)) if (/-(wal|shm)$/.test(f)) rmSync(join(syncDir, f));
     for (const f of dbs) writeFileSync(join(syncDir, f), Buffer.alloc(8192, 0xa5));
     const second = await startTestApp({ root, secrets });
     cleanups.push(() => second.app.dispose());
-    await until(() => second.events.some((e) => e.name === 'app:notice' && (e.payload as { error?: AppErrorData }).error?.code === 'SYNC_INDEX_REBUILT'), 'the rebuild notice');
+    await until(() => readdirSync(syncDir).some((f) => f.includes('.sqlite.corrupt-')), 'the damaged index to be moved aside').catch(async (e: Error) => {
+      throw new Error(`${e.message}; sync folder holds ${readdirSync(syncDir).join(', ')}; pairs: ${JSON.stringify(await second.app.dispatch('sync:list', {}))}`);
+    });
+    // "Says so": a UI that subscribes as soon as the engine is built must see the notice (settings and the
+    // journal defer theirs for exactly this reason).
+    await new Promise((r) => setTimeout(r, 50));
+    expect
+      .soft(
+        second.events.some((e) => e.name === 'app:notice' && (e.payload as { error?: AppErrorData }).error?.code === 'SYNC_INDEX_REBUILT'),
+        'SYNC_INDEX_REBUILT notice seen by a subscriber attached right after createAppServices',
+      )
+      .toBe(true);
     writeFileSync(join(folder, 'three.txt'), 'three');
     unwrap(await second.app.dispatch('sync:now', { id: pair.config.id }));
     await until(async () => (await listKeys(direct, b)).length === 3, 'the sync after the rebuild');
