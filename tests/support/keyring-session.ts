@@ -2,7 +2,8 @@
  * Starts a private D-Bus session with an unlocked gnome-keyring for the current test worker, so the
  * keychain tests reach a real Secret Service even when the suite was not started inside one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
 
 /** A running session: its bus address and a stop function. */
 export interface KeyringSession {
@@ -55,4 +56,29 @@ export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSe
     return undefined;
   }
   return { address, stop };
+}
+
+const root = resolve(import.meta.dirname, '../..');
+const probe = `const { AsyncEntry } = require(${JSON.stringify(join(root, 'node_modules/@napi-rs/keyring'))});
+new AsyncEntry('S3 Drop', '__probe__', { linux: { store: 'secret-service' } }).getPassword().then(() => process.exit(0), () => process.exit(1));`;
+
+/** Probed in a child process: a failed first connection would stay cached in this one. */
+export function secretServiceReachable(): boolean {
+  return spawnSync(join(root, 'node_modules/.bin/node'), ['-e', probe], { env: process.env, timeout: 15_000 }).status === 0;
+}
+
+/**
+ * Makes sure this worker reaches a Secret Service: the one it already has, or a private session it
+ * starts (setting DBUS_SESSION_BUS_ADDRESS before any keychain call). Warns loudly when neither works.
+ */
+export async function ensureSecretService(): Promise<{ reachable: boolean; stop(): void }> {
+  if (process.platform !== 'linux') return { reachable: true, stop() {} };
+  if (process.env.DBUS_SESSION_BUS_ADDRESS && secretServiceReachable()) return { reachable: true, stop() {} };
+  const session = await startKeyringSession();
+  if (session) process.env.DBUS_SESSION_BUS_ADDRESS = session.address;
+  const reachable = Boolean(session) && secretServiceReachable();
+  if (!reachable) {
+    console.warn('\n!!!!!!!! KEYCHAIN TESTS SKIPPED: no Secret Service reachable and gnome-keyring could not be started. Run `npm run test:keychain`. !!!!!!!!\n');
+  }
+  return { reachable, stop: () => session?.stop() };
 }

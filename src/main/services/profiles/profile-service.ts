@@ -74,6 +74,12 @@ export class ProfileService implements ProfileResolver {
     if (this.options.watch) this.startWatching();
   }
 
+  /** Where new secrets will be kept, after checking once that the keychain answers. */
+  async secretStorage(): Promise<'keychain' | 'memory'> {
+    await (this.secrets as { ready?: () => Promise<void> }).ready?.();
+    return this.secrets.kind;
+  }
+
   /** Replaces the UI round trip for MFA codes (the CLI prompts on the terminal). */
   setMfaPrompt(prompt: MfaPrompt | undefined): void {
     this.mfa.prompt = prompt;

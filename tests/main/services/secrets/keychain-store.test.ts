@@ -3,41 +3,22 @@
  * file starts a private D-Bus session with an unlocked gnome-keyring for itself; if even that is not
  * possible it skips LOUDLY. `npm run test:keychain` runs it inside tests/support/keyring-session.sh.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createProfileHandlers } from '../../../../src/main/services/handlers/profiles';
 import { redact } from '../../../../src/main/services/log/redact';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { KeychainSecretStore } from '../../../../src/main/services/secrets/keychain-store';
-import { startKeyringSession, type KeyringSession } from '../../../support/keyring-session';
+import { ensureSecretService } from '../../../support/keyring-session';
 import { s3Info } from '../../../support/s3-test-client';
 import { makeDeps } from '../profiles/helpers';
 
-const node = resolve(import.meta.dirname, '../../../../node_modules/.bin/node');
-const probe = `const { AsyncEntry } = require(${JSON.stringify(resolve(import.meta.dirname, '../../../../node_modules/@napi-rs/keyring'))});
-new AsyncEntry('S3 Drop', '__probe__', { linux: { store: 'secret-service' } }).getPassword().then(() => process.exit(0), () => process.exit(1));`;
-
-/** Probed in a child process: a failed first connection would stay cached in this one. */
-function secretServiceReachable(): boolean {
-  return spawnSync(node, ['-e', probe], { env: process.env, timeout: 15_000 }).status === 0;
-}
-
-let session: KeyringSession | undefined;
-let reachable = process.platform !== 'linux' || (Boolean(process.env.DBUS_SESSION_BUS_ADDRESS) && secretServiceReachable());
-if (!reachable && process.platform === 'linux') {
-  session = await startKeyringSession();
-  if (session) {
-    process.env.DBUS_SESSION_BUS_ADDRESS = session.address;
-    reachable = secretServiceReachable();
-  }
-}
-if (!reachable) {
-  console.warn('\n!!!!!!!! KEYCHAIN TESTS SKIPPED: no Secret Service reachable and gnome-keyring could not be started. Run `npm run test:keychain`. !!!!!!!!\n');
-}
-afterAll(() => session?.stop());
+const keyring = await ensureSecretService();
+const reachable = keyring.reachable;
+afterAll(() => keyring.stop());
 
 /** secret-tool, an independent client of the same keychain, to check what really landed there. */
 function secretToolLookup(account: string): string | undefined {
