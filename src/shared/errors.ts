@@ -90,6 +90,10 @@ export const errorCatalogue = {
     en: 'Could not reach {endpoint}. Check your internet connection and the address.',
     'pt-BR': 'Não foi possível acessar {endpoint}. Verifique sua conexão e o endereço.',
   },
+  TLS_UNTRUSTED: {
+    en: 'The connection to {endpoint} uses a certificate this computer does not trust. If your company inspects secure connections, set its certificate file as ca_bundle in the profile (or AWS_CA_BUNDLE).',
+    'pt-BR': 'A conexão com {endpoint} usa um certificado em que este computador não confia. Se a sua empresa inspeciona conexões seguras, indique o arquivo de certificado dela como ca_bundle no perfil (ou em AWS_CA_BUNDLE).',
+  },
   ENDPOINT_NOT_S3: {
     en: 'The address {endpoint} answered, but it is not an S3 storage service.',
     'pt-BR': 'O endereço {endpoint} respondeu, mas não é um serviço de armazenamento S3.',
