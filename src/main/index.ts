@@ -188,7 +188,11 @@ async function main(): Promise<void> {
   });
 
   const updates = setupAutoUpdate({
-    updater: autoUpdater,
+    getUpdater: () => {
+      // electron-updater logs through ours, so its lines are redacted and rotated like the rest.
+      autoUpdater.logger = logger;
+      return autoUpdater;
+    },
     isPackaged: app.isPackaged,
     env: process.env,
     logger,
@@ -209,7 +213,6 @@ async function main(): Promise<void> {
       return response === 0;
     },
   });
-  autoUpdater.logger = logger;
 
   let disposed = false;
   app.on('will-quit', (event) => {

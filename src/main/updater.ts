@@ -23,7 +23,8 @@ export interface Scheduler {
 
 /** What `setupAutoUpdate` needs. */
 export interface AutoUpdateDeps {
-  updater: UpdaterLike;
+  /** Called only when updates are on, so a dev build never loads electron-updater's platform code. */
+  getUpdater(): UpdaterLike;
   isPackaged: boolean;
   env: Record<string, string | undefined>;
   logger: Logger;
@@ -60,7 +61,8 @@ export function setupAutoUpdate(deps: AutoUpdateDeps): AutoUpdate {
     deps.logger.info(`auto-update off: ${allowed.reason}`);
     return { ...allowed, check: async () => undefined, dispose: () => undefined };
   }
-  const { updater, logger } = deps;
+  const { logger } = deps;
+  const updater = deps.getUpdater();
   const scheduler = deps.scheduler ?? { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
   updater.autoDownload = true;
   // Installing silently on quit is fine; restarting is not done without asking.

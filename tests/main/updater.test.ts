@@ -51,7 +51,7 @@ describe('setupAutoUpdate', () => {
   const base = (updater: FakeUpdater, answer: boolean, extra: Partial<Parameters<typeof setupAutoUpdate>[0]> = {}) => {
     const asked: string[] = [];
     const { scheduler, timers } = fakeScheduler();
-    const auto = setupAutoUpdate({ updater, isPackaged: true, env: {}, logger: silentLogger, scheduler, askToRestart: async (v) => (asked.push(v), answer), ...extra });
+    const auto = setupAutoUpdate({ getUpdater: () => updater, isPackaged: true, env: {}, logger: silentLogger, scheduler, askToRestart: async (v) => (asked.push(v), answer), ...extra });
     return { auto, asked, timers };
   };
 
