@@ -113,9 +113,13 @@ export class SyncService {
       // No pairs yet (or an unreadable file: pairs are re-added; the bucket is untouched either way).
     }
     for (const s of stored) {
-      const parsed = syncPairInputSchema.safeParse({ ...s.config, id: undefined });
-      if (!parsed.success) continue;
-      const rt = this.runtime({ ...parsed.data, id: s.config.id }, s.paused ?? false);
+      const { id, ...input } = s.config;
+      const parsed = syncPairInputSchema.safeParse(input);
+      if (!parsed.success || typeof id !== 'string') {
+        this.deps.logger.warn(`a saved sync pair could not be read and was skipped (${String(id)})`);
+        continue;
+      }
+      const rt = this.runtime({ ...parsed.data, id }, s.paused ?? false);
       rt.lastSyncAt = s.lastSyncAt;
     }
     for (const rt of this.pairs.values()) if (!rt.paused) void this.startPair(rt).catch(() => {});

@@ -47,7 +47,7 @@ export function fixedClients(client: S3Client): S3Clients {
   return {
     async forProfile() {
       // transferClient/region: fields the transfers work adds to S3Context; harmless before it lands.
-      return { client, transferClient: client, region: 'us-east-1', profile: { region: 'us-east-1', forcePathStyle: true } as unknown as ResolvedProfile, customEndpoint: true } as unknown as S3Context;
+      return { client, transferClient: client, region: 'us-east-1', profile: { summary: { id: 'test', name: 'test' }, region: 'us-east-1', forcePathStyle: true } as unknown as ResolvedProfile, customEndpoint: true } as unknown as S3Context;
     },
     invalidate() {},
   };
@@ -119,7 +119,7 @@ export interface Harness {
   restart(): Promise<SyncService>;
   /** Keys under a prefix, via a client that bypasses the proxy. */
   keys(prefix?: string): Promise<string[]>;
-  /** PutObject requests the proxy saw for a key (relative keys are matched by suffix). */
+  /** Successful PutObject/CreateMultipartUpload requests the proxy saw for a key (relative keys are matched by suffix). */
   puts(keySuffix?: string): number;
   listings(): number;
   close(): Promise<void>;
@@ -172,7 +172,8 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
       return out.sort();
     },
     puts(keySuffix) {
-      return proxy.events().filter((e) => (e.kind === 'PutObject' || e.kind === 'CreateMultipartUpload') && e.bucket === bucket && (keySuffix === undefined || decodeURIComponent(e.key ?? '').endsWith(keySuffix))).length;
+      // Successful ones only: an SDK retry after a dropped connection is not a second upload of the file.
+      return proxy.events().filter((e) => (e.kind === 'PutObject' || e.kind === 'CreateMultipartUpload') && e.status === 200 && e.bucket === bucket && (keySuffix === undefined || decodeURIComponent(e.key ?? '').endsWith(keySuffix))).length;
     },
     listings() {
       return proxy.events().filter((e) => e.kind === 'ListObjects' && e.bucket === bucket).length;

@@ -1,0 +1,210 @@
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncPairInput } from '../../../../src/main/services/sync/sync-service';
+import { trashDate } from '../../../../src/main/services/sync/sync-service';
+import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { makeHarness, tempFolder, until, type Harness } from './harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const pair = (folder: string, bucket: string, extra: Partial<SyncPairInput> = {}): SyncPairInput => ({
+  folder,
+  target: { profileId: 'test', bucket, prefix: 'backup' },
+  mode: 'upload-only',
+  ignore: [],
+  brakeShare: 0.2,
+  brakeCount: 1000,
+  trashDays: 30,
+  stableMs: 2000,
+  ...extra,
+});
+
+const text = async (hh: Harness, key: string) => (await getObjectBytes(rawClient(), hh.bucket, key)).toString();
+const has = async (hh: Harness, key: string) => (await hh.keys()).includes(key);
+
+describe('sync service (real folder, real watcher, real S3 server)', () => {
+  it('uploads adds and edits, moves deletes to the trash, treats an atomic save as one change and ignores temp files', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    mkdirSync(join(dir, 'dir'));
+    writeFileSync(join(dir, 'a.txt'), 'one');
+    writeFileSync(join(dir, 'dir', 'b.txt'), 'two');
+    writeFileSync(join(dir, 'junk.tmp'), 'temp');
+    writeFileSync(join(dir, '~$report.docx'), 'lock');
+    const status = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 0.5, stableMs: 300 }));
+    const id = status.config.id;
+    await until(async () => (await h!.keys()).length === 2 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    expect(await h.keys()).toEqual(['backup/a.txt', 'backup/dir/b.txt']);
+
+    writeFileSync(join(dir, 'a.txt'), 'one, edited');
+    writeFileSync(join(dir, 'c.txt'), 'three');
+    writeFileSync(join(dir, 'more.swp'), 'swap');
+    await until(async () => (await has(h!, 'backup/c.txt')) && (await text(h!, 'backup/a.txt')) === 'one, edited', 'edit and add');
+
+    // An editor's atomic save: write a temp file, rename it over the original.
+    const putsBefore = h.puts('backup/a.txt');
+    writeFileSync(join(dir, 'a.txt.s3drop-new'), 'saved atomically');
+    renameSync(join(dir, 'a.txt.s3drop-new'), join(dir, 'a.txt'));
+    await until(async () => (await text(h!, 'backup/a.txt')) === 'saved atomically', 'atomic save');
+
+    unlinkSync(join(dir, 'dir', 'b.txt'));
+    const trashKey = `backup/.s3drop-trash/${trashDate(new Date())}/dir/b.txt`;
+    await until(async () => (await h!.keys()).includes(trashKey), 'delete to trash');
+    await until(() => h!.sync.list()[0]!.state === 'up-to-date', 'idle');
+    const keys = await h.keys();
+    expect(keys).toEqual(['backup/.s3drop-trash/' + trashDate(new Date()) + '/dir/b.txt', 'backup/a.txt', 'backup/c.txt']);
+    expect(await text(h, trashKey)).toBe('two');
+    expect(h.puts('backup/a.txt') - putsBefore).toBe(1);
+    expect(h.puts('a.txt.s3drop-new')).toBe(0);
+
+    // Removing the pair forgets it locally and leaves the bucket as it is.
+    await h.sync.remove(id);
+    expect(h.sync.list()).toEqual([]);
+    expect(existsSync(join(h.dataDir, 'sync', `${id}.sqlite`))).toBe(false);
+    expect(await h.keys()).toEqual(keys);
+  });
+
+  it('uploads a file appended every 100 ms for 5 s once, after it is stable', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'seed.txt'), 'seed');
+    await h.sync.add(pair(dir, h.bucket));
+    await until(async () => has(h!, 'backup/seed.txt'), 'seed');
+    const file = join(dir, 'grow.log');
+    for (let i = 0; i < 50; i++) {
+      appendFileSync(file, `line ${i}\n`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const expected = Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join('');
+    await until(async () => (await has(h!, 'backup/grow.log')) && h!.sync.list()[0]!.state === 'up-to-date', 'grow.log uploaded', 20_000);
+    expect(await text(h, 'backup/grow.log')).toBe(expected);
+    expect(h.puts('backup/grow.log')).toBe(1);
+  });
+
+  it('after a restart with no changes uploads nothing and lists the prefix at most once; the CLI path twice uploads nothing', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, `f${i}.txt`), `file ${i}`);
+    await h.sync.add(pair(dir, h.bucket, { stableMs: 200 }));
+    await until(async () => (await h!.keys()).length === 20 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    const puts = h.puts();
+    const lists = h.listings();
+    const sync = await h.restart();
+    await sync.start();
+    await until(() => sync.list()[0]?.state === 'up-to-date', 'restart settles');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.puts()).toBe(puts);
+    expect(h.listings() - lists).toBeLessThanOrEqual(1);
+
+    const cli = pair(dir, h.bucket, { target: { profileId: 'test', bucket: h.bucket, prefix: 'cli' } });
+    const first = await sync.syncOnce(cli);
+    expect(first.uploaded).toBe(20);
+    const afterFirst = h.puts();
+    const second = await sync.syncOnce(cli);
+    expect(second).toMatchObject({ uploaded: 0, skipped: 20, failed: 0, deleted: 0 });
+    expect(h.puts()).toBe(afterFirst);
+  });
+
+  it('mirror: the brake trips at 60% deleted and waits for confirmation; deletes then go to the trash', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    for (const n of ['a', 'b', 'c', 'd', 'e']) writeFileSync(join(dir, `${n}.txt`), n);
+    const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', stableMs: 600_000 }));
+    await until(async () => (await h!.keys()).length === 5 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    for (const n of ['a', 'b', 'c']) unlinkSync(join(dir, `${n}.txt`));
+    expect(await h.sync.preview(config.id)).toMatchObject({ upload: 0, delete: 3 });
+    await h.sync.syncNow(config.id);
+    const st = h.sync.list()[0]!;
+    expect(st.state).toBe('needs-confirmation');
+    expect(st.error?.code).toBe('SYNC_BRAKE');
+    expect(st.error?.params).toMatchObject({ count: 3, percent: 60 });
+    expect((await h.keys()).filter((k) => !k.includes('.s3drop-trash'))).toHaveLength(5);
+    await h.sync.confirmDeletes(config.id);
+    expect(h.sync.list()[0]!.state).not.toBe('needs-confirmation');
+    const keys = await h.keys();
+    expect(keys.filter((k) => !k.includes('.s3drop-trash'))).toEqual(['backup/d.txt', 'backup/e.txt']);
+    expect(keys.filter((k) => k.includes('.s3drop-trash'))).toHaveLength(3);
+  });
+
+  it('mirror: an emptied or missing folder (unmounted drive) stops the pass and deletes nothing', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    writeFileSync(join(dir, 'b.txt'), 'b');
+    const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 1, stableMs: 600_000 }));
+    await until(async () => (await h!.keys()).length === 2 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    unlinkSync(join(dir, 'a.txt'));
+    unlinkSync(join(dir, 'b.txt'));
+    await expect(h.sync.syncNow(config.id)).rejects.toMatchObject({ code: 'SYNC_FOLDER_MISSING' });
+    rmSync(dir, { recursive: true });
+    await expect(h.sync.syncNow(config.id)).rejects.toMatchObject({ code: 'SYNC_FOLDER_MISSING' });
+    expect(h.sync.list()[0]!.error?.code).toBe('SYNC_FOLDER_MISSING');
+    expect(await h.keys()).toEqual(['backup/a.txt', 'backup/b.txt']);
+  });
+
+  it('mirror: a failed upload in the pass blocks its deletes', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    for (const n of ['a', 'b', 'c', 'd', 'e']) writeFileSync(join(dir, `${n}.txt`), n);
+    const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 1, stableMs: 600_000 }));
+    await until(async () => (await h!.keys()).length === 5 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    unlinkSync(join(dir, 'e.txt'));
+    writeFileSync(join(dir, 'bad.bin'), 'this upload fails');
+    h.proxy.configure({ faultRate: 1, faults: { 'internal-error': 1 }, eligible: (r) => (r.kind === 'PutObject' || r.kind === 'CreateMultipartUpload') && (r.key ?? '').endsWith('bad.bin') });
+    await h.sync.syncNow(config.id).catch(() => {});
+    expect(h.sync.list()[0]!.error?.code).toBe('SYNC_UPLOADS_FAILED');
+    expect(await h.keys()).toContain('backup/e.txt');
+    h.proxy.configure({ faultRate: 0 });
+    await h.sync.syncNow(config.id);
+    const keys = await h.keys();
+    expect(keys).toContain('backup/bad.bin');
+    expect(keys).not.toContain('backup/e.txt');
+    expect(keys.some((k) => k.endsWith('.s3drop-trash/' + trashDate(new Date()) + '/e.txt'))).toBe(true);
+  });
+
+  it('makes a conflict copy when the object changed in the bucket and the file changed too', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'notes.txt'), 'v1');
+    const { config } = await h.sync.add(pair(dir, h.bucket, { stableMs: 600_000 }));
+    await until(async () => (await has(h!, 'backup/notes.txt')) && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    await rawClient().send(new PutObjectCommand({ Bucket: h.bucket, Key: 'backup/notes.txt', Body: 'v2 from a colleague' }));
+    writeFileSync(join(dir, 'notes.txt'), 'v2 from me');
+    const notices: unknown[] = [];
+    h.core.events.on('app:notice', (n) => notices.push(n));
+    await h.sync.syncNow(config.id);
+    const keys = await h.keys();
+    const copy = keys.find((k) => /^backup\/notes \(conflict \d{4}-\d{2}-\d{2} \d{4}\)\.txt$/.test(k));
+    expect(copy).toBeDefined();
+    expect(await text(h, copy!)).toBe('v2 from me');
+    expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
+    expect(notices).toContainEqual(expect.objectContaining({ key: 'sync.conflicts' }));
+    // Seen once, reported once: the next pass does not make another copy.
+    await h.sync.syncNow(config.id);
+    expect((await h.keys()).length).toBe(keys.length);
+  });
+
+  it('reports an NFC/NFD pair and never uploads a link to a credentials file outside the folder', async () => {
+    h = await makeHarness(s3Info());
+    const home = tempFolder();
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(join(home, '.aws', 'credentials'), '[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
+    const dir = join(home, 'Documents');
+    mkdirSync(dir);
+    symlinkSync(join(home, '.aws', 'credentials'), join(dir, 'credentials'));
+    symlinkSync(join(home, '.aws'), join(dir, '.aws'));
+    writeFileSync(join(dir, 'caf\u00e9.txt'), 'nfc');
+    writeFileSync(join(dir, 'cafe\u0301.txt'), 'nfd');
+    writeFileSync(join(dir, 'ok.txt'), 'ok');
+    const summary = await h.sync.syncOnce(pair(dir, h.bucket));
+    expect(await h.keys()).toEqual(['backup/ok.txt']);
+    expect(summary.problems.map((p) => p.path).sort()).toEqual(['.aws', 'caf\u00e9.txt', 'credentials']);
+    expect(h.logs.join('\n')).not.toContain('wJalrXUtnFEMI');
+  });
+});
