@@ -1,0 +1,133 @@
+// Transfers benchmark (issue 3): 2,000 × 4 KiB files and 1 × 1 GiB file uploaded to a local s3rver by
+// S3 Drop's engine, the AWS CLI (`aws s3 cp --recursive`) and rclone (`rclone copy`), in the same run and
+// against the same server, each with its default settings. Reports wall seconds and peak RSS (GNU time's %M).
+// Targets: ≥ 2× faster than the AWS CLI on the small files, no slower than rclone on the large file, RSS < 300 MiB.
+// Run through `npm run bench -- transfers` or directly; `--small N`, `--big-mib N` shrink it for a quick try.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const MiB = 1024 * 1024;
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const SMALL = arg('small', 2000);
+const BIG_MIB = arg('big-mib', 1024);
+const KEY = 'S3RVER';
+
+/** Starts s3rver in its own process (as the test suite does) and resolves with its endpoint and stop(). */
+async function startS3rver(dir) {
+  const child = spawn(process.execPath, [join(root, 'tests/support/s3rver-main.cjs'), dir, '0'], {
+    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((res, rej) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /"port":(\d+)/.exec(out);
+      if (m) res(Number(m[1]));
+    });
+    child.once('exit', (code) => rej(new Error(`s3rver exited (${code})`)));
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** Runs a command under GNU time; returns wall seconds, peak RSS and its output. */
+function timed(cmd, args, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 64 * MiB });
+  const m = /TIME ([\d.]+) (\d+)\s*$/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !m) throw new Error(`${cmd} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)} ${(r.stdout ?? '').slice(-500)}`);
+  return { seconds: Number(m[1]), peakRssMiB: +(Number(m[2]) / 1024).toFixed(1), stdout: r.stdout };
+}
+
+function makeData(dir) {
+  const small = join(dir, 'small');
+  mkdirSync(small, { recursive: true });
+  for (let i = 0; i < SMALL; i++) writeFileSync(join(small, `file-${String(i).padStart(5, '0')}.bin`), randomBytes(4096));
+  const bigDir = join(dir, 'big');
+  mkdirSync(bigDir, { recursive: true });
+  const big = join(bigDir, 'big.bin');
+  const block = randomBytes(16 * MiB);
+  const fd = openSync(big, 'w');
+  for (let written = 0; written < BIG_MIB * MiB; written += block.length) writeSync(fd, block, 0, Math.min(block.length, BIG_MIB * MiB - written));
+  closeSync(fd);
+  return { small, bigDir, big };
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 's3drop-bench-transfers-'));
+  const s3dir = join(work, 's3rver');
+  mkdirSync(s3dir);
+  const server = await startS3rver(s3dir);
+  try {
+    const data = makeData(join(work, 'data'));
+    const engineJs = join(root, 'node_modules/.cache/s3drop-bench/transfers-engine.mjs');
+    await build({ entryPoints: [join(import.meta.dirname, 'transfers.engine.ts')], outfile: engineJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const admin = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEY, secretAccessKey: KEY } });
+    for (const b of ['s3drop', 'awscli', 'rclone']) await admin.send(new CreateBucketCommand({ Bucket: b }));
+
+    const awsConfig = join(work, 'aws-config');
+    writeFileSync(awsConfig, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
+    const awsEnv = { ...process.env, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: KEY, AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_PAGER: '' };
+    delete awsEnv.AWS_PROFILE;
+    const rcloneEnv = {
+      ...process.env,
+      RCLONE_CONFIG: join(work, 'rclone.conf'),
+      RCLONE_CONFIG_BENCH_TYPE: 's3',
+      RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+      RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: KEY,
+      RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: KEY,
+      RCLONE_CONFIG_BENCH_ENDPOINT: server.endpoint,
+      RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+    };
+    delete rcloneEnv.AWS_CA_BUNDLE;
+
+    const node = process.execPath;
+    const ours = (path, prefix) => {
+      const r = timed(node, [engineJs, server.endpoint, KEY, KEY, path, 's3drop', prefix]);
+      const line = JSON.parse(r.stdout.trim().split('\n').pop());
+      if (line.failed) throw new Error(`s3drop: ${line.failed} failed: ${JSON.stringify(line.firstError)}`);
+      return { seconds: r.seconds, peakRssMiB: r.peakRssMiB };
+    };
+    const aws = (path, prefix) => timed('/usr/bin/aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--recursive', '--only-show-errors', path, `s3://awscli/${prefix}/`], awsEnv);
+    const rclone = (path, prefix) => timed('rclone', ['copy', path, `bench:rclone/${prefix}`], rcloneEnv);
+
+    const result = { bench: 'transfers', smallFiles: SMALL, bigMiB: BIG_MIB, cpus: os.cpus().length, loadAverageBefore: +os.loadavg()[0].toFixed(2), small: {}, big: {} };
+    for (const [name, fn] of [['s3drop', ours], ['awscli', aws], ['rclone', rclone]]) {
+      const r = fn(data.small, 'small');
+      result.small[name] = { seconds: r.seconds, peakRssMiB: r.peakRssMiB };
+      console.log(`small ${SMALL} × 4 KiB  ${name.padEnd(7)} ${r.seconds.toFixed(2)} s  peak RSS ${r.peakRssMiB} MiB`);
+    }
+    for (const [name, fn] of [['s3drop', ours], ['awscli', aws], ['rclone', rclone]]) {
+      const r = fn(data.bigDir, 'big');
+      result.big[name] = { seconds: r.seconds, peakRssMiB: r.peakRssMiB };
+      console.log(`big ${BIG_MIB} MiB       ${name.padEnd(7)} ${r.seconds.toFixed(2)} s  peak RSS ${r.peakRssMiB} MiB`);
+    }
+    result.smallSpeedupVsAwsCli = +(result.small.awscli.seconds / result.small.s3drop.seconds).toFixed(2);
+    result.bigRatioVsRclone = +(result.big.s3drop.seconds / result.big.rclone.seconds).toFixed(2);
+    result.peakRssMiB = Math.max(result.small.s3drop.peakRssMiB, result.big.s3drop.peakRssMiB);
+    result.targets = { smallSpeedupVsAwsCli: 2, bigRatioVsRcloneMax: 1, maxRssMiB: 300 };
+    result.pass = result.smallSpeedupVsAwsCli >= 2 && result.bigRatioVsRclone <= 1 && result.peakRssMiB < 300;
+    console.log(
+      `transfers: small ${result.smallSpeedupVsAwsCli}× the AWS CLI's speed (target ≥ 2), big ${result.bigRatioVsRclone}× rclone's time (target ≤ 1), ` +
+        `peak RSS ${result.peakRssMiB} MiB (target < 300) ${result.pass ? 'PASS' : 'MISS'}`,
+    );
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    writeFileSync(join(root, 'bench/results/transfers.json'), JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    server.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
