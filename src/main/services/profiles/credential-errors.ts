@@ -53,6 +53,9 @@ export function serviceError(err: unknown, endpoint: string, permission = 's3:Li
     case 'RequestTimeTooSkewed':
       return new AppError('CLOCK_SKEW', {}, { details });
   }
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
+    return new AppError('TLS_UNTRUSTED', { endpoint }, { details: `${code}: ${message}`.slice(0, 500) });
+  }
   if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(code)) {
     return new AppError('ENDPOINT_UNREACHABLE', { endpoint }, { details: `${code}: ${message}`.slice(0, 500), retryable: true });
   }
