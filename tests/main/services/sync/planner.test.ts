@@ -99,8 +99,8 @@ describe('planner', () => {
       fc.assert(
         fc.property(tree, tree, tree, tree, (local0, remote0, localEdit, remoteEdit) => {
           const ig = createIgnoreMatcher([]);
-          const local = new Map(Object.entries(local0));
-          const bucket = new Map(Object.entries(remote0));
+          const local = new Map<string, string>(Object.entries(local0));
+          const bucket = new Map<string, string>(Object.entries(remote0));
           const synced = new Map<string, SyncedState>();
           const now = new Date(2026, 10, 25, 10, 0);
           const first = execute(local, bucket, synced, mode, now);
