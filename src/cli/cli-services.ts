@@ -3,7 +3,8 @@ import { createAppServices, type AppServices } from '../main/services/app-servic
 import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
-import { usageError } from './cli-io';
+import { usageError, type CliIo } from './cli-io';
+import { loadDelegate } from './delegates';
 
 /** The engine and what it was built from. */
 export interface CliServices {
@@ -29,10 +30,21 @@ export function engineEnv(base: Record<string, string | undefined>, command: str
   return { ...base, AWS_ENDPOINT_URL_S3: endpoint };
 }
 
-/** Builds the engine; the caller must `dispose()` it (the journal keeps what is unfinished). */
-export async function buildCliServices(env: Record<string, string | undefined>, options: { debug: boolean; logFile: string }): Promise<CliServices> {
+/**
+ * Builds the engine; the caller must `dispose()` it (the journal keeps what is unfinished). With `io`,
+ * MFA codes are asked for on the terminal (the profiles command's prompt) instead of through a UI.
+ */
+export async function buildCliServices(
+  env: Record<string, string | undefined>,
+  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'> },
+): Promise<CliServices> {
   const platform = createNodePlatform(env);
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
   const services = await createAppServices({ platform, logger, env });
+  if (options.io) {
+    const prompt = (await loadDelegate('profiles'))?.ttyMfaPrompt;
+    const profiles = services.profiles as { setMfaPrompt?: (p: unknown) => void };
+    if (typeof prompt === 'function' && typeof profiles.setMfaPrompt === 'function') profiles.setMfaPrompt(prompt(options.io));
+  }
   return { services, platform, logger, env };
 }

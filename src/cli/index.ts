@@ -8,6 +8,7 @@ import { buildCliServices, engineEnv } from './cli-services';
 import { runProfilesList } from './commands/profiles-list';
 import { runServeCommand } from './commands/serve';
 import { runUploadCommand } from './commands/upload';
+import { loadDelegate } from './delegates';
 import { appVersion } from '../server/node-platform';
 
 /** Top-level help. */
@@ -36,16 +37,6 @@ function rawOption(args: string[], name: string): string | undefined {
   return undefined;
 }
 
-/** A teammate's subcommand module, loaded only when it exists in this build. */
-async function loadDelegate(module: 'profiles' | 'sync' | 'athena-ddl'): Promise<Record<string, unknown> | undefined> {
-  try {
-    // A glob-style import: esbuild bundles whichever ./commands/*.ts exist, so the build passes either way.
-    return (await import(`./commands/${module}.ts`)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
 type Delegate = (args: string[], io: Record<string, unknown>) => Promise<number>;
 
 /** Runs profiles/sync/athena-ddl through the teammates' modules, or says plainly they are not there yet. */
@@ -60,8 +51,9 @@ async function runDelegate(command: 'profiles' | 'sync' | 'athena-ddl', args: st
   const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal };
   if (command === 'athena-ddl') return fn(args, base);
   if (args.includes('--help') || args.includes('-h')) return fn(args, { ...base, services: undefined });
-  const env = engineEnv(io.env, command, rawOption(args, 'endpoint'));
-  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log' });
+  // For sync, --endpoint overrides every profile's endpoint (AWS_ENDPOINT_URL_S3); for `profiles add` it is the new profile's own.
+  const env = command === 'sync' ? engineEnv(io.env, command, rawOption(args, 'endpoint')) : { ...io.env };
+  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
   try {
     return await fn(args, { ...base, services, env });
   } finally {

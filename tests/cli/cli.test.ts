@@ -3,16 +3,18 @@
  * folders through the real engine, the --json summary, exit codes, and one plain line per bad input.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/s3-server';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
-import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
+import { cliTestEnv, ensureBuiltCli, nodeBin, repoRoot, runCli } from '../support/serve';
 
 let root: string;
+let cli: string;
 let client: S3Client;
 let bucket: string;
 
@@ -30,7 +32,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  ensureBuiltCli();
+  cli = ensureBuiltCli();
   root = mkdtempSync(join(tmpdir(), 's3drop-cli-'));
   mkdirSync(join(root, 'home'));
   client = rawClient();
@@ -77,6 +79,39 @@ describe('profiles', () => {
     expect(list.some((p) => p.id === 'env')).toBe(true);
     // Secret keys never reach the output (AWS_REGION is unset so each profile's own region shows).
     expect(run.stdout).not.toContain('not-a-real-secret-value');
+  });
+});
+
+describe('profiles add and remove (real keychain: gnome-keyring in a private D-Bus session)', () => {
+  it('adds a profile whose secret comes from stdin into the keychain, lists it without the secret, and removes it', async () => {
+    const dataDir = join(root, 'data-profiles');
+    const secret = 'stdin-secret-value-0123456789';
+    // One session for every step, so the keyring the secret went into is the one "remove" cleans.
+    const script = [
+      'printf "%s\\n" "$SECRET" | "$NODE" "$CLI" profiles add "My MinIO" --access-key-id AKIAMINIOTEST --endpoint http://127.0.0.1:9000; echo "::add=$?"',
+      '"$NODE" "$CLI" profiles --json; echo "::list=$?"',
+      '"$NODE" "$CLI" profiles remove "My MinIO"; echo "::remove=$?"',
+      '"$NODE" "$CLI" profiles --json; echo "::after=$?"',
+    ].join('\n');
+    const env = envFor({ S3DROP_DATA_DIR: dataDir, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_ENDPOINT_URL_S3: undefined });
+    const run = spawnSync(join(repoRoot, 'tests/support/keyring-session.sh'), ['bash', '-c', script], {
+      env: { PATH: process.env.PATH, ...env, SECRET: secret, NODE: nodeBin, CLI: cli } as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+    });
+    const out = run.stdout;
+    expect(out, run.stderr).toContain('::add=0');
+    expect(out).toContain('::remove=0');
+    const [, listed = '', , after = ''] = out.split(/::\w+=\d+\n/);
+    const mine = (JSON.parse(listed.slice(listed.indexOf('['))) as { name: string; endpoint?: string; hasSecret: boolean; secretStorage?: string }[]).find(
+      (p) => p.name === 'My MinIO',
+    );
+    expect(mine).toMatchObject({ endpoint: 'http://127.0.0.1:9000', hasSecret: true, secretStorage: 'keychain' });
+    expect((JSON.parse(after.slice(after.indexOf('['))) as { name: string }[]).map((p) => p.name)).not.toContain('My MinIO');
+    // The secret appears in nothing printed and nothing written under the data folder.
+    expect(out + run.stderr).not.toContain(secret);
+    for (const f of readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())) {
+      expect(readFileSync(join(f.parentPath, f.name), 'utf8'), f.name).not.toContain(secret);
+    }
   });
 });
 

@@ -34,7 +34,7 @@ export async function runProfilesList(args: string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   if (positionals.length > 0) throw usageError('profiles', `"profiles ${positionals[0]}" is not available in this version`);
-  const { services } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-cli.log' });
+  const { services } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
   try {
     const list = await services.profiles.list();
     io.stdout.write(values.json ? JSON.stringify(list, null, 2) + '\n' : profileTable(list));

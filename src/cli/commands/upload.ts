@@ -138,7 +138,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   const env = engineEnv(io.env, 'upload', values.endpoint);
 
   const started = Date.now();
-  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log' });
+  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
   const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
   try {
     const engine = engineOf(services);
