@@ -4,11 +4,10 @@
  * keeps only a bounded sample for the preview and for type inference. Memory is one read chunk plus the
  * sample (at most `sampleBytes`), whatever the file size, so a 2 GiB export is checked without loading it.
  */
-import { createReadStream } from 'node:fs';
 import type { CsvReport } from '../../../shared/contract/landing';
 import { AppError } from '../../../shared/errors';
 import { detectHeader } from './csv-types';
-import { chunksWithoutBom, fileError, Utf8Validator, type CsvEncoding } from './encoding';
+import { chunksWithoutBom, fileError, readChunks, Utf8Validator, type CsvEncoding } from './encoding';
 
 /** A delimiter the check recognises. */
 export type CsvDelimiter = CsvReport['delimiter'];
@@ -222,10 +221,10 @@ class RecordCounter {
         // Inside quotes only the closing quote matters: let native memchr find it.
         const q = buf.indexOf(quote, i);
         const end = q === -1 ? n : q;
-        if (!this.lineBreakInQuotes) {
-          const lf = buf.indexOf(10, i);
-          const cr = buf.indexOf(13, i);
-          if ((lf !== -1 && lf < end) || (cr !== -1 && cr < end)) this.lineBreakInQuotes = true;
+        if (!this.lineBreakInQuotes && end > i) {
+          // Search only the field: an unbounded search for a CR in an LF file would run to the chunk's end every time.
+          const field = buf.subarray(i, end);
+          if (field.indexOf(10) !== -1 || field.indexOf(13) !== -1) this.lineBreakInQuotes = true;
         }
         if (q === -1) break;
         state = QUOTE_IN_QUOTED;
@@ -322,8 +321,7 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   };
 
   try {
-    const source = createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
-    for await (const chunk of chunksWithoutBom(source, () => (bom = true))) {
+    for await (const chunk of chunksWithoutBom(readChunks(path, chunkSize), () => (bom = true))) {
       bytes += chunk.length;
       validator.push(chunk);
       if (sampled < sampleBytes) {
@@ -333,7 +331,7 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
       }
       if (counter) (counter as RecordCounter).push(chunk);
       else {
-        headChunks.push(chunk);
+        headChunks.push(Buffer.from(chunk)); // the read buffer is reused for the next chunk
         headLength += chunk.length;
         if (headLength >= HEAD_BYTES) startCounting(false);
       }

@@ -4,7 +4,7 @@
  * is a superset of Latin-1's printable range, so decoding Latin-1 bytes as Windows-1252 is always safe.
  */
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 
 /** The encodings the CSV check reports. */
@@ -119,13 +119,31 @@ export async function* chunksWithoutBom(source: AsyncIterable<Buffer>, onBom: ()
   if (head !== null && head.length > 0) yield head;
 }
 
+/**
+ * Reads a file in chunks into ONE reused buffer. Each chunk is valid only until the next one is asked
+ * for, so consumers copy what they keep. A fresh buffer per chunk (as fs streams do) leaves hundreds of
+ * MiB of garbage for the GC to find late, which is what pushed the peak RSS over budget on big files.
+ */
+export async function* readChunks(path: string, chunkSize = 256 * 1024): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads a whole file once to find its encoding: a BOM, valid UTF-8, or else Windows-1252. */
 export async function detectFileEncoding(path: string, chunkSize = 256 * 1024): Promise<CsvEncoding> {
   const validator = new Utf8Validator();
   let bom = false;
   try {
-    const source = createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
-    for await (const chunk of chunksWithoutBom(source, () => (bom = true))) {
+    for await (const chunk of chunksWithoutBom(readChunks(path, chunkSize), () => (bom = true))) {
       validator.push(chunk);
       if (!validator.valid) return 'windows-1252';
     }

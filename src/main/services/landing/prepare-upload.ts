@@ -14,13 +14,13 @@
  * - Nothing happens to the user's file: outputs go to a fresh folder inside `tmpDir`, and `cleanup()`
  *   removes it; when no change is needed the original path is returned and cleanup does nothing.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { detectFileEncoding, fileError, utf8Bom, type CsvEncoding } from './encoding';
+import { chunksWithoutBom, detectFileEncoding, fileError, readChunks, type CsvEncoding } from './encoding';
 
 /** Options for preparing one file. */
 export interface PrepareOptions {
@@ -60,48 +60,22 @@ const cp1252Utf8 = (() => {
   return table;
 })();
 
-/** Converts Windows-1252 bytes to UTF-8, dropping nothing; single-byte input means no state crosses chunks. */
-export class Windows1252ToUtf8 extends Transform {
-  /** Converts one chunk with a table walk: ASCII is copied, the rest takes 2 or 3 bytes. */
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    const n = chunk.length;
-    const out = Buffer.allocUnsafe(n * 3);
-    let o = 0;
-    for (let i = 0; i < n; i++) {
-      const b = chunk[i]!;
-      if (b < 0x80) {
-        out[o++] = b;
-        continue;
-      }
-      const e = cp1252Utf8[b - 0x80]!;
-      out[o++] = (e >>> 16) & 0xff;
-      out[o++] = (e >>> 8) & 0xff;
-      if (e >>> 24 === 3) out[o++] = e & 0xff;
+/** Converts Windows-1252 bytes into `out` (at least 3× as long) and returns the UTF-8 part; no state crosses chunks. */
+export function cp1252ToUtf8(chunk: Uint8Array, out: Buffer): Buffer {
+  const n = chunk.length;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const b = chunk[i]!;
+    if (b < 0x80) {
+      out[o++] = b;
+      continue;
     }
-    done(null, out.subarray(0, o));
+    const e = cp1252Utf8[b - 0x80]!;
+    out[o++] = (e >>> 16) & 0xff;
+    out[o++] = (e >>> 8) & 0xff;
+    if (e >>> 24 === 3) out[o++] = e & 0xff;
   }
-}
-
-/** Removes a leading UTF-8 BOM, however the first chunks are split. */
-export class StripBom extends Transform {
-  private pending: Buffer | null = Buffer.alloc(0);
-
-  /** Passes data through once the first three bytes are known. */
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.pending === null) return done(null, chunk);
-    const head = Buffer.concat([this.pending, chunk]);
-    if (head.length < 3 && utf8Bom.subarray(0, head.length).equals(head)) {
-      this.pending = head;
-      return done();
-    }
-    this.pending = null;
-    done(null, head.subarray(0, 3).equals(utf8Bom) ? head.subarray(3) : head);
-  }
-
-  /** Flushes a file shorter than a BOM. */
-  override _flush(done: TransformCallback): void {
-    done(null, this.pending && this.pending.length > 0 && !this.pending.equals(utf8Bom) ? this.pending : undefined);
-  }
+  return out.subarray(0, o);
 }
 
 /** Prepares one file for upload (see the module comment for the rules). */
@@ -112,22 +86,38 @@ export async function prepareCsvUpload(path: string, opts: PrepareOptions): Prom
   if (!textType) {
     // Not delimited text: only compression applies; the caller picks the type from the extension.
     if (!opts.gzip) return { path, keySuffix: '', cleanup: noop };
-    return writeTemp(path, opts.tmpDir, [], 'application/gzip', '.gz', undefined);
+    return writeTemp(path, opts.tmpDir, null, 'application/gzip', '.gz', undefined);
   }
   const encoding = await detectFileEncoding(path);
   const convert = opts.convertToUtf8 === true && encoding !== 'utf-8';
   const charset = encoding === 'windows-1252' && !convert ? 'windows-1252' : 'utf-8';
   const contentType = opts.gzip ? 'application/gzip' : `${textType}; charset=${charset}`;
   if (!convert && !opts.gzip) return { path, contentType, keySuffix: '', sourceEncoding: encoding, cleanup: noop };
-  const steps: Transform[] = [];
-  if (convert) steps.push(encoding === 'windows-1252' ? new Windows1252ToUtf8() : new StripBom());
-  return writeTemp(path, opts.tmpDir, steps, contentType, opts.gzip ? '.gz' : '', encoding);
+  return writeTemp(path, opts.tmpDir, convert ? encoding : null, contentType, opts.gzip ? '.gz' : '', encoding);
+}
+
+/** The converted bytes of a file, chunk by chunk, in reused buffers (BOM dropped when converting). */
+async function* convertedChunks(path: string, from: CsvEncoding | null): AsyncGenerator<Buffer> {
+  const chunkSize = 256 * 1024;
+  if (from === null) {
+    yield* readChunks(path, chunkSize);
+    return;
+  }
+  const out = Buffer.allocUnsafe(chunkSize * 3);
+  for await (const chunk of chunksWithoutBom(readChunks(path, chunkSize), () => {})) {
+    yield from === 'windows-1252' ? cp1252ToUtf8(chunk, out) : chunk;
+  }
+}
+
+/** Writes a whole buffer (a file write may in principle be short). */
+async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
+  for (let done = 0; done < data.length; ) done += (await fh.write(data, done, data.length - done)).bytesWritten;
 }
 
 async function writeTemp(
   path: string,
   tmpDir: string,
-  steps: Transform[],
+  convertFrom: CsvEncoding | null,
   contentType: string,
   keySuffix: string,
   sourceEncoding: CsvEncoding | undefined,
@@ -140,11 +130,22 @@ async function writeTemp(
   }
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const out = join(dir, basename(path) + keySuffix);
-  const all: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [createReadStream(path, { highWaterMark: 256 * 1024 }), ...steps];
-  if (keySuffix === '.gz') all.push(createGzip({ level: 6 }));
-  all.push(createWriteStream(out, { mode: 0o600 }));
   try {
-    await pipeline(all);
+    if (keySuffix === '.gz') {
+      // gzip holds on to what it is given, so each chunk is copied out of the reused buffers.
+      const copies = async function* () {
+        for await (const chunk of convertedChunks(path, convertFrom)) yield Buffer.from(chunk);
+      };
+      await pipeline(Readable.from(copies()), createGzip({ level: 6 }), createWriteStream(out, { mode: 0o600 }));
+    } else {
+      // Read, convert, write in turn: every buffer is reused, so memory stays flat however big the file.
+      const fh = await open(out, 'w', 0o600);
+      try {
+        for await (const chunk of convertedChunks(path, convertFrom)) await writeAll(fh, chunk);
+      } finally {
+        await fh.close();
+      }
+    }
   } catch (err) {
     await cleanup();
     throw fileError(err, path);
