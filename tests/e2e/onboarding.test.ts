@@ -68,6 +68,23 @@ describe('first run', () => {
     expect(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')).not.toContain(s3.secretAccessKey);
   });
 
+  it('explains a bad bucket name in a plain sentence, with the technical details folded away', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Create bucket…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a bucket' });
+    await dialog.getByLabel('Bucket name').fill('Not_A_Valid_Name');
+    await dialog.getByRole('button', { name: 'Create bucket' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('p').textContent()).toMatch(/^The bucket name "Not_A_Valid_Name" cannot be used: .+\.$/);
+    // Details exist but start folded.
+    expect(await alert.locator('details').getAttribute('open')).toBeNull();
+    expect(await alert.locator('code').textContent()).toContain('BUCKET_NAME_INVALID');
+    await screenshot(page, 'create-bucket-error');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('creates a bucket with the safe defaults explained, and it exists on the server', async () => {
     const { page } = app;
     const name = `e2e-made-${Date.now().toString(36)}`;

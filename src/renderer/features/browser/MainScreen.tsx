@@ -27,6 +27,8 @@ export function MainScreen() {
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
   const [entries, setEntries] = useState<ObjectEntry[]>([]);
+  // The folder whose first page is on screen; differs from the wanted one while a listing loads.
+  const [listedFor, setListedFor] = useState<string | null>(null);
   const [nextToken, setNextToken] = useState<string | undefined>();
   const [listError, setListError] = useState<AppErrorData | null>(null);
 
@@ -53,6 +55,7 @@ export function MainScreen() {
     async (token?: string) => {
       if (!profileId || !bucket) return;
       const res = await store.api.invoke('objects:list', { profileId, bucket, prefix, token });
+      setListedFor(`${profileId}|${bucket}|${prefix}`);
       if (!res.ok) {
         setEntries([]);
         return setListError(res.error);
@@ -145,8 +148,9 @@ export function MainScreen() {
 
         {bucket && (
           <section aria-label={t('main.listing', { where: `${bucket}/${prefix}` })}>
+            {listedFor !== `${profileId}|${bucket}|${prefix}` && <p className="hint">{t('common.loading')}</p>}
             {listError && <ErrorMessage error={listError} />}
-            {!listError && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
+            {!listError && listedFor === `${profileId}|${bucket}|${prefix}` && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
             {entries.length > 0 && (
               <table className="listing">
                 <thead>

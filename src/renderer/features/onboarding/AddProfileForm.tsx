@@ -121,7 +121,9 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
         </>
       )}
       <label>
-        {t('addProfile.region')} <span className="hint">{t('common.optional')}</span>
+        <span>
+          {t('addProfile.region')} <span className="hint">{t('common.optional')}</span>
+        </span>
         <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder={compatible ? PRESETS[preset].region : 'us-east-1'} />
       </label>
       {error && <ErrorMessage error={error} />}

@@ -149,7 +149,9 @@ export function SyncScreen() {
             <input value={bucket} onChange={(e) => setBucket(e.target.value)} required />
           </label>
           <label>
-            {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
+            <span>
+              {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
+            </span>
             <input value={prefix} onChange={(e) => setPrefix(e.target.value)} />
           </label>
           <fieldset>
