@@ -5,7 +5,8 @@
  * file only connects them to the real Electron objects.
  */
 import { app, BrowserWindow, clipboard, dialog, Menu, Notification, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
-import log from 'electron-log/main';
+// The Node flavour: the same file transport, without the renderer IPC channel electron-log/main registers.
+import log from 'electron-log/node';
 import { autoUpdater } from 'electron-updater';
 import { homedir, release, type } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     });
 
   const isTrusted = createSenderCheck(() => win, rendererUrl);
-  await bindElectronIpc(services.dispatch, isTrusted, logger);
+  bindElectronIpc(services.dispatch, isTrusted, logger);
   forwardEvents(services.events, () => win);
 
   const buildMenu = (template: unknown) => Menu.buildFromTemplate(template as MenuItemConstructorOptions[]);

@@ -67,8 +67,10 @@ export function bindIpc(ipcMain: IpcMainLike | IpcMain, dispatch: Dispatch, isTr
 }
 
 /** Binds the real `ipcMain`; loaded lazily so unit tests import this module without Electron. */
-export async function bindElectronIpc(dispatch: Dispatch, isTrustedSender: (event: IpcEventLike) => boolean, logger?: Logger): Promise<() => void> {
-  const { ipcMain } = await import('electron');
+export function bindElectronIpc(dispatch: Dispatch, isTrustedSender: (event: IpcEventLike) => boolean, logger?: Logger): () => void {
+  // require, not import(): the bundle is CommonJS and Electron's module must come from the same loader.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ipcMain } = require('electron') as typeof import('electron');
   return bindIpc(ipcMain, dispatch, isTrustedSender, logger);
 }
 
