@@ -10,7 +10,8 @@ export function formatBytes(bytes: number, locale: string): string {
     value /= 1000;
     i++;
   }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: value < 10 && i > 0 ? 1 : 0 }).format(value);
+  // Plain bytes read better spelled out ("19 bytes" rather than "19 byte").
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: value < 10 && i > 0 ? 1 : 0 }).format(value);
 }
 
 /** A speed in bytes per second, e.g. "2.4 MB/s". */

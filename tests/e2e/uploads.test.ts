@@ -102,6 +102,11 @@ describe('uploads from the main screen', () => {
     await screenshot(page, 'transfers-paused');
     await r.getByRole('button', { name: 'Resume: big.bin' }).click();
     await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
+    // The same through the overall controls.
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await r.and(page.locator('[data-state="paused"]')).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resume all' }).first().click();
+    await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
     await r.getByRole('button', { name: 'Cancel: big.bin' }).click();
     await r.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 });
     expect(await objectExists('big.bin')).toBe(false);

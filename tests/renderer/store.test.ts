@@ -119,6 +119,7 @@ describe('formatting per locale', () => {
   it('formats sizes, speeds and durations with the locale’s numbers', () => {
     expect(formatBytes(1_500_000, 'en')).toMatch(/1\.5\s?MB/);
     expect(formatBytes(1_500_000, 'pt-BR')).toMatch(/1,5\s?MB/);
+    expect(formatBytes(19, 'en')).toBe('19 bytes');
     expect(formatSpeed(2_400_000, 'en')).toMatch(/2\.4\s?MB\/s/);
     expect(formatDuration(45, 'en')).toMatch(/45\s?s/);
     expect(formatDuration(3 * 3600 + 5 * 60, 'en')).toMatch(/3\s?hr.*5\s?min/);
