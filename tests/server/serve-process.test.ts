@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,26 @@ describe('s3-drop serve', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       's3-drop: S3 Drop will not listen on 0.0.0.0, because other computers could reach it. Add --allow-remote if that is really what you want.',
     ]);
+  });
+
+  it('with --allow-remote binds 0.0.0.0, still prints a loopback address, and still needs the token', async () => {
+    const remote = await startServe(env(), ['--host', '0.0.0.0', '--allow-remote']);
+    try {
+      expect(remote.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=/);
+      // Another machine's name in Host is accepted now; the token is what guards the API.
+      // (node:http, because fetch will not send a Host header of our choosing.)
+      const status = await new Promise<number>((resolve, reject) =>
+        get({ host: '127.0.0.1', port: remote.port, path: '/', headers: { host: `nas.local:${remote.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject),
+      );
+      expect(status).toBe(200);
+      const api = await fetch(`${remote.origin}${SPOOL_PATH}?name=x`, { method: 'PUT', body: 'x' });
+      expect(api.status).toBe(401);
+    } finally {
+      expect(await remote.stop()).toBe(0);
+    }
   });
 
   it('refuses a port that is already taken with one plain line', async () => {
