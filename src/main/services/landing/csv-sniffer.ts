@@ -30,7 +30,7 @@ export interface SniffOptions {
 /** The report plus what the DDL generator needs and the UI does not. */
 export interface CsvSniffResult {
   report: CsvReport;
-  /** The first rows (header included when there is one), decoded. */
+  /** The first rows (header included when there is one), decoded and whole, for type inference. */
   sample: string[][];
   /** Records whose quoted fields hold line breaks (Athena would split them into two rows). */
   multilineRecords: number;
@@ -39,6 +39,8 @@ export interface CsvSniffResult {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** The longest cell text shown in the preview. */
+export const previewCellChars = 500;
 const MAX_RAGGED_EXAMPLES = 3;
 
 /** Parses text into rows, RFC 4180 style; blank lines are skipped. Used on the bounded head and sample only. */
@@ -296,7 +298,11 @@ function decoderLabel(encoding: CsvEncoding): string {
   return encoding === 'windows-1252' ? 'windows-1252' : 'utf-8';
 }
 
-/** Checks a CSV file in one streaming pass. Throws FILE_NOT_FOUND / FILE_UNREADABLE / CSV_INVALID. */
+/**
+ * Checks a CSV file in one streaming pass. Throws FILE_NOT_FOUND / FILE_UNREADABLE / CSV_INVALID.
+ * In the report, `rows` counts data rows (the header is not one), `columns` is the first row's field
+ * count (rows that differ are the ragged ones), and blank lines are not rows.
+ */
 export async function sniffCsv(path: string, options: SniffOptions = {}): Promise<CsvSniffResult> {
   const { previewRows = 20, sampleRows = 1000, sampleBytes = 1 << 20, chunkSize = 256 * 1024 } = options;
   const extension = (/\.([^./\\]+)$/.exec(path)?.[1] ?? '').toLowerCase();
@@ -380,7 +386,8 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
     columns: Math.max(0, count.firstCount),
     rows: Math.max(0, count.records - (hasHeader ? 1 : 0)),
     header,
-    preview: dataSample.slice(0, previewRows),
+    // Cells are cut for the preview table: one 1 MiB field must not travel to the UI twenty times over.
+    preview: dataSample.slice(0, previewRows).map((row) => row.map((cell) => (cell.length > previewCellChars ? `${cell.slice(0, previewCellChars)}…` : cell))),
     raggedRows: count.ragged,
     warnings,
   };

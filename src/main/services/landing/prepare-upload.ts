@@ -60,8 +60,14 @@ const cp1252Utf8 = (() => {
   return table;
 })();
 
+/** The bytes where Windows-1252 and Latin-1 differ (curly quotes, €, …), as Latin-1 decodes them. */
+const c1Range = /[\x80-\x9f]/;
+
 /** Converts Windows-1252 bytes into `out` (at least 3× as long) and returns the UTF-8 part; no state crosses chunks. */
-export function cp1252ToUtf8(chunk: Uint8Array, out: Buffer): Buffer {
+export function cp1252ToUtf8(chunk: Buffer, out: Buffer): Buffer {
+  // Without bytes 0x80–0x9F, Windows-1252 is Latin-1, which Node decodes and re-encodes natively (faster).
+  const latin1 = chunk.toString('latin1');
+  if (!c1Range.test(latin1)) return out.subarray(0, out.write(latin1, 0, 'utf8'));
   const n = chunk.length;
   let o = 0;
   for (let i = 0; i < n; i++) {

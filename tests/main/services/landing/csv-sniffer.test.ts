@@ -159,3 +159,14 @@ describe('Utf8Validator', () => {
     expect(latin1.finish()).toBe(false);
   });
 });
+
+describe('sniffCsv preview', () => {
+  it('cuts very long cells in the preview but keeps them whole in the sample', async () => {
+    const path = join(tmp, 'long-cell.csv');
+    const long = 'x'.repeat(5000);
+    writeFileSync(path, `id,text\n1,${long}\n`);
+    const { report, sample } = await sniffCsv(path);
+    expect(report.preview[0]![1]).toBe('x'.repeat(500) + '…');
+    expect(sample[1]![1]).toBe(long);
+  });
+});

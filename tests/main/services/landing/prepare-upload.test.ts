@@ -31,6 +31,19 @@ describe('prepareCsvUpload', () => {
     await out.cleanup();
   });
 
+  it('agrees with the WHATWG Windows-1252 decoder on every byte, with and without the 0x80–0x9F range', async () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, b) => b).filter((b) => b !== 0));
+    const noC1 = Buffer.from([...all].filter((b) => b < 0x80 || b > 0x9f));
+    for (const [name, bytes] of [['all.csv', all], ['no-c1.csv', noC1]] as const) {
+      const path = join(tmp, name);
+      writeFileSync(path, Buffer.concat([Buffer.from('a,b\n'), bytes, Buffer.from('\n')]));
+      const out = await prepareCsvUpload(path, { convertToUtf8: true, tmpDir: tmp });
+      const expected = Buffer.from(new TextDecoder('windows-1252').decode(readFileSync(path)), 'utf8');
+      expect(readFileSync(out.path).equals(expected), name).toBe(true);
+      await out.cleanup();
+    }
+  });
+
   it('labels an unconverted Windows-1252 file with its real charset and leaves it in place', async () => {
     const out = await prepareCsvUpload(fx('brazil-latin1.csv'), { tmpDir: tmp });
     expect(out).toMatchObject({ path: fx('brazil-latin1.csv'), contentType: 'text/csv; charset=windows-1252', keySuffix: '' });
