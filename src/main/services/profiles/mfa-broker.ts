@@ -13,19 +13,37 @@ export class MfaBroker {
   /** When set, codes come from here instead of the UI. */
   prompt?: MfaPrompt;
 
-  /** Builds the broker over the app's event bus. */
-  constructor(private readonly events: EventBus) {}
+  /** Builds the broker over the app's event bus; an unanswered question gives up after `timeoutMs`. */
+  constructor(
+    private readonly events: EventBus,
+    private readonly timeoutMs = 5 * 60_000,
+  ) {}
 
   /** Asks for a code for a profile; `retry` says the previous code was refused. */
   async ask(profileId: string, mfaSerial: string, retry: boolean): Promise<string> {
     if (this.prompt) {
       const code = await this.prompt({ profileId, mfaSerial, retry });
-      if (!code) throw new AppError('MFA_REQUIRED', { profile: profileId });
+      if (!code) throw new AppError('MFA_REQUIRED', { profile: profileName(profileId) });
       return code;
     }
     const requestId = randomUUID();
     return new Promise<string>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject, profile: profileId });
+      // Nobody answering (a closed window) must not hold every transfer on this profile forever.
+      const timer = setTimeout(() => {
+        if (this.pending.delete(requestId)) reject(new AppError('MFA_REQUIRED', { profile: profileName(profileId) }, { details: 'no answer in time' }));
+      }, this.timeoutMs);
+      timer.unref?.();
+      this.pending.set(requestId, {
+        resolve: (code: string) => {
+          clearTimeout(timer);
+          resolve(code);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+        profile: profileName(profileId),
+      });
       const request: MfaRequest = { requestId, profileId, mfaSerial };
       if (retry) request.retry = true;
       this.events.emit('profiles:mfaRequest', request);
@@ -53,4 +71,9 @@ export class MfaBroker {
       entry.reject(new AppError('MFA_REQUIRED', { profile: entry.profile }));
     }
   }
+}
+
+/** The name part of a profile id, for messages. */
+function profileName(profileId: string): string {
+  return profileId.replace(/^(aws|app):/, '');
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MfaRequest } from '../../../../src/shared/contract';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createProfileHandlers } from '../../../../src/main/services/handlers/profiles';
+import { MfaBroker } from '../../../../src/main/services/profiles/mfa-broker';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { startStsServer, type StsServer } from './sts-server';
@@ -93,6 +94,13 @@ describe('MFA', () => {
     } finally {
       service.dispose();
     }
+  });
+
+  it('gives up with a plain error when nobody answers', async () => {
+    const deps = makeDeps({});
+    const broker = new MfaBroker(deps.events, 50);
+    await expect(broker.ask('aws:admin', 'arn:aws:iam::1:mfa/a', false)).rejects.toMatchObject({ code: 'MFA_REQUIRED', params: { profile: 'admin' } });
+    expect(broker.waiting()).toEqual([]);
   });
 
   it('tests an AWS connection with GetCallerIdentity and says who you are', async () => {
