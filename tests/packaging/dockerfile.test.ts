@@ -116,6 +116,26 @@ describe('the CLI as the container runs it', () => {
   };
   const run = (args: string[], env: Record<string, string>) => spawnSync(node, [cli, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
 
+  it('upload --json sends a mounted folder with credentials from the environment (the entrypoint works today)', async (ctx) => {
+    if (!existsSync(cli) || run(['--help'], containerEnv({})).status !== 0) ctx.skip();
+    const info = s3Info();
+    const client = rawClient(info);
+    const bucket = await freshBucket(client, 'container-up');
+    const data = join(work, 'updata');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'report.txt'), 'uploaded from /data\n');
+    const env = containerEnv({ AWS_ACCESS_KEY_ID: info.accessKeyId, AWS_SECRET_ACCESS_KEY: info.secretAccessKey, AWS_REGION: info.region, AWS_ENDPOINT_URL_S3: info.endpoint });
+    const result = run(['upload', data, `s3://${bucket}/landing`, '--json'], env);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { uploaded: number; failed: number };
+    expect(summary).toMatchObject({ uploaded: 1, failed: 0 });
+    // A folder keeps its name in the keys.
+    expect((await getObjectBytes(client, bucket, 'landing/updata/report.txt')).toString()).toBe('uploaded from /data\n');
+    expect(result.stdout + result.stderr).not.toContain(info.secretAccessKey);
+    // State (journal, logs) went to the container's /state volume, not the image.
+    expect(existsSync(join(work, 'state'))).toBe(true);
+  });
+
   it('sync --once uploads a mounted folder with credentials from the environment', async (ctx) => {
     if (!existsSync(cli) || run(['--help'], containerEnv({})).status !== 0) ctx.skip();
     if (run(['sync', '--help'], containerEnv({})).status !== 0) ctx.skip();
