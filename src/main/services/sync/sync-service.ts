@@ -57,6 +57,8 @@ interface Runtime {
   settled: SettledChanges;
   /** Set on dispose/remove so a queued pass does nothing. */
   stopped: boolean;
+  /** A CLI pair: never written to pairs.json, so the app does not pick it up. */
+  transient?: boolean;
 }
 
 interface StoredPair {
@@ -84,6 +86,7 @@ export class SyncService {
   private statusTimer?: NodeJS.Timeout;
   private lastStatusAt = 0;
   private readonly dir: string;
+  private readonly passListeners = new Set<(pairId: string, summary: PassSummary) => void>();
 
   /** Builds the service; `transfers` is the transfer engine (uploads go through its queue). */
   constructor(
@@ -143,7 +146,7 @@ export class SyncService {
 
   private save(): void {
     mkdirSync(this.dir, { recursive: true });
-    const body: { pairs: StoredPair[] } = { pairs: [...this.pairs.values()].map((r) => ({ config: r.config, paused: r.paused, lastSyncAt: r.lastSyncAt })) };
+    const body: { pairs: StoredPair[] } = { pairs: [...this.pairs.values()].filter((r) => !r.transient).map((r) => ({ config: r.config, paused: r.paused, lastSyncAt: r.lastSyncAt })) };
     const tmp = `${this.pairsFile}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(body, null, 2));
     renameSync(tmp, this.pairsFile);
@@ -262,10 +265,13 @@ export class SyncService {
   }
 
   /** One pass for the CLI's `--once` / `--dry-run`: an unsaved pair whose index persists per folder+target. */
-  async syncOnce(input: SyncPairInput, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<PassSummary> {
+  async syncOnce(input: SyncPairInput, options: { dryRun?: boolean; signal?: AbortSignal; confirmDeletes?: boolean } = {}): Promise<PassSummary> {
     const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: SyncService.cliPairId(input) };
+    await this.requireFolder(config.folder);
     const rt = this.pairs.get(config.id) ?? this.runtime(config, true);
     rt.config = config;
+    rt.transient = true;
+    if (options.confirmDeletes) rt.confirmedDeletes = Number.MAX_SAFE_INTEGER;
     this.pairs.delete(config.id); // not listed, not persisted
     try {
       let summary = await this.exclusive(rt, () => this.fullPass(rt, options.dryRun ?? false, options.signal), true);
@@ -281,13 +287,21 @@ export class SyncService {
     }
   }
 
-  /** Starts a pair that `syncOnce` style callers keep watching (the CLI without --once). */
-  async watchPair(input: SyncPairInput): Promise<string> {
+  /** Watches an unsaved pair (the CLI without --once): subscribes first, then a full pass, so no change slips between them. */
+  async watchPair(input: SyncPairInput, options: { confirmDeletes?: boolean } = {}): Promise<string> {
     const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: SyncService.cliPairId(input) };
     await this.requireFolder(config.folder);
     const rt = this.pairs.get(config.id) ?? this.runtime(config, false);
-    await this.startPair(rt);
+    rt.transient = true;
+    if (options.confirmDeletes) rt.confirmedDeletes = Number.MAX_SAFE_INTEGER;
+    await this.startPair(rt, true);
     return config.id;
+  }
+
+  /** Calls `fn` after every pass that carried out a plan (the CLI sums them for its summary). */
+  onPass(fn: (pairId: string, summary: PassSummary) => void): () => void {
+    this.passListeners.add(fn);
+    return () => this.passListeners.delete(fn);
   }
 
   /** A stable id for a CLI pair, so its index is reused between runs. */
@@ -327,13 +341,13 @@ export class SyncService {
   }
 
   /** Opens the index, starts the watcher and catches up: replaying the snapshot when the last run ended cleanly, else a full pass. */
-  private async startPair(rt: Runtime): Promise<void> {
+  private async startPair(rt: Runtime, forceFullPass = false): Promise<void> {
     rt.stopped = false;
     rt.paused = false;
     try {
       await this.requireFolder(rt.config.folder);
       const index = this.openIndex(rt);
-      const clean = index.getMeta('clean') === '1' && !index.rebuiltFrom;
+      const clean = index.getMeta('clean') === '1' && !index.rebuiltFrom && !forceFullPass;
       const ignore = await loadIgnoreMatcher(rt.config.folder, rt.config.ignore);
       const watcher = new FolderWatcher(rt.config.folder, {
         stableMs: rt.config.stableMs,
@@ -478,6 +492,7 @@ export class SyncService {
     });
     await this.execute(rt, plan, summary, { client, bucket, prefix }, trash);
     index.setMeta('files', String(scan.files.length));
+    for (const fn of this.passListeners) fn(c.id, summary);
     return summary;
   }
 
@@ -539,6 +554,7 @@ export class SyncService {
     });
     summary.preview = this.previewOf(plan, []);
     await this.execute(rt, plan, summary, { client, bucket, prefix }, []);
+    for (const fn of this.passListeners) fn(c.id, summary);
     return summary;
   }
 

@@ -1,0 +1,152 @@
+/**
+ * `s3-drop sync <folder> s3://bucket[/prefix]`: syncs the folder's contents to the prefix (as `aws s3 sync`
+ * does) through the same SyncService as the app, then keeps watching until Ctrl-C unless `--once`.
+ * Unchanged files are recognised by content, so a second run over an unchanged folder uploads nothing.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AppServices } from '../../main/services/app-services';
+import type { PassSummary, SyncPairInput } from '../../main/services/sync/sync-service';
+import { AppError, errorText } from '../../shared/errors';
+import { EXIT, usageError, type TransferSummary } from '../cli-io';
+import { chooseProfileId } from '../profile-choice';
+import { parseS3Url } from '../s3-url';
+
+/** `sync --help`. */
+export const syncHelp = `Usage: s3-drop sync <folder> s3://bucket[/prefix] [options]
+
+Uploads the folder's new and changed files to the bucket folder, then keeps watching for changes
+until you press Ctrl-C. Files already there with the same content are not uploaded again.
+
+Options:
+  --once               sync once and exit instead of watching
+  --mirror             also remove from the bucket what was deleted from the folder (moved to
+                       .s3drop-trash/ first; stops and asks when more than 20% would go)
+  --confirm-deletes    with --mirror: go ahead even when more than 20% would be deleted
+  --dry-run            only say what would happen ("12 files will be uploaded, 0 deleted")
+  --ignore PATTERN     leave out files matching PATTERN (gitignore style; may be repeated)
+  --stable-ms N        wait until a changed file has been still for N ms before uploading (default 2000)
+  --profile P          the profile to use (default: AWS_PROFILE, the AWS_* keys, or "default")
+  --endpoint URL       an S3-compatible endpoint (MinIO, R2, Ceph…); same as AWS_ENDPOINT_URL_S3
+  --json               end with one JSON summary line on stdout
+  --debug              show technical details
+  -h, --help           show this help
+
+Exit codes: 0 in sync, 1 some uploads failed or deletes wait for confirmation, 2 usage or configuration error.
+`;
+
+/** What the CLI entry passes in. */
+export interface SyncCommandIo {
+  services?: AppServices;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  json: boolean;
+  signal?: AbortSignal;
+  env?: Record<string, string | undefined>;
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** The plain-language preview line. */
+export function previewLine(p: PassSummary['preview']): string {
+  return `${plural(p.upload, 'file')} will be uploaded (${p.uploadBytes} bytes), ${p.delete} deleted, ${p.skipped} already there${p.conflicts ? `, ${plural(p.conflicts, 'conflict')}` : ''}.`;
+}
+
+/** Runs `sync`; returns the exit code. Errors thrown are printed by the caller as one line. */
+export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      once: { type: 'boolean', default: false },
+      mirror: { type: 'boolean', default: false },
+      'confirm-deletes': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      ignore: { type: 'string', multiple: true, default: [] },
+      'stable-ms': { type: 'string' },
+      profile: { type: 'string' },
+      endpoint: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      debug: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(syncHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 2) throw usageError('sync', 'Give one folder, then the destination s3://bucket/folder');
+  const services = io.services;
+  if (!services) throw new AppError('NOT_SUPPORTED', { what: 'sync without the engine' });
+  const json = io.json || values.json;
+  const folder = resolve(positionals[0]!);
+  const target = parseS3Url(positionals[1]!);
+  let stableMs = 2000;
+  if (values['stable-ms'] !== undefined) {
+    stableMs = Number(values['stable-ms']);
+    if (!Number.isInteger(stableMs) || stableMs < 0 || stableMs > 600_000) throw usageError('sync', '--stable-ms must be a whole number from 0 to 600000');
+  }
+  const profileId = await chooseProfileId(services.profiles, io.env ?? services.core.env, values.profile);
+  const input: SyncPairInput = {
+    folder,
+    target: { profileId, bucket: target.bucket, prefix: target.prefix },
+    mode: values.mirror ? 'mirror' : 'upload-only',
+    ignore: values.ignore,
+    brakeShare: 0.2,
+    brakeCount: 1000,
+    trashDays: 30,
+    stableMs,
+  };
+  const started = Date.now();
+  const total: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: 0 };
+  let held = false;
+  const add = (s: PassSummary) => {
+    total.uploaded += s.uploaded;
+    total.failed += s.failed;
+    total.deleted += s.deleted;
+    total.bytes += s.bytes;
+    total.skipped += s.skipped;
+    for (const p of s.problems) io.stderr.write(`skipped: ${p.path}: ${p.reason}\n`);
+    for (const c of s.conflicts) io.stderr.write(`conflict: both copies changed; yours was uploaded as ${c}\n`);
+    if (s.brake) {
+      held = true;
+      io.stderr.write(`${errorText('SYNC_BRAKE', 'en', { count: s.brake.count, percent: Math.round(s.brake.share * 100) })} Run again with --confirm-deletes to go ahead.\n`);
+    }
+  };
+  const finish = (): number => {
+    total.seconds = Math.round((Date.now() - started) / 10) / 100;
+    if (json) io.stdout.write(JSON.stringify(total) + '\n');
+    else io.stderr.write(`Uploaded ${total.uploaded}, skipped ${total.skipped}, failed ${total.failed}, deleted ${total.deleted} (${total.bytes} bytes in ${total.seconds}s).\n`);
+    return total.failed > 0 || held ? EXIT.transfersFailed : EXIT.ok;
+  };
+
+  if (values['dry-run']) {
+    const s = await services.sync.syncOnce(input, { dryRun: true, signal: io.signal });
+    for (const p of s.preview.problems) io.stderr.write(`will skip: ${p.path}: ${p.reason}\n`);
+    if (json) io.stdout.write(JSON.stringify({ ...total, seconds: Math.round((Date.now() - started) / 10) / 100, dryRun: true, preview: s.preview }) + '\n');
+    else io.stderr.write(`${previewLine(s.preview)}\n`);
+    return EXIT.ok;
+  }
+
+  if (values.once) {
+    add(await services.sync.syncOnce(input, { signal: io.signal, confirmDeletes: values['confirm-deletes'] }));
+    return finish();
+  }
+
+  // Watch until Ctrl-C: the first full pass and each pass the watcher triggers add to the totals.
+  const off = services.sync.onPass((_id, s) => add(s));
+  try {
+    await services.sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
+    if (!json) io.stderr.write(`Watching ${folder} (Ctrl-C to stop)…\n`);
+    await new Promise<void>((res) => {
+      if (io.signal?.aborted) return res();
+      io.signal?.addEventListener('abort', () => res(), { once: true });
+    });
+  } finally {
+    off();
+  }
+  return finish();
+}

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSyncCommand } from '../../../../src/cli/commands/sync';
+import type { AppServices } from '../../../../src/main/services/app-services';
+import { s3Info } from '../../../support/s3-test-client';
+import { makeHarness, tempFolder, until, type Harness } from './harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function capture() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  return { out, err, text: () => ({ stdout, stderr }) };
+}
+
+/** The parts of AppServices the sync command uses, over the harness's real SyncService. */
+function services(hh: Harness): AppServices {
+  return { sync: hh.sync, core: hh.core, profiles: { list: async () => [{ id: 'test', name: 'test', source: 'app', isDefault: true }] } } as unknown as AppServices;
+}
+
+describe('s3-drop sync', () => {
+  it('--once --json uploads the folder, and a second run over the unchanged folder uploads nothing', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    writeFileSync(join(dir, 'sub', 'b.txt'), 'bb');
+    writeFileSync(join(dir, 'x.tmp'), 'ignored');
+    const run = async (...extra: string[]) => {
+      const c = capture();
+      const code = await runSyncCommand([dir, `s3://${h!.bucket}/docs`, '--profile', 'test', ...extra], { services: services(h!), stdout: c.out, stderr: c.err, json: false });
+      return { code, ...c.text() };
+    };
+    const dry = await run('--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('2 files will be uploaded (3 bytes), 0 deleted');
+    expect(await h.keys()).toEqual([]);
+
+    const first = await run('--once', '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout.trim())).toMatchObject({ uploaded: 2, skipped: 0, failed: 0, deleted: 0, bytes: 3 });
+    expect(Object.keys(JSON.parse(first.stdout.trim())).sort()).toEqual(['bytes', 'deleted', 'failed', 'seconds', 'skipped', 'uploaded']);
+    expect(await h.keys()).toEqual(['docs/a.txt', 'docs/sub/b.txt']);
+    const puts = h.puts();
+    const second = await run('--once', '--json');
+    expect(JSON.parse(second.stdout.trim())).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
+    expect(h.puts()).toBe(puts);
+  });
+
+  it('without --once keeps watching until stopped, and reports a usage error for a missing destination', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    const stop = new AbortController();
+    const c = capture();
+    const done = runSyncCommand([dir, `s3://${h.bucket}`, '--stable-ms', '200', '--json'], { services: services(h), stdout: c.out, stderr: c.err, json: true, signal: stop.signal });
+    await until(async () => (await h!.keys()).includes('a.txt'), 'first pass');
+    writeFileSync(join(dir, 'later.txt'), 'later');
+    await until(async () => (await h!.keys()).includes('later.txt'), 'watched change');
+    stop.abort();
+    expect(await done).toBe(0);
+    expect(JSON.parse(c.text().stdout.trim())).toMatchObject({ uploaded: 2, failed: 0 });
+    await expect(runSyncCommand([dir], { services: services(h), stdout: c.out, stderr: c.err, json: false })).rejects.toMatchObject({ code: 'CLI_USAGE' });
+  });
+});
