@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../main/services/app-services';
 import type { Logger } from '../main/services/log/logger';
+import { toAppError } from '../main/services/s3/errors';
 import { AppError, toErrorData } from '../shared/errors';
 import { fail, type Result } from '../shared/result';
 import { SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
@@ -75,7 +76,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((err) => {
       logger.error('browser mode: request failed', err);
-      if (!res.headersSent) json(res, 500, { error: toErrorData(err) });
+      // toAppError names a full disk or a dropped connection in plain words instead of UNKNOWN.
+      if (!res.headersSent) json(res, 500, { error: toAppError(err).toData() });
       else res.destroy();
     });
   });
