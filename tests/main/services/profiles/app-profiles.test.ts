@@ -7,9 +7,9 @@ import { ProfileService } from '../../../../src/main/services/profiles/profile-s
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { s3Info } from '../../../support/s3-test-client';
 import { startCountingProxy } from './counting-proxy';
-import { makeDeps } from './helpers';
+import { makeDeps, noAwsFilesEnv } from './helpers';
 
-const noAwsFiles = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+const noAwsFiles = noAwsFilesEnv();
 
 function setup(env: Record<string, string | undefined> = noAwsFiles) {
   const deps = makeDeps(env);

@@ -1,5 +1,6 @@
 /** A loopback HTTP proxy in front of the real S3 server that counts requests, to prove "no retry storm". */
 import { createServer, request, type Server } from 'node:http';
+import { listenLoopback } from './helpers';
 
 /** A running proxy. */
 export interface CountingProxy {
@@ -21,9 +22,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = await listenLoopback(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     count: () => n,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configSectionProfile, discoverAwsProfiles } from '../../../../src/main/services/profiles/discovery';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
-import { fixtureEnv, fixtures, makeDeps } from './helpers';
+import { fixtureEnv, fixtures, makeDeps, noAwsFilesEnv } from './helpers';
 
 // Verified by hand with /usr/bin/aws (aws-cli 2.9.19) `aws configure list-profiles` on the fixtures.
 const expectedNames = [
@@ -72,7 +72,7 @@ describe('profile discovery', () => {
   });
 
   it('treats missing files as no profiles, and falls back to a default-chain entry', async () => {
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const service = new ProfileService(makeDeps(env), new MemorySecretStore(), { watch: false });
     const list = await service.list();
     expect(list.map((p) => [p.id, p.kind])).toEqual([['instance', 'instance']]);

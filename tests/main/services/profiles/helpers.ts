@@ -47,3 +47,15 @@ export function makeDeps(env: Record<string, string | undefined>, dataDir = temp
 export function fixtureEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { HOME: tempDir('s3drop-home-'), AWS_CONFIG_FILE: join(fixtures, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(fixtures, 'credentials'), ...extra };
 }
+
+/** An env whose AWS files do not exist: only app, env and default-chain profiles appear. */
+export function noAwsFilesEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', ...extra };
+}
+
+/** Starts a server on a free loopback port and returns the port. */
+export async function listenLoopback(server: { listen(port: number, host: string, cb: () => void): unknown; address(): unknown }): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as { port?: number } | null;
+  return addr?.port ?? 0;
+}

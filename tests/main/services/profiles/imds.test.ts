@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { makeDeps } from './helpers';
+import { listenLoopback, makeDeps, noAwsFilesEnv } from './helpers';
 
 const TOKEN = 'imds-session-token-for-tests';
 let server: Server;
@@ -40,9 +40,7 @@ beforeAll(async () => {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = await listenLoopback(server);
   for (const k of Object.keys(process.env)) if (/^AWS_/.test(k)) delete process.env[k];
   process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = `http://127.0.0.1:${port}`;
   process.env.AWS_CONFIG_FILE = '/nonexistent/config';
@@ -53,7 +51,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('instance role (IMDSv2)', () => {
   it('offers the default chain when nothing else exists, and signs requests with the role', async () => {
     const info = s3Info();
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const service = new ProfileService(makeDeps(env), new MemorySecretStore(), { watch: false });
     try {
       const list = await service.list();

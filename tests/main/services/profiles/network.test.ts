@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { s3Info } from '../../../support/s3-test-client';
-import { makeDeps, tempDir } from './helpers';
+import { makeDeps, noAwsFilesEnv, tempDir } from './helpers';
 import { makeCertificates, startConnectProxy, startTlsFront } from './tls-tools';
 
 let certs: ReturnType<typeof makeCertificates>;
@@ -22,7 +22,7 @@ afterAll(async () => {
   await proxy.close();
 });
 
-const noFiles = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+const noFiles = noAwsFilesEnv();
 
 async function appProfile(env: Record<string, string | undefined>) {
   const info = s3Info();

@@ -1,5 +1,6 @@
 /** A loopback server playing the SSO OIDC service and the SSO portal, for the in-app sign-in tests. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenLoopback } from './helpers';
 
 /** The server's state, for assertions. */
 export interface SsoServer {
@@ -83,14 +84,11 @@ export async function startSsoServer(keys: { accessKeyId: string; secretAccessKe
       handle(req, res, body);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  base = `http://127.0.0.1:${await listenLoopback(server)}`;
   return {
     endpoint: base,
     calls,
     bearers,
-    /** Pretend another token was issued elsewhere (a refresh token the server knows). */
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -1,5 +1,6 @@
 /** A loopback STS endpoint (AssumeRole with MFA, GetCallerIdentity) for the role and MFA tests. */
 import { createServer, type Server } from 'node:http';
+import { listenLoopback } from './helpers';
 
 /** What the server saw and how to stop it. */
 export interface StsServer {
@@ -42,8 +43,6 @@ export async function startStsServer(options: { validCode: string; accessKeyId: 
       xml(400, `<ErrorResponse xmlns="${ns}"><Error><Code>InvalidAction</Code><Message>unknown ${form.Action}</Message></Error></ErrorResponse>`);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = await listenLoopback(server);
   return { endpoint: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }

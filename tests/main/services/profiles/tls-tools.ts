@@ -5,7 +5,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { tempDir } from './helpers';
+import { listenLoopback, tempDir } from './helpers';
 
 /** PEM files of a fresh CA and a server certificate for 127.0.0.1 / localhost signed by it. */
 export function makeCertificates(): { dir: string; caFile: string; ca: string; key: string; cert: string } {
@@ -39,9 +39,7 @@ export async function startTlsFront(target: string, tls: { key: string; cert: st
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = await listenLoopback(server);
   return {
     endpoint: `https://127.0.0.1:${port}`,
     port,
@@ -74,9 +72,7 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
     client.on('error', end);
     upstream.on('error', end);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     tunnels,

@@ -7,7 +7,7 @@ import { runProfilesCommand } from '../../../../src/cli/commands/profiles';
 import { createAppServices } from '../../../../src/main/services/app-services';
 import { ensureSecretService } from '../../../support/keyring-session';
 import { s3Info } from '../../../support/s3-test-client';
-import { makeDeps } from '../profiles/helpers';
+import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
 
 const keyring = await ensureSecretService();
 afterAll(() => keyring.stop());
@@ -22,7 +22,7 @@ function capture() {
 describe.skipIf(!keyring.reachable)('s3-drop profiles (CLI)', () => {
   it('adds a profile with the secret from stdin, lists it, tests it and removes it', async () => {
     const info = s3Info();
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const deps = makeDeps(env);
     const services = await createAppServices({ platform: deps.platform, logger: deps.logger, env });
     // A server that checks signatures needs the real secret; s3rver's is too short to be a useful marker, so use a unique one.

@@ -10,14 +10,14 @@ import { runProfilesCommand } from '../../../../src/cli/commands/profiles';
 import { createAppServices } from '../../../../src/main/services/app-services';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { createDefaultSecretStore } from '../../../../src/main/services/secrets/keychain-store';
-import { makeDeps } from '../profiles/helpers';
+import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
 
 // Before any keychain call in this process: the library caches its first connection attempt.
 process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/s3drop-no-bus';
 
 describe.runIf(process.platform === 'linux')('without a keychain', () => {
   it('keeps the secret in memory, says so once, and writes no secret to disk', async () => {
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const deps = makeDeps(env);
     const store = createDefaultSecretStore(deps);
     const service = new ProfileService(deps, store, { watch: false });
@@ -50,7 +50,7 @@ describe.runIf(process.platform === 'linux')('without a keychain', () => {
 
 describe.runIf(process.platform === 'linux')('the CLI without a keychain', () => {
   it('refuses to add a profile whose secret would be lost at exit, before reading the secret', async () => {
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const deps = makeDeps(env);
     const services = await createAppServices({ platform: deps.platform, logger: deps.logger, env });
     try {

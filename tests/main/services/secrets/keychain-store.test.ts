@@ -14,7 +14,7 @@ import { ProfileService } from '../../../../src/main/services/profiles/profile-s
 import { KeychainSecretStore } from '../../../../src/main/services/secrets/keychain-store';
 import { ensureSecretService } from '../../../support/keyring-session';
 import { s3Info } from '../../../support/s3-test-client';
-import { makeDeps } from '../profiles/helpers';
+import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
 
 const keyring = await ensureSecretService();
 const reachable = keyring.reachable;
@@ -57,7 +57,7 @@ describe.skipIf(!reachable)('OS keychain', () => {
     const info = s3Info();
     const canary = `CANARY${Date.now()}secretZZ9plural`;
     const canaryToken = `CANARYTOKEN${Date.now()}xyz`;
-    const env = { HOME: '/nonexistent-home', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    const env = noAwsFilesEnv();
     const deps = makeDeps(env);
     const store = new KeychainSecretStore();
     const service = new ProfileService(deps, store, { watch: false });
