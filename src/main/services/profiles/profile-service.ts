@@ -370,6 +370,9 @@ export class ProfileService implements ProfileResolver {
     all[index] = next;
     this.store.save(all);
     this.providers.delete(input.id);
+    // A rename changes the id; the last-used choice follows it so the main screen keeps its place.
+    const newId = `app:${next.name}`;
+    if (newId !== input.id && this.deps.settings.get().lastProfileId === input.id) this.deps.settings.update({ lastProfileId: newId });
     const summary = await this.appSummary(next);
     await this.changed();
     return summary;
@@ -386,6 +389,7 @@ export class ProfileService implements ProfileResolver {
     await this.secrets.delete(account(victim));
     this.store.save(all.filter((p) => p !== victim));
     this.providers.delete(id);
+    if (this.deps.settings.get().lastProfileId === id) this.deps.settings.update({ lastProfileId: undefined });
     await this.changed();
   }
 

@@ -51,9 +51,11 @@ describe('app-managed profiles', () => {
     const dup = await dispatch('profiles:add', { name: 'Work MinIO', accessKeyId: 'AKIAX', secretAccessKey: 'x', preset: 'minio', endpoint: 'http://127.0.0.1:9000' });
     expect(dup).toMatchObject({ ok: false, error: { code: 'PROFILE_EXISTS' } });
 
+    deps.settings.update({ lastProfileId: 'app:Work MinIO' });
     // Rename and change region without resending the secret: the secret is kept.
     const renamed = await dispatch('profiles:update', { id: 'app:Work MinIO', name: 'Lab', region: 'eu-west-1' });
     expect(renamed).toMatchObject({ ok: true, value: { id: 'app:Lab', region: 'eu-west-1', hasSecret: true } });
+    expect(deps.settings.get().lastProfileId).toBe('app:Lab');
     const creds = await (await service.resolve('app:Lab')).credentials();
     expect(creds.secretAccessKey).toBe(secret);
 
@@ -63,6 +65,7 @@ describe('app-managed profiles', () => {
 
     expect(await dispatch('profiles:remove', { id: 'app:Lab' })).toEqual({ ok: true, value: undefined });
     expect((await service.list()).map((p) => p.id)).toEqual(['instance']);
+    expect(deps.settings.get().lastProfileId).toBeUndefined();
     // The secret is gone from the store too.
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { profiles: unknown[] };
     expect(stored.profiles).toEqual([]);
