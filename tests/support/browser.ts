@@ -26,6 +26,8 @@ export interface AppOptions {
   settings?: Record<string, unknown>;
   /** Profile name in the fixture ~/.aws files (default "e2e"). */
   profileName?: string;
+  /** Extra text appended to the fixture ~/.aws/config (more profiles). */
+  extraConfig?: string;
   /** Extra variables for serve. */
   env?: Record<string, string>;
   /** Browser colour scheme, for theme screenshots. */
@@ -44,13 +46,13 @@ export interface AppSession {
 }
 
 /** Writes ~/.aws/config and credentials whose profile points at the test S3 server. */
-export function writeAwsFixture(home: string, s3: S3ServerInfo, profileName = 'e2e'): { config: string; credentials: string } {
+export function writeAwsFixture(home: string, s3: S3ServerInfo, profileName = 'e2e', extraConfig = ''): { config: string; credentials: string } {
   const dir = join(home, '.aws');
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'config');
   const credentials = join(dir, 'credentials');
   const section = profileName === 'default' ? 'default' : `profile ${profileName}`;
-  writeFileSync(config, `[${section}]\nregion = ${s3.region}\nendpoint_url = ${s3.endpoint}\n`);
+  writeFileSync(config, `[${section}]\nregion = ${s3.region}\nendpoint_url = ${s3.endpoint}\n${extraConfig}`);
   writeFileSync(credentials, `[${profileName}]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n`);
   return { config, credentials };
 }
@@ -62,7 +64,7 @@ export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppO
   const dataDir = join(home, 'data');
   mkdirSync(dataDir, { recursive: true });
   if (options.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(options.settings));
-  const { config, credentials } = writeAwsFixture(home, s3, options.profileName);
+  const { config, credentials } = writeAwsFixture(home, s3, options.profileName, options.extraConfig);
   const serve = await startServe({
     HOME: home,
     S3DROP_DATA_DIR: dataDir,
