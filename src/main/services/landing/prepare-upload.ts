@@ -105,13 +105,14 @@ export async function prepareCsvUpload(path: string, opts: PrepareOptions): Prom
 /** The converted bytes of a file, chunk by chunk, in reused buffers (BOM dropped when converting). */
 async function* convertedChunks(path: string, from: CsvEncoding | null): AsyncGenerator<Buffer> {
   const chunkSize = 256 * 1024;
-  if (from === null) {
-    yield* readChunks(path, chunkSize);
-    return;
-  }
-  const out = Buffer.allocUnsafe(chunkSize * 3);
-  for await (const chunk of chunksWithoutBom(readChunks(path, chunkSize), () => {})) {
-    yield from === 'windows-1252' ? cp1252ToUtf8(chunk, out) : chunk;
+  // Two output buffers taken in turn: a chunk stays valid while the next one is read and converted,
+  // so the caller can keep one write in flight (read, convert and write overlap) without new allocations.
+  const outs = [Buffer.allocUnsafe(chunkSize * 3), Buffer.allocUnsafe(chunkSize * 3)];
+  let turn = 0;
+  const source = from === null ? readChunks(path, chunkSize) : chunksWithoutBom(readChunks(path, chunkSize), () => {});
+  for await (const chunk of source) {
+    const out = outs[turn++ % 2]!;
+    yield from === 'windows-1252' ? cp1252ToUtf8(chunk, out) : out.subarray(0, chunk.copy(out));
   }
 }
 
@@ -144,11 +145,20 @@ async function writeTemp(
       };
       await pipeline(Readable.from(copies()), createGzip({ level: 6 }), createWriteStream(out, { mode: 0o600 }));
     } else {
-      // Read, convert, write in turn: every buffer is reused, so memory stays flat however big the file.
+      // One write in flight while the next chunk is read and converted; buffers are reused, so memory
+      // stays flat however big the file.
       const fh = await open(out, 'w', 0o600);
+      let writing: Promise<void> = Promise.resolve();
       try {
-        for await (const chunk of convertedChunks(path, convertFrom)) await writeAll(fh, chunk);
+        for await (const chunk of convertedChunks(path, convertFrom)) {
+          await writing;
+          writing = writeAll(fh, chunk);
+          // Marked handled now: a failure is rethrown by the next await, not reported as unhandled meanwhile.
+          writing.catch(() => {});
+        }
+        await writing;
       } finally {
+        await writing.catch(() => {}); // the error, if any, was already thrown above
         await fh.close();
       }
     }
