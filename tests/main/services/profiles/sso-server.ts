@@ -9,11 +9,14 @@ export interface SsoServer {
   calls: string[];
   /** Bearer tokens the portal was shown. */
   bearers: string[];
+  /** How long the role credentials it hands out last. */
+  setRoleTtl(ms: number): void;
   close(): Promise<void>;
 }
 
 /** Starts the server; role credentials it hands out are the given keys. */
 export async function startSsoServer(keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Promise<SsoServer> {
+  let roleTtlMs = 3600_000;
   const calls: string[] = [];
   const bearers: string[] = [];
   let approved = false;
@@ -66,7 +69,7 @@ export async function startSsoServer(keys: { accessKeyId: string; secretAccessKe
       bearers.push(bearer);
       if (!validTokens.has(bearer)) return json(res, 401, { message: 'Session token not found or invalid' }, 'UnauthorizedException');
       return json(res, 200, {
-        roleCredentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}), expiration: Date.now() + 3600_000 },
+        roleCredentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}), expiration: Date.now() + roleTtlMs },
       });
     }
     json(res, 404, { message: 'not found' });
@@ -89,6 +92,7 @@ export async function startSsoServer(keys: { accessKeyId: string; secretAccessKe
     endpoint: base,
     calls,
     bearers,
+    setRoleTtl: (ms) => (roleTtlMs = ms),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

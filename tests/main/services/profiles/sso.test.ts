@@ -145,6 +145,34 @@ describe('SSO sign-in inside the app', () => {
     }
   });
 
+  it('a session that ends mid-use asks to sign in again, and the same provider works after signing in', async () => {
+    const { service } = setup();
+    sso.setRoleTtl(2000);
+    try {
+      await service.ssoSignIn('aws:corp');
+      expect(await service.sso.wait('corp')).toMatchObject({ state: 'done' });
+      // One provider, as an upload queue holds it for its whole life.
+      const credentials = (await service.resolve('aws:corp')).credentials;
+      const first = await credentials();
+      // The session is revoked: the token is gone and cannot be refreshed.
+      const file = cacheFile('corp-session');
+      const cache = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+      delete cache.refreshToken;
+      cache.expiresAt = '2020-01-01T00:00:00Z';
+      writeFileSync(file, JSON.stringify(cache));
+      while (Date.now() <= first.expiration!.getTime()) await new Promise((r) => setTimeout(r, 100));
+      await expect(credentials()).rejects.toMatchObject({ code: 'SSO_LOGIN_REQUIRED' });
+      // "Sign in again to continue."
+      await service.ssoSignIn('aws:corp');
+      expect(await service.sso.wait('corp')).toMatchObject({ state: 'done' });
+      const again = await credentials();
+      expect(again.expiration!.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      sso.setRoleTtl(3600_000);
+      service.dispose();
+    }
+  });
+
   it('refuses SSO sign-in for a profile that does not use SSO', async () => {
     const { service } = setup();
     try {
