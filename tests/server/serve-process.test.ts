@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
+import { get, request } from 'node:http';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,34 @@ describe('s3-drop serve', () => {
     await waitUntil(() => !existsSync(path));
     expect(existsSync(path)).toBe(false);
     ws.close();
+  });
+
+  it.skipIf(process.platform !== 'linux')('streams a spooled body to disk instead of holding it in memory', async () => {
+    const size = 384 * 1024 * 1024;
+    const chunk = randomBytes(1024 * 1024);
+    let sent = 0;
+    const body = new Readable({
+      read() {
+        if (sent >= size) return this.push(null);
+        sent += chunk.length;
+        this.push(chunk);
+      },
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: serve.port, path: `${SPOOL_PATH}?name=big.bin`, method: 'PUT', headers: { authorization: `Bearer ${serve.token}`, 'content-length': String(size) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      body.pipe(req);
+    });
+    expect(status).toBe(200);
+    // The server's peak resident memory stays well below the body's size (a buffered body would exceed it).
+    const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${serve.child.pid}/status`, 'utf8'))?.[1]);
+    expect(peakKiB * 1024).toBeLessThan(size);
   });
 
   it('stops cleanly on SIGTERM', async () => {
