@@ -28,7 +28,7 @@ const app = new EventEmitter();
 let ready = false;
 Object.assign(app, {
   isPackaged: false,
-  requestSingleInstanceLock: () => (rec.lock++, true),
+  requestSingleInstanceLock: () => (rec.lock++, !process.env.FAKE_NO_LOCK),
   setAppUserModelId() {},
   setAppLogsPath: (p) => (rec.paths.logs = p),
   setPath: (k, v) => (rec.paths[k] = v),
@@ -122,7 +122,7 @@ async function play() {
   setImmediate(tail);
 }
 function finish() {
-  const r = globalThis.__report || { startupError: rec.startupError };
+  const r = globalThis.__report || { startupError: rec.startupError, lock: rec.lock, windowsCreated: rec.windows.length, ipcBound: rec.ipc.size };
   r.exitCode = rec.exitCode;
   r.trayDestroyed = rec.trays[0] && rec.trays[0].destroyed;
   fs.writeFileSync(process.env.FAKE_REPORT, JSON.stringify(r, null, 2));
@@ -144,6 +144,21 @@ Module._resolveFilename = function (request, ...rest) {
   return orig.call(this, request, ...rest);
 };
 `;
+
+/** Runs the bundled main process once with the stand-in and returns what it recorded. */
+function runApp(name: string, env: Record<string, string>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const dataDir = join(work, name);
+  mkdirSync(dataDir, { recursive: true });
+  const reportFile = join(work, `${name}-report.json`);
+  const r = spawnSync(join(root, 'node_modules/.bin/node'), ['--require', join(work, 'hook.cjs'), join(work, 'out/main/index.cjs')], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH, HOME: work, FAKE_USER_DATA: dataDir, FAKE_APP_PATH: root, FAKE_REPORT: reportFile, S3DROP_DISABLE_UPDATES: '1', ...env },
+  });
+  if (!existsSync(reportFile)) throw new Error(`the app did not finish:\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(readFileSync(reportFile, 'utf8'));
+}
 
 let report: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -172,18 +187,19 @@ beforeAll(async () => {
   );
   expect(patched).not.toBe(bundle);
   writeFileSync(join(work, 'out/main/index.cjs'), patched);
-  mkdirSync(join(work, 'data'));
-  const r = spawnSync(join(root, 'node_modules/.bin/node'), ['--require', join(work, 'hook.cjs'), join(work, 'out/main/index.cjs')], {
-    cwd: work,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { PATH: process.env.PATH, HOME: work, FAKE_USER_DATA: join(work, 'data'), FAKE_APP_PATH: root, FAKE_REPORT: join(work, 'report.json'), S3DROP_DISABLE_UPDATES: '1' },
-  });
-  if (!existsSync(join(work, 'report.json'))) throw new Error(`the app did not finish:\n${r.stdout}\n${r.stderr}`);
-  report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8'));
+  report = runApp('data', {});
 });
 
 describe('src/main/index.ts wired to Electron', () => {
+  it('a second copy that cannot take the single-instance lock quits before building anything', () => {
+    const second = runApp('second', { FAKE_NO_LOCK: '1' });
+    expect(second.lock).toBe(1);
+    expect(second.windowsCreated).toBe(0);
+    expect(second.ipcBound).toBe(0);
+    expect(second.exitCode).toBe(0);
+    expect(existsSync(join(work, 'second', 'settings.json'))).toBe(false);
+  });
+
   it('starts: lock taken, data and logs in userData, the window loads out/renderer with secure preferences', () => {
     expect(report.startupError).toBeUndefined();
     expect(report.lock).toBe(1);
