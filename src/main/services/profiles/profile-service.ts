@@ -5,6 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ConnectionTest, ProfileSummary, SsoStatus } from '../../../shared/contract';
 import type { addProfileSchema, updateProfileSchema } from '../../../shared/contract';
@@ -220,7 +221,7 @@ export class ProfileService implements ProfileResolver {
     const requestHandler = requestHandlerFor({ caBundle, env });
     let credentials = this.providers.get(summary.id);
     if (!credentials) {
-      const fetch = this.fetcher(summary);
+      const fetch = this.fetcher(summary, requestHandler);
       credentials = refreshingProvider(async () => {
         let creds: AwsCredentialIdentity;
         try {
@@ -249,7 +250,7 @@ export class ProfileService implements ProfileResolver {
   }
 
   /** The function that fetches fresh credentials for a profile (the refreshing wrapper decides when). */
-  private fetcher(summary: ProfileSummary): () => Promise<AwsCredentialIdentity> {
+  private fetcher(summary: ProfileSummary, requestHandler?: NodeHttpHandler): () => Promise<AwsCredentialIdentity> {
     const env = this.deps.env;
     if (summary.id === 'env') {
       return async () => {
@@ -289,7 +290,8 @@ export class ProfileService implements ProfileResolver {
           ...files,
           mfaCodeProvider: (serial) => this.mfa.ask(summary.id, serial, this.mfaRetry.get(summary.id) ?? false),
           // The SDK hands this one config to the SSO and OIDC clients too, so an STS endpoint must not leak into them.
-          clientConfig: p.kind === 'sso' ? {} : stsClientConfig(env, p.region),
+          // The CA bundle and proxy apply to the STS, SSO and OIDC calls behind the profile too.
+          clientConfig: { ...(p.kind === 'sso' ? {} : stsClientConfig(env, p.region)), ...(requestHandler ? { requestHandler } : {}) },
         })(),
       );
     };
