@@ -12,9 +12,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
-// Inside the repo (under the ignored .tmp/) so the bundle's external packages resolve from node_modules.
-mkdirSync(join(root, '.tmp'), { recursive: true });
-const work = mkdtempSync(join(root, '.tmp', 'main-smoke-'));
+// Under node_modules/.cache so the bundle's external packages resolve, and lint and git never see it.
+mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+const work = mkdtempSync(join(root, 'node_modules/.cache', 's3drop-main-smoke-'));
 afterAll(() => {
   if (!process.env.KEEP_SMOKE) rmSync(work, { recursive: true, force: true });
 });
