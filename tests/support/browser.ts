@@ -2,7 +2,7 @@
  * End-to-end helpers: start the real `s3-drop serve` (built by `npm run build`) against the test S3
  * server with fixture AWS config files in a temporary HOME, and drive it with Debian's Chromium.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -57,9 +57,21 @@ export function writeAwsFixture(home: string, s3: S3ServerInfo, profileName = 'e
   return { config, credentials };
 }
 
+/**
+ * Refuses to test a stale UI: ensureBuiltCli() rebuilds for engine changes only, and two test files
+ * building at once would race on out/, so a renderer edit needs `npm run build` (npm test does it first).
+ */
+export function assertRendererBuilt(): void {
+  const built = resolve(import.meta.dirname, '../../out/renderer/index.html');
+  const src = resolve(import.meta.dirname, '../../src/renderer');
+  const newest = Math.max(...readdirSync(src, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+  if (!existsSync(built) || statSync(built).mtimeMs < newest) throw new Error('The built UI in out/renderer is older than src/renderer: run `npm run build` first.');
+}
+
 /** Builds if needed, then starts serve with a temp HOME and data dir, and opens a page on it. */
 export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppOptions = {}): Promise<AppSession> {
   ensureBuiltCli();
+  assertRendererBuilt();
   const home = mkdtempSync(join(tmpdir(), 's3drop-e2e-'));
   const dataDir = join(home, 'data');
   mkdirSync(dataDir, { recursive: true });
