@@ -48,7 +48,7 @@ async function runDelegate(command: 'profiles' | 'sync' | 'athena-ddl', args: st
     throw new AppError('NOT_SUPPORTED', { what: `the ${command} command (not available yet)` });
   }
   const json = args.includes('--json');
-  const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal };
+  const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal, debug: io.debug };
   if (command === 'athena-ddl') return fn(args, base);
   if (args.includes('--help') || args.includes('-h')) return fn(args, { ...base, services: undefined });
   // For sync, --endpoint overrides every profile's endpoint (AWS_ENDPOINT_URL_S3); for `profiles add` it is the new profile's own.

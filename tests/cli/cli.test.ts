@@ -247,6 +247,18 @@ describe('delegated commands', () => {
   });
 });
 
+describe('athena-ddl through the CLI entry', () => {
+  it('prints a CREATE EXTERNAL TABLE for a CSV and its S3 location', async () => {
+    const csv = join(root, 'vendas.csv');
+    writeFileSync(csv, 'id;nome;quando\n1;Ana;2026-01-02\n2;João;2026-01-03\n');
+    const run = await runCli(['athena-ddl', csv, `s3://${bucket}/landing/vendas`, '--table', 'vendas'], envFor());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/CREATE EXTERNAL TABLE IF NOT EXISTS `vendas`/);
+    expect(run.stdout).toContain(`LOCATION 's3://${bucket}/landing/vendas/'`);
+    expect(run.stdout).toContain("FIELDS TERMINATED BY ';'");
+  });
+});
+
 describe('reading files it wrote', () => {
   it('keeps its settings and journal in S3DROP_DATA_DIR, and logs there without secrets', async () => {
     const dataDir = join(root, 'data-logs');
