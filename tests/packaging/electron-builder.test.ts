@@ -3,6 +3,7 @@
  * targets per OS, native modules unpacked from asar, only build output in `files`, and GitHub publishing.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
@@ -28,6 +29,15 @@ describe('electron-builder.yml', () => {
     const schema = JSON.parse(readFileSync(join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     expect(ajv.validate(schema, { ...config, electronFuses: { ...config.electronFuses, runAsNod: false } })).toBe(false);
+  });
+
+  it("passes electron-builder's own configuration check, which refuses a misplaced option", async () => {
+    const require = createRequire(import.meta.url);
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration(config: unknown, debug: { isEnabled: boolean }): Promise<void>;
+    };
+    await expect(validateConfiguration(config, { isEnabled: false })).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...config, nsis: { ...config.nsis, perUser: true } }, { isEnabled: false })).rejects.toThrow(/configuration\.nsis/);
   });
 
   it('sets the security fuses', () => {
