@@ -57,6 +57,15 @@ describe('UI catalogues', () => {
     expect(missing).toEqual([]);
   });
 
+  it('contain every notice key the engine sends with app:notice', () => {
+    const mainDir = resolve(import.meta.dirname, '../../src/main');
+    const keys = readdirSync(mainDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .flatMap((e) => [...readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(/'app:notice',\s*\{[^}]*?\bkey: '([\w.-]+)'/g)].map((m) => m[1]!));
+    const missing = keys.filter((k) => typeof lookup(en, k) !== 'string' || typeof lookup(ptBR, k) !== 'string');
+    expect(missing).toEqual([]);
+  });
+
   it('cover every state and kind that keys are built from at run time', () => {
     const dynamic: Record<string, string[]> = {
       'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth'],

@@ -1,5 +1,5 @@
 /** First run: lists the profiles found in ~/.aws, offers SSO sign-in and access keys, tests, then lands. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
@@ -31,6 +31,7 @@ export function Welcome() {
     await land(p.id);
   };
 
+  const [ssoFor, setSsoFor] = useState<ProfileSummary | null>(null);
   const sso = async (p: ProfileSummary) => {
     setBusy(p.id);
     setError(null);
@@ -38,7 +39,22 @@ export function Welcome() {
     setBusy(null);
     if (!res.ok) return setError(res.error);
     if (res.value.state === 'done') await connect(p);
+    // Otherwise the browser sign-in is under way; 'profiles:ssoStatus' tells us when it is done.
+    else setSsoFor(p);
   };
+  useEffect(() => {
+    if (!ssoFor) return;
+    return store.subscribe(() => {
+      const status = store.getState().sso;
+      if (status?.profileId !== ssoFor.id) return;
+      if (status.state === 'done') {
+        setSsoFor(null);
+        void connect(ssoFor);
+      } else if (status.state === 'failed' || status.state === 'expired') setSsoFor(null);
+    });
+    // connect is recreated each render; the subscription only needs the profile being signed in.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ssoFor, store]);
 
   return (
     <main className="welcome" id="main">
