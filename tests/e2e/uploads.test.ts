@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 
 let browser: Browser;
@@ -52,6 +52,13 @@ describe('uploads from the main screen', () => {
     for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
     await app.page.getByRole('button', { name: 'report/' }).waitFor();
+  });
+
+  it('drops a folder (walked with webkitGetAsEntry) and the keys keep its structure', async () => {
+    const files = { 'photos/a.txt': 'A\n', 'photos/2026/b.txt': 'B\n', 'photos/2026/june/c.txt': 'C\n' };
+    await dropFolder(app.page, '[data-testid="drop-zone"]', files);
+    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
   });
 
   it('adds a file and starts its upload with the keyboard only', async () => {

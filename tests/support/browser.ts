@@ -140,3 +140,55 @@ export async function dropFiles(page: Page, selector: string, files: { name: str
   await page.dispatchEvent(selector, 'dragover', { dataTransfer: handle });
   await page.dispatchEvent(selector, 'drop', { dataTransfer: handle });
 }
+
+/**
+ * Drops a folder tree on an element. A page cannot build the FileSystemEntry objects Chromium hands
+ * over for a real folder drag, so this builds objects with the same interface (isFile/isDirectory,
+ * fullPath, file(), createReader().readEntries() in batches) around real File objects, and dispatches
+ * a drop event carrying them: the app's own walking code runs unchanged.
+ */
+export async function dropFolder(page: Page, selector: string, files: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ selector, files }) => {
+      type Entry = { isFile: boolean; isDirectory: boolean; name: string; fullPath: string; file?: (ok: (f: unknown) => void) => void; createReader?: () => { readEntries: (ok: (e: Entry[]) => void) => void } };
+      const w = globalThis as unknown as { File: new (parts: unknown[], name: string) => unknown; document: { querySelector(s: string): { dispatchEvent(e: unknown): void } }; Event: new (t: string, o: object) => object };
+      const dirs = new Map<string, Entry[]>();
+      const dir = (path: string): Entry[] => {
+        let list = dirs.get(path);
+        if (!list) {
+          dirs.set(path, (list = []));
+          const cut = path.lastIndexOf('/');
+          if (cut > 0) dir(path.slice(0, cut)).push(dirEntry(path));
+        }
+        return list;
+      };
+      const dirEntry = (path: string): Entry => ({
+        isFile: false,
+        isDirectory: true,
+        name: path.slice(path.lastIndexOf('/') + 1),
+        fullPath: path,
+        createReader: () => {
+          let done = false;
+          // Like Chromium: the children once, then an empty batch.
+          return { readEntries: (ok) => setTimeout(() => ok(done ? [] : ((done = true), dirs.get(path) ?? [])), 0) };
+        },
+      });
+      for (const [rel, body] of Object.entries(files)) {
+        const full = '/' + rel;
+        const name = rel.slice(rel.lastIndexOf('/') + 1);
+        const file = new w.File([body], name);
+        dir(full.slice(0, full.lastIndexOf('/'))).push({ isFile: true, isDirectory: false, name, fullPath: full, file: (ok) => setTimeout(() => ok(file), 0) });
+      }
+      const top = [...dirs.keys()].filter((p) => p.split('/').length === 2).map(dirEntry);
+      const items = top.map((entry) => ({ kind: 'file', webkitGetAsEntry: () => entry, getAsFile: () => null }));
+      const dataTransfer = { items, files: [], types: ['Files'], dropEffect: 'copy' };
+      const target = w.document.querySelector(selector);
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        const ev = new w.Event(type, { bubbles: true, cancelable: true });
+        Object.defineProperty(ev, 'dataTransfer', { value: dataTransfer });
+        target.dispatchEvent(ev);
+      }
+    },
+    { selector, files },
+  );
+}

@@ -39,7 +39,10 @@ export function DropZone({ target }: DropZoneProps) {
     if (!target) return;
     if (caps?.dropGivesPaths && bridge.getPathForFile) {
       // Electron: a dropped folder has a path too; the engine keeps the folder's name in the keys.
-      const paths = topLevelFiles(e.dataTransfer).map((f) => bridge.getPathForFile!(f));
+      // Items without a path (dragged out of another app's page) cannot be read by the engine: skip them.
+      const paths = topLevelFiles(e.dataTransfer)
+        .map((f) => bridge.getPathForFile!(f))
+        .filter((p) => p !== '');
       void enqueuePaths(store, target, paths);
       return;
     }
