@@ -32,6 +32,7 @@ export class KeychainSecretStore implements SecretStore {
     private readonly onUnavailable: (reason: string) => void = () => {},
     private readonly entry: EntryFactory = keyringEntry,
     private readonly service = KEYCHAIN_SERVICE,
+    private readonly retryDelayMs = 250,
   ) {}
 
   /** 'keychain' until the keychain fails, then 'memory' for the rest of the session. */
@@ -41,9 +42,7 @@ export class KeychainSecretStore implements SecretStore {
 
   /** Checks once that the keychain answers, so the first real write does not discover it too late. */
   ready(): Promise<void> {
-    // Through a promise: the entry constructor itself throws when no Secret Service answers.
-    this.probed ??= Promise.resolve()
-      .then(() => this.entry(this.service, '__probe__').getPassword())
+    this.probed ??= this.attempt(() => this.entry(this.service, '__probe__').getPassword())
       .then(() => undefined)
       .catch((err: unknown) => this.fallBack(err));
     return this.probed;
@@ -54,7 +53,7 @@ export class KeychainSecretStore implements SecretStore {
     await this.ready();
     if (this.fallback) return this.fallback.get(account);
     try {
-      return (await this.entry(this.service, account).getPassword()) ?? undefined;
+      return (await this.attempt(() => this.entry(this.service, account).getPassword())) ?? undefined;
     } catch (err) {
       this.fallBack(err);
       return this.fallback!.get(account);
@@ -66,7 +65,7 @@ export class KeychainSecretStore implements SecretStore {
     await this.ready();
     if (!this.fallback) {
       try {
-        await this.entry(this.service, account).setPassword(secret);
+        await this.attempt(() => this.entry(this.service, account).setPassword(secret));
         return;
       } catch (err) {
         this.fallBack(err);
@@ -81,9 +80,23 @@ export class KeychainSecretStore implements SecretStore {
     await this.fallback?.delete(account);
     if (this.fallback) return;
     try {
-      await this.entry(this.service, account).deletePassword();
+      await this.attempt(() => this.entry(this.service, account).deletePassword());
     } catch (err) {
       this.fallBack(err);
+    }
+  }
+
+  /**
+   * Runs a keychain call, once more after a pause if it fails: a busy D-Bus can time out once, and
+   * falling back to memory lasts for the whole session. Through a promise, because the entry
+   * constructor itself throws when no Secret Service answers.
+   */
+  private async attempt<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await Promise.resolve().then(call);
+    } catch {
+      await new Promise((r) => setTimeout(r, this.retryDelayMs));
+      return Promise.resolve().then(call);
     }
   }
 

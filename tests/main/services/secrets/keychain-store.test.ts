@@ -59,7 +59,8 @@ describe.skipIf(!reachable)('OS keychain', () => {
     const canaryToken = `CANARYTOKEN${Date.now()}xyz`;
     const env = noAwsFilesEnv();
     const deps = makeDeps(env);
-    const store = new KeychainSecretStore();
+    const fellBack: string[] = [];
+    const store = new KeychainSecretStore((reason) => fellBack.push(reason));
     const service = new ProfileService(deps, store, { watch: false });
     const dispatch = createDispatcher(createProfileHandlers(deps, service) as Handlers, deps.logger);
     const results: unknown[] = [];
@@ -83,6 +84,7 @@ describe.skipIf(!reachable)('OS keychain', () => {
       results.push(await dispatch('profiles:add', { name: 'Canary 2', accessKeyId: 'AKIAX1', secretAccessKey: canary, preset: 'aws' }));
       deps.logger.error('a log line that quotes the secret by mistake', { secret: canary, token: canaryToken });
 
+      expect(fellBack, 'the keychain stopped answering').toEqual([]);
       // The keychain has it, under service "S3 Drop".
       const resolved = await service.resolve('app:Canary 2');
       expect((await resolved.credentials()).secretAccessKey).toBe(canary);
