@@ -2,6 +2,8 @@
  * Issue 6 screens: switching to Portuguese and back; axe-core finds no serious or critical violation on
  * any screen in either theme; screenshots of every screen in both languages and both themes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -69,6 +71,25 @@ describe('screens', () => {
     await page.getByTestId('language-select').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     expect(await tab(page, 0).textContent()).toBe('Upload');
+  });
+
+  it('saves Advanced and existing-object settings without touching the others, and refuses an out-of-range value', async () => {
+    const { page } = app;
+    await tab(page, 2).click();
+    await page.getByTestId('theme-select').selectOption('dark');
+    await page.getByText('Advanced', { exact: true }).click();
+    const concurrency = page.getByLabel('Files uploaded at the same time');
+    await concurrency.fill('3');
+    await concurrency.blur();
+    await page.getByLabel('When a file with the same name is already in the bucket').selectOption('skip-identical');
+    const saved = () => JSON.parse(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    await expect.poll(() => saved().existingAction).toBe('skip-identical');
+    expect(saved()).toMatchObject({ concurrency: 3, theme: 'dark', onboarded: true, lastBucket: bucket });
+    await concurrency.fill('0');
+    await concurrency.blur();
+    expect(await concurrency.inputValue()).toBe('3');
+    expect(saved().concurrency).toBe(3);
+    await screenshot(page, 'settings-advanced-en-dark');
   });
 
   it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', async () => {
