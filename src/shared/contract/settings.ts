@@ -1,6 +1,6 @@
 /** Settings: the schema is the single source of defaults and validation. */
 import { z } from 'zod';
-import { command } from './define';
+import { command, patchOf } from './define';
 
 /** What to do when the destination object already exists. */
 export const existingActionSchema = z.enum(['overwrite', 'skip-identical', 'keep-both']);
@@ -35,8 +35,8 @@ export const settingsSchema = z.object({
 /** App settings as stored and sent to the UI (no secrets ever live here). */
 export type Settings = z.output<typeof settingsSchema>;
 
-/** A partial update from the UI; unknown fields are refused. */
-export const settingsPatchSchema = settingsSchema.partial().strict();
+/** A partial update from the UI; unknown fields are refused and omitted fields stay as they are. */
+export const settingsPatchSchema = patchOf(settingsSchema);
 
 /** Settings commands. */
 export const settingsCommands = {

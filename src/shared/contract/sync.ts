@@ -1,6 +1,6 @@
 /** Folder sync pairs: a local folder kept in step with a bucket prefix. */
 import { z } from 'zod';
-import { command } from './define';
+import { command, patchOf } from './define';
 import { targetSchema } from './transfers';
 import type { AppErrorData } from '../errors';
 
@@ -53,7 +53,7 @@ const id = z.object({ id: z.string().min(1).max(100) }).strict();
 export const syncCommands = {
   'sync:list': command<SyncPairStatus[]>()(z.object({}).strict()),
   'sync:add': command<SyncPairStatus>()(syncPairInputSchema),
-  'sync:update': command<SyncPairStatus>()(z.object({ id: z.string().min(1).max(100), patch: syncPairInputSchema.partial() }).strict()),
+  'sync:update': command<SyncPairStatus>()(z.object({ id: z.string().min(1).max(100), patch: patchOf(syncPairInputSchema) }).strict()),
   'sync:remove': command<void>()(id),
   'sync:pause': command<void>()(id),
   'sync:resume': command<void>()(id),
