@@ -93,6 +93,9 @@ describe('SSO sign-in inside the app', () => {
       const creds = await (await service.resolve('aws:corp')).credentials();
       expect(creds.accessKeyId).toBe(s3Info().accessKeyId);
       expect(sso.bearers.at(-1)).toBe('sso-access-token-1');
+      // Tokens and the client secret stay in the cache file: never in an event or a log line.
+      const outside = JSON.stringify(deps.eventLog) + deps.logLines.join('\n');
+      for (const secret of ['sso-access-token-1', 'sso-refresh-token-1', 'test-client-secret-value', 'sso-role-session-token']) expect(outside).not.toContain(secret);
     } finally {
       service.dispose();
     }
