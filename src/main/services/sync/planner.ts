@@ -67,11 +67,15 @@ export function sameContent(local: IndexedFile, remote: RemoteEntry): boolean {
   return false;
 }
 
-/** True when a remote multipart object can only be compared after a HEAD reads its stored SHA-256. */
+/**
+ * True when the listing alone cannot settle a key and a HEAD must read its stored SHA-256: an object whose
+ * ETag moved since the last sync (changed by someone else, or an ETag that is not an MD5: multipart, SSE-KMS)
+ * before it is called a conflict, or a same-size object whose ETag cannot be compared (another tool's multipart).
+ */
 export function needsHead(local: IndexedFile, remote: RemoteEntry, synced?: SyncedState): boolean {
-  if (remote.sha256 || local.size !== remote.size) return false;
-  if (synced && synced.etag === remote.etag && synced.sha256 === local.sha256) return false;
-  return !sameContent(local, remote);
+  if (remote.sha256 !== undefined) return false;
+  if (synced) return !(synced.etag === remote.etag && synced.size === remote.size);
+  return local.size === remote.size && !sameContent(local, remote);
 }
 
 function pad(n: number): string {
@@ -101,9 +105,10 @@ export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<stri
       plan.uploads.push({ kind: 'upload', key: file.key, local: file, reason: 'new' });
       continue;
     }
-    const remoteUnchanged = s !== undefined && s.etag === r.etag && s.size === r.size;
+    // Unchanged since the last sync: same ETag, or (when the ETag says nothing) the same stored hash.
+    const remoteUnchanged = s !== undefined && ((s.etag === r.etag && s.size === r.size) || (r.sha256 !== undefined && r.sha256 === s.sha256));
     if (remoteUnchanged && s.sha256 === file.sha256) {
-      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: 'synced' });
+      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: s.etag === r.etag ? 'synced' : 'same-content' });
       continue;
     }
     if (sameContent(file, r)) {

@@ -596,15 +596,29 @@ export class SyncService {
         options: { existing: 'overwrite' },
       }));
       const ids = engine.enqueue(requests);
-      const snaps = await engine.waitFor(ids);
+      // Matched by id: an engine may leave out snapshots it has already dropped from its history.
+      const byId = new Map((await engine.waitFor(ids)).map((snap) => [snap.id, snap]));
       await eachLimit(
-        snaps.map((snap, i) => ({ snap, job: jobs[i]! })),
+        jobs.map((job, i) => ({ job, snap: byId.get(ids[i]!) })),
         8,
         async ({ snap, job }) => {
-          if (snap.state !== 'done' && snap.state !== 'skipped') {
+          let etag: string | undefined;
+          if (!snap) {
+            // No snapshot: the object itself says whether this content landed.
+            const h = await headKey(s3.client, s3.bucket, s3.prefix + job.destKey);
+            if (h?.sha256 !== job.local.sha256) {
+              summary.failed++;
+              summary.problems.push({ path: job.destKey, reason: 'upload result unknown' });
+              return;
+            }
+            etag = h.etag;
+          } else if (snap.state !== 'done' && snap.state !== 'skipped') {
             summary.failed++;
             summary.problems.push({ path: job.destKey, reason: snap.error?.message ?? `upload ${snap.state}` });
             return;
+          } else {
+            // A one-part upload's ETag is the MD5 we already have; a multipart one is learnt from the next listing.
+            etag = (snap.partsTotal ?? 1) > 1 ? '' : job.local.md5;
           }
           summary.uploaded++;
           summary.bytes += job.local.size;
@@ -621,8 +635,7 @@ export class SyncService {
             rt.watcher?.touch(job.local.rel);
             return;
           }
-          const h = await headKey(s3.client, s3.bucket, s3.prefix + job.destKey);
-          if (h) index.putSynced({ key: job.destKey, etag: h.etag, size: h.size, sha256: job.local.sha256 });
+          index.putSynced({ key: job.destKey, etag, size: job.local.size, sha256: job.local.sha256 });
         },
       );
       rt.pending = 0;
