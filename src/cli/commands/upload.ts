@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
 import { expandItems } from '../../main/services/handlers/transfers';
@@ -81,14 +81,21 @@ function overrideSettings(services: AppServices, patch: { concurrency?: number; 
   settings.get = () => ({ ...base(), ...clean });
 }
 
-/** Makes sure the bucket answers before queueing, so a wrong endpoint or bucket is one line and exit 2. */
+/**
+ * Makes sure the bucket answers before queueing, so a wrong endpoint, bucket or secret is one line and
+ * exit 2. A one-key listing (GET) is used rather than HeadBucket because a HEAD error has no body, so
+ * a wrong secret would be indistinguishable from a missing permission. AccessDenied does not stop the
+ * run: upload-only keys (s3:PutObject without s3:ListBucket) are common for landing zones.
+ */
 async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<void> {
   const ctx = await services.clients.forProfile(profileId);
   const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
   try {
-    await ctx.client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await ctx.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
   } catch (err) {
-    throw toAppError(err, { action: 'HeadBucket', bucket, endpoint, profile: ctx.profile.summary.name });
+    const appErr = toAppError(err, { action: 'ListObjectsV2', bucket, endpoint, profile: ctx.profile.summary.name });
+    if (appErr.code === 'ACCESS_DENIED') return;
+    throw appErr;
   }
 }
 
