@@ -185,10 +185,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  policy.port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  policy.port = bound.port;
 
   return {
-    url: displayUrl(host, policy.port, token),
+    // 'localhost' may have bound to ::1 only; print the address that was really bound.
+    url: displayUrl(host === 'localhost' ? bound.address : host, policy.port, token),
     token,
     port: policy.port,
     async close() {
