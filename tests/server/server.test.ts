@@ -93,6 +93,17 @@ describe('start-up', () => {
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
   });
 
+  it('with --host localhost prints an address that answers', async () => {
+    const local = await startServer({ services, logger: silentLogger, staticDir, dataDir: join(root, 'data-localhost'), host: 'localhost', port: 0 });
+    try {
+      expect(local.url).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/#token=/);
+      const res = await fetch(local.url.replace(/#.*/, ''));
+      expect(res.status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('clears files spooled by an earlier run', () => {
     expect(existsSync(join(dataDir, 'spool', 'old', 'stale.bin'))).toBe(false);
     expect(existsSync(join(dataDir, 'spool'))).toBe(true);
