@@ -147,7 +147,7 @@ export class SsoSignIn {
       this.running.set(path, { status, done });
       this.deps.events.emit('profiles:ssoStatus', status);
       // Opening the browser is a convenience: the code and address are on screen either way.
-      if (this.deps.platform.openExternal && /^https?:\/\//.test(url)) {
+      if (this.deps.platform.openExternal && safeToOpen(url)) {
         this.deps.platform.openExternal(url).catch((err: unknown) => this.deps.logger.warn('sso: could not open the browser', err));
       }
       return status;
@@ -216,6 +216,16 @@ export class SsoSignIn {
   /** Stops polling. */
   dispose(): void {
     this.disposed = true;
+  }
+}
+
+/** Only https pages (or http on this computer, for local test services) are opened in the browser. */
+export function safeToOpen(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
   }
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SsoStatus } from '../../../../src/shared/contract';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
+import { safeToOpen } from '../../../../src/main/services/profiles/sso-login';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { s3Info } from '../../../support/s3-test-client';
 import { makeDeps, tempDir } from './helpers';
@@ -174,6 +175,14 @@ describe('SSO sign-in inside the app', () => {
       sso.setRoleTtl(3600_000);
       service.dispose();
     }
+  });
+
+  it('opens only https pages, or http on this computer', () => {
+    expect(safeToOpen('https://device.sso.eu-west-1.amazonaws.com/?user_code=AB')).toBe(true);
+    expect(safeToOpen('http://127.0.0.1:8080/verify')).toBe(true);
+    expect(safeToOpen('http://evil.example/verify')).toBe(false);
+    expect(safeToOpen('file:///etc/passwd')).toBe(false);
+    expect(safeToOpen('not a url')).toBe(false);
   });
 
   it('refuses SSO sign-in for a profile that does not use SSO', async () => {
