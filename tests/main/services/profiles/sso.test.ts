@@ -38,6 +38,9 @@ beforeAll(async () => {
       'sso_account_id = 123456789012',
       'sso_role_name = ReadOnly',
       '',
+      '[profile plain]',
+      'region = us-east-1',
+      '',
       '[sso-session corp-session]',
       'sso_start_url = https://corp.example/start',
       'sso_region = eu-west-1',
@@ -188,6 +191,7 @@ describe('SSO sign-in inside the app', () => {
   it('refuses SSO sign-in for a profile that does not use SSO', async () => {
     const { service } = setup();
     try {
+      await expect(service.ssoSignIn('aws:plain')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
       await expect(service.ssoSignIn('aws:nope')).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
     } finally {
       service.dispose();
