@@ -5,7 +5,6 @@
 import { AppError } from '../shared/errors';
 import { EXIT, printError, usageError, type CliIo } from './cli-io';
 import { buildCliServices, engineEnv } from './cli-services';
-import { runProfilesList } from './commands/profiles-list';
 import { runServeCommand } from './commands/serve';
 import { runUploadCommand } from './commands/upload';
 import { loadDelegate } from './delegates';
@@ -43,10 +42,7 @@ type Delegate = (args: string[], io: Record<string, unknown>) => Promise<number>
 async function runDelegate(command: 'profiles' | 'sync' | 'athena-ddl', args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const exportName = { profiles: 'runProfilesCommand', sync: 'runSyncCommand', 'athena-ddl': 'runAthenaDdlCommand' }[command];
   const fn = (await loadDelegate(command))?.[exportName] as Delegate | undefined;
-  if (typeof fn !== 'function') {
-    if (command === 'profiles') return runProfilesList(args, io);
-    throw new AppError('NOT_SUPPORTED', { what: `the ${command} command (not available yet)` });
-  }
+  if (typeof fn !== 'function') throw new AppError('NOT_SUPPORTED', { what: `the ${command} command (not available yet)` });
   const json = args.includes('--json');
   const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal, debug: io.debug };
   if (command === 'athena-ddl') return fn(args, base);
