@@ -35,6 +35,14 @@ export interface TransferServiceOptions {
   fileRestarts?: number;
 }
 
+interface Waiter {
+  ids: string[];
+  pending: number;
+  /** Final snapshots taken as each id settles, so history pruning cannot lose them. */
+  finals: Map<string, TransferSnapshot>;
+  resolve: (s: TransferSnapshot[]) => void;
+}
+
 interface Entry {
   rec: JournalTransfer;
   parts: Map<number, JournalPart>;
@@ -60,7 +68,8 @@ export class TransferService implements TransferEngine {
   private readonly removed = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private lastFlush = 0;
-  private readonly waiters = new Set<{ ids: string[]; resolve: (s: TransferSnapshot[]) => void }>();
+  /** Who waits on each unfinished transfer; a waiter resolves when its count of unfinished ids reaches zero. */
+  private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly bandwidth: TokenBucket;
   private readonly options: Required<Omit<TransferServiceOptions, 'retry' | 'journalFile'>> & Pick<TransferServiceOptions, 'retry' | 'journalFile'>;
 
@@ -199,7 +208,8 @@ export class TransferService implements TransferEngine {
     e.meter.reset();
     const abort = new AbortController();
     e.abort = abort;
-    this.save(e);
+    // Not journaled: after a crash a running transfer is queued again either way, so this write would buy nothing.
+    this.touch(rec.id);
     e.running = this.execute(e, abort.signal).finally(() => {
       this.running--;
       e.abort = undefined;
@@ -264,7 +274,7 @@ export class TransferService implements TransferEngine {
       rec.error = appErr.toData();
       rec.finishedAt = Date.now();
       this.save(e);
-      this.settle();
+      this.settle(e.rec.id);
     }
   }
 
@@ -293,7 +303,7 @@ export class TransferService implements TransferEngine {
     });
     this.touch(rec.id);
     this.pruneHistory();
-    this.settle();
+    this.settle(e.rec.id);
   }
 
   private pruneHistory(): void {
@@ -312,8 +322,7 @@ export class TransferService implements TransferEngine {
   }
 
   private isAwaited(id: string): boolean {
-    for (const w of this.waiters) if (w.ids.includes(id)) return true;
-    return false;
+    return this.waiters.has(id);
   }
 
   private save(e: Entry): void {
@@ -321,21 +330,35 @@ export class TransferService implements TransferEngine {
     this.touch(e.rec.id);
   }
 
-  private settle(): void {
-    for (const w of [...this.waiters]) {
-      const snaps = w.ids.map((id) => this.get(id));
-      if (snaps.every((s) => !s || FINAL.has(s.state))) {
-        this.waiters.delete(w);
-        w.resolve(snaps.filter((s): s is TransferSnapshot => Boolean(s)));
-      }
+  /** Tells the waiters of a transfer that just reached a final state. */
+  private settle(id: string): void {
+    const ws = this.waiters.get(id);
+    if (!ws) return;
+    this.waiters.delete(id);
+    const snap = this.get(id);
+    for (const w of ws) {
+      if (snap) w.finals.set(id, snap);
+      if (--w.pending === 0) this.resolveWaiter(w);
     }
+  }
+
+  private resolveWaiter(w: Waiter): void {
+    w.resolve(w.ids.map((i) => w.finals.get(i) ?? this.get(i)).filter((s): s is TransferSnapshot => Boolean(s)));
   }
 
   /** Resolves when every listed transfer is final. */
   waitFor(ids: string[]): Promise<TransferSnapshot[]> {
     return new Promise((resolve) => {
-      this.waiters.add({ ids, resolve });
-      this.settle();
+      const w: Waiter = { ids, pending: 0, finals: new Map(), resolve };
+      for (const id of new Set(ids)) {
+        const e = this.entries.get(id);
+        if (!e || FINAL.has(e.rec.state)) continue;
+        let ws = this.waiters.get(id);
+        if (!ws) this.waiters.set(id, (ws = new Set()));
+        ws.add(w);
+        w.pending++;
+      }
+      if (w.pending === 0) this.resolveWaiter(w);
     });
   }
 
@@ -478,7 +501,7 @@ export class TransferService implements TransferEngine {
     e.rec.finishedAt = Date.now();
     e.rec.error = new AppError('CANCELLED').toData();
     this.save(e);
-    this.settle();
+    this.settle(e.rec.id);
   }
 
   /** Re-queues a failed or cancelled transfer, or every failed one without an id. */
