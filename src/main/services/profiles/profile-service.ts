@@ -292,6 +292,8 @@ export class ProfileService implements ProfileResolver {
           // The SDK hands this one config to the SSO and OIDC clients too, so an STS endpoint must not leak into them.
           // The CA bundle and proxy apply to the STS, SSO and OIDC calls behind the profile too.
           clientConfig: { ...(p.kind === 'sso' ? {} : stsClientConfig(env, p.region)), ...(requestHandler ? { requestHandler } : {}) },
+          // Web identity ignores clientConfig and reads region and handler from here.
+          parentClientConfig: { ...(p.region ? { region: p.region } : {}), ...(requestHandler ? { requestHandler } : {}) },
         })(),
       );
     };

@@ -12,7 +12,7 @@ export interface StsServer {
 const ns = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** Starts the server; `validCode` is the only MFA code it accepts. */
-export async function startStsServer(options: { validCode: string; accessKeyId: string; secretAccessKey: string }): Promise<StsServer> {
+export async function startStsServer(options: { validCode: string; accessKeyId: string; secretAccessKey: string; webIdentityToken?: string }): Promise<StsServer> {
   const requests: Record<string, string>[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -32,6 +32,16 @@ export async function startStsServer(options: { validCode: string; accessKeyId: 
         return xml(
           200,
           `<AssumeRoleResponse xmlns="${ns}"><AssumeRoleResult><Credentials><AccessKeyId>${options.accessKeyId}</AccessKeyId><SecretAccessKey>${options.secretAccessKey}</SecretAccessKey><SessionToken>assumed-session-token</SessionToken><Expiration>${exp}</Expiration></Credentials><AssumedRoleUser><Arn>${form.RoleArn}/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        );
+      }
+      if (form.Action === 'AssumeRoleWithWebIdentity') {
+        if (form.WebIdentityToken !== options.webIdentityToken) {
+          return xml(400, `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Couldn't retrieve verification key from your identity provider</Message></Error><RequestId>r4</RequestId></ErrorResponse>`);
+        }
+        const exp = new Date(Date.now() + 3600_000).toISOString();
+        return xml(
+          200,
+          `<AssumeRoleWithWebIdentityResponse xmlns="${ns}"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>${options.accessKeyId}</AccessKeyId><SecretAccessKey>${options.secretAccessKey}</SecretAccessKey><SessionToken>web-identity-session-token</SessionToken><Expiration>${exp}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/Web/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser><SubjectFromWebIdentityToken>sub</SubjectFromWebIdentityToken></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r5</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
         );
       }
       if (form.Action === 'GetCallerIdentity') {
