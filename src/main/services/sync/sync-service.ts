@@ -5,16 +5,17 @@
  * all uploads succeeded, brake not tripped) moves deleted files' objects to the trash.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import watcher from '@parcel/watcher';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { S3Clients } from '../s3/types';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
-import { loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
+import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
 import { planSync, needsHead, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
 import { asAppError, deleteKey, eachLimit, headKey, listPrefix, moveToTrash, versioningOn } from './remote';
@@ -265,7 +266,7 @@ export class SyncService {
   }
 
   /** One pass for the CLI's `--once` / `--dry-run`: an unsaved pair whose index persists per folder+target. */
-  async syncOnce(input: SyncPairInput, options: { dryRun?: boolean; signal?: AbortSignal; confirmDeletes?: boolean } = {}): Promise<PassSummary> {
+  async syncOnce(input: SyncPairInput, options: { dryRun?: boolean; signal?: AbortSignal; confirmDeletes?: boolean; full?: boolean } = {}): Promise<PassSummary> {
     const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: SyncService.cliPairId(input) };
     await this.requireFolder(config.folder);
     const rt = this.pairs.get(config.id) ?? this.runtime(config, true);
@@ -273,18 +274,50 @@ export class SyncService {
     rt.transient = true;
     if (options.confirmDeletes) rt.confirmedDeletes = Number.MAX_SAFE_INTEGER;
     this.pairs.delete(config.id); // not listed, not persisted
+    const snapshot = this.snapshotPath(config.id);
+    const pending = `${snapshot}.next`;
     try {
-      let summary = await this.exclusive(rt, () => this.fullPass(rt, options.dryRun ?? false, options.signal), true);
+      let summary: PassSummary | undefined;
+      if (!options.dryRun) {
+        const index = this.openIndex(rt);
+        // Taken before the pass, so a change made during it shows up next time rather than being lost.
+        await watcher.writeSnapshot(config.folder, pending, { ignore: ['.git'] });
+        if (!options.full && index.getMeta('clean') === '1' && !index.rebuiltFrom && existsSync(snapshot)) {
+          // The last run finished cleanly: only what changed on disk since then needs looking at; no listing.
+          const batch = await this.changesSince(config.folder, snapshot);
+          if (batch) {
+            summary = await this.exclusive(rt, () => this.incrementalPass(rt, batch), true);
+            summary.skipped = Math.max(0, Number(index.getMeta('files') ?? 0) - summary.uploaded - summary.failed);
+          }
+        }
+      }
+      summary ??= await this.exclusive(rt, () => this.fullPass(rt, options.dryRun ?? false, options.signal), true);
       // A file that changed under its upload is synced again so the object ends equal to the final file.
       for (let round = 0; round < 3 && !options.dryRun && summary.changedDuringUpload.length > 0; round++) {
         const again = await this.exclusive(rt, () => this.fullPass(rt, false, options.signal), true);
         summary = { ...again, uploaded: summary.uploaded + again.uploaded, bytes: summary.bytes + again.bytes };
       }
+      if (!options.dryRun && rt.index?.getMeta('clean') === '1') renameSync(pending, snapshot);
       return summary;
     } finally {
+      rmSync(pending, { force: true });
       rt.index?.close();
       rt.index = undefined;
     }
+  }
+
+  /** What changed in a folder since a snapshot, sorted like the watcher's batches; undefined when only a full pass will do. */
+  private async changesSince(folder: string, snapshot: string): Promise<SettledChanges | undefined> {
+    const events = await watcher.getEventsSince(folder, snapshot, { ignore: ['.git'] });
+    const batch: SettledChanges = { files: [], dirs: [], gone: [] };
+    for (const e of events) {
+      const rel = relative(folder, e.path);
+      const st = await stat(e.path).catch(() => undefined);
+      if (!st) batch.gone.push(rel);
+      else if (st.isDirectory() || rel === IGNORE_FILE) return undefined;
+      else batch.files.push(rel);
+    }
+    return batch;
   }
 
   /** Watches an unsaved pair (the CLI without --once): subscribes first, then a full pass, so no change slips between them. */
@@ -413,7 +446,7 @@ export class SyncService {
       rt.settled = { files: [], dirs: [], gone: [] };
       if (batch.files.length + batch.dirs.length + batch.gone.length === 0) return;
       // A folder moved in (or an ignore file edited) needs the whole tree looked at again.
-      if (batch.dirs.length > 0 || [...batch.files, ...batch.gone].some((p) => p === '.s3dropignore')) return this.fullPass(rt, false);
+      if (batch.dirs.length > 0 || [...batch.files, ...batch.gone].some((p) => p === IGNORE_FILE)) return this.fullPass(rt, false);
       return this.incrementalPass(rt, batch);
     }).catch(() => {});
   }

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSyncCommand } from '../../../../src/cli/commands/sync';
 import type { AppServices } from '../../../../src/main/services/app-services';
-import { s3Info } from '../../../support/s3-test-client';
+import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { makeHarness, tempFolder, until, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -55,6 +55,16 @@ describe('s3-drop sync', () => {
     const second = await run('--once', '--json');
     expect(JSON.parse(second.stdout.trim())).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
     expect(h.puts()).toBe(puts);
+
+    // Changes made between runs are found from the folder snapshot, without listing the bucket again.
+    const lists = h.listings();
+    writeFileSync(join(dir, 'a.txt'), 'a, changed between runs');
+    writeFileSync(join(dir, 'sub', 'new.txt'), 'new');
+    const third = await run('--once', '--json');
+    expect(JSON.parse(third.stdout.trim())).toMatchObject({ uploaded: 2, failed: 0 });
+    expect((await getObjectBytes(rawClient(), h.bucket, 'docs/a.txt')).toString()).toBe('a, changed between runs');
+    expect(await h.keys()).toEqual(['docs/a.txt', 'docs/sub/b.txt', 'docs/sub/new.txt']);
+    expect(h.listings()).toBe(lists);
   });
 
   it('without --once keeps watching until stopped, and reports a usage error for a missing destination', async () => {
