@@ -166,10 +166,19 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     const ids = enqueueResuming(engine, requests);
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
+    const ours = new Set(ids);
+    let stopAuth: (() => void) | undefined;
     const finished = await Promise.race([
       engine.waitFor(ids),
       new Promise<undefined>((res) => signal.addEventListener('abort', () => res(undefined), { once: true })),
-    ]);
+      // A terminal cannot show the in-app sign-in: stop (the journal keeps the queue) and say what to do.
+      new Promise<never>((_, reject) => {
+        stopAuth = services.events.on('transfers:progress', (p) => {
+          const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-auth');
+          if (waiting) reject(new AppError('SSO_LOGIN_REQUIRED', { profile: waiting.profileId.replace(/^(aws|app):/, '') }));
+        });
+      }),
+    ]).finally(() => stopAuth?.());
     bar.stop();
     if (!finished) return EXIT.interrupted;
 
