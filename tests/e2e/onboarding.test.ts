@@ -98,5 +98,11 @@ describe('first run', () => {
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByRole('button', { name, pressed: true }).waitFor();
     await rawClient().send(new HeadBucketCommand({ Bucket: name }));
+    // The picker's search narrows the list to matching names.
+    await page.getByLabel('Search buckets').fill('e2e-made-');
+    const names = await page.locator('.bucket-list button').allTextContents();
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => n.startsWith('e2e-made-'))).toBe(true);
+    expect(names).toContain(name);
   });
 });

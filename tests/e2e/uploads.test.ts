@@ -43,24 +43,8 @@ async function objectExists(key: string): Promise<boolean> {
 }
 
 describe('uploads from the main screen', () => {
-  it('uploads a folder of 3 nested files with keys that keep the structure', async () => {
-    const root = join(work, 'report');
-    mkdirSync(join(root, 'data', 'raw'), { recursive: true });
-    const files = { 'report/readme.txt': 'read me\n', 'report/data/table.csv': 'a,b\n1,2\n', 'report/data/raw/x.bin': randomBytes(2048).toString('base64') };
-    for (const [rel, body] of Object.entries(files)) writeFileSync(join(work, rel), body);
-    await app.page.getByTestId('folder-input').setInputFiles(root);
-    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
-    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
-    await app.page.getByRole('button', { name: 'report/' }).waitFor();
-  });
-
-  it('drops a folder (walked with webkitGetAsEntry) and the keys keep its structure', async () => {
-    const files = { 'photos/a.txt': 'A\n', 'photos/2026/b.txt': 'B\n', 'photos/2026/june/c.txt': 'C\n' };
-    await dropFolder(app.page, '[data-testid="drop-zone"]', files);
-    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
-    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
-  });
-
+  // First, on a fresh page: after the two folder tests, Chromium here stops opening the file chooser
+  // for the same key press (the button still has focus); not understood yet, so the order is fixed.
   it('adds a file and starts its upload with the keyboard only', async () => {
     const { page } = app;
     const path = join(work, 'keyboard.txt');
@@ -78,6 +62,33 @@ describe('uploads from the main screen', () => {
     await (await chooser).setFiles(path);
     await row('keyboard.txt').and(page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     expect((await getObjectBytes(rawClient(), bucket, 'keyboard.txt')).toString()).toBe('typed, not clicked\n');
+  });
+
+  it('uploads a folder of 3 nested files with keys that keep the structure', async () => {
+    const root = join(work, 'report');
+    mkdirSync(join(root, 'data', 'raw'), { recursive: true });
+    const files = { 'report/readme.txt': 'read me\n', 'report/data/table.csv': 'a,b\n1,2\n', 'report/data/raw/x.bin': randomBytes(2048).toString('base64') };
+    for (const [rel, body] of Object.entries(files)) writeFileSync(join(work, rel), body);
+    await app.page.getByTestId('folder-input').setInputFiles(root);
+    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
+    // Browse into the folder and back with the breadcrumb.
+    const { page } = app;
+    await page.getByRole('button', { name: 'report/' }).click();
+    const crumbs = page.getByRole('navigation', { name: 'Current folder' });
+    await crumbs.getByRole('button', { name: 'report' }).waitFor();
+    await page.getByRole('button', { name: 'data/' }).click();
+    await page.getByRole('cell', { name: 'table.csv' }).waitFor();
+    expect(await crumbs.locator('[aria-current="location"]').textContent()).toBe('data');
+    await crumbs.getByRole('button', { name: bucket }).click();
+    await page.getByRole('button', { name: 'report/' }).waitFor();
+  });
+
+  it('drops a folder (walked with webkitGetAsEntry) and the keys keep its structure', async () => {
+    const files = { 'photos/a.txt': 'A\n', 'photos/2026/b.txt': 'B\n', 'photos/2026/june/c.txt': 'C\n' };
+    await dropFolder(app.page, '[data-testid="drop-zone"]', files);
+    for (const key of Object.keys(files)) await row(key).and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
   });
 
   it('copies a presigned link for a finished upload, and the link fetches the object', async () => {
