@@ -22,7 +22,7 @@ import { awsFilePaths, discoverAwsProfiles, envEndpoint, type AwsDiscovery, type
 import { MfaBroker, type MfaPrompt } from './mfa-broker';
 import { proxyEnv, readCaBundle, requestHandlerFor } from './network';
 import { presets } from './presets';
-import { refreshingProvider } from './refreshing-provider';
+import { refreshingProvider, type RefreshingProvider } from './refreshing-provider';
 import { SsoSignIn } from './sso-login';
 import type { ProfileResolver, ResolvedProfile } from './types';
 
@@ -53,7 +53,7 @@ const MAX_MFA_ATTEMPTS = 3;
 export class ProfileService implements ProfileResolver {
   private discovery?: Promise<AwsDiscovery>;
   private readonly store: AppProfileStore;
-  private readonly providers = new Map<string, ResolvedProfile['credentials']>();
+  private readonly providers = new Map<string, RefreshingProvider>();
   private readonly watchers: FSWatcher[] = [];
   private debounce?: NodeJS.Timeout;
   private readonly options: Required<ProfileServiceOptions>;
@@ -97,10 +97,20 @@ export class ProfileService implements ProfileResolver {
   /** Forgets what was read from disk and every cached provider, then tells the UI. */
   async reload(): Promise<ProfileSummary[]> {
     this.discovery = undefined;
-    this.providers.clear();
+    // Clients built earlier hold these providers: reset them so edited keys apply on their next request.
+    this.forgetCredentials();
     const list = await this.list();
     this.deps.events.emit('profiles:changed', list);
     return list;
+  }
+
+  /** Drops cached credentials (of one profile, or all) in every holder, and the providers themselves. */
+  private forgetCredentials(id?: string): void {
+    for (const [key, provider] of this.providers) {
+      if (id !== undefined && key !== id) continue;
+      provider.reset();
+      this.providers.delete(key);
+    }
   }
 
   /** Every profile the app can use, as the UI may see it (never a secret). */
@@ -373,7 +383,7 @@ export class ProfileService implements ProfileResolver {
     }
     all[index] = next;
     this.store.save(all);
-    this.providers.delete(input.id);
+    this.forgetCredentials(input.id);
     // A rename changes the id; the last-used choice follows it so the main screen keeps its place.
     const newId = `app:${next.name}`;
     if (newId !== input.id && this.deps.settings.get().lastProfileId === input.id) this.deps.settings.update({ lastProfileId: newId });
@@ -392,7 +402,7 @@ export class ProfileService implements ProfileResolver {
     }
     await this.secrets.delete(account(victim));
     this.store.save(all.filter((p) => p !== victim));
-    this.providers.delete(id);
+    this.forgetCredentials(id);
     if (this.deps.settings.get().lastProfileId === id) this.deps.settings.update({ lastProfileId: undefined });
     await this.changed();
   }

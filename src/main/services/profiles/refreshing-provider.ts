@@ -14,8 +14,11 @@ export interface RefreshOptions {
   profile: string;
 }
 
+/** A refreshing provider, with a way to drop what it holds (after the user edits the profile). */
+export type RefreshingProvider = AwsCredentialIdentityProvider & { fetches(): number; reset(): void };
+
 /** Wraps a fetch so results are reused while fresh, fetched once at a time, and refused once expired. */
-export function refreshingProvider(fetch: () => Promise<AwsCredentialIdentity>, options: RefreshOptions): AwsCredentialIdentityProvider & { fetches(): number } {
+export function refreshingProvider(fetch: () => Promise<AwsCredentialIdentity>, options: RefreshOptions): RefreshingProvider {
   const { marginMs = 5 * 60_000, now = Date.now, profile } = options;
   let cached: { creds: AwsCredentialIdentity; refreshAt: number } | undefined;
   let inFlight: Promise<AwsCredentialIdentity> | undefined;
@@ -45,5 +48,9 @@ export function refreshingProvider(fetch: () => Promise<AwsCredentialIdentity>, 
       throw err;
     }
   };
-  return Object.assign(provider, { fetches: () => count });
+  // Every holder (a cached S3 client) keeps this same function, so a reset reaches them all.
+  const reset = () => {
+    cached = undefined;
+  };
+  return Object.assign(provider, { fetches: () => count, reset });
 }

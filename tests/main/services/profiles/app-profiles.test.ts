@@ -59,9 +59,12 @@ describe('app-managed profiles', () => {
     const creds = await (await service.resolve('app:Lab')).credentials();
     expect(creds.secretAccessKey).toBe(secret);
 
-    // A new secret replaces the old one.
+    // A new secret replaces the old one, also for a client that already holds the provider.
+    const held = (await service.resolve('app:Lab')).credentials;
+    expect((await held()).secretAccessKey).toBe(secret);
     await dispatch('profiles:update', { id: 'app:Lab', secretAccessKey: 'newSecret/abcdefghijklmnopqrstuvwxyz0123' });
     expect((await (await service.resolve('app:Lab')).credentials()).secretAccessKey).toBe('newSecret/abcdefghijklmnopqrstuvwxyz0123');
+    expect((await held()).secretAccessKey).toBe('newSecret/abcdefghijklmnopqrstuvwxyz0123');
 
     expect(await dispatch('profiles:remove', { id: 'app:Lab' })).toEqual({ ok: true, value: undefined });
     expect((await service.list()).map((p) => p.id)).toEqual(['instance']);

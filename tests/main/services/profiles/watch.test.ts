@@ -30,11 +30,16 @@ describe('watching the shared files', () => {
       appendFileSync(join(dir, 'config'), '\n[profile added-later]\nregion = eu-north-1\n');
       expect((await appended).find((p) => p.name === 'added-later')?.region).toBe('eu-north-1');
 
+      // A client built before the edit holds this provider; it must see the edited keys.
+      const held = (await service.resolve('aws:creds.only')).credentials;
+      expect((await held()).accessKeyId).toBe('AKIAFIXTURECREDSONLY');
       const replaced = nextChange((l) => l.some((p) => p.name === 'from-replace') && !l.some((p) => p.name === 'creds.only'));
       writeFileSync(join(dir, 'credentials.tmp'), '[from-replace]\naws_access_key_id = AKIAREPLACED0001\naws_secret_access_key = x\n');
       renameSync(join(dir, 'credentials.tmp'), join(dir, 'credentials'));
       const list = await replaced;
       expect(list.find((p) => p.name === 'from-replace')?.accessKeyIdMasked).toBe('••••0001');
+      // The held provider now fails plainly (the profile is gone) instead of signing with stale keys.
+      await expect(held()).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
       // Resolution uses the new file, not a cached copy.
       expect((await (await service.resolve('aws:from-replace')).credentials()).accessKeyId).toBe('AKIAREPLACED0001');
     } finally {
