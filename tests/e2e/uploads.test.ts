@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
@@ -103,6 +103,29 @@ describe('uploads from the main screen', () => {
     const res = await fetch(link);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('read me\n');
+  });
+
+  it('pages a large folder listing with "Show more"', async () => {
+    const { page } = app;
+    const client = rawClient();
+    const many = await freshBucket(client, 'e2e-many');
+    // One more than the engine's page of 1000, so exactly one more page exists.
+    const keys = Array.from({ length: 1001 }, (_, i) => `item-${String(i).padStart(4, '0')}.txt`);
+    for (let i = 0; i < keys.length; i += 25) {
+      await Promise.all(keys.slice(i, i + 25).map((Key) => client.send(new PutObjectCommand({ Bucket: many, Key, Body: 'x' }))));
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByLabel('Search buckets').fill(many);
+    await page.getByRole('button', { name: many }).click();
+    const rows = page.locator('table.listing tbody tr');
+    await page.getByRole('button', { name: 'Show more' }).waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(1000);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByRole('cell', { name: 'item-1000.txt' }).waitFor();
+    expect(await rows.count()).toBe(1001);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    await page.getByLabel('Search buckets').fill('');
+    await page.getByRole('button', { name: bucket, exact: true }).click();
   });
 
   it('pauses, resumes and cancels a 100 MiB upload', async () => {
