@@ -145,3 +145,16 @@ describe('app-managed profiles', () => {
     expect(await dispatch('profiles:test', { id: 'app:down' })).toMatchObject({ ok: false, error: { code: 'ENDPOINT_UNREACHABLE' } });
   });
 });
+
+describe('the environment profile', () => {
+  it('signs in with AWS_ACCESS_KEY_ID and goes to AWS_ENDPOINT_URL_S3 (the CLI --endpoint)', async () => {
+    const info = s3Info();
+    const { service } = setup(noAwsFilesEnv({ AWS_ACCESS_KEY_ID: info.accessKeyId, AWS_SECRET_ACCESS_KEY: info.secretAccessKey, AWS_REGION: info.region, AWS_ENDPOINT_URL_S3: info.endpoint }));
+    services.push(service);
+    const list = await service.list();
+    expect(list.map((p) => p.id)).toEqual(['env']);
+    const resolved = await service.resolve('env');
+    expect(resolved).toMatchObject({ endpoint: info.endpoint, forcePathStyle: true, region: info.region });
+    expect(await service.test('env')).toMatchObject({ ok: true });
+  });
+});
