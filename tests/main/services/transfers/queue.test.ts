@@ -101,8 +101,10 @@ describe('pause, resume, cancel, retry', () => {
       engine.resume();
       const [snap] = await engine.waitFor([id!]);
       expect(snap?.state).toBe('done');
-      // Only the parts that had not finished go again.
-      expect(proxy.stats().byKind.UploadPart).toBe(5 - partsBefore);
+      // Only the parts that had not finished go again (with ListParts, a part the server got whole just as the
+      // pause cut the response is adopted too, so it can be fewer).
+      if (info.features.multipartAdmin) expect(proxy.stats().byKind.UploadPart).toBeLessThanOrEqual(5 - partsBefore);
+      else expect(proxy.stats().byKind.UploadPart).toBe(5 - partsBefore);
       expect(proxy.stats().byKind.CreateMultipartUpload ?? 0).toBe(0);
       expect((await getObjectBytes(raw, bucket, 'pause/pause.bin')).equals(f.bytes)).toBe(true);
     } finally {
