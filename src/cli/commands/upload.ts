@@ -63,15 +63,6 @@ function checkLocalPaths(paths: string[]): string[] {
   });
 }
 
-/** The engine as the CLI uses it; a clear refusal while the transfers work is still a stub. */
-function engineOf(services: AppServices): TransferEngine {
-  const engine = services.transfers as unknown as Partial<TransferEngine>;
-  if (typeof engine.waitFor !== 'function' || typeof engine.list !== 'function') {
-    throw new AppError('NOT_SUPPORTED', { what: 'uploading (the transfer engine is not built yet)' });
-  }
-  return engine as TransferEngine;
-}
-
 /** Overrides settings for this run only; nothing is written to the shared settings file. */
 function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
   const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
@@ -148,7 +139,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
   const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
   try {
-    const engine = engineOf(services);
+    const engine: TransferEngine = services.transfers;
     overrideSettings(services, { concurrency, partSizeMiB });
     const profileId = await chooseProfileId(services.profiles, env, values.profile);
     await preflight(services, profileId, target.bucket, env);
