@@ -54,6 +54,7 @@ export class ProfileService implements ProfileResolver {
   private discovery?: Promise<AwsDiscovery>;
   private readonly store: AppProfileStore;
   private readonly providers = new Map<string, RefreshingProvider>();
+  private readonly secretPresent = new Map<string, boolean>();
   private readonly watchers: FSWatcher[] = [];
   private debounce?: NodeJS.Timeout;
   private readonly options: Required<ProfileServiceOptions>;
@@ -172,7 +173,8 @@ export class ProfileService implements ProfileResolver {
   private async appSummary(p: StoredAppProfile): Promise<ProfileSummary> {
     const env = this.deps.env;
     const endpoint = envEndpoint(env) ?? p.endpoint;
-    const secret = await this.readSecret(p).catch(() => undefined);
+    // Whether a secret exists is remembered: each keychain read costs a D-Bus round trip, and the list is read often.
+    const hasSecret = this.secretPresent.get(account(p)) ?? Boolean(await this.readSecret(p).catch(() => undefined));
     return clean({
       id: `app:${p.name}`,
       name: p.name,
@@ -182,30 +184,23 @@ export class ProfileService implements ProfileResolver {
       endpoint,
       forcePathStyle: p.forcePathStyle ?? (endpoint ? true : presets[p.preset]?.forcePathStyle),
       accessKeyIdMasked: maskKeyId(p.accessKeyId),
-      hasSecret: Boolean(secret),
+      hasSecret,
       secretStorage: this.secrets.kind,
       isDefault: env.AWS_PROFILE === p.name ? true : undefined,
     });
   }
 
   private async readSecret(p: StoredAppProfile): Promise<{ secretAccessKey: string; sessionToken?: string } | undefined> {
-    const raw = await this.secrets.get(account(p));
-    if (!raw) return undefined;
-    try {
-      const parsed = JSON.parse(raw) as { secretAccessKey?: string; sessionToken?: string };
-      if (!parsed.secretAccessKey) return undefined;
-      registerSecret(parsed.secretAccessKey);
-      registerSecret(parsed.sessionToken);
-      return { secretAccessKey: parsed.secretAccessKey, sessionToken: parsed.sessionToken };
-    } catch {
-      return undefined;
-    }
+    const secret = parseSecret(await this.secrets.get(account(p)));
+    this.secretPresent.set(account(p), Boolean(secret));
+    return secret;
   }
 
   private async writeSecret(p: StoredAppProfile, secretAccessKey: string, sessionToken: string | undefined): Promise<void> {
     registerSecret(secretAccessKey);
     registerSecret(sessionToken);
     await this.secrets.set(account(p), JSON.stringify(sessionToken ? { secretAccessKey, sessionToken } : { secretAccessKey }));
+    this.secretPresent.set(account(p), true);
   }
 
   /** Turns a profile id, or a bare name (the CLI's --profile), into a summary. */
@@ -401,6 +396,7 @@ export class ProfileService implements ProfileResolver {
       throw new AppError('PROFILE_NOT_FOUND', { profile: id.replace(/^(aws|app):/, '') });
     }
     await this.secrets.delete(account(victim));
+    this.secretPresent.delete(account(victim));
     this.store.save(all.filter((p) => p !== victim));
     this.forgetCredentials(id);
     if (this.deps.settings.get().lastProfileId === id) this.deps.settings.update({ lastProfileId: undefined });
@@ -472,6 +468,20 @@ function staticCreds(accessKeyId: string, secretAccessKey: string, sessionToken?
     ...(sessionToken ? { sessionToken } : {}),
     ...(expiration ? { expiration: new Date(expiration) } : {}),
   };
+}
+
+/** Reads the keychain's JSON value for an app profile, registering the secrets with the log redactor. */
+function parseSecret(raw: string | undefined): { secretAccessKey: string; sessionToken?: string } | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as { secretAccessKey?: string; sessionToken?: string };
+    if (!parsed.secretAccessKey) return undefined;
+    registerSecret(parsed.secretAccessKey);
+    registerSecret(parsed.sessionToken);
+    return parsed.sessionToken ? { secretAccessKey: parsed.secretAccessKey, sessionToken: parsed.sessionToken } : { secretAccessKey: parsed.secretAccessKey };
+  } catch {
+    return undefined;
+  }
 }
 
 function account(p: StoredAppProfile): string {
