@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFiles, dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 
 let browser: Browser;
@@ -103,6 +103,22 @@ describe('uploads from the main screen', () => {
     const res = await fetch(link);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('read me\n');
+  });
+
+  it('shows a failed upload to a typed bucket that does not exist as a plain sentence, with Retry', async () => {
+    const { page } = app;
+    const missing = `no-such-bucket-${Date.now().toString(36)}`;
+    await page.getByLabel('Search buckets').fill(missing);
+    await page.getByRole('button', { name: `Use “${missing}”` }).click();
+    await page.getByText(`They will go to ${missing}/`).waitFor();
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'lost.txt', base64: Buffer.from('lost\n').toString('base64') }]);
+    const failed = page.locator(`[data-testid="transfer-row"][data-state="failed"][data-key="lost.txt"]`);
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.locator('.error-message p').textContent()).toBe(`The bucket "${missing}" does not exist. Create it, or check its name.`);
+    await failed.getByRole('button', { name: 'Retry: lost.txt' }).waitFor();
+    await screenshot(page, 'transfer-failed');
+    await page.getByLabel('Search buckets').fill('');
+    await page.getByRole('button', { name: bucket, exact: true }).click();
   });
 
   it('pages a large folder listing with "Show more"', async () => {
