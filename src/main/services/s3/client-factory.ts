@@ -4,11 +4,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CoreDeps } from '../context';
+import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
 import type { S3Clients, S3Context } from './types';
 
 /** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
-export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number): S3ClientConfig {
+export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number, logger?: Logger): S3ClientConfig {
   const custom = Boolean(profile.endpoint);
   // Enough sockets for file concurrency × part concurrency; the SDK default of 50 would queue requests silently.
   const agentOptions = { keepAlive: true, maxSockets: 256 };
@@ -17,6 +18,8 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
     // A provider, never a resolved value: the SDK calls it again when credentials near expiry.
     credentials: profile.credentials,
     maxAttempts,
+    // The SDK warns on console about failed streamed bodies, which the engine retries itself; keep that in the log.
+    ...(logger ? { logger: { trace() {}, debug() {}, info() {}, warn: (...a: unknown[]) => logger.debug('s3 sdk:', ...a), error: (...a: unknown[]) => logger.warn('s3 sdk:', ...a) } } : {}),
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }),
@@ -65,8 +68,8 @@ export class S3ClientFactory implements S3Clients {
     const region = regionOverride ?? profile.region ?? 'us-east-1';
     this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
     return {
-      client: new S3Client(clientConfig(profile, region, 3)),
-      transferClient: new S3Client(clientConfig(profile, region, 1)),
+      client: new S3Client(clientConfig(profile, region, 3, this.deps.logger)),
+      transferClient: new S3Client(clientConfig(profile, region, 1, this.deps.logger)),
       profile,
       region,
       customEndpoint: Boolean(profile.endpoint),
