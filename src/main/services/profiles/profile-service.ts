@@ -136,7 +136,8 @@ export class ProfileService implements ProfileResolver {
       );
     }
     for (const p of d.profiles) out.push(this.awsSummary(p, defaultName));
-    for (const p of this.store.list()) out.push(await this.appSummary(p));
+    // In parallel: on a cold start each one is a keychain round trip.
+    out.push(...(await Promise.all(this.store.list().map((p) => this.appSummary(p)))));
     if (out.length === 0) {
       out.push(
         clean({
