@@ -265,6 +265,25 @@ describe('WebSocket', () => {
     sock.close();
   });
 
+  it('broadcasts each event to every connected socket (two tabs)', async () => {
+    const a = (await openSocket(server.token, { origin })) as WebSocket;
+    const b = (await openSocket(server.token, { origin })) as WebSocket;
+    const heard = (ws: WebSocket) =>
+      new Promise<unknown>((resolve) =>
+        ws.on('message', (d) => {
+          const msg = JSON.parse(d.toString()) as WireMessage;
+          if (msg.type === 'event' && msg.name === 'settings:changed') resolve(msg.payload);
+        }),
+      );
+    const both = Promise.all([heard(a), heard(b)]);
+    await invoke(a, 1, 'settings:update', { theme: 'light' });
+    const [pa, pb] = await both;
+    expect(pa).toMatchObject({ theme: 'light' });
+    expect(pb).toEqual(pa);
+    a.close();
+    b.close();
+  });
+
   it('answers a hostile command name with an error result and keeps serving', async () => {
     const sock = (await openSocket(server.token, { origin })) as WebSocket;
     const odd = await invoke(sock, 7, { toString: 1 } as unknown as string, {});
