@@ -201,6 +201,29 @@ describe('progress, journal and history', () => {
     core.cleanup();
   });
 
+  it('runs first in, first out within a priority, higher priorities first', async () => {
+    const core = testCore({ concurrency: 1 });
+    const engine = new TransferService(core, testClients(core, info));
+    await engine.start();
+    try {
+      engine.pause();
+      const mk = (name: string, priority: number) => ({ localPath: file(name, 256 * 1024).path, profileId: 'test', bucket, key: `prio/${name}`, priority });
+      const ids = engine.enqueue([mk('low-1', -1), mk('normal-1', 0), mk('high-1', 5), mk('normal-2', 0), mk('high-2', 5)]);
+      const started: string[] = [];
+      core.events.on('transfers:progress', (p) => {
+        for (const c of p.changed) if (c.state !== 'queued' && c.state !== 'paused' && !started.includes(c.key)) started.push(c.key);
+      });
+      engine.resume();
+      const snaps = await engine.waitFor(ids);
+      expect(snaps.every((x) => x.state === 'done')).toBe(true);
+      const order = [...snaps].sort((a, b) => a.finishedAt! - b.finishedAt! || started.indexOf(a.key) - started.indexOf(b.key)).map((x) => x.key);
+      expect(order).toEqual(['prio/high-1', 'prio/high-2', 'prio/normal-1', 'prio/normal-2', 'prio/low-1']);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+
   it('finished history is capped', async () => {
     const core = testCore();
     const engine = new TransferService(core, testClients(core, info), { historyLimit: 3 });
