@@ -17,8 +17,9 @@ export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSe
   try {
     child = spawn(
       'dbus-run-session',
-      ['--', 'bash', '-c', 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; echo "ADDR=$DBUS_SESSION_BUS_ADDRESS"; exec sleep 100000'],
-      { stdio: ['ignore', 'pipe', 'ignore'], detached: true },
+      // The session lives until our stdin closes, so a crashed test worker leaves no daemons behind.
+      ['--', 'bash', '-c', 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; echo "ADDR=$DBUS_SESSION_BUS_ADDRESS"; read -r _ || true'],
+      { stdio: ['pipe', 'pipe', 'ignore'], detached: true },
     );
   } catch {
     return undefined;
@@ -44,6 +45,7 @@ export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSe
     });
   });
   const stop = () => {
+    child.stdin?.end();
     try {
       // The whole group: dbus-daemon, the keyring daemon and the sleeping shell.
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
