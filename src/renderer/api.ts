@@ -28,6 +28,8 @@ export function tokenFromLocation(loc: Location = window.location): string | und
 export function createWebSocketBridge(token: string, base: string = window.location.origin): Bridge {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
+  const reconnectListeners = new Set<() => void>();
+  let everOpened = false;
   let nextId = 1;
   let opened: Promise<WebSocket> | undefined;
 
@@ -37,6 +39,9 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       const ws = new WebSocket(base.replace(/^http/, 'ws') + WS_PATH, [TOKEN_PROTOCOL_PREFIX + token]);
       ws.onopen = () => {
         resolve(ws);
+        // Events sent while the socket was down are gone: tell the UI to reload its snapshots.
+        if (everOpened) for (const fn of reconnectListeners) fn();
+        everOpened = true;
       };
       ws.onerror = () => reject(new Error('socket error'));
       ws.onclose = () => {
@@ -82,6 +87,10 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       set.add(listener);
       void connect().catch(() => undefined);
       return () => set.delete(listener);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
     async spoolFile(file, onProgress) {
       const res = await fetch(`${base}${SPOOL_PATH}?name=${encodeURIComponent(file.name)}`, {

@@ -9,6 +9,8 @@ export interface Bridge {
   capabilities: Capabilities;
   /** Electron: the local path of a dropped File (webUtils.getPathForFile). */
   getPathForFile?(file: File): string;
+  /** Browser mode: called after the socket comes back, so the UI can reload what it missed meanwhile. */
+  onReconnect?(listener: () => void): () => void;
   /** Browser mode: streams a dropped File to the local server and returns the spooled path. */
   spoolFile?(file: File, onProgress?: (sent: number) => void): Promise<string>;
 }

@@ -80,8 +80,9 @@ function fakeApi() {
     'transfers:list': { transfers: [snap('a')], overall: overall({ queued: 1 }) },
     'sync:list': [],
   };
+  const reconnect = new Set<() => void>();
   const api = {
-    bridge: {} as Api['bridge'],
+    bridge: { onReconnect: (fn: () => void) => (reconnect.add(fn), () => reconnect.delete(fn)) } as unknown as Api['bridge'],
     invoke: async (name: string) => ({ ok: true, value: answers[name] }),
     on: (name: string, fn: (p: unknown) => void) => {
       let set = listeners.get(name);
@@ -91,7 +92,7 @@ function fakeApi() {
     },
   } as unknown as Api;
   const emit = (name: string, payload: unknown) => listeners.get(name)?.forEach((fn) => fn(payload));
-  return { api, emit, listeners };
+  return { api, emit, listeners, answers, reconnect };
 }
 
 describe('store', () => {
@@ -112,6 +113,20 @@ describe('store', () => {
     expect(store.getState().toasts.map((t) => t.notice.key)).toEqual(['notice.batchFailed']);
     stop();
     for (const set of listeners.values()) expect(set.size).toBe(0);
+  });
+});
+
+describe('store after a lost connection', () => {
+  it('reloads the snapshots it may have missed when the socket comes back', async () => {
+    const { api, answers, reconnect } = fakeApi();
+    const store = createStore(api);
+    const stop = await store.start();
+    expect(store.getState().transfers.rows.map((r) => r.id)).toEqual(['a']);
+    answers['transfers:list'] = { transfers: [snap('a', { state: 'done' }), snap('b')], overall: overall({ done: 1, queued: 1 }) };
+    for (const fn of reconnect) fn();
+    await expect.poll(() => store.getState().transfers.rows.map((r) => `${r.id}:${r.state}`)).toEqual(['a:done', 'b:queued']);
+    stop();
+    expect(reconnect.size).toBe(0);
   });
 });
 

@@ -95,29 +95,35 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         api.on('sync:status', (sync) => update({ sync })),
         api.on('app:notice', (notice) => store.toast(notice)),
       ];
-      const [info, settings, profiles, transfers, sync] = await Promise.all([
-        api.invoke('app:info', {}),
-        api.invoke('settings:get', {}),
-        api.invoke('profiles:list', {}),
-        api.invoke('transfers:list', {}),
-        api.invoke('sync:list', {}),
-      ]);
-      if (!info.ok || !settings.ok) {
-        update({ phase: 'failed', startError: !info.ok ? info.error : !settings.ok ? settings.error : undefined });
-      } else {
-        update({
-          phase: 'ready',
-          info: info.value,
-          settings: settings.value,
-          profiles: profiles.ok ? profiles.value : [],
-          transfers: transfers.ok ? tableFromList(transfers.value) : emptyTable,
-          sync: sync.ok ? sync.value : [],
-        });
-        if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
-      }
+      const offReconnect = api.bridge.onReconnect?.(() => void load());
+      if (offReconnect) offs.push(offReconnect);
+      await load();
       return () => offs.forEach((off) => off());
     },
   };
+  /** Loads every snapshot (at start, and after a lost connection comes back). */
+  async function load(): Promise<void> {
+    const [info, settings, profiles, transfers, sync] = await Promise.all([
+      api.invoke('app:info', {}),
+      api.invoke('settings:get', {}),
+      api.invoke('profiles:list', {}),
+      api.invoke('transfers:list', {}),
+      api.invoke('sync:list', {}),
+    ]);
+    if (!info.ok || !settings.ok) {
+      update({ phase: 'failed', startError: !info.ok ? info.error : !settings.ok ? settings.error : undefined });
+    } else {
+      update({
+        phase: 'ready',
+        info: info.value,
+        settings: settings.value,
+        profiles: profiles.ok ? profiles.value : [],
+        transfers: transfers.ok ? tableFromList(transfers.value) : emptyTable,
+        sync: sync.ok ? sync.value : [],
+      });
+      if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
+    }
+  }
   return store;
 }
 
