@@ -1,13 +1,16 @@
 // The benchmark runner behind `npm run bench`: runs every bench/*.bench.mjs (or only those whose name contains
-// one of the arguments, e.g. `npm run bench -- transfers`), each in its own Node process so one bench's memory
+// one of the arguments, e.g. `npm run bench -- transfers --rounds 2`), each in its own Node process so one bench's memory
 // never shows up in another's peak RSS. Each bench prints its numbers and writes bench/results/<name>.json.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = import.meta.dirname;
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+// Names come first; everything from the first `--flag` on (flags and their values) goes to each bench.
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith('--'));
+const filters = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const passThrough = firstFlag < 0 ? [] : args.slice(firstFlag);
 const benches = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.mjs'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
