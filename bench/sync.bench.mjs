@@ -1,5 +1,6 @@
 // Sync benchmark (issue 5). 100,000 small files: first scan+index time, no-change restart (rescan with the
-// index's hash cache), RSS and CPU of an idle watched pair. 2,000 files: a no-change re-sync by S3 Drop
+// index's hash cache, the path taken when the last run did not end cleanly), RSS and CPU of an idle watched pair
+// after a clean restart (index open, watcher subscribed, no rescan). 2,000 files: a no-change re-sync by S3 Drop
 // (`SyncService.syncOnce`, one listing) timed in the same run as `/usr/bin/aws s3 sync` over the same unchanged
 // folder against the same s3rver. Targets: re-sync ≥ 5× faster than aws, idle CPU < 1%, RSS < 300 MiB at 100k.
 // Run through `npm run bench -- sync` or directly; `--files N`, `--sync-files N`, `--idle-seconds N` shrink it.
@@ -77,7 +78,7 @@ async function main() {
     console.log(`${FILES} files  no-change restart rescan   ${again.line.seconds.toFixed(2)} s  (hashed ${again.line.hashed}, whole process ${again.seconds.toFixed(2)} s)`);
     const idle = run(node, [engineJs, 'idle', big, data, String(IDLE_SECONDS)]);
     result.idle = idle.line;
-    console.log(`${FILES} files  idle watching ${IDLE_SECONDS} s     CPU ${idle.line.cpuPercent}%  RSS ${idle.line.rssMiB} MiB (peak ${idle.line.peakRssMiB} MiB)`);
+    console.log(`${FILES} files  idle watching ${IDLE_SECONDS} s after a clean restart  CPU ${idle.line.cpuPercent}%  RSS ${idle.line.rssMiB} MiB (peak ${idle.line.peakRssMiB} MiB)`);
     rmSync(big, { recursive: true, force: true });
 
     // 2k: no-change re-sync against aws s3 sync on the same server and folder.

@@ -2,7 +2,7 @@
  * The engine side of the sync benchmark, bundled by bench/sync.bench.mjs and run in its own process so each
  * measurement has its own RSS. Modes:
  *   scan <folder> <dataDir>                      scan + hash + index (first run: everything; again: the no-change restart)
- *   idle <folder> <dataDir> <seconds>            a watched pair sitting idle: RSS and CPU over the window
+ *   idle <folder> <dataDir> <seconds>            a watched pair after a clean restart, sitting idle: RSS and CPU over the window
  *   once <endpoint> <key> <secret> <folder> <dataDir> <bucket> <prefix>   one sync pass (SyncService.syncOnce)
  * Each prints one JSON line.
  */
@@ -32,9 +32,10 @@ if (mode === 'scan') {
   process.stdout.write(JSON.stringify({ files: scan.files.length, hashed: scan.hashed, seconds, peakRssMiB: peakMiB() }) + '\n');
 } else if (mode === 'idle') {
   const [folder, dataDir, secs] = args as [string, string, string];
+  // A clean restart, as SyncService does it when the last run ended cleanly: open the index, watch; no rescan.
   const index = new IndexDb(join(dataDir, 'sync', 'bench.sqlite'));
   const ignore = createIgnoreMatcher([]);
-  const scan = await scanFolder(folder, { ignore, index });
+  const files = index.countFiles();
   let events = 0;
   const watcher = new FolderWatcher(folder, { stableMs: 2000, ignore, onSettled: (c) => (events += c.files.length) });
   await watcher.start();
@@ -49,7 +50,7 @@ if (mode === 'scan') {
   const rss = rssMiB();
   await watcher.stop();
   index.close();
-  process.stdout.write(JSON.stringify({ files: scan.files.length, idleSeconds: wall, cpuPercent: +cpuPercent.toFixed(3), rssMiB: rss, peakRssMiB: peakMiB(), events }) + '\n');
+  process.stdout.write(JSON.stringify({ files, idleSeconds: wall, cpuPercent: +cpuPercent.toFixed(3), rssMiB: rss, peakRssMiB: peakMiB(), events }) + '\n');
 } else if (mode === 'once') {
   const [endpoint, accessKeyId, secretAccessKey, folder, dataDir, bucket, prefix] = args as [string, string, string, string, string, string, string];
   const core = {

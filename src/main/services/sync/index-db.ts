@@ -106,6 +106,11 @@ export class IndexDb {
     );
   }
 
+  /** How many files the index holds. */
+  countFiles(): number {
+    return Number((this.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n);
+  }
+
   /** The last-synced state of a key. */
   getSynced(key: string): SyncedState | undefined {
     return this.stmts.getSynced.get(key) as SyncedState | undefined;

@@ -109,7 +109,10 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
   const rootReal = await realpath(root);
   const rootStat = await stat(rootReal);
   const visited = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
-  const byKey = new Map<string, Candidate>();
+  // Only strings are kept for the whole walk; stats and hashes are handled folder by folder to keep memory flat at 100,000 files.
+  const byKey = new Map<string, string>();
+  const files: IndexedFile[] = [];
+  let hashed = 0;
   const collided = new Set<string>();
   const byLower = new Map<string, string>();
   const prefixBytes = Buffer.byteLength(options.prefix ?? '');
@@ -125,6 +128,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       problems.push({ path: dirRel, kind: 'unreadable', reason: 'folder cannot be read' });
       continue;
     }
+    const here: Candidate[] = [];
     const found = await Promise.all(
       entries.map(async (ent) => {
         const rel = dirRel === '' ? ent.name : `${dirRel}${sep}${ent.name}`;
@@ -176,7 +180,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       const prior = byKey.get(key);
       if (prior || collided.has(key)) {
         // Two spellings (NFC and NFD) of one name would overwrite each other in the bucket: report both, sync neither.
-        problems.push({ path: key, kind: 'name-collision', reason: `"${f.rel}" and "${prior?.rel ?? key}" have the same name after unicode normalisation` });
+        problems.push({ path: key, kind: 'name-collision', reason: `"${f.rel}" and "${prior ?? key}" have the same name after unicode normalisation` });
         byKey.delete(key);
         collided.add(key);
         continue;
@@ -186,12 +190,16 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       if (other !== undefined && other !== key) {
         problems.push({ path: key, kind: 'case-collision', reason: `"${key}" and "${other}" differ only in letter case and would collide on Windows or macOS` });
       } else byLower.set(lower, key);
-      byKey.set(key, { key, rel: f.rel, abs: f.abs!, size: f.st.size, mtimeMs: f.st.mtimeMs });
+      byKey.set(key, f.rel);
+      here.push({ key, rel: f.rel, abs: f.abs!, size: f.st.size, mtimeMs: f.st.mtimeMs });
     }
+    hashed += await hashBatch(here, files, problems, options);
   }
+  return { files: collided.size > 0 ? files.filter((f) => !collided.has(f.key)) : files, problems, hashed };
+}
 
-  const candidates = [...byKey.values()];
-  const files: IndexedFile[] = new Array(candidates.length);
+/** Hashes one folder's files (reusing the index where size and mtime match) and stores the new hashes. */
+async function hashBatch(candidates: Candidate[], files: IndexedFile[], problems: ScanProblem[], options: ScanOptions): Promise<number> {
   const fresh: IndexedFile[] = [];
   let next = 0;
   const worker = async () => {
@@ -200,14 +208,15 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       const c = candidates[i]!;
       const cached = options.index?.getFile(c.key);
       if (cached && cached.size === c.size && cached.mtimeMs === c.mtimeMs && cached.rel === c.rel) {
-        files[i] = cached;
+        files.push(cached);
         continue;
       }
       options.signal?.throwIfAborted();
       try {
         const h = await hashFile(c.abs, c.size);
-        files[i] = { key: c.key, rel: c.rel, size: c.size, mtimeMs: c.mtimeMs, ...h };
-        fresh.push(files[i]);
+        const f: IndexedFile = { key: c.key, rel: c.rel, size: c.size, mtimeMs: c.mtimeMs, ...h };
+        files.push(f);
+        fresh.push(f);
       } catch {
         problems.push({ path: c.key, kind: 'unreadable', reason: 'file cannot be read' });
       }
@@ -216,5 +225,5 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   const index = options.index;
   if (index && fresh.length > 0) index.transaction(() => fresh.forEach((f) => index.putFile(f)));
-  return { files: files.filter(Boolean), problems, hashed: fresh.length };
+  return fresh.length;
 }
