@@ -39,6 +39,10 @@ describe('sync screen', () => {
     await page.getByText('Nothing in the bucket is ever deleted.').waitFor();
     await page.getByLabel(/^Mirror:/).check();
     await page.getByText(/Mirror stops and asks you first if one pass would delete more than 20% of the files or more than 1000 files\./).waitFor();
+    await page.getByLabel(/this share of the files/).fill('10');
+    await page.getByLabel(/Keep deleted files recoverable/).fill('14');
+    await page.getByText(/more than 10% of the files or more than 1000 files\. Deleted files stay recoverable for 14 days\./).waitFor();
+    await screenshot(page, 'sync-mirror-safety');
     await page.getByLabel(/^Upload only:/).check();
     await page.getByRole('button', { name: 'Start syncing' }).click();
     const card = page.locator('.sync-card');

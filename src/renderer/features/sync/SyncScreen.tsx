@@ -7,6 +7,11 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 
+/** A whole number within bounds; an empty or invalid field counts as the lower bound. */
+function clamp(v: number, min: number, max: number): number {
+  return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
+}
+
 function PreviewText({ preview }: { preview: SyncPreview }) {
   const { t, i18n } = useTranslation();
   return (
@@ -102,6 +107,10 @@ export function SyncScreen() {
   const [bucket, setBucket] = useState(settings?.lastBucket || '');
   const [prefix, setPrefix] = useState('');
   const [mode, setMode] = useState<'upload-only' | 'mirror'>('upload-only');
+  // Mirror's safety settings, with the contract's defaults.
+  const [brakePercent, setBrakePercent] = useState(20);
+  const [brakeCount, setBrakeCount] = useState(1000);
+  const [trashDays, setTrashDays] = useState(30);
   const [error, setError] = useState<AppErrorData | null>(null);
 
   const choose = async () => {
@@ -113,7 +122,12 @@ export function SyncScreen() {
   const add = async () => {
     setError(null);
     if (!settings?.lastProfileId) return;
-    const res = await store.api.invoke('sync:add', { folder: folder.trim(), target: { profileId: settings.lastProfileId, bucket: bucket.trim(), prefix: prefix.trim() }, mode });
+    const res = await store.api.invoke('sync:add', {
+      folder: folder.trim(),
+      target: { profileId: settings.lastProfileId, bucket: bucket.trim(), prefix: prefix.trim() },
+      mode,
+      ...(mode === 'mirror' ? { brakeShare: brakePercent / 100, brakeCount, trashDays } : {}),
+    });
     if (!res.ok) return setError(res.error);
     store.toast({ level: 'success', key: 'sync.created' });
     setFolder('');
@@ -163,7 +177,23 @@ export function SyncScreen() {
               </label>
             ))}
           </fieldset>
-          <Safety mode={mode} brakeShare={0.2} brakeCount={1000} trashDays={30} />
+          {mode === 'mirror' && (
+            <>
+              <label>
+                {t('sync.brakeShareLabel')}
+                <input type="number" min={0} max={100} value={brakePercent} onChange={(e) => setBrakePercent(clamp(e.target.valueAsNumber, 0, 100))} />
+              </label>
+              <label>
+                {t('sync.brakeCountLabel')}
+                <input type="number" min={0} value={brakeCount} onChange={(e) => setBrakeCount(clamp(e.target.valueAsNumber, 0, 1_000_000))} />
+              </label>
+              <label>
+                {t('sync.trashDaysLabel')}
+                <input type="number" min={0} max={3650} value={trashDays} onChange={(e) => setTrashDays(clamp(e.target.valueAsNumber, 0, 3650))} />
+              </label>
+            </>
+          )}
+          <Safety mode={mode} brakeShare={brakePercent / 100} brakeCount={brakeCount} trashDays={trashDays} />
           {error && <ErrorMessage error={error} />}
           <div className="actions">
             <button type="submit" className="primary">
