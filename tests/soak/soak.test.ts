@@ -106,14 +106,20 @@ describe('soak', () => {
     const jobFile = join(root, 'job.json');
     writeFileSync(jobFile, JSON.stringify(job));
 
-    // Kill moments: seeded request counts spread over the expected traffic (a PUT per small file, parts plus
-    // create/complete per big one, inflated by the retries faults cause), at least 5% of it apart.
-    const expectedRequests = plan.reduce((s, size) => s + (size >= 16 * MiB ? Math.ceil(size / (8 * MiB)) + 2 : 1.2), 0) * (1 + FAULT_RATE);
-    const killAt: number[] = [];
-    for (const u of Array.from({ length: KILLS }, () => 0.1 + rnd() * 0.6).sort((a, b) => a - b)) {
-      killAt.push(Math.max(Math.floor(expectedRequests * u), (killAt.at(-1) ?? 0) + Math.floor(expectedRequests * 0.05)));
-    }
-    const kills: { atRequest: number; status?: SoakStatus }[] = [];
+    // Kill moments: seeded points in the work (the share of files whose object has landed at least once), so
+    // they fall early, midway and late whatever the speed; the server's view comes from the proxy's log.
+    const killAt = Array.from({ length: KILLS }, () => 0.1 + rnd() * 0.75).sort((a, b) => a - b);
+    const landed = new Set<string>();
+    let seenEvents = 0;
+    const progress = () => {
+      const evs = proxy!.events();
+      for (const e of evs.slice(seenEvents)) {
+        if ((e.kind === 'PutObject' || e.kind === 'CompleteMultipartUpload') && e.status !== undefined && e.status < 300 && e.key) landed.add(e.key);
+      }
+      seenEvents = evs.length;
+      return landed.size / FILES;
+    };
+    const kills: { atRequest: number; atShare: number; status?: SoakStatus }[] = [];
     let last: SoakStatus | undefined;
     let enqueued = false;
     let fatal: string | undefined;
@@ -145,7 +151,7 @@ describe('soak', () => {
     };
 
     const progressFile = join(repo, 'node_modules/.cache/s3drop-soak/progress.log');
-    writeFileSync(progressFile, `[soak] ${FILES} files, ${Math.round(bytes / MiB)} MiB, kills at requests ${killAt.join(', ')}, root ${root}\n`);
+    writeFileSync(progressFile, `[soak] ${FILES} files, ${Math.round(bytes / MiB)} MiB, kills at shares ${killAt.map((k) => k.toFixed(3)).join(', ')}, root ${root}\n`);
     child = startChild();
     const deadline = Date.now() + 50 * 60_000;
     let lastPrint = 0;
@@ -157,11 +163,12 @@ describe('soak', () => {
       if (Date.now() - lastPrint > 5_000) {
         lastPrint = Date.now();
         // vitest holds console output until the test ends; a file shows progress while it runs.
-        appendFileSync(progressFile, `[soak] ${Math.round((Date.now() - started) / 1000)} s, ${requests} requests, faults ${proxy.stats().faultsTotal}, kills ${kills.length} (next at ${killAt[kills.length] ?? '-'}), status ${JSON.stringify(last)}\n`);
+        appendFileSync(progressFile, `[soak] ${Math.round((Date.now() - started) / 1000)} s, ${requests} requests, faults ${proxy.stats().faultsTotal}, landed ${landed.size}, kills ${kills.length} (next at share ${killAt[kills.length]?.toFixed(3) ?? '-'}), status ${JSON.stringify(last)}\n`);
       }
-      const due = kills.length < KILLS && enqueued && (requests >= killAt[kills.length]! || last?.idle === true);
+      const share = progress();
+      const due = kills.length < KILLS && enqueued && (share >= killAt[kills.length]! || last?.idle === true);
       if (due) {
-        kills.push({ atRequest: requests, ...(last ? { status: last } : {}) });
+        kills.push({ atRequest: requests, atShare: Math.round(share * 1000) / 1000, ...(last ? { status: last } : {}) });
         await killChild(child);
         last = undefined;
         child = startChild();
@@ -200,6 +207,9 @@ describe('soak', () => {
       }
     }
     const duplicates = [...creates.values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
+    const duplicatesOf = (prefix: string) => [...creates.entries()].filter(([k]) => k.startsWith(prefix)).reduce((s, [, n]) => s + Math.max(0, n - 1), 0);
+    // Where they come from: a lost response (the fault hid a success, so a retry is right) or a second upload.
+    const lostResponses = proxy.events().filter((e) => e.fault === 'reset-response' && (e.kind === 'PutObject' || e.kind === 'CompleteMultipartUpload')).length;
     const stats = proxy.stats();
     const figures = {
       server: info.kind,
@@ -214,13 +224,16 @@ describe('soak', () => {
       requestsByKind: stats.byKind,
       bytesThroughProxyMiB: Math.round(stats.bytesIn / MiB),
       kills: kills.length,
-      killMoments: kills.map((k) => k.atRequest),
+      killMoments: kills.map((k) => ({ request: k.atRequest, shareLanded: k.atShare })),
       engineStarts: starts,
       retryAllPresses: last?.retries,
       objectsLost: lost.length,
       objectsCorrupted: corrupted.length,
       extraObjects: extra.length,
       duplicateUploads: duplicates,
+      duplicateUploadsUpload: duplicatesOf('up/'),
+      duplicateUploadsSync: duplicatesOf('sync/'),
+      duplicatesExplainedByLostResponses: lostResponses,
       pendingMultipartUploads: pending === undefined ? 'not checked (s3rver has no ListMultipartUploads; run with S3DROP_TEST_S3=rgw)' : pending.length,
       wallSeconds: Math.round((Date.now() - started) / 1000),
       engineSeconds: Math.round((engineDone - started) / 1000),
