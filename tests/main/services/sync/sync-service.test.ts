@@ -87,6 +87,23 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     expect(h.puts('backup/grow.log')).toBe(1);
   });
 
+  it('a file that changes while it uploads is uploaded again: the final object equals the final file', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'seed.txt'), 'seed');
+    await h.sync.add(pair(dir, h.bucket, { stableMs: 200 }));
+    await until(async () => (await has(h!, 'backup/seed.txt')) && h!.sync.list()[0]!.state === 'up-to-date', 'seed');
+    // A slow link keeps the upload in flight while the file changes.
+    h.proxy.configure({ latencyMs: 1500 });
+    writeFileSync(join(dir, 'live.txt'), 'version 1');
+    await until(() => h!.sync.list()[0]!.state === 'syncing', 'upload started');
+    writeFileSync(join(dir, 'live.txt'), 'version 2, written during the upload');
+    h.proxy.configure({ latencyMs: 0 });
+    await until(async () => (await has(h!, 'backup/live.txt')) && (await text(h!, 'backup/live.txt')) === 'version 2, written during the upload', 'final content');
+    await until(() => h!.sync.list()[0]!.state === 'up-to-date', 'settled');
+    expect(await text(h, 'backup/live.txt')).toBe('version 2, written during the upload');
+  });
+
   it('after a restart with no changes uploads nothing and lists the prefix at most once; the CLI path twice uploads nothing', async () => {
     h = await makeHarness(s3Info());
     const dir = tempFolder();
