@@ -3,6 +3,7 @@
  * list of profile names that `aws configure list-profiles` prints, with each profile's kind, region
  * and endpoint.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
@@ -37,6 +38,8 @@ export interface AwsProfile {
 /** What discovery found. */
 export interface AwsDiscovery {
   paths: AwsFilePaths;
+  /** Files that exist but cannot be read (the SDK's loader silently treats them as empty). */
+  unreadable: string[];
   profiles: AwsProfile[];
   ssoSessions: Record<string, Section>;
   services: Record<string, Section>;
@@ -108,6 +111,16 @@ function addressingStyle(s: Section): boolean | undefined {
   return undefined;
 }
 
+/** False when the file is there but cannot be read (permissions, a folder in its place); a missing file is fine. */
+function readable(file: string): boolean {
+  try {
+    readFileSync(file);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR';
+  }
+}
+
 /** Reads both files fresh (no SDK cache) and lists the profiles in `aws configure list-profiles` order. */
 export async function discoverAwsProfiles(env: Env): Promise<AwsDiscovery> {
   const paths = awsFilePaths(env);
@@ -152,5 +165,6 @@ export async function discoverAwsProfiles(env: Env): Promise<AwsDiscovery> {
       sdkInvisible: (fromConfig?.sdkInvisible ?? false) && !credentialsFile[name],
     };
   });
-  return { paths, profiles, ssoSessions, services };
+  const unreadable = [paths.config, paths.credentials].filter((file) => !readable(file));
+  return { paths, unreadable, profiles, ssoSessions, services };
 }

@@ -88,11 +88,30 @@ export class ProfileService implements ProfileResolver {
   }
 
   private awsProfiles(): Promise<AwsDiscovery> {
-    this.discovery ??= discoverAwsProfiles(this.deps.env).catch((err: unknown) => {
-      this.discovery = undefined;
-      throw err;
-    });
+    this.discovery ??= discoverAwsProfiles(this.deps.env).then(
+      (d) => {
+        this.reportUnreadable(d.unreadable);
+        return d;
+      },
+      (err: unknown) => {
+        this.discovery = undefined;
+        throw err;
+      },
+    );
     return this.discovery;
+  }
+
+  private readonly reportedUnreadable = new Set<string>();
+
+  /** Says once per file when an AWS settings file exists but cannot be opened, instead of showing no profiles silently. */
+  private reportUnreadable(files: string[]): void {
+    for (const file of files) {
+      if (this.reportedUnreadable.has(file)) continue;
+      this.reportedUnreadable.add(file);
+      const error = new AppError('CONFIG_SYNTAX', { file, reason: 'it cannot be opened' });
+      this.deps.logger.warn(error.message);
+      this.deps.events.emit('app:notice', { level: 'warning', error: error.toData() });
+    }
   }
 
   /** Forgets what was read from disk and every cached provider, then tells the UI. */

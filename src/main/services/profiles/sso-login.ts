@@ -95,9 +95,9 @@ export class SsoSignIn {
     private readonly discovery: () => Promise<AwsDiscovery>,
   ) {}
 
-  private client(region: string): SSOOIDCClient {
+  private client(region: string, caBundlePath: string | undefined): SSOOIDCClient {
     const env = this.deps.env;
-    const requestHandler = requestHandlerFor({ caBundle: readCaBundle(env.AWS_CA_BUNDLE), env });
+    const requestHandler = requestHandlerFor({ caBundle: readCaBundle(env.AWS_CA_BUNDLE || caBundlePath), env });
     return new SSOOIDCClient({
       region,
       maxAttempts: 2,
@@ -111,12 +111,13 @@ export class SsoSignIn {
    * 'waiting'); the outcome follows as a 'profiles:ssoStatus' event and through `wait()`.
    */
   async signIn(profileId: string, profileName: string): Promise<SsoStatus> {
-    const target = ssoTarget(await this.discovery(), profileName);
+    const discovery = await this.discovery();
+    const target = ssoTarget(discovery, profileName);
     const path = ssoCachePath(homeDir(this.deps.env), target);
     const existing = this.running.get(path);
     if (existing) return existing.status;
 
-    const oidc = this.client(target.region);
+    const oidc = this.client(target.region, discovery.profiles.find((p) => p.name === profileName)?.settings.ca_bundle);
     try {
       const reg = await oidc.send(
         new RegisterClientCommand({

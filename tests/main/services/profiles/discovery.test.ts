@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSectionProfile, discoverAwsProfiles } from '../../../../src/main/services/profiles/discovery';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
-import { fixtureEnv, fixtures, makeDeps, noAwsFilesEnv } from './helpers';
+import { fixtureEnv, fixtures, makeDeps, noAwsFilesEnv, tempDir } from './helpers';
 
 // Verified by hand with /usr/bin/aws (aws-cli 2.9.19) `aws configure list-profiles` on the fixtures.
 const expectedNames = [
@@ -106,5 +106,23 @@ describe('profile discovery', () => {
 
   it('keeps fixtures where the test expects them', () => {
     expect(existsSync(join(fixtures, 'config'))).toBe(true);
+  });
+});
+
+describe('unreadable settings files', () => {
+  it('says once, in plain words, that a settings file cannot be opened, and still lists the rest', async () => {
+    const dir = tempDir('s3drop-unreadable-');
+    mkdirSync(join(dir, 'config')); // a folder where the file should be: it exists, but cannot be read
+    const deps = makeDeps({ HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(fixtures, 'credentials') });
+    const service = new ProfileService(deps, new MemorySecretStore(), { watch: false });
+    try {
+      expect((await service.list()).map((p) => p.name)).toEqual(['default', 'dev.team', 'ünïcødé-only-in-credentials', 'creds.only']);
+      await service.list();
+      const notices = deps.eventLog.filter((e) => e.name === 'app:notice');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.payload).toMatchObject({ level: 'warning', error: { code: 'CONFIG_SYNTAX', params: { file: join(dir, 'config') } } });
+    } finally {
+      service.dispose();
+    }
   });
 });
