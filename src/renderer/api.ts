@@ -7,6 +7,7 @@ import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '..
 import type { Api } from './api-types';
 import type { Bridge } from './bridge';
 
+/** Re-exported so imports of `Api` from this module keep working. */
 export type { Api } from './api-types';
 
 /** Wraps a bridge in the typed API. */
