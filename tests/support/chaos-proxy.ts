@@ -363,6 +363,8 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
       up.once('response', resolve);
       up.once('error', reject);
     });
+    // The client may abort mid-body (a cancel); then nobody awaits this, and its rejection must not go unhandled.
+    answered.catch(() => {});
     // Pipe the body by hand so it is counted and throttled.
     try {
       for await (const chunk of req) {
