@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncPairStatus, TransferList } from '../../src/shared/contract';
 import type { AppErrorData } from '../../src/shared/errors';
@@ -16,9 +17,11 @@ import { MemorySecretStore } from '../../src/main/services/secrets/secret-store'
 import { CHAOS_OTHER_REGION, startChaosProxy, type ChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { startTestApp, type TestApp } from './harness';
+import type { EngineOnceJob } from './engine-once';
 import { addProfile, isPlain, listKeys, pendingUploads, unwrap, waitForTransfers } from './helpers';
 
 const info = s3Info();
+const repoRoot = join(import.meta.dirname, '../..');
 const direct = rawClient(info);
 const MiB = 1024 * 1024;
 let t: TestApp;
@@ -136,20 +139,37 @@ describe('names', () => {
 });
 
 describe('local files', () => {
-  it('an unreadable file (EACCES) fails in plain words', async (ctx) => {
+  it('an unreadable file (EACCES) fails in plain words', { timeout: 120_000 }, async (ctx) => {
     const p = file('secret.txt', 'top secret');
     execFileSync('chmod', ['000', p]);
-    let readable = true;
-    try {
-      readFileSync(p);
-    } catch {
-      readable = false;
+    const job: EngineOnceJob = {
+      root: join(t.root, 'eacces'),
+      endpoint: info.endpoint,
+      accessKeyId: info.accessKeyId,
+      secretAccessKey: info.secretAccessKey,
+      region: info.region,
+      bucket,
+      items: [{ path: p }],
+    };
+    let error: AppErrorData | undefined;
+    if (process.getuid?.() !== 0) {
+      error = (await uploadOutcome(t, job.items, { profileId, bucket })).error;
+    } else {
+      // Root reads anything whatever the mode bits, so the engine runs in a child process as "nobody".
+      const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((f) => existsSync(f));
+      if (!setpriv) ctx.skip('running as root and setpriv is missing, so no process can be denied the read');
+      mkdirSync(job.root, { recursive: true, mode: 0o777 });
+      execFileSync('chmod', ['777', job.root, t.root, files]);
+      const bundle = join(repoRoot, 'node_modules/.cache/s3drop-rel/engine-once.mjs');
+      await build({ entryPoints: [join(repoRoot, 'tests/reliability/engine-once.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+      const out = execFileSync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bundle, JSON.stringify(job)], { cwd: repoRoot, encoding: 'utf8' });
+      const line = JSON.parse(out.trim().split('\n').pop()!) as { stage: string; error?: AppErrorData; snapshots?: { error?: AppErrorData }[] };
+      expect(line.stage).not.toBe('crash');
+      error = line.error ?? line.snapshots?.find((s) => s.error)?.error;
     }
-    // Root reads anything whatever the mode bits; the case then needs another uid, which this process is not.
-    if (readable) ctx.skip('running as root: mode 000 does not stop reads, and the engine runs in this process');
-    const out = await uploadOutcome(t, [{ path: p }], { profileId, bucket });
-    expectPlain(out.error, ['FILE_UNREADABLE']);
+    expectPlain(error, ['FILE_UNREADABLE']);
     expect(await listKeys(direct, bucket)).toEqual([]);
+    expect(statSync(p).mode & 0o777).toBe(0); // untouched
   });
 
   it('a FIFO (a file that would block forever on read) is refused, not hung on', async () => {
