@@ -302,11 +302,11 @@ export class TransferService implements TransferEngine {
       this.j.put(rec);
     });
     this.touch(rec.id);
-    this.pruneHistory();
     this.settle(e.rec.id);
   }
 
   private pruneHistory(): void {
+    if (this.entries.size <= this.options.historyLimit) return;
     let finished = 0;
     for (const e of this.entries.values()) if (FINAL.has(e.rec.state)) finished++;
     if (finished <= this.options.historyLimit) return;
@@ -427,6 +427,8 @@ export class TransferService implements TransferEngine {
   private flush(): void {
     this.flushTimer = undefined;
     this.lastFlush = Date.now();
+    // Pruned here, at most 5 times a second, rather than after each of thousands of small files.
+    if (this.journal) this.pruneHistory();
     const changed: TransferSnapshot[] = [];
     for (const id of this.dirty) {
       const e = this.entries.get(id);

@@ -210,6 +210,8 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
   // the object is the file, and the HEAD is only needed otherwise (multipart, SSE-KMS ETags, other stores).
   const verified = !plan.multipart ? await singlePut(job, st.size, md5, whole) : (await multipart(job, plan.partSize, plan.partCount), false);
   if (!verified) await verify(job, st.size);
+  // A file sent from one in-memory read is a consistent snapshot whatever happens to it afterwards.
+  if (whole) return 'done';
   const after = await stat(rec.localPath).catch(() => undefined);
   if (!after || after.size !== st.size || Math.trunc(after.mtimeMs) !== Math.trunc(st.mtimeMs)) {
     throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });

@@ -233,7 +233,10 @@ describe('progress, journal and history', () => {
     expect(engine.list().transfers.length).toBeLessThanOrEqual(6);
     engine.enqueue([{ localPath: file('h-last.txt', 1).path, profileId: 'test', bucket, key: 'hist/last.txt' }]);
     await engine.idle();
+    // Pruning rides on the next progress tick.
+    await until(() => engine.list().transfers.length <= 3, 'history pruning', 5_000);
     expect(engine.list().transfers.length).toBe(3);
+    expect(engine.list().transfers.map((t) => t.key)).toContain('hist/last.txt');
     await engine.dispose();
     core.cleanup();
   });
