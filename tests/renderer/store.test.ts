@@ -4,7 +4,7 @@ import type { OverallProgress, TransferSnapshot, TransfersProgress } from '../..
 import type { Api } from '../../src/renderer/api-types';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../src/renderer/format';
 import { emptyOverall, emptyTable, mergeProgress, tableFromList } from '../../src/renderer/state/merge';
-import { createStore } from '../../src/renderer/state/store';
+import { createStore, initialState } from '../../src/renderer/state/store';
 
 const snap = (id: string, over: Partial<TransferSnapshot> = {}): TransferSnapshot => ({
   id,
@@ -113,6 +113,30 @@ describe('store', () => {
     expect(store.getState().toasts.map((t) => t.notice.key)).toEqual(['notice.batchFailed']);
     stop();
     for (const set of listeners.values()) expect(set.size).toBe(0);
+  });
+});
+
+describe('saving settings', () => {
+  it('sends whole settings, one save after another, so quick changes do not undo each other', async () => {
+    const sent: Record<string, unknown>[] = [];
+    let saved: Record<string, unknown> = { language: 'en', theme: 'system', concurrency: 8, existingAction: 'overwrite' };
+    const api = {
+      bridge: {} as Api['bridge'],
+      on: () => () => undefined,
+      invoke: async (name: string, input: Record<string, unknown>) => {
+        if (name !== 'settings:update') return { ok: true, value: undefined };
+        sent.push(input);
+        // Answer slowly, like a round trip, so the second save is issued before the first returns.
+        await new Promise((r) => setTimeout(r, 5));
+        saved = { ...input };
+        return { ok: true, value: saved };
+      },
+    } as unknown as Api;
+    const store = createStore(api, { ...initialState, phase: 'ready', settings: saved as never });
+    await Promise.all([store.saveSettings({ concurrency: 3 }), store.saveSettings({ existingAction: 'skip-identical' })]);
+    expect(sent[0]).toMatchObject({ concurrency: 3, existingAction: 'overwrite', language: 'en' });
+    expect(sent[1]).toMatchObject({ concurrency: 3, existingAction: 'skip-identical', language: 'en' });
+    expect(store.getState().settings).toMatchObject({ concurrency: 3, existingAction: 'skip-identical' });
   });
 });
 

@@ -55,6 +55,7 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
   let state = initial;
   const listeners = new Set<() => void>();
   let nextToast = 1;
+  let saving: Promise<unknown> = Promise.resolve();
   const update: Store['update'] = (patch) => {
     const p = typeof patch === 'function' ? patch(state) : patch;
     state = { ...state, ...p };
@@ -74,12 +75,18 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
       // Errors stay until dismissed; everything else fades after a while.
       if (notice.level !== 'error') setTimeout(() => store.dismissToast(id), 6000);
     },
-    async saveSettings(patch) {
+    saveSettings(patch) {
       // Sends every field, not just the patch: the contract's patch schema fills omitted fields with
       // their defaults (zod 4 applies defaults inside .partial()), which would reset other settings.
-      const res = await api.invoke('settings:update', { ...state.settings, ...patch });
-      if (res.ok) update({ settings: res.value });
-      return res;
+      // Saves run one after another, each on top of the last saved settings, so two quick changes
+      // (a field's blur and a select) cannot overwrite each other with stale values.
+      const run = saving.then(async () => {
+        const res = await api.invoke('settings:update', { ...state.settings, ...patch });
+        if (res.ok) update({ settings: res.value });
+        return res;
+      });
+      saving = run.catch(() => undefined);
+      return run;
     },
     dismissToast(id) {
       update((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
