@@ -234,6 +234,8 @@ describe('soak', () => {
       duplicateUploadsUpload: duplicatesOf('up/'),
       duplicateUploadsSync: duplicatesOf('sync/'),
       duplicatesExplainedByLostResponses: lostResponses,
+      // For an orphaned multipart upload: which CreateMultipartUpload calls a fault hit, and when the kills fell.
+      createMultipartEvents: proxy.events().filter((e) => e.kind === 'CreateMultipartUpload').map((e) => ({ n: e.n, key: e.key, fault: e.fault ?? null, status: e.status ?? null })),
       pendingMultipartUploads: pending === undefined ? 'not checked (s3rver has no ListMultipartUploads; run with S3DROP_TEST_S3=rgw)' : pending.length,
       wallSeconds: Math.round((Date.now() - started) / 1000),
       engineSeconds: Math.round((engineDone - started) / 1000),
