@@ -1,15 +1,11 @@
 /**
  * Sync test parts that do not need vitest (the kill test's child process bundles them): a memory logger,
- * the app's client settings, a one-client S3Clients, and the interim engine used until transfers lands.
+ * the app's client settings, a one-client S3Clients, core dependencies and the real transfer engine.
  */
-import { readFile } from 'node:fs/promises';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { TransferSnapshot } from '../../../../src/shared/contract';
-import { toErrorData } from '../../../../src/shared/errors';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '../../../../src/main/services/log/logger';
 import type { ResolvedProfile } from '../../../../src/main/services/profiles/types';
 import type { S3Clients, S3Context } from '../../../../src/main/services/s3/types';
-import type { TransferEngine, UploadRequest } from '../../../../src/main/services/transfers/types';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import { EventBus } from '../../../../src/main/services/events';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
@@ -52,54 +48,6 @@ export function fixedClients(client: S3Client): S3Clients {
   };
 }
 
-/**
- * INTERIM stand-in for the transfer engine (PutObject of the whole file, with the SHA-256 in metadata) used
- * only while src/main/services/transfers/transfer-service.ts has no `enqueue`. The requests still cross the real
- * network to the real server.
- */
-export class InterimEngine implements TransferEngine {
-  private n = 0;
-  private readonly done = new Map<string, Promise<TransferSnapshot>>();
-  /** Every request seen, in order. */
-  readonly requests: UploadRequest[] = [];
-  constructor(private readonly client: S3Client) {}
-  enqueue(requests: UploadRequest[]): string[] {
-    return requests.map((r) => {
-      const id = `t${++this.n}`;
-      this.requests.push(r);
-      const base = { id, name: r.key, bucket: r.bucket, key: r.key, profileId: r.profileId, bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, priority: 0, createdAt: Date.now(), origin: r.origin };
-      this.done.set(
-        id,
-        (async (): Promise<TransferSnapshot> => {
-          try {
-            const body = await readFile(r.localPath);
-            await this.client.send(new PutObjectCommand({ Bucket: r.bucket, Key: r.key, Body: body, Metadata: r.sha256 ? { 's3drop-sha256': r.sha256 } : undefined }));
-            return { ...base, state: 'done', bytesDone: body.length, bytesTotal: body.length };
-          } catch (err) {
-            return { ...base, state: 'failed', error: toErrorData(err) };
-          }
-        })(),
-      );
-      return id;
-    });
-  }
-  waitFor(ids: string[]): Promise<TransferSnapshot[]> {
-    return Promise.all(ids.map((id) => this.done.get(id)!));
-  }
-  get(): TransferSnapshot | undefined {
-    return undefined;
-  }
-  list(): ReturnType<TransferEngine['list']> {
-    throw new Error('not used by sync');
-  }
-  pause(): void {}
-  resume(): void {}
-  async cancel(): Promise<void> {}
-  retry(): void {}
-  clearFinished(): void {}
-}
-
-
 /** Core dependencies over a data dir, as a headless host would build them. */
 export function makeCore(dataDir: string, logs: string[] = []): CoreDeps {
   return {
@@ -111,8 +59,7 @@ export function makeCore(dataDir: string, logs: string[] = []): CoreDeps {
   };
 }
 
-/** The engine a test process uses: the real one once it has `enqueue`, else the interim stand-in. */
-export function makeEngine(core: CoreDeps, clients: S3Clients, client: S3Client): TransferEngine & { start?(): Promise<void>; dispose?(): Promise<void> } {
-  const real = typeof (TransferService.prototype as unknown as Partial<TransferEngine>).enqueue === 'function';
-  return real ? (new TransferService(core, clients) as unknown as TransferEngine & { start(): Promise<void>; dispose(): Promise<void> }) : new InterimEngine(client);
+/** The real transfer engine over the test clients; the caller starts and disposes it. */
+export function makeEngine(core: CoreDeps, clients: S3Clients): TransferService {
+  return new TransferService(core, clients);
 }

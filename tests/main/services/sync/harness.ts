@@ -1,7 +1,7 @@
 /**
  * Test harness for sync: real temp folders, the real S3 server behind the chaos proxy (fault rate 0 unless a
  * test asks, and its request log counts listings and uploads independently of the code under test), and the
- * transfer engine. Until the transfers work lands a real `enqueue`, an interim PutObject engine stands in.
+ * real transfer engine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,19 +9,13 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import { SyncService } from '../../../../src/main/services/sync/sync-service';
-import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
-import type { TransferEngine } from '../../../../src/main/services/transfers/types';
-import { appClient, fixedClients, InterimEngine, makeCore, makeEngine, memoryLogger } from './engine-support';
+import type { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { appClient, fixedClients, makeCore, makeEngine, memoryLogger } from './engine-support';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, rawClient } from '../../../support/s3-test-client';
 import type { S3ServerInfo } from '../../../support/s3-server';
 
-export { appClient, fixedClients, InterimEngine, makeCore, makeEngine, memoryLogger };
-
-/** True once the real transfer engine implements the interface sync codes against. */
-export function realEngineAvailable(): boolean {
-  return typeof (TransferService.prototype as unknown as Partial<TransferEngine>).enqueue === 'function';
-}
+export { appClient, fixedClients, makeCore, makeEngine, memoryLogger };
 
 /** Everything a sync test needs. */
 export interface Harness {
@@ -30,7 +24,7 @@ export interface Harness {
   proxy: ChaosProxy;
   client: S3Client;
   core: CoreDeps;
-  engine: TransferEngine & { start?(): Promise<void>; dispose?(): Promise<void> };
+  engine: TransferService;
   sync: SyncService;
   logs: string[];
   /** A new SyncService over the same data dir (a restart). */
@@ -52,9 +46,9 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
   const logs: string[] = [];
   const core = makeCore(dataDir, logs);
   const clients = fixedClients(client);
-  const newEngine = () => makeEngine(core, clients, client);
+  const newEngine = () => makeEngine(core, clients);
   let engine = newEngine();
-  await engine.start?.();
+  await engine.start();
   const h: Harness = {
     dataDir,
     bucket,
@@ -66,9 +60,9 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     sync: new SyncService(core, clients, engine),
     async restart() {
       await h.sync.dispose();
-      await engine.dispose?.();
+      await engine.dispose();
       engine = newEngine();
-      await engine.start?.();
+      await engine.start();
       h.engine = engine;
       h.sync = new SyncService(core, clients, engine);
       return h.sync;
@@ -92,7 +86,7 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     },
     async close() {
       await h.sync.dispose();
-      await engine.dispose?.();
+      await engine.dispose();
       await proxy.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

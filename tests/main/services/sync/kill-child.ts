@@ -6,10 +6,10 @@ const cfg = JSON.parse(process.env.S3DROP_KILL_CHILD ?? '{}') as { info: Endpoin
 const client = appClient(cfg.info, cfg.endpoint);
 const core = makeCore(cfg.dataDir);
 const clients = fixedClients(client);
-const engine = makeEngine(core, clients, client);
-await engine.start?.();
+const engine = makeEngine(core, clients);
+await engine.start();
 const sync = new SyncService(core, clients, engine);
 process.stdout.write('started\n');
 const summary = await sync.syncOnce(cfg.pair);
 process.stdout.write(`done ${summary.uploaded}\n`);
-await engine.dispose?.();
+await engine.dispose();
