@@ -73,11 +73,21 @@ export async function hashFile(path: string, withMd5: boolean, signal?: AbortSig
   const sha = createHash('sha256');
   const md5 = withMd5 ? createHash('md5') : undefined;
   let size = 0;
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal });
-  for await (const chunk of stream) {
-    sha.update(chunk as Buffer);
-    md5?.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  // One reused 4 MiB buffer: a stream would allocate a fresh chunk per read, a gigabyte of garbage per gigabyte.
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, size);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      sha.update(chunk);
+      md5?.update(chunk);
+      size += bytesRead;
+    }
+  } finally {
+    await fh.close();
   }
   return { sha256: sha.digest('hex'), ...(md5 ? { md5: md5.digest('base64') } : {}), size };
 }
@@ -390,10 +400,13 @@ async function sendParts(job: UploadJob, partSize: number, partCount: number): P
     let next = 0;
     let failed: unknown;
     const worker = async () => {
+      // One buffer per worker, reused part after part: memory stays at part concurrency × part size per file,
+      // and the garbage collector is not asked to sweep a gigabyte of dead part buffers.
+      const buf = Buffer.allocUnsafe(Math.min(partSize, rec.size));
       while (next < todo.length && failed === undefined && !signal.aborted) {
         const n = todo[next++]!;
         try {
-          await sendPart(job, fh, n, partSize);
+          await sendPart(job, fh, n, partSize, buf);
         } catch (err) {
           failed ??= err;
         }
@@ -408,11 +421,10 @@ async function sendParts(job: UploadJob, partSize: number, partCount: number): P
   }
 }
 
-async function sendPart(job: UploadJob, fh: import('node:fs/promises').FileHandle, n: number, partSize: number): Promise<void> {
+async function sendPart(job: UploadJob, fh: import('node:fs/promises').FileHandle, n: number, partSize: number, scratch: Buffer): Promise<void> {
   const { rec, ctx, signal } = job;
   const { start, end } = partRange(n, partSize, rec.size);
-  // One buffer per part in flight: memory stays at part concurrency × part size per file.
-  const buf = Buffer.allocUnsafe(end - start);
+  const buf = scratch.subarray(0, end - start);
   let read = 0;
   while (read < buf.length) {
     const r = await fh.read(buf, read, buf.length - read, start + read);
