@@ -108,7 +108,8 @@ describe('soak', () => {
 
     // Kill moments: seeded points in the work (the share of files whose object has landed at least once), so
     // they fall early, midway and late whatever the speed; the server's view comes from the proxy's log.
-    const killAt = Array.from({ length: KILLS }, () => 0.1 + rnd() * 0.75).sort((a, b) => a - b);
+    // Stratified, so one falls early, one midway and one late (between 10% and 90% of the files landed).
+    const killAt = Array.from({ length: KILLS }, (_, i) => 0.1 + ((i + rnd()) / KILLS) * 0.8);
     const landed = new Set<string>();
     let seenEvents = 0;
     const progress = () => {
