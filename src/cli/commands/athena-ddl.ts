@@ -4,6 +4,7 @@
  * the local file, so it needs no profile or network.
  */
 import { athenaDdlForFile } from '../../main/services/landing/athena-ddl';
+import { AppError } from '../../shared/errors';
 import { EXIT, printError } from '../cli-io';
 import { parseS3Url } from '../s3-url';
 
@@ -16,10 +17,11 @@ export interface AthenaDdlIo {
 
 const usage = 'Usage: s3-drop athena-ddl <file.csv> s3://bucket/prefix [--table name] [--template pattern]\n';
 
-/** Input problems a person fixes by changing the command line, so they exit with the usage code. */
-const usageCodes = new Set(['S3_URL_INVALID', 'BUCKET_NAME_INVALID', 'TEMPLATE_INVALID']);
-
-/** Runs the command; returns the exit code (0 done, 1 the file could not be described, 2 wrong usage). */
+/**
+ * Runs the command; returns the exit code (0 done, 2 wrong usage or bad input, 1 an unexpected failure).
+ * The command reads only its arguments and one local file, so every catalogued error (missing or unreadable
+ * file, not a CSV, empty file, bad URL or template) is bad input and exits 2, as issue 2's CLI rules say.
+ */
 export async function runAthenaDdlCommand(args: string[], io: AthenaDdlIo): Promise<number> {
   const positional: string[] = [];
   const flags: Record<string, string> = {};
@@ -52,7 +54,6 @@ export async function runAthenaDdlCommand(args: string[], io: AthenaDdlIo): Prom
     return EXIT.ok;
   } catch (err) {
     printError({ stderr: io.stderr as NodeJS.WritableStream, debug: io.debug ?? false }, err);
-    const code = (err as { code?: string }).code;
-    return code && usageCodes.has(code) ? EXIT.usage : 1;
+    return err instanceof AppError ? EXIT.usage : EXIT.transfersFailed;
   }
 }

@@ -86,7 +86,7 @@ describe('s3-drop athena-ddl', () => {
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toBe('s3-drop: "lake/raw" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.\n');
     const empty = await run([fx('empty.csv'), 's3://lake/raw']);
-    expect(empty.code).toBe(1);
+    expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('could not be read as a table: the file is empty');
     expect(empty.stdout).toBe('');
   });

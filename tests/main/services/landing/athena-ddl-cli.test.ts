@@ -1,0 +1,54 @@
+/**
+ * `s3-drop athena-ddl` with bad input: a missing file, a folder, a binary file, an empty CSV or a bad template
+ * each print one plain line and exit 2 (issue 2: bad input exits 2), never a stack and never partial SQL.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAthenaDdlCommand } from '../../../../src/cli/commands/athena-ddl';
+
+const tmp = mkdtempSync(join(tmpdir(), 's3drop-athena-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAthenaDdlCommand(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+describe('s3-drop athena-ddl with bad input', () => {
+  it('a missing file exits 2 with one line naming the file', async () => {
+    const missing = join(tmp, 'nao-existe.csv');
+    const out = await run([missing, 's3://lake/raw']);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(missing)]);
+    expect(out.stderr).toMatch(/^s3-drop: The file .+ no longer exists/);
+  });
+
+  it('a folder, a binary file, an empty file and a bad template each exit 2 with one line', async () => {
+    const folder = join(tmp, 'pasta.csv');
+    mkdirSync(folder);
+    const binary = join(tmp, 'image.csv');
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
+    const empty = join(tmp, 'empty.csv');
+    writeFileSync(empty, '');
+    const good = join(tmp, 'good.csv');
+    writeFileSync(good, 'a,b\n1,2\n');
+    const cases = [
+      [folder, 's3://lake/raw'],
+      [binary, 's3://lake/raw'],
+      [empty, 's3://lake/raw'],
+      [good, 's3://lake/raw', '--template', '{nope}/{name}'],
+    ];
+    for (const args of cases) {
+      const out = await run(args);
+      expect({ args, code: out.code, stdout: out.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(out.stderr.trimEnd().split('\n'), out.stderr).toHaveLength(1);
+      expect(out.stderr).toMatch(/^s3-drop: /);
+      expect(out.stderr).not.toContain('    at ');
+    }
+  });
+});
