@@ -8,6 +8,9 @@ import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
 import type { S3Clients, S3Context } from './types';
 
+/** How long a socket may sit with no byte read or written before the request fails (and is retried). */
+export const SOCKET_IDLE_MS = 120_000;
+
 /** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
 export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number, logger?: Logger): S3ClientConfig {
   const custom = Boolean(profile.endpoint);
@@ -24,8 +27,11 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }),
       connectionTimeout: 10_000,
-      // A stalled socket must fail (and be retried) rather than hang an upload forever.
-      requestTimeout: 120_000,
+      // A stalled socket must fail (and be retried) rather than hang an upload forever. In this handler version
+      // requestTimeout only logs a warning, and a whole-request limit would cut a slow but moving 5 GiB part;
+      // socketTimeout is an inactivity limit (no byte read or written for this long), which a moving upload
+      // never reaches. The bandwidth limit hands out small slices (token-bucket grain) so it never starves a socket.
+      socketTimeout: SOCKET_IDLE_MS,
     }),
   };
   if (custom) {

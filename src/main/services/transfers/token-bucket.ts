@@ -10,6 +10,15 @@ export class TokenBucket {
   /** `rate` is read on every take so a settings change applies at once. */
   constructor(private readonly rate: () => number) {}
 
+  /**
+   * The largest slice one request should take at a time: a quarter second's worth under a limit, so that many
+   * requests sharing a low limit each still write every few seconds (an idle socket is cut as stalled).
+   */
+  grain(max: number): number {
+    const rate = this.rate();
+    return rate <= 0 ? max : Math.max(512, Math.min(max, Math.floor(rate / 4)));
+  }
+
   /** Waits until `bytes` may be sent; rejects when the signal aborts (pause must not wait for a slow bucket). */
   take(bytes: number, signal?: AbortSignal): Promise<void> {
     const rate = this.rate();

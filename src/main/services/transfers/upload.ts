@@ -97,12 +97,29 @@ function meter(job: UploadJob, counted: { n: number }): Transform {
   const t = new Transform({
     highWaterMark: CHUNK,
     transform(chunk: Buffer, _enc, cb) {
-      job.bandwidth.take(chunk.length, job.signal).then(
-        () => {
-          counted.n += chunk.length;
-          job.onBytes(chunk.length);
-          cb(null, chunk);
-        },
+      const grain = job.bandwidth.grain(chunk.length);
+      if (grain >= chunk.length) {
+        job.bandwidth.take(chunk.length, job.signal).then(
+          () => {
+            counted.n += chunk.length;
+            job.onBytes(chunk.length);
+            cb(null, chunk);
+          },
+          (err: unknown) => cb(err as Error),
+        );
+        return;
+      }
+      // Under a low limit the chunk goes out in slices, so the socket never sits idle long enough to be cut.
+      void (async () => {
+        for (let off = 0; off < chunk.length; off += grain) {
+          const slice = chunk.subarray(off, off + grain);
+          await job.bandwidth.take(slice.length, job.signal);
+          counted.n += slice.length;
+          job.onBytes(slice.length);
+          t.push(slice);
+        }
+      })().then(
+        () => cb(),
         (err: unknown) => cb(err as Error),
       );
     },

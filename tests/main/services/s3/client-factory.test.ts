@@ -1,0 +1,47 @@
+/** The S3 client's network settings: a stalled socket fails (and the engine retries), a slow moving one never does. */
+import { describe, expect, it } from 'vitest';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SOCKET_IDLE_MS, clientConfig } from '../../../../src/main/services/s3/client-factory';
+import { toAppError } from '../../../../src/main/services/s3/errors';
+import type { ResolvedProfile } from '../../../../src/main/services/profiles/types';
+import { TokenBucket } from '../../../../src/main/services/transfers/token-bucket';
+
+const profile = {
+  summary: { id: 'p', name: 'p', kind: 'keys', source: 'app', hasSecret: true },
+  endpoint: 'http://127.0.0.1:1',
+  credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+} as unknown as ResolvedProfile;
+
+async function handlerConfig(p: ResolvedProfile): Promise<Record<string, unknown>> {
+  const handler = clientConfig(p, 'us-east-1', 1).requestHandler as NodeHttpHandler;
+  return (await (handler as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider) ?? {};
+}
+
+describe('client timeouts', () => {
+  it('uses an inactivity timeout, not a whole-request limit that would cut a slow big part', async () => {
+    const cfg = await handlerConfig(profile);
+    expect(cfg.socketTimeout).toBe(SOCKET_IDLE_MS);
+    expect(cfg.throwOnRequestTimeout).not.toBe(true);
+  });
+
+  it('the timeout error the handler raises is retryable (TIMEOUT)', () => {
+    const err = Object.assign(new Error('the request socket timed out after 120000 ms of inactivity'), { name: 'TimeoutError' });
+    const app = toAppError(err, { action: 'UploadPart' });
+    expect(app.code).toBe('TIMEOUT');
+    expect(app.options.retryable).toBe(true);
+  });
+});
+
+describe('bandwidth grain', () => {
+  it('without a limit a chunk goes whole', () => {
+    expect(new TokenBucket(() => 0).grain(65_536)).toBe(65_536);
+  });
+
+  it('under a low limit each slice is a quarter second of the rate, so 256 sharing requests each write within the idle limit', () => {
+    const rate = 4 * 1024;
+    const grain = new TokenBucket(() => rate).grain(65_536);
+    expect(grain).toBe(1024);
+    // Worst case: every request waits for all others' slices before its next write.
+    expect(((256 * grain) / rate) * 1000).toBeLessThan(SOCKET_IDLE_MS);
+  });
+});
