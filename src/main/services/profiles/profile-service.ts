@@ -335,7 +335,9 @@ export class ProfileService implements ProfileResolver {
         try {
           return await fetch();
         } catch (err) {
-          if (!isMfaRejection(err)) throw err;
+          // Our own errors (a cancelled question is MFA_REQUIRED) are final; matching their text for "MFA" would
+          // re-ask a person who chose Cancel whenever the profile's name contains "mfa".
+          if (err instanceof AppError || !isMfaRejection(err)) throw err;
           const invalid = new AppError('MFA_INVALID', {}, { details: 'the code was refused' });
           if (attempt >= MAX_MFA_ATTEMPTS) throw invalid;
           this.deps.events.emit('app:notice', { level: 'warning', error: invalid.toData() });
