@@ -628,7 +628,7 @@ export class SyncService {
         sha256: j.local.sha256,
         options: { existing: 'overwrite' },
       }));
-      const ids = engine.enqueue(requests);
+      const ids = enqueueOnce(engine, requests);
       // Matched by id: an engine may leave out snapshots it has already dropped from its history.
       const byId = new Map((await engine.waitFor(ids)).map((snap) => [snap.id, snap]));
       await eachLimit(
@@ -719,3 +719,20 @@ export class SyncService {
 
 /** The ignore matcher type, re-exported for the CLI. */
 export type { IgnoreMatcher };
+
+/**
+ * Enqueues requests, reusing a live transfer for the same origin, bucket and key. After a crash the
+ * journal brings this pair's unfinished uploads back; without this the next pass queued every one again,
+ * sending each file two or three times (found by the soak test).
+ */
+export function enqueueOnce(engine: Pick<TransferEngine, 'enqueue' | 'list'>, requests: UploadRequest[]): string[] {
+  const live = new Map<string, string>();
+  for (const t of engine.list().transfers) {
+    if (t.state === 'queued' || t.state === 'running' || t.state === 'waiting-auth') live.set(`${t.origin ?? ''}\n${t.bucket}\n${t.key}`, t.id);
+  }
+  const ids: (string | undefined)[] = requests.map((r) => live.get(`${r.origin ?? ''}\n${r.bucket}\n${r.key}`));
+  const fresh = requests.filter((_, i) => ids[i] === undefined);
+  const freshIds = fresh.length > 0 ? engine.enqueue(fresh) : [];
+  let next = 0;
+  return ids.map((id) => id ?? freshIds[next++]!);
+}
