@@ -5,7 +5,7 @@ import type { Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
-import { assertBucketRef, assertKey, normalisePrefix } from '../s3/validate';
+import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
@@ -62,7 +62,7 @@ export async function expandItems(items: EnqueueItem[], target: Target, options?
       for (const rel of await filesUnder(item.path)) add(join(item.path, ...rel.split('/')), `${prefix}${folderKey}/${rel}`);
     } else throw new AppError('NOT_A_FILE', { path: item.path });
   }
-  for (const r of requests) assertKey(r.key);
+  for (const r of requests) assertUploadKey(r.key);
   return requests;
 }
 

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
@@ -46,6 +47,41 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
   return config;
 }
 
+interface RawResponse {
+  statusCode?: number;
+  headers?: Record<string, string | undefined>;
+}
+
+/** True when a successful answer is a web page, not S3: a Wi-Fi sign-in page (captive portal) or a wrong address. */
+export function looksLikeWebPage(commandName: string, response: RawResponse | undefined): boolean {
+  const status = response?.statusCode ?? 0;
+  if (status < 200 || status >= 300) return false;
+  const h = response?.headers ?? {};
+  const type = (h['content-type'] ?? '').toLowerCase();
+  if (!type.startsWith('text/html')) return false;
+  // An object can itself be an HTML page; S3 then still sends an ETag (and its own x-amz headers).
+  if (commandName === 'GetObjectCommand' || commandName === 'HeadObjectCommand') return !h.etag && !Object.keys(h).some((k) => k.startsWith('x-amz-'));
+  return true;
+}
+
+/**
+ * Refuses web pages before the XML parser sees them: the parser would read a captive portal's HTML as an empty
+ * listing or a successful upload, and a file reported safe would be nowhere.
+ */
+export function guardAgainstWebPages(client: S3Client, endpoint: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (looksLikeWebPage(context.commandName ?? '', out.response as RawResponse)) {
+        throw new AppError('ENDPOINT_UNREACHABLE', { endpoint }, { retryable: true, details: `${context.commandName ?? 'request'} was answered with a web page (text/html), not S3: a Wi-Fi sign-in page or a wrong address` });
+      }
+      return out;
+    },
+    // Inside the deserializer: sees the raw HTTP response before it is parsed.
+    { step: 'deserialize', priority: 'low', name: 's3dropWebPageGuard' },
+  );
+}
+
 /** Builds and caches S3 clients per profile (and region). */
 export class S3ClientFactory implements S3Clients {
   private readonly cache = new Map<string, Promise<S3Context>>();
@@ -73,9 +109,12 @@ export class S3ClientFactory implements S3Clients {
     const profile = await this.profiles.resolve(profileId);
     const region = regionOverride ?? profile.region ?? 'us-east-1';
     this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
+    const client = new S3Client(clientConfig(profile, region, 3, this.deps.logger));
+    const transferClient = new S3Client(clientConfig(profile, region, 1, this.deps.logger));
+    if (profile.endpoint) for (const c of [client, transferClient]) guardAgainstWebPages(c, profile.endpoint);
     return {
-      client: new S3Client(clientConfig(profile, region, 3, this.deps.logger)),
-      transferClient: new S3Client(clientConfig(profile, region, 1, this.deps.logger)),
+      client,
+      transferClient,
       profile,
       region,
       customEndpoint: Boolean(profile.endpoint),

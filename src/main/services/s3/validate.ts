@@ -59,6 +59,23 @@ export function assertKey(key: string): void {
   if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
 }
 
+/**
+ * Why a key cannot be the target of an upload: everything `keyProblem` refuses, plus "." and ".." folder names,
+ * which tools that mirror a bucket to disk resolve upwards (out of the chosen folder, or the bucket's root).
+ */
+export function uploadKeyProblem(key: string): string | undefined {
+  const basic = keyProblem(key);
+  if (basic) return basic;
+  if (key.split('/').some((s) => s === '.' || s === '..')) return 'it has "." or ".." as a folder name, which could put the file outside the chosen folder';
+  return undefined;
+}
+
+/** Throws KEY_INVALID unless the key may be the target of an upload. */
+export function assertUploadKey(key: string): void {
+  const reason = uploadKeyProblem(key);
+  if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
+}
+
 /** Normalises a folder prefix: '' stays '', anything else ends with exactly one '/', without a leading '/'. */
 export function normalisePrefix(prefix: string): string {
   const p = prefix.replace(/^\/+/, '');

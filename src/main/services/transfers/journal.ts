@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AppErrorData } from '../../../shared/errors';
+import { AppError, type AppErrorData } from '../../../shared/errors';
 import type { TransferState, UploadOptions } from '../../../shared/contract';
 
 /** One transfer as stored. */
@@ -117,12 +117,14 @@ export class Journal {
 
   /** Runs several writes as one transaction (an enqueue of thousands of files is one fsync, not thousands). */
   batch(fn: () => void): void {
-    this.db.exec('BEGIN');
+    if (this.db.isTransaction) return fn();
+    write(() => this.db.exec('BEGIN'));
     try {
       fn();
-      this.db.exec('COMMIT');
+      write(() => this.db.exec('COMMIT'));
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      // SQLite rolls back by itself on some errors (a full disk), and a second ROLLBACK would hide the cause.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
   }
@@ -135,7 +137,7 @@ export class Journal {
 
   /** Inserts or replaces a transfer row. */
   put(t: JournalTransfer): void {
-    this.stmt(
+    write(() => this.stmt(
       `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -157,7 +159,7 @@ export class Journal {
       t.createdAt,
       t.finishedAt ?? null,
       t.error ? JSON.stringify(t.error) : null,
-    );
+    ));
   }
 
   /** Every transfer, oldest first. */
@@ -167,19 +169,19 @@ export class Journal {
 
   /** Removes a transfer and its parts. */
   remove(id: string): void {
-    this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(id);
-    this.stmt('DELETE FROM transfers WHERE id = ?').run(id);
+    write(() => this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(id));
+    write(() => this.stmt('DELETE FROM transfers WHERE id = ?').run(id));
   }
 
   /** Records a finished part. */
   putPart(transferId: string, p: JournalPart): void {
-    this.stmt('INSERT OR REPLACE INTO parts (transfer_id, part_number, etag, checksum, size) VALUES (?, ?, ?, ?, ?)').run(
+    write(() => this.stmt('INSERT OR REPLACE INTO parts (transfer_id, part_number, etag, checksum, size) VALUES (?, ?, ?, ?, ?)').run(
       transferId,
       p.partNumber,
       p.etag,
       p.checksum ?? null,
       p.size,
-    );
+    ));
   }
 
   /** The finished parts of a transfer. */
@@ -194,24 +196,24 @@ export class Journal {
 
   /** Forgets the parts of a transfer (starting over). */
   clearParts(transferId: string): void {
-    this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(transferId);
+    write(() => this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(transferId));
   }
 
   /** Remembers a multipart upload we created, so a crash cannot leak it. */
   addOpenUpload(u: OpenUpload): void {
-    this.stmt('INSERT OR REPLACE INTO open_uploads (upload_id, profile_id, bucket, key, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    write(() => this.stmt('INSERT OR REPLACE INTO open_uploads (upload_id, profile_id, bucket, key, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       u.uploadId,
       u.profileId,
       u.bucket,
       u.key,
       u.transferId,
       Date.now(),
-    );
+    ));
   }
 
   /** Forgets a multipart upload that was completed or aborted. */
   removeOpenUpload(uploadId: string): void {
-    this.stmt('DELETE FROM open_uploads WHERE upload_id = ?').run(uploadId);
+    write(() => this.stmt('DELETE FROM open_uploads WHERE upload_id = ?').run(uploadId));
   }
 
   /** Every multipart upload we created and have not closed. */
@@ -232,6 +234,20 @@ export class Journal {
     } catch {
       // Already closed.
     }
+  }
+}
+
+/** Runs a write, turning SQLite's "disk full" (SQLITE_FULL) into the catalogue's DISK_FULL. */
+function write<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const e = err as { errcode?: number; message?: string };
+    // 13 is SQLITE_FULL; an I/O error that says ENOSPC is the same cause seen from the OS.
+    if (e.errcode === 13 || (e.errcode !== undefined && (e.errcode & 0xff) === 10 && /ENOSPC|full/i.test(e.message ?? ''))) {
+      throw new AppError('DISK_FULL', {}, { retryable: false, details: e.message ?? 'SQLITE_FULL', cause: err });
+    }
+    throw err;
   }
 }
 

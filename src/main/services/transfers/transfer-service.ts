@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
-import { assertBucketRef, assertKey } from '../s3/validate';
+import { assertBucketRef, assertUploadKey } from '../s3/validate';
 import { SpeedMeter, etaSeconds } from './accounting';
 import { Journal, type JournalPart, type JournalTransfer } from './journal';
 import type { RetryPolicy } from './retry';
@@ -139,7 +139,7 @@ export class TransferService implements TransferEngine {
   enqueue(requests: UploadRequest[]): string[] {
     for (const r of requests) {
       assertBucketRef(r.bucket);
-      assertKey(r.key);
+      assertUploadKey(r.key);
     }
     const now = Date.now();
     const recs: JournalTransfer[] = requests.map((r) => ({

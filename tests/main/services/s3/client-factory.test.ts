@@ -1,7 +1,7 @@
 /** The S3 client's network settings: a stalled socket fails (and the engine retries), a slow moving one never does. */
 import { describe, expect, it } from 'vitest';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SOCKET_IDLE_MS, clientConfig } from '../../../../src/main/services/s3/client-factory';
+import { SOCKET_IDLE_MS, clientConfig, looksLikeWebPage } from '../../../../src/main/services/s3/client-factory';
 import { toAppError } from '../../../../src/main/services/s3/errors';
 import type { ResolvedProfile } from '../../../../src/main/services/profiles/types';
 import { TokenBucket } from '../../../../src/main/services/transfers/token-bucket';
@@ -43,5 +43,21 @@ describe('bandwidth grain', () => {
     expect(grain).toBe(1024);
     // Worst case: every request waits for all others' slices before its next write.
     expect(((256 * grain) / rate) * 1000).toBeLessThan(SOCKET_IDLE_MS);
+  });
+});
+
+describe('web pages where S3 was expected', () => {
+  const html = { 'content-type': 'text/html; charset=utf-8', 'content-length': '120' };
+  it('a 200 text/html answer to a listing or an upload is not S3', () => {
+    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 200, headers: html })).toBe(true);
+    expect(looksLikeWebPage('PutObjectCommand', { statusCode: 200, headers: html })).toBe(true);
+  });
+  it('an HTML object read back from S3 (ETag, x-amz headers) is not mistaken for a portal', () => {
+    expect(looksLikeWebPage('HeadObjectCommand', { statusCode: 200, headers: { ...html, etag: '"abc"', 'x-amz-request-id': '1' } })).toBe(false);
+    expect(looksLikeWebPage('HeadObjectCommand', { statusCode: 200, headers: html })).toBe(true);
+  });
+  it('XML answers and error statuses go to the normal parser', () => {
+    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 200, headers: { 'content-type': 'application/xml' } })).toBe(false);
+    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 502, headers: html })).toBe(false);
   });
 });

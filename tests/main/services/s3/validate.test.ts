@@ -1,7 +1,7 @@
 /** Names checked before any request: bucket rules, key byte limits, prefix normalisation, error mapping. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bucketNameProblem, keyProblem, normalisePrefix } from '../../../../src/main/services/s3/validate';
+import { bucketNameProblem, keyProblem, normalisePrefix, uploadKeyProblem } from '../../../../src/main/services/s3/validate';
 import { toAppError } from '../../../../src/main/services/s3/errors';
 
 describe('bucket names', () => {
@@ -73,5 +73,14 @@ describe('toAppError', () => {
     const e = toAppError(new Error('weird thing'));
     expect(e.code).toBe('UNKNOWN');
     expect(e.options.details).toContain('weird thing');
+  });
+});
+
+describe('upload keys', () => {
+  it.each(['../escape.txt', 'a/../../b.txt', './x.txt', 'a/./b.txt', 'inbox/..', '.'])('refuses the dot segment in %j with a plain reason', (key) => {
+    expect(uploadKeyProblem(key)).toMatch(/outside the chosen folder/);
+  });
+  it.each(['.hidden', 'a/..b/c.txt', 'x.../y', 'a/b.c', '...'])('accepts %j (dots that are not a whole folder name)', (key) => {
+    expect(uploadKeyProblem(key)).toBeUndefined();
   });
 });
