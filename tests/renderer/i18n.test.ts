@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/en.json';
 import ptBR from '../../src/renderer/i18n/pt-BR.json';
-import { resolveLanguage } from '../../src/renderer/i18n';
+import { createI18n, resolveLanguage } from '../../src/renderer/i18n';
 
 const rendererDir = resolve(import.meta.dirname, '../../src/renderer');
 
@@ -25,6 +25,31 @@ function sources(ext: RegExp): { file: string; text: string }[] {
 }
 
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+
+/**
+ * Every UI-catalogue key the non-renderer code sends in a notice ('app:notice' or a `{ level, key }` literal built
+ * first and emitted later), with the names of the params it passes alongside.
+ */
+function engineNotices(): { file: string; key: string; params: string[] }[] {
+  const out: { file: string; key: string; params: string[] }[] = [];
+  for (const dir of ['main', 'server', 'cli']) {
+    const root = resolve(import.meta.dirname, '../../src', dir);
+    for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || !e.name.endsWith('.ts')) continue;
+      const file = join(e.parentPath, e.name);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bkey: '([\w-]+\.[\w.-]+)'/g)) {
+        const before = text.slice(Math.max(0, m.index - 200), m.index);
+        if (!/'app:notice'|\blevel: '(?:info|success|warning|error)'[^;]*$/.test(before)) continue;
+        const rest = text.slice(m.index).split(/\);|\};/)[0]!;
+        const list = /\bparams: \{([^}]*)\}/.exec(rest)?.[1] ?? '';
+        const params = list.split(',').map((p) => p.split(':')[0]!.trim()).filter((p) => /^\w+$/.test(p));
+        out.push({ file, key: m[1]!, params });
+      }
+    }
+  }
+  return out;
+}
 
 describe('UI catalogues', () => {
   const enKeys = keysOf(en).sort();
@@ -57,13 +82,34 @@ describe('UI catalogues', () => {
     expect(missing).toEqual([]);
   });
 
-  it('contain every notice key the engine sends with app:notice', () => {
-    const mainDir = resolve(import.meta.dirname, '../../src/main');
-    const keys = readdirSync(mainDir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-      .flatMap((e) => [...readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(/'app:notice',\s*\{[^}]*?\bkey: '([\w.-]+)'/g)].map((m) => m[1]!));
-    const missing = keys.filter((k) => typeof lookup(en, k) !== 'string' || typeof lookup(ptBR, k) !== 'string');
-    expect(missing).toEqual([]);
+  it('contain every notice key the engine, the server and the CLI send, with text for every param they pass', () => {
+    const notices = engineNotices();
+    // The scan itself works: the sync engine's conflict notice is found, with its params.
+    expect(notices).toContainEqual({ file: expect.stringContaining('sync-service.ts'), key: 'sync.conflicts', params: ['count', 'folder'] });
+    const problems: string[] = [];
+    for (const { file, key, params } of notices) {
+      for (const [lang, catalogue] of [['en', en], ['pt-BR', ptBR]] as const) {
+        // i18next picks `key_one` etc. when `count` is passed and falls back to the bare key, so check every form.
+        const forms = [key, ...['zero', 'one', 'two', 'few', 'many', 'other'].map((f) => `${key}_${f}`)].filter((k) => typeof lookup(catalogue, k) === 'string');
+        if (typeof lookup(catalogue, key) !== 'string') problems.push(`${file}: ${key} missing in ${lang}`);
+        for (const form of forms) {
+          const unfilled = placeholders(lookup(catalogue, form) as string).filter((name) => !params.includes(name!));
+          if (unfilled.length > 0) problems.push(`${file}: ${lang} ${form} needs {{${unfilled.join('}}, {{')}}} that the notice does not send`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('word the conflict notice for one file and for many, in both languages', () => {
+    const english = createI18n('en');
+    const portuguese = createI18n('pt-BR');
+    const one = { count: 1, folder: '/home/ana/Fotos' };
+    const many = { count: 3, folder: '/home/ana/Fotos' };
+    expect(english.t('sync.conflicts', one)).toMatch(/^1 file in \/home\/ana\/Fotos was also changed/);
+    expect(english.t('sync.conflicts', many)).toMatch(/^3 files in \/home\/ana\/Fotos were also changed/);
+    expect(portuguese.t('sync.conflicts', one)).toMatch(/^1 arquivo em \/home\/ana\/Fotos também foi alterado/);
+    expect(portuguese.t('sync.conflicts', many)).toMatch(/^3 arquivos em \/home\/ana\/Fotos também foram alterados/);
   });
 
   it('cover every state and kind that keys are built from at run time', () => {
