@@ -6,7 +6,7 @@ import mime from 'mime-types';
 
 /** Used when the built index.html cannot be read; the same policy as src/renderer/index.html. */
 export const FALLBACK_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Reads the CSP from the page's meta tag, so the header can never drift from what the page declares. */
 export function cspFromIndexHtml(html: string): string | undefined {

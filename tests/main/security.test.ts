@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedPermissions, buildCsp, hardenSession, hardenWebContents, isTrustedRendererUrl, secureWebPreferences, type SessionLike, type WebContentsLike } from '../../src/main/security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FALLBACK_CSP } from '../../src/server/static-files';
 
 const rendererUrl = 'file:///opt/S3%20Drop/resources/app.asar/out/renderer/index.html';
 
@@ -90,6 +91,12 @@ describe('CSP', () => {
     expect(meta).toContain("default-src 'self'");
     expect(meta).toContain("script-src 'self'");
     expect(meta).not.toContain('unsafe-eval');
+    // Under file:// this meta is the only CSP: it must not let the page reach other local ports (another app's
+    // server). 'self' alone still covers browser mode's same-origin WebSocket in Chromium (CSP3).
+    const connect = meta!.split(';').map((d) => d.trim().split(/\s+/)).find(([name]) => name === 'connect-src');
+    expect(connect).toEqual(['connect-src', "'self'"]);
+    // Browser mode's header falls back to this same policy when the built page cannot be read.
+    expect(FALLBACK_CSP).toBe(meta);
   });
 });
 
