@@ -20,6 +20,8 @@ import type { TransferEngine, UploadRequest } from './types';
 import { abandonMultipart, uploadFile } from './upload';
 
 const FINAL: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+/** Sign-in problems: the user can fix them in a minute, so the transfers wait instead of failing. */
+const AUTH_CODES: ReadonlySet<string> = new Set(['SSO_LOGIN_REQUIRED', 'MFA_REQUIRED', 'CREDENTIALS_EXPIRED']);
 const MiB = 1024 * 1024;
 
 /** Tuning for tests and the CLI; production uses the defaults. */
@@ -64,6 +66,7 @@ export class TransferService implements TransferEngine {
   private allPaused = false;
   private seq = 0;
   private disposed = false;
+  private unsubscribe?: () => void;
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
@@ -110,12 +113,15 @@ export class TransferService implements TransferEngine {
     for (const rec of finished.slice(-this.options.historyLimit)) this.entries.set(rec.id, this.newEntry(rec, new Map()));
     for (const rec of finished.slice(0, Math.max(0, finished.length - this.options.historyLimit))) this.journal.remove(rec.id);
     void this.cleanupStaleUploads();
+    // A profile edit or a new sign-in is the moment to try the transfers that wait for one.
+    this.unsubscribe = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
     this.pump();
   }
 
   /** Stops the queue, aborting in-flight requests; the journal keeps everything unfinished for the next start. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.unsubscribe?.();
     const running = [...this.entries.values()].filter((e) => e.running);
     for (const e of running) e.abort?.abort(new AppError('CANCELLED'));
     await Promise.allSettled(running.map((e) => e.running));
@@ -259,6 +265,16 @@ export class TransferService implements TransferEngine {
         return;
       }
       const appErr = toAppError(err, { path: rec.localPath, bucket: rec.bucket, key: rec.key });
+      if (AUTH_CODES.has(appErr.code)) {
+        // Nothing failed: finished parts stay in the journal and the transfer goes on after the next sign-in.
+        this.deps.logger.info(`transfer ${rec.id}: waiting for sign-in (${appErr.code})`);
+        e.bytesDone = [...e.parts.values()].reduce((sum, p) => sum + p.size, 0);
+        this.holdForAuth(e, appErr);
+        for (const other of this.entries.values()) {
+          if (other !== e && other.rec.profileId === rec.profileId && (other.rec.state === 'queued' || other.rec.state === 'running')) this.holdForAuth(other, appErr);
+        }
+        return;
+      }
       if ((appErr.code === 'FILE_CHANGED' || appErr.code === 'CHECKSUM_MISMATCH') && e.restarts < this.options.fileRestarts) {
         e.restarts++;
         this.deps.logger.info(`transfer ${rec.id}: ${appErr.code}, starting over (${e.restarts})`);
@@ -462,15 +478,35 @@ export class TransferService implements TransferEngine {
     this.save(e);
   }
 
-  /** Resumes one transfer, or everything without an id; finished parts are not sent again. */
+  /** Parks a transfer until the user signs in again; a running one is stopped (its finished parts are kept). */
+  private holdForAuth(e: Entry, err: AppError): void {
+    e.rec.state = 'waiting-auth';
+    e.rec.error = err.toData();
+    e.abort?.abort(new AppError('CANCELLED'));
+    this.save(e);
+  }
+
+  /** Sends every transfer that waits for a sign-in back to the queue. */
+  private resumeWaitingAuth(): void {
+    if (this.disposed) return;
+    let any = false;
+    for (const e of this.entries.values()) {
+      if (e.rec.state !== 'waiting-auth') continue;
+      this.requeue(e);
+      any = true;
+    }
+    if (any) this.pump();
+  }
+
+  /** Resumes one transfer, or everything without an id (including those waiting for a sign-in); finished parts are not sent again. */
   resume(id?: string): void {
     if (id === undefined) {
       this.allPaused = false;
-      for (const e of this.entries.values()) if (e.rec.state === 'paused') this.requeue(e);
+      for (const e of this.entries.values()) if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth') this.requeue(e);
       this.touch('');
     } else {
       const e = this.need(id);
-      if (e.rec.state === 'paused') this.requeue(e);
+      if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth') this.requeue(e);
     }
     this.pump();
   }
