@@ -52,7 +52,8 @@ const id = z.object({ id: z.string().min(1).max(100) }).strict();
 /** Sync commands. */
 export const syncCommands = {
   'sync:list': command<SyncPairStatus[]>()(z.object({}).strict()),
-  'sync:add': command<SyncPairStatus>()(syncPairInputSchema),
+  /** `startPaused` adds the pair without syncing, so the UI can show the dry-run preview before the first pass. */
+  'sync:add': command<SyncPairStatus>()(syncPairInputSchema.extend({ startPaused: z.boolean().default(false) })),
   'sync:update': command<SyncPairStatus>()(z.object({ id: z.string().min(1).max(100), patch: patchOf(syncPairInputSchema) }).strict()),
   'sync:remove': command<void>()(id),
   'sync:pause': command<void>()(id),

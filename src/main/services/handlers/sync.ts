@@ -9,7 +9,7 @@ type SyncCommand = 'sync:list' | 'sync:add' | 'sync:update' | 'sync:remove' | 's
 export function createSyncHandlers(_deps: CoreDeps, sync: SyncService): Pick<Handlers, SyncCommand> {
   return {
     'sync:list': () => sync.list(),
-    'sync:add': (input) => sync.add(input),
+    'sync:add': ({ startPaused, ...input }) => sync.add(input, { startPaused }),
     'sync:update': ({ id, patch }) => sync.update(id, patch),
     'sync:remove': ({ id }) => sync.remove(id),
     'sync:pause': ({ id }) => sync.pause(id),

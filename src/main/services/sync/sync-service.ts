@@ -191,13 +191,18 @@ export class SyncService {
     this.emitStatus();
   }
 
-  /** Adds a pair and starts it. The folder must exist. */
-  async add(input: SyncPairInput): Promise<SyncPairStatus> {
+  /**
+   * Adds a pair and starts it. The folder must exist. With `startPaused` the pair waits, previewed,
+   * until it is resumed: the UI shows "N files will be uploaded" before the first pass touches the bucket.
+   */
+  async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
     const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: randomUUID() };
     await this.requireFolder(config.folder);
-    const rt = this.runtime(config, false);
+    const rt = this.runtime(config, options.startPaused ?? false);
     this.save();
-    void this.startPair(rt).catch(() => {});
+    // A dry run records its preview on the pair, which the status below carries.
+    if (options.startPaused) await this.preview(config.id);
+    else void this.startPair(rt).catch(() => {});
     return this.status(rt);
   }
 
@@ -515,7 +520,8 @@ export class SyncService {
     rt.preview = summary.preview;
     rt.files = scan.files.length;
     if (dryRun) {
-      this.setState(rt, rt.state === 'scanning' ? 'up-to-date' : rt.state);
+      // A preview of a paused pair must leave it paused: it only looked.
+      this.setState(rt, rt.paused ? 'paused' : rt.state === 'scanning' ? 'up-to-date' : rt.state);
       return summary;
     }
     // Forget hash rows of files that are gone, so the index does not grow forever.

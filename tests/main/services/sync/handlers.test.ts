@@ -61,4 +61,20 @@ describe('sync handlers', () => {
     expect(await dispatch('sync:list', {})).toEqual({ ok: true, value: [] });
     expect(await hh.keys()).toEqual(keys);
   });
+
+  it('a pair added with startPaused shows its preview and touches nothing until it is resumed', async () => {
+    h = await makeHarness(s3Info());
+    const hh = h;
+    const dispatch = createDispatcher(createSyncHandlers(hh.core, hh.sync) as unknown as Handlers);
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'one.txt'), '1');
+    writeFileSync(join(dir, 'two.txt'), '22');
+    const added = await dispatch('sync:add', { folder: dir, target: { profileId: 'test', bucket: hh.bucket, prefix: 'q' }, stableMs: 200, startPaused: true });
+    expect(added).toMatchObject({ ok: true, value: { state: 'paused', preview: { upload: 2, uploadBytes: 3, delete: 0 } } });
+    expect(await hh.keys()).toEqual([]);
+    const id = (added as { value: SyncPairStatus }).value.config.id;
+    expect(await dispatch('sync:resume', { id })).toMatchObject({ ok: true });
+    await until(async () => (await hh.keys()).length === 2, 'first sync after the preview');
+    expect(await hh.keys()).toEqual(['q/one.txt', 'q/two.txt']);
+  });
 });
