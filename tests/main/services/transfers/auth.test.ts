@@ -38,7 +38,7 @@ function expiringResolver(endpoint: string): ProfileResolver & { signedOut?: str
     calls: 0,
     async resolve(profileId: string): Promise<ResolvedProfile> {
       return {
-        summary: { id: profileId, name: profileId, kind: 'sso', source: 'aws', hasSecret: false },
+        summary: { id: profileId, name: profileId, kind: 'sso', source: 'aws-config', hasSecret: false },
         region: info.region,
         endpoint,
         forcePathStyle: true,
