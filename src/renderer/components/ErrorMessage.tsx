@@ -1,6 +1,7 @@
 /** Shows an error as one plain sentence from the error catalogue, with technical details folded away. */
 import { useTranslation } from 'react-i18next';
 import { errorText, type AppErrorData, type Language } from '../../shared/errors';
+import { localisedErrorParams } from '../error-reasons';
 
 /** Props: the error data from a Result or an event. */
 export interface ErrorMessageProps {
@@ -15,7 +16,7 @@ export function ErrorMessage({ error, announce = true }: ErrorMessageProps) {
   const lang = (i18n.language === 'pt-BR' ? 'pt-BR' : 'en') as Language;
   return (
     <div className="error-message" role={announce ? 'alert' : undefined}>
-      <p>{errorText(error.code, lang, error.params)}</p>
+      <p>{errorText(error.code, lang, localisedErrorParams(error, { t: (key, values) => t(key, values), exists: (key) => i18n.exists(key) }))}</p>
       <details>
         <summary>{t('common.details')}</summary>
         <code>{[error.code, error.details].filter(Boolean).join(' · ')}</code>
