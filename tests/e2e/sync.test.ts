@@ -44,13 +44,14 @@ describe('sync screen', () => {
     await page.getByText(/more than 10% of the files or more than 1000 files\. Deleted files stay recoverable for 14 days\./).waitFor();
     await screenshot(page, 'sync-mirror-safety');
     await page.getByLabel(/^Upload only:/).check();
-    await page.getByRole('button', { name: 'Start syncing' }).click();
+    await page.getByRole('button', { name: 'Add and preview' }).click();
     const card = page.locator('.sync-card');
     await card.getByText(folder, { exact: true }).waitFor({ timeout: 30_000 });
-    await card.getByRole('button', { name: 'Preview' }).click();
-    // The preview is a sentence with counts, e.g. "Files to upload: 2 (8 byte). Files to delete: 0. Conflicts: 0." (or 0 once synced).
-    await card.getByText(/^Files to upload: \d+ \(.+\)\. Files to delete: 0\. Conflicts: 0\.$/).waitFor({ timeout: 30_000 });
-    await card.getByRole('button', { name: 'Sync now' }).click();
+    // Before the first pass the pair waits with its dry-run preview, and nothing is in the bucket yet.
+    await card.getByText(/^Files to upload: 2 \(.+\)\. Files to delete: 0\. Conflicts: 0\.$/).waitFor({ timeout: 30_000 });
+    expect(await getObjectBytes(rawClient(), bucket, 'backup/one.txt').catch(() => undefined)).toBeUndefined();
+    await screenshot(page, 'sync-preview');
+    await card.getByRole('button', { name: 'Start sync' }).click();
     await card.getByText('Up to date').or(card.getByText('Watching for changes')).first().waitFor({ timeout: 60_000 });
     await card.getByText(/^Last synced /).waitFor({ timeout: 60_000 });
     await screenshot(page, 'sync-pair');

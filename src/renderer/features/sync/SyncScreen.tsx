@@ -63,17 +63,17 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
         <div className="hint">{t('sync.counts', { files: pair.files, pending: pair.pending })}</div>
         <p className="hint">{t(`sync.modes.${c.mode}`)}</p>
         <Safety mode={c.mode} brakeShare={c.brakeShare} brakeCount={c.brakeCount} trashDays={c.trashDays} />
-        {preview && <PreviewText preview={preview} />}
+        {(preview ?? pair.preview) && <PreviewText preview={(preview ?? pair.preview)!} />}
         {pair.error && <ErrorMessage error={pair.error} announce={false} />}
         {error && <ErrorMessage error={error} />}
       </div>
       <div className="actions">
-        <button type="button" className="primary" onClick={() => void run('sync:now')}>
+        <button type="button" className={pair.state === 'paused' && !pair.lastSyncAt ? undefined : 'primary'} onClick={() => void run('sync:now')}>
           {t('sync.syncNow')}
         </button>
         {pair.state === 'paused' ? (
-          <button type="button" onClick={() => void run('sync:resume')}>
-            {t('sync.resume')}
+          <button type="button" className={pair.lastSyncAt ? undefined : 'primary'} onClick={() => void run('sync:resume')}>
+            {pair.lastSyncAt ? t('sync.resume') : t('sync.start')}
           </button>
         ) : (
           <button type="button" onClick={() => void run('sync:pause')}>
@@ -126,6 +126,8 @@ export function SyncScreen() {
       folder: folder.trim(),
       target: { profileId: settings.lastProfileId, bucket: bucket.trim(), prefix: prefix.trim() },
       mode,
+      // Nothing is sent before the person has seen what the first pass will do; "Start sync" resumes it.
+      startPaused: true,
       ...(mode === 'mirror' ? { brakeShare: brakePercent / 100, brakeCount, trashDays } : {}),
     });
     if (!res.ok) return setError(res.error);
