@@ -111,8 +111,16 @@ export function TransfersPanel() {
   const overall = useAppState((s) => s.transfers.overall);
   const scrollRef = useRef<HTMLDivElement>(null);
   const locale = i18n.language;
+  // Measured sizes are cached by key: keyed by index, a row with an error would lend its height to whichever
+  // row slid into its place when newer transfers were added on top, and rows would overlap.
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is the documented way to window long lists.
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (i) => rows[rows.length - 1 - i]?.id ?? i,
+    overscan: 6,
+  });
   const active = overall.running + overall.queued + overall.paused > 0;
 
   return (
