@@ -4,39 +4,20 @@
 // (`SyncService.syncOnce`, one listing) timed in the same run as `/usr/bin/aws s3 sync` over the same unchanged
 // folder against the same s3rver. Targets: re-sync ≥ 5× faster than aws, idle CPU < 1%, RSS < 300 MiB at 100k.
 // Run through `npm run bench -- sync` or directly; `--files N`, `--sync-files N`, `--idle-seconds N` shrink it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { numberArg, root, startS3rver } from './lib.mjs';
 
-const root = join(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
+const arg = (name, fallback) => numberArg(argv, name, fallback);
 const FILES = arg('files', 100_000);
 const SYNC_FILES = arg('sync-files', 2000);
 const IDLE_SECONDS = arg('idle-seconds', 20);
 const KEY = 'S3RVER';
 
-async function startS3rver(dir) {
-  const child = spawn(process.execPath, [join(root, 'tests/support/s3rver-main.cjs'), dir, '0'], {
-    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((res, rej) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) res(Number(m[1]));
-    });
-    child.once('exit', (code) => rej(new Error(`s3rver exited (${code})`)));
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 /** Runs a command; returns wall seconds (measured here, process start included) and its last stdout line. */
 function run(cmd, args, env = process.env) {

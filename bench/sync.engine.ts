@@ -7,10 +7,7 @@
  * Each prints one JSON line.
  */
 import { join } from 'node:path';
-import { EventBus } from '../src/main/services/events';
-import { silentLogger } from '../src/main/services/log/logger';
-import { S3ClientFactory } from '../src/main/services/s3/client-factory';
-import { SettingsService } from '../src/main/services/settings/settings-service';
+import { benchCore } from './bench-core';
 import { createIgnoreMatcher } from '../src/main/services/sync/ignore';
 import { IndexDb } from '../src/main/services/sync/index-db';
 import { scanFolder } from '../src/main/services/sync/scanner';
@@ -53,22 +50,7 @@ if (mode === 'scan') {
   process.stdout.write(JSON.stringify({ files, idleSeconds: wall, cpuPercent: +cpuPercent.toFixed(3), rssMiB: rss, peakRssMiB: peakMiB(), events }) + '\n');
 } else if (mode === 'once') {
   const [endpoint, accessKeyId, secretAccessKey, folder, dataDir, bucket, prefix] = args as [string, string, string, string, string, string, string];
-  const core = {
-    platform: { dataDir, logsDir: dataDir, version: 'bench', capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false } },
-    events: new EventBus(),
-    logger: silentLogger,
-    settings: SettingsService.inDataDir(dataDir),
-    env: {},
-  };
-  const clients = new S3ClientFactory(core, {
-    resolve: async (id) => ({
-      summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
-      region: 'us-east-1',
-      endpoint,
-      forcePathStyle: true,
-      credentials: async () => ({ accessKeyId, secretAccessKey }),
-    }),
-  });
+  const { core, clients } = benchCore(dataDir, endpoint, accessKeyId, secretAccessKey);
   const engine = new TransferService(core, clients);
   await engine.start();
   const sync = new SyncService(core, clients, engine);

@@ -4,42 +4,22 @@
 // Targets: ≥ 2× faster than the AWS CLI on the small files, no slower than rclone on the large file, RSS < 300 MiB.
 // Run through `npm run bench -- transfers` or directly; `--small N`, `--big-mib N` shrink it for a quick try,
 // `--rounds N` repeats it (best round counts) on a busy machine.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { numberArg, root, startS3rver } from './lib.mjs';
 
-const root = join(import.meta.dirname, '..');
 const MiB = 1024 * 1024;
 const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
+const arg = (name, fallback) => numberArg(argv, name, fallback);
 const SMALL = arg('small', 2000);
 const BIG_MIB = arg('big-mib', 1024);
 const ROUNDS = arg('rounds', 1);
 const KEY = 'S3RVER';
 
-/** Starts s3rver in its own process (as the test suite does) and resolves with its endpoint and stop(). */
-async function startS3rver(dir) {
-  const child = spawn(process.execPath, [join(root, 'tests/support/s3rver-main.cjs'), dir, '0'], {
-    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((res, rej) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) res(Number(m[1]));
-    });
-    child.once('exit', (code) => rej(new Error(`s3rver exited (${code})`)));
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 /** Runs a command under GNU time; returns wall seconds, peak RSS and its output. */
 function timed(cmd, args, env = process.env) {

@@ -6,36 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBus } from '../src/main/services/events';
+import { benchCore } from './bench-core';
 import { expandItems } from '../src/main/services/handlers/transfers';
-import { silentLogger } from '../src/main/services/log/logger';
-import { S3ClientFactory } from '../src/main/services/s3/client-factory';
-import { SettingsService } from '../src/main/services/settings/settings-service';
 import { TransferService } from '../src/main/services/transfers/transfer-service';
 
 const [endpoint, accessKeyId, secretAccessKey, path, bucket, prefix] = process.argv.slice(2) as [string, string, string, string, string, string];
 const dataDir = mkdtempSync(join(tmpdir(), 's3drop-bench-data-'));
-const core = {
-  platform: {
-    dataDir,
-    logsDir: dataDir,
-    version: 'bench',
-    capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
-  },
-  events: new EventBus(),
-  logger: silentLogger,
-  settings: SettingsService.inDataDir(dataDir),
-  env: {},
-};
-const clients = new S3ClientFactory(core, {
-  resolve: async (id) => ({
-    summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: async () => ({ accessKeyId, secretAccessKey }),
-  }),
-});
+const { core, clients } = benchCore(dataDir, endpoint, accessKeyId, secretAccessKey);
 const engine = new TransferService(core, clients);
 await engine.start();
 const started = performance.now();

@@ -1,0 +1,30 @@
+// Shared pieces of the benchmark drivers: flags and a local s3rver, started the way the test suite starts it.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const root = join(import.meta.dirname, '..');
+
+/** A numeric `--name N` flag from argv, or the fallback. */
+export function numberArg(argv, name, fallback) {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
+/** Starts s3rver in its own process (it needs the legacy OpenSSL provider); resolves with its endpoint and stop(). */
+export async function startS3rver(dir) {
+  const child = spawn(process.execPath, [join(root, 'tests/support/s3rver-main.cjs'), dir, '0'], {
+    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((res, rej) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /"port":(\d+)/.exec(out);
+      if (m) res(Number(m[1]));
+    });
+    child.once('exit', (code) => rej(new Error(`s3rver exited (${code})`)));
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
