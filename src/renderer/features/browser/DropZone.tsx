@@ -3,15 +3,20 @@ import { useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
+import { isDataFile, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type PickedFile } from './drop';
 
-/** Props: where dropped files go (undefined until a bucket is chosen). */
+/** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
 export interface DropZoneProps {
   target?: Target;
+  /** Name pattern, gzip and UTF-8 choices for the next uploads. */
+  landing?: LandingChoices;
+  /** Told about the first .csv/.tsv/.txt of each drop (set only while the data-file options are open). */
+  onDataFile?: (file: DataFile) => void;
 }
 
 /** The drop zone. */
-export function DropZone({ target }: DropZoneProps) {
+export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const { t } = useTranslation();
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
@@ -21,12 +26,35 @@ export function DropZone({ target }: DropZoneProps) {
   const folderInput = useRef<HTMLInputElement>(null);
   const where = target ? `${target.bucket}/${target.prefix}` : '';
   const bridge = store.api.bridge;
+  // The drop helpers take a store: this one adds the landing options to 'transfers:enqueue'.
+  const uploader = withUploadOptions(store, landing && uploadOptionsOf(landing));
+
+  /** A refused name pattern stops the upload before anything is sent; the reason is shown. */
+  const blocked = (): boolean => {
+    if (!landing?.templateError) return false;
+    store.toast({ level: 'error', error: landing.templateError });
+    return true;
+  };
+
+  /** Electron paths are the files themselves: the first data file is checked in place. */
+  const noticePaths = (paths: string[]) => {
+    const first = paths.find(isDataFile);
+    if (first && onDataFile) onDataFile({ path: first, name: first.split(/[\\/]/).pop() ?? first });
+  };
 
   const send = async (picked: PickedFile[]) => {
-    if (!target || picked.length === 0) return;
+    if (!target || picked.length === 0 || blocked()) return;
+    const data = onDataFile && picked.find((p) => isDataFile(p.relativeKey));
+    if (data && bridge.spoolFile) {
+      // Browser mode: the upload's spooled copy is deleted once it is sent, so the check gets its own copy.
+      void bridge.spoolFile(data.file).then(
+        (path) => onDataFile({ path, name: data.relativeKey }),
+        () => undefined,
+      );
+    } else if (data && caps?.dropGivesPaths && bridge.getPathForFile) noticePaths([bridge.getPathForFile(data.file)]);
     setPreparing({ done: 0, total: picked.length });
     try {
-      const n = await enqueuePicked(store, bridge, target, picked, (done, total) => setPreparing({ done, total }));
+      const n = await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }));
       if (n > 0) store.toast({ level: 'info', key: 'drop.queued', params: { count: n } });
     } finally {
       setPreparing(null);
@@ -36,24 +64,28 @@ export function DropZone({ target }: DropZoneProps) {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    if (!target) return;
+    if (!target || blocked()) return;
     if (caps?.dropGivesPaths && bridge.getPathForFile) {
       // Electron: a dropped folder has a path too; the engine keeps the folder's name in the keys.
       // Items without a path (dragged out of another app's page) cannot be read by the engine: skip them.
       const paths = topLevelFiles(e.dataTransfer)
         .map((f) => bridge.getPathForFile!(f))
         .filter((p) => p !== '');
-      void enqueuePaths(store, target, paths);
+      noticePaths(paths);
+      void enqueuePaths(uploader, target, paths);
       return;
     }
     void filesFromDataTransfer(e.dataTransfer).then(send);
   };
 
   const pick = async (folders: boolean) => {
-    if (!target) return;
+    if (!target || blocked()) return;
     if (caps?.nativeDialogs) {
       const res = await store.api.invoke('app:pickFiles', { folders });
-      if (res.ok) await enqueuePaths(store, target, res.value);
+      if (res.ok) {
+        noticePaths(res.value);
+        await enqueuePaths(uploader, target, res.value);
+      }
       else store.toast({ level: 'error', error: res.error });
       return;
     }

@@ -6,6 +6,8 @@ import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
+import { LandingPanel } from '../landing/LandingPanel';
+import { noLandingChoices, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
@@ -31,6 +33,15 @@ export function MainScreen() {
   const [listedFor, setListedFor] = useState<string | null>(null);
   const [nextToken, setNextToken] = useState<string | undefined>();
   const [listError, setListError] = useState<AppErrorData | null>(null);
+  // Data-file options for the next drops; kept for the session (not saved), like a form being filled in.
+  const [landing, setLanding] = useState<LandingChoices>(noLandingChoices);
+  const [landingOpen, setLandingOpen] = useState(false);
+  const [dataFile, setDataFile] = useState<DataFile | undefined>();
+  const changeLanding = useCallback(
+    (patch: Partial<LandingChoices>) =>
+      setLanding((old) => ((Object.keys(patch) as (keyof LandingChoices)[]).every((k) => old[k] === patch[k]) ? old : { ...old, ...patch })),
+    [],
+  );
 
   const choose = useCallback(
     async (patch: { lastBucket?: string; lastPrefix?: string }) => {
@@ -144,7 +155,8 @@ export function MainScreen() {
           </nav>
         )}
 
-        <DropZone target={target} />
+        <DropZone target={target} landing={landing} onDataFile={landingOpen ? setDataFile : undefined} />
+        <LandingPanel choices={landing} onChange={changeLanding} dataFile={dataFile} target={target} open={landingOpen} onToggle={setLandingOpen} />
 
         {bucket && (
           <section aria-label={t('main.listing', { where: `${bucket}/${prefix}` })}>

@@ -1,0 +1,242 @@
+/**
+ * "Options for data files (CSV)": a collapsed section under the drop zone with the name pattern and its
+ * live preview, gzip and UTF-8 choices, the CSV check of the last dropped data file, and the Athena table SQL.
+ * Collapsed by default so people who only move files never meet the jargon.
+ */
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CsvReport, Target } from '../../../shared/contract';
+import type { AppErrorData } from '../../../shared/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useStoreApi } from '../../state/store';
+import { hasLandingChoices, sampleName, type DataFile, type LandingChoices } from './landing-options';
+
+/** Props: the choices (owned by the main screen, which passes them to the drop zone), and the last data file. */
+export interface LandingPanelProps {
+  choices: LandingChoices;
+  onChange(patch: Partial<LandingChoices>): void;
+  /** The last dropped or added .csv/.tsv/.txt file, checked when it changes. */
+  dataFile?: DataFile;
+  target?: Target;
+  open: boolean;
+  onToggle(open: boolean): void;
+}
+
+const delimiterKeys: Record<CsvReport['delimiter'], string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+const previewRowsShown = 5;
+
+/** The section. */
+export function LandingPanel({ choices, onChange, dataFile, target, open, onToggle }: LandingPanelProps) {
+  const { t, i18n } = useTranslation();
+  const store = useStoreApi();
+  const ids = useId();
+  const sample = dataFile?.name ?? sampleName;
+  const template = choices.template.trim();
+  const [preview, setPreview] = useState<{ template: string; sample: string; key: string } | null>(null);
+  const [report, setReport] = useState<{ path: string; value?: CsvReport; error?: AppErrorData } | null>(null);
+  const [table, setTable] = useState('');
+  const [sql, setSql] = useState<{ value?: string; error?: AppErrorData } | null>(null);
+  const numbers = new Intl.NumberFormat(i18n.language);
+
+  // Live preview: every change asks the engine (the one place templates are rendered), and a late answer
+  // for an older pattern is dropped, so the preview always matches what is in the field.
+  useEffect(() => {
+    if (template === '') {
+      onChange({ templateError: undefined });
+      return;
+    }
+    let current = true;
+    void store.api.invoke('landing:previewKey', { template, relativePath: sample }).then((res) => {
+      if (!current) return;
+      if (res.ok) {
+        setPreview({ template, sample, key: res.value });
+        onChange({ templateError: undefined });
+      } else {
+        setPreview(null);
+        onChange({ templateError: res.error });
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [store, template, sample, onChange]);
+
+  // Check each new data file once; the report stays until another file is dropped.
+  useEffect(() => {
+    if (!dataFile) return;
+    let current = true;
+    void store.api.invoke('landing:checkCsv', { path: dataFile.path }).then((res) => {
+      if (!current) return;
+      setReport(res.ok ? { path: dataFile.path, value: res.value } : { path: dataFile.path, error: res.error });
+      setSql(null);
+    });
+    return () => {
+      current = false;
+    };
+  }, [store, dataFile]);
+
+  const showSql = async () => {
+    if (!dataFile || !target) return;
+    const res = await store.api.invoke('landing:athenaDdl', {
+      path: dataFile.path,
+      bucket: target.bucket,
+      prefix: target.prefix,
+      table: table.trim() || undefined,
+      template: template && !choices.templateError ? template : undefined,
+    });
+    setSql(res.ok ? { value: res.value } : { error: res.error });
+  };
+
+  const copySql = async () => {
+    if (!sql?.value) return;
+    try {
+      await navigator.clipboard.writeText(sql.value);
+      store.toast({ level: 'success', key: 'landing.copied' });
+    } catch (err) {
+      store.toast({ level: 'error', error: { code: 'NOT_SUPPORTED', message: '', params: { what: t('landing.clipboard') }, details: String(err) } });
+    }
+  };
+
+  const csv = report?.path === dataFile?.path ? report?.value : undefined;
+  const csvError = report?.path === dataFile?.path ? report?.error : undefined;
+  const shownPreview = preview && preview.template === template && preview.sample === sample ? preview.key : null;
+
+  return (
+    <details className="landing card" open={open} onToggle={(e) => onToggle(e.currentTarget.open)} data-testid="landing-panel">
+      <summary>
+        {t('landing.title')}
+        {hasLandingChoices(choices) && <span className="badge landing-active">{t('landing.active')}</span>}
+      </summary>
+      <div className="landing-body">
+        <p className="hint">{t('landing.intro')}</p>
+
+        <div className="landing-field">
+          <label htmlFor={`${ids}-template`}>{t('landing.pattern')}</label>
+          <input
+            id={`${ids}-template`}
+            type="text"
+            spellCheck={false}
+            placeholder={t('landing.patternPlaceholder')}
+            aria-describedby={`${ids}-tokens ${ids}-preview`}
+            aria-invalid={choices.templateError ? true : undefined}
+            value={choices.template}
+            onChange={(e) => onChange({ template: e.target.value })}
+          />
+          <p className="hint" id={`${ids}-tokens`}>
+            {t('landing.tokens')}
+          </p>
+          <p id={`${ids}-preview`} aria-live="polite" data-testid="landing-preview">
+            {template === '' ? t('landing.noPattern') : shownPreview !== null ? t('landing.previewKey', { key: shownPreview, sample }) : null}
+          </p>
+          {choices.templateError && (
+            <>
+              <ErrorMessage error={choices.templateError} />
+              <p className="hint">{t('landing.blocked')}</p>
+            </>
+          )}
+        </div>
+
+        <div className="landing-checks">
+          <label className="inline">
+            <input type="checkbox" checked={choices.gzip} onChange={(e) => onChange({ gzip: e.target.checked })} />
+            {t('landing.gzip')}
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={choices.convertToUtf8} onChange={(e) => onChange({ convertToUtf8: e.target.checked })} />
+            {t('landing.utf8')}
+          </label>
+        </div>
+
+        <section className="landing-report" aria-labelledby={`${ids}-report`}>
+          <h3 id={`${ids}-report`}>{dataFile ? t('landing.reportFor', { name: dataFile.name }) : t('landing.reportTitle')}</h3>
+          {!dataFile && <p className="hint">{t('landing.noFile')}</p>}
+          {dataFile && !csv && !csvError && <p className="hint">{t('landing.checking')}</p>}
+          {csvError && <ErrorMessage error={csvError} />}
+          {csv && (
+            <>
+              <dl className="landing-facts" data-testid="csv-report">
+                <dt>{t('landing.encoding')}</dt>
+                <dd>{t(`landing.encodings.${csv.encoding}`)}</dd>
+                <dt>{t('landing.delimiter')}</dt>
+                <dd>{t(`landing.delimiters.${delimiterKeys[csv.delimiter]}`)}</dd>
+                <dt>{t('landing.header')}</dt>
+                <dd>{csv.hasHeader ? t('landing.yes') : t('landing.no')}</dd>
+                <dt>{t('landing.columns')}</dt>
+                <dd>{numbers.format(csv.columns)}</dd>
+                <dt>{t('landing.rows')}</dt>
+                <dd>{numbers.format(csv.rows)}</dd>
+              </dl>
+              {csv.warnings.length > 0 && (
+                <ul className="landing-warnings" data-testid="csv-warnings">
+                  {csv.warnings.map((w) => (
+                    <li key={w.code}>
+                      {t(`landing.warnings.${w.code}`, { count: csv.raggedRows, names: w.detail ?? '' })}
+                      {w.code === 'not-utf8' &&
+                        (choices.convertToUtf8 ? (
+                          <span className="landing-ok"> {t('landing.willConvert')}</span>
+                        ) : (
+                          <button type="button" onClick={() => onChange({ convertToUtf8: true })}>
+                            {t('landing.convertNow')}
+                          </button>
+                        ))}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="hint">{t('landing.neverBlocks')}</p>
+              <div className="landing-table-wrap" tabIndex={0} role="group" aria-label={t('landing.previewTable')}>
+                <table className="listing landing-preview">
+                  <caption className="sr-only">{t('landing.previewTable')}</caption>
+                  {csv.hasHeader && (
+                    <thead>
+                      <tr>
+                        {csv.header.map((h, i) => (
+                          <th scope="col" key={i}>
+                            {h}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                  )}
+                  <tbody>
+                    {csv.preview.slice(0, previewRowsShown).map((row, r) => (
+                      <tr key={r}>
+                        {row.map((cell, c) => (
+                          <td key={c}>{cell}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </section>
+
+        <section className="landing-athena" aria-labelledby={`${ids}-athena`}>
+          <h3 id={`${ids}-athena`}>{t('landing.athena')}</h3>
+          <p className="hint">{t('landing.athenaHint')}</p>
+          <div className="actions">
+            <label htmlFor={`${ids}-table`}>{t('landing.tableName')}</label>
+            <input id={`${ids}-table`} type="text" spellCheck={false} value={table} placeholder={t('landing.tablePlaceholder')} onChange={(e) => setTable(e.target.value)} />
+            <button type="button" disabled={!dataFile || !target} onClick={() => void showSql()}>
+              {t('landing.showSql')}
+            </button>
+          </div>
+          {sql?.error && <ErrorMessage error={sql.error} />}
+          {sql?.value && (
+            <>
+              <label className="sr-only" htmlFor={`${ids}-sql`}>
+                {t('landing.sql')}
+              </label>
+              <textarea id={`${ids}-sql`} className="landing-sql" readOnly rows={Math.min(18, sql.value.split('\n').length + 1)} value={sql.value} data-testid="landing-sql" />
+              <button type="button" onClick={() => void copySql()}>
+                {t('landing.copySql')}
+              </button>
+            </>
+          )}
+        </section>
+      </div>
+    </details>
+  );
+}

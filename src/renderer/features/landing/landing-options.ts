@@ -1,0 +1,65 @@
+/**
+ * The landing-zone choices for the next uploads (name pattern, gzip, UTF-8), and how they reach
+ * 'transfers:enqueue' without the drop code knowing about them: a store whose API adds the options.
+ */
+import type { UploadOptions } from '../../../shared/contract';
+import type { AppErrorData } from '../../../shared/errors';
+import type { Store } from '../../state/store';
+
+/** What the "Options for data files" section holds for the next drops. */
+export interface LandingChoices {
+  /** The name pattern as typed; blank means "no pattern" (files keep their own names). */
+  template: string;
+  gzip: boolean;
+  convertToUtf8: boolean;
+  /** Set while the typed pattern is refused; uploads are not started with it. */
+  templateError?: AppErrorData;
+}
+
+/** Nothing chosen: uploads behave exactly as without the section. */
+export const noLandingChoices: LandingChoices = { template: '', gzip: false, convertToUtf8: false };
+
+/** A local file the section can check (an Electron path, or a browser-mode spooled copy). */
+export interface DataFile {
+  path: string;
+  /** The name shown and used as the sample for the key preview (relative path inside a dropped folder). */
+  name: string;
+}
+
+/** The sample relative path the preview uses before any data file was dropped. */
+export const sampleName = 'report.csv';
+
+/** True for the files the CSV check understands: .csv, .tsv and .txt (any case). */
+export function isDataFile(name: string): boolean {
+  return /\.(csv|tsv|txt)$/i.test(name);
+}
+
+/** True when any choice changes how files are uploaded (shown as a badge on the collapsed section). */
+export function hasLandingChoices(c: LandingChoices): boolean {
+  return c.template.trim() !== '' || c.gzip || c.convertToUtf8;
+}
+
+/** The upload options for the choices, or undefined when none is set (the enqueue payload stays as before). */
+export function uploadOptionsOf(c: LandingChoices): UploadOptions | undefined {
+  if (!hasLandingChoices(c)) return undefined;
+  const options: UploadOptions = {};
+  if (c.template.trim() !== '') options.template = c.template.trim();
+  if (c.gzip) options.gzip = true;
+  if (c.convertToUtf8) options.convertToUtf8 = true;
+  return options;
+}
+
+/**
+ * A store whose 'transfers:enqueue' carries the options (merged over any the caller sent). The drop
+ * helpers take a store, so wrapping it keeps them unchanged; every other call goes straight through.
+ */
+export function withUploadOptions(store: Store, options: UploadOptions | undefined): Store {
+  if (!options) return store;
+  const api = store.api;
+  const invoke: typeof api.invoke = (name, input) => {
+    if (name !== 'transfers:enqueue') return api.invoke(name, input);
+    const payload = input as { options?: UploadOptions };
+    return api.invoke(name, { ...payload, options: { ...payload.options, ...options } } as typeof input);
+  };
+  return { ...store, api: { ...api, invoke } };
+}
