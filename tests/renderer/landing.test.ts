@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { commands, type CommandName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import { createApi } from '../../src/renderer/api';
+import type { Api } from '../../src/renderer/api-types';
 import type { Bridge } from '../../src/renderer/bridge';
 import { hasLandingChoices, isDataFile, noLandingChoices, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
 import { createStore } from '../../src/renderer/state/store';
@@ -20,7 +20,9 @@ function contractBridge() {
     },
     on: () => () => undefined,
   };
-  return { bridge, seen };
+  // The same shape createApi builds (api.ts itself needs the DOM library, which tests compile without).
+  const api: Api = { bridge, invoke: (name, input) => bridge.invoke(name, input) as never, on: (name, listener) => bridge.on(name, listener as (p: unknown) => void) };
+  return { api, seen };
 }
 
 describe('data files', () => {
@@ -43,8 +45,8 @@ describe('upload options from the choices', () => {
   });
 
   it('are added to transfers:enqueue (valid for the contract) and to nothing else', async () => {
-    const { bridge, seen } = contractBridge();
-    const store = createStore(createApi(bridge));
+    const { api, seen } = contractBridge();
+    const store = createStore(api);
     const wrapped = withUploadOptions(store, { template: '{name}', gzip: true, convertToUtf8: true });
     const target = { profileId: 'aws:e2e', bucket: 'data', prefix: 'in/' };
     const res = await wrapped.api.invoke('transfers:enqueue', { items: [{ path: '/tmp/x.csv', relativeKey: 'x.csv' }], target, options: { existing: 'overwrite' } });
@@ -59,8 +61,8 @@ describe('upload options from the choices', () => {
   });
 
   it('leave the store untouched when there are none', () => {
-    const { bridge } = contractBridge();
-    const store = createStore(createApi(bridge));
+    const { api } = contractBridge();
+    const store = createStore(api);
     expect(withUploadOptions(store, undefined)).toBe(store);
   });
 });
