@@ -4,6 +4,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { renderKeyTemplate } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
 import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
 import type { TransferService } from '../transfers/transfer-service';
@@ -41,10 +42,26 @@ async function filesUnder(dir: string): Promise<string[]> {
  * a folder `<prefix>/<folder>/<relative path>` for each file in it; `relativeKey` overrides the name.
  * Every bucket name and key is checked before anything is queued.
  */
-export async function expandItems(items: EnqueueItem[], target: Target, options?: UploadOptions, priority = 0, origin = 'drop'): Promise<UploadRequest[]> {
+export async function expandItems(
+  items: EnqueueItem[],
+  target: Target,
+  options?: UploadOptions,
+  priority = 0,
+  origin = 'drop',
+  templateTime: 'upload' | 'mtime' = 'upload',
+): Promise<UploadRequest[]> {
   assertBucketRef(target.bucket);
   const prefix = normalisePrefix(target.prefix);
   const requests: UploadRequest[] = [];
+  const now = new Date();
+  // The key is fixed here, once: the journal, the existing-object check and a resume after a restart all see the
+  // same key, even when a template's {hh} would render differently an hour later. The body is prepared at upload.
+  const landingKey = async (localPath: string, relativePath: string): Promise<string> => {
+    if (!options?.template && !options?.gzip) return prefix + relativePath;
+    const time = templateTime === 'mtime' ? (await stat(localPath)).mtime : now;
+    const rendered = options.template ? renderKeyTemplate(options.template, { relativePath, time }) : relativePath;
+    return prefix + rendered + (options.gzip ? '.gz' : '');
+  };
   for (const item of items) {
     let st;
     try {
@@ -54,12 +71,12 @@ export async function expandItems(items: EnqueueItem[], target: Target, options?
       throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: item.path }, { cause: err });
     }
     const base = (item.relativeKey ?? basename(item.path)).replace(/^\/+/, '');
-    const add = (localPath: string, key: string) =>
-      requests.push({ localPath, profileId: target.profileId, bucket: target.bucket, key, priority, origin, ...(options ? { options } : {}) });
-    if (st.isFile()) add(item.path, prefix + base);
+    const add = async (localPath: string, relativePath: string) =>
+      requests.push({ localPath, profileId: target.profileId, bucket: target.bucket, key: await landingKey(localPath, relativePath), priority, origin, ...(options ? { options } : {}) });
+    if (st.isFile()) await add(item.path, base);
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
-      for (const rel of await filesUnder(item.path)) add(join(item.path, ...rel.split('/')), `${prefix}${folderKey}/${rel}`);
+      for (const rel of await filesUnder(item.path)) await add(join(item.path, ...rel.split('/')), `${folderKey}/${rel}`);
     } else throw new AppError('NOT_A_FILE', { path: item.path });
   }
   for (const r of requests) assertUploadKey(r.key);
@@ -67,10 +84,10 @@ export async function expandItems(items: EnqueueItem[], target: Target, options?
 }
 
 /** Transfer handlers. */
-export function createTransferHandlers(_deps: CoreDeps, transfers: TransferService): Pick<Handlers, TransferCommand> {
+export function createTransferHandlers(deps: CoreDeps, transfers: TransferService): Pick<Handlers, TransferCommand> {
   return {
     'transfers:enqueue': async ({ items, target, options, priority }) => {
-      const requests = await expandItems(items, target, options, priority);
+      const requests = await expandItems(items, target, options, priority, 'drop', deps.settings.get().templateTime);
       return { ids: transfers.enqueue(requests) };
     },
     'transfers:list': () => transfers.list(),

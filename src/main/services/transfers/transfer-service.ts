@@ -242,6 +242,7 @@ export class TransferService implements TransferEngine {
           threshold: s.multipartThresholdMiB * MiB,
           partConcurrency: s.partConcurrency,
           existing: rec.options?.existing ?? s.existingAction,
+          tmpDir: join(this.deps.platform.dataDir, 'tmp'),
           ...(this.options.retry ? { retry: this.options.retry } : {}),
         },
         onBytes: (delta) => {

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { mkdir, open, readFile, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -20,6 +21,7 @@ import {
 import mime from 'mime-types';
 import { AppError } from '../../../shared/errors';
 import type { UploadOptions } from '../../../shared/contract';
+import { prepareCsvUpload } from '../landing/prepare-upload';
 import type { Logger } from '../log/logger';
 import { headObject } from '../s3/bucket-service';
 import { s3ErrorCode } from '../s3/errors';
@@ -42,6 +44,8 @@ export interface UploadSettings {
   partConcurrency: number;
   existing: 'overwrite' | 'skip-identical' | 'keep-both';
   retry?: RetryPolicy;
+  /** Where temporary gzip/UTF-8 copies are written (inside the app's data folder). */
+  tmpDir?: string;
 }
 
 /** Everything one upload needs; `rec` is mutated and journaled as the upload advances. */
@@ -63,6 +67,10 @@ export interface UploadJob {
   onPartDone(): void;
   /** Persists `rec` (its key, hash, upload id…). */
   save(): void;
+  /** The file actually sent: a temporary gzip/UTF-8 copy for landing options, else `rec.localPath`. */
+  source?: string;
+  /** The Content-Type the landing step chose (text/csv with its charset, application/gzip). */
+  contentType?: string;
 }
 
 /** How an upload ended when it did not throw. */
@@ -164,8 +172,8 @@ export function keepBothKey(key: string, n: number): string {
   return `${dir}${stem} (${n})${ext && ext !== base ? ext : ''}`;
 }
 
-function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptions = {}) {
-  const contentType = mime.lookup(rec.key) || mime.lookup(rec.localPath) || 'application/octet-stream';
+function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptions = {}, landingType?: string) {
+  const contentType = landingType || mime.lookup(rec.key) || mime.lookup(rec.localPath) || 'application/octet-stream';
   return {
     Bucket: rec.bucket,
     Key: rec.key,
@@ -177,13 +185,45 @@ function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptio
   };
 }
 
-/** Uploads one file; throws AppError on failure, or the abort reason when paused or cancelled. */
+/** The path whose bytes are sent. */
+function src(job: UploadJob): string {
+  return job.source ?? job.rec.localPath;
+}
+
+/** True when the upload carries landing options that change the body or its type. */
+export function hasLanding(options: UploadOptions | undefined): boolean {
+  return Boolean(options && (options.template || options.gzip || options.convertToUtf8));
+}
+
+/**
+ * Uploads one file; throws AppError on failure, or the abort reason when paused or cancelled. With landing
+ * options the body is a temporary gzip/UTF-8 copy (the key was rendered at enqueue), removed afterwards.
+ */
 export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
+  if (!hasLanding(job.rec.options)) return uploadSource(job);
+  const { rec } = job;
+  const tmpDir = job.settings.tmpDir ?? join(tmpdir(), 's3drop-landing');
+  await mkdir(tmpDir, { recursive: true });
+  const prepared = await prepareCsvUpload(rec.localPath, { gzip: rec.options?.gzip, convertToUtf8: rec.options?.convertToUtf8, tmpDir });
+  try {
+    if (prepared.path !== rec.localPath) {
+      // The copy carries the source's times, so an unchanged source gives an unchanged copy (same size and
+      // mtime, deterministic gzip) and a multipart upload resumes after a restart instead of starting over.
+      const st = await stat(rec.localPath);
+      await utimes(prepared.path, st.atime, st.mtime);
+    }
+    return await uploadSource({ ...job, source: prepared.path, ...(prepared.contentType ? { contentType: prepared.contentType } : {}) });
+  } finally {
+    await prepared.cleanup();
+  }
+}
+
+async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   const { rec, ctx, signal } = job;
   const errCtx = { bucket: rec.bucket, key: rec.key, path: rec.localPath, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name };
   let st;
   try {
-    st = await stat(rec.localPath);
+    st = await stat(src(job));
   } catch (err) {
     throw new AppError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: rec.localPath }, { cause: err });
   }
@@ -207,12 +247,12 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
   // file concurrency × part size), which halves the disk reads for many small files.
   let whole: Buffer | undefined;
   if (!plan.multipart && st.size <= job.settings.partSize) {
-    whole = await readFile(rec.localPath, { signal });
+    whole = await readFile(src(job), { signal });
     if (whole.length !== st.size) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
     rec.sha256 = createHash('sha256').update(whole).digest('hex');
     if (ctx.customEndpoint) md5 = createHash('md5').update(whole).digest('base64');
   } else if (!rec.sha256 || (!plan.multipart && ctx.customEndpoint)) {
-    const h = await hashFile(rec.localPath, !plan.multipart && ctx.customEndpoint, signal);
+    const h = await hashFile(src(job), !plan.multipart && ctx.customEndpoint, signal);
     if (h.size !== st.size) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
     rec.sha256 = h.sha256;
     md5 = h.md5;
@@ -239,7 +279,7 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
   if (!verified) await verify(job, st.size);
   // A file sent from one in-memory read is a consistent snapshot whatever happens to it afterwards.
   if (whole) return 'done';
-  const after = await stat(rec.localPath).catch(() => undefined);
+  const after = await stat(src(job)).catch(() => undefined);
   if (!after || after.size !== st.size || Math.trunc(after.mtimeMs) !== Math.trunc(st.mtimeMs)) {
     throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
   }
@@ -265,7 +305,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
     () =>
       counting(job, async (counted) => {
         const input: PutObjectCommandInput = {
-          ...objectParams(rec, rec.sha256!, rec.options),
+          ...objectParams(rec, rec.sha256!, rec.options, job.contentType),
           ContentLength: size,
           // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
           ...(ctx.customEndpoint ? (md5 ? { ContentMD5: md5 } : {}) : { ChecksumSHA256: sha256b64 }),
@@ -274,7 +314,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
               ? Buffer.alloc(0)
               : whole
                 ? bufferBody(whole, job, counted)
-                : metered(createReadStream(rec.localPath, { highWaterMark: CHUNK, end: size - 1 }), job, counted),
+                : metered(createReadStream(src(job), { highWaterMark: CHUNK, end: size - 1 }), job, counted),
         };
         return ctx.transferClient.send(new PutObjectCommand(input), { abortSignal: signal });
       }),
@@ -320,7 +360,7 @@ async function multipart(job: UploadJob, partSize: number, partCount: number): P
       const created = await withRetry(
         () =>
           ctx.transferClient.send(
-            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
+            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
             { abortSignal: signal },
           ),
         { ...errCtx, action: 'CreateMultipartUpload' },
@@ -412,7 +452,7 @@ async function sendParts(job: UploadJob, partSize: number, partCount: number): P
   const { rec, signal } = job;
   const todo: number[] = [];
   for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
-  const fh = await open(rec.localPath, 'r');
+  const fh = await open(src(job), 'r');
   try {
     let next = 0;
     let failed: unknown;
