@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 import { LandingPanel } from '../landing/LandingPanel';
-import { noLandingChoices, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { landingMemory, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
@@ -34,9 +34,14 @@ export function MainScreen() {
   const [nextToken, setNextToken] = useState<string | undefined>();
   const [listError, setListError] = useState<AppErrorData | null>(null);
   // Data-file options for the next drops; kept for the session (not saved), like a form being filled in.
-  const [landing, setLanding] = useState<LandingChoices>(noLandingChoices);
-  const [landingOpen, setLandingOpen] = useState(false);
-  const [dataFile, setDataFile] = useState<DataFile | undefined>();
+  const [landing, setLanding] = useState<LandingChoices>(landingMemory.choices);
+  const [landingOpen, setLandingOpen] = useState(landingMemory.open);
+  const [dataFile, setDataFile] = useState<DataFile | undefined>(landingMemory.dataFile);
+  useEffect(() => {
+    landingMemory.choices = landing;
+    landingMemory.open = landingOpen;
+    landingMemory.dataFile = dataFile;
+  }, [landing, landingOpen, dataFile]);
   const changeLanding = useCallback(
     (patch: Partial<LandingChoices>) =>
       setLanding((old) => ((Object.keys(patch) as (keyof LandingChoices)[]).every((k) => old[k] === patch[k]) ? old : { ...old, ...patch })),

@@ -77,12 +77,19 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
 
   const showSql = async () => {
     if (!dataFile || !target) return;
+    let where = template && !choices.templateError ? template : undefined;
+    if (where?.includes('{table}')) {
+      // Uploads fill {table} from the file's name (they carry no table name), so the folder in LOCATION must
+      // too, whatever name the table gets: ask the engine for that folder name and put it in the pattern.
+      const folder = await store.api.invoke('landing:previewKey', { template: '{table}', relativePath: dataFile.name });
+      if (folder.ok) where = where.replaceAll('{table}', folder.value);
+    }
     const res = await store.api.invoke('landing:athenaDdl', {
       path: dataFile.path,
       bucket: target.bucket,
       prefix: target.prefix,
       table: table.trim() || undefined,
-      template: template && !choices.templateError ? template : undefined,
+      template: where,
     });
     setSql(res.ok ? { value: res.value } : { error: res.error });
   };
@@ -99,7 +106,8 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
 
   const csv = report?.path === dataFile?.path ? report?.value : undefined;
   const csvError = report?.path === dataFile?.path ? report?.error : undefined;
-  const shownPreview = preview && preview.template === template && preview.sample === sample ? preview.key : null;
+  // The final key as the engine builds it: the folder shown in the breadcrumb, the pattern, and ".gz" when compressing.
+  const shownPreview = preview && preview.template === template && preview.sample === sample ? (target?.prefix ?? '') + preview.key + (choices.gzip ? '.gz' : '') : null;
 
   return (
     <details className="landing card" open={open} onToggle={(e) => onToggle(e.currentTarget.open)} data-testid="landing-panel">

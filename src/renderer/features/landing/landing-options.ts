@@ -63,3 +63,16 @@ export function withUploadOptions(store: Store, options: UploadOptions | undefin
   };
   return { ...store, api: { ...api, invoke } };
 }
+
+/** What the section remembers while the app runs, so a visit to Settings or Sync does not clear the form. */
+export interface LandingMemory {
+  choices: LandingChoices;
+  open: boolean;
+  dataFile?: DataFile;
+}
+
+/**
+ * The section's form values for this session. Not saved to disk on purpose (a name pattern is a per-batch
+ * choice), and not in the app store, which holds engine state; only the main screen reads and writes it.
+ */
+export const landingMemory: LandingMemory = { choices: noLandingChoices, open: false };

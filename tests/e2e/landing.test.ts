@@ -1,0 +1,144 @@
+/**
+ * Issue 9 (UI): the "Options for data files (CSV)" section. A name pattern with a live preview, a refused
+ * pattern that blocks uploads, the CSV check of a Latin-1 `;` export with its non-UTF-8 warning, Convert + gzip
+ * landing under the templated key, and the Athena SQL with "Copy SQL"; in both languages, checked by axe.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { gunzipSync } from 'node:zlib';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+
+let browser: Browser;
+let app: AppSession;
+let bucket: string;
+
+beforeAll(async () => {
+  bucket = await freshBucket(rawClient(), 'e2e-landing');
+  browser = await launchChromium();
+  app = await startApp(browser, s3Info(), { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket, lastPrefix: 'in/' } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+});
+
+/** Serious and critical axe violations inside the landing section, as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('[data-testid="landing-panel"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function listKeys(): Promise<string[]> {
+  const out = await rawClient().send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+// A Brazilian export: Windows-1252 (Latin-1), `;` separated, decimal commas, dd/mm/yyyy dates, accents in the header.
+const csvText = 'nome;preço;data\nJoão;1,50;25/11/2026\nConceição;2,75;01/12/2026\nAçaí;10,00;02/12/2026\n';
+const latin1 = Buffer.from(csvText, 'latin1');
+const template = '{table}/dt={yyyy}-{mm}-{dd}/{name}';
+const today = new Date().toISOString().slice(0, 10);
+
+describe('landing zone UI in browser mode', () => {
+  it('previews the key, refuses a bad pattern, checks a Latin-1 CSV, lands it converted and gzipped, and shows the Athena SQL', async () => {
+    const { page } = app;
+    await page.getByTestId('drop-zone').waitFor();
+    const panel = page.getByTestId('landing-panel');
+    // Collapsed at first: an ordinary user sees only its title.
+    await expect(page.getByLabel('Name pattern').isVisible()).resolves.toBe(false);
+    await panel.locator('summary').click();
+    const pattern = page.getByLabel('Name pattern');
+    const preview = page.getByTestId('landing-preview');
+    await preview.getByText('No pattern: files keep their own names.').waitFor();
+
+    // A refused pattern: the plain reason, and a drop is not uploaded.
+    await pattern.fill('{nope}/{name}');
+    await page.getByText('The name pattern cannot be used').first().waitFor();
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'blocked.csv', base64: Buffer.from('a,b\n1,2\n').toString('base64') }]);
+    await page.locator('.toast-error').getByText('The name pattern cannot be used').waitFor();
+    await page.locator('.toast-error').getByRole('button', { name: 'Dismiss' }).click();
+
+    // The live preview follows the typing, with the folder shown in the breadcrumb in front.
+    await pattern.fill(template);
+    await preview.getByText(`report.csv will be saved as: in/report/dt=${today}/report.csv`).waitFor();
+    expect(await panel.getByText('The name pattern cannot be used').count()).toBe(0);
+
+    // Drop the Latin-1 export: the report and the non-UTF-8 warning; the key preview now uses the dropped file.
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'vendas.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    const report = page.getByTestId('csv-report');
+    await report.waitFor();
+    const facts = await report.innerText();
+    expect(facts).toContain('Windows-1252 / Latin-1');
+    expect(facts).toContain('Semicolon ( ; )');
+    expect(facts).toMatch(/First row has column names\s+Yes/);
+    expect(facts).toMatch(/Columns\s+3/);
+    expect(facts).toMatch(/Rows\s+3/);
+    await panel.getByRole('columnheader', { name: 'preço' }).waitFor();
+    await panel.getByRole('cell', { name: 'Conceição' }).waitFor();
+    await page.getByTestId('csv-warnings').getByText('This file is not in UTF-8').waitFor();
+    await preview.getByText(`vendas.csv will be saved as: in/vendas/dt=${today}/vendas.csv`).waitFor();
+    // Uploaded as dropped (warnings never block): the original bytes under the templated key.
+    const plainKey = `in/vendas/dt=${today}/vendas.csv`;
+    await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
+    expect((await getObjectBytes(rawClient(), bucket, plainKey)).equals(latin1)).toBe(true);
+
+    // One click converts from now on; tick gzip too, and drop again.
+    await page.getByTestId('csv-warnings').getByRole('button', { name: 'Convert to UTF-8 on upload' }).click();
+    await expect(page.getByLabel('Convert to UTF-8 on upload').isChecked()).resolves.toBe(true);
+    await page.getByLabel('Compress (gzip)').check();
+    await preview.getByText(`vendas.csv will be saved as: in/vendas/dt=${today}/vendas.csv.gz`).waitFor();
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'vendas.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    await page.locator('[data-testid="transfer-row"][data-state="done"]').nth(1).waitFor({ timeout: 30_000 });
+    const gzKey = `${plainKey}.gz`;
+    const gz = await getObjectBytes(rawClient(), bucket, gzKey);
+    expect(gunzipSync(gz).toString('utf8')).toBe(csvText);
+    // Athena reads .gz itself; a Content-Encoding would make other clients unzip it on download.
+    expect((await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: gzKey }))).ContentEncoding).toBeUndefined();
+    // The refused drop never reached the bucket.
+    expect(await listKeys()).toEqual([plainKey, gzKey]);
+
+    // The Athena SQL for this target, and Copy SQL puts exactly that on the clipboard.
+    await page.getByLabel('Table name').fill('vendas_br');
+    await page.getByRole('button', { name: 'Show SQL' }).click();
+    const sqlBox = page.getByTestId('landing-sql');
+    await sqlBox.waitFor();
+    const sql = await sqlBox.inputValue();
+    expect(sql).toContain('CREATE EXTERNAL TABLE');
+    // The table is named as asked, but its files are where the uploads put them (the pattern's {table} is the file's name).
+    expect(sql).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS `vendas_br`');
+    expect(sql).toContain(`LOCATION 's3://${bucket}/in/vendas/'`);
+    expect(sql).toMatch(/PARTITIONED BY \(\s*`?dt`? string/);
+    expect(await sqlBox.getAttribute('readonly')).not.toBeNull();
+    await page.getByRole('button', { name: 'Copy SQL' }).click();
+    await page.getByText('The SQL was copied.').waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(sql);
+
+    await screenshot(page, 'landing-en-light');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('reads in Portuguese (dark theme) with the same report, and stays accessible', async () => {
+    const { page } = app;
+    await page.locator('.tabs button').nth(2).click();
+    await page.getByTestId('language-select').selectOption('pt-BR');
+    await page.getByTestId('theme-select').selectOption('dark');
+    await page.locator('.tabs button').nth(0).click();
+    // The section kept its choices and the last file while on another screen.
+    const panel = page.getByTestId('landing-panel');
+    await panel.locator('summary').getByText('Opções para arquivos de dados (CSV)').waitFor();
+    await expect(page.getByLabel('Padrão de nome').inputValue()).resolves.toBe(template);
+    await page.getByTestId('csv-report').getByText('Ponto e vírgula ( ; )').waitFor();
+    await page.getByTestId('csv-warnings').getByText('Este arquivo não está em UTF-8').waitFor();
+    await page.getByText('Ele será convertido para UTF-8 no envio.').waitFor();
+    await page.getByRole('button', { name: 'Mostrar SQL' }).click();
+    await page.getByTestId('landing-sql').waitFor();
+    await screenshot(page, 'landing-pt-BR-dark');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
