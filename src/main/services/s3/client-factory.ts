@@ -16,7 +16,9 @@ export const SOCKET_IDLE_MS = 120_000;
 export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number, logger?: Logger): S3ClientConfig {
   const custom = Boolean(profile.endpoint);
   // Enough sockets for file concurrency × part concurrency; the SDK default of 50 would queue requests silently.
-  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  // HTTPS_PROXY/HTTP_PROXY/NO_PROXY go into our own agents (Node 24 routes through `proxyEnv`), rather than
+  // taking `profile.requestHandler`: that handler lacks the socket limits and the stall timeout below.
+  const agentOptions = { keepAlive: true, maxSockets: 256, ...(profile.proxyEnv ? { proxyEnv: profile.proxyEnv } : {}) };
   const config: S3ClientConfig = {
     region,
     // A provider, never a resolved value: the SDK calls it again when credentials near expiry.
