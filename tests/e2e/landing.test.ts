@@ -34,6 +34,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** The main screen scrolls inside its pane: a tall window shows the whole section in one picture. */
+async function tallScreenshot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1200, height: 2300 });
+  await screenshot(page, name);
+  if (size) await page.setViewportSize(size);
+}
+
 async function listKeys(): Promise<string[]> {
   const out = await rawClient().send(new ListObjectsV2Command({ Bucket: bucket }));
   return (out.Contents ?? []).map((o) => o.Key!).sort();
@@ -120,6 +128,7 @@ describe('landing zone UI in browser mode', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(sql);
 
     await screenshot(page, 'landing-en-light');
+    await tallScreenshot(page, 'landing-panel-en-light');
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -139,6 +148,7 @@ describe('landing zone UI in browser mode', () => {
     await page.getByRole('button', { name: 'Mostrar SQL' }).click();
     await page.getByTestId('landing-sql').waitFor();
     await screenshot(page, 'landing-pt-BR-dark');
+    await tallScreenshot(page, 'landing-panel-pt-BR-dark');
     expect(await seriousViolations(page)).toEqual([]);
   });
 });
