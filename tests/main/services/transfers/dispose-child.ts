@@ -1,0 +1,55 @@
+/**
+ * A real engine in its own process for the shutdown test: it starts a multipart upload through a slow link,
+ * disposes the engine while parts are in flight, then lets the process end by itself (no process.exit), so an
+ * unhandled error from an aborted part stream would show as exit code 1 and text on stderr.
+ */
+import { EventBus } from '../../../../src/main/services/events';
+import { silentLogger } from '../../../../src/main/services/log/logger';
+import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
+import { SettingsService } from '../../../../src/main/services/settings/settings-service';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+
+interface ChildArgs {
+  dataDir: string;
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  file: string;
+  bucket: string;
+  key: string;
+}
+
+const args = JSON.parse(process.argv[2]!) as ChildArgs;
+const settings = SettingsService.inDataDir(args.dataDir);
+settings.update({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 3, bandwidthLimitKiBps: Number(process.env.BW ?? 4096) });
+const core = {
+  platform: {
+    dataDir: args.dataDir,
+    logsDir: args.dataDir,
+    version: 'child',
+    capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
+  },
+  events: new EventBus(),
+  logger: silentLogger,
+  settings,
+  env: {},
+};
+const clients = new S3ClientFactory(core, {
+  resolve: async (id) => ({
+    summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
+    region: args.region,
+    endpoint: args.endpoint,
+    forcePathStyle: true,
+    credentials: async () => ({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey }),
+  }),
+});
+const engine = new TransferService(core, clients);
+await engine.start();
+const [id] = engine.enqueue([{ localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key }]);
+// Parts in flight: the first one has finished and the next ones are streaming.
+while ((engine.get(id!)?.partsDone ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));
+if (process.env.BW !== '0') await new Promise((r) => setTimeout(r, 200));
+await engine.dispose();
+
+process.stdout.write(JSON.stringify({ disposed: true, partsDone: 1 }) + '\n');

@@ -1,0 +1,65 @@
+/**
+ * Shutdown mid-multipart: disposing the engine while parts stream must not crash the process (an aborted part
+ * stream raising an unhandled error meant exit code 1) nor print SDK noise; the journal keeps the transfer, and
+ * a new engine finishes it from the finished parts.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { randomFile, testClients, testCore } from './harness';
+
+const root = resolve(import.meta.dirname, '../../../..');
+const nodeBin = join(root, 'node_modules/.bin/node');
+const info = s3Info();
+const raw = rawClient(info);
+const work = mkdtempSync(join(tmpdir(), 's3drop-dispose-'));
+let childJs: string;
+let bucket: string;
+
+beforeAll(async () => {
+  const outDir = join(root, 'node_modules/.cache/s3drop-tests');
+  mkdirSync(outDir, { recursive: true });
+  childJs = join(outDir, `dispose-child-${process.pid}.mjs`);
+  await build({ entryPoints: [join(import.meta.dirname, 'dispose-child.ts')], outfile: childJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  bucket = await freshBucket(raw, 'dispose');
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(childJs, { force: true });
+});
+
+it.each([4096, 0])('dispose mid-multipart (bandwidth limit %i KiB/s): exit code 0, nothing on stderr, and the journal resumes the upload', { timeout: 120_000 }, async (bw) => {
+  const dataDir = join(work, `data-${bw}`);
+  const f = randomFile(work, `big-${bw}.bin`, (bw ? 20 : 60) * 1024 * 1024 + 7);
+  const args = { dataDir, endpoint: info.endpoint, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file: f.path, bucket, key: `dispose/big-${bw}.bin` };
+  const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BW: String(bw) } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  expect(out).toContain('"disposed":true');
+
+  // The journal kept the transfer and its finished parts: a new engine completes it.
+  const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5 }, dataDir);
+  const engine = new TransferService(core, testClients(core, info));
+  await engine.start();
+  try {
+    const [t] = engine.list().transfers;
+    expect(['queued', 'running']).toContain(t?.state);
+    expect(t?.partsDone).toBeGreaterThanOrEqual(1);
+    const [done] = await engine.waitFor([t!.id]);
+    expect(done!.state).toBe('done');
+    expect((await getObjectBytes(raw, bucket, `dispose/big-${bw}.bin`)).equals(f.bytes)).toBe(true);
+  } finally {
+    await engine.dispose();
+  }
+});
