@@ -78,6 +78,10 @@ export const errorCatalogue = {
     en: 'This key is not allowed to do that{where}. Ask your administrator for {permission}.',
     'pt-BR': 'Esta chave não tem permissão para isso{where}. Peça ao administrador a permissão {permission}.',
   },
+  ACCESS_DENIED_OR_SECRET: {
+    en: 'Access was refused{where}: either the secret key is wrong, or this key lacks {permission}. Check the secret key first, then ask your administrator.',
+    'pt-BR': 'O acesso foi recusado{where}: ou a chave secreta está errada, ou esta chave não tem a permissão {permission}. Confira a chave secreta primeiro e depois fale com o administrador.',
+  },
   KEYCHAIN_UNAVAILABLE: {
     en: 'The system keychain is not available, so the secret key is kept only until you quit the app.',
     'pt-BR': 'O chaveiro do sistema não está disponível; a chave secreta fica guardada só até você fechar o app.',
