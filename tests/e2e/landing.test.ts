@@ -145,6 +145,11 @@ describe('landing zone UI in browser mode', () => {
     await page.getByTestId('csv-report').getByText('Ponto e vírgula ( ; )').waitFor();
     await page.getByTestId('csv-warnings').getByText('Este arquivo não está em UTF-8').waitFor();
     await page.getByText('Ele será convertido para UTF-8 no envio.').waitFor();
+    // A refused pattern reads wholly in Portuguese, reason included; fixing it brings the preview back.
+    await page.getByLabel('Padrão de nome').fill('{nope}/{name}');
+    await panel.getByText('O padrão de nome não pode ser usado: {nope} não é uma das partes listadas acima.').waitFor();
+    await page.getByLabel('Padrão de nome').fill(template);
+    await page.getByTestId('landing-preview').getByText(`vendas.csv será salvo como: in/vendas/dt=${today}/vendas.csv.gz`).waitFor();
     await page.getByRole('button', { name: 'Mostrar SQL' }).click();
     await page.getByTestId('landing-sql').waitFor();
     await screenshot(page, 'landing-pt-BR-dark');

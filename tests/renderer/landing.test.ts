@@ -4,7 +4,10 @@ import { commands, type CommandName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type { Api } from '../../src/renderer/api-types';
 import type { Bridge } from '../../src/renderer/bridge';
-import { hasLandingChoices, isDataFile, noLandingChoices, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
+import { AppError } from '../../src/shared/errors';
+import { renderKeyTemplate } from '../../src/main/services/landing/key-template';
+import { createI18n } from '../../src/renderer/i18n';
+import { hasLandingChoices, isDataFile, localiseTemplateError, noLandingChoices, templateReasonKey, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
 import { createStore } from '../../src/renderer/state/store';
 
 /** A bridge that parses every payload with the contract's own schema, as the engine's dispatcher does, and keeps what it got. */
@@ -64,5 +67,57 @@ describe('upload options from the choices', () => {
     const { api } = contractBridge();
     const store = createStore(api);
     expect(withUploadOptions(store, undefined)).toBe(store);
+  });
+});
+
+describe('name pattern reasons', () => {
+  const time = new Date(Date.UTC(2026, 10, 25, 9));
+  // Bad patterns run through the engine's own renderer, so a reworded reason there fails here.
+  const cases: [template: string, relativePath: string, at: Date, key: string][] = [
+    ['   ', 'a.csv', time, 'empty'],
+    ['{nope}/{name}', 'a.csv', time, 'unknownToken'],
+    ['{name', 'a.csv', time, 'unclosed'],
+    ['/{name}', 'a.csv', time, 'startsSlash'],
+    ['{name}/', 'a.csv', time, 'endsSlash'],
+    ['a//{name}', 'a.csv', time, 'doubleSlash'],
+    ['../{name}', 'a.csv', time, 'dotFolder'],
+    ['{name}', 'a.csv', new Date(Number.NaN), 'badDate'],
+    ['{name}', '/', time, 'noName'],
+    ['{ext}/{name}', 'README', time, 'emptyPart'],
+    ['{folder}', 'a.csv', time, 'emptyName'],
+    ['{name}/' + 'x'.repeat(1100), 'a.csv', time, 'tooLong'],
+  ];
+  const english = createI18n('en');
+  const portuguese = createI18n('pt-BR');
+
+  it.each(cases)('"%s" with %s is refused with a reason the UI knows, in both languages', (template, relativePath, at, key) => {
+    let caught: unknown;
+    try {
+      renderKeyTemplate(template, { relativePath, time: at });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    const data = (caught as AppError).toData();
+    expect(templateReasonKey(data)?.key).toBe(`landing.reasons.${key}`);
+    const pt = localiseTemplateError(data, (k, v) => portuguese.t(k, v));
+    const en = localiseTemplateError(data, (k, v) => english.t(k, v));
+    expect(pt.params?.reason).not.toBe(data.params?.reason);
+    expect(String(pt.params?.reason)).not.toMatch(/\{\{|landing\./);
+    expect(String(en.params?.reason)).not.toMatch(/\{\{|landing\./);
+  });
+
+  it('keeps the values the reason names (the unknown token, the sizes)', () => {
+    const data = { code: 'TEMPLATE_INVALID' as const, message: '', params: { reason: '{nope} is not a known token (use {name} {ext})' } };
+    expect(localiseTemplateError(data, (k, v) => portuguese.t(k, v)).params?.reason).toBe('{nope} não é uma das partes listadas acima');
+    const long = { code: 'TEMPLATE_INVALID' as const, message: '', params: { reason: 'the name would be 1200 bytes long; S3 allows at most 1024' } };
+    expect(localiseTemplateError(long, (k, v) => english.t(k, v)).params?.reason).toBe('the name would be 1200 bytes long, and S3 allows at most 1024');
+  });
+
+  it('leaves other errors and unknown reasons as they came', () => {
+    const other = { code: 'KEY_INVALID' as const, message: '', params: { reason: 'it is empty' } };
+    expect(localiseTemplateError(other, (k, v) => portuguese.t(k, v))).toBe(other);
+    const unknown = { code: 'TEMPLATE_INVALID' as const, message: '', params: { reason: 'something new' } };
+    expect(localiseTemplateError(unknown, (k, v) => portuguese.t(k, v))).toBe(unknown);
   });
 });

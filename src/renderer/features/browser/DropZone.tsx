@@ -3,7 +3,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
-import { isDataFile, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
@@ -32,7 +32,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   /** A refused name pattern stops the upload before anything is sent; the reason is shown. */
   const blocked = (): boolean => {
     if (!landing?.templateError) return false;
-    store.toast({ level: 'error', error: landing.templateError });
+    store.toast({ level: 'error', error: localiseTemplateError(landing.templateError, (key, values) => t(key, values)) });
     return true;
   };
 

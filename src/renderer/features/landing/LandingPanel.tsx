@@ -9,7 +9,7 @@ import type { CsvReport, Target } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStoreApi } from '../../state/store';
-import { hasLandingChoices, sampleName, type DataFile, type LandingChoices } from './landing-options';
+import { hasLandingChoices, localiseTemplateError, sampleName, type DataFile, type LandingChoices } from './landing-options';
 
 /** Props: the choices (owned by the main screen, which passes them to the drop zone), and the last data file. */
 export interface LandingPanelProps {
@@ -138,7 +138,7 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
           </p>
           {choices.templateError && (
             <>
-              <ErrorMessage error={choices.templateError} />
+              <ErrorMessage error={localiseTemplateError(choices.templateError, (key, values) => t(key, values))} />
               <p className="hint">{t('landing.blocked')}</p>
             </>
           )}

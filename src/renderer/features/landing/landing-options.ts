@@ -76,3 +76,43 @@ export interface LandingMemory {
  * choice), and not in the app store, which holds engine state; only the main screen reads and writes it.
  */
 export const landingMemory: LandingMemory = { choices: noLandingChoices, open: false };
+
+/** One name-pattern reason the engine sends in English: its UI catalogue key and how to recognise it. */
+interface TemplateReason {
+  key: string;
+  match: RegExp;
+}
+
+// Mirrors the reasons of src/main/services/landing/key-template.ts (tests/renderer/landing.test.ts runs that code
+// on bad patterns and fails when a reason has no entry here), so the Portuguese UI never shows an English reason.
+const templateReasons: readonly TemplateReason[] = [
+  { key: 'landing.reasons.empty', match: /^it is empty$/ },
+  { key: 'landing.reasons.unknownToken', match: /^(?<token>\{[^{}]*\}) is not a known token \(use [^)]*\)$/ },
+  { key: 'landing.reasons.unclosed', match: /^a \{ or \} is not closed$/ },
+  { key: 'landing.reasons.startsSlash', match: /^it starts with "\/", which makes an empty folder name$/ },
+  { key: 'landing.reasons.endsSlash', match: /^it ends with "\/", so there is no file name$/ },
+  { key: 'landing.reasons.doubleSlash', match: /^it has "\/\/", which makes an empty folder name$/ },
+  { key: 'landing.reasons.dotFolder', match: /^"\." and "\.\." cannot be folder names$/ },
+  { key: 'landing.reasons.badDate', match: /^the date is not valid$/ },
+  { key: 'landing.reasons.noName', match: /^the file has no name$/ },
+  { key: 'landing.reasons.emptyPart', match: /^the part "(?<part>.*)" comes out empty for (?<name>.*)$/ },
+  { key: 'landing.reasons.emptyName', match: /^the name comes out empty for (?<name>.*)$/ },
+  { key: 'landing.reasons.tooLong', match: /^the name would be (?<bytes>\d+) bytes long; S3 allows at most (?<max>\d+)$/ },
+];
+
+/** The UI catalogue key and values for a TEMPLATE_INVALID reason; undefined for other errors or an unknown reason. */
+export function templateReasonKey(error: AppErrorData): { key: string; values: Record<string, string> } | undefined {
+  const reason = error.params?.reason;
+  if (error.code !== 'TEMPLATE_INVALID' || typeof reason !== 'string') return undefined;
+  for (const known of templateReasons) {
+    const m = known.match.exec(reason);
+    if (m) return { key: known.key, values: { ...m.groups } };
+  }
+  return undefined;
+}
+
+/** The error with its name-pattern reason in the UI language (unchanged when the reason is not recognised). */
+export function localiseTemplateError(error: AppErrorData, t: (key: string, values: Record<string, string>) => string): AppErrorData {
+  const found = templateReasonKey(error);
+  return found ? { ...error, params: { ...error.params, reason: t(found.key, found.values) } } : error;
+}
