@@ -156,4 +156,21 @@ describe('landing zone UI in browser mode', () => {
     await tallScreenshot(page, 'landing-panel-pt-BR-dark');
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('works from the keyboard: the section opens and closes with Enter, and Space ticks a box', async () => {
+    const { page } = app;
+    const panel = page.getByTestId('landing-panel');
+    const summary = panel.locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await expect(panel.getAttribute('open')).resolves.toBeNull();
+    await page.keyboard.press('Enter');
+    await expect(panel.getAttribute('open')).resolves.not.toBeNull();
+    const gzip = page.getByLabel('Compactar (gzip)');
+    await expect(gzip.isChecked()).resolves.toBe(true);
+    await gzip.focus();
+    await page.keyboard.press('Space');
+    await expect(gzip.isChecked()).resolves.toBe(false);
+    await page.getByTestId('landing-preview').getByText(`vendas.csv será salvo como: in/vendas/dt=${today}/vendas.csv`, { exact: true }).waitFor();
+  });
 });
