@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload } from '@aws-sdk/client-s3';
 import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
@@ -589,6 +589,76 @@ export class TransferService implements TransferEngine {
         if (code === 'NoSuchUpload' || code === 'NoSuchKey') this.journal?.removeOpenUpload(u.uploadId);
         else this.deps.logger.info(`stale upload ${u.bucket}/${u.key} not aborted yet (${code})`);
       }
+    }
+    await this.sweepListedUploads();
+  }
+
+  /**
+   * Where the store lists pending uploads (ListMultipartUploads; s3rver cannot), also aborts those the journal
+   * never heard of: a CreateMultipartUpload whose response was lost leaves an upload with no UploadId on our
+   * side. Only uploads under a key one of our transfers wrote, initiated while that transfer was alive, and
+   * needed by no entry are aborted; anyone else's upload, even in the same bucket, is left alone.
+   */
+  private async sweepListedUploads(): Promise<void> {
+    // Clocks differ (ours versus the server's Initiated), so each transfer's window is widened by five minutes.
+    const slack = 5 * 60_000;
+    const groups = new Map<string, { profileId: string; bucket: string; windows: Map<string, { from: number; to: number }[]> }>();
+    for (const e of this.entries.values()) {
+      const r = e.rec;
+      const g = `${r.profileId}\u0000${r.bucket}`;
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { profileId: r.profileId, bucket: r.bucket, windows: new Map() }));
+      const list = group.windows.get(r.key) ?? [];
+      list.push({ from: r.createdAt - slack, to: r.finishedAt !== undefined && FINAL.has(r.state) ? r.finishedAt + slack : Infinity });
+      group.windows.set(r.key, list);
+    }
+    for (const group of groups.values()) {
+      if (this.disposed) return;
+      let uploads: MultipartUpload[];
+      try {
+        uploads = await this.listUploads(group.profileId, group.bucket);
+      } catch (err) {
+        // NotImplemented (s3rver), no permission, offline: the journal-based clean-up above is all we can do.
+        this.deps.logger.debug(`ListMultipartUploads on ${group.bucket} unavailable (${s3ErrorCode(err)})`);
+        continue;
+      }
+      for (const u of uploads) {
+        if (!u.Key || !u.UploadId || !u.Initiated) continue;
+        const at = u.Initiated.getTime();
+        if (!(group.windows.get(u.Key) ?? []).some((w) => at >= w.from && at <= w.to)) continue;
+        if (!this.isOrphan(u.Key, u.UploadId, group.bucket)) continue;
+        try {
+          const ctx = await this.clients.forProfile(group.profileId);
+          await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
+          this.deps.logger.info(`aborted an orphaned upload of ${group.bucket}/${u.Key} that no transfer needs`);
+        } catch (err) {
+          this.deps.logger.info(`orphaned upload of ${group.bucket}/${u.Key} not aborted yet (${s3ErrorCode(err)})`);
+        }
+      }
+    }
+  }
+
+  /** True unless a transfer uses this upload, or one for the same key is running (its CreateMultipartUpload may be in flight). */
+  private isOrphan(key: string, uploadId: string, bucket: string): boolean {
+    if (this.disposed) return false;
+    for (const e of this.entries.values()) {
+      if (e.rec.uploadId === uploadId) return false;
+      if (e.rec.bucket === bucket && e.rec.key === key && e.rec.state === 'running') return false;
+    }
+    return !(this.journal?.openUploads() ?? []).some((o) => o.uploadId === uploadId);
+  }
+
+  private async listUploads(profileId: string, bucket: string): Promise<MultipartUpload[]> {
+    const ctx = await this.clients.forProfile(profileId);
+    const out: MultipartUpload[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      out.push(...(page.Uploads ?? []));
+      if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) return out;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
     }
   }
 
