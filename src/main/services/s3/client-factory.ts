@@ -24,8 +24,12 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
     // A provider, never a resolved value: the SDK calls it again when credentials near expiry.
     credentials: profile.credentials,
     maxAttempts,
-    // The SDK warns on console about failed streamed bodies, which the engine retries itself; keep that in the log.
-    ...(logger ? { logger: { trace() {}, debug() {}, info() {}, warn: (...a: unknown[]) => logger.debug('s3 sdk:', ...a), error: (...a: unknown[]) => logger.warn('s3 sdk:', ...a) } } : {}),
+    // The SDK warns on console about failed streamed bodies ("non-retryable streaming request", once per part a
+    // pause or shutdown aborts), which the engine handles itself: keep that in the log, and never on the console
+    // even for a client built without a logger (its NoOpLogger default falls back to console for this warning).
+    logger: logger
+      ? { trace() {}, debug() {}, info() {}, warn: (...a: unknown[]) => logger.debug('s3 sdk:', ...a), error: (...a: unknown[]) => logger.warn('s3 sdk:', ...a) }
+      : { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }),

@@ -61,3 +61,20 @@ describe('web pages where S3 was expected', () => {
     expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 502, headers: html })).toBe(false);
   });
 });
+
+describe('SDK console noise', () => {
+  it('a client built without a logger still gets a quiet one (the SDK would print per aborted part otherwise)', () => {
+    const cfg = clientConfig(profile, 'us-east-1', 1);
+    const logger = cfg.logger as { warn: (m: string) => void } | undefined;
+    expect(logger).toBeDefined();
+    const seen: unknown[] = [];
+    const orig = console.warn;
+    console.warn = (...a: unknown[]) => seen.push(a);
+    try {
+      logger!.warn('An error was encountered in a non-retryable streaming request.');
+    } finally {
+      console.warn = orig;
+    }
+    expect(seen).toEqual([]);
+  });
+});

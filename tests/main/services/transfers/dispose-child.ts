@@ -48,8 +48,10 @@ const engine = new TransferService(core, clients);
 await engine.start();
 const [id] = engine.enqueue([{ localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key }]);
 // Parts in flight: the first one has finished and the next ones are streaming.
-while ((engine.get(id!)?.partsDone ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));
+// EARLY=1 disposes while the first parts are still streaming (no part finished yet).
+const ready = () => (process.env.EARLY === '1' ? (engine.get(id!)?.bytesDone ?? 0) > 0 : (engine.get(id!)?.partsDone ?? 0) >= 1);
+while (!ready()) await new Promise((r) => setTimeout(r, 2));
 if (process.env.BW !== '0') await new Promise((r) => setTimeout(r, 200));
 await engine.dispose();
 
-process.stdout.write(JSON.stringify({ disposed: true, partsDone: 1 }) + '\n');
+process.stdout.write(JSON.stringify({ disposed: true }) + '\n');

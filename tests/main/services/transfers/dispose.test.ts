@@ -34,11 +34,15 @@ afterAll(() => {
   rmSync(childJs, { force: true });
 });
 
-it.each([4096, 0])('dispose mid-multipart (bandwidth limit %i KiB/s): exit code 0, nothing on stderr, and the journal resumes the upload', { timeout: 120_000 }, async (bw) => {
-  const dataDir = join(work, `data-${bw}`);
-  const f = randomFile(work, `big-${bw}.bin`, (bw ? 20 : 60) * 1024 * 1024 + 7);
-  const args = { dataDir, endpoint: info.endpoint, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file: f.path, bucket, key: `dispose/big-${bw}.bin` };
-  const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BW: String(bw) } });
+it.each([
+  [4096, false],
+  [0, false],
+  [0, true],
+])('dispose mid-multipart (bandwidth limit %i KiB/s, before any part finished: %s): exit code 0, nothing on stderr, and the journal resumes the upload', { timeout: 120_000 }, async (bw, early) => {
+  const dataDir = join(work, `data-${bw}-${early}`);
+  const f = randomFile(work, `big-${bw}-${early}.bin`, (bw ? 20 : 60) * 1024 * 1024 + 7);
+  const args = { dataDir, endpoint: info.endpoint, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file: f.path, bucket, key: `dispose/big-${bw}-${early}.bin` };
+  const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BW: String(bw), EARLY: early ? '1' : '0' } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -55,10 +59,10 @@ it.each([4096, 0])('dispose mid-multipart (bandwidth limit %i KiB/s): exit code 
   try {
     const [t] = engine.list().transfers;
     expect(['queued', 'running']).toContain(t?.state);
-    expect(t?.partsDone).toBeGreaterThanOrEqual(1);
+    if (!early) expect(t?.partsDone).toBeGreaterThanOrEqual(1);
     const [done] = await engine.waitFor([t!.id]);
     expect(done!.state).toBe('done');
-    expect((await getObjectBytes(raw, bucket, `dispose/big-${bw}.bin`)).equals(f.bytes)).toBe(true);
+    expect((await getObjectBytes(raw, bucket, `dispose/big-${bw}-${early}.bin`)).equals(f.bytes)).toBe(true);
   } finally {
     await engine.dispose();
   }
