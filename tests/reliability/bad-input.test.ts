@@ -463,15 +463,15 @@ describe('credentials and endpoints', () => {
     const test = await t.app.dispatch('profiles:test', { id: profile });
     const testErr = test.ok ? undefined : test.error;
     if (test.ok) expect.soft((test.value as { ok: boolean }).ok, `"Test connection" on an HTML page answered ${JSON.stringify(test.value)}`).toBe(false);
-    else expectPlain(testErr, ['ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK', 'NOT_SUPPORTED']);
+    else expectPlain(testErr, ['ENDPOINT_NOT_S3', 'ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK', 'NOT_SUPPORTED']);
     const list = await t.app.dispatch('objects:list', { profileId: profile, bucket, prefix: '' });
     expect.soft(list.ok, `objects:list on an HTML page answered ${JSON.stringify(list)}`).toBe(false);
-    if (!list.ok) expectPlain(list.error, ['ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK']);
+    if (!list.ok) expectPlain(list.error, ['ENDPOINT_NOT_S3', 'ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK']);
     const out = await uploadOutcome(t, [{ path: file('h.txt') }], { profileId: profile, bucket });
     // An upload "done" against a web page would be a file reported safe that is nowhere.
     expect(out.states, `upload through an HTML page ended ${JSON.stringify(out)}`).not.toContain('done');
     expect(out.error, `upload through an HTML page ended ${JSON.stringify(out)}`).toBeDefined();
-    expectPlain(out.error, ['ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK', 'CHECKSUM_MISMATCH']);
+    expectPlain(out.error, ['ENDPOINT_NOT_S3', 'ENDPOINT_UNREACHABLE', 'SERVER_ERROR', 'NETWORK', 'CHECKSUM_MISMATCH']);
   });
 
   it('credentials that expire mid-upload: the upload waits or fails in plain words, keeps its parts, and finishes after sign-in', async () => {

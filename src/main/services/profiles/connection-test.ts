@@ -3,6 +3,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ConnectionTest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { guardAgainstWebPages } from '../s3/client-factory';
 import { credentialError, serviceError } from './credential-errors';
 import type { ResolvedProfile } from './types';
 
@@ -23,10 +24,13 @@ export async function testConnection(profile: ResolvedProfile, env: Record<strin
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    // A captive portal's HTML would parse as "no buckets" and pass as a working connection.
+    guardAgainstWebPages(client, profile.endpoint);
     try {
       const out = await client.send(new ListBucketsCommand({}));
       return { ok: true, bucketCount: out.Buckets?.length ?? 0 };
     } catch (err) {
+      if (err instanceof AppError) throw err;
       throw serviceError(err, profile.endpoint) ?? new AppError('ENDPOINT_NOT_S3', { endpoint: profile.endpoint }, { details: String((err as Error)?.message ?? err).slice(0, 300) });
     } finally {
       client.destroy();

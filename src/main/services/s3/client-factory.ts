@@ -79,7 +79,8 @@ export function guardAgainstWebPages(client: S3Client, endpoint: string): void {
     (next, context) => async (args) => {
       const out = await next(args);
       if (looksLikeWebPage(context.commandName ?? '', out.response as RawResponse)) {
-        throw new AppError('ENDPOINT_UNREACHABLE', { endpoint }, { retryable: true, details: `${context.commandName ?? 'request'} was answered with a web page (text/html), not S3: a Wi-Fi sign-in page or a wrong address` });
+        // Retryable: a Wi-Fi sign-in page goes away once the person signs in.
+        throw new AppError('ENDPOINT_NOT_S3', { endpoint }, { retryable: true, details: `${context.commandName ?? 'request'} was answered with a web page (text/html), not S3: a Wi-Fi sign-in page or a wrong address` });
       }
       return out;
     },
