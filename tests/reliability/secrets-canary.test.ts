@@ -65,7 +65,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('secrets canary', () => {
+// The canary is not a real key, and the steps below build on each other: a server that checks signatures (RGW,
+// AWS) refuses the canary's uploads, so this file runs where signatures are not checked (s3rver, every `npm test`).
+describe.skipIf(info.features.verifiesSignatures)('secrets canary', () => {
   it('adding a profile: the summary shows neither secret', async () => {
     const res = await call('profiles:add', {
       name: 'canary',
