@@ -10,7 +10,7 @@ export const settingsSchema = z.object({
   schemaVersion: z.literal(1).default(1),
   language: z.enum(['system', 'en', 'pt-BR']).default('system'),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
-  /** Files uploaded at the same time. */
+  /** Files uploaded at the same time; files of 1 MiB or less count a quarter each (they wait on round trips, not bandwidth). */
   concurrency: z.number().int().min(1).max(64).default(8),
   /** Parts of one file uploaded at the same time. */
   partConcurrency: z.number().int().min(1).max(32).default(4),
