@@ -3,11 +3,9 @@
  * disposes the engine while parts are in flight, then lets the process end by itself (no process.exit), so an
  * unhandled error from an aborted part stream would show as exit code 1 and text on stderr.
  */
-import { EventBus } from '../../../../src/main/services/events';
-import { silentLogger } from '../../../../src/main/services/log/logger';
-import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { staticEngineDeps } from '../../../support/static-engine';
 
 interface ChildArgs {
   dataDir: string;
@@ -23,27 +21,7 @@ interface ChildArgs {
 const args = JSON.parse(process.argv[2]!) as ChildArgs;
 const settings = SettingsService.inDataDir(args.dataDir);
 settings.update({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 3, bandwidthLimitKiBps: Number(process.env.BW ?? 4096) });
-const core = {
-  platform: {
-    dataDir: args.dataDir,
-    logsDir: args.dataDir,
-    version: 'child',
-    capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
-  },
-  events: new EventBus(),
-  logger: silentLogger,
-  settings,
-  env: {},
-};
-const clients = new S3ClientFactory(core, {
-  resolve: async (id) => ({
-    summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
-    region: args.region,
-    endpoint: args.endpoint,
-    forcePathStyle: true,
-    credentials: async () => ({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey }),
-  }),
-});
+const { clients, core } = staticEngineDeps(args.dataDir, args, settings);
 const engine = new TransferService(core, clients);
 await engine.start();
 const [id] = engine.enqueue([{ localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key }]);

@@ -3,11 +3,9 @@
  * upload only when the journal is empty (a restart must resume from the journal, not re-add), waits for the
  * result and prints it as one JSON line. Bundled by the test with esbuild and run with Node 24.
  */
-import { EventBus } from '../../../../src/main/services/events';
-import { silentLogger } from '../../../../src/main/services/log/logger';
-import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { staticEngineDeps } from '../../../support/static-engine';
 
 interface ChildArgs {
   dataDir: string;
@@ -24,27 +22,7 @@ interface ChildArgs {
 const args = JSON.parse(process.argv[2]!) as ChildArgs;
 const settings = SettingsService.inDataDir(args.dataDir);
 settings.update(args.settings);
-const core = {
-  platform: {
-    dataDir: args.dataDir,
-    logsDir: args.dataDir,
-    version: 'child',
-    capabilities: { transport: 'browser' as const, nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
-  },
-  events: new EventBus(),
-  logger: silentLogger,
-  settings,
-  env: {},
-};
-const clients = new S3ClientFactory(core, {
-  resolve: async (id) => ({
-    summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
-    region: args.region,
-    endpoint: args.endpoint,
-    forcePathStyle: true,
-    credentials: async () => ({ accessKeyId: args.accessKeyId, secretAccessKey: args.secretAccessKey }),
-  }),
-});
+const { clients, core } = staticEngineDeps(args.dataDir, args, settings);
 const engine = new TransferService(core, clients, { retry: { attempts: 4, baseMs: 50, maxMs: 500 } });
 await engine.start();
 const existing = engine.list().transfers;
