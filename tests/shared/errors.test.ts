@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, errorCatalogue, errorText, fillText, toErrorData, type ErrorCode } from '../../src/shared/errors';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('the error catalogue', () => {
+  const codes = Object.keys(errorCatalogue) as ErrorCode[];
+
+  it('has a sentence in both languages for every code, with the same placeholders', () => {
+    for (const code of codes) {
+      const { en, 'pt-BR': pt } = errorCatalogue[code];
+      expect(en.trim().length, code).toBeGreaterThan(10);
+      expect(pt.trim().length, code).toBeGreaterThan(10);
+      expect(pt, `${code} is not translated`).not.toBe(en);
+      expect(placeholders(pt), code).toEqual(placeholders(en));
+      // A sentence a person can read: it starts with a capital (or a placeholder) and ends with a full stop.
+      for (const text of [en, pt]) expect(text, code).toMatch(/^([A-Z"“{ÁÉÍÓÚÂÊÔÃÕÇ]|Esta|Esse)[\s\S]*[.!?]$/u);
+    }
+  });
+
+  it('fills parameters and leaves a missing one visible', () => {
+    expect(errorText('BUCKET_NOT_FOUND', 'en', { bucket: 'photos' })).toBe('The bucket "photos" does not exist. Create it, or check its name.');
+    expect(errorText('BUCKET_NOT_FOUND', 'pt-BR', { bucket: 'fotos' })).toContain('"fotos"');
+    expect(fillText('a {x} b {y}', { x: 1 })).toBe('a 1 b {y}');
+  });
+
+  it('never passes raw exception text off as a message', () => {
+    const data = toErrorData(new TypeError('Cannot read properties of undefined'));
+    expect(data.code).toBe('UNKNOWN');
+    expect(data.message).toBe(errorText('UNKNOWN'));
+    expect(data.details).toContain('Cannot read properties');
+    expect(new AppError('FILE_NOT_FOUND', { path: '/x' }).toData()).toEqual({ code: 'FILE_NOT_FOUND', message: errorText('FILE_NOT_FOUND', 'en', { path: '/x' }), params: { path: '/x' } });
+  });
+});
