@@ -208,7 +208,8 @@ describe('progress, journal and history', () => {
     await engine.start();
     try {
       engine.pause();
-      const mk = (name: string, priority: number) => ({ localPath: file(name, 256 * 1024).path, profileId: 'test', bucket, key: `prio/${name}`, priority });
+      // Over 1 MiB, so each takes a whole file slot (small files share one four ways) and the order is strict.
+      const mk = (name: string, priority: number) => ({ localPath: file(name, MiB + 1024).path, profileId: 'test', bucket, key: `prio/${name}`, priority });
       const ids = engine.enqueue([mk('low-1', -1), mk('normal-1', 0), mk('high-1', 5), mk('normal-2', 0), mk('high-2', 5)]);
       const started: string[] = [];
       core.events.on('transfers:progress', (p) => {
