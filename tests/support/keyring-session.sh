@@ -7,4 +7,8 @@ if [ "$#" -eq 0 ]; then
   echo "usage: $0 <command> [args...]" >&2
   exit 2
 fi
+# A keyring folder of its own: sessions started side by side (parallel test files) must not share
+# ~/.local/share/keyrings, or one daemon rewrites the file under the other and secrets vanish.
+XDG_DATA_HOME="$(mktemp -d -t s3drop-keyring-XXXXXX)"
+export XDG_DATA_HOME
 exec dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' keyring-session "$@"

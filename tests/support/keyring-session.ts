@@ -3,6 +3,8 @@
  * keychain tests reach a real Secret Service even when the suite was not started inside one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** A running session: its bus address and a stop function. */
@@ -14,12 +16,14 @@ export interface KeyringSession {
 /** Starts `dbus-run-session` + `gnome-keyring-daemon --unlock`; resolves undefined when they are not installed. */
 export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSession | undefined> {
   let child: ChildProcess;
+  const dataHome = mkdtempSync(join(tmpdir(), 's3drop-keyring-'));
   try {
     child = spawn(
       'dbus-run-session',
       // The session lives until our stdin closes, so a crashed test worker leaves no daemons behind.
       ['--', 'bash', '-c', 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; echo "ADDR=$DBUS_SESSION_BUS_ADDRESS"; read -r _ || true'],
-      { stdio: ['pipe', 'pipe', 'ignore'], detached: true },
+      // A keyring folder of its own: parallel sessions sharing ~/.local/share/keyrings overwrite each other's file.
+      { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: { ...process.env, XDG_DATA_HOME: dataHome } },
     );
   } catch {
     return undefined;
@@ -46,6 +50,7 @@ export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSe
   });
   const stop = () => {
     child.stdin?.end();
+    setTimeout(() => rmSync(dataHome, { recursive: true, force: true }), 1000).unref();
     try {
       // The whole group: dbus-daemon, the keyring daemon and the sleeping shell.
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
