@@ -21,6 +21,11 @@ import type { TransferEngine, UploadRequest } from './types';
 import { abandonMultipart, uploadFile } from './upload';
 
 const FINAL: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+/**
+ * What history pruning may drop. Never a failed transfer: it waits for the person's Retry, and pruning it would
+ * lose the file silently (the soak test found an object missing with nothing failed in the list).
+ */
+const PRUNABLE: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'cancelled']);
 /** Sign-in problems: the user can fix them in a minute, so the transfers wait instead of failing. */
 const AUTH_CODES: ReadonlySet<string> = new Set(['SSO_LOGIN_REQUIRED', 'MFA_REQUIRED', 'CREDENTIALS_EXPIRED']);
 const MiB = 1024 * 1024;
@@ -111,8 +116,12 @@ export class TransferService implements TransferEngine {
       this.entries.set(rec.id, this.newEntry(rec, parts));
       if (rec.state === 'queued') this.enqueueId(rec);
     }
-    for (const rec of finished.slice(-this.options.historyLimit)) this.entries.set(rec.id, this.newEntry(rec, new Map()));
-    for (const rec of finished.slice(0, Math.max(0, finished.length - this.options.historyLimit))) this.journal.remove(rec.id);
+    const prunable = finished.filter((rec) => PRUNABLE.has(rec.state));
+    const dropped = new Set(prunable.slice(0, Math.max(0, prunable.length - this.options.historyLimit)).map((rec) => rec.id));
+    for (const rec of finished) {
+      if (dropped.has(rec.id)) this.journal.remove(rec.id);
+      else this.entries.set(rec.id, this.newEntry(rec, new Map()));
+    }
     void this.cleanupStaleUploads();
     // A profile edit or a new sign-in is the moment to try the transfers that wait for one.
     this.unsubscribe = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
@@ -327,12 +336,12 @@ export class TransferService implements TransferEngine {
   private pruneHistory(): void {
     if (this.entries.size <= this.options.historyLimit) return;
     let finished = 0;
-    for (const e of this.entries.values()) if (FINAL.has(e.rec.state)) finished++;
+    for (const e of this.entries.values()) if (PRUNABLE.has(e.rec.state)) finished++;
     if (finished <= this.options.historyLimit) return;
     // Map iteration is insertion order, so the oldest finished go first.
     for (const [id, e] of this.entries) {
       if (finished <= this.options.historyLimit) break;
-      if (!FINAL.has(e.rec.state) || this.isAwaited(id)) continue;
+      if (!PRUNABLE.has(e.rec.state) || this.isAwaited(id)) continue;
       this.entries.delete(id);
       this.j.remove(id);
       this.removed.add(id);

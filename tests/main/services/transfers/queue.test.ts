@@ -244,6 +244,31 @@ describe('progress, journal and history', () => {
   });
 });
 
+describe('history never drops a failure', () => {
+  it('a failed transfer outlives history pruning, in the run and after a restart, until it is retried', async () => {
+    const core = testCore();
+    const engine = new TransferService(core, testClients(core, info), { historyLimit: 2 });
+    await engine.start();
+    // A bucket that does not exist fails at once and for good: the person must see it and press Retry.
+    const [failedId] = engine.enqueue([{ localPath: file('f-first.txt', 10).path, profileId: 'test', bucket: `${bucket}-missing`, key: 'x.txt' }]);
+    await engine.waitFor([failedId!]);
+    const later = engine.enqueue(Array.from({ length: 5 }, (_, i) => ({ localPath: file(`f${i}.txt`, 10).path, profileId: 'test', bucket, key: `keep/${i}.txt` })));
+    await engine.waitFor(later);
+    engine.enqueue([{ localPath: file('f-last.txt', 1).path, profileId: 'test', bucket, key: 'keep/last.txt' }]);
+    await engine.idle();
+    await until(() => engine.list().transfers.filter((t) => t.state === 'done').length <= 2, 'history pruning', 5_000);
+    expect(engine.list().transfers.find((t) => t.id === failedId)?.state).toBe('failed');
+    expect(engine.list().overall.failed).toBe(1);
+    await engine.dispose();
+
+    const again = new TransferService(core, testClients(core, info), { historyLimit: 2 });
+    await again.start();
+    expect(again.list().transfers.find((t) => t.id === failedId)?.state).toBe('failed');
+    await again.dispose();
+    core.cleanup();
+  });
+});
+
 describe('large file', () => {
   it('a 200 MiB file arrives byte-identical', async () => {
     const core = testCore({ partSizeMiB: 8, partConcurrency: 4 });
