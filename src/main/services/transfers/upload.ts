@@ -12,6 +12,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -357,12 +358,16 @@ async function multipart(job: UploadJob, partSize: number, partCount: number): P
     if (!rec.uploadId) {
       job.parts.clear();
       job.journal.clearParts(rec.id);
+      const createStarted = new Date();
+      let createAttempts = 0;
       const created = await withRetry(
-        () =>
-          ctx.transferClient.send(
+        () => {
+          createAttempts++;
+          return ctx.transferClient.send(
             new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
             { abortSignal: signal },
-          ),
+          );
+        },
         { ...errCtx, action: 'CreateMultipartUpload' },
         signal,
         job.settings.retry,
@@ -374,6 +379,8 @@ async function multipart(job: UploadJob, partSize: number, partCount: number): P
         job.journal.addOpenUpload({ uploadId: created.UploadId!, profileId: rec.profileId, bucket: rec.bucket, key: rec.key, transferId: rec.id });
         job.save();
       });
+      // A failed attempt may have created an upload whose answer was lost; nobody would ever abort it.
+      if (createAttempts > 1) await abortLostCreates(job, created.UploadId, createStarted);
     } else {
       partSize = rec.partSize ?? partSize;
       partCount = Math.max(1, Math.ceil(rec.size / partSize));
@@ -556,5 +563,28 @@ async function verify(job: UploadJob, size: number): Promise<void> {
   if (!head || head.size !== size || (head.metadata[SHA256_META] !== undefined && head.metadata[SHA256_META] !== rec.sha256)) {
     job.logger.warn(`transfer ${rec.id}: verification failed (size ${head?.size ?? 'missing'} vs ${size})`);
     throw new AppError('CHECKSUM_MISMATCH', { path: rec.localPath }, { retryable: true, details: `HEAD size ${head?.size ?? 'missing'}, expected ${size}` });
+  }
+}
+
+/**
+ * After a CreateMultipartUpload that needed more than one attempt: aborts uploads of this key that began while we
+ * were creating ours and that the journal does not know (a lost answer's upload, billed forever on AWS). Best
+ * effort, and only where the store lists multipart uploads (s3rver does not).
+ */
+async function abortLostCreates(job: UploadJob, keep: string, since: Date): Promise<void> {
+  const { rec, ctx } = job;
+  // A minute of slack for clock differences between us and the store.
+  const from = since.getTime() - 60_000;
+  const known = new Set(job.journal.openUploads().map((u) => u.uploadId));
+  try {
+    const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: rec.bucket, Prefix: rec.key }));
+    for (const u of page.Uploads ?? []) {
+      if (u.Key !== rec.key || !u.UploadId || u.UploadId === keep || known.has(u.UploadId)) continue;
+      if (!u.Initiated || u.Initiated.getTime() < from) continue;
+      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: u.UploadId }));
+      job.logger.info(`transfer ${rec.id}: aborted an upload left by a create whose answer was lost`);
+    }
+  } catch (err) {
+    job.logger.debug(`transfer ${rec.id}: could not look for lost multipart creates`, s3ErrorCode(err) ?? String(err));
   }
 }
