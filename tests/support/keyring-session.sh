@@ -9,6 +9,10 @@ if [ "$#" -eq 0 ]; then
 fi
 # A keyring folder of its own: sessions started side by side (parallel test files) must not share
 # ~/.local/share/keyrings, or one daemon rewrites the file under the other and secrets vanish.
+# The same for the runtime folder, which holds the daemon's control socket: with a shared one, a second session's
+# daemon hands its work to the first and dies with it.
 XDG_DATA_HOME="$(mktemp -d -t s3drop-keyring-XXXXXX)"
-export XDG_DATA_HOME
+XDG_RUNTIME_DIR="$(mktemp -d -t s3drop-keyring-run-XXXXXX)"
+chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_DATA_HOME XDG_RUNTIME_DIR
 exec dbus-run-session -- bash -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' keyring-session "$@"

@@ -17,13 +17,16 @@ export interface KeyringSession {
 export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSession | undefined> {
   let child: ChildProcess;
   const dataHome = mkdtempSync(join(tmpdir(), 's3drop-keyring-'));
+  // Its own runtime folder too: it holds the daemon's control socket, and a shared one makes a second session's
+  // daemon hand its work to the first and die with it. mkdtemp makes it 0700, as the daemon requires.
+  const runtimeDir = mkdtempSync(join(tmpdir(), 's3drop-keyring-run-'));
   try {
     child = spawn(
       'dbus-run-session',
       // The session lives until our stdin closes, so a crashed test worker leaves no daemons behind.
       ['--', 'bash', '-c', 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; echo "ADDR=$DBUS_SESSION_BUS_ADDRESS"; read -r _ || true'],
       // A keyring folder of its own: parallel sessions sharing ~/.local/share/keyrings overwrite each other's file.
-      { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: { ...process.env, XDG_DATA_HOME: dataHome } },
+      { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_RUNTIME_DIR: runtimeDir } },
     );
   } catch {
     return undefined;
@@ -50,7 +53,9 @@ export async function startKeyringSession(timeoutMs = 20_000): Promise<KeyringSe
   });
   const stop = () => {
     child.stdin?.end();
-    setTimeout(() => rmSync(dataHome, { recursive: true, force: true }), 1000).unref();
+    setTimeout(() => {
+      for (const dir of [dataHome, runtimeDir]) rmSync(dir, { recursive: true, force: true });
+    }, 1000).unref();
     try {
       // The whole group: dbus-daemon, the keyring daemon and the sleeping shell.
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
