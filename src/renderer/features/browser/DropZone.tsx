@@ -1,5 +1,5 @@
 /** The large drop zone plus "Add files…" and "Add folder…" for people who don't drag. */
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
@@ -92,6 +92,13 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
     (folders ? folderInput : filesInput).current?.click();
   };
 
+  // Both hidden inputs (files and folder) hand their picks to the same upload path, then reset for the next pick.
+  const onPicked = (e: ChangeEvent<HTMLInputElement>) => {
+    const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
+    e.currentTarget.value = '';
+    void send(picked);
+  };
+
   return (
     <section className="drop-area">
       <div
@@ -132,11 +139,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
         multiple
         hidden
         data-testid="files-input"
-        onChange={(e) => {
-          const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
-          e.currentTarget.value = '';
-          void send(picked);
-        }}
+        onChange={onPicked}
       />
       <input
         ref={(el) => {
@@ -148,11 +151,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
         multiple
         hidden
         data-testid="folder-input"
-        onChange={(e) => {
-          const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
-          e.currentTarget.value = '';
-          void send(picked);
-        }}
+        onChange={onPicked}
       />
     </section>
   );
