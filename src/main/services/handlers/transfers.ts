@@ -38,6 +38,27 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /**
+ * The sizes of many files, a few dozen stats at a time, so a dropped folder's total is known before its first
+ * upload starts (and the queue need not stat each file again). A file gone meanwhile gets undefined: the upload
+ * itself then says plainly that it is missing.
+ */
+async function sizesOf(paths: string[]): Promise<(number | undefined)[]> {
+  const sizes: (number | undefined)[] = new Array(paths.length);
+  const batch = 64;
+  for (let i = 0; i < paths.length; i += batch) {
+    await Promise.all(
+      paths.slice(i, i + batch).map(async (p, j) => {
+        sizes[i + j] = await stat(p).then(
+          (st) => st.size,
+          () => undefined,
+        );
+      }),
+    );
+  }
+  return sizes;
+}
+
+/**
  * Turns dropped paths into upload requests, like dropping them on the window: a file becomes `<prefix>/<name>`,
  * a folder `<prefix>/<folder>/<relative path>` for each file in it; `relativeKey` overrides the name.
  * Every bucket name and key is checked before anything is queued.
@@ -71,12 +92,24 @@ export async function expandItems(
       throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: item.path }, { cause: err });
     }
     const base = (item.relativeKey ?? basename(item.path)).replace(/^\/+/, '');
-    const add = async (localPath: string, relativePath: string) =>
-      requests.push({ localPath, profileId: target.profileId, bucket: target.bucket, key: await landingKey(localPath, relativePath), priority, origin, ...(options ? { options } : {}) });
-    if (st.isFile()) await add(item.path, base);
+    const add = async (localPath: string, relativePath: string, size: number | undefined) =>
+      requests.push({
+        localPath,
+        profileId: target.profileId,
+        bucket: target.bucket,
+        key: await landingKey(localPath, relativePath),
+        priority,
+        origin,
+        ...(options ? { options } : {}),
+        ...(size !== undefined ? { size } : {}),
+      });
+    if (st.isFile()) await add(item.path, base, st.size);
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
-      for (const rel of await filesUnder(item.path)) await add(join(item.path, ...rel.split('/')), `${folderKey}/${rel}`);
+      const rels = await filesUnder(item.path);
+      const paths = rels.map((rel) => join(item.path, ...rel.split('/')));
+      const sizes = await sizesOf(paths);
+      for (let i = 0; i < rels.length; i++) await add(paths[i]!, `${folderKey}/${rels[i]}`, sizes[i]);
     } else throw new AppError('NOT_A_FILE', { path: item.path });
   }
   for (const r of requests) assertUploadKey(r.key);

@@ -29,6 +29,8 @@ const PRUNABLE: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'cancel
 /** Sign-in problems: the user can fix them in a minute, so the transfers wait instead of failing. */
 const AUTH_CODES: ReadonlySet<string> = new Set(['SSO_LOGIN_REQUIRED', 'MFA_REQUIRED', 'CREDENTIALS_EXPIRED']);
 const MiB = 1024 * 1024;
+/** How long a finished single PUT's journal row may wait to share a transaction with others. */
+const FINISH_WRITE_DELAY_MS = 50;
 
 /** Tuning for tests and the CLI; production uses the defaults. */
 export interface TransferServiceOptions {
@@ -77,6 +79,9 @@ export class TransferService implements TransferEngine {
   private readonly removed = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private lastFlush = 0;
+  /** Finished transfers whose final row is not written yet (see `finish`). */
+  private readonly finishedUnwritten = new Set<string>();
+  private finishTimer?: NodeJS.Timeout;
   /** Who waits on each unfinished transfer; a waiter resolves when its count of unfinished ids reaches zero. */
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly bandwidth: TokenBucket;
@@ -136,6 +141,7 @@ export class TransferService implements TransferEngine {
     for (const e of running) e.abort?.abort(new AppError('CANCELLED'));
     await Promise.allSettled(running.map((e) => e.running));
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.writeFinished();
     this.journal?.close();
     this.journal = undefined;
   }
@@ -169,7 +175,7 @@ export class TransferService implements TransferEngine {
       priority: r.priority ?? 0,
       ...(r.origin ? { origin: r.origin } : {}),
       state: 'queued',
-      size: 0,
+      size: r.size ?? 0,
       mtimeMs: 0,
       ...(r.sha256 ? { sha256: r.sha256 } : {}),
       createdAt: now,
@@ -324,13 +330,42 @@ export class TransferService implements TransferEngine {
     rec.state = outcome;
     rec.finishedAt = Date.now();
     e.bytesDone = rec.size;
-    e.parts.clear();
-    this.j.batch(() => {
-      this.j.clearParts(rec.id);
-      this.j.put(rec);
-    });
+    if (e.parts.size > 0 || rec.uploadId) {
+      e.parts.clear();
+      this.j.batch(() => {
+        this.j.clearParts(rec.id);
+        this.j.put(rec);
+      });
+    } else {
+      // A single PUT has no parts to clear, and its final row can wait a moment: thousands of small files then
+      // cost one transaction per group instead of one each. A crash in that window only means the file is sent
+      // again at the next start (the row still says queued); nothing is lost.
+      this.finishedUnwritten.add(rec.id);
+      this.finishTimer ??= setTimeout(() => this.writeFinished(), FINISH_WRITE_DELAY_MS);
+    }
     this.touch(rec.id);
     this.settle(e.rec.id);
+  }
+
+  /** Writes the final rows `finish` deferred; each row is the entry's current state, so a later change is never undone. */
+  private writeFinished(): void {
+    if (this.finishTimer) clearTimeout(this.finishTimer);
+    this.finishTimer = undefined;
+    if (this.finishedUnwritten.size === 0 || !this.journal) return;
+    const ids = [...this.finishedUnwritten];
+    this.finishedUnwritten.clear();
+    try {
+      this.j.batch(() => {
+        for (const id of ids) {
+          // Pruned or cleared meanwhile: its row is gone on purpose and must not come back.
+          const e = this.entries.get(id);
+          if (e) this.j.put(e.rec);
+        }
+      });
+    } catch (err) {
+      // The uploads are done; at worst they are sent again after a restart. Say so, but do not fail them.
+      this.deps.logger.warn(`could not record ${ids.length} finished transfers in the journal: ${(err as Error).message}`);
+    }
   }
 
   private pruneHistory(): void {

@@ -13,6 +13,8 @@ export interface UploadRequest {
   origin?: string;
   /** The content hash when the caller already knows it (sync's index), to skip hashing twice. */
   sha256?: string;
+  /** The size the caller just saw, so totals and queue slots are right before the file is opened; re-measured at upload. */
+  size?: number;
 }
 
 /** The transfer engine: a durable queue of uploads with accounting. */

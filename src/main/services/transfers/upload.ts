@@ -3,8 +3,8 @@
  * with bounded parallel parts, per-request checksums, and verification of what landed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, stat, utimes } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { mkdir, open, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -145,8 +145,18 @@ function metered(source: Readable, job: UploadJob, counted: { n: number }): Tran
   return source.pipe(t);
 }
 
-/** A body over a buffer, cut into chunks so progress and the limit apply within a part. */
-function bufferBody(buf: Buffer, job: UploadJob, counted: { n: number }): Readable {
+/**
+ * A body over a buffer, cut into chunks so progress and the limit apply within a part. A body of one chunk or less
+ * is the buffer itself, counted once its bandwidth is granted: for thousands of small files a stream pipeline per
+ * file cost more CPU than the upload, and progress within 64 KiB is invisible anyway.
+ */
+async function bufferBody(buf: Buffer, job: UploadJob, counted: { n: number }): Promise<Readable | Buffer> {
+  if (buf.length <= CHUNK) {
+    await job.bandwidth.take(buf.length, job.signal);
+    counted.n += buf.length;
+    job.onBytes(buf.length);
+    return buf;
+  }
   function* slices() {
     for (let off = 0; off < buf.length; off += CHUNK) yield buf.subarray(off, off + CHUNK);
   }
@@ -222,14 +232,15 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
 async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   const { rec, ctx, signal } = job;
   const errCtx = { bucket: rec.bucket, key: rec.key, path: rec.localPath, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name };
-  let st;
-  try {
-    st = await stat(src(job));
-  } catch (err) {
-    throw new AppError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: rec.localPath }, { cause: err });
-  }
-  if (!st.isFile()) throw new AppError('NOT_A_FILE', { path: rec.localPath });
+  // A file no bigger than one part is read once, through the handle that gave its size: hashed and sent from the
+  // same buffer (memory stays at file concurrency × part size), which halves the disk reads for many small files.
+  const opened = await openSource(job, (size) => {
+    const p = planUpload(size, job.settings.threshold, rec.partSize ?? job.settings.partSize, rec.localPath);
+    return !p.multipart && size <= job.settings.partSize;
+  });
+  const { st, whole } = opened;
   const plan = planUpload(st.size, job.settings.threshold, rec.partSize ?? job.settings.partSize, rec.localPath);
+
 
   // A changed file invalidates the hash and every finished part: abort the old upload and start over.
   // mtimeMs 0 means the file was never seen, so a hash the caller supplied (sync's index) still stands.
@@ -244,12 +255,7 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   rec.mtimeMs = st.mtimeMs;
 
   let md5: string | undefined;
-  // A file no bigger than one part is read once: hashed and sent from the same buffer (memory stays at
-  // file concurrency × part size), which halves the disk reads for many small files.
-  let whole: Buffer | undefined;
-  if (!plan.multipart && st.size <= job.settings.partSize) {
-    whole = await readFile(src(job), { signal });
-    if (whole.length !== st.size) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
+  if (whole) {
     rec.sha256 = createHash('sha256').update(whole).digest('hex');
     if (ctx.customEndpoint) md5 = createHash('md5').update(whole).digest('base64');
   } else if (!rec.sha256 || (!plan.multipart && ctx.customEndpoint)) {
@@ -287,6 +293,44 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   return 'done';
 }
 
+/**
+ * Opens the file to send, takes its stats from the open handle, and reads it whole when `readWhole(size)` says so:
+ * one open, fstat, read and close, rather than a stat and then readFile's own four calls. O_NONBLOCK, so that a
+ * FIFO that looks like a file is refused (NOT_A_FILE) instead of holding a thread until someone writes to it.
+ */
+async function openSource(job: UploadJob, readWhole: (size: number) => boolean): Promise<{ st: Stats; whole?: Buffer }> {
+  const path = job.rec.localPath;
+  let fh: FileHandle;
+  try {
+    fh = await open(src(job), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new AppError('NOT_A_FILE', { path });
+    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path }, { cause: err });
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new AppError('NOT_A_FILE', { path });
+    if (!readWhole(st.size)) return { st };
+    // One byte more than the size is asked for, so a file that grew since the fstat is caught like one that shrank.
+    const buf = Buffer.allocUnsafe(st.size + 1);
+    let n = 0;
+    for (;;) {
+      job.signal.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      n += bytesRead;
+      if (bytesRead === 0 || n === buf.length) break;
+    }
+    if (n !== st.size) throw new AppError('FILE_CHANGED', { path }, { retryable: true });
+    return { st, whole: buf.subarray(0, n) };
+  } catch (err) {
+    if (err instanceof AppError || job.signal.aborted) throw err;
+    throw new AppError('FILE_UNREADABLE', { path }, { cause: err, details: (err as NodeJS.ErrnoException).code });
+  } finally {
+    await fh.close();
+  }
+}
+
 async function freeKeepBothKey(job: UploadJob, errCtx: object): Promise<string> {
   const { rec, ctx, signal } = job;
   for (let n = 1; n < 10_000; n++) {
@@ -314,7 +358,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
             size === 0
               ? Buffer.alloc(0)
               : whole
-                ? bufferBody(whole, job, counted)
+                ? await bufferBody(whole, job, counted)
                 : metered(createReadStream(src(job), { highWaterMark: CHUNK, end: size - 1 }), job, counted),
         };
         return ctx.transferClient.send(new PutObjectCommand(input), { abortSignal: signal });
@@ -498,7 +542,7 @@ async function sendPart(job: UploadJob, fh: import('node:fs/promises').FileHandl
   const checksum = ctx.customEndpoint ? createHash('md5').update(buf).digest('base64') : createHash('sha256').update(buf).digest('base64');
   const out = await withRetry(
     () =>
-      counting(job, (counted) =>
+      counting(job, async (counted) =>
         ctx.transferClient.send(
           new UploadPartCommand({
             Bucket: rec.bucket,
@@ -507,7 +551,7 @@ async function sendPart(job: UploadJob, fh: import('node:fs/promises').FileHandl
             PartNumber: n,
             ContentLength: buf.length,
             ...(ctx.customEndpoint ? { ContentMD5: checksum } : { ChecksumSHA256: checksum }),
-            Body: bufferBody(buf, job, counted),
+            Body: await bufferBody(buf, job, counted),
           }),
           { abortSignal: signal },
         ),

@@ -78,3 +78,20 @@ describe('SDK console noise', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('the SDK logger', () => {
+  it('has no info (the SDK would filter every request and response for it) but passes warnings and errors on', () => {
+    const lines: string[] = [];
+    const ours = { debug: (...a: unknown[]) => lines.push(`debug ${a.join(' ')}`), info() {}, warn: (...a: unknown[]) => lines.push(`warn ${a.join(' ')}`), error() {} };
+    for (const logger of [ours, undefined]) {
+      const sdk = clientConfig(profile, 'us-east-1', 1, logger as never).logger as unknown as Record<string, unknown>;
+      expect(sdk.info).toBeUndefined();
+      // One SDK path (region redirects) calls debug without checking for it first.
+      expect(typeof sdk.debug).toBe('function');
+    }
+    const sdk = clientConfig(profile, 'us-east-1', 1, ours as never).logger!;
+    sdk.warn('slow');
+    sdk.error('broken');
+    expect(lines).toEqual(['debug s3 sdk: slow', 'warn s3 sdk: broken']);
+  });
+});
