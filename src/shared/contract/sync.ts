@@ -19,7 +19,18 @@ export const syncPairInputSchema = z
     brakeCount: z.number().int().min(0).default(1000),
     trashDays: z.number().int().min(0).max(3650).default(30),
     stableMs: z.number().int().min(0).max(600_000).default(2000),
+    /**
+     * A key template with the landing zone's tokens. In a pair its time tokens come from each file's
+     * modification time (never the upload time), so a file's key depends only on its path, its mtime and
+     * the template, and a second pass over an unchanged folder uploads nothing. Blank means none.
+     */
     template: z.string().max(1024).optional(),
+    /** The name {table} stands for; blank or absent means each file's own name (as uploads do). */
+    table: z.string().max(255).optional(),
+    /** Upload a gzip copy as `<key>.gz` (the local file is untouched). */
+    gzip: z.boolean().optional(),
+    /** Upload a UTF-8 copy of Windows-1252 text files. */
+    convertToUtf8: z.boolean().optional(),
   })
   .strict();
 

@@ -126,6 +126,11 @@ export class IndexDb {
     this.stmts.delSynced.run(key);
   }
 
+  /** Forgets every key's synced state, so the next pass compares each file with the bucket again. */
+  clearSynced(): void {
+    this.db.exec('DELETE FROM synced');
+  }
+
   /** Every last-synced state, by key. */
   allSynced(): Map<string, SyncedState> {
     const rows = this.db.prepare('SELECT key, etag, size, sha256 FROM synced').all() as unknown as SyncedState[];

@@ -1,9 +1,15 @@
 /**
- * The sync planner: a pure function from (local index, remote listing, last-synced state, mode) to
+ * The sync planner: a pure function from (local index, remote listing, last-synced state, mode, layout) to
  * operations. It compares content (hashes and ETags), never modification times alone, so unchanged
  * files are never re-uploaded and objects put there by other tools are recognised as the same.
+ *
+ * With a key template each file is planned under the key the template gives it, whose time tokens come
+ * from the file's mtime (see pair-layout.ts), so an unchanged folder always maps to the same keys. When the
+ * pair uploads gzip/UTF-8 copies, the object's bytes are not the file's: content is then judged by the
+ * source hash the upload stores beside the object's own (`s3drop-source-sha256`).
  */
 import type { IndexedFile, SyncedState } from './index-db';
+import { collisionReason, keyFiles, transformsBody, type PairLayout } from './pair-layout';
 
 /** One object in the bucket listing, with its key relative to the pair's prefix. */
 export interface RemoteEntry {
@@ -11,8 +17,10 @@ export interface RemoteEntry {
   size: number;
   /** The ETag without quotes ('' when the server returned none). */
   etag: string;
-  /** `x-amz-meta-s3drop-sha256` when a HEAD has read it. */
+  /** `x-amz-meta-s3drop-sha256` when a HEAD has read it: the hash of the bytes stored. */
   sha256?: string;
+  /** `x-amz-meta-s3drop-source-sha256` when a HEAD has read it: the hash of the local file a gzip/UTF-8 copy was made from. */
+  sourceSha256?: string;
 }
 
 /** Sync mode: upload-only never deletes; mirror propagates local deletes. */
@@ -31,6 +39,8 @@ export interface PlanOptions {
   confirmedDeletes?: number;
   /** Remote keys under the pair (for the brake's share) when `remote` holds only part of them. */
   remoteTotal?: number;
+  /** The pair's key template and body choices; without them a file's key is its relative path. */
+  layout?: PairLayout;
 }
 
 /** What the planner decided for one key. */
@@ -57,8 +67,18 @@ export const TRASH_PREFIX = '.s3drop-trash/';
 
 const md5Etag = /^[0-9a-f]{32}$/;
 
-/** True when the bucket object holds the same bytes as the local file, judged by content only. */
-export function sameContent(local: IndexedFile, remote: RemoteEntry): boolean {
+/**
+ * The remote hash to compare with a local file's: for a pair that uploads gzip/UTF-8 copies, the hash of the
+ * file the copy was made from (the object's own hash is of the copy and never equals the file's).
+ */
+export function remoteHash(remote: RemoteEntry, transformed: boolean): string | undefined {
+  return transformed ? remote.sourceSha256 : remote.sha256;
+}
+
+/** True when the bucket object holds the local file's content (or, `transformed`, a copy made from it), judged by content only. */
+export function sameContent(local: IndexedFile, remote: RemoteEntry, transformed = false): boolean {
+  // A copy's size and ETag say nothing about the file; only the stored source hash does.
+  if (transformed) return remote.sourceSha256 !== undefined && remote.sourceSha256 === local.sha256;
   if (local.size !== remote.size) return false;
   if (remote.sha256) return remote.sha256 === local.sha256;
   const etag = remote.etag.toLowerCase();
@@ -72,9 +92,11 @@ export function sameContent(local: IndexedFile, remote: RemoteEntry): boolean {
  * ETag moved since the last sync (changed by someone else, or an ETag that is not an MD5: multipart, SSE-KMS)
  * before it is called a conflict, or a same-size object whose ETag cannot be compared (another tool's multipart).
  */
-export function needsHead(local: IndexedFile, remote: RemoteEntry, synced?: SyncedState): boolean {
-  if (remote.sha256 !== undefined) return false;
+export function needsHead(local: IndexedFile, remote: RemoteEntry, synced?: SyncedState, transformed = false): boolean {
+  if (remoteHash(remote, transformed) !== undefined) return false;
   if (synced) return !(synced.etag === remote.etag && synced.size === remote.size);
+  // A copy never matches the file by size or ETag: only its stored source hash can say it is the same.
+  if (transformed) return true;
   return local.size === remote.size && !sameContent(local, remote);
 }
 
@@ -93,37 +115,48 @@ export function conflictKey(key: string, now: Date): string {
   return `${dir}${stem} (conflict ${stamp})${ext}`;
 }
 
-/** Plans one pass. */
+/**
+ * Plans one pass. Operations carry the key each file maps to (its relative path without a template); synced
+ * state and the remote listing are by that key. Files the template cannot name, and files that map to one key
+ * together, are reported as problems and left alone (neither overwrites the other).
+ */
 export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<string, RemoteEntry>, synced: ReadonlyMap<string, SyncedState>, options: PlanOptions): Plan {
   const plan: Plan = { uploads: [], skips: [], conflicts: [], deletes: [], problems: [] };
-  const localKeys = new Set<string>();
-  for (const file of local) {
-    localKeys.add(file.key);
-    const r = remote.get(file.key);
-    const s = synced.get(file.key);
+  const layout = options.layout ?? {};
+  const transformed = transformsBody(layout);
+  const keyed = keyFiles(local, layout);
+  for (const { file, reason } of keyed.unnamed) plan.problems.push({ kind: 'problem', key: file.key, reason });
+  for (const [key, files] of keyed.collisions) for (const f of files) plan.problems.push({ kind: 'problem', key: f.key, reason: collisionReason(key, files) });
+  // Keys some local file maps to, colliding ones included: mirror must not delete an object one of them may own.
+  const localKeys = new Set<string>([...keyed.byKey.keys(), ...keyed.collisions.keys()]);
+  for (const [key, file] of keyed.byKey) {
+    const r = remote.get(key);
+    const s = synced.get(key);
     if (!r) {
-      plan.uploads.push({ kind: 'upload', key: file.key, local: file, reason: 'new' });
+      plan.uploads.push({ kind: 'upload', key, local: file, reason: 'new' });
       continue;
     }
     // Unchanged since the last sync: same ETag, or (when the ETag says nothing) the same stored hash.
-    const remoteUnchanged = s !== undefined && ((s.etag === r.etag && s.size === r.size) || (r.sha256 !== undefined && r.sha256 === s.sha256));
+    const stored = remoteHash(r, transformed);
+    const remoteUnchanged = s !== undefined && ((s.etag === r.etag && s.size === r.size) || (stored !== undefined && stored === s.sha256));
     if (remoteUnchanged && s.sha256 === file.sha256) {
-      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: s.etag === r.etag ? 'synced' : 'same-content' });
+      plan.skips.push({ kind: 'skip', key, local: file, remote: r, reason: s.etag === r.etag ? 'synced' : 'same-content' });
       continue;
     }
-    if (sameContent(file, r)) {
-      plan.skips.push({ kind: 'skip', key: file.key, local: file, remote: r, reason: 'same-content' });
+    if (sameContent(file, r, transformed)) {
+      plan.skips.push({ kind: 'skip', key, local: file, remote: r, reason: 'same-content' });
       continue;
     }
     const localChanged = s !== undefined && s.sha256 !== file.sha256;
     if (s !== undefined && !remoteUnchanged && localChanged) {
       // Both sides moved since the last sync: keep theirs, upload ours beside it.
-      plan.conflicts.push({ kind: 'conflict-copy', key: file.key, copyKey: conflictKey(file.key, options.now), local: file, remote: r });
+      plan.conflicts.push({ kind: 'conflict-copy', key, copyKey: conflictKey(key, options.now), local: file, remote: r });
       continue;
     }
-    plan.uploads.push({ kind: 'upload', key: file.key, local: file, reason: 'changed' });
+    plan.uploads.push({ kind: 'upload', key, local: file, reason: 'changed' });
   }
   if (options.mode === 'mirror') {
+    // Keys no local file maps to any more: with a time-based template, also a file's old partition after an edit.
     for (const r of remote.values()) {
       if (localKeys.has(r.key) || r.key.startsWith(TRASH_PREFIX) || r.key.endsWith('/')) continue;
       if (options.isIgnored?.(r.key)) continue;

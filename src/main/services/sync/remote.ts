@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
+import { SOURCE_SHA256_META } from '../transfers/upload';
 import type { RemoteEntry } from './planner';
 
 /** The metadata key under which uploads store their SHA-256 (x-amz-meta-s3drop-sha256). */
@@ -35,11 +36,14 @@ export async function listPrefix(client: S3Client, bucket: string, prefix: strin
   return out;
 }
 
-/** Reads a key's ETag, size and stored SHA-256; undefined when it is gone. */
+/** Reads a key's ETag, size, stored SHA-256 and (for a gzip/UTF-8 copy) its source's SHA-256; undefined when it is gone. */
 export async function headKey(client: S3Client, bucket: string, key: string): Promise<RemoteEntry | undefined> {
   try {
     const h = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { key, size: h.ContentLength ?? 0, etag: cleanEtag(h.ETag), sha256: h.Metadata?.[SHA_META] };
+    const entry: RemoteEntry = { key, size: h.ContentLength ?? 0, etag: cleanEtag(h.ETag), sha256: h.Metadata?.[SHA_META] };
+    const source = h.Metadata?.[SOURCE_SHA256_META];
+    if (source) entry.sourceSha256 = source;
+    return entry;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -63,10 +67,22 @@ export async function versioningOn(client: S3Client, bucket: string): Promise<bo
   }
 }
 
+/**
+ * The CopySource of a key: each segment URL-encoded except `=`, which needs no escaping in a path and which a
+ * server decoding with decodeURI (s3rver) would not turn back: a Hive partition key (`dt=2026-03-05/x.csv`)
+ * then looked missing, and its trash move was taken as already done, leaving the object in place.
+ */
+export function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%3D/g, '='))
+    .join('/')}`;
+}
+
 /** Moves a key into the trash (copy, then delete); a key already gone counts as done. */
 export async function moveToTrash(client: S3Client, bucket: string, key: string, trashKey: string): Promise<void> {
   try {
-    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: trashKey, CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }));
+    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: trashKey, CopySource: copySource(bucket, key) }));
   } catch (err) {
     if (isNotFound(err)) return;
     throw err;

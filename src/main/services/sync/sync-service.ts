@@ -17,7 +17,8 @@ import type { S3Clients } from '../s3/types';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
 import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
-import { planSync, needsHead, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
+import { assertLayout, bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
+import { planSync, needsHead, remoteHash, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
 import { asAppError, deleteKey, eachLimit, headKey, listPrefix, moveToTrash, versioningOn } from './remote';
 import { hashFile, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
 import { FolderWatcher, type SettledChanges } from './watcher';
@@ -76,6 +77,18 @@ export function trashDate(now: Date): string {
 /** Normalises a prefix: '' or ending in '/'. */
 export function normalPrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+/**
+ * Parses a pair's input and refuses a template that cannot work (TEMPLATE_INVALID, with its reason), before
+ * anything is saved or scanned. Blank template and table are dropped, so "no template" has one spelling.
+ */
+function parsePair(input: SyncPairInput, id: string): SyncPairConfig {
+  const parsed = syncPairInputSchema.parse(input);
+  const { template: _t, table: _n, gzip: _g, convertToUtf8: _c, ...rest } = parsed;
+  const layout = layoutOf(parsed);
+  assertLayout(layout);
+  return { ...rest, ...layout, id };
 }
 
 /** Keys that are conflict copies made by the app; mirror never deletes them. */
@@ -196,7 +209,7 @@ export class SyncService {
    * until it is resumed: the UI shows "N files will be uploaded" before the first pass touches the bucket.
    */
   async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
-    const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: randomUUID() };
+    const config = parsePair(input, randomUUID());
     await this.requireFolder(config.folder);
     const rt = this.runtime(config, options.startPaused ?? false);
     this.save();
@@ -210,7 +223,8 @@ export class SyncService {
   async update(id: string, patch: Partial<SyncPairInput>): Promise<SyncPairStatus> {
     const rt = this.get(id);
     const { id: _id, ...current } = rt.config;
-    const config: SyncPairConfig = { ...syncPairInputSchema.parse({ ...current, ...patch }), id };
+    // A blank template or table in the patch clears it (JSON cannot carry `undefined`).
+    const config = parsePair({ ...current, ...patch }, id);
     await this.requireFolder(config.folder);
     await this.stopPair(rt);
     const fresh = this.runtime(config, rt.paused);
@@ -272,7 +286,7 @@ export class SyncService {
 
   /** One pass for the CLI's `--once` / `--dry-run`: an unsaved pair whose index persists per folder+target. */
   async syncOnce(input: SyncPairInput, options: { dryRun?: boolean; signal?: AbortSignal; confirmDeletes?: boolean; full?: boolean } = {}): Promise<PassSummary> {
-    const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: SyncService.cliPairId(input) };
+    const config = parsePair(input, SyncService.cliPairId(input));
     await this.requireFolder(config.folder);
     const rt = this.pairs.get(config.id) ?? this.runtime(config, true);
     rt.config = config;
@@ -327,7 +341,7 @@ export class SyncService {
 
   /** Watches an unsaved pair (the CLI without --once): subscribes first, then a full pass, so no change slips between them. */
   async watchPair(input: SyncPairInput, options: { confirmDeletes?: boolean } = {}): Promise<string> {
-    const config: SyncPairConfig = { ...syncPairInputSchema.parse(input), id: SyncService.cliPairId(input) };
+    const config = parsePair(input, SyncService.cliPairId(input));
     await this.requireFolder(config.folder);
     const rt = this.pairs.get(config.id) ?? this.runtime(config, false);
     rt.transient = true;
@@ -369,8 +383,26 @@ export class SyncService {
         this.deps.logger.warn(`sync index for ${rt.config.folder} was damaged; rebuilt from a rescan`);
         this.deps.events.emit('app:notice', { level: 'warning', error: new AppError('SYNC_INDEX_REBUILT', { path: rt.config.folder }).toData() });
       }
+      this.checkLayout(rt, rt.index);
     }
     return rt.index;
+  }
+
+  /**
+   * A changed template, table, gzip or UTF-8 choice (an edit, or a CLI run with other flags over the same index)
+   * moves keys, so the next start must do a full pass rather than replay the watcher's snapshot. A changed gzip
+   * or UTF-8 choice also changes what the bytes in the bucket mean, so every key is compared with the bucket again.
+   */
+  private checkLayout(rt: Runtime, index: IndexDb): void {
+    const layout = layoutOf(rt.config);
+    // An index from before layouts existed has no signature: it was made with the plain layout.
+    const signature = layoutSignature(layout);
+    if ((index.getMeta('layout') ?? layoutSignature({})) === signature) return;
+    const body = bodySignature(layout);
+    if ((index.getMeta('body') ?? bodySignature({})) !== body) index.clearSynced();
+    index.setMeta('clean', '0');
+    index.setMeta('layout', signature);
+    index.setMeta('body', body);
   }
 
   private async requireFolder(folder: string): Promise<void> {
@@ -497,16 +529,22 @@ export class SyncService {
       if (k.startsWith(TRASH_PREFIX)) trash.push(r);
       else remote.set(k, r);
     }
-    // Multipart objects from other tools: their ETag says nothing about content, so read the stored hash.
-    const heads = scan.files.filter((f) => {
-      const r = remote.get(f.key);
-      return r !== undefined && needsHead(f, r, synced.get(f.key));
+    const layout = layoutOf(c);
+    const transformed = transformsBody(layout);
+    // Multipart objects from other tools: their ETag says nothing about content, so read the stored hash
+    // (for gzip/UTF-8 copies, the source hash: a copy's size and ETag never match the file).
+    const heads = [...keyFiles(scan.files, layout).byKey].filter(([key, f]) => {
+      const r = remote.get(key);
+      return r !== undefined && needsHead(f, r, synced.get(key), transformed);
     });
-    await eachLimit(heads, 8, async (f) => {
-      const h = await headKey(client, bucket, prefix + f.key);
-      if (h?.sha256) remote.get(f.key)!.sha256 = h.sha256;
+    await eachLimit(heads, 8, async ([key]) => {
+      const h = await headKey(client, bucket, prefix + key);
+      const r = remote.get(key)!;
+      if (h?.sha256) r.sha256 = h.sha256;
+      if (h?.sourceSha256) r.sourceSha256 = h.sourceSha256;
     });
     const plan = planSync(scan.files, remote, synced, {
+      layout,
       mode: c.mode,
       now: new Date(),
       isIgnored: (k) => ignore(k) || conflictCopy.test(k),
@@ -515,7 +553,7 @@ export class SyncService {
       confirmedDeletes: rt.confirmedDeletes,
     });
     const summary = this.emptySummary();
-    summary.problems = scan.problems.map((p) => ({ path: p.path, reason: p.reason }));
+    summary.problems = [...scan.problems, ...plan.problems.map((p) => ({ path: p.key, reason: p.reason }))].map((p) => ({ path: p.path, reason: p.reason }));
     summary.preview = this.previewOf(plan, scan.problems);
     rt.preview = summary.preview;
     rt.files = scan.files.length;
@@ -543,8 +581,11 @@ export class SyncService {
     const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
     const { client, bucket, prefix } = await this.context(rt);
     index.setMeta('clean', '0');
+    const layout = layoutOf(c);
     const summary = this.emptySummary();
     const local: IndexedFile[] = [];
+    // Set when an edited file's key moved (a time token in the template): its old key is only known by a full pass.
+    let moved = false;
     for (const rel of new Set(batch.files)) {
       const key = keyOf(rel);
       if (ignore(key)) continue;
@@ -560,16 +601,21 @@ export class SyncService {
         continue;
       }
       const f: IndexedFile = { key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await hashFile(join(c.folder, rel), st.size)) };
+      if (cached && layout.template !== undefined && !moved) moved = tryKey(cached, layout) !== tryKey(f, layout);
       index.putFile(f);
       local.push(f);
     }
+    if (rewritesKeys(layout) && this.needsFullPass(c.mode, layout, batch, local, moved, index)) return this.fullPass(rt, false);
+    const keys = new Map(local.map((f) => [f.key, tryKey(f, layout)]));
     const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();
     for (const f of local) {
-      const s = synced.get(f.key);
-      if (s) remote.set(f.key, { key: s.key, size: s.size, etag: s.etag });
+      const k = keys.get(f.key);
+      const s = k === undefined ? undefined : synced.get(k);
+      if (s) remote.set(s.key, { key: s.key, size: s.size, etag: s.etag });
     }
     if (c.mode === 'mirror' && batch.gone.length > 0) {
+      // Only reached with keys equal to paths: a layout that rewrites keys took the full pass above.
       const entries = await readdir(c.folder).catch(() => [] as string[]);
       if (entries.length === 0) throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
       for (const rel of batch.gone) {
@@ -585,16 +631,40 @@ export class SyncService {
     const plan = planSync(local, remote, synced, {
       mode: c.mode,
       now: new Date(),
-      isIgnored: (k) => ignore(k) || conflictCopy.test(k) || local.some((f) => f.key === k),
+      isIgnored: (k) => ignore(k) || conflictCopy.test(k) || local.some((f) => keys.get(f.key) === k),
       brakeShare: c.brakeShare,
       brakeCount: c.brakeCount,
       confirmedDeletes: rt.confirmedDeletes,
       remoteTotal: synced.size,
+      layout,
     });
+    summary.problems.push(...plan.problems.map((p) => ({ path: p.key, reason: p.reason })));
     summary.preview = this.previewOf(plan, []);
     await this.execute(rt, plan, summary, { client, bucket, prefix }, []);
     for (const fn of this.passListeners) fn(c.id, summary);
     return summary;
+  }
+
+  /**
+   * For a layout that rewrites keys, whether a watcher batch needs the whole folder looked at: a file's old key
+   * (an edit moved it to another day's partition, or it was deleted) is only found by comparing the whole folder
+   * with the listing, which only mirror needs, and a file may now map to the key of a file outside the batch,
+   * which only the whole folder shows (so neither overwrites the other).
+   */
+  private needsFullPass(mode: SyncPairConfig['mode'], layout: PairLayout, batch: SettledChanges, local: IndexedFile[], moved: boolean, index: IndexDb): boolean {
+    if (mode === 'mirror' && (moved || batch.gone.length > 0)) return true;
+    if (layout.template === undefined) return false;
+    const inBatch = new Set([...local.map((f) => f.key), ...batch.gone.map(keyOf)]);
+    const others = new Set<string>();
+    for (const f of index.allFiles()) {
+      if (inBatch.has(f.key)) continue;
+      const k = tryKey(f, layout);
+      if (k !== undefined) others.add(k);
+    }
+    return local.some((f) => {
+      const k = tryKey(f, layout);
+      return k !== undefined && others.has(k);
+    });
   }
 
   private previewOf(plan: Plan, problems: ScanProblem[]): SyncPreview {
@@ -612,14 +682,16 @@ export class SyncService {
   private async execute(rt: Runtime, plan: Plan, summary: PassSummary, s3: { client: S3Client; bucket: string; prefix: string }, trash: RemoteEntry[]): Promise<void> {
     const index = this.openIndex(rt);
     const c = rt.config;
+    const layout = layoutOf(c);
+    const transformed = transformsBody(layout);
     index.transaction(() => {
       for (const s of plan.skips) if (s.reason === 'same-content') index.putSynced({ key: s.key, etag: s.remote.etag, size: s.remote.size, sha256: s.local.sha256 });
     });
     summary.skipped = plan.skips.length;
 
     const jobs = [
-      ...plan.uploads.map((u) => ({ local: u.local, destKey: u.key, conflictOf: undefined as RemoteEntry | undefined })),
-      ...plan.conflicts.map((u) => ({ local: u.local, destKey: u.copyKey, conflictOf: u.remote })),
+      ...plan.uploads.map((u) => ({ local: u.local, key: u.key, destKey: u.key, conflictOf: undefined as RemoteEntry | undefined })),
+      ...plan.conflicts.map((u) => ({ local: u.local, key: u.key, destKey: u.copyKey, conflictOf: u.remote })),
     ];
     if (jobs.length > 0) {
       rt.pending = jobs.length;
@@ -632,7 +704,8 @@ export class SyncService {
         key: s3.prefix + j.destKey,
         origin: `sync:${c.id}`,
         sha256: j.local.sha256,
-        options: { existing: 'overwrite' },
+        // The key is already rendered (from the file's mtime); only the body choices go to the engine.
+        options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}) },
       }));
       const ids = enqueueOnce(engine, requests);
       // Matched by id: an engine may leave out snapshots it has already dropped from its history.
@@ -642,15 +715,18 @@ export class SyncService {
         8,
         async ({ snap, job }) => {
           let etag: string | undefined;
-          if (!snap) {
-            // No snapshot: the object itself says whether this content landed.
+          let size = job.local.size;
+          if (!snap || ((snap.state === 'done' || snap.state === 'skipped') && transformed)) {
+            // No snapshot: the object itself says whether this content landed. A gzip/UTF-8 copy's ETag and
+            // size are not the file's either, so they are read back too (the next pass then needs no HEAD).
             const h = await headKey(s3.client, s3.bucket, s3.prefix + job.destKey);
-            if (h?.sha256 !== job.local.sha256) {
+            if (!h || remoteHash(h, transformed) !== job.local.sha256) {
               summary.failed++;
               summary.problems.push({ path: job.destKey, reason: 'upload result unknown' });
               return;
             }
             etag = h.etag;
+            size = h.size;
           } else if (snap.state !== 'done' && snap.state !== 'skipped') {
             summary.failed++;
             summary.problems.push({ path: job.destKey, reason: snap.error?.message ?? `upload ${snap.state}` });
@@ -664,7 +740,7 @@ export class SyncService {
           if (job.conflictOf) {
             summary.conflicts.push(job.destKey);
             // The remote change has now been seen; the local version is kept beside it, not over it.
-            index.putSynced({ key: job.local.key, etag: job.conflictOf.etag, size: job.conflictOf.size, sha256: job.local.sha256 });
+            index.putSynced({ key: job.key, etag: job.conflictOf.etag, size: job.conflictOf.size, sha256: job.local.sha256 });
             return;
           }
           const st = await stat(join(c.folder, job.local.rel)).catch(() => undefined);
@@ -674,7 +750,8 @@ export class SyncService {
             rt.watcher?.touch(job.local.rel);
             return;
           }
-          index.putSynced({ key: job.destKey, etag, size: job.local.size, sha256: job.local.sha256 });
+          // The synced hash is always the local file's (a copy's own hash is never compared with a file's).
+          index.putSynced({ key: job.destKey, etag, size, sha256: job.local.sha256 });
         },
       );
       rt.pending = 0;
@@ -720,6 +797,15 @@ export class SyncService {
     if (summary.changedDuringUpload.length === 0) index.setMeta('clean', '1');
     if (this.pairs.get(c.id) === rt) this.save();
     this.setState(rt, rt.watcher && (rt.watcher.pendingCount > 0 || summary.changedDuringUpload.length > 0) ? 'watching' : 'up-to-date');
+  }
+}
+
+/** A file's key, or undefined when the template cannot name it (the planner reports those). */
+function tryKey(file: IndexedFile, layout: PairLayout): string | undefined {
+  try {
+    return destinationKey(file, layout);
+  } catch {
+    return undefined;
   }
 }
 

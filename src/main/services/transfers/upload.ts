@@ -35,6 +35,12 @@ import type { TokenBucket } from './token-bucket';
 /** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
 export const SHA256_META = 's3drop-sha256';
 
+/**
+ * The metadata key holding the hash of the local file when the options turn it into a gzip/UTF-8 copy: the
+ * object's own hash is of the copy, so sync compares this one with the file's to find nothing to do.
+ */
+export const SOURCE_SHA256_META = 's3drop-source-sha256';
+
 /** Chunk size for counting and throttling request bodies. */
 const CHUNK = 64 * 1024;
 
@@ -72,6 +78,8 @@ export interface UploadJob {
   source?: string;
   /** The Content-Type the landing step chose (text/csv with its charset, application/gzip). */
   contentType?: string;
+  /** The local file's hash when `source` is a copy of it (stored as SOURCE_SHA256_META). */
+  sourceSha256?: string;
 }
 
 /** How an upload ended when it did not throw. */
@@ -183,13 +191,15 @@ export function keepBothKey(key: string, n: number): string {
   return `${dir}${stem} (${n})${ext && ext !== base ? ext : ''}`;
 }
 
-function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptions = {}, landingType?: string) {
+function objectParams(rec: JournalTransfer, sha256: string, options: UploadOptions = {}, landingType?: string, sourceSha256?: string) {
   const contentType = landingType || mime.lookup(rec.key) || mime.lookup(rec.localPath) || 'application/octet-stream';
+  // With gzip/UTF-8 options the source hash is always stored (the bytes sent when no copy was needed).
+  const source: Record<string, string> = options.gzip || options.convertToUtf8 ? { [SOURCE_SHA256_META]: sourceSha256 ?? sha256 } : {};
   return {
     Bucket: rec.bucket,
     Key: rec.key,
     ContentType: contentType,
-    Metadata: { ...(options.metadata ?? {}), [SHA256_META]: sha256 },
+    Metadata: { ...(options.metadata ?? {}), [SHA256_META]: sha256, ...source },
     ...(options.storageClass ? { StorageClass: options.storageClass } : {}),
     ...(options.sse === 'AES256' ? { ServerSideEncryption: 'AES256' as const } : {}),
     ...(options.sse === 'aws:kms' ? { ServerSideEncryption: 'aws:kms' as const, ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}) } : {}),
@@ -215,15 +225,21 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
   const { rec } = job;
   const tmpDir = job.settings.tmpDir ?? join(tmpdir(), 's3drop-landing');
   await mkdir(tmpDir, { recursive: true });
+  // A hash given with the request (sync's index; the transfer has not started yet) is the local file's.
+  const given = rec.mtimeMs === 0 ? rec.sha256 : undefined;
   const prepared = await prepareCsvUpload(rec.localPath, { gzip: rec.options?.gzip, convertToUtf8: rec.options?.convertToUtf8, tmpDir });
   try {
+    let sourceSha256: string | undefined;
     if (prepared.path !== rec.localPath) {
       // The copy carries the source's times, so an unchanged source gives an unchanged copy (same size and
       // mtime, deterministic gzip) and a multipart upload resumes after a restart instead of starting over.
       const st = await stat(rec.localPath);
       await utimes(prepared.path, st.atime, st.mtime);
+      // The given hash is not the copy's: the copy is hashed as it is sent, the source's kept for the metadata.
+      if (given !== undefined) rec.sha256 = undefined;
+      sourceSha256 = given ?? (await hashFile(rec.localPath, false, job.signal)).sha256;
     }
-    return await uploadSource({ ...job, source: prepared.path, ...(prepared.contentType ? { contentType: prepared.contentType } : {}) });
+    return await uploadSource({ ...job, source: prepared.path, ...(prepared.contentType ? { contentType: prepared.contentType } : {}), ...(sourceSha256 ? { sourceSha256 } : {}) });
   } finally {
     await prepared.cleanup();
   }
@@ -350,7 +366,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
     () =>
       counting(job, async (counted) => {
         const input: PutObjectCommandInput = {
-          ...objectParams(rec, rec.sha256!, rec.options, job.contentType),
+          ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256),
           ContentLength: size,
           // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
           ...(ctx.customEndpoint ? (md5 ? { ContentMD5: md5 } : {}) : { ChecksumSHA256: sha256b64 }),
@@ -408,7 +424,7 @@ async function multipart(job: UploadJob, partSize: number, partCount: number): P
         () => {
           createAttempts++;
           return ctx.transferClient.send(
-            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
+            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
             { abortSignal: signal },
           );
         },

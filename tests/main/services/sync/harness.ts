@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { CoreDeps } from '../../../../src/main/services/context';
-import { SyncService } from '../../../../src/main/services/sync/sync-service';
+import { SyncService, type SyncPairInput } from '../../../../src/main/services/sync/sync-service';
 import type { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { appClient, fixedClients, makeCore, makeEngine, memoryLogger } from './engine-support';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
@@ -106,4 +106,9 @@ export async function until(fn: () => boolean | Promise<boolean>, what: string, 
 /** A fresh temp folder. */
 export function tempFolder(stem = 's3drop-sync-'): string {
   return mkdtempSync(join(tmpdir(), stem));
+}
+
+/** A pair's input with the contract's defaults, into `prefix` of the test bucket. */
+export function pairInput(folder: string, bucket: string, prefix: string, extra: Partial<SyncPairInput> = {}): SyncPairInput {
+  return { folder, target: { profileId: 'test', bucket, prefix }, mode: 'upload-only', ignore: [], brakeShare: 0.2, brakeCount: 1000, trashDays: 30, stableMs: 2000, ...extra };
 }

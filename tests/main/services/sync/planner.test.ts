@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIgnoreMatcher } from '../../../../src/main/services/sync/ignore';
 import type { IndexedFile, SyncedState } from '../../../../src/main/services/sync/index-db';
-import { conflictKey, planSync, TRASH_PREFIX, type PlanOptions, type RemoteEntry, type SyncMode } from '../../../../src/main/services/sync/planner';
+import { destinationKey, keyFiles, layoutOf, transformsBody, type PairLayout } from '../../../../src/main/services/sync/pair-layout';
+import { conflictKey, needsHead, planSync, sameContent, TRASH_PREFIX, type PlanOptions, type RemoteEntry, type SyncMode } from '../../../../src/main/services/sync/planner';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -128,6 +129,173 @@ describe('planner', () => {
             for (const k of bucket.keys()) {
               if (k.startsWith(TRASH_PREFIX) || k.includes(' (conflict ') || ig(k)) continue;
               expect(local.has(k)).toBe(true);
+            }
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+});
+
+describe('planner with a key template', () => {
+  const day = (d: number, h = 12) => Date.UTC(2026, 2, d, h, 30);
+  const at = (key: string, content: string, mtimeMs: number): IndexedFile => ({ ...file(key, content), mtimeMs });
+  const hive: PairLayout = { template: '{table}/dt={yyyy}-{mm}-{dd}/{name}', table: 'Vendas' };
+
+  it('keys each file through the template, dates from its mtime in UTC, {table} from the pair or else the file name, .gz when compressing', () => {
+    const local = [at('in/a.csv', 'a', day(5, 23)), at('b.csv', 'b', day(6, 0))];
+    expect(planSync(local, new Map(), new Map(), opts('upload-only', { layout: hive })).uploads.map((u) => [u.key, u.local.key])).toEqual([
+      ['vendas/dt=2026-03-05/a.csv', 'in/a.csv'],
+      ['vendas/dt=2026-03-06/b.csv', 'b.csv'],
+    ]);
+    const byName = planSync(local, new Map(), new Map(), opts('upload-only', { layout: { template: '{table}/{folder}/{name}', gzip: true } }));
+    expect(byName.uploads.map((u) => u.key)).toEqual(['a/in/a.csv.gz', 'b/b.csv.gz']);
+    expect(destinationKey(local[0]!, {})).toBe('in/a.csv');
+  });
+
+  it('converges: a second pass over unchanged files (the synced state or the bucket alone) uploads nothing', () => {
+    const local = [at('a.csv', 'a', day(5)), at('dir/b.csv', 'bb', day(7))];
+    const first = planSync(local, new Map(), new Map(), opts('mirror', { layout: hive }));
+    const bucket = new Map(first.uploads.map((u) => [u.key, obj(u.key, u.local.key === 'a.csv' ? 'a' : 'bb')] as const));
+    const synced = new Map(first.uploads.map((u) => [u.key, { key: u.key, etag: u.local.md5, size: u.local.size, sha256: u.local.sha256 }] as const));
+    const again = planSync(local, bucket, synced, opts('mirror', { layout: hive }));
+    expect(again.skips.map((s) => s.reason)).toEqual(['synced', 'synced']);
+    expect(again.uploads.length + again.deletes.length + again.conflicts.length).toBe(0);
+    // A fresh index (another computer, a rebuilt index): the listing's ETags alone settle it.
+    expect(planSync(local, bucket, new Map(), opts('mirror', { layout: hive })).skips.map((s) => s.reason)).toEqual(['same-content', 'same-content']);
+  });
+
+  it('with gzip or UTF-8, judges content by the stored source hash, never by the copy\'s own hash, size or ETag', () => {
+    const f = at('a.csv', 'plain text', day(5));
+    const layout: PairLayout = { ...hive, gzip: true };
+    const key = destinationKey(f, layout);
+    const copy: RemoteEntry = { key, size: 31, etag: md5('gzipped'), sha256: sha('gzipped') };
+    expect(needsHead(f, { ...copy, sha256: undefined }, undefined, true)).toBe(true);
+    expect(planSync([f], new Map([[key, copy]]), new Map(), opts('upload-only', { layout })).uploads.map((u) => u.reason)).toEqual(['changed']);
+    const ours = { ...copy, sourceSha256: f.sha256 };
+    expect(planSync([f], new Map([[key, ours]]), new Map(), opts('upload-only', { layout })).skips.map((s) => s.reason)).toEqual(['same-content']);
+    // Recorded after the upload with the copy's ETag and size and the file's hash: skipped from the listing alone.
+    const synced = new Map([[key, { key, etag: copy.etag, size: copy.size, sha256: f.sha256 }]]);
+    expect(needsHead(f, { ...copy, sha256: undefined }, synced.get(key), true)).toBe(false);
+    expect(planSync([f], new Map([[key, { ...copy, sha256: undefined }]]), synced, opts('upload-only', { layout })).skips.map((s) => s.reason)).toEqual(['synced']);
+    // The same object judged as plain bytes (no gzip) is not the file.
+    expect(sameContent(f, ours)).toBe(false);
+  });
+
+  it('reports two files that map to one key (and a file the template cannot name), syncs neither, and mirror keeps the object there', () => {
+    const local = [at('a/x.csv', 'from a', day(5)), at('b/x.csv', 'from b', day(5)), at('c/y.csv', 'y', day(5)), at('README', 'r', day(5))];
+    const remote = new Map([['x/x.csv', obj('x/x.csv', 'older')]]);
+    const plan = planSync(local, remote, new Map(), opts('mirror', { layout: { template: '{table}/{name}' } }));
+    expect(plan.uploads.map((u) => u.key)).toEqual(['y/y.csv', 'readme/README']);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.problems.map((p) => p.key)).toEqual(['a/x.csv', 'b/x.csv']);
+    expect(plan.problems[0]!.reason).toBe('"a/x.csv" and "b/x.csv" would both be saved as "x/x.csv" by the name pattern, so none of them is synced');
+    const unnamed = planSync([at('README', 'r', day(5))], new Map(), new Map(), opts('upload-only', { layout: { template: '{ext}/{name}' } }));
+    expect(unnamed.uploads).toEqual([]);
+    expect(unnamed.problems).toEqual([{ kind: 'problem', key: 'README', reason: 'the name pattern cannot name this file: the part "{ext}" comes out empty for README' }]);
+  });
+
+  it('a file edited on another day lands in that day\'s partition: mirror deletes the old key, upload-only keeps it', () => {
+    const before = at('a.csv', 'v1', day(5));
+    const after = at('a.csv', 'v2', day(9));
+    const oldKey = destinationKey(before, hive);
+    const remote = new Map([[oldKey, obj(oldKey, 'v1')], ['other/tool.csv', obj('other/tool.csv', 'theirs')]]);
+    const synced = new Map([[oldKey, { key: oldKey, etag: md5('v1'), size: 2, sha256: sha('v1') }]]);
+    const mirror = planSync([after], remote, synced, opts('mirror', { layout: hive }));
+    expect(mirror.uploads.map((u) => [u.key, u.reason])).toEqual([['vendas/dt=2026-03-09/a.csv', 'new']]);
+    expect(mirror.deletes.map((d) => d.key).sort()).toEqual(['other/tool.csv', oldKey]);
+    const uploadOnly = planSync([after], remote, synced, opts('upload-only', { layout: hive }));
+    expect(uploadOnly.uploads.map((u) => u.key)).toEqual(['vendas/dt=2026-03-09/a.csv']);
+    expect(uploadOnly.deletes).toEqual([]);
+  });
+
+  // The model above with layouts: objects remember the bytes stored and (for copies) the source hash, HEADs happen
+  // where the service makes them, and every file is looked for under the key its layout gives it.
+  interface Obj {
+    content: string;
+    etag: string;
+    size: number;
+    sha256?: string;
+    sourceSha256?: string;
+  }
+  const paths = fc.constantFrom('a.csv', 'b.csv', 'dir/a.csv', 'dir/sub/c.txt', 'README', 'x/b.csv', 'e.tmp');
+  const entry = fc.record({ content: fc.constantFrom('', 'one', 'two', 'three'), day: fc.constantFrom(1, 2, 31) });
+  const folder = fc.dictionary(paths, entry, { maxKeys: 7 });
+  const layouts = fc.record(
+    {
+      template: fc.constantFrom('{name}', '{folder}/{name}', 'dt={yyyy}-{mm}-{dd}/{folder}/{name}', '{table}/dt={yyyy}-{mm}-{dd}/{name}', '{ext}/{hh}/{name}'),
+      table: fc.constantFrom('', 'vendas'),
+      gzip: fc.boolean(),
+      convertToUtf8: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+  const stored = (content: string, transformed: boolean): Obj =>
+    transformed ? { content, etag: md5(`copy:${content}`), size: content.length + 10, sha256: sha(`copy:${content}`), sourceSha256: sha(content) } : { content, etag: md5(content), size: content.length, sha256: sha(content) };
+
+  function executeLaid(local: Map<string, { content: string; day: number }>, bucket: Map<string, Obj>, synced: Map<string, SyncedState>, mode: SyncMode, layout: PairLayout, now: Date) {
+    const ig = createIgnoreMatcher([]);
+    const transformed = transformsBody(layout);
+    const files = [...local].filter(([k]) => !ig(k)).map(([k, v]) => at(k, v.content, Date.UTC(2026, 0, v.day, 23, 59)));
+    const remote = new Map([...bucket].map(([k, o]) => [k, { key: k, size: o.size, etag: o.etag }] as [string, RemoteEntry]));
+    for (const [key, f] of keyFiles(files, layout).byKey) {
+      const r = remote.get(key);
+      if (r && needsHead(f, r, synced.get(key), transformed)) Object.assign(r, { sha256: bucket.get(key)!.sha256, sourceSha256: bucket.get(key)!.sourceSha256 });
+    }
+    const plan = planSync(files, remote, synced, opts(mode, { now, layout, isIgnored: (k) => ig(k) || k.includes(' (conflict ') }));
+    for (const s of plan.skips) if (s.reason === 'same-content') synced.set(s.key, { key: s.key, etag: s.remote.etag, size: s.remote.size, sha256: s.local.sha256 });
+    for (const u of plan.uploads) {
+      const o = stored(local.get(u.local.key)!.content, transformed);
+      bucket.set(u.key, o);
+      synced.set(u.key, { key: u.key, etag: o.etag, size: o.size, sha256: u.local.sha256 });
+    }
+    for (const c of plan.conflicts) {
+      bucket.set(c.copyKey, stored(local.get(c.local.key)!.content, transformed));
+      synced.set(c.key, { key: c.key, etag: c.remote.etag, size: c.remote.size, sha256: c.local.sha256 });
+    }
+    for (const d of plan.deletes) {
+      bucket.set(`${TRASH_PREFIX}day/${d.key}`, bucket.get(d.key)!);
+      bucket.delete(d.key);
+      synced.delete(d.key);
+    }
+    return { plan, files };
+  }
+
+  for (const mode of ['upload-only', 'mirror'] as const) {
+    it(`converges for any layout (${mode}): each file under its key, collisions left alone, upload-only never deletes`, () => {
+      fc.assert(
+        fc.property(layouts, folder, fc.dictionary(fc.constantFrom('a/a.csv', 'dt=2026-01-01/a.csv', 'vendas/dt=2026-01-31/b.csv', 'b.csv.gz'), fc.constantFrom('x', 'one')), folder, (raw, local0, remote0, localEdit) => {
+          const layout = layoutOf(raw);
+          const local = new Map(Object.entries(local0));
+          const bucket = new Map(Object.entries(remote0).map(([k, v]) => [k, { content: v, etag: md5(v), size: v.length }] as [string, Obj]));
+          const synced = new Map<string, SyncedState>();
+          const first = executeLaid(local, bucket, synced, mode, layout, new Date(2026, 10, 25, 10, 0));
+          if (mode === 'upload-only') expect(first.plan.deletes).toEqual([]);
+          for (const [k, v] of Object.entries(localEdit)) {
+            if (v.content === '') local.delete(k);
+            else local.set(k, v);
+          }
+          const before = new Set(bucket.keys());
+          const second = executeLaid(local, bucket, synced, mode, layout, new Date(2026, 10, 25, 11, 0));
+          if (mode === 'upload-only') {
+            expect(second.plan.deletes).toEqual([]);
+            for (const k of before) expect(bucket.has(k)).toBe(true);
+          }
+          const { plan: again, files } = executeLaid(local, bucket, synced, mode, layout, new Date(2026, 10, 25, 12, 0));
+          expect(again.uploads.length + again.conflicts.length + again.deletes.length).toBe(0);
+          const keyed = keyFiles(files, layout);
+          for (const [key, f] of keyed.byKey) {
+            const content = local.get(f.key)!.content;
+            const copies = [...bucket].filter(([bk, o]) => bk.includes(' (conflict ') && o.content === content);
+            expect(bucket.get(key)?.content === content || copies.length > 0).toBe(true);
+          }
+          // Files that share a key are never uploaded over each other: each is reported.
+          for (const group of keyed.collisions.values()) for (const f of group) expect(again.problems.map((p) => p.key)).toContain(f.key);
+          if (mode === 'mirror') {
+            for (const k of bucket.keys()) {
+              if (k.startsWith(TRASH_PREFIX) || k.includes(' (conflict ')) continue;
+              expect(keyed.byKey.has(k) || keyed.collisions.has(k)).toBe(true);
             }
           }
         }),

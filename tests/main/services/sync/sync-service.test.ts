@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncPairInput } from '../../../../src/main/services/sync/sync-service';
 import { trashDate } from '../../../../src/main/services/sync/sync-service';
 import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { makeHarness, tempFolder, until, type Harness } from './harness';
+import { makeHarness, pairInput, tempFolder, until, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -13,17 +13,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const pair = (folder: string, bucket: string, extra: Partial<SyncPairInput> = {}): SyncPairInput => ({
-  folder,
-  target: { profileId: 'test', bucket, prefix: 'backup' },
-  mode: 'upload-only',
-  ignore: [],
-  brakeShare: 0.2,
-  brakeCount: 1000,
-  trashDays: 30,
-  stableMs: 2000,
-  ...extra,
-});
+const pair = (folder: string, bucket: string, extra: Partial<SyncPairInput> = {}): SyncPairInput => pairInput(folder, bucket, 'backup', extra);
 
 const text = async (hh: Harness, key: string) => (await getObjectBytes(rawClient(), hh.bucket, key)).toString();
 const has = async (hh: Harness, key: string) => (await hh.keys()).includes(key);
