@@ -1,32 +1,11 @@
 /** The landing-zone choices: which files get checked, and how the choices reach 'transfers:enqueue' as contract-valid options. */
 import { describe, expect, it } from 'vitest';
-import { commands, type CommandName } from '../../src/shared/contract';
-import type { Result } from '../../src/shared/result';
-import type { Api } from '../../src/renderer/api-types';
-import type { Bridge } from '../../src/renderer/bridge';
 import { AppError } from '../../src/shared/errors';
 import { renderKeyTemplate } from '../../src/main/services/landing/key-template';
 import { createI18n } from '../../src/renderer/i18n';
 import { hasLandingChoices, isDataFile, localiseTemplateError, noLandingChoices, templateReasonKey, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
 import { createStore } from '../../src/renderer/state/store';
-
-/** A bridge that parses every payload with the contract's own schema, as the engine's dispatcher does, and keeps what it got. */
-function contractBridge() {
-  const seen: { name: string; payload: unknown }[] = [];
-  const bridge: Bridge = {
-    capabilities: { transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
-    invoke: async (name, payload): Promise<Result<unknown>> => {
-      const parsed = commands[name as CommandName].input.safeParse(payload);
-      if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: parsed.error.message } };
-      seen.push({ name, payload: parsed.data });
-      return { ok: true, value: [] };
-    },
-    on: () => () => undefined,
-  };
-  // The same shape createApi builds (api.ts itself needs the DOM library, which tests compile without).
-  const api: Api = { bridge, invoke: (name, input) => bridge.invoke(name, input) as never, on: (name, listener) => bridge.on(name, listener as (p: unknown) => void) };
-  return { api, seen };
-}
+import { contractBridge } from './contract-bridge';
 
 describe('data files', () => {
   it('are .csv, .tsv and .txt in any case, and nothing else', () => {

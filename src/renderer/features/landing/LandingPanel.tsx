@@ -9,7 +9,9 @@ import type { CsvReport, Target } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStoreApi } from '../../state/store';
-import { hasLandingChoices, localiseTemplateError, sampleName, type DataFile, type LandingChoices } from './landing-options';
+import { hasLandingChoices, sampleName, type DataFile, type LandingChoices } from './landing-options';
+import { DataFileChecks } from './DataFileChecks';
+import { TemplateField } from './TemplateField';
 
 /** Props: the choices (owned by the main screen, which passes them to the drop zone), and the last data file. */
 export interface LandingPanelProps {
@@ -32,34 +34,11 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
   const ids = useId();
   const sample = dataFile?.name ?? sampleName;
   const template = choices.template.trim();
-  const [preview, setPreview] = useState<{ template: string; sample: string; key: string } | null>(null);
   const [report, setReport] = useState<{ path: string; value?: CsvReport; error?: AppErrorData } | null>(null);
   const [table, setTable] = useState('');
   const [sql, setSql] = useState<{ value?: string; error?: AppErrorData } | null>(null);
   const numbers = new Intl.NumberFormat(i18n.language);
 
-  // Live preview: every change asks the engine (the one place templates are rendered), and a late answer
-  // for an older pattern is dropped, so the preview always matches what is in the field.
-  useEffect(() => {
-    if (template === '') {
-      onChange({ templateError: undefined });
-      return;
-    }
-    let current = true;
-    void store.api.invoke('landing:previewKey', { template, relativePath: sample }).then((res) => {
-      if (!current) return;
-      if (res.ok) {
-        setPreview({ template, sample, key: res.value });
-        onChange({ templateError: undefined });
-      } else {
-        setPreview(null);
-        onChange({ templateError: res.error });
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [store, template, sample, onChange]);
 
   // Check each new data file once; the report stays until another file is dropped.
   useEffect(() => {
@@ -106,8 +85,6 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
 
   const csv = report?.path === dataFile?.path ? report?.value : undefined;
   const csvError = report?.path === dataFile?.path ? report?.error : undefined;
-  // The final key as the engine builds it: the folder shown in the breadcrumb, the pattern, and ".gz" when compressing.
-  const shownPreview = preview && preview.template === template && preview.sample === sample ? (target?.prefix ?? '') + preview.key + (choices.gzip ? '.gz' : '') : null;
 
   return (
     <details className="landing card" open={open} onToggle={(e) => onToggle(e.currentTarget.open)} data-testid="landing-panel">
@@ -118,42 +95,18 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
       <div className="landing-body">
         <p className="hint">{t('landing.intro')}</p>
 
-        <div className="landing-field">
-          <label htmlFor={`${ids}-template`}>{t('landing.pattern')}</label>
-          <input
-            id={`${ids}-template`}
-            type="text"
-            spellCheck={false}
-            placeholder={t('landing.patternPlaceholder')}
-            aria-describedby={`${ids}-tokens ${ids}-preview`}
-            aria-invalid={choices.templateError ? true : undefined}
-            value={choices.template}
-            onChange={(e) => onChange({ template: e.target.value })}
-          />
-          <p className="hint" id={`${ids}-tokens`}>
-            {t('landing.tokens')}
-          </p>
-          <p id={`${ids}-preview`} aria-live="polite" data-testid="landing-preview">
-            {template === '' ? t('landing.noPattern') : shownPreview !== null ? t('landing.previewKey', { key: shownPreview, sample }) : null}
-          </p>
-          {choices.templateError && (
-            <>
-              <ErrorMessage error={localiseTemplateError(choices.templateError, (key, values) => t(key, values))} />
-              <p className="hint">{t('landing.blocked')}</p>
-            </>
-          )}
-        </div>
+        <TemplateField
+          template={choices.template}
+          onTemplate={(value) => onChange({ template: value })}
+          onError={(templateError) => onChange({ templateError })}
+          error={choices.templateError}
+          sample={sample}
+          prefix={target?.prefix}
+          gzip={choices.gzip}
+          blocked={t('landing.blocked')}
+        />
 
-        <div className="landing-checks">
-          <label className="inline">
-            <input type="checkbox" checked={choices.gzip} onChange={(e) => onChange({ gzip: e.target.checked })} />
-            {t('landing.gzip')}
-          </label>
-          <label className="inline">
-            <input type="checkbox" checked={choices.convertToUtf8} onChange={(e) => onChange({ convertToUtf8: e.target.checked })} />
-            {t('landing.utf8')}
-          </label>
-        </div>
+        <DataFileChecks gzip={choices.gzip} convertToUtf8={choices.convertToUtf8} onChange={onChange} />
 
         <section className="landing-report" aria-labelledby={`${ids}-report`}>
           <h3 id={`${ids}-report`}>{dataFile ? t('landing.reportFor', { name: dataFile.name }) : t('landing.reportTitle')}</h3>

@@ -1,11 +1,15 @@
-/** Synced folders: each pair with its state, counts, last sync, errors, controls and a dry-run preview. */
-import { useState } from 'react';
+/** Synced folders: each pair with its state, counts, last sync, errors, controls, name pattern and a dry-run preview. */
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncPairStatus, SyncPreview } from '../../../shared/contract';
+import type { SyncPairConfig, SyncPairStatus, SyncPreview } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
+import { localiseTemplateError, sampleName } from '../landing/landing-options';
+import { DataFileChecks } from '../landing/DataFileChecks';
+import { TemplateField } from '../landing/TemplateField';
+import { layoutChoicesOf, layoutForAdd, layoutPatchOf, noSyncLayout, usesTable, type SyncLayoutChoices } from './sync-layout';
 
 /** A whole number within bounds; an empty or invalid field counts as the lower bound. */
 function clamp(v: number, min: number, max: number): number {
@@ -31,11 +35,117 @@ function Safety({ mode, brakeShare, brakeCount, trashDays }: { mode: string; bra
   );
 }
 
+/** A name-pattern or other refusal, with the pattern's reason in the UI language. */
+function SyncError({ error }: { error: AppErrorData }) {
+  const { t } = useTranslation();
+  return <ErrorMessage error={localiseTemplateError(error, (key, values) => t(key, values))} />;
+}
+
+/**
+ * The name pattern (with its live example), the {table} name and the gzip/UTF-8 choices of a pair, for the add
+ * form and for editing a pair. The pattern field and its preview are the landing section's own.
+ */
+function LayoutFields({ choices, onChange, mode, prefix }: { choices: SyncLayoutChoices; onChange(patch: Partial<SyncLayoutChoices>): void; mode: SyncPairConfig['mode']; prefix: string }) {
+  const { t } = useTranslation();
+  const ids = useId();
+  const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return (
+    <div className="sync-layout">
+      <TemplateField
+        template={choices.template}
+        onTemplate={(template) => onChange({ template })}
+        onError={(templateError) => onChange({ templateError })}
+        error={choices.templateError}
+        sample={sampleName}
+        prefix={folder}
+        gzip={choices.gzip}
+        table={choices.table}
+        blocked={t('sync.layout.blocked')}
+        note={
+          <p className="hint">
+            {t('sync.layout.mtime')} {t(mode === 'mirror' ? 'sync.layout.mirrorMoves' : 'sync.layout.uploadOnlyKeeps')}
+          </p>
+        }
+      />
+      {usesTable(choices.template) && (
+        <div className="landing-field">
+          <label htmlFor={`${ids}-table`}>{t('sync.layout.table')}</label>
+          <input id={`${ids}-table`} type="text" spellCheck={false} value={choices.table} placeholder={t('sync.layout.tablePlaceholder')} onChange={(e) => onChange({ table: e.target.value })} />
+        </div>
+      )}
+      <DataFileChecks gzip={choices.gzip} convertToUtf8={choices.convertToUtf8} onChange={onChange} />
+    </div>
+  );
+}
+
+/** What a pair does to names and bytes, in one line. */
+function LayoutSummary({ config }: { config: SyncPairConfig }) {
+  const { t } = useTranslation();
+  const parts = [config.template ? t('sync.layout.current', { template: config.template }) : t('sync.layout.none')];
+  if (config.gzip) parts.push(t('sync.layout.gzipOn'));
+  if (config.convertToUtf8) parts.push(t('sync.layout.utf8On'));
+  return <p className="hint">{parts.join(' ')}</p>;
+}
+
+/** Changing a pair's name pattern and data-file choices; the engine refuses a pattern that cannot work. */
+function LayoutEditor({ pair, onDone }: { pair: SyncPairStatus; onDone(): void }) {
+  const { t } = useTranslation();
+  const store = useStoreApi();
+  const [choices, setChoices] = useState<SyncLayoutChoices>(() => layoutChoicesOf(pair.config));
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const save = async () => {
+    setError(null);
+    const res = await store.api.invoke('sync:update', { id: pair.config.id, patch: layoutPatchOf(choices) });
+    if (!res.ok) return setError(res.error);
+    store.toast({ level: 'success', key: 'sync.layout.saved' });
+    onDone();
+  };
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <LayoutFields choices={choices} onChange={(patch) => setChoices((c) => ({ ...c, ...patch }))} mode={pair.config.mode} prefix={pair.config.target.prefix} />
+      {error && <SyncError error={error} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={choices.templateError !== undefined}>
+          {t('common.save')}
+        </button>
+        <button type="button" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Files a pass left out (names that collide, links outside the folder, a pattern that cannot name them). */
+function Skipped({ preview }: { preview: SyncPreview }) {
+  const { t } = useTranslation();
+  if (preview.problems.length === 0) return null;
+  return (
+    <details className="sync-skipped">
+      <summary>{t('sync.skipped', { count: preview.problems.length })}</summary>
+      <ul>
+        {preview.problems.map((p) => (
+          <li key={`${p.path}\n${p.reason}`}>
+            <code>{p.path}</code>: {p.reason}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function PairCard({ pair }: { pair: SyncPairStatus }) {
   const { t, i18n } = useTranslation();
   const store = useStoreApi();
   const [preview, setPreview] = useState<SyncPreview | undefined>(pair.preview);
   const [error, setError] = useState<AppErrorData | null>(null);
+  const [editing, setEditing] = useState(false);
   const id = pair.config.id;
   const run = async (name: 'sync:now' | 'sync:pause' | 'sync:resume' | 'sync:remove' | 'sync:confirmDeletes') => {
     setError(null);
@@ -49,6 +159,7 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
     else setError(res.error);
   };
   const c = pair.config;
+  const shown = preview ?? pair.preview;
   return (
     <li className="card sync-card">
       <div>
@@ -63,9 +174,12 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
         <div className="hint">{t('sync.counts', { files: pair.files, pending: pair.pending })}</div>
         <p className="hint">{t(`sync.modes.${c.mode}`)}</p>
         <Safety mode={c.mode} brakeShare={c.brakeShare} brakeCount={c.brakeCount} trashDays={c.trashDays} />
-        {(preview ?? pair.preview) && <PreviewText preview={(preview ?? pair.preview)!} />}
+        <LayoutSummary config={c} />
+        {shown && <PreviewText preview={shown} />}
+        {shown && <Skipped preview={shown} />}
         {pair.error && <ErrorMessage error={pair.error} announce={false} />}
         {error && <ErrorMessage error={error} />}
+        {editing && <LayoutEditor pair={pair} onDone={() => setEditing(false)} />}
       </div>
       <div className="actions">
         <button type="button" className={pair.state === 'paused' && !pair.lastSyncAt ? undefined : 'primary'} onClick={() => void run('sync:now')}>
@@ -83,6 +197,11 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
         <button type="button" onClick={() => void doPreview()}>
           {t('sync.preview')}
         </button>
+        {!editing && (
+          <button type="button" onClick={() => setEditing(true)}>
+            {t('sync.layout.edit')}
+          </button>
+        )}
         {pair.state === 'needs-confirmation' && (
           <button type="button" className="danger" onClick={() => void run('sync:confirmDeletes')}>
             {t('sync.confirmDeletes')}
@@ -111,6 +230,7 @@ export function SyncScreen() {
   const [brakePercent, setBrakePercent] = useState(20);
   const [brakeCount, setBrakeCount] = useState(1000);
   const [trashDays, setTrashDays] = useState(30);
+  const [layout, setLayout] = useState<SyncLayoutChoices>(noSyncLayout);
   const [error, setError] = useState<AppErrorData | null>(null);
 
   const choose = async () => {
@@ -129,10 +249,12 @@ export function SyncScreen() {
       // Nothing is sent before the person has seen what the first pass will do; "Start sync" resumes it.
       startPaused: true,
       ...(mode === 'mirror' ? { brakeShare: brakePercent / 100, brakeCount, trashDays } : {}),
+      ...layoutForAdd(layout),
     });
     if (!res.ok) return setError(res.error);
     store.toast({ level: 'success', key: 'sync.created' });
     setFolder('');
+    setLayout(noSyncLayout);
   };
 
   return (
@@ -196,9 +318,13 @@ export function SyncScreen() {
             </>
           )}
           <Safety mode={mode} brakeShare={brakePercent / 100} brakeCount={brakeCount} trashDays={trashDays} />
-          {error && <ErrorMessage error={error} />}
+          <details className="landing">
+            <summary>{t('sync.layout.title')}</summary>
+            <LayoutFields choices={layout} onChange={(patch) => setLayout((c) => ({ ...c, ...patch }))} mode={mode} prefix={prefix.trim()} />
+          </details>
+          {error && <SyncError error={error} />}
           <div className="actions">
-            <button type="submit" className="primary">
+            <button type="submit" className="primary" disabled={layout.templateError !== undefined}>
               {t('sync.create')}
             </button>
           </div>
