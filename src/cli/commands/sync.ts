@@ -26,6 +26,12 @@ Options:
   --dry-run            only say what would happen ("12 files will be uploaded, 0 deleted")
   --ignore PATTERN     leave out files matching PATTERN (gitignore style; may be repeated)
   --stable-ms N        wait until a changed file has been still for N ms before uploading (default 2000)
+  --template T         name each object with a key template, e.g. '{table}/dt={yyyy}-{mm}-{dd}/{name}'
+                       (tokens {name} {ext} {yyyy} {mm} {dd} {hh} {folder} {table}); the dates are each
+                       file's last-modified day in UTC, so an unchanged folder is never sent again
+  --table NAME         what {table} stands for (default: each file's own name)
+  --gzip               upload a gzip copy of each file as <key>.gz (the file itself is untouched)
+  --utf8               upload a UTF-8 copy of Windows-1252 text files
   --profile P          the profile to use (default: AWS_PROFILE, the AWS_* keys, or "default")
   --endpoint URL       an S3-compatible endpoint (MinIO, R2, Ceph…); same as AWS_ENDPOINT_URL_S3
   --json               end with one JSON summary line on stdout
@@ -67,6 +73,10 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
       'dry-run': { type: 'boolean', default: false },
       ignore: { type: 'string', multiple: true, default: [] },
       'stable-ms': { type: 'string' },
+      template: { type: 'string' },
+      table: { type: 'string' },
+      gzip: { type: 'boolean', default: false },
+      utf8: { type: 'boolean', default: false },
       profile: { type: 'string' },
       endpoint: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -99,6 +109,11 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     brakeCount: 1000,
     trashDays: 30,
     stableMs,
+    // A bad template is refused by the engine with TEMPLATE_INVALID and its reason (exit 2, bad input).
+    ...(values.template !== undefined ? { template: values.template } : {}),
+    ...(values.table !== undefined ? { table: values.table } : {}),
+    ...(values.gzip ? { gzip: true } : {}),
+    ...(values.utf8 ? { convertToUtf8: true } : {}),
   };
   const started = Date.now();
   const total: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: 0 };

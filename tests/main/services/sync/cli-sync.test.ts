@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,23 @@ describe('s3-drop sync', () => {
     expect((await getObjectBytes(rawClient(), h.bucket, 'docs/a.txt')).toString()).toBe('a, changed between runs');
     expect(await h.keys()).toEqual(['docs/a.txt', 'docs/sub/b.txt', 'docs/sub/new.txt']);
     expect(h.listings()).toBe(lists);
+  });
+
+  it('--template, --table and --gzip file each file under its mtime\'s day, a second run sends nothing, and a bad template is refused', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.csv'), 'id\n1\n');
+    utimesSync(join(dir, 'a.csv'), new Date('2026-03-05T12:00:00Z'), new Date('2026-03-05T12:00:00Z'));
+    const run = async (...extra: string[]) => {
+      const c = capture();
+      const code = await runSyncCommand([dir, `s3://${h!.bucket}/lake`, '--profile', 'test', '--once', '--json', ...extra], { services: services(h!), stdout: c.out, stderr: c.err, json: false });
+      return { code, summary: JSON.parse(c.text().stdout.trim() || '{}') as Record<string, number> };
+    };
+    const flags = ['--template', '{table}/dt={yyyy}-{mm}-{dd}/{name}', '--table', 'vendas', '--gzip'];
+    expect(await run(...flags)).toMatchObject({ code: 0, summary: { uploaded: 1, failed: 0 } });
+    expect(await h.keys()).toEqual(['lake/vendas/dt=2026-03-05/a.csv.gz']);
+    expect(await run(...flags)).toMatchObject({ code: 0, summary: { uploaded: 0, failed: 0 } });
+    await expect(run('--template', '{day}/{name}')).rejects.toMatchObject({ code: 'TEMPLATE_INVALID' });
   });
 
   it('without --once keeps watching until stopped, and reports a usage error for a missing destination', async () => {
