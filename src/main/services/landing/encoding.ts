@@ -120,20 +120,33 @@ export async function* chunksWithoutBom(source: AsyncIterable<Buffer>, onBom: ()
 }
 
 /**
- * Reads a file in chunks into ONE reused buffer. Each chunk is valid only until the next one is asked
- * for, so consumers copy what they keep. A fresh buffer per chunk (as fs streams do) leaves hundreds of
- * MiB of garbage for the GC to find late, which is what pushed the peak RSS over budget on big files.
+ * Reads a file in chunks into TWO reused buffers taken in turn. Each chunk is valid only until the next
+ * one is asked for, so consumers copy what they keep. A fresh buffer per chunk (as fs streams do) leaves
+ * hundreds of MiB of garbage for the GC to find late, which is what pushed the peak RSS over budget on
+ * big files. The next chunk is read (on libuv's thread pool) while the consumer works on this one: a
+ * buffer is refilled only once the consumer has asked for the chunk after the one it held, so it is
+ * never overwritten while in use, and the read no longer waits for the work nor the work for the read.
  */
 export async function* readChunks(path: string, chunkSize = 256 * 1024): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
+  const bufs = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+  let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const buf = Buffer.allocUnsafe(chunkSize);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+    let position = 0;
+    for (let turn = 0; ; turn++) {
+      const read: Promise<{ bytesRead: number }> = pending ?? fh.read(bufs[0]!, 0, chunkSize, 0);
+      pending = null;
+      const { bytesRead } = await read;
       if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
+      position += bytesRead; // a short read (a network share, say) is not the end; only 0 bytes is
+      pending = fh.read(bufs[(turn + 1) % 2]!, 0, chunkSize, position);
+      // Marked handled now: a failure is rethrown by the next await, not reported as unhandled meanwhile.
+      pending.catch(() => {});
+      yield bufs[turn % 2]!.subarray(0, bytesRead);
     }
   } finally {
+    // A read still in flight (the consumer stopped early, or this one failed) must end before the close.
+    if (pending) await pending.catch(() => {});
     await fh.close();
   }
 }
