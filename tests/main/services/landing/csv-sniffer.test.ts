@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { sniffCsv } from '../../../../src/main/services/landing/csv-sniffer';
+import { RecordCounter, sniffCsv } from '../../../../src/main/services/landing/csv-sniffer';
 import { Utf8Validator } from '../../../../src/main/services/landing/encoding';
 
 const fixtures = join(import.meta.dirname, '../../../fixtures/csv');
@@ -168,5 +168,57 @@ describe('sniffCsv preview', () => {
     const { report, sample } = await sniffCsv(path);
     expect(report.preview[0]![1]).toBe('x'.repeat(500) + '…');
     expect(sample[1]![1]).toBe(long);
+  });
+});
+
+describe('RecordCounter fast path', () => {
+  /** What the counter reports after the stream. */
+  const counts = (c: RecordCounter) => {
+    c.finish();
+    return { records: c.records, firstCount: c.firstCount, ragged: c.ragged, raggedExamples: c.raggedExamples, multilineRecords: c.multilineRecords, quotedSeen: c.quotedSeen };
+  };
+  /** Feeds `bytes` cut at `cuts`, each piece starting `shift` bytes past a word boundary (as a BOM cut or a pooled buffer does). */
+  const feed = (bytes: Buffer, cuts: number[], shift: number, fast: boolean, delimiter = ';', quote = '"') => {
+    const counter = new RecordCounter(delimiter, quote);
+    const edges = [0, ...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
+    for (let e = 0; e + 1 < edges.length; e++) {
+      const piece = bytes.subarray(edges[e], edges[e + 1]);
+      const holder = Buffer.alloc(piece.length + 4);
+      piece.copy(holder, shift);
+      const chunk = holder.subarray(shift, shift + piece.length);
+      if (fast) counter.push(chunk);
+      else counter.pushScan(chunk);
+    }
+    return counts(counter);
+  };
+
+  it('agrees with the state machine alone on any bytes, chunking and alignment (property)', () => {
+    const byte = fc.constantFrom(0x61, 0x37, 0xe7, 0x3b, 0x3b, 0x2c, 0x22, 0x27, 0x0d, 0x0a, 0x0a);
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 300 }), fc.array(fc.nat(300)), fc.nat(3), (bytes, cuts, shift) => {
+        const buf = Buffer.from(bytes);
+        expect(feed(buf, cuts, shift, true)).toEqual(feed(buf, cuts, shift, false));
+        expect(feed(buf, cuts, shift, true, ',', "'")).toEqual(feed(buf, cuts, shift, false, ',', "'"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hands over to the state machine at a quote after delimiters, at every word position', () => {
+    // Lines long enough for the word loop, with the quote (or the cut) at each byte of a word.
+    for (let pad = 0; pad < 8; pad++) {
+      const bytes = Buffer.from(`${'x'.repeat(pad)}abc;defgh;ij;"k;l""m\r\nn";o\r\n${'y'.repeat(pad)};12345678;"p"q;r\r\nlast;one`, 'latin1');
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        for (let shift = 0; shift < 4; shift++) expect(feed(bytes, [cut], shift, true), `pad ${pad} cut ${cut} shift ${shift}`).toEqual(feed(bytes, [], 0, false));
+      }
+    }
+    expect(feed(Buffer.from('abc;defgh;ij;"k;l""m\r\nn";o\r\n', 'latin1'), [], 0, true)).toMatchObject({ records: 1, firstCount: 5, multilineRecords: 1, quotedSeen: true });
+  });
+
+  it('keeps a CRLF whose halves fall in two chunks one line break', () => {
+    const bytes = Buffer.from('aaaa;bbbb;cccc\r\ndddd;eeee;ffff\r\n\r\ngggg;hhhh\r\n', 'latin1');
+    const cr = bytes.indexOf(0x0d) + 1;
+    expect(feed(bytes, [cr], 0, true)).toEqual({ records: 3, firstCount: 3, ragged: 1, raggedExamples: [{ record: 3, fields: 2 }], multilineRecords: 0, quotedSeen: false });
+    expect(feed(bytes, [cr], 1, true)).toEqual(feed(bytes, [cr], 1, false));
   });
 });
