@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareCsvUpload } from '../../../../src/main/services/landing/prepare-upload';
+import { cp1252ToUtf8, prepareCsvUpload } from '../../../../src/main/services/landing/prepare-upload';
 
 const fixtures = join(import.meta.dirname, '../../../fixtures/csv');
 const fx = (name: string) => join(fixtures, name);
@@ -87,5 +88,52 @@ describe('prepareCsvUpload', () => {
     await expect(prepareCsvUpload(join(tmp, 'gone.csv'), { convertToUtf8: true, gzip: true, tmpDir: tmp })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     await expect(prepareCsvUpload(join(tmp, 'gone.json'), { gzip: true, tmpDir: tmp })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     expect(readdirSync(tmp).length).toBe(before);
+  });
+});
+
+describe('cp1252ToUtf8', () => {
+  /** The WHATWG decoder: the reference the conversion must match byte for byte. */
+  const reference = (bytes: Buffer) => Buffer.from(new TextDecoder('windows-1252').decode(bytes), 'utf8');
+  const convert = (bytes: Buffer) => Buffer.from(cp1252ToUtf8(bytes, Buffer.alloc(bytes.length * 3)));
+  const c1 = [0x80, 0x81, 0x8d, 0x93, 0x94, 0x9f];
+
+  it('matches the decoder with C1 bytes only at the end, only at the start, at window edges and nowhere', () => {
+    const text = Buffer.from('Conceição;São Paulo;1.234,56\r\n'.repeat(6000), 'latin1'); // ~180 KiB: three 64 KiB windows
+    const cases: Record<string, Buffer> = {
+      none: text,
+      'at the end': Buffer.concat([text, Buffer.from([0x80])]),
+      'at the start': Buffer.concat([Buffer.from([0x93]), text]),
+      'around window edges': Buffer.from(text).fill(0x80, 65535, 65537).fill(0x9f, 131071, 131072),
+      'one short run between two': Buffer.concat([Buffer.from([0x93]), text.subarray(0, 63), Buffer.from([0x94]), text.subarray(0, 64), Buffer.from([0x80]), text]),
+      'dense, then sparse': Buffer.concat([Buffer.from(Array.from({ length: 4000 }, (_, i) => c1[i % c1.length]!)), text]),
+    };
+    for (const [name, bytes] of Object.entries(cases)) expect(convert(bytes).equals(reference(bytes)), name).toBe(true);
+  });
+
+  it('matches the decoder on any mix of C1 bytes, runs and lengths (property)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom(...c1).map((b) => [b]),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 200 })).map(([b, n]) => new Array<number>(n).fill(b)),
+      fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 100 }),
+      fc.tuple(fc.constantFrom(0x61, 0xe7), fc.integer({ min: 60_000, max: 70_000 })).map(([b, n]) => new Array<number>(n).fill(b)),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 40 }), (segments) => {
+        const bytes = Buffer.from(segments.flat());
+        expect(convert(bytes).equals(reference(bytes))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('converts a file over several read chunks with C1 bytes at the chunk edges', async () => {
+    const mib = 1024 * 1024;
+    const bytes = Buffer.alloc(3 * mib + 7, 0xe7);
+    for (const at of [0, mib - 1, mib, 2 * mib - 1, 2 * mib + 1, 3 * mib + 6]) bytes[at] = 0x80;
+    const path = join(tmp, 'chunks.csv');
+    writeFileSync(path, bytes);
+    const out = await prepareCsvUpload(path, { convertToUtf8: true, tmpDir: tmp });
+    expect(readFileSync(out.path).equals(reference(bytes))).toBe(true);
+    await out.cleanup();
   });
 });
