@@ -257,7 +257,6 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   const { st, whole } = opened;
   const plan = planUpload(st.size, job.settings.threshold, rec.partSize ?? job.settings.partSize, rec.localPath);
 
-
   // A changed file invalidates the hash and every finished part: abort the old upload and start over.
   // mtimeMs 0 means the file was never seen, so a hash the caller supplied (sync's index) still stands.
   const seen = rec.mtimeMs !== 0;
