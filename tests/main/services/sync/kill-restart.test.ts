@@ -18,8 +18,9 @@ afterEach(async () => {
 describe('sync after a crash', () => {
   it('a process killed mid-sync (SIGKILL) and restarted converges: no duplicate, no missing object', async () => {
     h = await makeHarness(s3Info());
-    // Slow the link so the kill lands part-way through the pass.
-    h.proxy.configure({ latencyMs: 40 });
+    // Slow the link so the kill lands part-way through the pass: 60 files of 32 KiB take about 8 s at 256 KiB/s
+    // however many go at once (a per-request latency stopped doing that once small files went 32 at a time).
+    h.proxy.configure({ bandwidthBytesPerSec: 256 * 1024 });
     const dir = tempFolder();
     const expected = new Map<string, string>();
     for (let i = 0; i < 60; i++) {
@@ -51,6 +52,7 @@ describe('sync after a crash', () => {
     const atKill = (await h.keys()).length;
     expect(out, err).not.toContain('done');
     expect(atKill).toBeLessThan(expected.size);
+    h.proxy.configure({ bandwidthBytesPerSec: 0 });
 
     const sync = await h.restart();
     const summary = await sync.syncOnce(pair);
