@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/en.json';
 import ptBR from '../../src/renderer/i18n/pt-BR.json';
 import { createI18n, resolveLanguage } from '../../src/renderer/i18n';
+import { syncProblemKinds } from '../../src/shared/contract/sync';
 
 const rendererDir = resolve(import.meta.dirname, '../../src/renderer');
 
@@ -124,6 +125,7 @@ describe('UI catalogues', () => {
       'transfers.expiry': ['hour', 'day', 'week'],
       'app.nav': ['main', 'sync', 'settings'],
       'addProfile.presets': ['minio', 'r2', 'b2', 'wasabi', 'custom'],
+      'sync.problem': [...syncProblemKinds],
     };
     for (const [base, values] of Object.entries(dynamic)) {
       for (const v of values) {

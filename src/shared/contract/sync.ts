@@ -37,6 +37,23 @@ export const syncPairInputSchema = z
 /** A pair's stored configuration. */
 export type SyncPairConfig = z.output<typeof syncPairInputSchema> & { id: string };
 
+/** Why a pass left a file out. */
+export const syncProblemKinds = ['symlink-outside', 'symlink-loop', 'name-collision', 'case-collision', 'key-too-long', 'unreadable', 'pattern-unnamed', 'pattern-collision'] as const;
+
+/** One of `syncProblemKinds`. */
+export type SyncProblemKind = (typeof syncProblemKinds)[number];
+
+/**
+ * A file a pass left out. `reason` is the English sentence (logs, the CLI); the UI words it from `kind` in its own
+ * language, with `other`: the name it collides with, or the key several files would share.
+ */
+export interface SyncProblem {
+  path: string;
+  reason: string;
+  kind?: SyncProblemKind;
+  other?: string;
+}
+
 /** A plan preview in counts, shown before a first sync or a mirror delete. */
 export interface SyncPreview {
   upload: number;
@@ -44,7 +61,7 @@ export interface SyncPreview {
   delete: number;
   conflicts: number;
   skipped: number;
-  problems: { path: string; reason: string }[];
+  problems: SyncProblem[];
 }
 
 /** A pair as the UI sees it. */

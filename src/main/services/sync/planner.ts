@@ -8,6 +8,7 @@
  * pair uploads gzip/UTF-8 copies, the object's bytes are not the file's: content is then judged by the
  * source hash the upload stores beside the object's own (`s3drop-source-sha256`).
  */
+import type { SyncProblemKind } from '../../../shared/contract/sync';
 import type { IndexedFile, SyncedState } from './index-db';
 import { collisionReason, keyFiles, transformsBody, type PairLayout } from './pair-layout';
 
@@ -49,7 +50,7 @@ export type Operation =
   | { kind: 'skip'; key: string; local: IndexedFile; remote: RemoteEntry; reason: 'synced' | 'same-content' }
   | { kind: 'conflict-copy'; key: string; copyKey: string; local: IndexedFile; remote: RemoteEntry }
   | { kind: 'delete'; key: string; remote: RemoteEntry }
-  | { kind: 'problem'; key: string; reason: string };
+  | { kind: 'problem'; key: string; reason: string; why: SyncProblemKind; other?: string };
 
 /** A plan: operations grouped by kind, and the brake's verdict. */
 export interface Plan {
@@ -125,8 +126,8 @@ export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<stri
   const layout = options.layout ?? {};
   const transformed = transformsBody(layout);
   const keyed = keyFiles(local, layout);
-  for (const { file, reason } of keyed.unnamed) plan.problems.push({ kind: 'problem', key: file.key, reason });
-  for (const [key, files] of keyed.collisions) for (const f of files) plan.problems.push({ kind: 'problem', key: f.key, reason: collisionReason(key, files) });
+  for (const { file, reason } of keyed.unnamed) plan.problems.push({ kind: 'problem', key: file.key, reason, why: 'pattern-unnamed' });
+  for (const [key, files] of keyed.collisions) for (const f of files) plan.problems.push({ kind: 'problem', key: f.key, reason: collisionReason(key, files), why: 'pattern-collision', other: key });
   // Keys some local file maps to, colliding ones included: mirror must not delete an object one of them may own.
   const localKeys = new Set<string>([...keyed.byKey.keys(), ...keyed.collisions.keys()]);
   for (const [key, file] of keyed.byKey) {

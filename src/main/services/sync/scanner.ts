@@ -7,17 +7,16 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import type { SyncProblem, SyncProblemKind } from '../../../shared/contract/sync';
 import type { IndexDb, IndexedFile } from './index-db';
 import type { IgnoreMatcher } from './ignore';
 
 /** Why a path was left out of a scan. */
-export type ScanProblemKind = 'symlink-outside' | 'symlink-loop' | 'name-collision' | 'case-collision' | 'key-too-long' | 'unreadable';
+export type ScanProblemKind = Exclude<SyncProblemKind, 'pattern-unnamed' | 'pattern-collision'>;
 
 /** A path the scan reported instead of syncing silently. */
-export interface ScanProblem {
-  path: string;
+export interface ScanProblem extends SyncProblem {
   kind: ScanProblemKind;
-  reason: string;
 }
 
 /** What a scan found. */
@@ -180,7 +179,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       const prior = byKey.get(key);
       if (prior || collided.has(key)) {
         // Two spellings (NFC and NFD) of one name would overwrite each other in the bucket: report both, sync neither.
-        problems.push({ path: key, kind: 'name-collision', reason: `"${f.rel}" and "${prior ?? key}" have the same name after unicode normalisation` });
+        problems.push({ path: key, kind: 'name-collision', other: prior ?? key, reason: `"${f.rel}" and "${prior ?? key}" have the same name after unicode normalisation` });
         byKey.delete(key);
         collided.add(key);
         continue;
@@ -188,7 +187,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       const lower = key.toLowerCase();
       const other = byLower.get(lower);
       if (other !== undefined && other !== key) {
-        problems.push({ path: key, kind: 'case-collision', reason: `"${key}" and "${other}" differ only in letter case and would collide on Windows or macOS` });
+        problems.push({ path: key, kind: 'case-collision', other, reason: `"${key}" and "${other}" differ only in letter case and would collide on Windows or macOS` });
       } else byLower.set(lower, key);
       byKey.set(key, f.rel);
       here.push({ key, rel: f.rel, abs: f.abs!, size: f.st.size, mtimeMs: f.st.mtimeMs });

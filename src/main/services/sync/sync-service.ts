@@ -10,7 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import watcher from '@parcel/watcher';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
+import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncProblem, type SyncState } from '../../../shared/contract';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { S3Clients } from '../s3/types';
@@ -34,7 +34,7 @@ export interface PassSummary {
   deleted: number;
   bytes: number;
   conflicts: string[];
-  problems: { path: string; reason: string }[];
+  problems: SyncProblem[];
   preview: SyncPreview;
   /** Files that changed while they were uploading (they are synced again). */
   changedDuringUpload: string[];
@@ -553,8 +553,8 @@ export class SyncService {
       confirmedDeletes: rt.confirmedDeletes,
     });
     const summary = this.emptySummary();
-    summary.problems = [...scan.problems, ...plan.problems.map((p) => ({ path: p.key, reason: p.reason }))].map((p) => ({ path: p.path, reason: p.reason }));
     summary.preview = this.previewOf(plan, scan.problems);
+    summary.problems = [...summary.preview.problems];
     rt.preview = summary.preview;
     rt.files = scan.files.length;
     if (dryRun) {
@@ -590,7 +590,7 @@ export class SyncService {
       const key = keyOf(rel);
       if (ignore(key)) continue;
       if (Buffer.byteLength(prefix + key) > MAX_KEY_BYTES) {
-        summary.problems.push({ path: key, reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
+        summary.problems.push({ path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
         continue;
       }
       const st = await stat(join(c.folder, rel)).catch(() => undefined);
@@ -638,8 +638,8 @@ export class SyncService {
       remoteTotal: synced.size,
       layout,
     });
-    summary.problems.push(...plan.problems.map((p) => ({ path: p.key, reason: p.reason })));
     summary.preview = this.previewOf(plan, []);
+    summary.problems.push(...summary.preview.problems);
     await this.execute(rt, plan, summary, { client, bucket, prefix }, []);
     for (const fn of this.passListeners) fn(c.id, summary);
     return summary;
@@ -674,7 +674,10 @@ export class SyncService {
       delete: plan.deletes.length,
       conflicts: plan.conflicts.length,
       skipped: plan.skips.length,
-      problems: [...problems.map((p) => ({ path: p.path, reason: p.reason })), ...plan.problems.map((p) => ({ path: p.key, reason: p.reason }))],
+      problems: [
+        ...problems.map(({ path, reason, kind, other }): SyncProblem => ({ path, reason, kind, ...(other !== undefined ? { other } : {}) })),
+        ...plan.problems.map(({ key, reason, why, other }): SyncProblem => ({ path: key, reason, kind: why, ...(other !== undefined ? { other } : {}) })),
+      ],
     };
   }
 

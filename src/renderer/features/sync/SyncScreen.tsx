@@ -132,7 +132,8 @@ function Skipped({ preview }: { preview: SyncPreview }) {
       <ul>
         {preview.problems.map((p) => (
           <li key={`${p.path}\n${p.reason}`}>
-            <code>{p.path}</code>: {p.reason}
+            {/* The engine's sentence is English; the kind has one in each language (an unknown kind shows the sentence). */}
+            <code>{p.path}</code>: {p.kind ? t(`sync.problem.${p.kind}`, { other: p.other ?? '' }) : p.reason}
           </li>
         ))}
       </ul>

@@ -191,9 +191,14 @@ describe('planner with a key template', () => {
     expect(plan.deletes).toEqual([]);
     expect(plan.problems.map((p) => p.key)).toEqual(['a/x.csv', 'b/x.csv']);
     expect(plan.problems[0]!.reason).toBe('"a/x.csv" and "b/x.csv" would both be saved as "x/x.csv" by the name pattern, so none of them is synced');
+    // The UI words it from the kind and the shared key, in its own language.
+    expect(plan.problems.map((p) => [p.why, p.other])).toEqual([
+      ['pattern-collision', 'x/x.csv'],
+      ['pattern-collision', 'x/x.csv'],
+    ]);
     const unnamed = planSync([at('README', 'r', day(5))], new Map(), new Map(), opts('upload-only', { layout: { template: '{ext}/{name}' } }));
     expect(unnamed.uploads).toEqual([]);
-    expect(unnamed.problems).toEqual([{ kind: 'problem', key: 'README', reason: 'the name pattern cannot name this file: the part "{ext}" comes out empty for README' }]);
+    expect(unnamed.problems).toEqual([{ kind: 'problem', key: 'README', reason: 'the name pattern cannot name this file: the part "{ext}" comes out empty for README', why: 'pattern-unnamed' }]);
   });
 
   it('a file edited on another day lands in that day\'s partition: mirror deletes the old key, upload-only keeps it', () => {

@@ -74,6 +74,9 @@ describe('scanner', () => {
     const scan = await scanFolder(dir, { ignore: createIgnoreMatcher([]) });
     expect(scan.files.map((f) => f.key).sort()).toEqual(['A.txt', 'a.txt']);
     expect(scan.problems.map((p) => p.kind).sort()).toEqual(['case-collision', 'key-too-long']);
+    // The name it collides with travels along, so the UI can say it in either language.
+    const clash = scan.problems.find((p) => p.kind === 'case-collision')!;
+    expect([clash.path, clash.other].sort()).toEqual(['A.txt', 'a.txt']);
   });
 
   it('ends the scan on a symlink loop and never follows a link out of the folder (a fake ~/.aws/credentials)', async () => {

@@ -133,6 +133,11 @@ describe('sync pairs with a key template', () => {
     write(dir, 'b/x.csv', 'from b', new Date('2026-04-02T12:00:00Z'));
     await until(() => (hh.sync.list()[0]!.preview?.problems.length ?? 0) === 2 && hh.sync.list()[0]!.state === 'up-to-date', 'collision reported');
     expect(hh.sync.list()[0]!.preview?.problems.map((p) => p.path).sort()).toEqual(['a/x.csv', 'b/x.csv']);
+    // Both April files would be 2026-04/x.csv: the UI words that from the kind and the shared key.
+    expect(hh.sync.list()[0]!.preview?.problems.map((p) => [p.kind, p.other])).toEqual([
+      ['pattern-collision', '2026-04/x.csv'],
+      ['pattern-collision', '2026-04/x.csv'],
+    ]);
     expect(hh.puts()).toBe(puts);
     expect((await getObjectBytes(rawClient(), hh.bucket, 'lake/2026-04/x.csv')).toString()).toBe('from a, edited');
   });
