@@ -54,7 +54,11 @@ describe('sync screen', () => {
     await card.getByRole('button', { name: 'Start sync' }).click();
     await card.getByText('Up to date').or(card.getByText('Watching for changes')).first().waitFor({ timeout: 60_000 });
     await card.getByText(/^Last synced /).waitFor({ timeout: 60_000 });
+    // The plan made before the pass is not shown beside "Up to date"; asking for a preview shows what is left now.
+    await card.getByText(/^Files to upload: 2 /).waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(page, 'sync-pair');
+    await card.getByRole('button', { name: 'Preview' }).click();
+    await card.getByText(/^Files to upload: 0 \(.+\)\. Files to delete: 0\. Conflicts: 0\.$/).waitFor({ timeout: 30_000 });
     await expect.poll(async () => (await getObjectBytes(rawClient(), bucket, 'backup/sub/two.txt').catch(() => Buffer.from(''))).toString(), { timeout: 60_000 }).toBe('two\n');
     expect((await getObjectBytes(rawClient(), bucket, 'backup/one.txt')).toString()).toBe('one\n');
   });

@@ -144,7 +144,8 @@ function Skipped({ preview }: { preview: SyncPreview }) {
 function PairCard({ pair }: { pair: SyncPairStatus }) {
   const { t, i18n } = useTranslation();
   const store = useStoreApi();
-  const [preview, setPreview] = useState<SyncPreview | undefined>(pair.preview);
+  // A preview the person asked for, and the pass it follows: it stands until the next pass replaces it.
+  const [asked, setAsked] = useState<{ preview: SyncPreview; after?: number }>();
   const [error, setError] = useState<AppErrorData | null>(null);
   const [editing, setEditing] = useState(false);
   const id = pair.config.id;
@@ -156,11 +157,17 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
   const doPreview = async () => {
     setError(null);
     const res = await store.api.invoke('sync:preview', { id });
-    if (res.ok) setPreview(res.value);
+    if (res.ok) setAsked({ preview: res.value, ...(pair.lastSyncAt !== undefined ? { after: pair.lastSyncAt } : {}) });
     else setError(res.error);
   };
   const c = pair.config;
-  const shown = preview ?? pair.preview;
+  const askedNow = asked && asked.after === pair.lastSyncAt ? asked.preview : undefined;
+  // The pair's own preview is the plan of its last pass, made before that pass ran: it is news only while the pair
+  // waits on the person (a new pair before "Start sync", or the brake's question). Shown otherwise, "Files to
+  // upload: 2" would sit beside "Up to date" after those files were uploaded.
+  const waiting = (pair.state === 'paused' && !pair.lastSyncAt) || pair.state === 'needs-confirmation';
+  const plan = askedNow ?? (waiting ? pair.preview : undefined);
+  const leftOut = askedNow ?? pair.preview;
   return (
     <li className="card sync-card">
       <div>
@@ -176,8 +183,8 @@ function PairCard({ pair }: { pair: SyncPairStatus }) {
         <p className="hint">{t(`sync.modes.${c.mode}`)}</p>
         <Safety mode={c.mode} brakeShare={c.brakeShare} brakeCount={c.brakeCount} trashDays={c.trashDays} />
         <LayoutSummary config={c} />
-        {shown && <PreviewText preview={shown} />}
-        {shown && <Skipped preview={shown} />}
+        {plan && <PreviewText preview={plan} />}
+        {leftOut && <Skipped preview={leftOut} />}
         {pair.error && <ErrorMessage error={pair.error} announce={false} />}
         {error && <ErrorMessage error={error} />}
         {editing && <LayoutEditor pair={pair} onDone={() => setEditing(false)} />}
