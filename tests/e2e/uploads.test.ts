@@ -157,6 +157,8 @@ describe('uploads from the main screen', () => {
     const bar = r.getByRole('progressbar');
     const pausedAt = Number(await bar.getAttribute('aria-valuenow'));
     expect(pausedAt).toBeLessThan(100);
+    // The summary counts the paused upload, so "Uploading 0 · waiting 0" does not read as if it were gone.
+    await page.getByText(/^Uploading 0 · waiting 0 · paused 1 · /).waitFor({ timeout: 30_000 });
     await screenshot(page, 'transfers-paused');
     await r.getByRole('button', { name: 'Resume: big.bin' }).click();
     await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });

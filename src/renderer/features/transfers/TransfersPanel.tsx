@@ -135,7 +135,7 @@ export function TransfersPanel() {
             {overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
           </span>
           <span className="hint" data-testid="transfer-counts">
-            {t('transfers.counts', { running: overall.running, queued: overall.queued, done: overall.done, failed: overall.failed })}
+            {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed })}
           </span>
         </div>
         <div className="actions">
