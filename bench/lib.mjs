@@ -1,5 +1,6 @@
 // Shared pieces of the benchmark drivers: flags and a local s3rver, started the way the test suite starts it.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root. */
@@ -9,6 +10,17 @@ export const root = join(import.meta.dirname, '..');
 export function numberArg(argv, name, fallback) {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
+/**
+ * A fresh folder for s3rver's storage: in memory where the machine has tmpfs (the same for every tool), else in
+ * `fallback`. On this shared VM, s3rver's file creates on the disk stall in phases (a tool bound by the server took
+ * 2 s in one run and 5 s in the next, while the AWS CLI, bound by its own CPU, hardly moved), so on disk a bench
+ * measured the disk, not the clients. S3DROP_BENCH_SERVER_DIR=<folder> puts it elsewhere.
+ */
+export function serverStorageDir(fallback) {
+  const base = process.env.S3DROP_BENCH_SERVER_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : fallback);
+  return { dir: mkdtempSync(join(base, 's3drop-bench-s3rver-')), label: base === '/dev/shm' ? 'tmpfs (/dev/shm)' : base };
 }
 
 /** Starts s3rver in its own process (it needs the legacy OpenSSL provider); resolves with its endpoint and stop(). */

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { numberArg, root, startS3rver } from './lib.mjs';
+import { numberArg, root, serverStorageDir, startS3rver } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => numberArg(argv, name, fallback);
@@ -45,6 +45,7 @@ async function main() {
   await build({ entryPoints: [join(import.meta.dirname, 'sync.engine.ts')], outfile: engineJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
   const result = { bench: 'sync', files: FILES, syncFiles: SYNC_FILES, cpus: os.cpus().length, loadAverageBefore: +os.loadavg()[0].toFixed(2) };
   let server;
+  let storage;
   try {
     // 100k: local scan, index, restart and idle watch.
     const big = join(work, 'big');
@@ -63,9 +64,9 @@ async function main() {
     rmSync(big, { recursive: true, force: true });
 
     // 2k: no-change re-sync against aws s3 sync on the same server and folder.
-    const s3dir = join(work, 's3rver');
-    mkdirSync(s3dir);
-    server = await startS3rver(s3dir);
+    storage = serverStorageDir(work);
+    server = await startS3rver(storage.dir);
+    result.serverStorage = storage.label;
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
     const admin = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEY, secretAccessKey: KEY } });
     for (const b of ['s3drop', 'awscli']) await admin.send(new CreateBucketCommand({ Bucket: b }));
@@ -112,6 +113,7 @@ async function main() {
     server?.stop();
     await new Promise((r) => setTimeout(r, 300));
     rmSync(work, { recursive: true, force: true });
+    if (storage) rmSync(storage.dir, { recursive: true, force: true });
   }
 }
 

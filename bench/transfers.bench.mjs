@@ -6,11 +6,11 @@
 // `--rounds N` (default 2) repeats it, the best round counting, since this machine's speed swings between runs.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { numberArg, root, startS3rver } from './lib.mjs';
+import { numberArg, root, serverStorageDir, startS3rver } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 const argv = process.argv.slice(2);
@@ -45,12 +45,8 @@ function makeData(dir) {
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 's3drop-bench-transfers-'));
-  // The server's storage lives in memory where it can (the same for every tool). On this shared VM, s3rver's
-  // file creates on the disk stall in phases (a tool bound by the server took 2 s in one run and 5 s in the next,
-  // while the AWS CLI, bound by its own CPU, hardly moved), so on disk the bench measured the disk, not the clients.
-  // S3DROP_BENCH_SERVER_DIR=<folder> puts it elsewhere.
-  const serverBase = process.env.S3DROP_BENCH_SERVER_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : work);
-  const s3dir = mkdtempSync(join(serverBase, 's3drop-bench-s3rver-'));
+  const storage = serverStorageDir(work);
+  const s3dir = storage.dir;
   const server = await startS3rver(s3dir);
   try {
     const data = makeData(join(work, 'data'));
@@ -103,7 +99,7 @@ async function main() {
       const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
       for (const o of page.Contents ?? []) await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key }));
     };
-    const result = { bench: 'transfers', serverStorage: serverBase === '/dev/shm' ? 'tmpfs (/dev/shm)' : serverBase, smallFiles: SMALL, bigMiB: BIG_MIB, rounds: ROUNDS, cpus: os.cpus().length, loadAverageBefore: +os.loadavg()[0].toFixed(2), small: {}, big: {} };
+    const result = { bench: 'transfers', serverStorage: storage.label, smallFiles: SMALL, bigMiB: BIG_MIB, rounds: ROUNDS, cpus: os.cpus().length, loadAverageBefore: +os.loadavg()[0].toFixed(2), small: {}, big: {} };
     const tools = [['s3drop', ours], ['awscli', aws], ['rclone', rclone]];
     // The machine is shared, so tools take turns within each round (rotating who goes first) and the best
     // round counts; every round's time is kept in the JSON.
