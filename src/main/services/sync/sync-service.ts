@@ -707,6 +707,8 @@ export class SyncService {
         key: s3.prefix + j.destKey,
         origin: `sync:${c.id}`,
         sha256: j.local.sha256,
+        // From the index, like the hash: queue slots and totals are right without the engine statting each file.
+        size: j.local.size,
         // The key is already rendered (from the file's mtime); only the body choices go to the engine.
         options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}) },
       }));

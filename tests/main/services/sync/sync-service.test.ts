@@ -215,3 +215,26 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     expect(h.logs.join('\n')).not.toContain('wJalrXUtnFEMI');
   });
 });
+
+describe('sync hands the engine what its index knows', () => {
+  it('each upload carries its size, so the totals are right while the uploads still wait', async () => {
+    h = await makeHarness(s3Info());
+    const hh = h;
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'small.txt'), 'x'.repeat(10));
+    writeFileSync(join(dir, 'bigger.txt'), 'y'.repeat(70_000));
+    // Paused, the engine keeps every upload queued: nothing it measures itself can have filled the sizes in.
+    hh.engine.pause();
+    const pass = hh.sync.syncOnce(pair(dir, hh.bucket));
+    await until(() => hh.engine.list().transfers.length === 2, 'both uploads queued');
+    const queued = hh.engine.list();
+    expect(queued.transfers.map((t) => [t.state, t.key, t.bytesTotal]).sort()).toEqual([
+      ['queued', 'backup/bigger.txt', 70_000],
+      ['queued', 'backup/small.txt', 10],
+    ]);
+    expect(queued.overall.bytesTotal).toBe(70_010);
+    hh.engine.resume();
+    expect(await pass).toMatchObject({ uploaded: 2, failed: 0 });
+    expect(await text(hh, 'backup/bigger.txt')).toBe('y'.repeat(70_000));
+  });
+});
