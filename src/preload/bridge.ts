@@ -5,7 +5,7 @@
 import { eventNames, isCommandName, type Capabilities } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Result } from '../shared/result';
-import type { Bridge } from '../renderer/bridge';
+import type { Bridge } from '../shared/bridge';
 
 /** The parts of `ipcRenderer` the bridge uses. */
 export interface IpcRendererLike {
@@ -25,7 +25,7 @@ export const electronCapabilities: Capabilities = Object.freeze({
 const allowedEvents: ReadonlySet<string> = new Set(eventNames);
 
 /** The bridge over IPC; `getPathForFile` is Electron's `webUtils.getPathForFile`. */
-export function createIpcBridge(ipc: IpcRendererLike, getPathForFile: (file: File) => string): Bridge {
+export function createIpcBridge(ipc: IpcRendererLike, getPathForFile: (file: File) => string): Bridge<File> {
   return Object.freeze({
     capabilities: electronCapabilities,
     async invoke(name: string, payload: unknown): Promise<Result<unknown>> {

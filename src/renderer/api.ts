@@ -5,13 +5,20 @@
 import type { Result } from '../shared/result';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
 import type { Api } from './api-types';
-import type { Bridge } from './bridge';
+import type { Bridge } from '../shared/bridge';
 
 /** Re-exported so imports of `Api` from this module keep working. */
 export type { Api } from './api-types';
 
+declare global {
+  interface Window {
+    /** Set by the preload in Electron; absent in browser mode. */
+    s3drop?: Bridge<File>;
+  }
+}
+
 /** Wraps a bridge in the typed API. */
-export function createApi(bridge: Bridge): Api {
+export function createApi(bridge: Bridge<File>): Api {
   return {
     bridge,
     invoke: (name, input) => bridge.invoke(name, input) as never,
@@ -26,7 +33,7 @@ export function tokenFromLocation(loc: Location = window.location): string | und
 }
 
 /** A bridge over the browser-mode WebSocket. Reconnects when the socket drops. */
-export function createWebSocketBridge(token: string, base: string = window.location.origin): Bridge {
+export function createWebSocketBridge(token: string, base: string = window.location.origin): Bridge<File> {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const reconnectListeners = new Set<() => void>();
@@ -108,7 +115,7 @@ export function createWebSocketBridge(token: string, base: string = window.locat
 }
 
 /** The bridge for this window: the preload's in Electron, a WebSocket in browser mode. */
-export function detectBridge(): Bridge {
+export function detectBridge(): Bridge<File> {
   if (window.s3drop) return window.s3drop;
   const token = tokenFromLocation();
   if (!token) throw new Error('S3 Drop: open the address printed by `s3-drop serve`, including its #token=… part.');

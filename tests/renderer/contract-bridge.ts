@@ -2,12 +2,12 @@
 import { commands, type CommandName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type { Api } from '../../src/renderer/api-types';
-import type { Bridge } from '../../src/renderer/bridge';
+import type { Bridge } from '../../src/shared/bridge';
 
 /** A bridge that parses every payload with the contract's own schema, as the engine's dispatcher does, and keeps what it got. */
 export function contractBridge() {
   const seen: { name: string; payload: unknown }[] = [];
-  const bridge: Bridge = {
+  const bridge: Bridge<File> = {
     capabilities: { transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
     invoke: async (name, payload): Promise<Result<unknown>> => {
       const parsed = commands[name as CommandName].input.safeParse(payload);

@@ -4,7 +4,7 @@
  * file's path inside the dropped folder as its relative key, so the structure survives in S3.
  */
 import type { Target } from '../../../shared/contract';
-import type { Bridge } from '../../bridge';
+import type { Bridge } from '../../../shared/bridge';
 import type { Store } from '../../state/store';
 
 /** A File with the key it should get below the target prefix. */
@@ -74,7 +74,7 @@ const SPOOL_PARALLEL = 3;
  * local server first, then its spooled path is queued with its relative key, in batches so a big
  * folder starts uploading before the last file is spooled.
  */
-export async function enqueuePicked(store: Store, bridge: Bridge, target: Target, picked: PickedFile[], onProgress?: (done: number, total: number) => void): Promise<number> {
+export async function enqueuePicked(store: Store, bridge: Bridge<File>, target: Target, picked: PickedFile[], onProgress?: (done: number, total: number) => void): Promise<number> {
   const api = store.api;
   let queued = 0;
   if (bridge.capabilities.dropGivesPaths && bridge.getPathForFile) {

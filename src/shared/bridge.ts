@@ -1,0 +1,23 @@
+/**
+ * The bridge between a UI and the engine: what the preload exposes as `window.s3drop` in Electron, and what the
+ * browser-mode WebSocket transport builds. It lives here, not in the renderer, so the preload can implement it
+ * without importing the renderer.
+ */
+import type { Capabilities } from './contract';
+import type { Result } from './result';
+
+/**
+ * The narrow bridge: a contract-checked invoke, event subscription, capabilities, and file paths. `F` is the host's
+ * file object (the DOM's `File`); it is a parameter because this layer has no DOM types.
+ */
+export interface Bridge<F> {
+  invoke(name: string, payload: unknown): Promise<Result<unknown>>;
+  on(name: string, listener: (payload: unknown) => void): () => void;
+  capabilities: Capabilities;
+  /** Electron: the local path of a dropped File (webUtils.getPathForFile). */
+  getPathForFile?(file: F): string;
+  /** Browser mode: called after the socket comes back, so the UI can reload what it missed meanwhile. */
+  onReconnect?(listener: () => void): () => void;
+  /** Browser mode: streams a dropped File to the local server and returns the spooled path. */
+  spoolFile?(file: F, onProgress?: (sent: number) => void): Promise<string>;
+}
