@@ -96,7 +96,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noRawIpc] }] },
   },
   {
-    files: ['src/renderer/**/*.{ts,tsx}'],
+    // The render bench page is renderer code too: the browser, React's rules and no Node.
+    files: ['src/renderer/**/*.{ts,tsx}', 'bench/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {

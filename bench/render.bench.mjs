@@ -2,7 +2,7 @@
 // progress snapshots (5/s, as the engine throttles them) for 10 s while the list scrolls, in Debian's
 // Chromium. Reports frame-time percentiles; target p95 < 32 ms.
 //
-// The page (src/renderer/bench.html) is built here with Vite into a temp folder, so the shipped UI never
+// The page (bench/render/bench.html) is built here with Vite into a temp folder, so the shipped UI never
 // contains it, and served from a tiny loopback HTTP server.
 // Run directly (`node_modules/.bin/node bench/render.bench.mjs [--rows 10000] [--seconds 10]`) or through bench/run.mjs.
 import react from '@vitejs/plugin-react';
@@ -32,11 +32,11 @@ export default async function main(argv = process.argv.slice(2)) {
   try {
     await build({
       configFile: false,
-      root: join(root, 'src/renderer'),
+      root: join(root, 'bench/render'),
       base: './',
       logLevel: 'warn',
       plugins: [react()],
-      build: { outDir: out, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: join(root, 'src/renderer/bench.html') } },
+      build: { outDir: out, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: join(root, 'bench/render/bench.html') } },
     });
     server = createServer((req, res) => {
       const path = normalize(join(out, decodeURIComponent(new URL(req.url, 'http://x').pathname)));

@@ -1,17 +1,17 @@
 /**
- * Render benchmark page (built only by bench/render.bench.mjs, never shipped): 10,000 queued transfers
+ * Render benchmark page (built only by bench/render.bench.mjs, never shipped, so it lives here and not in src/renderer): 10,000 queued transfers
  * in the real TransfersPanel and store, fed synthetic progress snapshots at the engine's cadence while the
  * list scrolls; records every frame's duration and publishes percentiles on `window.__benchResult`.
  */
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
-import type { OverallProgress, TransferSnapshot } from '../shared/contract';
-import type { Api } from './api-types';
-import { TransfersPanel } from './features/transfers/TransfersPanel';
-import { createI18n } from './i18n';
-import { emptyOverall, mergeProgress, tableFromList } from './state/merge';
-import { createStore, initialState, StoreContext } from './state/store';
-import './styles.css';
+import type { OverallProgress, TransferSnapshot } from '../../src/shared/contract';
+import type { Api } from '../../src/renderer/api-types';
+import { TransfersPanel } from '../../src/renderer/features/transfers/TransfersPanel';
+import { createI18n } from '../../src/renderer/i18n';
+import { emptyOverall, mergeProgress, tableFromList } from '../../src/renderer/state/merge';
+import { createStore, initialState, StoreContext } from '../../src/renderer/state/store';
+import '../../src/renderer/styles.css';
 
 const params = new URLSearchParams(location.search);
 const N = Number(params.get('rows') ?? 10_000);
