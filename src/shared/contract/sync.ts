@@ -7,18 +7,24 @@ import type { AppErrorData } from '../errors';
 /** What a sync pair is doing. */
 export type SyncState = 'watching' | 'scanning' | 'syncing' | 'up-to-date' | 'paused' | 'error' | 'needs-confirmation';
 
+/** What a pair gets when its input leaves a field out: the schema's defaults, which the UI's add form starts from. */
+export const syncPairDefaults = { mode: 'upload-only', brakeShare: 0.2, brakeCount: 1000, trashDays: 30, stableMs: 2000 } as const;
+
+/** The largest values the schema accepts, for the UI's number fields. */
+export const syncPairLimits = { trashDays: 3650, stableMs: 600_000 } as const;
+
 /** Input for a pair. */
 export const syncPairInputSchema = z
   .object({
     folder: z.string().min(1).max(4096),
     target: targetSchema,
-    mode: z.enum(['upload-only', 'mirror']).default('upload-only'),
+    mode: z.enum(['upload-only', 'mirror']).default(syncPairDefaults.mode),
     ignore: z.array(z.string().max(1024)).max(1000).default([]),
     /** Mirror's brake: stop when a pass would delete more than this share (0..1) or count. */
-    brakeShare: z.number().min(0).max(1).default(0.2),
-    brakeCount: z.number().int().min(0).default(1000),
-    trashDays: z.number().int().min(0).max(3650).default(30),
-    stableMs: z.number().int().min(0).max(600_000).default(2000),
+    brakeShare: z.number().min(0).max(1).default(syncPairDefaults.brakeShare),
+    brakeCount: z.number().int().min(0).default(syncPairDefaults.brakeCount),
+    trashDays: z.number().int().min(0).max(syncPairLimits.trashDays).default(syncPairDefaults.trashDays),
+    stableMs: z.number().int().min(0).max(syncPairLimits.stableMs).default(syncPairDefaults.stableMs),
     /**
      * A key template with the landing zone's tokens. In a pair its time tokens come from each file's
      * modification time (never the upload time), so a file's key depends only on its path, its mtime and
