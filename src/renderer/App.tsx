@@ -12,18 +12,17 @@ import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SyncScreen } from './features/sync/SyncScreen';
 import { resolveLanguage } from './i18n';
 import { useAppState, useStoreApi, type Screen } from './state/store';
+import { useCommand } from './state/use-command';
 
 function ProfileSwitcher() {
   const { t } = useTranslation();
   const store = useStoreApi();
   const profiles = useAppState((s) => s.profiles);
   const current = useAppState((s) => s.settings?.lastProfileId);
+  const { settle } = useCommand({ toast: true });
   const [adding, setAdding] = useState(false);
-  const switchTo = async (id: string) => {
-    // '' means "no bucket yet" (JSON cannot carry undefined to clear the field).
-    const res = await store.saveSettings({ lastProfileId: id, lastBucket: '', lastPrefix: '' });
-    if (!res.ok) store.toast({ level: 'error', error: res.error });
-  };
+  // '' means "no bucket yet" (JSON cannot carry undefined to clear the field).
+  const switchTo = (id: string) => settle(store.saveSettings({ lastProfileId: id, lastBucket: '', lastPrefix: '' }));
   return (
     <div className="profile-switcher">
       <label>

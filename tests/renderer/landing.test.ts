@@ -1,6 +1,6 @@
 /** The landing-zone choices: which files get checked, and how the choices reach 'transfers:enqueue' as contract-valid options. */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/shared/errors';
+import { AppError, type AppErrorData } from '../../src/shared/errors';
 import { renderKeyTemplate } from '../../src/main/services/landing/key-template';
 import { createI18n } from '../../src/renderer/i18n';
 import { hasLandingChoices, isDataFile, localiseTemplateError, noLandingChoices, templateReasonKey, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
@@ -29,23 +29,25 @@ describe('upload options from the choices', () => {
   it('are added to transfers:enqueue (valid for the contract) and to nothing else', async () => {
     const { api, seen } = contractBridge();
     const store = createStore(api);
-    const wrapped = withUploadOptions(store, { template: '{name}', gzip: true, convertToUtf8: true });
+    // The drop zone's commands as useCommand gives them: run invokes, report toasts.
+    const commands = { run: api.invoke, report: (error: AppErrorData) => store.toast({ level: 'error', error }) };
+    const wrapped = withUploadOptions(commands, { template: '{name}', gzip: true, convertToUtf8: true });
     const target = { profileId: 'aws:e2e', bucket: 'data', prefix: 'in/' };
-    const res = await wrapped.api.invoke('transfers:enqueue', { items: [{ path: '/tmp/x.csv', relativeKey: 'x.csv' }], target, options: { existing: 'overwrite' } });
+    const res = await wrapped.run('transfers:enqueue', { items: [{ path: '/tmp/x.csv', relativeKey: 'x.csv' }], target, options: { existing: 'overwrite' } });
     expect(res.ok).toBe(true);
-    await wrapped.api.invoke('transfers:list', {});
+    await wrapped.run('transfers:list', {});
     expect(seen[0]!.name).toBe('transfers:enqueue');
     expect((seen[0]!.payload as { options: unknown }).options).toEqual({ existing: 'overwrite', template: '{name}', gzip: true, convertToUtf8: true });
     expect(seen[1]).toEqual({ name: 'transfers:list', payload: expect.not.objectContaining({ options: expect.anything() }) });
-    // The wrapped store is the same store: toasts land in the one state the UI reads.
-    wrapped.toast({ level: 'info', key: 'drop.queued', params: { count: 1 } });
+    // Everything but run passes through: refusals still land in the one state the UI reads.
+    wrapped.report({ code: 'NETWORK', message: '' });
     expect(store.getState().toasts).toHaveLength(1);
   });
 
-  it('leave the store untouched when there are none', () => {
+  it('leave the commands untouched when there are none', () => {
     const { api } = contractBridge();
-    const store = createStore(api);
-    expect(withUploadOptions(store, undefined)).toBe(store);
+    const commands = { run: api.invoke };
+    expect(withUploadOptions(commands, undefined)).toBe(commands);
   });
 });
 

@@ -1,10 +1,10 @@
 /** "Create bucket…": a name, a region, a purpose preset, and the safe defaults explained in one line. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 
 /** Regions offered in the picker (region codes are the same in every language). */
 export const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'sa-east-1', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
@@ -25,14 +25,13 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
   const [region, setRegion] = useState(defaultRegion && REGIONS.includes(defaultRegion) ? defaultRegion : 'us-east-1');
   const [preset, setPreset] = useState<'standard' | 'analytics'>('standard');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { run, error } = useCommand();
 
   const submit = async () => {
     setBusy(true);
-    setError(null);
-    const res = await store.api.invoke('buckets:create', { profileId, bucket: name.trim(), region, preset });
+    const res = await run('buckets:create', { profileId, bucket: name.trim(), region, preset });
     setBusy(false);
-    if (!res.ok) return setError(res.error);
+    if (!res.ok) return;
     store.toast({ level: 'success', key: 'createBucket.created', params: { bucket: res.value.bucket } });
     for (const w of res.value.warnings) store.toast({ level: 'warning', key: 'createBucket.warnings', params: { detail: w } });
     onCreated(res.value.bucket);

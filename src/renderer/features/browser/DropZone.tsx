@@ -3,6 +3,7 @@ import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type PickedFile } from './drop';
 
@@ -26,13 +27,15 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const folderInput = useRef<HTMLInputElement>(null);
   const where = target ? `${target.bucket}/${target.prefix}` : '';
   const bridge = store.api.bridge;
-  // The drop helpers take a store: this one adds the landing options to 'transfers:enqueue'.
-  const uploader = withUploadOptions(store, landing && uploadOptionsOf(landing));
+  // Refusals are toasts: the drop zone has no room for a message. The drop helpers get commands that add the
+  // landing options to 'transfers:enqueue'.
+  const commands = useCommand({ toast: true });
+  const uploader = withUploadOptions(commands, landing && uploadOptionsOf(landing));
 
   /** A refused name pattern stops the upload before anything is sent; the reason is shown. */
   const blocked = (): boolean => {
     if (!landing?.templateError) return false;
-    store.toast({ level: 'error', error: localiseTemplateError(landing.templateError, (key, values) => t(key, values)) });
+    commands.report(localiseTemplateError(landing.templateError, (key, values) => t(key, values)));
     return true;
   };
 
@@ -81,12 +84,11 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const pick = async (folders: boolean) => {
     if (!target || blocked()) return;
     if (caps?.nativeDialogs) {
-      const res = await store.api.invoke('app:pickFiles', { folders });
+      const res = await commands.run('app:pickFiles', { folders });
       if (res.ok) {
         noticePaths(res.value);
         await enqueuePaths(uploader, target, res.value);
       }
-      else store.toast({ level: 'error', error: res.error });
       return;
     }
     (folders ? folderInput : filesInput).current?.click();

@@ -2,10 +2,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BucketSummary, ObjectEntry, Target } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 import { LandingPanel } from '../landing/LandingPanel';
 import { landingMemory, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { TransfersPanel } from '../transfers/TransfersPanel';
@@ -25,14 +25,16 @@ export function MainScreen() {
   const profile = profiles.find((p) => p.id === profileId);
 
   const [buckets, setBuckets] = useState<BucketSummary[] | null>(null);
-  const [bucketError, setBucketError] = useState<AppErrorData | null>(null);
+  // Both listings keep their error on screen while they reload; choosing a bucket or folder toasts a refusal.
+  const { run: listBuckets, error: bucketError } = useCommand({ keepError: true });
+  const { run: listObjects, error: listError } = useCommand({ keepError: true });
+  const { settle: saving } = useCommand({ toast: true });
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
   const [entries, setEntries] = useState<ObjectEntry[]>([]);
   // The folder whose first page is on screen; differs from the wanted one while a listing loads.
   const [listedFor, setListedFor] = useState<string | null>(null);
   const [nextToken, setNextToken] = useState<string | undefined>();
-  const [listError, setListError] = useState<AppErrorData | null>(null);
   // Data-file options for the next drops; kept for the session (not saved), like a form being filled in.
   const [landing, setLanding] = useState<LandingChoices>(landingMemory.choices);
   const [landingOpen, setLandingOpen] = useState(landingMemory.open);
@@ -48,39 +50,24 @@ export function MainScreen() {
     [],
   );
 
-  const choose = useCallback(
-    async (patch: { lastBucket?: string; lastPrefix?: string }) => {
-      const res = await store.saveSettings(patch);
-      if (!res.ok) store.toast({ level: 'error', error: res.error });
-    },
-    [store],
-  );
+  const choose = useCallback((patch: { lastBucket?: string; lastPrefix?: string }) => saving(store.saveSettings(patch)), [store, saving]);
 
   const loadBuckets = useCallback(async () => {
     if (!profileId) return;
-    const res = await store.api.invoke('buckets:list', { profileId });
-    setBucketError(null);
-    if (res.ok) setBuckets(res.value);
-    else {
-      setBuckets([]);
-      setBucketError(res.error);
-    }
-  }, [store, profileId]);
+    const res = await listBuckets('buckets:list', { profileId });
+    setBuckets(res.ok ? res.value : []);
+  }, [listBuckets, profileId]);
 
   const loadObjects = useCallback(
     async (token?: string) => {
       if (!profileId || !bucket) return;
-      const res = await store.api.invoke('objects:list', { profileId, bucket, prefix, token });
+      const res = await listObjects('objects:list', { profileId, bucket, prefix, token });
       setListedFor(`${profileId}|${bucket}|${prefix}`);
-      if (!res.ok) {
-        setEntries([]);
-        return setListError(res.error);
-      }
-      setListError(null);
+      if (!res.ok) return setEntries([]);
       setEntries((old) => (token ? [...old, ...res.value.entries] : res.value.entries));
       setNextToken(res.value.nextToken);
     },
-    [store, profileId, bucket, prefix],
+    [listObjects, profileId, bucket, prefix],
   );
 
   useEffect(() => {

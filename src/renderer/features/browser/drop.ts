@@ -5,7 +5,7 @@
  */
 import type { Target } from '../../../shared/contract';
 import type { Bridge } from '../../../shared/bridge';
-import type { Store } from '../../state/store';
+import type { Commands } from '../../state/use-command';
 
 /** A File with the key it should get below the target prefix. */
 export interface PickedFile {
@@ -72,19 +72,17 @@ const SPOOL_PARALLEL = 3;
 /**
  * Uploads picked files. Electron: paths go straight to the queue. Browser: each file is spooled to the
  * local server first, then its spooled path is queued with its relative key, in batches so a big
- * folder starts uploading before the last file is spooled.
+ * folder starts uploading before the last file is spooled. Refusals go where `commands` reports them.
  */
-export async function enqueuePicked(store: Store, bridge: Bridge<File>, target: Target, picked: PickedFile[], onProgress?: (done: number, total: number) => void): Promise<number> {
-  const api = store.api;
+export async function enqueuePicked(commands: Pick<Commands, 'run' | 'report'>, bridge: Bridge<File>, target: Target, picked: PickedFile[], onProgress?: (done: number, total: number) => void): Promise<number> {
   let queued = 0;
   if (bridge.capabilities.dropGivesPaths && bridge.getPathForFile) {
     const items = picked.map((p) => ({ path: bridge.getPathForFile!(p.file), relativeKey: p.relativeKey }));
-    const res = await api.invoke('transfers:enqueue', { items, target });
-    if (!res.ok) store.toast({ level: 'error', error: res.error });
+    const res = await commands.run('transfers:enqueue', { items, target });
     return res.ok ? items.length : 0;
   }
   if (!bridge.spoolFile) {
-    store.toast({ level: 'error', error: { code: 'NOT_SUPPORTED', message: '', params: { what: 'spool' } } });
+    commands.report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'spool' } });
     return 0;
   }
   let done = 0;
@@ -103,23 +101,19 @@ export async function enqueuePicked(store: Store, bridge: Bridge<File>, target: 
     try {
       await Promise.all(Array.from({ length: Math.min(SPOOL_PARALLEL, batch.length) }, worker));
     } catch (err) {
-      store.toast({ level: 'error', error: { code: 'NETWORK', message: '', details: String(err) } });
+      commands.report({ code: 'NETWORK', message: '', details: String(err) });
       return queued;
     }
-    const res = await api.invoke('transfers:enqueue', { items, target });
-    if (!res.ok) {
-      store.toast({ level: 'error', error: res.error });
-      return queued;
-    }
+    const res = await commands.run('transfers:enqueue', { items, target });
+    if (!res.ok) return queued;
     queued += items.length;
   }
   return queued;
 }
 
 /** Uploads local paths from a native picker (Electron). */
-export async function enqueuePaths(store: Store, target: Target, paths: string[]): Promise<number> {
+export async function enqueuePaths(commands: Pick<Commands, 'run'>, target: Target, paths: string[]): Promise<number> {
   if (paths.length === 0) return 0;
-  const res = await store.api.invoke('transfers:enqueue', { items: paths.map((path) => ({ path })), target });
-  if (!res.ok) store.toast({ level: 'error', error: res.error });
+  const res = await commands.run('transfers:enqueue', { items: paths.map((path) => ({ path })), target });
   return res.ok ? paths.length : 0;
 }

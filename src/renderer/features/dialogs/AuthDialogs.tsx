@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Modal } from '../../components/Modal';
 import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 
 /** Asks for a 6-digit code when the engine needs one; cancelling answers null so the engine stops waiting. */
 export function MfaDialog() {
@@ -11,12 +12,13 @@ export function MfaDialog() {
   const mfa = useAppState((s) => s.mfa);
   const profiles = useAppState((s) => s.profiles);
   const [code, setCode] = useState('');
+  // The dialog closes as it answers, so a refusal can only be a toast.
+  const { run } = useCommand({ toast: true });
   if (!mfa) return null;
-  const answer = async (value: string | null) => {
+  const answer = (value: string | null) => {
     store.update({ mfa: undefined });
     setCode('');
-    const res = await store.api.invoke('profiles:mfaAnswer', { requestId: mfa.requestId, code: value });
-    if (!res.ok) store.toast({ level: 'error', error: res.error });
+    return run('profiles:mfaAnswer', { requestId: mfa.requestId, code: value });
   };
   const name = profiles.find((p) => p.id === mfa.profileId)?.name ?? mfa.profileId;
   return (

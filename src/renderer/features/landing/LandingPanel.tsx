@@ -6,9 +6,9 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CsvReport, Target } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 import { hasLandingChoices, sampleName, type DataFile, type LandingChoices } from './landing-options';
 import { DataFileChecks } from './DataFileChecks';
 import { TemplateField } from './TemplateField';
@@ -34,49 +34,54 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
   const ids = useId();
   const sample = dataFile?.name ?? sampleName;
   const template = choices.template.trim();
-  const [report, setReport] = useState<{ path: string; value?: CsvReport; error?: AppErrorData } | null>(null);
+  const [report, setReport] = useState<{ path: string; value: CsvReport } | null>(null);
+  // A check's refusal is cleared as the next file's check starts (only the newest check's answer counts).
+  const { run: checkCsv, error: checkError } = useCommand();
   const [table, setTable] = useState('');
-  const [sql, setSql] = useState<{ value?: string; error?: AppErrorData } | null>(null);
+  const [sql, setSql] = useState<string | null>(null);
+  // The SQL on screen, or its refusal, stays until the next answer replaces it.
+  const { run: athenaDdl, error: sqlError, setError: setSqlError } = useCommand({ keepError: true });
   const numbers = new Intl.NumberFormat(i18n.language);
-
 
   // Check each new data file once; the report stays until another file is dropped.
   useEffect(() => {
     if (!dataFile) return;
     let current = true;
-    void store.api.invoke('landing:checkCsv', { path: dataFile.path }).then((res) => {
+    void checkCsv('landing:checkCsv', { path: dataFile.path }).then((res) => {
       if (!current) return;
-      setReport(res.ok ? { path: dataFile.path, value: res.value } : { path: dataFile.path, error: res.error });
+      if (res.ok) setReport({ path: dataFile.path, value: res.value });
       setSql(null);
+      setSqlError(null);
     });
     return () => {
       current = false;
     };
-  }, [store, dataFile]);
+  }, [checkCsv, setSqlError, dataFile]);
 
   const showSql = async () => {
     if (!dataFile || !target) return;
     let where = template && !choices.templateError ? template : undefined;
     if (where?.includes('{table}')) {
       // Uploads fill {table} from the file's name (they carry no table name), so the folder in LOCATION must
-      // too, whatever name the table gets: ask the engine for that folder name and put it in the pattern.
+      // too, whatever name the table gets: ask the engine for that folder name and put it in the pattern. On a
+      // refusal the pattern goes as typed, and only the SQL request's own answer is shown (a plain invoke, not useCommand).
       const folder = await store.api.invoke('landing:previewKey', { template: '{table}', relativePath: dataFile.name });
       if (folder.ok) where = where.replaceAll('{table}', folder.value);
     }
-    const res = await store.api.invoke('landing:athenaDdl', {
+    const res = await athenaDdl('landing:athenaDdl', {
       path: dataFile.path,
       bucket: target.bucket,
       prefix: target.prefix,
       table: table.trim() || undefined,
       template: where,
     });
-    setSql(res.ok ? { value: res.value } : { error: res.error });
+    setSql(res.ok ? res.value : null);
   };
 
   const copySql = async () => {
-    if (!sql?.value) return;
+    if (!sql) return;
     try {
-      await navigator.clipboard.writeText(sql.value);
+      await navigator.clipboard.writeText(sql);
       store.toast({ level: 'success', key: 'landing.copied' });
     } catch (err) {
       store.toast({ level: 'error', error: { code: 'NOT_SUPPORTED', message: '', params: { what: t('landing.clipboard') }, details: String(err) } });
@@ -84,7 +89,7 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
   };
 
   const csv = report?.path === dataFile?.path ? report?.value : undefined;
-  const csvError = report?.path === dataFile?.path ? report?.error : undefined;
+  const csvError = dataFile ? checkError : null;
 
   return (
     <details className="landing card" open={open} onToggle={(e) => onToggle(e.currentTarget.open)} data-testid="landing-panel">
@@ -184,13 +189,13 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
               {t('landing.showSql')}
             </button>
           </div>
-          {sql?.error && <ErrorMessage error={sql.error} />}
-          {sql?.value && (
+          {sqlError && <ErrorMessage error={sqlError} />}
+          {sql && (
             <>
               <label className="sr-only" htmlFor={`${ids}-sql`}>
                 {t('landing.sql')}
               </label>
-              <textarea id={`${ids}-sql`} className="landing-sql" readOnly rows={Math.min(18, sql.value.split('\n').length + 1)} value={sql.value} data-testid="landing-sql" />
+              <textarea id={`${ids}-sql`} className="landing-sql" readOnly rows={Math.min(18, sql.split('\n').length + 1)} value={sql} data-testid="landing-sql" />
               <button type="button" onClick={() => void copySql()}>
                 {t('landing.copySql')}
               </button>

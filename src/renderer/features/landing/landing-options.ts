@@ -1,10 +1,10 @@
 /**
  * The landing-zone choices for the next uploads (name pattern, gzip, UTF-8), and how they reach
- * 'transfers:enqueue' without the drop code knowing about them: a store whose API adds the options.
+ * 'transfers:enqueue' without the drop code knowing about them: a command runner that adds the options.
  */
 import type { UploadOptions } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
-import type { Store } from '../../state/store';
+import type { Commands } from '../../state/use-command';
 
 /** What the "Options for data files" section holds for the next drops. */
 export interface LandingChoices {
@@ -50,18 +50,17 @@ export function uploadOptionsOf(c: LandingChoices): UploadOptions | undefined {
 }
 
 /**
- * A store whose 'transfers:enqueue' carries the options (merged over any the caller sent). The drop
- * helpers take a store, so wrapping it keeps them unchanged; every other call goes straight through.
+ * Commands whose 'transfers:enqueue' carries the options (merged over any the caller sent). The drop
+ * helpers take a command runner, so wrapping it keeps them unchanged; every other call goes straight through.
  */
-export function withUploadOptions(store: Store, options: UploadOptions | undefined): Store {
-  if (!options) return store;
-  const api = store.api;
-  const invoke: typeof api.invoke = (name, input) => {
-    if (name !== 'transfers:enqueue') return api.invoke(name, input);
+export function withUploadOptions<C extends Pick<Commands, 'run'>>(commands: C, options: UploadOptions | undefined): C {
+  if (!options) return commands;
+  const run: Commands['run'] = (name, input) => {
+    if (name !== 'transfers:enqueue') return commands.run(name, input);
     const payload = input as { options?: UploadOptions };
-    return api.invoke(name, { ...payload, options: { ...payload.options, ...options } } as typeof input);
+    return commands.run(name, { ...payload, options: { ...payload.options, ...options } } as typeof input);
   };
-  return { ...store, api: { ...api, invoke } };
+  return { ...commands, run };
 }
 
 /** What the section remembers while the app runs, so a visit to Settings or Sync does not clear the form. */

@@ -2,9 +2,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 
 type Preset = 'minio' | 'r2' | 'b2' | 'wasabi' | 'custom';
 
@@ -26,7 +25,6 @@ export interface AddProfileFormProps {
 /** The form. Saves the profile (secret to the keychain), then tests the connection. */
 export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   const { t } = useTranslation();
-  const store = useStoreApi();
   const [compatible, setCompatible] = useState(false);
   const [preset, setPreset] = useState<Preset>('minio');
   const [name, setName] = useState('');
@@ -35,13 +33,12 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   const [region, setRegion] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { run, error } = useCommand();
 
   const submit = async () => {
     setBusy(true);
-    setError(null);
     const regionValue = region.trim() || (compatible ? PRESETS[preset].region : 'us-east-1');
-    const added = await store.api.invoke('profiles:add', {
+    const added = await run('profiles:add', {
       name: name.trim(),
       accessKeyId: accessKeyId.trim(),
       secretAccessKey: secret,
@@ -50,16 +47,12 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
       preset: compatible ? preset : 'aws',
       forcePathStyle: compatible ? true : undefined,
     });
-    if (!added.ok) {
-      setBusy(false);
-      return setError(added.error);
-    }
+    if (!added.ok) return setBusy(false);
     // The secret is now in the keychain; drop it from memory here too.
     setSecret('');
-    const tested = await store.api.invoke('profiles:test', { id: added.value.id });
+    const tested = await run('profiles:test', { id: added.value.id });
     setBusy(false);
-    if (!tested.ok) return setError(tested.error);
-    onDone(added.value);
+    if (tested.ok) onDone(added.value);
   };
 
   return (

@@ -2,9 +2,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 import { AddProfileForm } from './AddProfileForm';
 
 /** The welcome screen. */
@@ -13,31 +13,27 @@ export function Welcome() {
   const store = useStoreApi();
   const profiles = useAppState((s) => s.profiles);
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { run, settle, error } = useCommand();
   const [adding, setAdding] = useState(false);
 
   const land = async (profileId: string) => {
-    const res = await store.saveSettings({ onboarded: true, lastProfileId: profileId });
+    const res = await settle(store.saveSettings({ onboarded: true, lastProfileId: profileId }));
     if (res.ok) store.update({ screen: 'main' });
-    else setError(res.error);
   };
 
   const connect = async (p: ProfileSummary) => {
     setBusy(p.id);
-    setError(null);
-    const res = await store.api.invoke('profiles:test', { id: p.id });
+    const res = await run('profiles:test', { id: p.id });
     setBusy(null);
-    if (!res.ok) return setError(res.error);
-    await land(p.id);
+    if (res.ok) await land(p.id);
   };
 
   const [ssoFor, setSsoFor] = useState<ProfileSummary | null>(null);
   const sso = async (p: ProfileSummary) => {
     setBusy(p.id);
-    setError(null);
-    const res = await store.api.invoke('profiles:ssoSignIn', { id: p.id });
+    const res = await run('profiles:ssoSignIn', { id: p.id });
     setBusy(null);
-    if (!res.ok) return setError(res.error);
+    if (!res.ok) return;
     if (res.value.state === 'done') await connect(p);
     // Otherwise the browser sign-in is under way; 'profiles:ssoStatus' tells us when it is done.
     else setSsoFor(p);

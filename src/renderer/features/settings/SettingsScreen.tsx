@@ -1,10 +1,9 @@
 /** Settings: language, theme, notifications, start at login, existing-object action, and Advanced. */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 
 type NumberField = 'concurrency' | 'partSizeMiB' | 'bandwidthLimitKiBps';
 
@@ -14,14 +13,10 @@ export function SettingsScreen() {
   const store = useStoreApi();
   const settings = useAppState((s) => s.settings);
   const info = useAppState((s) => s.info);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { run, settle, error } = useCommand();
   if (!settings) return null;
 
-  const save = async (patch: Partial<Settings>) => {
-    setError(null);
-    const res = await store.saveSettings(patch);
-    if (!res.ok) setError(res.error);
-  };
+  const save = (patch: Partial<Settings>) => settle(store.saveSettings(patch));
 
   const numberInput = (field: NumberField, label: string, min: number, max?: number) => (
     <label>
@@ -99,15 +94,15 @@ export function SettingsScreen() {
           <p className="hint">{t('settings.logsDir', { dir: info.logsDir })}</p>
           <div className="actions">
             {info.capabilities.desktopIntegration && (
-              <button type="button" onClick={() => void store.api.invoke('app:openLogs', {}).then((r) => !r.ok && setError(r.error))}>
+              <button type="button" onClick={() => void run('app:openLogs', {})}>
                 {t('settings.openLogs')}
               </button>
             )}
             <button
               type="button"
               onClick={async () => {
-                const r = await store.api.invoke('app:diagnostics', {});
-                if (!r.ok) return setError(r.error);
+                const r = await run('app:diagnostics', {});
+                if (!r.ok) return;
                 await navigator.clipboard.writeText(r.value).catch(() => undefined);
                 store.toast({ level: 'success', key: 'settings.diagnosticsCopied' });
               }}

@@ -6,20 +6,19 @@ import type { TransferSnapshot } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../format';
-import { useAppState, useStoreApi, type Store } from '../../state/store';
+import { useAppState, useStoreApi } from '../../state/store';
+import { useCommand } from '../../state/use-command';
 
 const ROW_HEIGHT = 76;
 
 /** Presigned link lifetimes offered by "Copy link". */
 export const EXPIRIES = { hour: 3600, day: 86400, week: 604800 } as const;
 
-async function act(store: Store, name: 'transfers:pause' | 'transfers:resume' | 'transfers:retry', id?: string) {
-  const res = await store.api.invoke(name, id ? { id } : {});
-  if (!res.ok) store.toast({ level: 'error', error: res.error });
-}
-
-const Row = memo(function Row({ row, store }: { row: TransferSnapshot; store: Store }) {
+const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const { t, i18n } = useTranslation();
+  const store = useStoreApi();
+  // A row has no room for a message: refusals are toasts.
+  const { run } = useCommand({ toast: true });
   const locale = i18n.language;
   const [expiry, setExpiry] = useState<keyof typeof EXPIRIES>('day');
   const [link, setLink] = useState<string | null>(null);
@@ -27,8 +26,8 @@ const Row = memo(function Row({ row, store }: { row: TransferSnapshot; store: St
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
   const copyLink = async () => {
-    const res = await store.api.invoke('objects:presign', { profileId: row.profileId, bucket: row.bucket, key: row.key, expiresInSeconds: EXPIRIES[expiry] });
-    if (!res.ok) return store.toast({ level: 'error', error: res.error });
+    const res = await run('objects:presign', { profileId: row.profileId, bucket: row.bucket, key: row.key, expiresInSeconds: EXPIRIES[expiry] });
+    if (!res.ok) return;
     setLink(res.value);
     try {
       await navigator.clipboard.writeText(res.value);
@@ -54,24 +53,24 @@ const Row = memo(function Row({ row, store }: { row: TransferSnapshot; store: St
       </div>
       <div className="transfer-actions">
         {active && (
-          <button type="button" onClick={() => void act(store, 'transfers:pause', row.id)} aria-label={`${t('transfers.pause')}: ${row.name}`}>
+          <button type="button" onClick={() => void run('transfers:pause', { id: row.id })} aria-label={`${t('transfers.pause')}: ${row.name}`}>
             {t('transfers.pause')}
           </button>
         )}
         {row.state === 'paused' && (
-          <button type="button" onClick={() => void act(store, 'transfers:resume', row.id)} aria-label={`${t('transfers.resume')}: ${row.name}`}>
+          <button type="button" onClick={() => void run('transfers:resume', { id: row.id })} aria-label={`${t('transfers.resume')}: ${row.name}`}>
             {t('transfers.resume')}
           </button>
         )}
         {(row.state === 'failed' || row.state === 'cancelled') && (
-          <button type="button" onClick={() => void act(store, 'transfers:retry', row.id)} aria-label={`${t('transfers.retry')}: ${row.name}`}>
+          <button type="button" onClick={() => void run('transfers:retry', { id: row.id })} aria-label={`${t('transfers.retry')}: ${row.name}`}>
             {t('transfers.retry')}
           </button>
         )}
         {(active || row.state === 'paused') && (
           <button
             type="button"
-            onClick={() => void store.api.invoke('transfers:cancel', { id: row.id }).then((r) => !r.ok && store.toast({ level: 'error', error: r.error }))}
+            onClick={() => void run('transfers:cancel', { id: row.id })}
             aria-label={`${t('transfers.cancel')}: ${row.name}`}
           >
             {t('transfers.cancel')}
@@ -107,6 +106,7 @@ const Row = memo(function Row({ row, store }: { row: TransferSnapshot; store: St
 export function TransfersPanel() {
   const { t, i18n } = useTranslation();
   const store = useStoreApi();
+  const { run } = useCommand({ toast: true });
   const rows = useAppState((s) => s.transfers.rows);
   const overall = useAppState((s) => s.transfers.overall);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -140,21 +140,21 @@ export function TransfersPanel() {
         </div>
         <div className="actions">
           {overall.allPaused ? (
-            <button type="button" onClick={() => void act(store, 'transfers:resume')}>
+            <button type="button" onClick={() => void run('transfers:resume', {})}>
               {t('transfers.resumeAll')}
             </button>
           ) : (
-            <button type="button" disabled={!active} onClick={() => void act(store, 'transfers:pause')}>
+            <button type="button" disabled={!active} onClick={() => void run('transfers:pause', {})}>
               {t('transfers.pauseAll')}
             </button>
           )}
           {overall.allPaused === false && overall.paused > 0 && (
-            <button type="button" onClick={() => void act(store, 'transfers:resume')}>
+            <button type="button" onClick={() => void run('transfers:resume', {})}>
               {t('transfers.resumeAll')}
             </button>
           )}
           {overall.failed > 0 && (
-            <button type="button" onClick={() => void act(store, 'transfers:retry')}>
+            <button type="button" onClick={() => void run('transfers:retry', {})}>
               {t('transfers.retryFailed')}
             </button>
           )}
@@ -173,7 +173,7 @@ export function TransfersPanel() {
               const row = rows[rows.length - 1 - v.index]!;
               return (
                 <div key={row.id} data-index={v.index} ref={virtualizer.measureElement} className="transfer-slot" style={{ transform: `translateY(${v.start}px)` }}>
-                  <Row row={row} store={store} />
+                  <Row row={row} />
                 </div>
               );
             })}
