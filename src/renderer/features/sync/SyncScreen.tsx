@@ -1,226 +1,21 @@
-/** Synced folders: each pair with its state, counts, last sync, errors, controls, name pattern and a dry-run preview. */
-import { useId, useState } from 'react';
+/** Synced folders: the list of pairs and the form that adds one (with mirror's safety settings and a name pattern). */
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncPairConfig, SyncPairStatus, SyncPreview } from '../../../shared/contract';
-import type { AppErrorData } from '../../../shared/errors';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatBytes, formatDate } from '../../format';
+import { syncPairDefaults, syncPairLimits, type SyncPairConfig } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
-import { localiseTemplateError, sampleName } from '../landing/landing-options';
-import { DataFileChecks } from '../landing/DataFileChecks';
-import { TemplateField } from '../landing/TemplateField';
-import { layoutChoicesOf, layoutForAdd, layoutPatchOf, noSyncLayout, usesTable, type SyncLayoutChoices } from './sync-layout';
+import { useCommand } from '../../state/use-command';
+import { PairCard } from './PairCard';
+import { LayoutFields } from './PairLayout';
+import { Safety } from './Safety';
+import { layoutForAdd, noSyncLayout, type SyncLayoutChoices } from './sync-layout';
+import { SyncError } from './SyncError';
+
+/** The form's own bound for the brake count (the contract sets none): beyond it the field stops growing. */
+const MAX_BRAKE_COUNT = 1_000_000;
 
 /** A whole number within bounds; an empty or invalid field counts as the lower bound. */
 function clamp(v: number, min: number, max: number): number {
   return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
-}
-
-function PreviewText({ preview }: { preview: SyncPreview }) {
-  const { t, i18n } = useTranslation();
-  return (
-    <p className="preview" role="status">
-      {t('sync.previewText', { upload: preview.upload, size: formatBytes(preview.uploadBytes, i18n.language), delete: preview.delete, conflicts: preview.conflicts })}
-    </p>
-  );
-}
-
-function Safety({ mode, brakeShare, brakeCount, trashDays }: { mode: string; brakeShare: number; brakeCount: number; trashDays: number }) {
-  const { t } = useTranslation();
-  if (mode !== 'mirror') return <p className="hint">{t('sync.uploadOnlySafe')}</p>;
-  return (
-    <p className="hint">
-      {t('sync.brake', { share: Math.round(brakeShare * 100), count: brakeCount })} {t('sync.trash', { days: trashDays })}
-    </p>
-  );
-}
-
-/** A name-pattern or other refusal, with the pattern's reason in the UI language. */
-function SyncError({ error }: { error: AppErrorData }) {
-  const { t } = useTranslation();
-  return <ErrorMessage error={localiseTemplateError(error, (key, values) => t(key, values))} />;
-}
-
-/**
- * The name pattern (with its live example), the {table} name and the gzip/UTF-8 choices of a pair, for the add
- * form and for editing a pair. The pattern field and its preview are the landing section's own.
- */
-function LayoutFields({ choices, onChange, mode, prefix }: { choices: SyncLayoutChoices; onChange(patch: Partial<SyncLayoutChoices>): void; mode: SyncPairConfig['mode']; prefix: string }) {
-  const { t } = useTranslation();
-  const ids = useId();
-  const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-  return (
-    <div className="sync-layout">
-      <TemplateField
-        template={choices.template}
-        onTemplate={(template) => onChange({ template })}
-        onError={(templateError) => onChange({ templateError })}
-        error={choices.templateError}
-        sample={sampleName}
-        prefix={folder}
-        gzip={choices.gzip}
-        table={choices.table}
-        blocked={t('sync.layout.blocked')}
-        note={
-          <p className="hint">
-            {t('sync.layout.mtime')} {t(mode === 'mirror' ? 'sync.layout.mirrorMoves' : 'sync.layout.uploadOnlyKeeps')}
-          </p>
-        }
-      />
-      {usesTable(choices.template) && (
-        <div className="landing-field">
-          <label htmlFor={`${ids}-table`}>{t('sync.layout.table')}</label>
-          <input id={`${ids}-table`} type="text" spellCheck={false} value={choices.table} placeholder={t('sync.layout.tablePlaceholder')} onChange={(e) => onChange({ table: e.target.value })} />
-        </div>
-      )}
-      <DataFileChecks gzip={choices.gzip} convertToUtf8={choices.convertToUtf8} onChange={onChange} />
-    </div>
-  );
-}
-
-/** What a pair does to names and bytes, in one line. */
-function LayoutSummary({ config }: { config: SyncPairConfig }) {
-  const { t } = useTranslation();
-  const parts = [config.template ? t('sync.layout.current', { template: config.template }) : t('sync.layout.none')];
-  if (config.gzip) parts.push(t('sync.layout.gzipOn'));
-  if (config.convertToUtf8) parts.push(t('sync.layout.utf8On'));
-  return <p className="hint">{parts.join(' ')}</p>;
-}
-
-/** Changing a pair's name pattern and data-file choices; the engine refuses a pattern that cannot work. */
-function LayoutEditor({ pair, onDone }: { pair: SyncPairStatus; onDone(): void }) {
-  const { t } = useTranslation();
-  const store = useStoreApi();
-  const [choices, setChoices] = useState<SyncLayoutChoices>(() => layoutChoicesOf(pair.config));
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const save = async () => {
-    setError(null);
-    const res = await store.api.invoke('sync:update', { id: pair.config.id, patch: layoutPatchOf(choices) });
-    if (!res.ok) return setError(res.error);
-    store.toast({ level: 'success', key: 'sync.layout.saved' });
-    onDone();
-  };
-  return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <LayoutFields choices={choices} onChange={(patch) => setChoices((c) => ({ ...c, ...patch }))} mode={pair.config.mode} prefix={pair.config.target.prefix} />
-      {error && <SyncError error={error} />}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={choices.templateError !== undefined}>
-          {t('common.save')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** Files a pass left out (names that collide, links outside the folder, a pattern that cannot name them). */
-function Skipped({ preview }: { preview: SyncPreview }) {
-  const { t } = useTranslation();
-  if (preview.problems.length === 0) return null;
-  return (
-    <details className="sync-skipped">
-      <summary>{t('sync.skipped', { count: preview.problems.length })}</summary>
-      <ul>
-        {preview.problems.map((p) => (
-          <li key={`${p.path}\n${p.reason}`}>
-            {/* The engine's sentence is English; the kind has one in each language (an unknown kind shows the sentence). */}
-            <code>{p.path}</code>: {p.kind ? t(`sync.problem.${p.kind}`, { other: p.other ?? '' }) : p.reason}
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
-
-function PairCard({ pair }: { pair: SyncPairStatus }) {
-  const { t, i18n } = useTranslation();
-  const store = useStoreApi();
-  // A preview the person asked for, and the pass it follows: it stands until the next pass replaces it.
-  const [asked, setAsked] = useState<{ preview: SyncPreview; after?: number }>();
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [editing, setEditing] = useState(false);
-  const id = pair.config.id;
-  const run = async (name: 'sync:now' | 'sync:pause' | 'sync:resume' | 'sync:remove' | 'sync:confirmDeletes') => {
-    setError(null);
-    const res = await store.api.invoke(name, { id });
-    if (!res.ok) setError(res.error);
-  };
-  const doPreview = async () => {
-    setError(null);
-    const res = await store.api.invoke('sync:preview', { id });
-    if (res.ok) setAsked({ preview: res.value, ...(pair.lastSyncAt !== undefined ? { after: pair.lastSyncAt } : {}) });
-    else setError(res.error);
-  };
-  const c = pair.config;
-  const askedNow = asked && asked.after === pair.lastSyncAt ? asked.preview : undefined;
-  // The pair's own preview is the plan of its last pass, made before that pass ran: it is news only while the pair
-  // waits on the person (a new pair before "Start sync", or the brake's question). Shown otherwise, "Files to
-  // upload: 2" would sit beside "Up to date" after those files were uploaded.
-  const waiting = (pair.state === 'paused' && !pair.lastSyncAt) || pair.state === 'needs-confirmation';
-  const plan = askedNow ?? (waiting ? pair.preview : undefined);
-  const leftOut = askedNow ?? pair.preview;
-  return (
-    <li className="card sync-card">
-      <div>
-        <strong>{c.folder}</strong>
-        <div className="hint">
-          → {c.target.bucket}/{c.target.prefix}
-        </div>
-        <div>
-          <span className={`badge state-${pair.state}`}>{t(`sync.state.${pair.state}`)}</span>{' '}
-          <span className="hint">{pair.lastSyncAt ? t('sync.lastSync', { when: formatDate(pair.lastSyncAt, i18n.language) }) : t('sync.never')}</span>
-        </div>
-        <div className="hint">{t('sync.counts', { files: pair.files, pending: pair.pending })}</div>
-        <p className="hint">{t(`sync.modes.${c.mode}`)}</p>
-        <Safety mode={c.mode} brakeShare={c.brakeShare} brakeCount={c.brakeCount} trashDays={c.trashDays} />
-        <LayoutSummary config={c} />
-        {plan && <PreviewText preview={plan} />}
-        {leftOut && <Skipped preview={leftOut} />}
-        {pair.error && <ErrorMessage error={pair.error} announce={false} />}
-        {error && <ErrorMessage error={error} />}
-        {editing && <LayoutEditor pair={pair} onDone={() => setEditing(false)} />}
-      </div>
-      <div className="actions">
-        <button type="button" className={pair.state === 'paused' && !pair.lastSyncAt ? undefined : 'primary'} onClick={() => void run('sync:now')}>
-          {t('sync.syncNow')}
-        </button>
-        {pair.state === 'paused' ? (
-          <button type="button" className={pair.lastSyncAt ? undefined : 'primary'} onClick={() => void run('sync:resume')}>
-            {pair.lastSyncAt ? t('sync.resume') : t('sync.start')}
-          </button>
-        ) : (
-          <button type="button" onClick={() => void run('sync:pause')}>
-            {t('sync.pause')}
-          </button>
-        )}
-        <button type="button" onClick={() => void doPreview()}>
-          {t('sync.preview')}
-        </button>
-        {!editing && (
-          <button type="button" onClick={() => setEditing(true)}>
-            {t('sync.layout.edit')}
-          </button>
-        )}
-        {pair.state === 'needs-confirmation' && (
-          <button type="button" className="danger" onClick={() => void run('sync:confirmDeletes')}>
-            {t('sync.confirmDeletes')}
-          </button>
-        )}
-        <button type="button" onClick={() => void run('sync:remove')}>
-          {t('sync.remove')}
-        </button>
-      </div>
-    </li>
-  );
 }
 
 /** The sync screen. */
@@ -233,24 +28,22 @@ export function SyncScreen() {
   const [folder, setFolder] = useState('');
   const [bucket, setBucket] = useState(settings?.lastBucket || '');
   const [prefix, setPrefix] = useState('');
-  const [mode, setMode] = useState<'upload-only' | 'mirror'>('upload-only');
-  // Mirror's safety settings, with the contract's defaults.
-  const [brakePercent, setBrakePercent] = useState(20);
-  const [brakeCount, setBrakeCount] = useState(1000);
-  const [trashDays, setTrashDays] = useState(30);
+  const [mode, setMode] = useState<SyncPairConfig['mode']>(syncPairDefaults.mode);
+  // Mirror's safety settings, with the contract's defaults (the share as a whole percentage).
+  const [brakePercent, setBrakePercent] = useState(Math.round(syncPairDefaults.brakeShare * 100));
+  const [brakeCount, setBrakeCount] = useState<number>(syncPairDefaults.brakeCount);
+  const [trashDays, setTrashDays] = useState<number>(syncPairDefaults.trashDays);
   const [layout, setLayout] = useState<SyncLayoutChoices>(noSyncLayout);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { run, error, setError } = useCommand();
 
   const choose = async () => {
-    const res = await store.api.invoke('app:pickFiles', { folders: true });
+    const res = await run('app:pickFiles', { folders: true });
     if (res.ok && res.value[0]) setFolder(res.value[0]);
-    else if (!res.ok) setError(res.error);
   };
 
   const add = async () => {
-    setError(null);
-    if (!settings?.lastProfileId) return;
-    const res = await store.api.invoke('sync:add', {
+    if (!settings?.lastProfileId) return setError(null);
+    const res = await run('sync:add', {
       folder: folder.trim(),
       target: { profileId: settings.lastProfileId, bucket: bucket.trim(), prefix: prefix.trim() },
       mode,
@@ -259,7 +52,7 @@ export function SyncScreen() {
       ...(mode === 'mirror' ? { brakeShare: brakePercent / 100, brakeCount, trashDays } : {}),
       ...layoutForAdd(layout),
     });
-    if (!res.ok) return setError(res.error);
+    if (!res.ok) return;
     store.toast({ level: 'success', key: 'sync.created' });
     setFolder('');
     setLayout(noSyncLayout);
@@ -317,11 +110,11 @@ export function SyncScreen() {
               </label>
               <label>
                 {t('sync.brakeCountLabel')}
-                <input type="number" min={0} value={brakeCount} onChange={(e) => setBrakeCount(clamp(e.target.valueAsNumber, 0, 1_000_000))} />
+                <input type="number" min={0} value={brakeCount} onChange={(e) => setBrakeCount(clamp(e.target.valueAsNumber, 0, MAX_BRAKE_COUNT))} />
               </label>
               <label>
                 {t('sync.trashDaysLabel')}
-                <input type="number" min={0} max={3650} value={trashDays} onChange={(e) => setTrashDays(clamp(e.target.valueAsNumber, 0, 3650))} />
+                <input type="number" min={0} max={syncPairLimits.trashDays} value={trashDays} onChange={(e) => setTrashDays(clamp(e.target.valueAsNumber, 0, syncPairLimits.trashDays))} />
               </label>
             </>
           )}
