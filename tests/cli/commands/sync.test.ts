@@ -2,10 +2,10 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSyncCommand } from '../../../../src/cli/commands/sync';
-import type { AppServices } from '../../../../src/main/services/app-services';
-import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { makeHarness, tempFolder, until, type Harness } from './harness';
+import { runSyncCommand } from '../../../src/cli/commands/sync';
+import type { AppServices } from '../../../src/main/services/app-services';
+import { getObjectBytes, rawClient, s3Info } from '../../support/s3-test-client';
+import { makeHarness, tempFolder, until, type Harness } from '../../main/services/sync/harness';
 
 let h: Harness | undefined;
 afterEach(async () => {

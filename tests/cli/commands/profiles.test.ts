@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProfilesCommand } from '../../../../src/cli/commands/profiles';
-import { createAppServices } from '../../../../src/main/services/app-services';
-import { ensureSecretService } from '../../../support/keyring-session';
-import { s3Info } from '../../../support/s3-test-client';
-import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
+import { runProfilesCommand } from '../../../src/cli/commands/profiles';
+import { createAppServices } from '../../../src/main/services/app-services';
+import { ensureSecretService } from '../../support/keyring-session';
+import { s3Info } from '../../support/s3-test-client';
+import { makeDeps, noAwsFilesEnv } from '../../main/services/profiles/helpers';
 
 const keyring = await ensureSecretService();
 afterAll(() => keyring.stop());

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAthenaDdlCommand } from '../../../../src/cli/commands/athena-ddl';
+import { runAthenaDdlCommand } from '../../../src/cli/commands/athena-ddl';
 
 const tmp = mkdtempSync(join(tmpdir(), 's3drop-athena-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
