@@ -9,7 +9,6 @@ import { createLandingHandlers } from '../../../../src/main/services/handlers/la
 import { LandingService } from '../../../../src/main/services/landing/landing-service';
 import { silentLogger } from '../../../../src/main/services/log/logger';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
-import { runAthenaDdlCommand } from '../../../../src/cli/commands/athena-ddl';
 
 const fixtures = join(import.meta.dirname, '../../../fixtures/csv');
 const fx = (name: string) => join(fixtures, name);
@@ -63,31 +62,5 @@ describe('landing commands through the dispatcher', () => {
   it('returns the same SQL as the golden file', async () => {
     const result = await dispatcher()('landing:athenaDdl', { path: fx('quoted.csv'), bucket: 'lake', prefix: 'raw/products/' });
     expect(result).toEqual({ ok: true, value: readFileSync(fx('quoted.sql'), 'utf8') });
-  });
-});
-
-describe('s3-drop athena-ddl', () => {
-  const run = async (args: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runAthenaDdlCommand(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-    return { code, stdout, stderr };
-  };
-
-  it('prints the DDL for a file and a destination', async () => {
-    const out = await run([fx('brazil-latin1.csv'), 's3://lake/raw', '--table', 'vendas', '--template={table}/dt={yyyy}-{mm}-{dd}/{name}']);
-    expect(out).toEqual({ code: 0, stdout: readFileSync(fx('brazil-latin1.sql'), 'utf8'), stderr: '' });
-  });
-
-  it('explains wrong usage and bad input in one plain line', async () => {
-    expect((await run([fx('tabs.tsv')])).code).toBe(2);
-    expect((await run([fx('tabs.tsv'), 's3://lake', '--colour'])).code).toBe(2);
-    const badUrl = await run([fx('tabs.tsv'), 'lake/raw']);
-    expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toBe('s3-drop: "lake/raw" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.\n');
-    const empty = await run([fx('empty.csv'), 's3://lake/raw']);
-    expect(empty.code).toBe(2);
-    expect(empty.stderr).toContain('could not be read as a table: the file is empty');
-    expect(empty.stdout).toBe('');
   });
 });

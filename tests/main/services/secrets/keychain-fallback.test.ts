@@ -4,10 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runProfilesCommand } from '../../../../src/cli/commands/profiles';
-import { createAppServices } from '../../../../src/main/services/app-services';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { createDefaultSecretStore } from '../../../../src/main/services/secrets/keychain-store';
 import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
@@ -45,22 +42,5 @@ describe.runIf(process.platform === 'linux')('without a keychain', () => {
     expect(list.find((p) => p.id === 'app:one')).toMatchObject({ hasSecret: false, secretStorage: 'memory' });
     await expect((await again.resolve('app:one')).credentials()).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
     again.dispose();
-  });
-});
-
-describe.runIf(process.platform === 'linux')('the CLI without a keychain', () => {
-  it('refuses to add a profile whose secret would be lost at exit, before reading the secret', async () => {
-    const env = noAwsFilesEnv();
-    const deps = makeDeps(env);
-    const services = await createAppServices({ platform: deps.platform, logger: deps.logger, env });
-    try {
-      const stdin = new PassThrough();
-      const io = { services, stdout: new PassThrough(), stderr: new PassThrough(), stdin, json: false };
-      await expect(runProfilesCommand(['add', 'nokeychain', '--access-key-id', 'AKIANOKEYCHAIN01'], io)).rejects.toMatchObject({ code: 'KEYCHAIN_REQUIRED' });
-      expect(stdin.readableFlowing).not.toBe(true);
-      expect((await services.profiles.list()).some((p) => p.name === 'nokeychain')).toBe(false);
-    } finally {
-      await services.dispose();
-    }
   });
 });

@@ -2,12 +2,13 @@
  * `s3-drop athena-ddl` with bad input: a missing file, a folder, a binary file, an empty CSV or a bad template
  * each print one plain line and exit 2 (issue 2: bad input exits 2), never a stack and never partial SQL.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAthenaDdlCommand } from '../../../src/cli/commands/athena-ddl';
 
+const fx = (name: string) => join(import.meta.dirname, '../../fixtures/csv', name);
 const tmp = mkdtempSync(join(tmpdir(), 's3drop-athena-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -50,5 +51,25 @@ describe('s3-drop athena-ddl with bad input', () => {
       expect(out.stderr).toMatch(/^s3-drop: /);
       expect(out.stderr).not.toContain('    at ');
     }
+  });
+});
+
+// The SQL for good input (byte for byte the golden file), and usage errors.
+describe('s3-drop athena-ddl', () => {
+  it('prints the DDL for a file and a destination', async () => {
+    const out = await run([fx('brazil-latin1.csv'), 's3://lake/raw', '--table', 'vendas', '--template={table}/dt={yyyy}-{mm}-{dd}/{name}']);
+    expect(out).toEqual({ code: 0, stdout: readFileSync(fx('brazil-latin1.sql'), 'utf8'), stderr: '' });
+  });
+
+  it('explains wrong usage and bad input in one plain line', async () => {
+    expect((await run([fx('tabs.tsv')])).code).toBe(2);
+    expect((await run([fx('tabs.tsv'), 's3://lake', '--colour'])).code).toBe(2);
+    const badUrl = await run([fx('tabs.tsv'), 'lake/raw']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toBe('s3-drop: "lake/raw" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.\n');
+    const empty = await run([fx('empty.csv'), 's3://lake/raw']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('could not be read as a table: the file is empty');
+    expect(empty.stdout).toBe('');
   });
 });
