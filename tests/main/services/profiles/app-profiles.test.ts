@@ -5,8 +5,8 @@ import { createDispatcher, type Handlers } from '../../../../src/main/services/d
 import { createProfileHandlers } from '../../../../src/main/services/handlers/profiles';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
+import { startCountingProxy } from '../../../support/counting-proxy';
 import { s3Info } from '../../../support/s3-test-client';
-import { startCountingProxy } from './counting-proxy';
 import { makeDeps, noAwsFilesEnv } from './helpers';
 
 const noAwsFiles = noAwsFilesEnv();
@@ -114,12 +114,12 @@ describe('app-managed profiles', () => {
     try {
       const { service, dispatch } = setup();
       services.push(service);
-      await service.add({ name: 'wrong', accessKeyId: 'AKIADOESNOTEXIST0000', secretAccessKey: 'wrongSecret/abcdefghijklmnopqrstuvwxyz01', preset: 'custom', endpoint: proxy.endpoint });
+      await service.add({ name: 'wrong', accessKeyId: 'AKIADOESNOTEXIST0000', secretAccessKey: 'wrongSecret/abcdefghijklmnopqrstuvwxyz01', preset: 'custom', endpoint: proxy.url });
       const out = await dispatch('profiles:test', { id: 'app:wrong' });
       expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_ACCESS_KEY' } });
-      expect(proxy.count()).toBe(1);
+      expect(proxy.stats().requests).toBe(1);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -129,12 +129,12 @@ describe('app-managed profiles', () => {
     try {
       const { service, dispatch } = setup();
       services.push(service);
-      await service.add({ name: 'badsecret', accessKeyId: info.accessKeyId, secretAccessKey: 'definitelyNotTheSecret/abcdefghijklmnop', preset: 'custom', endpoint: proxy.endpoint });
+      await service.add({ name: 'badsecret', accessKeyId: info.accessKeyId, secretAccessKey: 'definitelyNotTheSecret/abcdefghijklmnop', preset: 'custom', endpoint: proxy.url });
       const out = await dispatch('profiles:test', { id: 'app:badsecret' });
       expect(out).toMatchObject({ ok: false, error: { code: 'SIGNATURE_MISMATCH' } });
-      expect(proxy.count()).toBe(1);
+      expect(proxy.stats().requests).toBe(1);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
