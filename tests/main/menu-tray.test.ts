@@ -6,7 +6,7 @@ import { label, pickLanguage } from '../../src/main/labels';
 
 function recordingActions() {
   const calls: string[] = [];
-  const actions = Object.fromEntries(['open', 'pauseAll', 'resumeAll', 'quit', 'openLogs', 'copyDiagnostics'].map((k) => [k, () => calls.push(k)])) as unknown as MenuActions;
+  const actions = Object.fromEntries(['open', 'pauseAll', 'resumeAll', 'quit', 'openLogs', 'copyDiagnostics', 'reload'].map((k) => [k, () => calls.push(k)])) as unknown as MenuActions;
   return { actions, calls };
 }
 
@@ -54,6 +54,16 @@ describe('application menu', () => {
       expect(JSON.stringify(menu)).not.toContain('toggleDevTools');
     }
     expect(calls).toEqual(['openLogs', 'copyDiagnostics', 'quit', 'openLogs', 'copyDiagnostics', 'quit']);
+  });
+
+  it('View → Reload reloads the page, in both languages', () => {
+    const { actions, calls } = recordingActions();
+    const view = appMenuTemplate(actions, 'en', false).find((m) => m.label === 'View')!;
+    const reload = view.submenu!.find((i) => i.label === 'Reload')!;
+    expect(reload.accelerator).toBe('CmdOrCtrl+R');
+    reload.click!();
+    expect(calls).toEqual(['reload']);
+    expect(find(appMenuTemplate(actions, 'pt-BR', true), 'Recarregar')).toBeDefined();
   });
 });
 
