@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 /**
  * The main window: secure webPreferences, hardened before loading, shown when ready, closed to the tray, its
  * page's life followed (loads, a dead renderer reloaded once, Windows' session end). Typed fakes from
