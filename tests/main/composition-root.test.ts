@@ -61,10 +61,16 @@ beforeAll(async () => {
   // What app:// serves: out/renderer next to out/main.
   mkdirSync(join(work, 'out/renderer'), { recursive: true });
   writeFileSync(join(work, 'out/renderer/index.html'), '<!doctype html><title>S3 Drop</title>');
-  report = runApp('data');
+  report = runApp('data', { S3DROP_TEST_HOOKS: '1' });
 });
 
 describe('src/main/index.ts wired to Electron', () => {
+  it('exposes no test hook unless asked (S3DROP_TEST_HOOKS=1)', () => {
+    const plain = runApp('nohooks', { FAKE_SCENARIO: 'main' });
+    expect(plain.trayMenu).toHaveLength(4);
+    expect(plain.testHookTray).toBeUndefined();
+  });
+
   it('a second copy that cannot take the single-instance lock quits before building anything', () => {
     const second = runApp('second', { FAKE_NO_LOCK: '1' });
     expect(second.lock).toBe(1);
@@ -114,6 +120,8 @@ describe('src/main/index.ts wired to Electron', () => {
   it('builds the menus and the tray in the system language (pt-BR here), with the tray icons from assets/', () => {
     expect(report.appMenu).toEqual(expect.arrayContaining(['Exibir', 'Recarregar', 'Ajuda', 'Abrir a pasta de logs', 'Copiar diagnóstico']));
     expect(report.trayMenu).toEqual(['Abrir o S3 Drop', 'Pausar tudo', 'Retomar tudo', 'Sair do S3 Drop']);
+    // The same menu, as the real-Electron suite reads it from the main process.
+    expect(report.testHookTray).toEqual(report.trayMenu);
     expect(report.trayImages[0]).toBe(join(root, 'assets/tray/tray-idle.png'));
     expect(existsSync(report.trayImages[0])).toBe(true);
   });

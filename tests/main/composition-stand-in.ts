@@ -287,6 +287,8 @@ const scenarios: Record<string, () => Promise<void>> = {
       appMenu: labelsOf(rec.menus.at(-1)),
       trayMenu: labelsOf(rec.trays[0]!.menu as unknown as MenuTemplate),
       trayImages: [...rec.trays[0]!.images],
+      // What `npm run test:electron` reads through app.evaluate (S3DROP_TEST_HOOKS=1).
+      testHookTray: (globalThis as { __s3dropTest?: { trayMenu(): { label?: string }[] } }).__s3dropTest?.trayMenu().flatMap((i) => (i.label ? [i.label] : [])),
     });
     rec.headersListener!({ responseHeaders: {} }, (r) => (report.csp = r.responseHeaders?.['Content-Security-Policy']));
     rec.permission!(null, 'media', (g) => (report.mediaGranted = g), { requestingUrl: wc.mainFrame.url });
