@@ -147,15 +147,16 @@ FakeNotification.onShow = (n) => {
 };
 export { FakeBrowserWindow as BrowserWindow, FakeNotification as Notification, FakeTray as Tray };
 
-export const session = {
+export const session: { defaultSession: Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & { webRequest: Pick<Electron.WebRequest, 'onHeadersReceived'> } } = {
   defaultSession: {
     webRequest: {
-      onHeadersReceived: (listener: typeof rec.headersListener) => {
-        rec.headersListener = listener;
+      // Electron's overloads: (listener) or (filter, listener); the listener comes last either way.
+      onHeadersReceived: (...args: unknown[]) => {
+        rec.headersListener = args.at(-1) as typeof rec.headersListener;
       },
     },
-    setPermissionRequestHandler: (handler: typeof rec.permission) => {
-      rec.permission = handler;
+    setPermissionRequestHandler: (handler) => {
+      rec.permission = handler as unknown as typeof rec.permission;
     },
     setPermissionCheckHandler: () => undefined,
   },
