@@ -1,4 +1,7 @@
 /** "Copy diagnostics": versions, OS, settings (which never hold secrets) and the last 200 log lines. */
+import type { Clipboard } from 'electron';
+import type { Dispatch } from './services/dispatch';
+import type { Logger } from './services/log/logger';
 import { redact } from './services/log/redact';
 
 /** How many log lines diagnostics include. */
@@ -35,4 +38,26 @@ export function diagnosticsText(json: string): string {
   const { log, ...rest } = data;
   const body = `S3 Drop diagnostics\n\n${JSON.stringify(rest, null, 2)}\n\nLast ${DIAGNOSTIC_LOG_LINES} log lines:\n${typeof log === 'string' ? log : '(none)'}\n`;
   return redact(body);
+}
+
+/** What `copyDiagnostics` needs; the clipboard is typed from Electron's declarations (writeText returns a Promise). */
+export interface CopyDiagnosticsDeps {
+  dispatch: Dispatch;
+  clipboard: Pick<Clipboard, 'writeText'>;
+  logger: Logger;
+}
+
+/**
+ * Puts the diagnostics on the clipboard; true when they got there. A refused write (no clipboard owner, a
+ * locked session) is logged, never left as an unhandled rejection, which would show the crash dialog.
+ */
+export async function copyDiagnostics(deps: CopyDiagnosticsDeps): Promise<boolean> {
+  try {
+    const result = await deps.dispatch('app:diagnostics', {});
+    await deps.clipboard.writeText(diagnosticsText(result.ok ? String(result.value) : JSON.stringify(result.error)));
+    return true;
+  } catch (err) {
+    deps.logger.warn('could not copy the diagnostics to the clipboard', err instanceof Error ? err.message : String(err));
+    return false;
+  }
 }

@@ -12,6 +12,7 @@ const texts = {
   file: { en: 'File', 'pt-BR': 'Arquivo' },
   edit: { en: 'Edit', 'pt-BR': 'Editar' },
   view: { en: 'View', 'pt-BR': 'Exibir' },
+  reload: { en: 'Reload', 'pt-BR': 'Recarregar' },
   window: { en: 'Window', 'pt-BR': 'Janela' },
   trayIdle: { en: 'S3 Drop: up to date', 'pt-BR': 'S3 Drop: tudo em dia' },
   traySyncing: { en: 'S3 Drop: uploading…', 'pt-BR': 'S3 Drop: enviando…' },

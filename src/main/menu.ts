@@ -22,6 +22,8 @@ export interface MenuActions {
   quit(): void;
   openLogs(): void;
   copyDiagnostics(): void;
+  /** Reloads the window's page (the way back from a page that stopped answering). */
+  reload(): void;
 }
 
 /** The tray menu: open, pause all, resume all, quit. Pause/resume are enabled by the current state. */
@@ -42,13 +44,13 @@ export function trayTooltip(state: TrayState, lang: Language): string {
   return label(key, lang);
 }
 
-/** The application menu, with Help → Open logs folder and Copy diagnostics. No dev tools in the menu. */
+/** The application menu, with View → Reload and Help → Open logs folder and Copy diagnostics. No dev tools in the menu. */
 export function appMenuTemplate(actions: MenuActions, lang: Language, isMac: boolean): MenuItemTemplate[] {
   const menu: MenuItemTemplate[] = [];
   if (isMac) menu.push({ label: 'S3 Drop', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'unhide' }, { type: 'separator' }, { label: label('quit', lang), accelerator: 'Cmd+Q', click: actions.quit }] });
   else menu.push({ label: label('file', lang), submenu: [{ label: label('quit', lang), accelerator: 'Ctrl+Q', click: actions.quit }] });
   menu.push({ label: label('edit', lang), submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] });
-  menu.push({ label: label('view', lang), submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] });
+  menu.push({ label: label('view', lang), submenu: [{ label: label('reload', lang), accelerator: 'CmdOrCtrl+R', click: actions.reload }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] });
   menu.push({ label: label('window', lang), submenu: [{ role: 'minimize' }, { role: 'close' }] });
   menu.push({
     label: label('help', lang),

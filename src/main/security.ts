@@ -5,11 +5,12 @@
  */
 import { isAllowedExternalUrl } from './services/handlers/app';
 
-/** The Content-Security-Policy sent with every response; file:// pages get the same rules from the meta tag. */
-export function buildCsp(devServerUrl?: string): string {
-  // The dev server needs its own origin for HMR; a packaged app talks to nothing but its own files.
-  const dev = devServerUrl ? new URL(devServerUrl) : undefined;
-  const connect = dev ? `'self' ${dev.origin} ws://${dev.host}` : `'self'`;
+/**
+ * The Content-Security-Policy of the app's page: sent as a header by the app:// handler and on every
+ * response the session sees. The page's own meta tag (browser mode's policy too) is no wider.
+ */
+export function buildCsp(): string {
+  // The page talks to nothing but its own origin (app://s3drop); the engine does the networking.
   return [
     `default-src 'self'`,
     `script-src 'self'`,
@@ -17,7 +18,7 @@ export function buildCsp(devServerUrl?: string): string {
     `style-src 'self' 'unsafe-inline'`,
     `img-src 'self' data:`,
     `font-src 'self'`,
-    `connect-src ${connect}`,
+    `connect-src 'self'`,
     `object-src 'none'`,
     `base-uri 'none'`,
     `form-action 'none'`,
@@ -50,7 +51,7 @@ export function secureWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** True when `url` is the app's own page: the exact file:// index (any hash) or the dev server's origin. */
+/** True when `url` is on the app's own page's origin (app://s3drop): same scheme and host, any path or hash. */
 export function isTrustedRendererUrl(url: string | undefined, rendererUrl: string): boolean {
   if (!url) return false;
   let actual: URL;
@@ -61,11 +62,9 @@ export function isTrustedRendererUrl(url: string | undefined, rendererUrl: strin
   } catch {
     return false;
   }
-  if (expected.protocol === 'file:') {
-    // Compare the path exactly: another local HTML file is not our renderer.
-    return actual.protocol === 'file:' && actual.host === expected.host && actual.pathname === expected.pathname;
-  }
-  return actual.origin === expected.origin;
+  // Not URL.origin: Node gives every non-special scheme (app:) the opaque origin "null", so any two would
+  // match. A host is required, so no file:// page (host '') is ever trusted.
+  return expected.host !== '' && actual.protocol === expected.protocol && actual.host === expected.host;
 }
 
 /** The parts of Electron's `Session` this module configures. */
@@ -85,8 +84,8 @@ export interface SessionLike {
 }
 
 /** Adds the CSP header to every response and installs the permission allowlist on a session. */
-export function hardenSession(session: SessionLike, options: { rendererUrl: string; devServerUrl?: string }): void {
-  const csp = buildCsp(options.devServerUrl);
+export function hardenSession(session: SessionLike, options: { rendererUrl: string }): void {
+  const csp = buildCsp();
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) };
     // Drop any CSP the response carried (in any letter case) so ours is the one in force.
@@ -99,7 +98,7 @@ export function hardenSession(session: SessionLike, options: { rendererUrl: stri
     callback(allowedPermissions.has(permission) && trusted(details?.requestingUrl));
   });
   session.setPermissionCheckHandler((_wc, permission, origin, details) => {
-    // file:// pages report origin 'file://'; prefer the full requesting URL when Electron gives it.
+    // Prefer the full requesting URL when Electron gives it; the origin (app://s3drop) otherwise.
     return allowedPermissions.has(permission) && (trusted(details?.requestingUrl) || trusted(origin));
   });
 }

@@ -1,5 +1,6 @@
 /** The tray icon: four states (idle, syncing, paused, error), a tooltip and the tray menu. */
 import { join } from 'node:path';
+import type { Menu, Tray } from 'electron';
 import type { Language } from '../shared/errors';
 import type { TrayState } from './desktop-status';
 import { trayMenuTemplate, trayTooltip, type MenuActions, type MenuItemTemplate } from './menu';
@@ -9,19 +10,15 @@ export function trayIconPath(dir: string, state: TrayState, platform: NodeJS.Pla
   return join(dir, platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`);
 }
 
-/** The parts of Electron's `Tray` instance used here. */
-export interface TrayLike {
-  setImage(image: string): void;
-  setToolTip(text: string): void;
-  setContextMenu(menu: unknown): void;
+/** The parts of Electron's `Tray` instance used here, typed from Electron's own declarations. */
+export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'destroy'> & {
   on(event: 'click', listener: () => void): unknown;
-  destroy(): void;
-}
+};
 
 /** What `createTray` needs. */
 export interface TrayDeps<T extends TrayLike> {
   Tray: new (image: string) => T;
-  buildMenu(template: MenuItemTemplate[]): unknown;
+  buildMenu(template: MenuItemTemplate[]): Menu;
   iconDir: string;
   platform: NodeJS.Platform;
   actions: MenuActions;

@@ -1,12 +1,13 @@
 /**
  * The Electron composition root (src/main/index.ts), bundled exactly as scripts/build.mjs bundles it, run
- * in plain Node with a recording stand-in for the `electron` module (no Electron binary exists here).
- * Everything else is real: the engine, settings on disk, electron-log, the IPC wrapper and the window code.
- * It proves the wiring: paths, single-instance lock, hardened session and window, IPC sender checks,
- * tray, menu, taskbar progress, the batch notification, and a clean quit.
+ * in plain Node with a stand-in for the `electron` module (composition-stand-in.ts over the typed fakes of
+ * fake-electron.ts; no Electron binary exists here). Everything else is real: the engine, settings on disk,
+ * electron-log, the IPC wrapper and the window code. It proves the wiring: paths, single-instance lock, the
+ * app:// scheme, hardened session and window, IPC sender checks, tray, menu, taskbar progress, the batch
+ * notification, a clean quit; and the start-up and lifecycle cases of issue 18, one scenario each.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,143 +15,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../..');
 // Under node_modules/.cache so the bundle's external packages resolve, and lint and git never see it.
 mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-const work = mkdtempSync(join(root, 'node_modules/.cache', 's3drop-main-smoke-'));
+// node_modules may be a symlink: the bundle sees its real path as __dirname.
+const work = realpathSync(mkdtempSync(join(root, 'node_modules/.cache', 's3drop-main-smoke-')));
 afterAll(() => {
   if (!process.env.KEEP_SMOKE) rmSync(work, { recursive: true, force: true });
 });
 
-/** The stand-in: records what the app does and plays the renderer's part once everything is wired. */
-const fakeElectron = String.raw`
-const { EventEmitter } = require('node:events');
-const fs = require('node:fs');
-const rec = { windows: [], trays: [], menus: [], notifications: [], ipc: new Map(), sessionHeaders: null, permission: null, progress: [], lock: 0, paths: {} };
-const app = new EventEmitter();
-let ready = false;
-Object.assign(app, {
-  isPackaged: false,
-  requestSingleInstanceLock: () => (rec.lock++, !process.env.FAKE_NO_LOCK),
-  setAppUserModelId() {},
-  setAppLogsPath: (p) => (rec.paths.logs = p),
-  setPath: (k, v) => (rec.paths[k] = v),
-  getPath: (k) => rec.paths[k] ?? process.env.FAKE_USER_DATA,
-  getAppPath: () => process.env.FAKE_APP_PATH,
-  getLocale: () => 'pt-BR',
-  getVersion: () => '0.0.0-test',
-  getName: () => 'S3 Drop',
-  isReady: () => ready,
-  whenReady: () => new Promise((r) => setImmediate(() => { ready = true; r(); })),
-  setLoginItemSettings: (s) => (rec.login = s),
-  getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
-  quit: () => {
-    app.emit('before-quit');
-    let prevented = false;
-    app.emit('will-quit', { preventDefault: () => (prevented = true) });
-    if (!prevented) app.exit(0);
-  },
-  exit: (code) => {
-    rec.exitCode = code;
-    finish();
-  },
-});
-class WebContents extends EventEmitter {
-  constructor() { super(); this.mainFrame = { url: '', parent: null }; this.sent = []; }
-  setWindowOpenHandler(h) { this.openHandler = h; }
-  send(ch, p) { this.sent.push([ch, p]); }
-  isDestroyed() { return false; }
-}
-class BrowserWindow extends EventEmitter {
-  constructor(options) { super(); this.options = options; this.webContents = new WebContents(); this.visible = false; rec.windows.push(this); app.emit('web-contents-created', {}, this.webContents); }
-  async loadURL(url) { this.webContents.mainFrame.url = url; this.url = url; setImmediate(() => this.emit('ready-to-show')); }
-  show() { this.visible = true; } hide() { this.visible = false; } focus() {} restore() {} isMinimized() { return false; } isDestroyed() { return false; }
-  setProgressBar(v, o) { rec.progress.push([v, o && o.mode]); }
-}
-class Tray { constructor(img) { this.images = [img]; rec.trays.push(this); } setImage(i) { this.images.push(i); } setToolTip(t) { this.tip = t; } setContextMenu(m) { this.menu = m; } on() {} destroy() { this.destroyed = true; } }
-class Notification extends EventEmitter { static isSupported() { return true; } constructor(o) { super(); this.o = o; } show() { rec.notifications.push(this.o); } }
-const session = { defaultSession: {
-  webRequest: { onHeadersReceived: (l) => (rec.sessionHeaders = l) },
-  setPermissionRequestHandler: (h) => (rec.permission = h),
-  setPermissionCheckHandler: (h) => (rec.permissionCheck = h),
-} };
-const ipcMain = { handle: (ch, fn) => rec.ipc.set(ch, fn), removeHandler: (ch) => rec.ipc.delete(ch) };
-const Menu = { buildFromTemplate: (t) => t, setApplicationMenu: (m) => rec.menus.push(m) };
-const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({ response: 1 }), showErrorBox: (t, m) => (rec.startupError = t + ': ' + m) };
-const shell = { openExternal: async (u) => (rec.opened = (rec.opened || []).concat(u)), openPath: async () => '' };
-const clipboard = { writeText: (t) => (rec.clipboard = t) };
-module.exports = { app, BrowserWindow, Tray, Notification, session, ipcMain, Menu, dialog, shell, clipboard };
-
-function labelsOf(items, out = []) { for (const i of items || []) { if (i.label) out.push(i.label); labelsOf(i.submenu, out); } return out; }
-
-async function play() {
-  const win = rec.windows[0];
-  const wc = win.webContents;
-  const trusted = { sender: wc, senderFrame: wc.mainFrame };
-  const report = {
-    lock: rec.lock, paths: rec.paths, windowOptions: win.options, url: win.url, visible: win.visible,
-    ipcChannels: [...rec.ipc.keys()].sort(),
-    info: await rec.ipc.get('app:info')(trusted, {}),
-    foreign: await rec.ipc.get('app:info')({ sender: wc, senderFrame: { url: 'https://evil.example/', parent: null } }, {}),
-    iframe: await rec.ipc.get('settings:get')({ sender: wc, senderFrame: { url: wc.mainFrame.url, parent: wc.mainFrame } }, {}),
-    badPayload: await rec.ipc.get('settings:update')(trusted, { theme: 'neon' }),
-    openEvil: wc.openHandler({ url: 'https://evil.example/' }),
-    openDocs: wc.openHandler({ url: 'https://docs.aws.amazon.com/s3/' }),
-  };
-  const nav = { prevented: false };
-  wc.emit('will-navigate', { preventDefault: () => (nav.prevented = true) }, 'https://evil.example/');
-  report.navigationPrevented = nav.prevented;
-  rec.sessionHeaders({ responseHeaders: {} }, (r) => (report.csp = r.responseHeaders['Content-Security-Policy']));
-  rec.permission(null, 'media', (g) => (report.mediaGranted = g), { requestingUrl: wc.mainFrame.url });
-  rec.permission(null, 'notifications', (g) => (report.notificationsGranted = g), { requestingUrl: wc.mainFrame.url });
-  report.appMenu = labelsOf(rec.menus.at(-1));
-  report.trayMenu = labelsOf(rec.trays[0].menu);
-  report.trayImages = rec.trays[0].images;
-  // The engine's own bus drives tray, taskbar and notifications: a batch runs, then ends with one failure.
-  process.emit('fake:progress');
-  // Help → Copy diagnostics, clicked as a person would.
-  const find = (items, text) => { for (const i of items || []) { if (i.label === text) return i; const f = find(i.submenu, text); if (f) return f; } };
-  find(rec.menus.at(-1), 'Copiar diagnóstico').click();
-  const tail = () => {
-    if (rec.clipboard === undefined) return void setImmediate(tail);
-    report.clipboard = rec.clipboard;
-    report.progress = rec.progress;
-    report.notifications = rec.notifications;
-    report.trayImagesAfter = rec.trays[0].images;
-    report.sentEvents = [...new Set(wc.sent.map((s) => s[0]))];
-    report.opened = rec.opened || [];
-    globalThis.__report = report;
-    app.quit();
-  };
-  setImmediate(tail);
-}
-function finish() {
-  const r = globalThis.__report || { startupError: rec.startupError, lock: rec.lock, windowsCreated: rec.windows.length, ipcBound: rec.ipc.size };
-  r.exitCode = rec.exitCode;
-  r.trayDestroyed = rec.trays[0] && rec.trays[0].destroyed;
-  fs.writeFileSync(process.env.FAKE_REPORT, JSON.stringify(r, null, 2));
-  process.exit(0);
-}
-const wait = setInterval(() => {
-  if (rec.startupError) { clearInterval(wait); finish(); }
-  if (rec.windows.length && rec.ipc.size && rec.trays.length && rec.windows[0].visible) { clearInterval(wait); void play(); }
-}, 20);
-`;
-
-/** Resolves require('electron') to the stand-in, and lets the scenario emit engine events through the real bus. */
-const hook = String.raw`
-const Module = require('node:module');
-const path = require('node:path');
-const orig = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (request === 'electron') return path.join(__dirname, 'fake-electron.cjs');
-  return orig.call(this, request, ...rest);
-};
-`;
-
-/** Runs the bundled main process once with the stand-in and returns what it recorded. */
-function runApp(name: string, env: Record<string, string>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Runs the bundled main process once with the stand-in and one scenario, and returns what it recorded. */
+function runApp(name: string, env: Record<string, string> = {}, args: string[] = [], prepare?: (dataDir: string) => void): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const dataDir = join(work, name);
   mkdirSync(dataDir, { recursive: true });
+  prepare?.(dataDir);
   const reportFile = join(work, `${name}-report.json`);
-  const r = spawnSync(join(root, 'node_modules/.bin/node'), ['--require', join(work, 'hook.cjs'), join(work, 'out/main/index.cjs')], {
+  const r = spawnSync(join(root, 'node_modules/.bin/node'), ['--expose-gc', '--require', join(work, 'stand-in.cjs'), join(work, 'out/main/index.cjs'), ...args], {
     cwd: work,
     encoding: 'utf8',
     timeout: 60_000,
@@ -160,37 +37,40 @@ function runApp(name: string, env: Record<string, string>): Record<string, any> 
   return JSON.parse(readFileSync(reportFile, 'utf8'));
 }
 
+const logOf = (name: string) => readFileSync(join(work, name, 'logs', 's3-drop.log'), 'utf8');
+
 let report: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 beforeAll(async () => {
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node22', packages: 'external', logLevel: 'silent' } as const;
   // The same options as the main entry in scripts/build.mjs.
   await build({
+    ...common,
     entryPoints: { index: join(root, 'src/main/index.ts') },
     outdir: join(work, 'out/main'),
     outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    packages: 'external',
     external: ['electron'],
     define: { __APP_VERSION__: JSON.stringify('0.0.0-test') },
-    logLevel: 'silent',
   });
-  writeFileSync(join(work, 'fake-electron.cjs'), fakeElectron);
-  writeFileSync(join(work, 'hook.cjs'), hook);
-  // A progress event goes through the engine's bus: the scenario asks, this shim (bundled into the app) emits.
+  await build({ ...common, entryPoints: [join(import.meta.dirname, 'composition-stand-in.ts')], outfile: join(work, 'stand-in.cjs') });
+  // The scenario reaches the engine's bus through this one line, inserted right after the engine is built.
   const bundle = readFileSync(join(work, 'out/main/index.cjs'), 'utf8');
-  const patched = bundle.replace(
-    /(const services = await createAppServices\([\s\S]*?\}\);)/,
-    `$1\n  process.on('fake:progress', () => {\n    const o = { bytesDone: 0, bytesTotal: 10, speed: 0, etaSeconds: null, queued: 1, running: 1, paused: 0, failed: 0, done: 0, allPaused: false };\n    services.events.emit('transfers:progress', { changed: [], removed: [], overall: { ...o, bytesDone: 5 } });\n    services.events.emit('transfers:progress', { changed: [], removed: [], overall: { ...o, bytesDone: 10, queued: 0, running: 0, done: 2, failed: 1 } });\n  });`,
-  );
+  const patched = bundle.replace(/(const services = await createAppServices\([\s\S]*?\}\);)/, `$1\n  process.emit('fake:services', services);`);
   expect(patched).not.toBe(bundle);
   writeFileSync(join(work, 'out/main/index.cjs'), patched);
-  report = runApp('data', {});
+  // What app:// serves: out/renderer next to out/main.
+  mkdirSync(join(work, 'out/renderer'), { recursive: true });
+  writeFileSync(join(work, 'out/renderer/index.html'), '<!doctype html><title>S3 Drop</title>');
+  report = runApp('data', { S3DROP_TEST_HOOKS: '1' });
 });
 
 describe('src/main/index.ts wired to Electron', () => {
+  it('exposes no test hook unless asked (S3DROP_TEST_HOOKS=1)', () => {
+    const plain = runApp('nohooks', { FAKE_SCENARIO: 'main' });
+    expect(plain.trayMenu).toHaveLength(4);
+    expect(plain.testHookTray).toBeUndefined();
+  });
+
   it('a second copy that cannot take the single-instance lock quits before building anything', () => {
     const second = runApp('second', { FAKE_NO_LOCK: '1' });
     expect(second.lock).toBe(1);
@@ -200,14 +80,22 @@ describe('src/main/index.ts wired to Electron', () => {
     expect(existsSync(join(work, 'second', 'settings.json'))).toBe(false);
   });
 
-  it('starts: lock taken, data and logs in userData, the window loads out/renderer with secure preferences', () => {
+  it('starts: lock taken, data and logs in userData, the window loads app://s3drop with secure preferences', () => {
     expect(report.startupError).toBeUndefined();
     expect(report.lock).toBe(1);
     expect(report.paths.logs).toBe(join(work, 'data', 'logs'));
-    expect(report.url).toBe(`file://${join(work, 'out/renderer/index.html')}`);
+    expect(report.url).toBe('app://s3drop/index.html');
     expect(report.windowOptions.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(work, 'out/preload/index.cjs') });
     expect(report.visible).toBe(true);
     expect(existsSync(join(work, 'data', 'logs', 's3-drop.log'))).toBe(true);
+  });
+
+  it('registers app:// as privileged before ready, and serves out/renderer through it with the CSP', () => {
+    expect(report.schemes).toEqual([{ schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true }]);
+    expect(report.protocol).toMatchObject({ status: 200, body: '<!doctype html><title>S3 Drop</title>' });
+    expect(report.protocol.type).toMatch(/^text\/html/);
+    expect(report.protocol.csp).toContain("script-src 'self'");
+    expect(report.protocolOutside).toBe(404);
   });
 
   it('binds every contract command; our frame is served, foreign frames and iframes are refused, bad payloads too', () => {
@@ -229,9 +117,11 @@ describe('src/main/index.ts wired to Electron', () => {
     expect(report.openDocs).toEqual({ action: 'deny' });
   });
 
-  it('builds the Help menu and the tray in the system language (pt-BR here), with the tray icons from assets/', () => {
-    expect(report.appMenu).toEqual(expect.arrayContaining(['Ajuda', 'Abrir a pasta de logs', 'Copiar diagnóstico']));
+  it('builds the menus and the tray in the system language (pt-BR here), with the tray icons from assets/', () => {
+    expect(report.appMenu).toEqual(expect.arrayContaining(['Exibir', 'Recarregar', 'Ajuda', 'Abrir a pasta de logs', 'Copiar diagnóstico']));
     expect(report.trayMenu).toEqual(['Abrir o S3 Drop', 'Pausar tudo', 'Retomar tudo', 'Sair do S3 Drop']);
+    // The same menu, as the real-Electron suite reads it from the main process.
+    expect(report.testHookTray).toEqual(report.trayMenu);
     expect(report.trayImages[0]).toBe(join(root, 'assets/tray/tray-idle.png'));
     expect(existsSync(report.trayImages[0])).toBe(true);
   });
@@ -247,16 +137,80 @@ describe('src/main/index.ts wired to Electron', () => {
     expect(report.sentEvents).toContain('transfers:progress');
   });
 
-  it('Help → Copy diagnostics puts versions, settings and the log tail on the clipboard', () => {
+  it('keeps the notification alive through garbage collection until it is clicked, and the click opens the window', () => {
+    expect(report.notificationAliveAfterGc).toBe(true);
+    expect(report.visibleAfterClick).toBe(true);
+    expect(report.notificationReleasedAfterClick).toBe(true);
+  });
+
+  it('Help → Copy diagnostics puts versions, settings and the log tail on the clipboard; View → Reload reloads', () => {
     expect(report.clipboard).toContain('S3 Drop diagnostics');
     expect(report.clipboard).toContain('"version": "0.0.0-test"');
     expect(report.clipboard).toContain('"closeToTray": true');
     expect(report.clipboard).toMatch(/Last 200 log lines:\n\[.*\] \[info\] S3 Drop 0\.0\.0-test starting/);
+    expect(report.reloads).toBe(1);
+    expect(report.pageStarts).toBe(2);
   });
 
-  it('opens allowlisted links in the browser, and quits cleanly after disposing the engine', () => {
+  it('opens allowlisted links in the browser, and quits cleanly after stopping the engine', () => {
     expect(report.opened).toEqual(['https://docs.aws.amazon.com/s3/']);
     expect(report.exitCode).toBe(0);
     expect(report.trayDestroyed).toBe(true);
+    expect(logOf('data')).toMatch(/shutting down \(quit\)[\s\S]*engine stopped/);
+  });
+});
+
+describe('issue 18: start-up and lifecycle', () => {
+  it('notices raised at start-up (damaged settings and journal) wait for the page and then reach it', () => {
+    const r = runApp('damaged', {}, [], (dir) => {
+      writeFileSync(join(dir, 'settings.json'), '{ not json');
+      writeFileSync(join(dir, 'journal.sqlite'), 'this is not a database, just bytes that look damaged '.repeat(200));
+    });
+    expect(r.startupError).toBeUndefined();
+    expect(r.noticeCodes).toEqual(expect.arrayContaining(['SETTINGS_CORRUPT', 'JOURNAL_CORRUPT']));
+    expect(r.dropped).not.toContain('app:notice');
+  });
+
+  it('a second launch during a slow start (hidden at login) still brings the window', () => {
+    const r = runApp('slow', { FAKE_SECOND_INSTANCE: '1', FAKE_SCENARIO: 'slow-start' }, ['--hidden']);
+    expect(r.startupError).toBeUndefined();
+    expect(r.visible).toBe(true);
+  });
+
+  it('a renderer that dies is reloaded once, the reason is logged, and a notice raised meanwhile reaches the new page', () => {
+    const r = runApp('gone', { FAKE_SCENARIO: 'gone' });
+    expect(r.reloads).toBe(1);
+    expect(r.pageStarts).toBe(2);
+    expect(r.heldNotice).toBe(true);
+    expect(logOf('gone')).toMatch(/\[error\] the window's page stopped \(crashed, exit code 139\); reloading it/);
+  });
+
+  it('a refused clipboard write is logged, not an unhandled rejection with a crash dialog', () => {
+    const r = runApp('clipboard', { FAKE_SCENARIO: 'clipboard', FAKE_CLIPBOARD_REFUSES: '1' });
+    expect(r.unhandled).toEqual([]);
+    expect(r.dialogs).toEqual([]);
+    expect(logOf('clipboard')).toContain('could not copy the diagnostics to the clipboard');
+  });
+
+  it('starts without the keychain binary: secrets stay in memory and the page is told', () => {
+    const r = runApp('nokeyring', { FAKE_SCENARIO: 'no-keyring', FAKE_NO_KEYRING: '1' });
+    expect(r.startupError).toBeUndefined();
+    expect(r.added).toMatchObject({ ok: true, value: { hasSecret: true, secretStorage: 'memory' } });
+    expect(r.noticeCodes).toContain('KEYCHAIN_UNAVAILABLE');
+    expect(logOf('nokeyring')).toContain("keychain unavailable, keeping secrets in memory for this session: Cannot find module '@napi-rs/keyring-linux-x64-gnu'");
+  });
+
+  it('a relative S3DROP_DATA_DIR is resolved against the working directory', () => {
+    const r = runApp('relative', { S3DROP_DATA_DIR: 'rel-data', FAKE_SCENARIO: 'idle' });
+    expect(r.startupError).toBeUndefined();
+    expect(r.paths.userData).toBe(join(work, 'rel-data'));
+    expect(existsSync(join(work, 'rel-data', 'logs', 's3-drop.log'))).toBe(true);
+  });
+
+  it("Windows' session end stops the engine and exits, without quit events", () => {
+    const r = runApp('session', { FAKE_SCENARIO: 'session-end' });
+    expect(r.exitCode).toBe(0);
+    expect(r.willQuit).toBe(0);
+    expect(logOf('session')).toMatch(/shutting down \(session end: logoff\)[\s\S]*engine stopped/);
   });
 });

@@ -1,14 +1,15 @@
-/** "Copy diagnostics" over the real engine: versions, OS, settings, the log tail, and no secrets. */
+/** "Copy diagnostics" over the real engine: versions, OS, settings, the log tail, and no secrets; a refused clipboard is no crash. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import electronLog from 'electron-log/node';
-import { diagnosticsExtra, diagnosticsText } from '../../src/main/diagnostics';
+import { copyDiagnostics, diagnosticsExtra } from '../../src/main/diagnostics';
 import { createElectronLogger, type ElectronLogLike } from '../../src/main/log';
 import { createElectronPlatform } from '../../src/main/platform/electron-platform';
 import { createAppServices } from '../../src/main/services/app-services';
 import { registerSecret } from '../../src/main/services/log/redact';
+import { fakeClipboard } from './fake-electron';
 
 const root = mkdtempSync(join(tmpdir(), 's3drop-diag-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -30,9 +31,10 @@ describe('diagnostics', () => {
     });
     const services = await createAppServices({ platform, logger, env: {}, diagnosticsExtra: diagnosticsExtra({ electron: '45.0.0', chrome: '140', os: 'Linux 6.1' }, logger.tail) });
     try {
-      const result = await services.dispatch('app:diagnostics', {});
-      expect(result.ok).toBe(true);
-      const text = diagnosticsText(String(result.ok && result.value));
+      const clipboard = fakeClipboard();
+      expect(await copyDiagnostics({ dispatch: services.dispatch, clipboard, logger })).toBe(true);
+      const text = clipboard.text!;
+      expect(text).toContain('S3 Drop diagnostics');
       expect(text).toContain('"version": "9.8.7"');
       expect(text).toContain('"electron": "45.0.0"');
       expect(text).toContain('"os": "Linux 6.1"');
@@ -41,6 +43,20 @@ describe('diagnostics', () => {
       expect(logPart).toHaveLength(200);
       expect(logPart.at(-1)).toContain('oops [redacted]');
       expect(text).not.toContain(canary);
+
+      // clipboard.writeText is a Promise since Electron 44: a refusal is logged, not an unhandled rejection
+      // (which the crash handler would show as "S3 Drop ran into a problem").
+      const unhandled: unknown[] = [];
+      const onUnhandled = (err: unknown) => unhandled.push(err);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        expect(await copyDiagnostics({ dispatch: services.dispatch, clipboard: fakeClipboard({ refuse: true }), logger })).toBe(false);
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(unhandled).toEqual([]);
+      expect(logger.tail(1)[0]).toMatch(/\[warn\] could not copy the diagnostics to the clipboard .*the clipboard is not available/);
     } finally {
       await services.dispose();
     }

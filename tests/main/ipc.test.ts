@@ -4,12 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { commandNames, eventNames } from '../../src/shared/contract';
-import { bindIpc, createSenderCheck, forwardEvents, type IpcEventLike, type IpcMainLike, type TrustedWindowLike } from '../../src/main/ipc';
+import { APP_RENDERER_URL } from '../../src/main/app-protocol';
+import { bindIpc, createSenderCheck, forwardEvents, heldEvents, MAX_HELD_EVENTS, type IpcEventLike, type IpcMainLike, type TrustedWindowLike } from '../../src/main/ipc';
 import { createDispatcher, type Handlers } from '../../src/main/services/dispatch';
 import { EventBus } from '../../src/main/services/events';
+import type { TransfersProgress } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
+import { FakeWebContents } from './fake-electron';
 
-const rendererUrl = 'file:///app/out/renderer/index.html';
+const rendererUrl = APP_RENDERER_URL;
 
 function fakeIpcMain() {
   const handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
@@ -23,13 +26,18 @@ function fakeIpcMain() {
   return { ipc, handlers };
 }
 
-function fakeWindow() {
-  const mainFrame = { url: rendererUrl, parent: null };
-  const sent: [string, unknown][] = [];
+/** Our window on our page; the page has loaded unless asked otherwise. */
+function fakeWindow(loaded = true) {
+  const webContents = new FakeWebContents();
+  webContents.mainFrame.url = rendererUrl;
+  webContents.loaded = loaded;
   let destroyed = false;
-  const webContents = { mainFrame, isDestroyed: () => destroyed, send: (ch: string, p: unknown) => sent.push([ch, p]) };
   const win: TrustedWindowLike = { isDestroyed: () => destroyed, webContents };
-  return { win, webContents, mainFrame, sent, destroy: () => (destroyed = true) };
+  const destroy = () => {
+    destroyed = true;
+    webContents.destroyed = true;
+  };
+  return { win, webContents, mainFrame: webContents.mainFrame, sent: webContents.received, destroy };
 }
 
 /** Handlers that record each call: a refused request must never reach one. */
@@ -48,8 +56,9 @@ function setup() {
   const { ipc, handlers } = fakeIpcMain();
   const w = fakeWindow();
   const rec = recordingHandlers();
-  const unbind = bindIpc(ipc, createDispatcher(rec.handlers), createSenderCheck(() => w.win, rendererUrl));
-  return { ipc, handlers, w, rec, unbind };
+  let trustedCommands = 0;
+  const unbind = bindIpc(ipc, createDispatcher(rec.handlers), createSenderCheck(() => w.win, rendererUrl), { onTrustedCommand: () => trustedCommands++ });
+  return { ipc, handlers, w, rec, unbind, trustedCommands: () => trustedCommands };
 }
 
 describe('bindIpc', () => {
@@ -65,6 +74,14 @@ describe('bindIpc', () => {
     const result = (await handlers.get('app:openExternal')!({ sender: w.webContents, senderFrame: w.mainFrame }, { url: 'https://github.com/' })) as Result<unknown>;
     expect(result).toEqual({ ok: true, value: { echoed: { url: 'https://github.com/' } } });
     expect(rec.calls).toEqual(['app:openExternal']);
+  });
+
+  it('tells the page is ready only for trusted commands', async () => {
+    const { handlers, w, trustedCommands } = setup();
+    await handlers.get('app:info')!({ sender: w.webContents, senderFrame: { url: 'https://evil.example/', parent: null } }, {});
+    expect(trustedCommands()).toBe(0);
+    await handlers.get('app:info')!({ sender: w.webContents, senderFrame: w.mainFrame }, {});
+    expect(trustedCommands()).toBe(1);
   });
 
   const foreign: [string, (w: ReturnType<typeof fakeWindow>) => IpcEventLike][] = [
@@ -110,16 +127,86 @@ describe('bindIpc', () => {
 });
 
 describe('forwardEvents', () => {
+  const notice = (key: string) => ({ level: 'info' as const, key });
+  const progress = { changed: [], removed: [], overall: { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: false } } as TransfersProgress;
+
   it('sends engine events to our window only while it exists', () => {
     const events = new EventBus();
     const w = fakeWindow();
-    const stop = forwardEvents(events, () => w.win);
-    events.emit('app:notice', { level: 'info', key: 'hello' });
-    expect(w.sent).toEqual([['app:notice', { level: 'info', key: 'hello' }]]);
+    const forwarder = forwardEvents(events, () => w.win);
+    forwarder.pageReady();
+    events.emit('app:notice', notice('hello'));
+    expect(w.sent).toEqual([['app:notice', notice('hello')]]);
     expect(eventNames).toContain(w.sent[0]![0]);
     w.destroy();
-    events.emit('app:notice', { level: 'info', key: 'later' });
+    events.emit('app:notice', notice('later'));
     expect(w.sent).toHaveLength(1);
-    stop();
+    forwarder.dispose();
+  });
+
+  it('holds notices emitted before the page is ready, then delivers them in order', () => {
+    const events = new EventBus();
+    // No window yet, then a window whose page is still loading: the engine's start-up notices come now.
+    let w: ReturnType<typeof fakeWindow> | undefined = undefined;
+    const forwarder = forwardEvents(events, () => w?.win);
+    events.emit('app:notice', notice('settings damaged'));
+    w = fakeWindow(false);
+    events.emit('app:notice', notice('journal damaged'));
+    // A snapshot is not held: the page reads it afresh with its first commands.
+    events.emit('transfers:progress', progress);
+    expect(w.webContents.dropped).toEqual([]);
+    // The page loads and subscribes; its first command says so.
+    w.webContents.loaded = true;
+    forwarder.pageReady();
+    events.emit('app:notice', notice('no keychain'));
+    expect(w.sent).toEqual([
+      ['app:notice', notice('settings damaged')],
+      ['app:notice', notice('journal damaged')],
+      ['app:notice', notice('no keychain')],
+    ]);
+    // Ready twice delivers nothing twice.
+    forwarder.pageReady();
+    expect(w.sent).toHaveLength(3);
+  });
+
+  it('holds again while a new page loads (reload, crash), and delivers to it once it is ready', () => {
+    const events = new EventBus();
+    const w = fakeWindow();
+    const forwarder = forwardEvents(events, () => w.win);
+    forwarder.pageReady();
+    w.webContents.crash();
+    forwarder.pageLoading();
+    events.emit('app:notice', notice('while gone'));
+    events.emit('transfers:progress', progress);
+    expect(w.webContents.dropped).toEqual([]);
+    w.webContents.loaded = true;
+    forwarder.pageReady();
+    expect(w.sent).toEqual([['app:notice', notice('while gone')]]);
+  });
+
+  it('holds the events a page must not miss, and keeps only the newest when no page comes', () => {
+    expect([...heldEvents].sort()).toEqual(['app:notice', 'profiles:mfaRequest', 'profiles:ssoStatus']);
+    const events = new EventBus();
+    const w = fakeWindow(false);
+    const forwarder = forwardEvents(events, () => w.win);
+    for (let i = 0; i < MAX_HELD_EVENTS + 5; i++) events.emit('app:notice', notice(`n${i}`));
+    w.webContents.loaded = true;
+    forwarder.pageReady();
+    expect(w.sent).toHaveLength(MAX_HELD_EVENTS);
+    expect(w.sent[0]).toEqual(['app:notice', notice('n5')]);
+  });
+
+  it('keeps holding while the window is gone, and delivers to the next window once its page is ready', () => {
+    const events = new EventBus();
+    let w = fakeWindow();
+    const forwarder = forwardEvents(events, () => w.win);
+    w.destroy();
+    forwarder.pageReady();
+    events.emit('app:notice', notice('kept'));
+    expect(w.sent).toEqual([]);
+    w = fakeWindow();
+    forwarder.pageReady();
+    expect(w.sent).toEqual([['app:notice', notice('kept')]]);
+    forwarder.dispose();
   });
 });

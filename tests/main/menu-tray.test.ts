@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 /** Tray and application menus: the actions are wired, the texts exist in both languages, the icon follows the state. */
 import { describe, expect, it } from 'vitest';
 import { appMenuTemplate, trayMenuTemplate, trayTooltip, type MenuActions, type MenuItemTemplate } from '../../src/main/menu';
@@ -6,7 +7,7 @@ import { label, pickLanguage } from '../../src/main/labels';
 
 function recordingActions() {
   const calls: string[] = [];
-  const actions = Object.fromEntries(['open', 'pauseAll', 'resumeAll', 'quit', 'openLogs', 'copyDiagnostics'].map((k) => [k, () => calls.push(k)])) as unknown as MenuActions;
+  const actions = Object.fromEntries(['open', 'pauseAll', 'resumeAll', 'quit', 'openLogs', 'copyDiagnostics', 'reload'].map((k) => [k, () => calls.push(k)])) as unknown as MenuActions;
   return { actions, calls };
 }
 
@@ -55,24 +56,34 @@ describe('application menu', () => {
     }
     expect(calls).toEqual(['openLogs', 'copyDiagnostics', 'quit', 'openLogs', 'copyDiagnostics', 'quit']);
   });
+
+  it('View → Reload reloads the page, in both languages', () => {
+    const { actions, calls } = recordingActions();
+    const view = appMenuTemplate(actions, 'en', false).find((m) => m.label === 'View')!;
+    const reload = view.submenu!.find((i) => i.label === 'Reload')!;
+    expect(reload.accelerator).toBe('CmdOrCtrl+R');
+    reload.click!();
+    expect(calls).toEqual(['reload']);
+    expect(find(appMenuTemplate(actions, 'pt-BR', true), 'Recarregar')).toBeDefined();
+  });
 });
 
 describe('createTray', () => {
   class FakeTray implements TrayLike {
     images: string[] = [];
     tips: string[] = [];
-    menus: unknown[] = [];
+    menus: (Electron.Menu | null)[] = [];
     clicks: (() => void)[] = [];
     constructor(image: string) {
       this.images.push(image);
     }
-    setImage(i: string) {
-      this.images.push(i);
+    setImage(i: Electron.NativeImage | string) {
+      this.images.push(String(i));
     }
     setToolTip(t: string) {
       this.tips.push(t);
     }
-    setContextMenu(m: unknown) {
+    setContextMenu(m: Electron.Menu | null) {
       this.menus.push(m);
     }
     on(_e: 'click', fn: () => void) {
@@ -83,7 +94,7 @@ describe('createTray', () => {
 
   it('swaps icon, tooltip and menu when the state changes, and only then', () => {
     const { actions, calls } = recordingActions();
-    const t = createTray({ Tray: FakeTray, buildMenu: (tpl) => tpl, iconDir: '/res/tray', platform: 'linux', actions, language: () => 'en' });
+    const t = createTray({ Tray: FakeTray, buildMenu: (tpl) => tpl as unknown as Electron.Menu, iconDir: '/res/tray', platform: 'linux', actions, language: () => 'en' });
     expect(t.tray.images.at(-1)).toBe('/res/tray/tray-idle.png');
     t.setState('syncing');
     t.setState('syncing');

@@ -4,8 +4,9 @@ import { allowedPermissions, buildCsp, hardenSession, hardenWebContents, isTrust
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FALLBACK_CSP } from '../../src/server/static-files';
+import { APP_ORIGIN, APP_RENDERER_URL } from '../../src/main/app-protocol';
 
-const rendererUrl = 'file:///opt/S3%20Drop/resources/app.asar/out/renderer/index.html';
+const rendererUrl = APP_RENDERER_URL;
 
 function fakeSession() {
   const s = {
@@ -69,11 +70,6 @@ describe('CSP', () => {
     expect(csp).not.toContain('unsafe-eval');
   });
 
-  it('lets the dev server connect for hot reload only when one is given', () => {
-    expect(buildCsp('http://localhost:5173/')).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
-    expect(buildCsp('http://localhost:5173/')).not.toContain('unsafe-eval');
-  });
-
   it('is set as a response header, replacing any CSP the response carried', () => {
     const { s, session } = fakeSession();
     hardenSession(session, { rendererUrl });
@@ -84,15 +80,15 @@ describe('CSP', () => {
     expect(out?.['x-other']).toEqual(['1']);
   });
 
-  it('the meta tag in the renderer page (needed for file://) is strict too', () => {
+  it('the meta tag in the renderer page (browser mode\'s policy) is strict too', () => {
     const html = readFileSync(join(import.meta.dirname, '../../src/renderer/index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBeDefined();
     expect(meta).toContain("default-src 'self'");
     expect(meta).toContain("script-src 'self'");
     expect(meta).not.toContain('unsafe-eval');
-    // Under file:// this meta is the only CSP: it must not let the page reach other local ports (another app's
-    // server). 'self' alone still covers browser mode's same-origin WebSocket in Chromium (CSP3).
+    // It must not let the page reach other local ports (another app's server). 'self' alone still covers
+    // browser mode's same-origin WebSocket in Chromium (CSP3).
     const connect = meta!.split(';').map((d) => d.trim().split(/\s+/)).find(([name]) => name === 'connect-src');
     expect(connect).toEqual(['connect-src', "'self'"]);
     // Browser mode's header falls back to this same policy when the built page cannot be read.
@@ -109,6 +105,8 @@ describe('permissions', () => {
     ['openExternal', rendererUrl, false],
     ['notifications', 'https://evil.example/', false],
     ['notifications', 'file:///tmp/other.html', false],
+    ['notifications', 'app://other/index.html', false],
+    ['notifications', 'https://s3drop/index.html', false],
     ['notifications', undefined, false],
   ];
   it.each(cases)('request %s from %s → %s', (permission, url, expected) => {
@@ -117,7 +115,15 @@ describe('permissions', () => {
     let granted: boolean | undefined;
     s.requestHandler!({}, permission, (g) => (granted = g), { requestingUrl: url });
     expect(granted).toBe(expected);
-    expect(s.checkHandler!({}, permission, 'file://', { requestingUrl: url })).toBe(expected);
+    expect(s.checkHandler!({}, permission, 'null', { requestingUrl: url })).toBe(expected);
+  });
+
+  it('a permission check that gives only the origin (app://s3drop) is ours; other origins are not', () => {
+    const { s, session } = fakeSession();
+    hardenSession(session, { rendererUrl });
+    expect(s.checkHandler!({}, 'notifications', APP_ORIGIN, {})).toBe(true);
+    expect(s.checkHandler!({}, 'notifications', 'app://evil', {})).toBe(false);
+    expect(s.checkHandler!({}, 'notifications', 'file://', {})).toBe(false);
   });
 
   it('the allowlist is exactly clipboard writes and notifications', () => {
@@ -149,15 +155,21 @@ describe('navigation and new windows', () => {
 });
 
 describe('isTrustedRendererUrl', () => {
-  it('accepts our page with any hash and nothing else', () => {
+  it('accepts our app:// page with any path or hash, and nothing else', () => {
     expect(isTrustedRendererUrl(rendererUrl, rendererUrl)).toBe(true);
     expect(isTrustedRendererUrl(rendererUrl + '#/transfers', rendererUrl)).toBe(true);
-    expect(isTrustedRendererUrl('file:///opt/S3%20Drop/resources/app.asar/out/renderer/other.html', rendererUrl)).toBe(false);
-    expect(isTrustedRendererUrl('file:///tmp/index.html', rendererUrl)).toBe(false);
-    expect(isTrustedRendererUrl('https://evil.example/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl(APP_ORIGIN, rendererUrl)).toBe(true);
+    expect(isTrustedRendererUrl('app://evil/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('app://s3drop.evil/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('app://s3drop:8080/index.html', rendererUrl)).toBe(false);
+    // Node gives every non-special scheme the origin "null": comparing origins would accept these.
+    expect(isTrustedRendererUrl('evil://s3drop/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('foo://bar/', 'baz://qux/')).toBe(false);
+    expect(isTrustedRendererUrl('app:s3drop/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('https://s3drop/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('file:///opt/S3%20Drop/resources/app.asar/out/renderer/index.html', rendererUrl)).toBe(false);
+    expect(isTrustedRendererUrl('file:///x/index.html', 'file:///x/index.html')).toBe(false);
     expect(isTrustedRendererUrl('', rendererUrl)).toBe(false);
     expect(isTrustedRendererUrl('not a url', rendererUrl)).toBe(false);
-    expect(isTrustedRendererUrl('http://localhost:5173/#/x', 'http://localhost:5173/')).toBe(true);
-    expect(isTrustedRendererUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
   });
 });

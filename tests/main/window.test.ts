@@ -1,97 +1,112 @@
-/** The main window: secure webPreferences, hardened before loading, shown when ready, closed to the tray. */
+/// <reference types="electron" />
+/**
+ * The main window: secure webPreferences, hardened before loading, shown when ready, closed to the tray, its
+ * page's life followed (loads, a dead renderer reloaded once, Windows' session end). Typed fakes from
+ * fake-electron.ts stand in for BrowserWindow.
+ */
 import { describe, expect, it } from 'vitest';
-import { createMainWindow, type BrowserWindowLike, type MainWindowOptions } from '../../src/main/window';
+import { APP_RENDERER_URL } from '../../src/main/app-protocol';
+import { createMainWindow, type MainWindowDeps } from '../../src/main/window';
+import { FakeBrowserWindow } from './fake-electron';
 
-const rendererUrl = 'file:///app/out/renderer/index.html';
+const flush = () => new Promise((r) => setImmediate(r));
 
-function fakeBrowserWindow() {
-  const log: string[] = [];
-  const made: FakeWindow[] = [];
-  class FakeWindow implements BrowserWindowLike {
-    visible = false;
-    handlers = new Map<string, (...args: never[]) => void>();
-    openHandler?: (d: { url: string }) => { action: string };
-    webContents = {
-      on: (event: string) => {
-        log.push(`contents.on ${event}`);
-      },
-      setWindowOpenHandler: (h: (d: { url: string }) => { action: string }) => {
-        log.push('setWindowOpenHandler');
-        this.openHandler = h;
-      },
-    } as unknown as BrowserWindowLike['webContents'];
-    constructor(readonly options: MainWindowOptions) {
-      made.push(this);
-    }
-    async loadURL(url: string) {
-      log.push(`loadURL ${url}`);
-    }
-    once(event: string, fn: () => void) {
-      this.handlers.set(event, fn);
-    }
-    on(event: string, fn: (e: { preventDefault(): void }) => void) {
-      this.handlers.set(event, fn);
-    }
-    show() {
-      this.visible = true;
-    }
-    hide() {
-      this.visible = false;
-      log.push('hide');
-    }
-  }
-  return { FakeWindow, log, created: () => made[0]! };
-}
-
-function make(overrides: { closeToTray?: boolean; quitting?: boolean; show?: boolean } = {}) {
-  const fake = fakeBrowserWindow();
-  const win = createMainWindow({
-    BrowserWindow: fake.FakeWindow,
+function make(overrides: Partial<Omit<MainWindowDeps<FakeBrowserWindow>, 'closeToTray'>> & { closeToTray?: boolean; quitting?: boolean } = {}) {
+  const { closeToTray, quitting, ...rest } = overrides;
+  return createMainWindow({
+    BrowserWindow: FakeBrowserWindow,
     preloadPath: '/app/out/preload/index.cjs',
-    rendererUrl,
-    showOnReady: overrides.show ?? true,
+    rendererUrl: APP_RENDERER_URL,
+    showOnReady: true,
     openExternal: () => undefined,
-    closeToTray: () => overrides.closeToTray ?? true,
-    isQuitting: () => overrides.quitting ?? false,
+    closeToTray: () => closeToTray ?? true,
+    isQuitting: () => quitting ?? false,
+    ...rest,
   });
-  return { win, ...fake };
 }
 
 describe('createMainWindow', () => {
   it('creates the window hidden with the secure webPreferences', () => {
-    const { created } = make();
-    const { options } = created();
+    const { options } = make();
     expect(options.show).toBe(false);
     expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, webSecurity: true, nodeIntegration: false, preload: '/app/out/preload/index.cjs' });
   });
 
-  it('hardens navigation and window.open before loading the page', () => {
-    const { log } = make();
-    const load = log.indexOf(`loadURL ${rendererUrl}`);
-    expect(load).toBeGreaterThan(-1);
-    for (const step of ['contents.on will-navigate', 'contents.on will-redirect', 'contents.on will-attach-webview', 'setWindowOpenHandler']) {
-      expect(log.indexOf(step), step).toBeGreaterThan(-1);
-      expect(log.indexOf(step), step).toBeLessThan(load);
-    }
-    expect(make().created().openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  it('hardens navigation and window.open before loading the app:// page', () => {
+    const win = make();
+    expect(win.loads).toHaveLength(1);
+    const [load] = win.loads;
+    expect(load!.url).toBe('app://s3drop/index.html');
+    expect(load!.listeners).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'render-process-gone', 'did-start-navigation']));
+    expect(load!.openHandler).toBe(true);
+    expect(win.webContents.openHandler!({ url: 'https://evil.example/' } as Electron.HandlerDetails)).toEqual({ action: 'deny' });
   });
 
-  it('shows on ready-to-show, unless started hidden at login', () => {
+  it('shows on ready-to-show, unless started hidden at login', async () => {
     const shown = make();
-    shown.created().handlers.get('ready-to-show')!();
-    expect(shown.created().visible).toBe(true);
-    expect(make({ show: false }).created().handlers.has('ready-to-show')).toBe(false);
+    await flush();
+    expect(shown.visible).toBe(true);
+    const hidden = make({ showOnReady: false });
+    await flush();
+    expect(hidden.visible).toBe(false);
   });
 
   it('closing hides to the tray when the setting is on, and really closes when quitting or when off', () => {
-    const close = (opts: { closeToTray: boolean; quitting: boolean }) => {
-      const { created } = make(opts);
-      let prevented = false;
-      (created().handlers.get('close') as (e: { preventDefault(): void }) => void)({ preventDefault: () => (prevented = true) });
-      return prevented;
-    };
-    expect(close({ closeToTray: true, quitting: false })).toBe(true);
-    expect(close({ closeToTray: true, quitting: true })).toBe(false);
-    expect(close({ closeToTray: false, quitting: false })).toBe(false);
+    expect(make({ closeToTray: true, quitting: false }).close()).toBe(true);
+    expect(make({ closeToTray: true, quitting: true }).close()).toBe(false);
+    expect(make({ closeToTray: false, quitting: false }).close()).toBe(false);
+  });
+
+  it('says when a page starts loading (first load, reload), not for in-page navigation', async () => {
+    let loading = 0;
+    const win = make({ onPageLoading: () => loading++ });
+    expect(loading).toBe(1);
+    win.webContents.reload();
+    expect(loading).toBe(2);
+    win.webContents.emit('did-start-navigation', { url: APP_RENDERER_URL + '#/settings', isMainFrame: true, isSameDocument: true });
+    win.webContents.emit('did-start-navigation', { url: 'about:blank', isMainFrame: false, isSameDocument: false });
+    expect(loading).toBe(2);
+  });
+
+  it('reloads a page whose renderer died, once, and again only after a page has loaded', async () => {
+    const gone: [string, boolean][] = [];
+    let loading = 0;
+    const win = make({ onRendererGone: (details, reloading) => gone.push([details.reason, reloading]), onPageLoading: () => loading++ });
+    await flush();
+    expect(win.webContents.loaded).toBe(true);
+    win.webContents.crash('crashed');
+    expect(gone).toEqual([['crashed', true]]);
+    expect(win.webContents.reloads).toBe(1);
+    // It dies again before the reloaded page has loaded: no loop.
+    win.webContents.crash('oom');
+    expect(gone).toEqual([
+      ['crashed', true],
+      ['oom', false],
+    ]);
+    expect(win.webContents.reloads).toBe(1);
+    // View → Reload (or any load) brings it back; once that page has loaded, a later crash reloads again.
+    win.webContents.reload();
+    await flush();
+    win.webContents.crash('killed');
+    expect(gone.at(-1)).toEqual(['killed', true]);
+    expect(win.webContents.reloads).toBe(3);
+    // Events are held from the moment the page is gone.
+    expect(loading).toBeGreaterThanOrEqual(4);
+  });
+
+  it('does not reload a destroyed window', () => {
+    const gone: boolean[] = [];
+    const win = make({ onRendererGone: (_d, reloading) => gone.push(reloading) });
+    win.destroyed = true;
+    win.webContents.crash('killed');
+    expect(gone).toEqual([false]);
+    expect(win.webContents.reloads).toBe(0);
+  });
+
+  it("passes on Windows' session end with its reasons", () => {
+    const ends: (readonly string[])[] = [];
+    const win = make({ onSessionEnd: (reasons) => ends.push(reasons) });
+    win.endSession(['logoff']);
+    expect(ends).toEqual([['logoff']]);
   });
 });

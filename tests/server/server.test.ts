@@ -12,6 +12,7 @@ import { createNodePlatform } from '../../src/server/node-platform';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { tokenMatches } from '../../src/server/security';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
+import { staticTraversalCorpus } from '../support/traversal-corpus';
 
 const csp = "default-src 'self'; script-src 'self'; object-src 'none'";
 let root: string;
@@ -203,7 +204,7 @@ describe('static files', () => {
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/%00index.html'])(
+  it.each(staticTraversalCorpus)(
     'refuses the traversal %s',
     async (path) => {
       const res = await raw(path);

@@ -1,4 +1,5 @@
 /** The engine's `Platform` backed by Electron: native pickers, the system browser and the file manager. */
+import type { Shell } from 'electron';
 import type { Capabilities } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { isAllowedExternalUrl } from '../services/handlers/app';
@@ -11,7 +12,7 @@ export type OpenProperty = 'openFile' | 'openDirectory' | 'multiSelections';
 export interface ElectronPlatformDeps {
   /** Electron's dialog.showOpenDialog, bound to the main window when it is open. */
   showOpenDialog(options: { properties: OpenProperty[] }): Promise<{ canceled: boolean; filePaths: string[] }>;
-  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
+  shell: Pick<Shell, 'openExternal' | 'openPath'>;
   dataDir: string;
   logsDir: string;
   version: string;

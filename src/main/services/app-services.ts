@@ -32,6 +32,8 @@ export interface AppServicesOptions {
   secrets?: SecretStore;
   /** Extra lines for "Copy diagnostics" (the host's versions). */
   diagnosticsExtra?: () => Record<string, string>;
+  /** The event bus; a root that passes its own is subscribed before the engine starts, so it sees start-up notices. */
+  events?: EventBus;
 }
 
 /** The built engine. */
@@ -54,7 +56,7 @@ export interface AppServices {
 /** Builds every service and the dispatcher over them. */
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { platform, logger } = options;
-  const events = new EventBus();
+  const events = options.events ?? new EventBus();
   const settings = SettingsService.inDataDir(platform.dataDir);
   const core: CoreDeps = { platform, events, logger, settings, env: options.env ?? { ...process.env } };
   if (settings.loadProblem) logger.warn(settings.loadProblem.message);

@@ -1,8 +1,9 @@
 /**
  * The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux) through
- * @napi-rs/keyring, falling back to memory for the session when no keychain answers.
+ * @napi-rs/keyring, falling back to memory for the session when no keychain answers, or when the
+ * library's native binary cannot be loaded at all.
  */
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log/logger';
@@ -18,9 +19,36 @@ export interface KeychainEntry {
 /** Makes one keychain entry for an account. */
 export type EntryFactory = (service: string, account: string) => KeychainEntry;
 
-/** Real entries; on Linux pinned to the Secret Service, because the kernel-keyring fallback forgets everything at logout. */
-export const keyringEntry: EntryFactory = (service, account) =>
-  new AsyncEntry(service, account, process.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined);
+/** Loads @napi-rs/keyring; a seam so tests can play a binary that is missing. */
+export type KeyringLoader = () => Promise<{ AsyncEntry: typeof AsyncEntry }>;
+
+/**
+ * Loaded on first use, not at start-up: the package picks a native binary per OS and CPU, and when that one
+ * is not installed (an installer built on the other architecture) a top-level import would stop the app
+ * before it starts. A failed load rejects like any keychain call, so the store falls back to memory.
+ */
+export const loadKeyring: KeyringLoader = async () => {
+  // require where there is one (the app's CommonJS bundle, whose modules load from app.asar this way);
+  // import() in the CLI's ES module bundle. Either way a missing binary becomes a rejection.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof require === 'function') return require('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+  return import('@napi-rs/keyring');
+};
+
+/** Entries over a loader; on Linux pinned to the Secret Service, because the kernel-keyring fallback forgets everything at logout. */
+export function keyringEntries(load: KeyringLoader): EntryFactory {
+  return (service, account) => {
+    const open = () => load().then((keyring) => new keyring.AsyncEntry(service, account, process.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined));
+    return {
+      getPassword: () => open().then((entry) => entry.getPassword()),
+      setPassword: (password) => open().then((entry) => entry.setPassword(password)),
+      deletePassword: () => open().then((entry) => entry.deletePassword()),
+    };
+  };
+}
+
+/** Real entries. */
+export const keyringEntry: EntryFactory = keyringEntries(loadKeyring);
 
 /** A keychain-backed store that switches to memory (and says so once) when the keychain cannot be used. */
 export class KeychainSecretStore implements SecretStore {
@@ -109,9 +137,9 @@ export class KeychainSecretStore implements SecretStore {
 }
 
 /** The app's default store: the keychain, telling the UI (once) and the log when it has to fall back to memory. */
-export function createDefaultSecretStore(deps: { events: EventBus; logger: Logger }): KeychainSecretStore {
+export function createDefaultSecretStore(deps: { events: EventBus; logger: Logger }, entry: EntryFactory = keyringEntry): KeychainSecretStore {
   return new KeychainSecretStore((reason) => {
     deps.logger.warn(`keychain unavailable, keeping secrets in memory for this session: ${reason}`);
     deps.events.emit('app:notice', { level: 'warning', error: new AppError('KEYCHAIN_UNAVAILABLE').toData() });
-  });
+  }, entry);
 }
