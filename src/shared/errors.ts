@@ -114,6 +114,14 @@ export const errorCatalogue = {
     en: 'The bucket "{bucket}" is in region {region}. Choose that region for this profile.',
     'pt-BR': 'O bucket "{bucket}" fica na região {region}. Escolha essa região para este perfil.',
   },
+  REGION_NOT_OFFERED: {
+    en: 'This storage service does not have region {region}; leave the region empty (us-east-1) to let the service choose, or use a region name your provider gives you.',
+    'pt-BR': 'Este serviço de armazenamento não tem a região {region}; deixe a região vazia (us-east-1) para o serviço escolher, ou use um nome de região informado pelo seu provedor.',
+  },
+  REGION_NOT_OFFERED_USE: {
+    en: 'This storage service does not have region {region}; leave the region empty (us-east-1) to let the service choose, or use "{known}".',
+    'pt-BR': 'Este serviço de armazenamento não tem a região {region}; deixe a região vazia (us-east-1) para o serviço escolher, ou use "{known}".',
+  },
   BUCKET_NOT_FOUND: {
     en: 'The bucket "{bucket}" does not exist. Create it, or check its name.',
     'pt-BR': 'O bucket "{bucket}" não existe. Crie-o ou confira o nome.',
