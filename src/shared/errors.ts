@@ -38,6 +38,34 @@ export const errorCatalogue = {
     en: 'Your AWS settings file {file} could not be read: {reason}. Fix the file, then try again.',
     'pt-BR': 'O arquivo de configuração da AWS {file} não pôde ser lido: {reason}. Corrija o arquivo e tente de novo.',
   },
+  CONFIG_NOT_UTF8: {
+    en: 'Your AWS settings file {file} is not UTF-8 text, so the AWS CLI cannot read it and its profiles are not listed. Save it as UTF-8, then try again.',
+    'pt-BR': 'O arquivo de configuração da AWS {file} não está em UTF-8, então a AWS CLI não consegue lê-lo e os perfis dele não aparecem. Salve-o como UTF-8 e tente de novo.',
+  },
+  CONFIG_BOM: {
+    en: 'Your AWS settings file {file} starts with an invisible byte order mark (BOM), so the AWS CLI cannot read it and its profiles are not listed. Save it as "UTF-8" rather than "UTF-8 with BOM", then try again.',
+    'pt-BR': 'O arquivo de configuração da AWS {file} começa com uma marca invisível de ordem de bytes (BOM), então a AWS CLI não consegue lê-lo e os perfis dele não aparecem. Salve-o como "UTF-8", e não "UTF-8 com BOM", e tente de novo.',
+  },
+  CONFIG_NO_SECTION: {
+    en: 'Line {line} of your AWS settings file {file} comes before any [section] header, so the AWS CLI cannot read the file and its profiles are not listed. Put it under a header such as [default], then try again.',
+    'pt-BR': 'A linha {line} do arquivo de configuração da AWS {file} vem antes de qualquer cabeçalho [seção], então a AWS CLI não consegue ler o arquivo e os perfis dele não aparecem. Coloque-a sob um cabeçalho como [default] e tente de novo.',
+  },
+  CONFIG_DUPLICATE_SECTION: {
+    en: 'The section [{section}] appears twice in your AWS settings file {file} (lines {first} and {line}), so the AWS CLI cannot read the file and its profiles are not listed. Merge the two into one, then try again.',
+    'pt-BR': 'A seção [{section}] aparece duas vezes no arquivo de configuração da AWS {file} (linhas {first} e {line}), então a AWS CLI não consegue ler o arquivo e os perfis dele não aparecem. Junte as duas em uma e tente de novo.',
+  },
+  CONFIG_DUPLICATE_SETTING: {
+    en: 'The setting "{setting}" appears twice in the section [{section}] of your AWS settings file {file} (line {line}), so the AWS CLI cannot read the file and its profiles are not listed. Keep one of them, then try again.',
+    'pt-BR': 'A configuração "{setting}" aparece duas vezes na seção [{section}] do arquivo de configuração da AWS {file} (linha {line}), então a AWS CLI não consegue ler o arquivo e os perfis dele não aparecem. Mantenha só uma e tente de novo.',
+  },
+  CONFIG_BAD_LINE: {
+    en: 'Line {line} of your AWS settings file {file} is neither a [section] header nor a "name = value" setting, so the AWS CLI cannot read the file and its profiles are not listed. Fix or remove that line (comments start with #), then try again.',
+    'pt-BR': 'A linha {line} do arquivo de configuração da AWS {file} não é um cabeçalho [seção] nem uma configuração "nome = valor", então a AWS CLI não consegue ler o arquivo e os perfis dele não aparecem. Corrija ou remova essa linha (comentários começam com #) e tente de novo.',
+  },
+  CONFIG_BAD_BLOCK: {
+    en: 'Each indented line under "{setting}" (line {line}) in your AWS settings file {file} must be "name = value", so the AWS CLI cannot read the file and its profiles are not listed. Fix those lines, then try again.',
+    'pt-BR': 'Cada linha recuada sob "{setting}" (linha {line}) no arquivo de configuração da AWS {file} precisa ser "nome = valor", então a AWS CLI não consegue ler o arquivo e os perfis dele não aparecem. Corrija essas linhas e tente de novo.',
+  },
   CREDENTIAL_PROCESS_FAILED: {
     en: 'The program that provides credentials for "{profile}" failed or answered something unexpected.',
     'pt-BR': 'O programa que fornece as credenciais de "{profile}" falhou ou respondeu algo inesperado.',
@@ -113,6 +141,14 @@ export const errorCatalogue = {
   WRONG_REGION: {
     en: 'The bucket "{bucket}" is in region {region}. Choose that region for this profile.',
     'pt-BR': 'O bucket "{bucket}" fica na região {region}. Escolha essa região para este perfil.',
+  },
+  REGION_NOT_OFFERED: {
+    en: 'This storage service does not have region {region}; leave the region empty (us-east-1) to let the service choose, or use a region name your provider gives you.',
+    'pt-BR': 'Este serviço de armazenamento não tem a região {region}; deixe a região vazia (us-east-1) para o serviço escolher, ou use um nome de região informado pelo seu provedor.',
+  },
+  REGION_NOT_OFFERED_USE: {
+    en: 'This storage service does not have region {region}; leave the region empty (us-east-1) to let the service choose, or use "{known}".',
+    'pt-BR': 'Este serviço de armazenamento não tem a região {region}; deixe a região vazia (us-east-1) para o serviço escolher, ou use "{known}".',
   },
   BUCKET_NOT_FOUND: {
     en: 'The bucket "{bucket}" does not exist. Create it, or check its name.',

@@ -120,6 +120,8 @@ describe('chaos proxy', () => {
     expect(classifyRequest('DELETE', '/b/k?uploadId=u')).toMatchObject({ kind: 'AbortMultipartUpload' });
     expect(classifyRequest('GET', '/b/k?uploadId=u')).toMatchObject({ kind: 'ListParts' });
     expect(classifyRequest('POST', '/b?delete')).toMatchObject({ kind: 'DeleteObjects' });
+    expect(classifyRequest('PUT', '/b/')).toMatchObject({ kind: 'CreateBucket', bucket: 'b' });
+    expect(classifyRequest('PUT', '/b/?encryption=')).toMatchObject({ kind: 'Other' });
   });
 
   it.each([

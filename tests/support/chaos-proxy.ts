@@ -21,6 +21,7 @@ export type FaultKind =
   | 'expired-token' // 400 ExpiredToken, as S3 answers a request signed with expired temporary credentials
   | 'wrong-region' // 301 PermanentRedirect naming another region (x-amz-bucket-region), as S3 answers a wrong-region request
   | 'html' // 200 text/html: a captive portal or a web server where an S3 endpoint was expected
+  | 'swallow' // 200 with an empty body, request never reaches upstream: a store that acknowledges a setting it does not keep
   | 'stall' // read the request, never answer
   | 'stall-body'; // forward, send headers and part of the body, then never send the rest
 
@@ -178,7 +179,8 @@ export function classifyRequest(method: string, url: string, headers: Record<str
   const kind = ((): RequestKind => {
     if (!bucket) return m === 'GET' ? 'ListBuckets' : 'Other';
     if (key === undefined) {
-      if (m === 'PUT') return 'CreateBucket';
+      // PUT on a bucket with a query sets one of its configurations (?encryption, ?versioning…); only a bare PUT creates.
+      if (m === 'PUT') return u.search === '' ? 'CreateBucket' : 'Other';
       if (m === 'DELETE') return 'DeleteBucket';
       if (m === 'HEAD') return 'HeadBucket';
       if (m === 'POST' && q.has('delete')) return 'DeleteObjects';
@@ -323,6 +325,11 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
       res.end(req.method === 'HEAD' ? undefined : page);
       stats.bytesOut += req.method === 'HEAD' ? 0 : Buffer.byteLength(page);
+      return;
+    }
+    if (fault === 'swallow') {
+      await drain(req);
+      res.writeHead(200, { 'content-length': 0, 'x-amz-request-id': `CHAOS${info.n}` }).end();
       return;
     }
     if (fault === 'stall') {

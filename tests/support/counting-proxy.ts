@@ -15,18 +15,30 @@ export interface CountingStats {
   requests: number;
 }
 
+/** A request whose body the proxy kept, to assert what reached the server. */
+export interface KeptRequest {
+  kind: RequestKind;
+  method: string;
+  /** Path and query as the client sent them. */
+  url: string;
+  body: string;
+}
+
 /** A running counting proxy. */
 export interface CountingProxy {
   url: string;
   stats(): CountingStats;
   resetStats(): void;
+  /** The requests whose bodies were kept (see `keepBodies`), in arrival order. */
+  kept(): KeptRequest[];
   stop(): Promise<void>;
 }
 
-/** Starts a counting proxy on 127.0.0.1 in front of `upstream`. */
-export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
+/** Starts a counting proxy on 127.0.0.1 in front of `upstream`; `keepBodies` picks the (small) requests to keep whole. */
+export async function startCountingProxy(upstream: string, options: { keepBodies?: (kind: RequestKind) => boolean } = {}): Promise<CountingProxy> {
   const up = new URL(upstream);
   let stats: CountingStats = { byKind: {}, bytesIn: 0, requests: 0 };
+  const kept: KeptRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const { kind } = classifyRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
@@ -39,7 +51,12 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     });
     // A client that goes away mid-request takes the upstream request with it, quietly.
     out.on('error', () => res.destroy());
-    req.on('data', (chunk: Buffer) => (stats.bytesIn += chunk.length));
+    const keep = options.keepBodies?.(kind) ? { kind, method: req.method ?? 'GET', url: req.url ?? '/', chunks: [] as Buffer[] } : undefined;
+    req.on('data', (chunk: Buffer) => {
+      stats.bytesIn += chunk.length;
+      keep?.chunks.push(chunk);
+    });
+    if (keep) req.on('end', () => kept.push({ kind, method: keep.method, url: keep.url, body: Buffer.concat(keep.chunks).toString('utf8') }));
     req.on('error', () => out.destroy());
     req.on('aborted', () => out.destroy());
     req.pipe(out);
@@ -58,6 +75,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     resetStats: () => {
       stats = { byKind: {}, bytesIn: 0, requests: 0 };
     },
+    kept: () => structuredClone(kept),
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));

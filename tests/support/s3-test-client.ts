@@ -21,9 +21,14 @@ export function rawClient(info: S3ServerInfo = s3Info()): S3Client {
   });
 }
 
+/** A bucket name no other test uses (it is not created). */
+export function uniqueBucketName(stem = 'test'): string {
+  return `${stem}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.toLowerCase();
+}
+
 /** Creates a bucket with a unique name and returns it. */
 export async function freshBucket(client: S3Client = rawClient(), stem = 'test'): Promise<string> {
-  const name = `${stem}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.toLowerCase();
+  const name = uniqueBucketName(stem);
   await client.send(new CreateBucketCommand({ Bucket: name }));
   return name;
 }

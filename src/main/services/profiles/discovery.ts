@@ -1,18 +1,21 @@
 /**
- * Reads ~/.aws/config and ~/.aws/credentials with the SDK's own loader and turns them into the same
- * list of profile names that `aws configure list-profiles` prints, with each profile's kind, region
- * and endpoint.
+ * Reads ~/.aws/config and ~/.aws/credentials the way the AWS CLI does (./ini.ts, botocore's build_profile_map)
+ * and turns them into the list of profile names that `aws configure list-profiles` prints, in its order, with
+ * each profile's kind, region and endpoint. The SDK's loader is asked only which names it can find, because
+ * the SDK signs those itself.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { ProfileKind } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { readAwsIni, shlexSplit, type IniSection } from './ini';
 
 /** An environment to read AWS_* and HOME from (tests pass their own). */
 export type Env = Record<string, string | undefined>;
 
-/** One INI section's settings, as the SDK's parser returns them. */
+/** One INI section's settings; an indented block `s3 =\n  a = b` gives the key `s3.a`. */
 export type Section = Record<string, string | undefined>;
 
 /** The two shared files, after AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE and HOME. */
@@ -31,7 +34,7 @@ export interface AwsProfile {
   endpoint?: string;
   forcePathStyle?: boolean;
   mfaSerial?: string;
-  /** True when the name only loads through our own reading (the SDK's parser skips non-ASCII config section names). */
+  /** True when the SDK's loader cannot find this name (it reads `[profile  a]`, `[profile café]`, a CR-only file… otherwise). */
   sdkInvisible: boolean;
 }
 
@@ -40,6 +43,8 @@ export interface AwsDiscovery {
   paths: AwsFilePaths;
   /** Files that exist but cannot be read (the SDK's loader silently treats them as empty). */
   unreadable: string[];
+  /** Files the AWS CLI refuses ("Unable to parse config file"), each with the plain reason; they add no profiles. */
+  refused: AppError[];
   profiles: AwsProfile[];
   ssoSessions: Record<string, Section>;
   services: Record<string, Section>;
@@ -65,22 +70,19 @@ export function awsFilePaths(env: Env): AwsFilePaths {
   };
 }
 
-/**
- * The profile name in a raw config section header, or undefined when the section is not a profile.
- * Mirrors botocore: `default`, or `profile NAME` where NAME may be quoted (shlex); sso-session,
- * services, plugins and bare sections are not profiles.
- */
-export function configSectionProfile(section: string): string | undefined {
-  if (section === 'default') return 'default';
-  // The SDK's parser gives `profile.NAME` for names made of [\w-@+.%:/] only.
-  if (section.startsWith('profile.')) return section.slice('profile.'.length) || undefined;
-  const m = /^profile\s+(.+)$/.exec(section);
-  if (!m) return undefined;
-  const rest = m[1]!.trim();
-  const quoted = /^(["'])(.*)\1$/.exec(rest);
-  if (quoted) return quoted[2] || undefined;
-  // shlex would split an unquoted name with spaces into several words, and botocore then skips it.
-  return /\s/.test(rest) ? undefined : rest;
+/** What a config file section is, by botocore's build_profile_map; undefined for anything else ([plugins]…). */
+export function configSection(header: string): { type: 'profile' | 'sso-session' | 'services'; name: string } | undefined {
+  if (header === 'default') return { type: 'profile', name: 'default' };
+  // Prefixes, not words: botocore takes `[profiles a]` and `[profile-x a]` as profile "a" too.
+  const type = (['profile', 'sso-session', 'services'] as const).find((t) => header.startsWith(t));
+  if (!type) return undefined;
+  let parts: string[];
+  try {
+    parts = shlexSplit(header);
+  } catch {
+    return undefined;
+  }
+  return parts.length === 2 ? { type, name: parts[1]! } : undefined;
 }
 
 /** Decides how a profile signs in, in the SDK's order of precedence. */
@@ -111,47 +113,63 @@ function addressingStyle(s: Section): boolean | undefined {
   return undefined;
 }
 
-/** False when the file is there but cannot be read (permissions, a folder in its place); a missing file is fine. */
-function readable(file: string): boolean {
+/** A file's sections as the CLI reads them; a missing file has none, a folder or a forbidden file is unreadable. */
+function readShared(file: string): { sections: IniSection[]; unreadable?: true; refused?: AppError } {
+  let bytes: Buffer;
   try {
-    readFileSync(file);
-    return true;
+    bytes = readFileSync(file);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR';
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { sections: [] } : { sections: [], unreadable: true };
   }
+  const read = readAwsIni(bytes);
+  if (read.problem) {
+    const { code, ...params } = read.problem;
+    return { sections: [], refused: new AppError(code, { file, ...params }) };
+  }
+  return read;
+}
+
+/** A record without a prototype, so names such as "constructor" or "__proto__" are plain keys. */
+function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/**
+ * A value as the SDK reads it: an inline ` # comment` or ` ; comment` is dropped. The CLI would keep it in the
+ * value (region "eu-west-1 # prod"), which nothing can use; the SDK, which signs, drops it.
+ */
+function withoutInlineComments(settings: Section): Section {
+  const out = record<string>();
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) out[k] = v.split(/(?:^|\s)[;#]/)[0]!.trim();
+  return out;
 }
 
 /** Reads both files fresh (no SDK cache) and lists the profiles in `aws configure list-profiles` order. */
 export async function discoverAwsProfiles(env: Env): Promise<AwsDiscovery> {
   const paths = awsFilePaths(env);
-  // The credentials file as the SDK parses it: every section is a profile.
-  const { credentialsFile } = await loadSharedConfigFiles({ filepath: paths.credentials, configFilepath: paths.config, ignoreCache: true });
-  // The config file read raw (loaded as a "credentials" file) so that names the SDK would drop are still seen.
-  const raw = (await loadSharedConfigFiles({ filepath: paths.config, configFilepath: paths.credentials, ignoreCache: true })).credentialsFile;
+  const config = readShared(paths.config);
+  const credentials = readShared(paths.credentials);
+  // The SDK's view, only to know which names its own providers (fromIni) will find.
+  const sdk = await loadSharedConfigFiles({ filepath: paths.credentials, configFilepath: paths.config, ignoreCache: true });
 
-  const ssoSessions: AwsDiscovery['ssoSessions'] = {};
-  const services: AwsDiscovery['services'] = {};
-  const configProfiles = new Map<string, { settings: Section; sdkInvisible: boolean }>();
-  for (const [section, values] of Object.entries(raw)) {
-    if (section.startsWith('sso-session.')) ssoSessions[section.slice('sso-session.'.length)] = { ...values };
-    else if (section.startsWith('services.')) services[section.slice('services.'.length)] = { ...values };
-    else {
-      const name = configSectionProfile(section);
-      if (name === undefined) continue;
-      const sdkInvisible = section !== 'default' && !section.startsWith('profile.');
-      const prev = configProfiles.get(name);
-      configProfiles.set(name, { settings: { ...prev?.settings, ...values }, sdkInvisible: sdkInvisible && (prev?.sdkInvisible ?? true) });
-    }
+  const ssoSessions = record<Section>();
+  const services = record<Section>();
+  // A Map keeps the first position of a name that comes back, as botocore's dict does; its settings are replaced.
+  const profiles = new Map<string, Section>();
+  for (const section of config.sections) {
+    const kind = configSection(section.header);
+    if (kind?.type === 'profile') profiles.set(kind.name, section.settings);
+    else if (kind?.type === 'sso-session') ssoSessions[kind.name] = withoutInlineComments(section.settings);
+    else if (kind?.type === 'services') services[kind.name] = withoutInlineComments(section.settings);
   }
-
-  const names = [...configProfiles.keys()];
-  for (const name of Object.keys(credentialsFile)) if (!configProfiles.has(name)) names.push(name);
+  // Every credentials section is a profile under its whole header ([profile x] there is "profile x"); its keys win.
+  for (const section of credentials.sections) profiles.set(section.header, { ...profiles.get(section.header), ...section.settings });
 
   const regionFromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const endpointFromEnv = envEndpoint(env);
-  const profiles = names.map((name): AwsProfile => {
-    const fromConfig = configProfiles.get(name);
-    const settings = { ...fromConfig?.settings, ...credentialsFile[name] };
+  const list = [...profiles].map(([name, raw]): AwsProfile => {
+    const settings = withoutInlineComments(raw);
     const endpoint = endpointFromEnv ?? profileEndpoint(settings, services);
     const style = addressingStyle(settings);
     return {
@@ -162,9 +180,10 @@ export async function discoverAwsProfiles(env: Env): Promise<AwsDiscovery> {
       endpoint,
       forcePathStyle: style ?? (endpoint ? true : undefined),
       mfaSerial: settings.mfa_serial || undefined,
-      sdkInvisible: (fromConfig?.sdkInvisible ?? false) && !credentialsFile[name],
+      sdkInvisible: !Object.hasOwn(sdk.configFile, name) && !Object.hasOwn(sdk.credentialsFile, name),
     };
   });
-  const unreadable = [paths.config, paths.credentials].filter((file) => !readable(file));
-  return { paths, unreadable, profiles, ssoSessions, services };
+  const unreadable = [config, credentials].flatMap((f, i) => (f.unreadable ? [i === 0 ? paths.config : paths.credentials] : []));
+  const refused = [config.refused, credentials.refused].filter((e): e is AppError => e !== undefined);
+  return { paths, unreadable, refused, profiles: list, ssoSessions, services };
 }

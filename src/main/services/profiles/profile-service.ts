@@ -90,7 +90,7 @@ export class ProfileService implements ProfileResolver {
   private awsProfiles(): Promise<AwsDiscovery> {
     this.discovery ??= discoverAwsProfiles(this.deps.env).then(
       (d) => {
-        this.reportUnreadable(d.unreadable);
+        this.reportFileProblems(d);
         return d;
       },
       (err: unknown) => {
@@ -101,14 +101,17 @@ export class ProfileService implements ProfileResolver {
     return this.discovery;
   }
 
-  private readonly reportedUnreadable = new Set<string>();
+  private readonly reportedFileProblems = new Set<string>();
 
-  /** Says once per file when an AWS settings file exists but cannot be opened, instead of showing no profiles silently. */
-  private reportUnreadable(files: string[]): void {
-    for (const file of files) {
-      if (this.reportedUnreadable.has(file)) continue;
-      this.reportedUnreadable.add(file);
-      const error = new AppError('CONFIG_SYNTAX', { file, reason: 'it cannot be opened' });
+  /**
+   * Says once per problem when an AWS settings file exists but cannot be opened, or is one the AWS CLI refuses
+   * (its profiles are then left out, as the CLI lists none), instead of showing fewer profiles silently.
+   */
+  private reportFileProblems(d: AwsDiscovery): void {
+    const errors = [...d.unreadable.map((file) => new AppError('CONFIG_SYNTAX', { file, reason: 'it cannot be opened' })), ...d.refused];
+    for (const error of errors) {
+      if (this.reportedFileProblems.has(error.message)) continue;
+      this.reportedFileProblems.add(error.message);
       this.deps.logger.warn(error.message);
       this.deps.events.emit('app:notice', { level: 'warning', error: error.toData() });
     }
@@ -307,7 +310,9 @@ export class ProfileService implements ProfileResolver {
         return staticCreds(p.settings.aws_access_key_id!, p.settings.aws_secret_access_key!, p.settings.aws_session_token);
       }
       if (p.sdkInvisible) {
-        throw new AppError('NOT_SUPPORTED', { what: `signing in with "${p.name}" (rename it with English letters only in ${d.paths.config})` });
+        throw new AppError('NOT_SUPPORTED', {
+          what: `signing in with "${p.name}" (the AWS SDK reads its section differently: write it as [profile NAME] in ${d.paths.config}, NAME made of English letters, digits and - _ . @ + % : /)`,
+        });
       }
       if (p.kind === 'instance') return fromNodeProviderChain(files)();
       return this.withMfa(summary.id, p, () =>

@@ -5,10 +5,6 @@ import {
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
-  PutBucketEncryptionCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketVersioningCommand,
-  PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
@@ -16,6 +12,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BucketSummary, CreateBucketResult, ObjectEntry, ObjectPage } from '../../../shared/contract';
 import type { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { applySafeDefaults, regionNotOffered } from './bucket-defaults';
 import { s3ErrorCode, toAppError } from './errors';
 import type { S3Clients, S3Context } from './types';
 import { assertBucketNameForCreate, assertBucketRef, assertKey, normalisePrefix } from './validate';
@@ -106,7 +103,7 @@ export class BucketService {
     return headObject(ctx, bucket, key);
   }
 
-  /** Creates a bucket in a region and applies the safe defaults the store supports; the rest become warnings. */
+  /** Creates a bucket in a region and applies the safe defaults, reading each back: only what the store kept counts. */
   async createBucket(profileId: string, bucket: string, options: CreateBucketOptions = {}): Promise<CreateBucketResult> {
     assertBucketNameForCreate(bucket);
     const base = await this.clients.forProfile(profileId);
@@ -115,53 +112,16 @@ export class BucketService {
     const ctx = region === base.region ? base : await this.clients.forProfile(profileId, region);
     // us-east-1 is the one region that must NOT be named; every other one must be (the seed's bug).
     const config = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
-    await this.call(ctx, 'CreateBucket', () => ctx.client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config })), { bucket });
-
-    const applied: string[] = [];
-    const warnings: string[] = [];
-    const attempt = async (name: string, label: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-        applied.push(name);
-      } catch (err) {
-        const code = s3ErrorCode(err);
-        const why = /NotImplemented|MethodNotAllowed|NotSupported|InvalidRequest|UnsupportedOperation/i.test(code) || code === 'Error'
-          ? 'this storage service does not support it'
-          : toAppError(err, { action: name, bucket }).message;
-        warnings.push(`${label} could not be turned on: ${why}`);
-        this.deps.logger.info(`createBucket ${bucket}: ${name} not applied (${code})`);
-      }
-    };
-    await attempt('block-public-access', 'Blocking public access', () =>
-      ctx.client.send(
-        new PutPublicAccessBlockCommand({
-          Bucket: bucket,
-          PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    await this.call(
+      ctx,
+      'CreateBucket',
+      () =>
+        ctx.client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config })).catch(async (err: unknown) => {
+          throw s3ErrorCode(err) === 'InvalidLocationConstraint' ? await regionNotOffered(base, region, err) : err;
         }),
-      ),
+      { bucket },
     );
-    await attempt('encryption', 'Default encryption (SSE-S3)', () =>
-      ctx.client.send(
-        new PutBucketEncryptionCommand({
-          Bucket: bucket,
-          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        }),
-      ),
-    );
-    await attempt('abort-multipart-lifecycle', 'Cleaning up unfinished uploads after 7 days', () =>
-      ctx.client.send(
-        new PutBucketLifecycleConfigurationCommand({
-          Bucket: bucket,
-          LifecycleConfiguration: {
-            Rules: [{ ID: 's3drop-abort-incomplete-multipart', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
-          },
-        }),
-      ),
-    );
-    if (options.preset === 'analytics') {
-      await attempt('versioning', 'Versioning', () => ctx.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })));
-    }
-    return { bucket, region, applied, warnings };
+    return { bucket, region, ...(await applySafeDefaults(ctx, bucket, options.preset ?? 'standard', this.deps.logger)) };
   }
 
   /** A time-limited GET link for an object. */

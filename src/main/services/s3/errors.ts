@@ -34,6 +34,10 @@ const permissions: Record<string, string> = {
   PutBucketEncryption: 's3:PutEncryptionConfiguration',
   PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
   PutBucketVersioning: 's3:PutBucketVersioning',
+  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+  GetBucketEncryption: 's3:GetEncryptionConfiguration',
+  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
+  GetBucketVersioning: 's3:GetBucketVersioning',
   DeleteObject: 's3:DeleteObject',
 };
 

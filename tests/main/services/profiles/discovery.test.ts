@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSectionProfile, discoverAwsProfiles } from '../../../../src/main/services/profiles/discovery';
+import { configSection, discoverAwsProfiles } from '../../../../src/main/services/profiles/discovery';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { fixtureEnv, fixtures, makeDeps, noAwsFilesEnv, tempDir } from './helpers';
@@ -95,13 +95,20 @@ describe('profile discovery', () => {
     service.dispose();
   });
 
-  it('maps raw config section names like botocore', () => {
-    expect(configSectionProfile('default')).toBe('default');
-    expect(configSectionProfile('profile.a.b')).toBe('a.b');
-    expect(configSectionProfile('profile "x y"')).toBe('x y');
-    expect(configSectionProfile('profile x y')).toBeUndefined();
-    expect(configSectionProfile('plugins')).toBeUndefined();
-    expect(configSectionProfile('bare')).toBeUndefined();
+  it('maps raw config section headers like botocore', () => {
+    expect(configSection('default')).toEqual({ type: 'profile', name: 'default' });
+    expect(configSection('profile a.b')).toEqual({ type: 'profile', name: 'a.b' });
+    expect(configSection('profile "x y"')).toEqual({ type: 'profile', name: 'x y' });
+    expect(configSection('profiles x')).toEqual({ type: 'profile', name: 'x' });
+    expect(configSection('sso-session corp')).toEqual({ type: 'sso-session', name: 'corp' });
+    expect(configSection('services local')).toEqual({ type: 'services', name: 'local' });
+    // The SDK's own parser reads `[profile.a]` as profile "a"; botocore does not.
+    expect(configSection('profile.a')).toBeUndefined();
+    expect(configSection('profile x y')).toBeUndefined();
+    expect(configSection('profile "open')).toBeUndefined();
+    expect(configSection(' profile a')).toBeUndefined();
+    expect(configSection('plugins')).toBeUndefined();
+    expect(configSection('bare')).toBeUndefined();
   });
 
   it('keeps fixtures where the test expects them', () => {

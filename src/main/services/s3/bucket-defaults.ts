@@ -1,0 +1,180 @@
+/**
+ * The safe defaults a new bucket gets, each read back where the store keeps it: a store that answers 200 to a
+ * setting it ignores (Ceph RGW routes `?encryption` to other operations) must give a warning, not a false "on".
+ */
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
+import { AppError } from '../../../shared/errors';
+import type { Logger } from '../log/logger';
+import { sleep } from '../transfers/retry';
+import { s3ErrorCode, toAppError } from './errors';
+import type { S3Context } from './types';
+
+/** One safe default: how to turn it on, and how to see that the store kept it. */
+interface SafeDefault {
+  /** The stable name reported in `applied`. */
+  name: string;
+  /** What the person reads in a warning. */
+  label: string;
+  /** The S3 operations, so a refusal names the permission it lacks. */
+  actions: [put: string, get: string];
+  put(): Promise<unknown>;
+  /** Reads the setting back; true when the store keeps what was sent. */
+  kept(): Promise<boolean>;
+}
+
+/** What the defaults came to: the names the store kept, and a plain sentence for each one it did not. */
+export interface SafeDefaultsOutcome {
+  applied: string[];
+  warnings: string[];
+}
+
+/** The lifecycle rule's ID, so the read-back finds our rule among any others. */
+export const ABORT_MULTIPART_RULE_ID = 's3drop-abort-incomplete-multipart';
+
+/**
+ * Answers that mean "this store does not do that" rather than "you did something wrong". Stores that lack an
+ * operation often route its request to another one: RGW 16 treats PUT `?encryption` as CreateBucket on the
+ * existing bucket (InvalidArgument), s3rver treats PUT `?versioning` so (BucketAlreadyExists).
+ */
+const unsupported = /NotImplemented|MethodNotAllowed|NotSupported|InvalidRequest|UnsupportedOperation|InvalidArgument|MalformedXML|BucketAlreadyExists|BucketAlreadyOwnedByYou/i;
+
+/** A read-back answer that means the setting is simply not there (AWS's "no such configuration" codes). */
+const absent = /^NoSuch|NotFound/;
+
+/** Waits before each read-back: AWS may take a moment to show a configuration it accepted. */
+const readBackDelaysMs = [0, 500, 1500];
+
+function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analytics'): SafeDefault[] {
+  const list: SafeDefault[] = [
+    {
+      name: 'block-public-access',
+      label: 'Blocking public access',
+      actions: ['PutPublicAccessBlock', 'GetPublicAccessBlock'],
+      put: () =>
+        ctx.client.send(
+          new PutPublicAccessBlockCommand({
+            Bucket: bucket,
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+          }),
+        ),
+      kept: async () => {
+        const c = (await ctx.client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
+        return c?.BlockPublicAcls === true && c.IgnorePublicAcls === true && c.BlockPublicPolicy === true && c.RestrictPublicBuckets === true;
+      },
+    },
+    {
+      name: 'encryption',
+      label: 'Default encryption (SSE-S3)',
+      actions: ['PutBucketEncryption', 'GetBucketEncryption'],
+      put: () =>
+        ctx.client.send(
+          new PutBucketEncryptionCommand({
+            Bucket: bucket,
+            ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          }),
+        ),
+      // Any default algorithm counts: a bucket that already encrypts with KMS is not less safe than SSE-S3.
+      kept: async () =>
+        ((await ctx.client.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules ?? []).some(
+          (r) => !!r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+        ),
+    },
+    {
+      name: 'abort-multipart-lifecycle',
+      label: 'Cleaning up unfinished uploads after 7 days',
+      actions: ['PutBucketLifecycleConfiguration', 'GetBucketLifecycleConfiguration'],
+      put: () =>
+        ctx.client.send(
+          new PutBucketLifecycleConfigurationCommand({
+            Bucket: bucket,
+            LifecycleConfiguration: {
+              Rules: [{ ID: ABORT_MULTIPART_RULE_ID, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+            },
+          }),
+        ),
+      kept: async () =>
+        ((await ctx.client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? []).some(
+          (r) => r.ID === ABORT_MULTIPART_RULE_ID && r.Status === 'Enabled' && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation === 7,
+        ),
+    },
+  ];
+  if (preset === 'analytics') {
+    list.push({
+      name: 'versioning',
+      label: 'Versioning',
+      actions: ['PutBucketVersioning', 'GetBucketVersioning'],
+      put: () => ctx.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+      kept: async () => (await ctx.client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status === 'Enabled',
+    });
+  }
+  return list;
+}
+
+/** Why a store refused or could not show a setting, in plain words. */
+function reason(err: unknown, action: string, bucket: string, unsupportedText: string): string {
+  const code = s3ErrorCode(err);
+  return unsupported.test(code) || code === 'Error' ? unsupportedText : toAppError(err, { action, bucket }).message;
+}
+
+/** Turns one default on and reads it back; undefined when the store kept it, else the warning. */
+async function applyOne(d: SafeDefault, bucket: string, logger: Logger): Promise<string | undefined> {
+  try {
+    await d.put();
+  } catch (err) {
+    logger.info(`createBucket ${bucket}: ${d.name} not applied (${s3ErrorCode(err)})`);
+    return `${d.label} could not be turned on: ${reason(err, d.actions[0], bucket, 'this storage service does not support it')}`;
+  }
+  for (const ms of readBackDelaysMs) {
+    if (ms) await sleep(ms);
+    try {
+      if (await d.kept()) return undefined;
+    } catch (err) {
+      const code = s3ErrorCode(err);
+      if (!absent.test(code)) {
+        logger.info(`createBucket ${bucket}: ${d.name} accepted but not readable (${code})`);
+        return `${d.label} could not be confirmed: ${reason(err, d.actions[1], bucket, 'this storage service accepted it but cannot show whether it is on')}`;
+      }
+    }
+  }
+  logger.info(`createBucket ${bucket}: ${d.name} accepted but not kept`);
+  return `${d.label} could not be turned on: this storage service accepted it but did not keep it`;
+}
+
+/** Applies the safe defaults to a new bucket, one after another, and reports what the store really kept. */
+export async function applySafeDefaults(ctx: S3Context, bucket: string, preset: 'standard' | 'analytics', logger: Logger): Promise<SafeDefaultsOutcome> {
+  const applied: string[] = [];
+  const warnings: string[] = [];
+  for (const d of defaultsFor(ctx, bucket, preset)) {
+    const warning = await applyOne(d, bucket, logger);
+    if (warning) warnings.push(warning);
+    else applied.push(d.name);
+  }
+  return { applied, warnings };
+}
+
+/**
+ * The plain answer to InvalidLocationConstraint (RGW gives it for any region that is not its zonegroup; AWS for a
+ * name it does not have). One of the person's own buckets tells a region the service does have, when there is one.
+ */
+export async function regionNotOffered(ctx: S3Context, region: string, cause: unknown): Promise<AppError> {
+  let known: string | undefined;
+  try {
+    const first = (await ctx.client.send(new ListBucketsCommand({}))).Buckets?.find((b) => b.Name)?.Name;
+    if (first) known = (await ctx.client.send(new GetBucketLocationCommand({ Bucket: first }))).LocationConstraint || undefined;
+  } catch {
+    // Only a hint: the error below stands without it.
+  }
+  const options = { retryable: false, details: 'InvalidLocationConstraint during CreateBucket', cause };
+  return known && known !== region ? new AppError('REGION_NOT_OFFERED_USE', { region, known }, options) : new AppError('REGION_NOT_OFFERED', { region }, options);
+}
