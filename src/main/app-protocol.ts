@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CustomScheme } from 'electron';
 import mime from 'mime-types';
-import { resolveStaticPath, securityHeaders } from '../server/static-files';
+import { resolveStaticPath, securityHeaders } from './services/static-files';
 
 /** The scheme's name. */
 export const APP_SCHEME = 'app';

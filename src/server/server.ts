@@ -16,7 +16,7 @@ import { SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../share
 import type { TransfersProgress } from '../shared/contract';
 import { bearerToken, checkHost, checkOrigin, displayUrl, newToken, protocolToken, tokenMatches, type OriginPolicy } from './security';
 import { Spool } from './spool';
-import { loadCsp, securityHeaders, serveStatic } from './static-files';
+import { loadCsp, securityHeaders, serveStatic } from '../main/services/static-files';
 
 /** What `startServer` needs. */
 export interface ServerOptions {

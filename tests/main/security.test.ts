@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedPermissions, buildCsp, hardenSession, hardenWebContents, isTrustedRendererUrl, secureWebPreferences, type SessionLike, type WebContentsLike } from '../../src/main/security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FALLBACK_CSP } from '../../src/server/static-files';
+import { FALLBACK_CSP } from '../../src/main/services/static-files';
 import { APP_ORIGIN, APP_RENDERER_URL } from '../../src/main/app-protocol';
 
 const rendererUrl = APP_RENDERER_URL;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { cspFromIndexHtml } from '../../src/server/static-files';
+import { cspFromIndexHtml } from '../../src/main/services/static-files';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
 import type { TransfersProgress } from '../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
