@@ -2,13 +2,14 @@
  * End-to-end helpers: start the real `s3-drop serve` (built by `npm run build`) against the test S3
  * server with fixture AWS config files in a temporary HOME, and drive it with a real Chromium (see findChromium).
  */
-import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isExecutable } from './programs';
 import type { S3ServerInfo } from './s3-server';
 import { ensureBuiltCli, startServe, type ServeProcess } from './serve';
 
@@ -45,15 +46,6 @@ export async function findChromium(env: Record<string, string | undefined> = pro
     throw new Error('No Chromium for the end-to-end tests: set CHROMIUM_PATH to a Chromium or Chrome, or install one (apt-get install chromium).');
   }
   return { path: await inflatePackagedChromium(packaged), source: '@sparticuz/chromium' };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** The installed @sparticuz/chromium's folder, or undefined when npm install left it out. */
