@@ -262,6 +262,10 @@ export const errorCatalogue = {
     en: '{reason}. Run "s3-drop {command} --help" to see how to use it.',
     'pt-BR': '{reason}. Rode "s3-drop {command} --help" para ver como usar.',
   },
+  NODE_TOO_OLD: {
+    en: 'S3 Drop needs Node {minimum} or newer, and this is Node {version}. Install a newer Node (nodejs.org), then run the command again.',
+    'pt-BR': 'O S3 Drop precisa do Node {minimum} ou mais novo, e este é o Node {version}. Instale um Node mais novo (nodejs.org) e rode o comando de novo.',
+  },
   REMOTE_BIND_REFUSED: {
     en: 'S3 Drop will not listen on {host}, because other computers could reach it. Add --allow-remote if that is really what you want.',
     'pt-BR': 'O S3 Drop não vai escutar em {host}, porque outros computadores poderiam acessá-lo. Use --allow-remote se é isso mesmo que você quer.',

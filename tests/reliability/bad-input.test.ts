@@ -3,9 +3,9 @@
  * mode do) and asserts a plain-language catalogue error and no side effect: no object, no pending upload, the
  * local file untouched, the app still working.
  */
-import { execFileSync, execSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
@@ -56,6 +56,48 @@ function file(name: string, content: string | Buffer = 'hello'): string {
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Puts what an unprivileged child runs (engine-once as one self-contained file, and a Node it may execute) in `dir`,
+ * readable by all: the clone may sit where "nobody" cannot enter (under /root, in a mktemp -d folder), and then
+ * neither its node_modules nor its pinned Node are reachable from that user.
+ */
+async function unprivilegedEngine(dir: string, asNobody: string[]): Promise<{ node: string; bundle: string; dir: string }> {
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  const bundle = join(dir, 'engine-once.mjs');
+  await build({
+    entryPoints: [join(repoRoot, 'tests/reliability/engine-once.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    // CommonJS packages inside an ES module bundle reach Node's built-ins through require().
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    // The keychain and the folder watcher are native add-ons that cannot be bundled; this child uses neither (a
+    // memory secret store, no sync), so they are replaced by empty modules rather than loaded from node_modules.
+    plugins: [
+      {
+        name: 'no-native-addons',
+        setup(b) {
+          b.onResolve({ filter: /^(@napi-rs\/keyring|@parcel\/watcher)$/ }, (args) => ({ path: args.path, namespace: 'unused-native' }));
+          b.onLoad({ filter: /.*/, namespace: 'unused-native' }, () => ({ contents: 'export default {}; export class AsyncEntry {}', loader: 'js' }));
+        },
+      },
+    ],
+  });
+  chmodSync(bundle, 0o644);
+  if (spawnSync(asNobody[0]!, [...asNobody.slice(1), process.execPath, '-e', '0'], { cwd: dir }).status === 0) return { node: process.execPath, bundle, dir };
+  const node = join(dir, 'node');
+  try {
+    linkSync(process.execPath, node);
+  } catch {
+    copyFileSync(process.execPath, node); // another file system: a copy, once per run
+  }
+  chmodSync(node, 0o755);
+  return { node, bundle, dir };
+}
 
 /** Enqueues and waits: the error from the refusal, or from the finished transfer. */
 async function uploadOutcome(app: TestApp, items: { path: string; relativeKey?: string }[], target: { profileId: string; bucket: string; prefix?: string }) {
@@ -162,9 +204,9 @@ describe('local files', () => {
       if (!setpriv) ctx.skip('running as root and setpriv is missing, so no process can be denied the read');
       mkdirSync(job.root, { recursive: true, mode: 0o777 });
       execFileSync('chmod', ['777', job.root, t.root, files]);
-      const bundle = join(repoRoot, 'node_modules/.cache/s3drop-rel/engine-once.mjs');
-      await build({ entryPoints: [join(repoRoot, 'tests/reliability/engine-once.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
-      const out = execFileSync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bundle, JSON.stringify(job)], { cwd: repoRoot, encoding: 'utf8' });
+      const asNobody = [setpriv!, '--reuid=65534', '--regid=65534', '--clear-groups'];
+      const { node, bundle, dir } = await unprivilegedEngine(join(t.root, 'eacces-run'), asNobody);
+      const out = execFileSync(asNobody[0]!, [...asNobody.slice(1), node, bundle, JSON.stringify(job)], { cwd: dir, encoding: 'utf8' });
       const line = JSON.parse(out.trim().split('\n').pop()!) as { stage: string; error?: AppErrorData; snapshots?: { error?: AppErrorData }[] };
       expect(line.stage).not.toBe('crash');
       error = line.error ?? line.snapshots?.find((s) => s.error)?.error;

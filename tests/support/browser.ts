@@ -1,11 +1,15 @@
 /**
  * End-to-end helpers: start the real `s3-drop serve` (built by `npm run build`) against the test S3
- * server with fixture AWS config files in a temporary HOME, and drive it with Debian's Chromium.
+ * server with fixture AWS config files in a temporary HOME, and drive it with a real Chromium (see findChromium).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isExecutable } from './programs';
 import type { S3ServerInfo } from './s3-server';
 import { ensureBuiltCli, startServe, type ServeProcess } from './serve';
 
@@ -15,9 +19,70 @@ export const resultsDir = resolve(import.meta.dirname, '../../test-results');
 /** Chromium flags that work in a container without a GPU or a sandbox. */
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-/** Launches Debian's Chromium through playwright-core. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
+/** A Chromium the tests can launch, and where it was found. */
+export interface FoundChromium {
+  path: string;
+  source: 'CHROMIUM_PATH' | 'system' | '@sparticuz/chromium';
+}
+
+/** The Chromium builds Debian and Ubuntu install, tried after CHROMIUM_PATH. */
+export const systemChromiumPaths = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/**
+ * Finds a Chromium without any setup: CHROMIUM_PATH when set, else the system's (CI installs Debian's), else the
+ * headless shell that ships inside the `@sparticuz/chromium` devDependency, so `npm install && npm test` works on a
+ * bare Linux machine. The packaged one is decompressed once into node_modules/.cache.
+ */
+export async function findChromium(env: Record<string, string | undefined> = process.env, systemPaths = systemChromiumPaths): Promise<FoundChromium> {
+  if (env.CHROMIUM_PATH) {
+    if (!isExecutable(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which is not a program this user can run.`);
+    return { path: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
+  }
+  const system = systemPaths.find(isExecutable);
+  if (system) return { path: system, source: 'system' };
+  // The package holds a Linux x64 build only.
+  const packaged = process.platform === 'linux' && process.arch === 'x64' ? packagedChromiumDir() : undefined;
+  if (!packaged) {
+    throw new Error('No Chromium for the end-to-end tests: set CHROMIUM_PATH to a Chromium or Chrome, or install one (apt-get install chromium).');
+  }
+  return { path: await inflatePackagedChromium(packaged), source: '@sparticuz/chromium' };
+}
+
+/** The installed @sparticuz/chromium's folder, or undefined when npm install left it out. */
+function packagedChromiumDir(): string | undefined {
+  try {
+    // Its exports name only the entry (build/index.js); the package folder is two levels up.
+    return dirname(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decompresses the package's brotli'd Chromium into a folder of its own per version. Not the package's own
+ * executablePath(): that writes /tmp/chromium, shared with every other user and version, and two test workers
+ * starting at once could launch a half-written file. Here each writer renames a finished file into place.
+ */
+async function inflatePackagedChromium(pkgDir: string): Promise<string> {
+  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const dir = resolve(import.meta.dirname, '../../node_modules/.cache/s3drop-chromium', version);
+  const binary = join(dir, 'chromium');
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${binary}.${process.pid}.partial`;
+  try {
+    await pipeline(createReadStream(join(pkgDir, 'bin/chromium.br')), createBrotliDecompress(), createWriteStream(partial, { mode: 0o755 }));
+    renameSync(partial, binary);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return binary;
+}
+
+/** Launches the Chromium findChromium picks through playwright-core. */
+export async function launchChromium(): Promise<Browser> {
+  const { path } = await findChromium();
+  return chromium.launch({ executablePath: path, args: chromiumArgs, headless: true });
 }
 
 /** Options for one app instance. */

@@ -7,6 +7,13 @@ if [ "$#" -eq 0 ]; then
   echo "usage: $0 <command> [args...]" >&2
   exit 2
 fi
+# Said plainly, not as bash's "command not found" halfway through a test run.
+for program in dbus-run-session gnome-keyring-daemon; do
+  if ! command -v "$program" >/dev/null; then
+    echo "$program is not installed, so there is no keychain to test against: apt-get install gnome-keyring dbus-x11" >&2
+    exit 2
+  fi
+done
 # A keyring folder of its own: sessions started side by side (parallel test files) must not share
 # ~/.local/share/keyrings, or one daemon rewrites the file under the other and secrets vanish.
 # The same for the runtime folder, which holds the daemon's control socket: with a shared one, a second session's

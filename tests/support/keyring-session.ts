@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { missingPrograms } from './programs';
 
 /** A running session: its bus address and a stop function. */
 export interface KeyringSession {
@@ -79,13 +80,29 @@ export function secretServiceReachable(): boolean {
   return spawnSync(join(root, 'node_modules/.bin/node'), ['-e', probe], { env: process.env, timeout: 15_000 }).status === 0;
 }
 
+/** What a private keychain session needs (tests/support/keyring-session.*). */
+export const keyringSessionPrograms = ['dbus-run-session', 'gnome-keyring-daemon'];
+
+/**
+ * Why tests that start their own gnome-keyring cannot run on this machine (one line, saying how to run them),
+ * or undefined when they can. The global setup prints it once per run; such tests skip on it.
+ */
+export function keychainSkipReason(path = process.env.PATH): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const missing = missingPrograms(keyringSessionPrograms, path);
+  if (missing.length === 0) return undefined;
+  return `Keychain tests skipped: ${missing.join(' and ')} not installed. To run them: apt-get install gnome-keyring dbus-x11, then npm run test:keychain.`;
+}
+
 /**
  * Makes sure this worker reaches a Secret Service: the one it already has, or a private session it
- * starts (setting DBUS_SESSION_BUS_ADDRESS before any keychain call). Warns loudly when neither works.
+ * starts (setting DBUS_SESSION_BUS_ADDRESS before any keychain call). Where gnome-keyring is not installed
+ * it skips quietly (the global setup has said why, once); when it is installed but fails, it warns loudly.
  */
 export async function ensureSecretService(): Promise<{ reachable: boolean; stop(): void }> {
   if (process.platform !== 'linux') return { reachable: true, stop() {} };
   if (process.env.DBUS_SESSION_BUS_ADDRESS && secretServiceReachable()) return { reachable: true, stop() {} };
+  if (keychainSkipReason()) return { reachable: false, stop() {} };
   const session = await startKeyringSession();
   if (session) process.env.DBUS_SESSION_BUS_ADDRESS = session.address;
   const reachable = Boolean(session) && secretServiceReachable();

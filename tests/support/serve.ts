@@ -53,8 +53,8 @@ function snapshotBuild(): string {
 
 /**
  * Builds when out/ is missing or older than the sources, then snapshots it privately. `npm run build`
- * first; if a teammate's unfinished renderer breaks it, the CLI alone is built with the same esbuild
- * options, so CLI tests still run against current code. Returns the path of the CLI to run.
+ * first; if a teammate's unfinished renderer breaks it, the CLI alone is built (`build.mjs --cli-only`),
+ * so CLI tests still run against current code. Returns the path of the CLI to run.
  */
 export function ensureBuiltCli(): string {
   const sources = Math.max(...['src/cli', 'src/server', 'src/main/services', 'src/shared'].map((d) => newestMtime(join(repoRoot, d))));
@@ -62,10 +62,7 @@ export function ensureBuiltCli(): string {
   if (!fresh) {
     const full = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
     if (full.status !== 0 || !existsSync(cliPath)) {
-      const script = `import { build } from 'esbuild';
-await build({ entryPoints: { index: 'src/cli/index.ts' }, outdir: 'out/cli', platform: 'node', format: 'esm', bundle: true,
-  packages: 'external', sourcemap: true, target: 'node22', define: { __APP_VERSION__: '"0.0.0-test"' }, banner: { js: '#!/usr/bin/env node' } });`;
-      const cli = spawnSync(nodeBin, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+      const cli = spawnSync(nodeBin, ['scripts/build.mjs', '--cli-only'], { cwd: repoRoot, encoding: 'utf8' });
       if (cli.status !== 0) throw new Error(`could not build the CLI:\n${full.stderr}\n${cli.stderr}`);
     }
   }

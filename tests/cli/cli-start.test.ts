@@ -1,0 +1,110 @@
+/**
+ * How the built CLI starts: help, --version and a usage error load none of the engine (no AWS SDK), the compile
+ * cache goes to the app's data folder, and a Node too old for the engine gets one plain sentence and exit 2.
+ * (Speed itself is measured by bench/cli-start.bench.mjs, never asserted here.)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MINIMUM_NODE, nodeTooOld } from '../../src/cli/node-version';
+import { ensureBuiltCli, nodeBin, repoRoot } from '../support/serve';
+
+let cli: string;
+const work = mkdtempSync(join(tmpdir(), 's3drop-cli-start-'));
+// Records every module the child loads (node: built-ins, files), through Node's own module hooks.
+const observer = join(work, 'observe.mjs');
+writeFileSync(
+  observer,
+  `import { appendFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+registerHooks({ load(url, context, next) { appendFileSync(process.env.S3DROP_TEST_MODULE_LOG, url + '\\n'); return next(url, context); } });
+`,
+);
+
+beforeAll(() => {
+  cli = ensureBuiltCli();
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the built CLI and returns its exit code, output and every module it loaded. */
+function runObserved(args: string[], name: string) {
+  const log = join(work, `${name}.log`);
+  const dataDir = join(work, `data-${name}`);
+  const env = { PATH: process.env.PATH, HOME: join(work, 'home'), S3DROP_DATA_DIR: dataDir, S3DROP_TEST_MODULE_LOG: log };
+  const run = spawnSync(nodeBin, ['--import', observer, cli, ...args], { env, encoding: 'utf8' });
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, urls, dataDir };
+}
+
+/** What of the AWS SDK a run loaded: its packages from node_modules, or bundle files that contain its code. */
+function sdkLoaded(urls: string[]): string[] {
+  return urls.filter((url) => {
+    if (/[/\\]@(aws-sdk|smithy)[/\\]/.test(url)) return true;
+    if (!url.startsWith('file:')) return false;
+    const file = fileURLToPath(url);
+    // The bundle names each package it inlines in a comment (`// node_modules/@aws-sdk/client-s3/...`).
+    return /node_modules\/@(aws-sdk|smithy)\//.test(readFileSync(file, 'utf8'));
+  });
+}
+
+describe('what starting the CLI loads', () => {
+  it.each([
+    ['help', ['--help'], 0],
+    ['version', ['--version'], 0],
+    ['no command', [], 2],
+    ['unknown command', ['uplaod', 'x'], 2],
+  ])('%s loads none of the AWS SDK', (name, args, code) => {
+    const run = runObserved(args, name.replace(/\s/g, '-'));
+    expect(run.code, run.stderr).toBe(code);
+    expect(run.urls.length).toBeGreaterThan(0);
+    expect(sdkLoaded(run.urls)).toEqual([]);
+  });
+
+  it('a command that uploads does load it (so the check above can see it)', () => {
+    const run = runObserved(['upload', '--help'], 'upload-help');
+    expect(run.code, run.stderr).toBe(0);
+    expect(sdkLoaded(run.urls).length).toBeGreaterThan(0);
+  });
+
+  it("keeps Node's compile cache in the app's data folder", () => {
+    const run = runObserved(['--version'], 'compile-cache');
+    expect(run.code).toBe(0);
+    expect(readdirSync(join(run.dataDir, 'compile-cache')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the Node version check', () => {
+  it('knows which versions are too old', () => {
+    expect(nodeTooOld('20.20.2')).toBe(true);
+    expect(nodeTooOld('22.12.0')).toBe(true);
+    expect(nodeTooOld('22.13.0')).toBe(false);
+    expect(nodeTooOld('24.1.0')).toBe(false);
+    expect(nodeTooOld('100.0.0')).toBe(false);
+  });
+
+  it("agrees with package.json's engines", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe(`>=${MINIMUM_NODE}`);
+  });
+
+  // Many machines still have Node 20 as their system node (this one does, in /usr/bin).
+  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+    const v = spawnSync(p, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    return v.status === 0 && nodeTooOld(v.stdout.trim());
+  });
+
+  it.runIf(oldNode)('on an older Node, says what is needed in one line and exits 2', () => {
+    const version = spawnSync(oldNode!, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+    for (const args of [['--help'], ['upload', 'a', 's3://b']]) {
+      const run = spawnSync(oldNode!, [cli, ...args], { env: { PATH: process.env.PATH, HOME: work, S3DROP_DATA_DIR: join(work, 'old-node') }, encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `s3-drop: S3 Drop needs Node ${MINIMUM_NODE} or newer, and this is Node ${version}. Install a newer Node (nodejs.org), then run the command again.\n`,
+      );
+    }
+  });
+});
