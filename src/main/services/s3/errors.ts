@@ -35,6 +35,9 @@ const permissions: Record<string, string> = {
   PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
   PutBucketVersioning: 's3:PutBucketVersioning',
   DeleteObject: 's3:DeleteObject',
+  DeleteObjects: 's3:DeleteObject',
+  CopyObject: 's3:GetObject and s3:PutObject',
+  UploadPartCopy: 's3:GetObject and s3:PutObject',
 };
 
 const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);

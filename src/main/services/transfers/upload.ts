@@ -24,22 +24,13 @@ import { AppError } from '../../../shared/errors';
 import type { UploadOptions } from '../../../shared/contract';
 import { prepareCsvUpload } from '../landing/prepare-upload';
 import type { Logger } from '../log/logger';
-import { headObject } from '../s3/bucket-service';
 import { s3ErrorCode } from '../s3/errors';
+import { headObject, SHA256_META, SOURCE_SHA256_META } from '../s3/objects';
+import { partRange, planUpload } from '../s3/part-plan';
 import type { S3Context } from '../s3/types';
 import type { Journal, JournalPart, JournalTransfer } from './journal';
-import { partRange, planUpload } from './part-plan';
 import { withRetry, type RetryPolicy } from './retry';
 import type { TokenBucket } from './token-bucket';
-
-/** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
-export const SHA256_META = 's3drop-sha256';
-
-/**
- * The metadata key holding the hash of the local file when the options turn it into a gzip/UTF-8 copy: the
- * object's own hash is of the copy, so sync compares this one with the file's to find nothing to do.
- */
-export const SOURCE_SHA256_META = 's3drop-source-sha256';
 
 /** Chunk size for counting and throttling request bodies. */
 const CHUNK = 64 * 1024;
@@ -287,7 +278,7 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
     const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
     if (head) {
       if (job.settings.existing === 'skip-identical') {
-        if (head.size === st.size && head.metadata[SHA256_META] === rec.sha256) return 'skipped';
+        if (head.size === st.size && head.sha256 === rec.sha256) return 'skipped';
       } else {
         rec.key = await freeKeepBothKey(job, errCtx);
         job.save();
@@ -603,7 +594,7 @@ async function complete(job: UploadJob, partCount: number): Promise<void> {
         // repeat fails (NoSuchUpload on AWS, a reset or a 5xx elsewhere). The object with our hash settles it.
         if (s3ErrorCode(err) === 'NoSuchUpload' || attempt > 1) {
           const head = await headObject(ctx, rec.bucket, rec.key, signal);
-          if (head && head.size === rec.size && head.metadata[SHA256_META] === rec.sha256) return;
+          if (head && head.size === rec.size && head.sha256 === rec.sha256) return;
         }
         throw err;
       }
@@ -619,7 +610,7 @@ async function complete(job: UploadJob, partCount: number): Promise<void> {
 async function verify(job: UploadJob, size: number): Promise<void> {
   const { rec, ctx, signal } = job;
   const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
-  if (!head || head.size !== size || (head.metadata[SHA256_META] !== undefined && head.metadata[SHA256_META] !== rec.sha256)) {
+  if (!head || head.size !== size || (head.sha256 !== undefined && head.sha256 !== rec.sha256)) {
     job.logger.warn(`transfer ${rec.id}: verification failed (size ${head?.size ?? 'missing'} vs ${size})`);
     throw new AppError('CHECKSUM_MISMATCH', { path: rec.localPath }, { retryable: true, details: `HEAD size ${head?.size ?? 'missing'}, expected ${size}` });
   }
