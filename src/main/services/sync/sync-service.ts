@@ -22,7 +22,7 @@ import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
 import { assertLayout, bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
 import { planSync, needsHead, remoteHash, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
-import { hashFile, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
+import { indexHashes, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
 import { FolderWatcher, type SettledChanges } from './watcher';
 
 /** A pair's input, as `sync:add` receives it after parsing. */
@@ -603,7 +603,7 @@ export class SyncService {
         local.push(cached);
         continue;
       }
-      const f: IndexedFile = { key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await hashFile(join(c.folder, rel), st.size)) };
+      const f: IndexedFile = { key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await indexHashes(join(c.folder, rel), st.size)) };
       if (cached && layout.template !== undefined && !moved) moved = tryKey(cached, layout) !== tryKey(f, layout);
       index.putFile(f);
       local.push(f);

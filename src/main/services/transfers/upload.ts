@@ -25,7 +25,8 @@ import type { UploadOptions } from '../../../shared/contract';
 import { prepareCsvUpload } from '../landing/prepare-upload';
 import type { Logger } from '../log/logger';
 import { s3ErrorCode } from '../s3/errors';
-import { headObject, SHA256_META, SOURCE_SHA256_META } from '../s3/objects';
+import { base64Of, hashBuffer, hashFile } from '../s3/content-hash';
+import { cleanEtag, headObject, SHA256_META, SOURCE_SHA256_META } from '../s3/objects';
 import { partRange, planUpload } from '../s3/part-plan';
 import type { S3Context } from '../s3/types';
 import type { Journal, JournalPart, JournalTransfer } from './journal';
@@ -75,30 +76,6 @@ export interface UploadJob {
 
 /** How an upload ended when it did not throw. */
 export type UploadOutcome = 'done' | 'skipped';
-
-/** Content hashes of a whole file (MD5 only when asked, since it costs a second digest). */
-export async function hashFile(path: string, withMd5: boolean, signal?: AbortSignal): Promise<{ sha256: string; md5?: string; size: number }> {
-  const sha = createHash('sha256');
-  const md5 = withMd5 ? createHash('md5') : undefined;
-  let size = 0;
-  // One reused 4 MiB buffer: a stream would allocate a fresh chunk per read, a gigabyte of garbage per gigabyte.
-  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
-  const fh = await open(path, 'r');
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, buf.length, size);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      sha.update(chunk);
-      md5?.update(chunk);
-      size += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return { sha256: sha.digest('hex'), ...(md5 ? { md5: md5.digest('base64') } : {}), size };
-}
 
 /** A transform that waits on the bandwidth limit and counts each chunk as the HTTP request pulls it. */
 function meter(job: UploadJob, counted: { n: number }): Transform {
@@ -228,7 +205,7 @@ export async function uploadFile(job: UploadJob): Promise<UploadOutcome> {
       await utimes(prepared.path, st.atime, st.mtime);
       // The given hash is not the copy's: the copy is hashed as it is sent, the source's kept for the metadata.
       if (given !== undefined) rec.sha256 = undefined;
-      sourceSha256 = given ?? (await hashFile(rec.localPath, false, job.signal)).sha256;
+      sourceSha256 = given ?? (await hashFile(rec.localPath, { signal: job.signal })).sha256;
     }
     return await uploadSource({ ...job, source: prepared.path, ...(prepared.contentType ? { contentType: prepared.contentType } : {}), ...(sourceSha256 ? { sourceSha256 } : {}) });
   } finally {
@@ -260,12 +237,14 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   rec.size = st.size;
   rec.mtimeMs = st.mtimeMs;
 
+  // Hex MD5 (Content-MD5 for custom stores, which echo it as the ETag); only a single PUT needs one.
   let md5: string | undefined;
   if (whole) {
-    rec.sha256 = createHash('sha256').update(whole).digest('hex');
-    if (ctx.customEndpoint) md5 = createHash('md5').update(whole).digest('base64');
+    const h = hashBuffer(whole, { md5: ctx.customEndpoint });
+    rec.sha256 = h.sha256;
+    md5 = h.md5;
   } else if (!rec.sha256 || (!plan.multipart && ctx.customEndpoint)) {
-    const h = await hashFile(src(job), !plan.multipart && ctx.customEndpoint, signal);
+    const h = await hashFile(src(job), { md5: !plan.multipart && ctx.customEndpoint, signal, sizeHint: st.size });
     if (h.size !== st.size) throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
     rec.sha256 = h.sha256;
     md5 = h.md5;
@@ -351,7 +330,7 @@ async function freeKeepBothKey(job: UploadJob, errCtx: object): Promise<string> 
 async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buffer): Promise<boolean> {
   const { rec, ctx, signal } = job;
   job.onPlan(1);
-  const sha256b64 = Buffer.from(rec.sha256!, 'hex').toString('base64');
+  const sha256b64 = base64Of(rec.sha256!);
   const out = await withRetry(
     () =>
       counting(job, async (counted) => {
@@ -359,7 +338,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
           ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256),
           ContentLength: size,
           // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
-          ...(ctx.customEndpoint ? (md5 ? { ContentMD5: md5 } : {}) : { ChecksumSHA256: sha256b64 }),
+          ...(ctx.customEndpoint ? (md5 ? { ContentMD5: base64Of(md5) } : {}) : { ChecksumSHA256: sha256b64 }),
           Body:
             size === 0
               ? Buffer.alloc(0)
@@ -373,7 +352,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
     signal,
     job.settings.retry,
   );
-  if (ctx.customEndpoint) return md5 !== undefined && rec.options?.sse !== 'aws:kms' && out.ETag?.replace(/"/g, '') === Buffer.from(md5, 'base64').toString('hex');
+  if (ctx.customEndpoint) return md5 !== undefined && rec.options?.sse !== 'aws:kms' && cleanEtag(out.ETag) === md5;
   return out.ChecksumSHA256 === sha256b64;
 }
 
