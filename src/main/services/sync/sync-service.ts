@@ -17,6 +17,7 @@ import { moveToTrash } from '../s3/copy-object';
 import { toAppError } from '../s3/errors';
 import { deleteObject, deleteObjects, headObject, listPrefix, versioningOn } from '../s3/objects';
 import type { S3Clients, S3Target } from '../s3/types';
+import { normalisePrefix } from '../s3/validate';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
 import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
@@ -74,11 +75,6 @@ interface StoredPair {
 /** The date folder inside the trash for a delete made at `now` (UTC). */
 export function trashDate(now: Date): string {
   return now.toISOString().slice(0, 10);
-}
-
-/** Normalises a prefix: '' or ending in '/'. */
-export function normalPrefix(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 /**
@@ -493,7 +489,7 @@ export class SyncService {
   private async context(rt: Runtime): Promise<{ client: S3Target; bucket: string; prefix: string }> {
     const ctx = await this.clients.forProfile(rt.config.target.profileId);
     // The whole context, not only its client, so that S3 errors name the endpoint and the profile.
-    return { client: ctx, bucket: rt.config.target.bucket, prefix: normalPrefix(rt.config.target.prefix) };
+    return { client: ctx, bucket: rt.config.target.bucket, prefix: normalisePrefix(rt.config.target.prefix) };
   }
 
   private emptySummary(): PassSummary {
