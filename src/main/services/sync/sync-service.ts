@@ -13,6 +13,7 @@ import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type Syn
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import type { CoreDeps } from '../context';
+import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { moveToTrash } from '../s3/copy-object';
 import { toAppError } from '../s3/errors';
 import { deleteObject, deleteObjects, headObject, listPrefix, versioningOn } from '../s3/objects';
@@ -95,8 +96,8 @@ const conflictCopy = / \(conflict \d{4}-\d{2}-\d{2} \d{4}\)(\.[^/]*)?$/;
 /** Sync pairs: persistence, watchers, passes and status events. */
 export class SyncService {
   private readonly pairs = new Map<string, Runtime>();
-  private statusTimer?: NodeJS.Timeout;
-  private lastStatusAt = 0;
+  // Throttled to 5/s: a 100,000-file scan must not flood the UI.
+  private readonly statusThrottle = new Throttle(() => this.deps.events.emit('sync:status', this.list()), SNAPSHOT_INTERVAL_MS, { immediate: true });
   private readonly dir: string;
   private readonly passListeners = new Set<(pairId: string, summary: PassSummary) => void>();
 
@@ -184,16 +185,7 @@ export class SyncService {
   }
 
   private emitStatus(): void {
-    // Throttled to 5/s: a 100,000-file scan must not flood the UI.
-    const wait = 200 - (Date.now() - this.lastStatusAt);
-    if (this.statusTimer) return;
-    const fire = () => {
-      this.statusTimer = undefined;
-      this.lastStatusAt = Date.now();
-      this.deps.events.emit('sync:status', this.list());
-    };
-    if (wait <= 0) fire();
-    else this.statusTimer = setTimeout(fire, wait);
+    this.statusThrottle.request();
   }
 
   private setState(rt: Runtime, state: SyncState, error?: AppErrorData): void {
@@ -362,7 +354,7 @@ export class SyncService {
 
   /** Stops every watcher, keeping indexes and snapshots for the next start. */
   async dispose(): Promise<void> {
-    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusThrottle.cancel();
     await Promise.all([...this.pairs.values()].map((rt) => this.stopPair(rt)));
   }
 
