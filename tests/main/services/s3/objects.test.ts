@@ -4,7 +4,7 @@
  * what a copy must keep, and errors that name the bucket and the endpoint.
  */
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutBucketPolicyCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { eachLimit } from '../../../../src/main/services/concurrency';
@@ -111,6 +111,19 @@ describe('listings', () => {
     expect(result.failed).toEqual([]);
     expect(result.deleted.sort()).toEqual(many.sort());
     expect([...(await listPrefix(ctx, bucket, 'tree/many/')).keys()]).toEqual([]);
+  });
+
+  // s3rver has no bucket policies, so nothing can refuse one key of a batch there.
+  it.skipIf(info.kind === 's3rver')('deleteObjects reports a key the store refuses with its own reason, and deletes the rest', async () => {
+    const b = await freshBucket(raw, 'objdel');
+    await raw.send(new PutObjectCommand({ Bucket: b, Key: 'locked/a.txt', Body: 'a' }));
+    await raw.send(new PutObjectCommand({ Bucket: b, Key: 'free/b.txt', Body: 'b' }));
+    const deny = { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${b}/locked/*` };
+    await raw.send(new PutBucketPolicyCommand({ Bucket: b, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [deny] }) }));
+    const result = await deleteObjects(ctx, b, ['locked/a.txt', 'free/b.txt']);
+    expect(result.deleted).toEqual(['free/b.txt']);
+    expect(result.failed.map((f) => [f.key, f.error.code])).toEqual([['locked/a.txt', 'ACCESS_DENIED']]);
+    expect(result.failed[0]!.error.message).toContain('s3:DeleteObject');
   });
 
   it('a missing bucket reads as BUCKET_NOT_FOUND with its name', async () => {
