@@ -37,3 +37,44 @@ function safeCall(fn: () => void): void {
     // A broken subscriber (a closed window, a dropped socket) must not stop delivery to the rest.
   }
 }
+
+/** How often progress and status go out at most: 200 ms, 5 a second (CONTRIBUTING: snapshots, never per chunk). */
+export const SNAPSHOT_INTERVAL_MS = 200;
+
+/**
+ * Runs `fn` at most once per interval however often it is requested: a request while one waits is folded into it,
+ * and a request after a quiet spell runs at the end of the interval since the last run. With `immediate`, a
+ * request after a quiet spell runs at once instead (callers that are never mid-change when they ask); without it
+ * `fn` always runs from a timer, so it never sees a caller's half-made change.
+ */
+export class Throttle {
+  private timer?: NodeJS.Timeout;
+  private last = 0;
+
+  /** `intervalMs` is how long at least passes between two runs. */
+  constructor(
+    private readonly fn: () => void,
+    private readonly intervalMs = SNAPSHOT_INTERVAL_MS,
+    private readonly options: { immediate?: boolean } = {},
+  ) {}
+
+  /** Asks for a run. */
+  request(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.intervalMs - (Date.now() - this.last));
+    if (wait === 0 && this.options.immediate) this.run();
+    else this.timer = setTimeout(() => this.run(), wait);
+  }
+
+  /** Drops a waiting run (shutdown). */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    this.last = Date.now();
+    this.fn();
+  }
+}

@@ -4,9 +4,9 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
-import { renderKeyTemplate } from '../landing/key-template';
+import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
-import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
+import { assertBucketRef, assertUploadKey } from '../s3/validate';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
@@ -72,16 +72,14 @@ export async function expandItems(
   templateTime: 'upload' | 'mtime' = 'upload',
 ): Promise<UploadRequest[]> {
   assertBucketRef(target.bucket);
-  const prefix = normalisePrefix(target.prefix);
   const requests: UploadRequest[] = [];
   const now = new Date();
   // The key is fixed here, once: the journal, the existing-object check and a resume after a restart all see the
   // same key, even when a template's {hh} would render differently an hour later. The body is prepared at upload.
-  const landingKey = async (localPath: string, relativePath: string): Promise<string> => {
-    if (!options?.template && !options?.gzip) return prefix + relativePath;
-    const time = templateTime === 'mtime' ? (await stat(localPath)).mtime : now;
-    const rendered = options.template ? renderKeyTemplate(options.template, { relativePath, time }) : relativePath;
-    return prefix + rendered + (options.gzip ? '.gz' : '');
+  const keyOf = async (localPath: string, relativePath: string): Promise<string> => {
+    // Only a template's date tokens need a time; without one no file is statted for it.
+    const time = options?.template && templateTime === 'mtime' ? (await stat(localPath)).mtime : now;
+    return landingKey(relativePath, { prefix: target.prefix, template: options?.template, time, gzip: options?.gzip });
   };
   for (const item of items) {
     let st;
@@ -97,7 +95,7 @@ export async function expandItems(
         localPath,
         profileId: target.profileId,
         bucket: target.bucket,
-        key: await landingKey(localPath, relativePath),
+        key: await keyOf(localPath, relativePath),
         priority,
         origin,
         ...(options ? { options } : {}),

@@ -12,6 +12,8 @@
  * - `{table}`  the table name given, or else the file's stem, sanitised to Athena's rules either way.
  */
 import { AppError } from '../../../shared/errors';
+import { compressedKeySuffix } from '../../../shared/landing-key';
+import { normalisePrefix } from '../s3/validate';
 
 /** What a template is rendered against. */
 export interface KeyTemplateContext {
@@ -113,4 +115,24 @@ export function renderKeyTemplate(template: string, ctx: KeyTemplateContext): st
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > maxKeyBytes) throw invalid(`the name would be ${bytes} bytes long; S3 allows at most ${maxKeyBytes}`);
   return key;
+}
+
+/** How a file is named in the bucket: the landing options that shape its key. */
+export interface LandingKeyOptions {
+  /** The folder in the bucket; normalised as every prefix is (see `normalisePrefix`). */
+  prefix?: string;
+  template?: string;
+  table?: string;
+  /** The time the template's date tokens take (the upload's, or the file's mtime). */
+  time: Date;
+  gzip?: boolean;
+}
+
+/**
+ * The key a file lands under, for drops, the CLI and sync alike: the prefix, the rendered template (or the relative
+ * path as given), and `.gz` when the body is compressed. Throws TEMPLATE_INVALID when the template cannot name it.
+ */
+export function landingKey(relativePath: string, options: LandingKeyOptions): string {
+  const base = options.template ? renderKeyTemplate(options.template, { relativePath, time: options.time, table: options.table }) : relativePath;
+  return normalisePrefix(options.prefix ?? '') + base + compressedKeySuffix(options.gzip);
 }

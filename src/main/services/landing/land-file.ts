@@ -1,10 +1,12 @@
 /**
- * One call for the transfer engine and sync: given a local file, its relative path and the landing
- * options of an upload (template, gzip, convertToUtf8), say which file to send, under which key and with
- * which Content-Type. Keeping key and body decisions together means the `.gz` suffix can never be
- * added to a key whose body was not compressed, or the other way round.
+ * The landing plan, for transfers and sync alike: given a local file, its relative path and the landing options
+ * of an upload (template, gzip, convertToUtf8), say which file to send, under which key and with which
+ * Content-Type. Its two halves are the ones the engine uses: `landingKey` names the object (drops and the CLI at
+ * enqueue, sync in pair-layout.ts), and `prepareCsvUpload` makes the body when the upload starts (upload.ts), both
+ * from the same options, so the `.gz` suffix (shared/landing-key.ts) can never be added to a key whose body was
+ * not compressed, or the other way round. `planLanding` does both at once for one file.
  */
-import { renderKeyTemplate } from './key-template';
+import { landingKey } from './key-template';
 import { prepareCsvUpload, type PreparedUpload } from './prepare-upload';
 
 /** The landing options of an upload (a subset of the contract's UploadOptions). */
@@ -26,8 +28,8 @@ export async function planLanding(
   ctx: { relativePath: string; prefix?: string; time: Date; table?: string; tmpDir: string },
   options: LandingOptions,
 ): Promise<LandingPlan> {
-  const relative = options.template ? renderKeyTemplate(options.template, { relativePath: ctx.relativePath, time: ctx.time, table: ctx.table }) : ctx.relativePath.replace(/\\/g, '/');
-  const prefix = ctx.prefix && !ctx.prefix.endsWith('/') ? `${ctx.prefix}/` : (ctx.prefix ?? '');
+  // Windows paths arrive with backslashes; a key's folders are always '/'.
+  const key = landingKey(ctx.relativePath.replace(/\\/g, '/'), { prefix: ctx.prefix, template: options.template, table: ctx.table, time: ctx.time, gzip: options.gzip });
   const prepared = await prepareCsvUpload(localPath, { gzip: options.gzip, convertToUtf8: options.convertToUtf8, tmpDir: ctx.tmpDir });
-  return { ...prepared, key: prefix + relative + prepared.keySuffix };
+  return { ...prepared, key };
 }

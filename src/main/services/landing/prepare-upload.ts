@@ -20,6 +20,7 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { compressedKeySuffix } from '../../../shared/landing-key';
 import { chunksWithoutBom, detectFileEncoding, fileError, readChunks, type CsvEncoding } from './encoding';
 
 /** Options for preparing one file. */
@@ -140,14 +141,14 @@ export async function prepareCsvUpload(path: string, opts: PrepareOptions): Prom
   if (!textType) {
     // Not delimited text: only compression applies; the caller picks the type from the extension.
     if (!opts.gzip) return { path, keySuffix: '', cleanup: noop };
-    return writeTemp(path, opts.tmpDir, null, 'application/gzip', '.gz', undefined);
+    return writeTemp(path, opts.tmpDir, null, 'application/gzip', true, undefined);
   }
   const encoding = await detectFileEncoding(path);
   const convert = opts.convertToUtf8 === true && encoding !== 'utf-8';
   const charset = encoding === 'windows-1252' && !convert ? 'windows-1252' : 'utf-8';
   const contentType = opts.gzip ? 'application/gzip' : `${textType}; charset=${charset}`;
   if (!convert && !opts.gzip) return { path, contentType, keySuffix: '', sourceEncoding: encoding, cleanup: noop };
-  return writeTemp(path, opts.tmpDir, convert ? encoding : null, contentType, opts.gzip ? '.gz' : '', encoding);
+  return writeTemp(path, opts.tmpDir, convert ? encoding : null, contentType, opts.gzip === true, encoding);
 }
 
 /**
@@ -180,9 +181,10 @@ async function writeTemp(
   tmpDir: string,
   convertFrom: CsvEncoding | null,
   contentType: string,
-  keySuffix: string,
+  gzip: boolean,
   sourceEncoding: CsvEncoding | undefined,
 ): Promise<PreparedUpload> {
+  const keySuffix = compressedKeySuffix(gzip);
   let dir: string;
   try {
     dir = await mkdtemp(join(tmpDir, 'landing-'));
@@ -192,7 +194,7 @@ async function writeTemp(
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const out = join(dir, basename(path) + keySuffix);
   try {
-    if (keySuffix === '.gz') {
+    if (gzip) {
       // gzip holds on to what it is given, so each chunk is copied out of the reused buffers.
       const copies = async function* () {
         for await (const chunk of convertedChunks(path, convertFrom)) yield Buffer.from(chunk);

@@ -2,29 +2,18 @@
 import {
   CreateBucketCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
   type BucketLocationConstraint,
-  type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BucketSummary, CreateBucketResult, ObjectEntry, ObjectPage } from '../../../shared/contract';
-import type { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { applySafeDefaults, regionNotOffered } from './bucket-defaults';
 import { s3ErrorCode, toAppError } from './errors';
+import { headObject, type ObjectHead } from './objects';
 import type { S3Clients, S3Context } from './types';
 import { assertBucketNameForCreate, assertBucketRef, assertKey, normalisePrefix } from './validate';
-
-/** What a HEAD tells about an object. */
-export interface ObjectHead {
-  size: number;
-  etag?: string;
-  lastModified?: string;
-  contentType?: string;
-  metadata: Record<string, string>;
-}
 
 /** Options for creating a bucket. */
 export interface CreateBucketOptions {
@@ -131,44 +120,4 @@ export class BucketService {
     const ctx = await this.clients.forProfile(profileId);
     return this.call(ctx, 'GetObject', () => getSignedUrl(ctx.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds }), { bucket, key });
   }
-}
-
-/** HEAD through a given client, undefined on 404; shared with the transfer engine. */
-/**
- * A HEAD answer has no body, so a 400's reason is lost: an expired session (ExpiredToken) or a bad authorization
- * header would read as a server hiccup, be retried, and end as "the server had a problem". The same request as a
- * one-byte GET carries the server's XML answer; its error is the one to report when it names a cause.
- */
-async function reasonFromGet(ctx: S3Context, bucket: string, key: string, errCtx: object, headErr: AppError, signal?: AbortSignal): Promise<AppError> {
-  try {
-    const out = await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }), { abortSignal: signal });
-    await out.Body?.transformToByteArray();
-  } catch (err) {
-    const probed = toAppError(err, { ...errCtx, action: 'GetObject' });
-    if (probed.code !== 'UNKNOWN' && probed.code !== 'SERVER_ERROR') return probed;
-  }
-  // The GET went through, or failed without a reason either (an empty object answers InvalidRange): a passing fault.
-  return headErr;
-}
-
-export async function headObject(ctx: S3Context, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectHead | undefined> {
-  let out: HeadObjectCommandOutput;
-  try {
-    out = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-  } catch (err) {
-    const code = s3ErrorCode(err);
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (code === 'NotFound' || code === 'NoSuchKey' || status === 404) return undefined;
-    const errCtx = { bucket, key, endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name };
-    const headErr = toAppError(err, { ...errCtx, action: 'HeadObject' });
-    if (status === 400 && headErr.code === 'SERVER_ERROR' && !signal?.aborted) throw await reasonFromGet(ctx, bucket, key, errCtx, headErr, signal);
-    throw headErr;
-  }
-  return {
-    size: out.ContentLength ?? 0,
-    ...(out.ETag ? { etag: out.ETag } : {}),
-    ...(out.LastModified ? { lastModified: out.LastModified.toISOString() } : {}),
-    ...(out.ContentType ? { contentType: out.ContentType } : {}),
-    metadata: out.Metadata ?? {},
-  };
 }

@@ -39,6 +39,9 @@ const permissions: Record<string, string> = {
   GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
   GetBucketVersioning: 's3:GetBucketVersioning',
   DeleteObject: 's3:DeleteObject',
+  DeleteObjects: 's3:DeleteObject',
+  CopyObject: 's3:GetObject and s3:PutObject',
+  UploadPartCopy: 's3:GetObject and s3:PutObject',
 };
 
 const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -15,6 +15,12 @@ export interface S3Context {
   customEndpoint: boolean;
 }
 
+/**
+ * What an object call is sent through: a profile's context, whose endpoint and profile name then appear in error
+ * messages, or a bare client (errors still name the action, bucket and key).
+ */
+export type S3Target = S3Context | S3Client;
+
 /** Gives out (cached) clients per profile. */
 export interface S3Clients {
   /** A client for a profile; `region` overrides the profile's region (creating a bucket elsewhere). */

@@ -76,7 +76,11 @@ export function assertUploadKey(key: string): void {
   if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
 }
 
-/** Normalises a folder prefix: '' stays '', anything else ends with exactly one '/', without a leading '/'. */
+/**
+ * The one normalisation of a folder prefix, for drops, the CLI, landing and sync pairs alike: '' stays '' (the top
+ * of the bucket), anything else ends with '/', and leading slashes are dropped. So `/x` means the folder `x/`, as
+ * in the AWS console and CLI, never a key starting with '/' (which most tools show as an empty folder name).
+ */
 export function normalisePrefix(prefix: string): string {
   const p = prefix.replace(/^\/+/, '');
   if (p === '') return '';

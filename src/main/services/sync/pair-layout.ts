@@ -6,7 +6,7 @@
  * key every day, and sync would never converge). Everything here is pure, so the planner stays pure.
  */
 import { AppError } from '../../../shared/errors';
-import { renderKeyTemplate, validateKeyTemplate } from '../landing/key-template';
+import { landingKey, validateKeyTemplate } from '../landing/key-template';
 import type { IndexedFile } from './index-db';
 
 /** A pair's key and body choices, normalised: blank strings are absent. */
@@ -56,8 +56,7 @@ export function bodySignature(layout: PairLayout): string {
 
 /** The key (relative to the pair's prefix) a file should have; throws TEMPLATE_INVALID when the template cannot name it. */
 export function destinationKey(file: Pick<IndexedFile, 'key' | 'mtimeMs'>, layout: PairLayout): string {
-  const base = layout.template === undefined ? file.key : renderKeyTemplate(layout.template, { relativePath: file.key, time: new Date(file.mtimeMs), table: layout.table });
-  return layout.gzip ? `${base}.gz` : base;
+  return landingKey(file.key, { template: layout.template, table: layout.table, time: new Date(file.mtimeMs), gzip: layout.gzip });
 }
 
 /** Local files by the key each maps to, plus the files that cannot be named and the keys two files map to. */

@@ -3,11 +3,10 @@
  * symlink loops, turns names into NFC keys, reports names that would collide or are too long, and hashes
  * each file once: SHA-256 and MD5 (plus the AWS CLI's multipart ETag) are cached in the index by size+mtime.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { SyncProblem, SyncProblemKind } from '../../../shared/contract/sync';
+import { hashFile } from '../s3/content-hash';
 import type { IndexDb, IndexedFile } from './index-db';
 import type { IgnoreMatcher } from './ignore';
 
@@ -41,48 +40,10 @@ export interface ScanOptions {
 /** S3's limit on a key's length in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
-/** The AWS CLI's default multipart threshold and part size, so its ETags can be recomputed. */
-export const AWS_CLI_PART_SIZE = 8 * 1024 * 1024;
-
-/** Hashes of one file's content. */
-export interface FileHashes {
-  sha256: string;
-  md5: string;
-  mpEtag?: string;
-}
-
-/** Reads a file once and computes SHA-256, MD5 and the AWS CLI multipart ETag. */
-export async function hashFile(path: string, size: number): Promise<FileHashes> {
-  const sha = createHash('sha256');
-  const md5 = createHash('md5');
-  if (size < 1024 * 1024) {
-    // Small files dominate big folders; one read beats a stream's set-up cost.
-    const buf = await readFile(path);
-    return { sha256: sha.update(buf).digest('hex'), md5: md5.update(buf).digest('hex') };
-  }
-  const partDigests: Buffer[] = [];
-  let part = createHash('md5');
-  let inPart = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    sha.update(chunk);
-    md5.update(chunk);
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(AWS_CLI_PART_SIZE - inPart, chunk.length - offset);
-      part.update(chunk.subarray(offset, offset + take));
-      inPart += take;
-      offset += take;
-      if (inPart === AWS_CLI_PART_SIZE) {
-        partDigests.push(part.digest());
-        part = createHash('md5');
-        inPart = 0;
-      }
-    }
-  }
-  if (inPart > 0) partDigests.push(part.digest());
-  const out: FileHashes = { sha256: sha.digest('hex'), md5: md5.digest('hex') };
-  if (size >= AWS_CLI_PART_SIZE) out.mpEtag = `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
-  return out;
+/** The digests the index keeps for a file (SHA-256, MD5 and the AWS CLI's multipart ETag), from one read. */
+export async function indexHashes(path: string, size: number): Promise<Pick<IndexedFile, 'sha256' | 'md5' | 'mpEtag'>> {
+  const h = await hashFile(path, { md5: true, awsCliEtag: true, sizeHint: size });
+  return { sha256: h.sha256, md5: h.md5, ...(h.mpEtag ? { mpEtag: h.mpEtag } : {}) };
 }
 
 /** Turns a path relative to the folder into its key: forward slashes, NFC. */
@@ -212,8 +173,7 @@ async function hashBatch(candidates: Candidate[], files: IndexedFile[], problems
       }
       options.signal?.throwIfAborted();
       try {
-        const h = await hashFile(c.abs, c.size);
-        const f: IndexedFile = { key: c.key, rel: c.rel, size: c.size, mtimeMs: c.mtimeMs, ...h };
+        const f: IndexedFile = { key: c.key, rel: c.rel, size: c.size, mtimeMs: c.mtimeMs, ...(await indexHashes(c.abs, c.size)) };
         files.push(f);
         fresh.push(f);
       } catch {

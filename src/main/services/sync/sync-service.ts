@@ -9,18 +9,22 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import watcher from '@parcel/watcher';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncProblem, type SyncState } from '../../../shared/contract';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
+import { eachLimit } from '../concurrency';
 import type { CoreDeps } from '../context';
-import type { S3Clients } from '../s3/types';
+import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
+import { moveToTrash } from '../s3/copy-object';
+import { toAppError } from '../s3/errors';
+import { deleteObject, deleteObjects, headObject, listPrefix, versioningOn } from '../s3/objects';
+import type { S3Clients, S3Target } from '../s3/types';
+import { normalisePrefix } from '../s3/validate';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
 import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
 import { assertLayout, bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
 import { planSync, needsHead, remoteHash, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
-import { asAppError, deleteKey, eachLimit, headKey, listPrefix, moveToTrash, versioningOn } from './remote';
-import { hashFile, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
+import { indexHashes, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
 import { FolderWatcher, type SettledChanges } from './watcher';
 
 /** A pair's input, as `sync:add` receives it after parsing. */
@@ -74,11 +78,6 @@ export function trashDate(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** Normalises a prefix: '' or ending in '/'. */
-export function normalPrefix(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-}
-
 /**
  * Parses a pair's input and refuses a template that cannot work (TEMPLATE_INVALID, with its reason), before
  * anything is saved or scanned. Blank template and table are dropped, so "no template" has one spelling.
@@ -97,8 +96,8 @@ const conflictCopy = / \(conflict \d{4}-\d{2}-\d{2} \d{4}\)(\.[^/]*)?$/;
 /** Sync pairs: persistence, watchers, passes and status events. */
 export class SyncService {
   private readonly pairs = new Map<string, Runtime>();
-  private statusTimer?: NodeJS.Timeout;
-  private lastStatusAt = 0;
+  // Throttled to 5/s: a 100,000-file scan must not flood the UI.
+  private readonly statusThrottle = new Throttle(() => this.deps.events.emit('sync:status', this.list()), SNAPSHOT_INTERVAL_MS, { immediate: true });
   private readonly dir: string;
   private readonly passListeners = new Set<(pairId: string, summary: PassSummary) => void>();
 
@@ -186,16 +185,7 @@ export class SyncService {
   }
 
   private emitStatus(): void {
-    // Throttled to 5/s: a 100,000-file scan must not flood the UI.
-    const wait = 200 - (Date.now() - this.lastStatusAt);
-    if (this.statusTimer) return;
-    const fire = () => {
-      this.statusTimer = undefined;
-      this.lastStatusAt = Date.now();
-      this.deps.events.emit('sync:status', this.list());
-    };
-    if (wait <= 0) fire();
-    else this.statusTimer = setTimeout(fire, wait);
+    this.statusThrottle.request();
   }
 
   private setState(rt: Runtime, state: SyncState, error?: AppErrorData): void {
@@ -364,7 +354,7 @@ export class SyncService {
 
   /** Stops every watcher, keeping indexes and snapshots for the next start. */
   async dispose(): Promise<void> {
-    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusThrottle.cancel();
     await Promise.all([...this.pairs.values()].map((rt) => this.stopPair(rt)));
   }
 
@@ -435,7 +425,7 @@ export class SyncService {
         await this.exclusive(rt, () => this.fullPass(rt, false));
       }
     } catch (err) {
-      this.setState(rt, 'error', toErrorData(asAppError(err)));
+      this.setState(rt, 'error', toErrorData(toAppError(err, { path: rt.config.folder, bucket: rt.config.target.bucket })));
       throw err;
     }
   }
@@ -467,7 +457,7 @@ export class SyncService {
       }
     });
     rt.chain = run.catch((err) => {
-      if (!rethrow) this.setState(rt, rt.state === 'needs-confirmation' ? rt.state : 'error', toErrorData(asAppError(err)));
+      if (!rethrow) this.setState(rt, rt.state === 'needs-confirmation' ? rt.state : 'error', toErrorData(toAppError(err, { path: rt.config.folder, bucket: rt.config.target.bucket })));
     });
     return run;
   }
@@ -488,9 +478,10 @@ export class SyncService {
     }).catch(() => {});
   }
 
-  private async context(rt: Runtime): Promise<{ client: S3Client; bucket: string; prefix: string }> {
+  private async context(rt: Runtime): Promise<{ client: S3Target; bucket: string; prefix: string }> {
     const ctx = await this.clients.forProfile(rt.config.target.profileId);
-    return { client: ctx.client, bucket: rt.config.target.bucket, prefix: normalPrefix(rt.config.target.prefix) };
+    // The whole context, not only its client, so that S3 errors name the endpoint and the profile.
+    return { client: ctx, bucket: rt.config.target.bucket, prefix: normalisePrefix(rt.config.target.prefix) };
   }
 
   private emptySummary(): PassSummary {
@@ -538,7 +529,7 @@ export class SyncService {
       return r !== undefined && needsHead(f, r, synced.get(key), transformed);
     });
     await eachLimit(heads, 8, async ([key]) => {
-      const h = await headKey(client, bucket, prefix + key);
+      const h = await headObject(client, bucket, prefix + key);
       const r = remote.get(key)!;
       if (h?.sha256) r.sha256 = h.sha256;
       if (h?.sourceSha256) r.sourceSha256 = h.sourceSha256;
@@ -600,7 +591,7 @@ export class SyncService {
         local.push(cached);
         continue;
       }
-      const f: IndexedFile = { key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await hashFile(join(c.folder, rel), st.size)) };
+      const f: IndexedFile = { key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await indexHashes(join(c.folder, rel), st.size)) };
       if (cached && layout.template !== undefined && !moved) moved = tryKey(cached, layout) !== tryKey(f, layout);
       index.putFile(f);
       local.push(f);
@@ -682,7 +673,7 @@ export class SyncService {
   }
 
   /** Carries out a plan: record identical files, upload, then (only if all uploads worked) delete to trash. */
-  private async execute(rt: Runtime, plan: Plan, summary: PassSummary, s3: { client: S3Client; bucket: string; prefix: string }, trash: RemoteEntry[]): Promise<void> {
+  private async execute(rt: Runtime, plan: Plan, summary: PassSummary, s3: { client: S3Target; bucket: string; prefix: string }, trash: RemoteEntry[]): Promise<void> {
     const index = this.openIndex(rt);
     const c = rt.config;
     const layout = layoutOf(c);
@@ -724,7 +715,7 @@ export class SyncService {
           if (!snap || ((snap.state === 'done' || snap.state === 'skipped') && transformed)) {
             // No snapshot: the object itself says whether this content landed. A gzip/UTF-8 copy's ETag and
             // size are not the file's either, so they are read back too (the next pass then needs no HEAD).
-            const h = await headKey(s3.client, s3.bucket, s3.prefix + job.destKey);
+            const h = await headObject(s3.client, s3.bucket, s3.prefix + job.destKey);
             if (!h || remoteHash(h, transformed) !== job.local.sha256) {
               summary.failed++;
               summary.problems.push({ path: job.destKey, reason: 'upload result unknown' });
@@ -783,7 +774,7 @@ export class SyncService {
       const date = trashDate(new Date());
       await eachLimit(plan.deletes, 8, async (d) => {
         const key = s3.prefix + d.key;
-        if (plain) await deleteKey(s3.client, s3.bucket, key);
+        if (plain) await deleteObject(s3.client, s3.bucket, key);
         else await moveToTrash(s3.client, s3.bucket, key, `${s3.prefix}${TRASH_PREFIX}${date}/${d.key}`);
         index.deleteSynced(d.key);
         summary.deleted++;
@@ -796,7 +787,12 @@ export class SyncService {
       const day = t.key.slice(TRASH_PREFIX.length, TRASH_PREFIX.length + 10);
       return /^\d{4}-\d{2}-\d{2}$/.test(day) && day < cutoff;
     });
-    await eachLimit(expired, 8, (t) => deleteKey(s3.client, s3.bucket, s3.prefix + t.key));
+    const { failed } = await deleteObjects(
+      s3.client,
+      s3.bucket,
+      expired.map((t) => s3.prefix + t.key),
+    );
+    if (failed[0]) throw failed[0].error;
 
     rt.lastSyncAt = Date.now();
     if (summary.changedDuringUpload.length === 0) index.setMeta('clean', '1');

@@ -5,22 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { assertBucketRef, assertUploadKey } from '../s3/validate';
-import { SpeedMeter, etaSeconds } from './accounting';
+import { overallOf, snapshotOf, SpeedMeter, type Accounted } from './accounting';
 import { Journal, type JournalPart, type JournalTransfer } from './journal';
 import type { RetryPolicy } from './retry';
 import { TokenBucket } from './token-bucket';
-import type { TransferEngine, UploadRequest } from './types';
-import { abandonMultipart, uploadFile } from './upload';
+import { abandonMultipart } from './multipart';
+import { cleanupStaleUploads, type QueueView } from './orphans';
+import { FINAL_STATES, type TransferEngine, type UploadRequest } from './types';
+import { uploadFile } from './upload';
 
-const FINAL: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
 /**
  * What history pruning may drop. Never a failed transfer: it waits for the person's Retry, and pruning it would
  * lose the file silently (the soak test found an object missing with nothing failed in the list).
@@ -53,12 +54,7 @@ interface Waiter {
   resolve: (s: TransferSnapshot[]) => void;
 }
 
-interface Entry {
-  rec: JournalTransfer;
-  parts: Map<number, JournalPart>;
-  bytesDone: number;
-  partsTotal?: number;
-  meter: SpeedMeter;
+interface Entry extends Accounted {
   abort?: AbortController;
   running?: Promise<void>;
   restarts: number;
@@ -77,8 +73,8 @@ export class TransferService implements TransferEngine {
   private unsubscribe?: () => void;
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
-  private flushTimer?: NodeJS.Timeout;
-  private lastFlush = 0;
+  /** Sends the changed snapshots at most every `progressIntervalMs`. */
+  private readonly progress: Throttle;
   /** Finished transfers whose final row is not written yet (see `finish`). */
   private readonly finishedUnwritten = new Set<string>();
   private finishTimer?: NodeJS.Timeout;
@@ -93,8 +89,9 @@ export class TransferService implements TransferEngine {
     readonly clients: S3Clients,
     options: TransferServiceOptions = {},
   ) {
-    this.options = { historyLimit: 1000, progressIntervalMs: 200, fileRestarts: 3, ...options };
+    this.options = { historyLimit: 1000, progressIntervalMs: SNAPSHOT_INTERVAL_MS, fileRestarts: 3, ...options };
     this.bandwidth = new TokenBucket(() => deps.settings.get().bandwidthLimitKiBps * 1024);
+    this.progress = new Throttle(() => this.flush(), this.options.progressIntervalMs);
   }
 
   /** Opens the journal, restores the queue, cleans up uploads nobody needs, and starts uploading. */
@@ -111,7 +108,7 @@ export class TransferService implements TransferEngine {
     this.seq = this.journal.maxSeq();
     const finished: JournalTransfer[] = [];
     for (const rec of this.journal.all()) {
-      if (FINAL.has(rec.state)) {
+      if (FINAL_STATES.has(rec.state)) {
         finished.push(rec);
         continue;
       }
@@ -127,7 +124,7 @@ export class TransferService implements TransferEngine {
       if (dropped.has(rec.id)) this.journal.remove(rec.id);
       else this.entries.set(rec.id, this.newEntry(rec, new Map()));
     }
-    void this.cleanupStaleUploads();
+    void cleanupStaleUploads(this.orphanView());
     // A profile edit or a new sign-in is the moment to try the transfers that wait for one.
     this.unsubscribe = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
     this.pump();
@@ -140,7 +137,7 @@ export class TransferService implements TransferEngine {
     const running = [...this.entries.values()].filter((e) => e.running);
     for (const e of running) e.abort?.abort(new AppError('CANCELLED'));
     await Promise.allSettled(running.map((e) => e.running));
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.progress.cancel();
     this.writeFinished();
     this.journal?.close();
     this.journal = undefined;
@@ -415,7 +412,7 @@ export class TransferService implements TransferEngine {
       const w: Waiter = { ids, pending: 0, finals: new Map(), resolve };
       for (const id of new Set(ids)) {
         const e = this.entries.get(id);
-        if (!e || FINAL.has(e.rec.state)) continue;
+        if (!e || FINAL_STATES.has(e.rec.state)) continue;
         let ws = this.waiters.get(id);
         if (!ws) this.waiters.set(id, (ws = new Set()));
         ws.add(w);
@@ -428,81 +425,34 @@ export class TransferService implements TransferEngine {
   /** One transfer's snapshot. */
   get(id: string): TransferSnapshot | undefined {
     const e = this.entries.get(id);
-    return e ? this.snapshot(e) : undefined;
+    return e ? snapshotOf(e) : undefined;
   }
 
   /** Every transfer (oldest first) and the totals. */
   list(): { transfers: TransferSnapshot[]; overall: OverallProgress } {
-    return { transfers: [...this.entries.values()].map((e) => this.snapshot(e)), overall: this.overall() };
-  }
-
-  private snapshot(e: Entry): TransferSnapshot {
-    const { rec } = e;
-    const running = rec.state === 'running';
-    const speed = running ? e.meter.speed() : 0;
-    return Object.freeze({
-      id: rec.id,
-      name: basename(rec.localPath),
-      bucket: rec.bucket,
-      key: rec.key,
-      profileId: rec.profileId,
-      state: rec.state,
-      bytesDone: Math.min(e.bytesDone, rec.size || e.bytesDone),
-      bytesTotal: rec.size,
-      speed,
-      etaSeconds: running ? etaSeconds(rec.size - e.bytesDone, speed) : FINAL.has(rec.state) ? 0 : null,
-      priority: rec.priority,
-      ...(e.partsTotal !== undefined ? { partsTotal: e.partsTotal, partsDone: FINAL.has(rec.state) && rec.state !== 'failed' && rec.state !== 'cancelled' ? e.partsTotal : e.parts.size } : {}),
-      createdAt: rec.createdAt,
-      ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
-      ...(rec.error ? { error: rec.error } : {}),
-      ...(rec.origin ? { origin: rec.origin } : {}),
-    });
-  }
-
-  private overall(): OverallProgress {
-    const o: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: this.allPaused };
-    for (const e of this.entries.values()) {
-      const st = e.rec.state;
-      if (st === 'cancelled') continue;
-      o.bytesTotal += e.rec.size;
-      o.bytesDone += Math.min(e.bytesDone, e.rec.size || e.bytesDone);
-      if (st === 'running') {
-        o.running++;
-        o.speed += e.meter.speed();
-      } else if (st === 'queued' || st === 'waiting-auth') o.queued++;
-      else if (st === 'paused') o.paused++;
-      else if (st === 'failed') o.failed++;
-      else o.done++;
-    }
-    o.etaSeconds = o.running > 0 ? etaSeconds(o.bytesTotal - o.bytesDone, o.speed) : null;
-    return o;
+    return { transfers: [...this.entries.values()].map((e) => snapshotOf(e)), overall: overallOf(this.entries.values(), this.allPaused) };
   }
 
   /** Marks a transfer changed and schedules a throttled event. */
   private touch(id: string): void {
     this.dirty.add(id);
-    if (this.flushTimer || this.disposed) return;
-    const wait = Math.max(0, this.options.progressIntervalMs - (Date.now() - this.lastFlush));
-    this.flushTimer = setTimeout(() => this.flush(), wait);
+    if (!this.disposed) this.progress.request();
   }
 
   private flush(): void {
-    this.flushTimer = undefined;
-    this.lastFlush = Date.now();
     // Pruned here, at most 5 times a second, rather than after each of thousands of small files.
     if (this.journal) this.pruneHistory();
     const changed: TransferSnapshot[] = [];
     for (const id of this.dirty) {
       const e = this.entries.get(id);
-      if (e) changed.push(this.snapshot(e));
+      if (e) changed.push(snapshotOf(e));
     }
     // Running rows change speed and ETA even between byte counts; keep them fresh.
-    for (const e of this.entries.values()) if (e.rec.state === 'running' && !this.dirty.has(e.rec.id)) changed.push(this.snapshot(e));
+    for (const e of this.entries.values()) if (e.rec.state === 'running' && !this.dirty.has(e.rec.id)) changed.push(snapshotOf(e));
     this.dirty.clear();
     const removed = [...this.removed];
     this.removed.clear();
-    this.deps.events.emit('transfers:progress', { changed, removed, overall: this.overall() });
+    this.deps.events.emit('transfers:progress', { changed, removed, overall: overallOf(this.entries.values(), this.allPaused) });
     if (this.running > 0) this.touch('');
     this.dirty.delete('');
   }
@@ -569,7 +519,7 @@ export class TransferService implements TransferEngine {
   /** Cancels: aborts in-flight requests and the multipart upload; deletes nothing else. */
   async cancel(id: string): Promise<void> {
     const e = this.need(id);
-    if (FINAL.has(e.rec.state) && e.rec.state !== 'failed') return;
+    if (FINAL_STATES.has(e.rec.state) && e.rec.state !== 'failed') return;
     e.rec.state = 'cancelled';
     e.abort?.abort(new AppError('CANCELLED'));
     await e.running?.catch(() => {});
@@ -604,7 +554,7 @@ export class TransferService implements TransferEngine {
   clearFinished(): void {
     this.j.batch(() => {
       for (const [id, e] of this.entries) {
-        if (!FINAL.has(e.rec.state)) continue;
+        if (!FINAL_STATES.has(e.rec.state)) continue;
         this.entries.delete(id);
         this.j.remove(id);
         this.removed.add(id);
@@ -620,92 +570,15 @@ export class TransferService implements TransferEngine {
     return e;
   }
 
-  /** Aborts multipart uploads this app started that no unfinished transfer still needs (after a crash or a cancel that failed). */
-  private async cleanupStaleUploads(): Promise<void> {
-    const needed = new Set<string>();
-    for (const e of this.entries.values()) if (e.rec.uploadId && !FINAL.has(e.rec.state)) needed.add(e.rec.uploadId);
-    for (const u of this.journal?.openUploads() ?? []) {
-      if (needed.has(u.uploadId)) continue;
-      try {
-        const ctx = await this.clients.forProfile(u.profileId);
-        await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
-        this.journal?.removeOpenUpload(u.uploadId);
-      } catch (err) {
-        const code = s3ErrorCode(err);
-        if (code === 'NoSuchUpload' || code === 'NoSuchKey') this.journal?.removeOpenUpload(u.uploadId);
-        else this.deps.logger.info(`stale upload ${u.bucket}/${u.key} not aborted yet (${code})`);
-      }
-    }
-    await this.sweepListedUploads();
-  }
-
-  /**
-   * Where the store lists pending uploads (ListMultipartUploads; s3rver cannot), also aborts those the journal
-   * never heard of: a CreateMultipartUpload whose response was lost leaves an upload with no UploadId on our
-   * side. Only uploads under a key one of our transfers wrote, initiated while that transfer was alive, and
-   * needed by no entry are aborted; anyone else's upload, even in the same bucket, is left alone.
-   */
-  private async sweepListedUploads(): Promise<void> {
-    // Clocks differ (ours versus the server's Initiated), so each transfer's window is widened by five minutes.
-    const slack = 5 * 60_000;
-    const groups = new Map<string, { profileId: string; bucket: string; windows: Map<string, { from: number; to: number }[]> }>();
-    for (const e of this.entries.values()) {
-      const r = e.rec;
-      const g = `${r.profileId}\u0000${r.bucket}`;
-      let group = groups.get(g);
-      if (!group) groups.set(g, (group = { profileId: r.profileId, bucket: r.bucket, windows: new Map() }));
-      const list = group.windows.get(r.key) ?? [];
-      list.push({ from: r.createdAt - slack, to: r.finishedAt !== undefined && FINAL.has(r.state) ? r.finishedAt + slack : Infinity });
-      group.windows.set(r.key, list);
-    }
-    for (const group of groups.values()) {
-      if (this.disposed) return;
-      let uploads: MultipartUpload[];
-      try {
-        uploads = await this.listUploads(group.profileId, group.bucket);
-      } catch (err) {
-        // NotImplemented (s3rver), no permission, offline: the journal-based clean-up above is all we can do.
-        this.deps.logger.debug(`ListMultipartUploads on ${group.bucket} unavailable (${s3ErrorCode(err)})`);
-        continue;
-      }
-      for (const u of uploads) {
-        if (!u.Key || !u.UploadId || !u.Initiated) continue;
-        const at = u.Initiated.getTime();
-        if (!(group.windows.get(u.Key) ?? []).some((w) => at >= w.from && at <= w.to)) continue;
-        if (!this.isOrphan(u.Key, u.UploadId, group.bucket)) continue;
-        try {
-          const ctx = await this.clients.forProfile(group.profileId);
-          await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
-          this.deps.logger.info(`aborted an orphaned upload of ${group.bucket}/${u.Key} that no transfer needs`);
-        } catch (err) {
-          this.deps.logger.info(`orphaned upload of ${group.bucket}/${u.Key} not aborted yet (${s3ErrorCode(err)})`);
-        }
-      }
-    }
-  }
-
-  /** True unless a transfer uses this upload, or one for the same key is running (its CreateMultipartUpload may be in flight). */
-  private isOrphan(key: string, uploadId: string, bucket: string): boolean {
-    if (this.disposed) return false;
-    for (const e of this.entries.values()) {
-      if (e.rec.uploadId === uploadId) return false;
-      if (e.rec.bucket === bucket && e.rec.key === key && e.rec.state === 'running') return false;
-    }
-    return !(this.journal?.openUploads() ?? []).some((o) => o.uploadId === uploadId);
-  }
-
-  private async listUploads(profileId: string, bucket: string): Promise<MultipartUpload[]> {
-    const ctx = await this.clients.forProfile(profileId);
-    const out: MultipartUpload[] = [];
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    for (;;) {
-      const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
-      out.push(...(page.Uploads ?? []));
-      if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) return out;
-      keyMarker = page.NextKeyMarker;
-      uploadIdMarker = page.NextUploadIdMarker;
-    }
+  /** What the start-up clean-up of multipart uploads (orphans.ts) reads of the queue, live: entries come and go meanwhile. */
+  private orphanView(): QueueView {
+    return {
+      clients: this.clients,
+      logger: this.deps.logger,
+      journal: () => this.journal,
+      transfers: () => [...this.entries.values()].map((e) => e.rec),
+      disposed: () => this.disposed,
+    };
   }
 
   /** Resolves when no transfer is running (tests and shutdown). */

@@ -1,5 +1,8 @@
 /** The transfer engine's interface, as sync, the CLI and the handlers use it. */
-import type { OverallProgress, TransferSnapshot, UploadOptions } from '../../../shared/contract';
+import type { OverallProgress, TransferSnapshot, TransferState, UploadOptions } from '../../../shared/contract';
+
+/** The states a transfer does not leave by itself: done, skipped, failed, cancelled. */
+export const FINAL_STATES: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
 
 /** One upload request: a local file to a key. */
 export interface UploadRequest {

@@ -5,7 +5,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { headObject } from '../../../../src/main/services/s3/bucket-service';
+import { headObject } from '../../../../src/main/services/s3/objects';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';

@@ -2,7 +2,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { headObject } from '../../../../src/main/services/s3/bucket-service';
+import { headObject } from '../../../../src/main/services/s3/objects';
 import { toAppError } from '../../../../src/main/services/s3/errors';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';

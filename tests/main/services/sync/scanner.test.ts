@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIgnoreMatcher, loadIgnoreMatcher } from '../../../../src/main/services/sync/ignore';
 import { IndexDb } from '../../../../src/main/services/sync/index-db';
-import { AWS_CLI_PART_SIZE, hashFile, scanFolder } from '../../../../src/main/services/sync/scanner';
+import { AWS_CLI_PART_SIZE } from '../../../../src/main/services/s3/content-hash';
+import { indexHashes, scanFolder } from '../../../../src/main/services/sync/scanner';
 import { tempFolder } from './harness';
 
 describe('ignore rules', () => {
@@ -47,7 +48,7 @@ describe('scanner', () => {
     const path = join(dir, 'big.bin');
     const buf = Buffer.alloc(AWS_CLI_PART_SIZE + 10, 7);
     writeFileSync(path, buf);
-    const h = await hashFile(path, buf.length);
+    const h = await indexHashes(path, buf.length);
     const parts = [buf.subarray(0, AWS_CLI_PART_SIZE), buf.subarray(AWS_CLI_PART_SIZE)].map((p) => createHash('md5').update(p).digest());
     expect(h.mpEtag).toBe(`${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-2`);
     expect(h.md5).toBe(createHash('md5').update(buf).digest('hex'));

@@ -1,6 +1,6 @@
 /** Part-size arithmetic for simulated huge files (no bytes are written). */
 import { describe, expect, it } from 'vitest';
-import { MAX_PARTS, MIN_PART_SIZE, partRange, partSizeFor, planUpload } from '../../../../src/main/services/transfers/part-plan';
+import { MAX_PARTS, MIN_PART_SIZE, partRange, partSizeFor, planUpload } from '../../../../src/main/services/s3/part-plan';
 import { backoffMs } from '../../../../src/main/services/transfers/retry';
 
 const MiB = 1024 ** 2;

@@ -1,4 +1,4 @@
-/** Part-size arithmetic: how a file is cut into multipart parts within S3's limits. */
+/** Part-size arithmetic: how a file (or a copied object) is cut into multipart parts within S3's limits. */
 import { AppError } from '../../../shared/errors';
 
 /** S3's smallest part (all but the last). */
@@ -9,6 +9,8 @@ export const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
 export const MAX_PARTS = 10_000;
 /** S3's largest single PUT. */
 export const MAX_SINGLE_PUT = 5 * 1024 * 1024 * 1024;
+/** S3's largest single CopyObject; bigger objects are copied part by part. */
+export const MAX_SINGLE_COPY = 5 * 1024 * 1024 * 1024;
 /** S3's largest object. */
 export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
 

@@ -1,0 +1,136 @@
+/**
+ * Server-side copies, and the trash move built on them (sync's mirror deletes; renaming and moving objects in a
+ * file manager will use the same helper). S3 refuses a single CopyObject above 5 GiB, so larger objects are copied
+ * part by part (UploadPartCopy), carrying over the content type, metadata, storage class and encryption a single
+ * copy would keep; a failed multipart copy is aborted so no half-copy is left billed.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+  type CompletedPart,
+  type HeadObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import { AppError } from '../../../shared/errors';
+import { eachLimit } from '../concurrency';
+import { clientOf, copySource, deleteObject, headObjectRaw, isNotFound, objectCall } from './objects';
+import { MAX_SINGLE_COPY, partRange, partSizeFor } from './part-plan';
+import type { S3Target } from './types';
+
+/** Knobs for a copy; the defaults suit S3, tests lower the threshold to exercise the multipart path quickly. */
+export interface CopyOptions {
+  /** Objects larger than this are copied part by part (default and maximum: S3's 5 GiB CopyObject limit). */
+  partCopyThreshold?: number;
+  /** The part size of a multipart copy (default: 512 MiB, grown to fit 10,000 parts). */
+  partSize?: number;
+  /** Parts copied at once (each is a server-side request, so more costs no bandwidth here). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** The preferred part of a multipart copy: big parts mean few requests, and the bytes never pass through us. */
+const COPY_PART_SIZE = 512 * 1024 * 1024;
+
+/** The headers of the source that a multipart copy must set itself (a single CopyObject keeps them); exported for its test. */
+export function carriedHeaders(head: HeadObjectCommandOutput) {
+  return {
+    ...(head.ContentType ? { ContentType: head.ContentType } : {}),
+    ...(head.ContentEncoding ? { ContentEncoding: head.ContentEncoding } : {}),
+    ...(head.ContentDisposition ? { ContentDisposition: head.ContentDisposition } : {}),
+    ...(head.ContentLanguage ? { ContentLanguage: head.ContentLanguage } : {}),
+    ...(head.CacheControl ? { CacheControl: head.CacheControl } : {}),
+    Metadata: head.Metadata ?? {},
+    ...storageAndEncryption(head),
+  };
+}
+
+/** Storage class and encryption, which even a single CopyObject resets (to STANDARD and the bucket default) unless named. */
+function storageAndEncryption(head: HeadObjectCommandOutput) {
+  return {
+    ...(head.StorageClass ? { StorageClass: head.StorageClass } : {}),
+    ...(head.ServerSideEncryption === 'AES256' ? { ServerSideEncryption: head.ServerSideEncryption } : {}),
+    ...(head.ServerSideEncryption === 'aws:kms' ? { ServerSideEncryption: head.ServerSideEncryption, ...(head.SSEKMSKeyId ? { SSEKMSKeyId: head.SSEKMSKeyId } : {}) } : {}),
+  };
+}
+
+/**
+ * Copies `key` to `destKey` in the same bucket, keeping its content type, metadata, storage class and encryption.
+ * Resolves to false when the source does not exist (nothing was copied); throws AppError on any other failure.
+ */
+export async function copyObject(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<boolean> {
+  const { signal } = options;
+  const head = await headObjectRaw(target, bucket, key, signal);
+  if (!head) return false;
+  const size = head.ContentLength ?? 0;
+  const threshold = Math.min(options.partCopyThreshold ?? MAX_SINGLE_COPY, MAX_SINGLE_COPY);
+  try {
+    if (size <= threshold) {
+      await objectCall(target, { action: 'CopyObject', bucket, key: destKey }, (client) =>
+        client.send(new CopyObjectCommand({ Bucket: bucket, Key: destKey, CopySource: copySource(bucket, key), MetadataDirective: 'COPY', ...storageAndEncryption(head) }), {
+          abortSignal: signal,
+        }),
+      );
+    } else {
+      await multipartCopy(target, bucket, key, destKey, head, options);
+    }
+  } catch (err) {
+    // Gone between the HEAD and the copy: the same as gone before it.
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+  return true;
+}
+
+async function multipartCopy(target: S3Target, bucket: string, key: string, destKey: string, head: HeadObjectCommandOutput, options: CopyOptions): Promise<void> {
+  const { signal } = options;
+  const size = head.ContentLength ?? 0;
+  const partSize = partSizeFor(size, options.partSize ?? COPY_PART_SIZE);
+  const partCount = Math.ceil(size / partSize);
+  const created = await objectCall(target, { action: 'CreateMultipartUpload', bucket, key: destKey }, (client) =>
+    client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: destKey, ...carriedHeaders(head) }), { abortSignal: signal }),
+  );
+  const uploadId = created.UploadId;
+  if (!uploadId) throw new AppError('UNKNOWN', {}, { details: 'CreateMultipartUpload returned no UploadId' });
+  try {
+    const parts: CompletedPart[] = new Array(partCount);
+    const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
+    await eachLimit(numbers, options.concurrency ?? 4, async (n) => {
+      const { start, end } = partRange(n, partSize, size);
+      const out = await objectCall(target, { action: 'UploadPartCopy', bucket, key: destKey }, (client) =>
+        client.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: destKey,
+            UploadId: uploadId,
+            PartNumber: n,
+            CopySource: copySource(bucket, key),
+            CopySourceRange: `bytes=${start}-${end - 1}`,
+            // Every part must come from the same version: a source rewritten meanwhile fails the copy instead of mixing two.
+            ...(head.ETag ? { CopySourceIfMatch: head.ETag } : {}),
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      const etag = out.CopyPartResult?.ETag;
+      if (!etag) throw new AppError('UNKNOWN', {}, { details: `UploadPartCopy ${n} returned no ETag` });
+      parts[n - 1] = { PartNumber: n, ETag: etag };
+    });
+    await objectCall(target, { action: 'CompleteMultipartUpload', bucket, key: destKey }, (client) =>
+      client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal }),
+    );
+  } catch (err) {
+    // Best effort: the original error is the one to report; a store without Abort (s3rver) keeps the parts.
+    await clientOf(target)
+      .client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: destKey, UploadId: uploadId }))
+      .catch(() => {});
+    throw err;
+  }
+}
+
+/** Moves a key into the trash (copy, then delete); a key already gone counts as done. */
+export async function moveToTrash(target: S3Target, bucket: string, key: string, trashKey: string, options: CopyOptions = {}): Promise<void> {
+  if (!(await copyObject(target, bucket, key, trashKey, options))) return;
+  await deleteObject(target, bucket, key, options.signal);
+}
