@@ -102,23 +102,17 @@ export class SyncService {
   private readonly dir: string;
   private readonly passListeners = new Set<(pairId: string, summary: PassSummary) => void>();
 
-  /** Builds the service; `transfers` is the transfer engine (uploads go through its queue). */
+  /** Builds the service; uploads go through the transfer engine's queue. */
   constructor(
     readonly deps: CoreDeps,
     readonly clients: S3Clients,
-    readonly transfers: object,
+    readonly transfers: TransferEngine,
   ) {
     this.dir = join(deps.platform.dataDir, 'sync');
   }
 
   private get pairsFile(): string {
     return join(this.dir, 'pairs.json');
-  }
-
-  private engine(): TransferEngine {
-    const t = this.transfers as Partial<TransferEngine>;
-    if (typeof t.enqueue !== 'function' || typeof t.waitFor !== 'function') throw new AppError('NOT_SUPPORTED', { what: 'uploads (the transfer engine is not available)' });
-    return t as TransferEngine;
   }
 
   /** Loads saved pairs and starts every one that is not paused. */
@@ -699,7 +693,7 @@ export class SyncService {
     if (jobs.length > 0) {
       rt.pending = jobs.length;
       this.setState(rt, 'syncing');
-      const engine = this.engine();
+      const engine = this.transfers;
       const requests: UploadRequest[] = jobs.map((j) => ({
         localPath: join(c.folder, j.local.rel),
         profileId: c.target.profileId,
