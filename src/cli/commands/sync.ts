@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppServices } from '../../main/services/app-services';
-import type { PassSummary, SyncPairInput } from '../../main/services/sync/sync-service';
+import type { PassSummary } from '../../main/services/sync/executor';
+import type { SyncPairInput } from '../../main/services/sync/pair-store';
 import { AppError, errorText } from '../../shared/errors';
 import { EXIT, usageError, type TransferSummary } from '../cli-io';
 import { chooseProfileId } from '../profile-choice';

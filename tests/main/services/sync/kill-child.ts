@@ -1,5 +1,6 @@
 /** Child process for the kill test: one sync pass over a folder, to be SIGKILLed part-way. */
-import { SyncService, type SyncPairInput } from '../../../../src/main/services/sync/sync-service';
+import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
+import { SyncService } from '../../../../src/main/services/sync/sync-service';
 import { appClient, fixedClients, makeCore, makeEngine, type EndpointInfo } from './engine-support';
 
 const cfg = JSON.parse(process.env.S3DROP_KILL_CHILD ?? '{}') as { info: EndpointInfo; endpoint: string; dataDir: string; pair: SyncPairInput };
