@@ -10,6 +10,7 @@ import type { SyncPairConfig, SyncPreview, SyncProblem } from '../../../shared/c
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import type { S3Clients } from '../s3/types';
+import { normalisePrefix } from '../s3/validate';
 import { emptySummary, type Executor, type PassSummary, type PassTarget } from './executor';
 import { IGNORE_FILE, loadIgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
@@ -52,11 +53,6 @@ function checkLayout(config: SyncPairConfig, index: IndexDb): void {
   index.setMeta('clean', '0');
   index.setMeta('layout', signature);
   index.setMeta('body', body);
-}
-
-/** Normalises a prefix: '' or ending in '/'. */
-function normalPrefix(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 /** A file's key, or undefined when the template cannot name it (the planner reports those). */
@@ -131,7 +127,7 @@ export class PassBuilder {
 
   private async target(rt: PairRuntime): Promise<PassTarget> {
     const ctx = await this.clients.forProfile(rt.config.target.profileId);
-    return { client: ctx.client, bucket: rt.config.target.bucket, prefix: normalPrefix(rt.config.target.prefix) };
+    return { client: ctx.client, bucket: rt.config.target.bucket, prefix: normalisePrefix(rt.config.target.prefix) };
   }
 
   /** A full pass: scan, one listing, plan, execute. */
