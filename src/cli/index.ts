@@ -7,7 +7,9 @@ import { EXIT, printError, usageError, type CliIo } from './cli-io';
 import { buildCliServices, engineEnv } from './cli-services';
 import { runServeCommand } from './commands/serve';
 import { runUploadCommand } from './commands/upload';
-import { loadDelegate } from './delegates';
+import type { AthenaDdlIo } from './commands/athena-ddl';
+import type { ProfilesCommandIo } from './commands/profiles';
+import type { SyncCommandIo } from './commands/sync';
 import { appVersion } from '../server/node-platform';
 
 /** Top-level help. */
@@ -36,13 +38,19 @@ function rawOption(args: string[], name: string): string | undefined {
   return undefined;
 }
 
-type Delegate = (args: string[], io: Record<string, unknown>) => Promise<number>;
+/** A command runner: each command's own io type is satisfied by the one object runDelegate builds. */
+type Delegate = (args: string[], io: ProfilesCommandIo & SyncCommandIo & AthenaDdlIo) => Promise<number>;
 
-/** Runs profiles/sync/athena-ddl through the teammates' modules, or says plainly they are not there yet. */
+/** The command's runner, loaded only when that command runs. */
+async function loadCommand(command: 'profiles' | 'sync' | 'athena-ddl'): Promise<Delegate> {
+  if (command === 'profiles') return (await import('./commands/profiles')).runProfilesCommand;
+  if (command === 'sync') return (await import('./commands/sync')).runSyncCommand;
+  return (await import('./commands/athena-ddl')).runAthenaDdlCommand;
+}
+
+/** Runs profiles/sync/athena-ddl: the engine is built for them (except for --help and athena-ddl, which need none). */
 async function runDelegate(command: 'profiles' | 'sync' | 'athena-ddl', args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
-  const exportName = { profiles: 'runProfilesCommand', sync: 'runSyncCommand', 'athena-ddl': 'runAthenaDdlCommand' }[command];
-  const fn = (await loadDelegate(command))?.[exportName] as Delegate | undefined;
-  if (typeof fn !== 'function') throw new AppError('NOT_SUPPORTED', { what: `the ${command} command (not available yet)` });
+  const fn = await loadCommand(command);
   const json = args.includes('--json');
   const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal, debug: io.debug };
   if (command === 'athena-ddl') return fn(args, base);
