@@ -14,7 +14,7 @@ import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
 
 /** `sync --help`. */
-export const syncHelp = `Usage: s3-drop sync <folder> s3://bucket[/prefix] [options]
+const syncHelp = `Usage: s3-drop sync <folder> s3://bucket[/prefix] [options]
 
 Uploads the folder's new and changed files to the bucket folder, then keeps watching for changes
 until you press Ctrl-C. Files already there with the same content are not uploaded again.
@@ -57,7 +57,7 @@ function plural(n: number, one: string): string {
 }
 
 /** The plain-language preview line. */
-export function previewLine(p: PassSummary['preview']): string {
+function previewLine(p: PassSummary['preview']): string {
   return `${plural(p.upload, 'file')} will be uploaded (${p.uploadBytes} bytes), ${p.delete} deleted, ${p.skipped} already there${p.conflicts ? `, ${plural(p.conflicts, 'conflict')}` : ''}.`;
 }
 
