@@ -3,26 +3,102 @@
  * the remote side (a listing, or the index's synced state), plans with the pure planner, and hands the plan to
  * the executor. Also opens a pair's index, noticing a changed layout, and reads what changed on disk since a snapshot.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import watcher from '@parcel/watcher';
 import type { SyncPairConfig, SyncPreview, SyncProblem } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { normalisePrefix } from '../s3/validate';
 import { emptySummary, type Executor, type PassSummary, type PassTarget } from './executor';
-import { IGNORE_FILE, loadIgnoreMatcher } from './ignore';
+import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
 import { bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
 import { requireFolder, type PairRuntime, type PairStore } from './pair-store';
 import { planSync, needsHead, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
-import { eachLimit, headKey, listPrefix } from './remote';
+import { cleanEtag, eachLimit, headKey } from './remote';
 import { hashFile, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
 import type { SettledChanges } from './watcher';
 
 /** Keys that are conflict copies made by the app; mirror never deletes them. */
 const conflictCopy = / \(conflict \d{4}-\d{2}-\d{2} \d{4}\)(\.[^/]*)?$/;
+
+/** S3 orders keys by their UTF-8 bytes, which JavaScript's string order (UTF-16 units) does not always match. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Ranges of the key space listed at once. */
+const LIST_CONCURRENCY = 8;
+
+/**
+ * Every object under `prefix`, keys made relative to it, as remote.ts listPrefix returns them, but listed in
+ * parallel once there is more than a page, as rclone's checkers do. The key space after the first page is cut
+ * at the prefix's sub-prefixes (delimiter '/', one level, two when the first gives few) and each range
+ * (cut, next cut] is paged on its own. The ranges are contiguous, so a sub-prefix a server leaves out of a
+ * delimiter listing (s3rver drops one holding only deeper keys, such as Hive `dt=` partitions) costs some
+ * parallelism and never a key. `pageSize` is S3's MaxKeys (tests use small pages).
+ */
+// MERGE: objects.listPrefixParallel
+export async function listPrefixParallel(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal, pageSize = 1000): Promise<Map<string, RemoteEntry>> {
+  const out = new Map<string, RemoteEntry>();
+  const page = (input: { StartAfter?: string; ContinuationToken?: string; Delimiter?: string; Prefix?: string }) =>
+    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: pageSize, ...input }), { abortSignal: signal });
+  const add = (contents: ListObjectsV2CommandOutput['Contents'], after?: string, upTo?: string) => {
+    for (const o of contents ?? []) {
+      if (!o.Key || !o.Key.startsWith(prefix)) continue;
+      if ((after !== undefined && byteOrder(o.Key, after) <= 0) || (upTo !== undefined && byteOrder(o.Key, upTo) > 0)) continue;
+      const key = o.Key.slice(prefix.length);
+      if (key === '' || key.endsWith('/')) continue;
+      out.set(key, { key, size: o.Size ?? 0, etag: cleanEtag(o.ETag) });
+    }
+  };
+  const first = await page({});
+  add(first.Contents);
+  const last = first.Contents?.at(-1)?.Key;
+  if (!first.IsTruncated || last === undefined) {
+    // Small prefixes end here; a truncated page without keys (not seen in practice) is paged on as it says.
+    for (let token = first.IsTruncated ? first.NextContinuationToken : undefined; token; ) {
+      const next = await page({ ContinuationToken: token });
+      add(next.Contents);
+      token = next.IsTruncated ? next.NextContinuationToken : undefined;
+    }
+    return out;
+  }
+  const cuts = (await subPrefixes(page, prefix)).filter((c) => byteOrder(c, last) > 0);
+  const starts = [last, ...cuts];
+  await eachLimit(
+    starts.map((after, i) => ({ after, upTo: starts[i + 1] })),
+    LIST_CONCURRENCY,
+    async ({ after, upTo }) => {
+      let token: string | undefined;
+      do {
+        const next = await page(token ? { ContinuationToken: token } : { StartAfter: after });
+        // Filtered to the range as well as stopped at its end: a server's order need not be exactly S3's.
+        add(next.Contents, after, upTo);
+        const end = next.Contents?.at(-1)?.Key;
+        token = next.IsTruncated && !(upTo !== undefined && end !== undefined && byteOrder(end, upTo) > 0) ? next.NextContinuationToken : undefined;
+      } while (token);
+    },
+  );
+  return out;
+}
+
+/** The sub-prefixes under `prefix` to cut its listing at, sorted: the first delimiter page, and one level deeper when that gives few. */
+async function subPrefixes(page: (input: { Delimiter: string; Prefix: string }) => Promise<ListObjectsV2CommandOutput>, prefix: string): Promise<string[]> {
+  const level = async (p: string) => ((await page({ Delimiter: '/', Prefix: p })).CommonPrefixes ?? []).flatMap((c) => (c.Prefix ? [c.Prefix] : []));
+  const top = await level(prefix);
+  const cuts = [...top];
+  if (top.length < LIST_CONCURRENCY) {
+    await eachLimit(top, LIST_CONCURRENCY, async (p) => {
+      cuts.push(...(await level(p)));
+    });
+  }
+  return [...new Set(cuts)].sort(byteOrder);
+}
 
 /** What changed in a folder since a snapshot, sorted like the watcher's batches; undefined when only a full pass will do. */
 export async function changesSince(folder: string, snapshot: string): Promise<SettledChanges | undefined> {
@@ -125,13 +201,51 @@ export class PassBuilder {
     return rt.index;
   }
 
-  private async target(rt: PairRuntime): Promise<PassTarget> {
+  private async target(rt: PairRuntime): Promise<PassTarget & { endpoint?: string; profile: string }> {
     const ctx = await this.clients.forProfile(rt.config.target.profileId);
-    return { client: ctx.client, bucket: rt.config.target.bucket, prefix: normalisePrefix(rt.config.target.prefix) };
+    const target = { client: ctx.client, bucket: rt.config.target.bucket, prefix: normalisePrefix(rt.config.target.prefix), profile: ctx.profile.summary.name };
+    return ctx.profile.endpoint ? { ...target, endpoint: ctx.profile.endpoint } : target;
   }
 
-  /** A full pass: scan, one listing, plan, execute. */
-  async fullPass(rt: PairRuntime, dryRun: boolean, signal?: AbortSignal): Promise<PassSummary> {
+  /**
+   * The folder as the index knows it, brought up to date with what changed on disk since the last clean run,
+   * without walking the folder. Undefined when only a scan can tell: a link or a folder among the changes (the
+   * scanner decides what it may follow), a name spelt another way, a name too long, other ignore patterns, or
+   * nothing at all (mirror's unmounted-drive check belongs to the scan).
+   */
+  private async localFromChanges(rt: PairRuntime, index: IndexDb, changes: SettledChanges, ignore: IgnoreMatcher, prefix: string): Promise<IndexedFile[] | undefined> {
+    const folder = rt.config.folder;
+    if (changes.dirs.length > 0 || index.getMeta('ignore') !== JSON.stringify(rt.config.ignore)) return undefined;
+    const fresh: IndexedFile[] = [];
+    const gone = changes.gone.map(keyOf);
+    for (const rel of new Set(changes.files)) {
+      const key = keyOf(rel);
+      const st = await lstat(join(folder, rel)).catch(() => undefined);
+      if (!st) {
+        gone.push(key);
+        continue;
+      }
+      if (!st.isFile()) return undefined;
+      if (ignore(key)) continue;
+      const cached = index.getFile(key);
+      if ((cached && cached.rel !== rel) || Buffer.byteLength(prefix + key) > MAX_KEY_BYTES) return undefined;
+      if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) continue;
+      fresh.push({ key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await hashFile(join(folder, rel), st.size)) });
+    }
+    index.transaction(() => {
+      for (const f of fresh) index.putFile(f);
+      for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
+    });
+    const files = index.allFiles().filter((f) => !ignore(f.key));
+    return files.length > 0 ? files : undefined;
+  }
+
+  /**
+   * A full pass: the local side (a scan, or with `changes` the index brought up to date with them), one listing
+   * of the prefix, plan, execute. The listing is what makes "in sync" true: it is never skipped.
+   */
+  async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; changes?: SettledChanges } = {}): Promise<PassSummary> {
+    const { dryRun = false, signal, changes } = options;
     const c = rt.config;
     await requireFolder(c.folder);
     const index = this.openIndex(rt);
@@ -140,12 +254,16 @@ export class PassBuilder {
     this.store.setState(rt, 'scanning');
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
-    const scan = await scanFolder(c.folder, { ignore, index, prefix, signal });
+    const known = changes && (await this.localFromChanges(rt, index, changes, ignore, prefix));
+    const scan = known ? { files: known, problems: [] } : await scanFolder(c.folder, { ignore, index, prefix, signal });
+    if (!known) index.setMeta('ignore', JSON.stringify(c.ignore));
     if (c.mode === 'mirror' && scan.files.length === 0) {
       // An unmounted drive looks exactly like "the user deleted everything": never act on it.
       throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
     }
-    const listing = await listPrefix(client, bucket, prefix, signal);
+    const listing = await listPrefixParallel(client, bucket, prefix, signal).catch((err: unknown) => {
+      throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
+    });
     const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();
     const trash: RemoteEntry[] = [];
@@ -193,6 +311,8 @@ export class PassBuilder {
     });
     await this.executor.execute(rt, index, plan, summary, s3, trash);
     index.setMeta('files', String(scan.files.length));
+    // When the bucket was last compared with the folder: a watched pair's next full pass is due from here.
+    index.setMeta('listedAt', String(Date.now()));
     this.notify(c.id, summary);
     return summary;
   }
@@ -218,9 +338,12 @@ export class PassBuilder {
         summary.problems.push({ path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
         continue;
       }
-      const st = await stat(join(c.folder, rel)).catch(() => undefined);
-      if (!st?.isFile()) continue;
+      const st = await lstat(join(c.folder, rel)).catch(() => undefined);
       const cached = index.getFile(key);
+      // A link is the scanner's to judge (it never follows one out of the folder), and so is a name that another
+      // unicode spelling already holds (the two would overwrite each other): the whole folder is looked at.
+      if (st?.isSymbolicLink() || (st && cached && cached.rel !== rel)) return this.fullPass(rt);
+      if (!st?.isFile()) continue;
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.rel === rel) {
         local.push(cached);
         continue;
@@ -230,7 +353,7 @@ export class PassBuilder {
       index.putFile(f);
       local.push(f);
     }
-    if (rewritesKeys(layout) && needsFullPass(c.mode, layout, batch, local, moved, index)) return this.fullPass(rt, false);
+    if (rewritesKeys(layout) && needsFullPass(c.mode, layout, batch, local, moved, index)) return this.fullPass(rt);
     const keys = new Map(local.map((f) => [f.key, tryKey(f, layout)]));
     const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();

@@ -36,7 +36,7 @@ export class SyncService {
     this.march = new PassBuilder(deps, this.store, clients, new Executor(deps, this.store, transfers), (id, summary) => {
       for (const fn of this.passListeners) fn(id, summary);
     });
-    this.cli = new CliModes(this.store, this.march, (rt, forceFullPass) => this.startPair(rt, forceFullPass));
+    this.cli = new CliModes(this.store, this.march, clients, (rt, forceFullPass) => this.startPair(rt, forceFullPass));
   }
 
   /** Loads saved pairs and starts every one that is not paused. */
@@ -112,13 +112,13 @@ export class SyncService {
   /** Runs a full pass now and waits for it. */
   async syncNow(id: string): Promise<void> {
     const rt = this.store.get(id);
-    await this.store.exclusive(rt, () => this.march.fullPass(rt, false));
+    await this.store.exclusive(rt, () => this.march.fullPass(rt));
   }
 
   /** What a pass would do, in counts, without doing it. */
   async preview(id: string): Promise<SyncPreview> {
     const rt = this.store.get(id);
-    const summary = await this.store.exclusive(rt, () => this.march.fullPass(rt, true), true);
+    const summary = await this.store.exclusive(rt, () => this.march.fullPass(rt, { dryRun: true }), true);
     return summary.preview;
   }
 
@@ -126,7 +126,7 @@ export class SyncService {
   async confirmDeletes(id: string): Promise<void> {
     const rt = this.store.get(id);
     rt.confirmedDeletes = rt.preview?.delete ?? Number.MAX_SAFE_INTEGER;
-    await this.store.exclusive(rt, () => this.march.fullPass(rt, false));
+    await this.store.exclusive(rt, () => this.march.fullPass(rt));
   }
 
   /** One pass for the CLI's `--once` / `--dry-run` (see cli-modes.ts). */
@@ -173,7 +173,7 @@ export class SyncService {
       if (clean) {
         this.store.setState(rt, watcher.pendingCount > 0 ? 'watching' : 'up-to-date');
       } else {
-        await this.store.exclusive(rt, () => this.march.fullPass(rt, false));
+        await this.store.exclusive(rt, () => this.march.fullPass(rt));
       }
     } catch (err) {
       this.store.setState(rt, 'error', toErrorData(asAppError(err)));
@@ -209,7 +209,7 @@ export class SyncService {
         rt.settled = { files: [], dirs: [], gone: [] };
         if (batch.files.length + batch.dirs.length + batch.gone.length === 0) return;
         // A folder moved in (or an ignore file edited) needs the whole tree looked at again.
-        if (batch.dirs.length > 0 || [...batch.files, ...batch.gone].some((p) => p === IGNORE_FILE)) return this.march.fullPass(rt, false);
+        if (batch.dirs.length > 0 || [...batch.files, ...batch.gone].some((p) => p === IGNORE_FILE)) return this.march.fullPass(rt);
         return this.march.incrementalPass(rt, batch);
       })
       .catch(() => {});

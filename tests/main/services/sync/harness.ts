@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { AppServices } from '../../../../src/main/services/app-services';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
 import { SyncService } from '../../../../src/main/services/sync/sync-service';
@@ -46,7 +48,8 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
   const bucket = await freshBucket(raw, 'sync');
   const logs: string[] = [];
   const core = makeCore(dataDir, logs);
-  const clients = fixedClients(client);
+  // The profile names the proxy as its endpoint, as a custom-endpoint profile does (error texts name it).
+  const clients = fixedClients(client, proxy.url);
   const newEngine = () => makeEngine(core, clients);
   let engine = newEngine();
   await engine.start();
@@ -112,4 +115,20 @@ export function tempFolder(stem = 's3drop-sync-'): string {
 /** A pair's input with the contract's defaults, into `prefix` of the test bucket. */
 export function pairInput(folder: string, bucket: string, prefix: string, extra: Partial<SyncPairInput> = {}): SyncPairInput {
   return { folder, target: { profileId: 'test', bucket, prefix }, mode: 'upload-only', ignore: [], brakeShare: 0.2, brakeCount: 1000, trashDays: 30, stableMs: 2000, ...extra };
+}
+
+/** Streams for a CLI command, and what was written to them. */
+export function captureStreams(): { out: PassThrough; err: PassThrough; text: () => { stdout: string; stderr: string } } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  return { out, err, text: () => ({ stdout, stderr }) };
+}
+
+/** The parts of AppServices the sync command uses, over the harness's real SyncService. */
+export function cliServices(hh: Harness): AppServices {
+  return { sync: hh.sync, core: hh.core, profiles: { list: async () => [{ id: 'test', name: 'test', source: 'app', isDefault: true }] } } as unknown as AppServices;
 }
