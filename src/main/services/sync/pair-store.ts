@@ -36,6 +36,8 @@ export interface PairRuntime {
   stopped: boolean;
   /** A CLI pair: never written to pairs.json, so the app does not pick it up. */
   transient?: boolean;
+  /** When a watched pair's next full pass (a listing) is due to catch changes made in the bucket. */
+  fullPassTimer?: NodeJS.Timeout;
 }
 
 interface StoredPair {

@@ -19,24 +19,36 @@ import { PairStore, parsePair, requireFolder, type PairRuntime, type SyncPairInp
 import { asAppError } from './remote';
 import { FolderWatcher, type SettledChanges } from './watcher';
 
+/** Tuning knobs, mostly for tests. */
+export interface SyncServiceOptions {
+  /** How often a watched pair compares with the bucket; default: the `syncFullPassMinutes` setting. */
+  fullPassEveryMs?: number;
+}
+
 /** Sync pairs: their life cycle, watchers and passes. */
 export class SyncService {
   private readonly store: PairStore;
   private readonly march: PassBuilder;
   private readonly cli: CliModes;
   private readonly passListeners = new Set<(pairId: string, summary: PassSummary) => void>();
+  private readonly offSettings: () => void;
 
   /** Builds the service; uploads go through the transfer engine's queue. */
   constructor(
     private readonly deps: CoreDeps,
     clients: S3Clients,
     transfers: TransferEngine,
+    private readonly options: SyncServiceOptions = {},
   ) {
     this.store = new PairStore(deps);
     this.march = new PassBuilder(deps, this.store, clients, new Executor(deps, this.store, transfers), (id, summary) => {
       for (const fn of this.passListeners) fn(id, summary);
     });
     this.cli = new CliModes(this.store, this.march, clients, (rt, forceFullPass) => this.startPair(rt, forceFullPass));
+    // A changed interval applies at once: each watched pair's next full pass is due from its last listing.
+    this.offSettings = deps.settings.onChange(() => {
+      for (const rt of this.store.all()) if (rt.fullPassTimer) this.scheduleFullPass(rt);
+    });
   }
 
   /** Loads saved pairs and starts every one that is not paused. */
@@ -147,6 +159,7 @@ export class SyncService {
 
   /** Stops every watcher, keeping indexes and snapshots for the next start. */
   async dispose(): Promise<void> {
+    this.offSettings();
     this.store.dispose();
     await Promise.all(this.store.all().map((rt) => this.stopPair(rt)));
   }
@@ -175,13 +188,50 @@ export class SyncService {
       } else {
         await this.store.exclusive(rt, () => this.march.fullPass(rt));
       }
+      this.scheduleFullPass(rt);
     } catch (err) {
       this.store.setState(rt, 'error', toErrorData(asAppError(err)));
+      // A first pass that failed (the server was down) is tried again by the periodic one.
+      this.scheduleFullPass(rt, true);
       throw err;
     }
   }
 
+  /**
+   * Watcher-driven passes trust the index for the bucket's side; a full pass (one listing) at least every
+   * `syncFullPassMinutes` catches what others changed there. Due from the last listing, which the index keeps,
+   * so a restart neither repeats a recent one nor forgets one long overdue. After a failed one, the next
+   * waits a whole interval (the pair shows the error; "Sync now" tries at once).
+   */
+  private scheduleFullPass(rt: PairRuntime, afterFailure = false): void {
+    clearTimeout(rt.fullPassTimer);
+    rt.fullPassTimer = undefined;
+    if (rt.stopped || !rt.watcher || !rt.index) return;
+    const every = this.options.fullPassEveryMs ?? this.deps.settings.get().syncFullPassMinutes * 60_000;
+    const due = Number(rt.index.getMeta('listedAt') ?? 0) + every;
+    rt.fullPassTimer = setTimeout(
+      () => {
+        let failed = false;
+        void this.store
+          .exclusive(rt, async () => {
+            // A pass since this was scheduled (Sync now, a moved-in folder) may have listed already.
+            if (rt.stopped || Date.now() < Number(rt.index?.getMeta('listedAt') ?? 0) + every) return;
+            await this.march.fullPass(rt);
+          })
+          .catch(() => {
+            failed = true;
+          })
+          .finally(() => this.scheduleFullPass(rt, failed));
+      },
+      afterFailure ? every : Math.max(due - Date.now(), 0),
+    );
+    // A timer alone must not keep a CLI or test process alive.
+    rt.fullPassTimer.unref();
+  }
+
   private async stopPair(rt: PairRuntime): Promise<void> {
+    clearTimeout(rt.fullPassTimer);
+    rt.fullPassTimer = undefined;
     rt.stopped = true;
     const watcher = rt.watcher;
     rt.watcher = undefined;

@@ -11,7 +11,7 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { AppServices } from '../../../../src/main/services/app-services';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
-import { SyncService } from '../../../../src/main/services/sync/sync-service';
+import { SyncService, type SyncServiceOptions } from '../../../../src/main/services/sync/sync-service';
 import type { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { appClient, fixedClients, makeCore, makeEngine, memoryLogger } from './engine-support';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
@@ -40,8 +40,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds a harness with a fresh bucket and data dir. */
-export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join(tmpdir(), 's3drop-sync-data-'))): Promise<Harness> {
+/** Builds a harness with a fresh bucket and data dir; `options` tune its SyncService. */
+export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join(tmpdir(), 's3drop-sync-data-')), options: SyncServiceOptions = {}): Promise<Harness> {
   const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
   const client = appClient(info, proxy.url);
   const raw = rawClient(info);
@@ -61,14 +61,14 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     core,
     engine,
     logs,
-    sync: new SyncService(core, clients, engine),
+    sync: new SyncService(core, clients, engine, options),
     async restart() {
       await h.sync.dispose();
       await engine.dispose();
       engine = newEngine();
       await engine.start();
       h.engine = engine;
-      h.sync = new SyncService(core, clients, engine);
+      h.sync = new SyncService(core, clients, engine, options);
       return h.sync;
     },
     async keys(prefix = '') {

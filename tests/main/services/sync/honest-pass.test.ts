@@ -116,6 +116,29 @@ describe('a pass that cannot reach the bucket', () => {
 });
 
 describe('a watched pair', () => {
+  it('trusts its index between full passes, and its periodic full pass puts back an object deleted by another client', async () => {
+    h = await makeHarness(s3Info(), undefined, { fullPassEveryMs: 1000 });
+    const hh = h;
+    const dir = folderOf({ 'a.txt': 'a', 'b.txt': 'b' });
+    await hh.sync.add(pair(dir, hh.bucket, { stableMs: 600_000 }));
+    await until(async () => (await hh.keys()).length === 2 && hh.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    const lists = hh.listings();
+    await removeKey(hh, 'honest/b.txt');
+    await until(async () => (await hh.keys()).includes('honest/b.txt'), 'the periodic full pass re-uploads b.txt');
+    expect(hh.listings()).toBeGreaterThan(lists);
+  });
+
+  it('whose first pass could not reach the bucket is tried again by the periodic full pass', async () => {
+    h = await makeHarness(s3Info(), undefined, { fullPassEveryMs: 500 });
+    const hh = h;
+    hh.proxy.configure({ faultRate: 1, faults: { 'internal-error': 1 } });
+    const dir = folderOf({ 'a.txt': 'a' });
+    await hh.sync.add(pair(dir, hh.bucket, { stableMs: 600_000 }));
+    await until(() => hh.sync.list()[0]!.state === 'error', 'the first pass fails');
+    hh.proxy.configure({ faultRate: 0 });
+    await until(async () => (await hh.keys()).includes('honest/a.txt') && hh.sync.list()[0]!.state === 'up-to-date', 'a later full pass uploads a.txt');
+  });
+
   it('never uploads a link to a file outside the folder that appears while it runs', async () => {
     h = await makeHarness(s3Info());
     const hh = h;
