@@ -31,73 +31,78 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-/** Ranges of the key space listed at once. */
+/** Listing requests in flight at once. */
 const LIST_CONCURRENCY = 8;
+
+/** A key after every key under `sub` that is likely to exist, for StartAfter (XML-safe; a later key is only listed twice). */
+function pastSubtree(sub: string): string {
+  return `${sub}\uffef`;
+}
+
+type ListInput = { StartAfter?: string; ContinuationToken?: string; Delimiter?: string; Prefix?: string; MaxKeys?: number };
 
 /**
  * Every object under `prefix`, keys made relative to it, as remote.ts listPrefix returns them, but listed in
- * parallel once there is more than a page, as rclone's checkers do. The key space after the first page is cut
- * at the prefix's sub-prefixes (delimiter '/', one level, two when the first gives few) and each range
- * (cut, next cut] is paged on its own. The ranges are contiguous, so a sub-prefix a server leaves out of a
- * delimiter listing (s3rver drops one holding only deeper keys, such as Hive `dt=` partitions) costs some
- * parallelism and never a key. `pageSize` is S3's MaxKeys (tests use small pages).
+ * parallel once there is more than a page, as rclone's checkers do: the prefix's sub-prefixes (delimiter '/',
+ * one level, two when the first gives few) are each paged on their own. The gaps between them are listed too,
+ * from one key past a sub-prefix to the next one, starting with a one-key probe: they hold the files at that
+ * level, and any sub-prefix a server leaves out of a delimiter listing (s3rver drops one holding only deeper
+ * keys, such as Hive `dt=` partitions), which then costs parallelism, never keys. `pageSize` is S3's MaxKeys.
  */
 // MERGE: objects.listPrefixParallel
 export async function listPrefixParallel(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal, pageSize = 1000): Promise<Map<string, RemoteEntry>> {
   const out = new Map<string, RemoteEntry>();
-  const page = (input: { StartAfter?: string; ContinuationToken?: string; Delimiter?: string; Prefix?: string }) =>
-    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: pageSize, ...input }), { abortSignal: signal });
-  const add = (contents: ListObjectsV2CommandOutput['Contents'], after?: string, upTo?: string) => {
+  const page = (input: ListInput) => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: pageSize, ...input }), { abortSignal: signal });
+  const add = (contents: ListObjectsV2CommandOutput['Contents'], after?: string, before?: string) => {
     for (const o of contents ?? []) {
       if (!o.Key || !o.Key.startsWith(prefix)) continue;
-      if ((after !== undefined && byteOrder(o.Key, after) <= 0) || (upTo !== undefined && byteOrder(o.Key, upTo) > 0)) continue;
+      if ((after !== undefined && byteOrder(o.Key, after) <= 0) || (before !== undefined && byteOrder(o.Key, before) >= 0)) continue;
       const key = o.Key.slice(prefix.length);
       if (key === '' || key.endsWith('/')) continue;
       out.set(key, { key, size: o.Size ?? 0, etag: cleanEtag(o.ETag) });
     }
   };
+  /** Pages from `first` on, keeping the keys in (after, before), until a page reaches `before` or the listing ends. */
+  const pages = async (first: ListInput, after?: string, before?: string) => {
+    let input = first;
+    for (;;) {
+      const next = await page(input);
+      add(next.Contents, after, before);
+      const end = next.Contents?.at(-1)?.Key;
+      const reached = before !== undefined && end !== undefined && byteOrder(end, before) >= 0;
+      if (!next.IsTruncated || reached || !next.NextContinuationToken) return;
+      input = { ...first, StartAfter: undefined, ContinuationToken: next.NextContinuationToken, MaxKeys: pageSize };
+    }
+  };
   const first = await page({});
   add(first.Contents);
   const last = first.Contents?.at(-1)?.Key;
-  if (!first.IsTruncated || last === undefined) {
+  if (!first.IsTruncated || last === undefined || !first.NextContinuationToken) {
     // Small prefixes end here; a truncated page without keys (not seen in practice) is paged on as it says.
-    for (let token = first.IsTruncated ? first.NextContinuationToken : undefined; token; ) {
-      const next = await page({ ContinuationToken: token });
-      add(next.Contents);
-      token = next.IsTruncated ? next.NextContinuationToken : undefined;
-    }
+    if (first.IsTruncated && first.NextContinuationToken) await pages({ ContinuationToken: first.NextContinuationToken });
     return out;
   }
-  const cuts = (await subPrefixes(page, prefix)).filter((c) => byteOrder(c, last) > 0);
-  const starts = [last, ...cuts];
-  await eachLimit(
-    starts.map((after, i) => ({ after, upTo: starts[i + 1] })),
-    LIST_CONCURRENCY,
-    async ({ after, upTo }) => {
-      let token: string | undefined;
-      do {
-        const next = await page(token ? { ContinuationToken: token } : { StartAfter: after });
-        // Filtered to the range as well as stopped at its end: a server's order need not be exactly S3's.
-        add(next.Contents, after, upTo);
-        const end = next.Contents?.at(-1)?.Key;
-        token = next.IsTruncated && !(upTo !== undefined && end !== undefined && byteOrder(end, upTo) > 0) ? next.NextContinuationToken : undefined;
-      } while (token);
-    },
-  );
+  const subs = (await subPrefixes(page, prefix)).filter((c) => byteOrder(c, last) > 0);
+  const jobs = [
+    () => pages({ StartAfter: last, MaxKeys: 1 }, last, subs[0]),
+    ...subs.flatMap((sub, i) => [() => pages({ Prefix: sub }), () => pages({ StartAfter: pastSubtree(sub), MaxKeys: 1 }, pastSubtree(sub), subs[i + 1])]),
+  ];
+  await eachLimit(jobs, LIST_CONCURRENCY, (job) => job());
   return out;
 }
 
-/** The sub-prefixes under `prefix` to cut its listing at, sorted: the first delimiter page, and one level deeper when that gives few. */
-async function subPrefixes(page: (input: { Delimiter: string; Prefix: string }) => Promise<ListObjectsV2CommandOutput>, prefix: string): Promise<string[]> {
+/** The sub-prefixes under `prefix` to list on their own, sorted: the first delimiter page, and one level deeper when that gives few. */
+async function subPrefixes(page: (input: ListInput) => Promise<ListObjectsV2CommandOutput>, prefix: string): Promise<string[]> {
   const level = async (p: string) => ((await page({ Delimiter: '/', Prefix: p })).CommonPrefixes ?? []).flatMap((c) => (c.Prefix ? [c.Prefix] : []));
   const top = await level(prefix);
-  const cuts = [...top];
-  if (top.length < LIST_CONCURRENCY) {
-    await eachLimit(top, LIST_CONCURRENCY, async (p) => {
-      cuts.push(...(await level(p)));
-    });
-  }
-  return [...new Set(cuts)].sort(byteOrder);
+  if (top.length >= LIST_CONCURRENCY) return top.sort(byteOrder);
+  // Few sub-prefixes: their own sub-prefixes are listed instead (they cover the same keys, in smaller parts).
+  const deeper: string[] = [];
+  await eachLimit(top, LIST_CONCURRENCY, async (p) => {
+    const below = await level(p);
+    deeper.push(...(below.length > 0 ? below : [p]));
+  });
+  return [...new Set(deeper)].sort(byteOrder);
 }
 
 /** What changed in a folder since a snapshot, sorted like the watcher's batches; undefined when only a full pass will do. */

@@ -210,6 +210,8 @@ describe('the parallel listing', () => {
       'p/a/2.txt',
       'p/a/3.txt',
       'p/a/b/deep.txt',
+      // Sorts after the key the gap behind p/a/ starts from: listed twice, kept once.
+      'p/a/\u{1F600}.txt',
       // Only deeper keys under it: s3rver's delimiter listing leaves such a sub-prefix out.
       'p/deep/x/y/z.txt',
       'p/vendas/dt=2026-03-05/a.csv',
