@@ -4,7 +4,6 @@ import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
 import { usageError, type CliIo } from './cli-io';
-import { loadDelegate } from './delegates';
 
 /** The engine and what it was built from. */
 export interface CliServices {
@@ -42,9 +41,9 @@ export async function buildCliServices(
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
   const services = await createAppServices({ platform, logger, env });
   if (options.io) {
-    const prompt = (await loadDelegate('profiles'))?.ttyMfaPrompt;
-    const profiles = services.profiles as { setMfaPrompt?: (p: unknown) => void };
-    if (typeof prompt === 'function' && typeof profiles.setMfaPrompt === 'function') profiles.setMfaPrompt(prompt(options.io));
+    // Loaded here, not at the top: only commands that build the engine need the terminal prompt.
+    const { ttyMfaPrompt } = await import('./commands/profiles');
+    services.profiles.setMfaPrompt(ttyMfaPrompt(options.io));
   }
   return { services, platform, logger, env };
 }

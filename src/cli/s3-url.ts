@@ -9,11 +9,6 @@ export interface S3Url {
   prefix: string;
 }
 
-/** True when an argument looks like a destination rather than a local path. */
-export function looksLikeS3Url(arg: string): boolean {
-  return /^s3:\/\//i.test(arg);
-}
-
 /** Parses a destination; throws S3_URL_INVALID or BUCKET_NAME_INVALID with a plain reason. */
 export function parseS3Url(raw: string): S3Url {
   const m = /^s3:\/\/([^/]*)(?:\/(.*))?$/i.exec(raw);

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
 
@@ -41,4 +42,29 @@ it('syncs a folder once, then finds nothing to upload on the second run', async 
   const second = await runCli(['sync', folder, `s3://${bucket}/mirror`, '--once', '--json'], env);
   expect(second.code, second.stderr).toBe(0);
   expect(JSON.parse(second.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded: 0, failed: 0, deleted: 0 });
+});
+
+it('compares with the bucket on every run: an object deleted by another client comes back, and a stopped server is exit 1 with the reason', async () => {
+  const client = rawClient();
+  const bucket = await freshBucket(client, 'clihonest');
+  const folder = join(root, 'honest');
+  mkdirSync(folder, { recursive: true });
+  for (const name of ['a.txt', 'b.txt', 'c.txt']) writeFileSync(join(folder, name), name);
+  // The server is reached through a proxy this test can stop, named with --endpoint (so it is part of the pair).
+  const proxy = await startChaosProxy({ upstream: s3Info().endpoint, faultRate: 0 });
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-honest') });
+  const sync = () => runCli(['sync', folder, `s3://${bucket}/h`, '--once', '--endpoint', proxy.url], env);
+  try {
+    expect((await sync()).code).toBe(0);
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'h/b.txt' }));
+    const again = await sync();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Uploaded 1, skipped 2, failed 0');
+    expect((await getObjectBytes(client, bucket, 'h/b.txt')).toString()).toBe('b.txt');
+  } finally {
+    await proxy.stop();
+  }
+  const down = await sync();
+  expect(down.code).toBe(1);
+  expect(down.stderr).toBe(`s3-drop: Could not reach ${proxy.url}. Check your internet connection and the address.\n`);
 });

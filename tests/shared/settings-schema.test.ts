@@ -17,6 +17,9 @@ describe('settings schema', () => {
     expect(s.partConcurrency).toBe(4);
     expect(s.multipartThresholdMiB).toBe(16);
     expect(s.existingAction).toBe('overwrite');
+    // Watched sync pairs list the bucket at least hourly unless told otherwise.
+    expect(s.syncFullPassMinutes).toBe(60);
+    expect(settingsPatchSchema.safeParse({ syncFullPassMinutes: 0 }).success).toBe(false);
   });
 });
 

@@ -6,14 +6,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppServices } from '../../main/services/app-services';
-import type { PassSummary, SyncPairInput } from '../../main/services/sync/sync-service';
+import { toAppError } from '../../main/services/s3/errors';
+import type { PassSummary } from '../../main/services/sync/executor';
+import type { SyncPairInput } from '../../main/services/sync/pair-store';
 import { AppError, errorText } from '../../shared/errors';
-import { EXIT, usageError, type TransferSummary } from '../cli-io';
+import { EXIT, printError, usageError, type TransferSummary } from '../cli-io';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
 
 /** `sync --help`. */
-export const syncHelp = `Usage: s3-drop sync <folder> s3://bucket[/prefix] [options]
+const syncHelp = `Usage: s3-drop sync <folder> s3://bucket[/prefix] [options]
 
 Uploads the folder's new and changed files to the bucket folder, then keeps watching for changes
 until you press Ctrl-C. Files already there with the same content are not uploaded again.
@@ -38,7 +40,8 @@ Options:
   --debug              show technical details
   -h, --help           show this help
 
-Exit codes: 0 in sync, 1 some uploads failed or deletes wait for confirmation, 2 usage or configuration error.
+Exit codes: 0 in sync, 1 some uploads failed, deletes wait for confirmation, or the bucket could not be
+reached, 2 usage or configuration error.
 `;
 
 /** What the CLI entry passes in. */
@@ -49,6 +52,8 @@ export interface SyncCommandIo {
   json: boolean;
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
+  /** Show technical details with an error. */
+  debug?: boolean;
 }
 
 function plural(n: number, one: string): string {
@@ -56,7 +61,7 @@ function plural(n: number, one: string): string {
 }
 
 /** The plain-language preview line. */
-export function previewLine(p: PassSummary['preview']): string {
+function previewLine(p: PassSummary['preview']): string {
   return `${plural(p.upload, 'file')} will be uploaded (${p.uploadBytes} bytes), ${p.delete} deleted, ${p.skipped} already there${p.conflicts ? `, ${plural(p.conflicts, 'conflict')}` : ''}.`;
 }
 
@@ -115,6 +120,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     ...(values.gzip ? { gzip: true } : {}),
     ...(values.utf8 ? { convertToUtf8: true } : {}),
   };
+  const sync = services.sync;
   const started = Date.now();
   const total: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: 0 };
   let held = false;
@@ -138,30 +144,47 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     return total.failed > 0 || held ? EXIT.transfersFailed : EXIT.ok;
   };
 
-  if (values['dry-run']) {
-    const s = await services.sync.syncOnce(input, { dryRun: true, signal: io.signal });
+  try {
+    return await runPasses();
+  } catch (err) {
+    // Every pass lists the bucket first. When it cannot be reached (a stopped server, the network), the run
+    // failed: say why and exit 1, with no summary (it would say "skipped"). Bad input or settings exit 2.
+    const failure = toAppError(err);
+    if (failure.options.retryable !== true) throw failure;
+    printError({ stderr: io.stderr, debug: io.debug ?? false }, failure);
+    return EXIT.transfersFailed;
+  }
+
+  function runPasses(): Promise<number> {
+    return values['dry-run'] ? dryRun() : values.once ? once() : watch();
+  }
+
+  async function dryRun(): Promise<number> {
+    const s = await sync.syncOnce(input, { dryRun: true, signal: io.signal });
     for (const p of s.preview.problems) io.stderr.write(`will skip: ${p.path}: ${p.reason}\n`);
     if (json) io.stdout.write(JSON.stringify({ ...total, seconds: Math.round((Date.now() - started) / 10) / 100, dryRun: true, preview: s.preview }) + '\n');
     else io.stderr.write(`${previewLine(s.preview)}\n`);
     return EXIT.ok;
   }
 
-  if (values.once) {
-    add(await services.sync.syncOnce(input, { signal: io.signal, confirmDeletes: values['confirm-deletes'] }));
+  async function once(): Promise<number> {
+    add(await sync.syncOnce(input, { signal: io.signal, confirmDeletes: values['confirm-deletes'] }));
     return finish();
   }
 
   // Watch until Ctrl-C: the first full pass and each pass the watcher triggers add to the totals.
-  const off = services.sync.onPass((_id, s) => add(s));
-  try {
-    await services.sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
-    if (!json) io.stderr.write(`Watching ${folder} (Ctrl-C to stop)…\n`);
-    await new Promise<void>((res) => {
-      if (io.signal?.aborted) return res();
-      io.signal?.addEventListener('abort', () => res(), { once: true });
-    });
-  } finally {
-    off();
+  async function watch(): Promise<number> {
+    const off = sync.onPass((_id, s) => add(s));
+    try {
+      await sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
+      if (!json) io.stderr.write(`Watching ${folder} (Ctrl-C to stop)…\n`);
+      await new Promise<void>((res) => {
+        if (io.signal?.aborted) return res();
+        io.signal?.addEventListener('abort', () => res(), { once: true });
+      });
+    } finally {
+      off();
+    }
+    return finish();
   }
-  return finish();
 }

@@ -13,9 +13,6 @@ export const command =
   <O>() =>
   <I extends z.ZodType>(input: I): CommandDef<I, O> => ({ input });
 
-/** The input type of a command definition. */
-export type InputOf<C> = C extends CommandDef<infer I, unknown> ? z.input<I> : never;
-
 /** The parsed input type of a command definition, after defaults are applied. */
 export type ParsedInputOf<C> = C extends CommandDef<infer I, unknown> ? z.output<I> : never;
 

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { appCommands, type AppEvents } from './app';
 import { bucketCommands, type BucketEvents } from './buckets';
-import type { CommandDef, OutputOf, ParsedInputOf } from './define';
+import type { OutputOf, ParsedInputOf } from './define';
 import { landingCommands, type LandingEvents } from './landing';
 import { profileCommands, type ProfileEvents } from './profiles';
 import { settingsCommands, type SettingsEvents } from './settings';
@@ -71,6 +71,3 @@ export const eventNames: readonly EventName[] = [
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
 }
-
-/** Checks that a definition is well-formed at the type level (used by tests). */
-export type AnyCommand = CommandDef;

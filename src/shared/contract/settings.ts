@@ -26,6 +26,11 @@ export const settingsSchema = z.object({
   closeToTray: z.boolean().default(true),
   /** `{hh}` etc. in templates use the upload time or the file's mtime. */
   templateTime: z.enum(['upload', 'mtime']).default('upload'),
+  /**
+   * Watched sync pairs compare with the bucket (a full listing) at least this often, in minutes, catching what
+   * others changed there; between those passes the pair's index stands in for the bucket.
+   */
+  syncFullPassMinutes: z.number().int().min(1).max(1440).default(60),
   lastProfileId: z.string().optional(),
   lastBucket: z.string().optional(),
   lastPrefix: z.string().optional(),

@@ -78,7 +78,7 @@ export class ProfileService implements ProfileResolver {
 
   /** Where new secrets will be kept, after checking once that the keychain answers. */
   async secretStorage(): Promise<'keychain' | 'memory'> {
-    await (this.secrets as { ready?: () => Promise<void> }).ready?.();
+    await this.secrets.ready();
     return this.secrets.kind;
   }
 

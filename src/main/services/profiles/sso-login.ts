@@ -4,7 +4,7 @@
  * written to ~/.aws/sso/cache in the AWS CLI's format so the CLI and the app share one sign-in.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import type { SsoStatus } from '../../../shared/contract';
@@ -63,15 +63,6 @@ export function ssoTarget(discovery: AwsDiscovery, profileName: string): SsoTarg
   }
   if (s.sso_start_url && s.sso_region) return { startUrl: s.sso_start_url, region: s.sso_region, cacheKey: s.sso_start_url };
   throw new AppError('CONFIG_SYNTAX', { file: discovery.paths.config, reason: `the profile "${profileName}" has no sso_session or sso_start_url and sso_region` });
-}
-
-/** Reads a cache file, or undefined. */
-export function readSsoCache(path: string): SsoTokenCache | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as SsoTokenCache;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Writes a cache file atomically, readable by the user only. */

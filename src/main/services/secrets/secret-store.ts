@@ -7,6 +7,8 @@ export const KEYCHAIN_SERVICE = 'S3 Drop';
 export interface SecretStore {
   /** 'keychain' when secrets survive a restart, 'memory' when they last only this session. */
   readonly kind: 'keychain' | 'memory';
+  /** Resolves once the store knows where secrets go (a keychain is probed once), so `kind` can be trusted. */
+  ready(): Promise<void>;
   get(account: string): Promise<string | undefined>;
   set(account: string, secret: string): Promise<void>;
   delete(account: string): Promise<void>;
@@ -16,6 +18,8 @@ export interface SecretStore {
 export class MemorySecretStore implements SecretStore {
   readonly kind = 'memory' as const;
   private readonly map = new Map<string, string>();
+  /** Memory is always ready. */
+  async ready(): Promise<void> {}
   /** Reads a secret. */
   async get(account: string): Promise<string | undefined> {
     return this.map.get(account);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ignore from 'ignore';
 
 /** Files no one wants in a bucket: OS litter, editor swap files, partial downloads and VCS folders. */
-export const BUILT_IN_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '~$*', '*.tmp', '*.swp', '*.part', '*.crdownload', '.git/'];
+const BUILT_IN_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '~$*', '*.tmp', '*.swp', '*.part', '*.crdownload', '.git/'];
 
 /** The per-folder ignore file, read like a .gitignore. */
 export const IGNORE_FILE = '.s3dropignore';

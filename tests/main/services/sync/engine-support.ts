@@ -37,12 +37,13 @@ export function appClient(info: EndpointInfo, endpoint: string): S3Client {
   });
 }
 
-/** S3Clients over one client (the profile layer is another teammate's; sync only needs the client). */
-export function fixedClients(client: S3Client): S3Clients {
+/** S3Clients over one client (the profile layer is another teammate's; sync only needs the client); `endpoint` is what the profile names. */
+export function fixedClients(client: S3Client, endpoint?: string): S3Clients {
   return {
     async forProfile() {
+      const profile = { summary: { id: 'test', name: 'test' }, region: 'us-east-1', forcePathStyle: true, ...(endpoint ? { endpoint } : {}) } as unknown as ResolvedProfile;
       // transferClient/region: fields the transfers work adds to S3Context; harmless before it lands.
-      return { client, transferClient: client, region: 'us-east-1', profile: { summary: { id: 'test', name: 'test' }, region: 'us-east-1', forcePathStyle: true } as unknown as ResolvedProfile, customEndpoint: true } as unknown as S3Context;
+      return { client, transferClient: client, region: 'us-east-1', profile, customEndpoint: true } as unknown as S3Context;
     },
     invalidate() {},
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransferSnapshot } from '../../../../src/shared/contract';
-import { enqueueOnce } from '../../../../src/main/services/sync/sync-service';
+import { enqueueOnce } from '../../../../src/main/services/sync/executor';
 import type { UploadRequest } from '../../../../src/main/services/transfers/types';
 
 function snap(id: string, key: string, state: TransferSnapshot['state'], origin = 'sync:p1'): TransferSnapshot {

@@ -6,9 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { AppServices } from '../../../../src/main/services/app-services';
 import type { CoreDeps } from '../../../../src/main/services/context';
-import { SyncService, type SyncPairInput } from '../../../../src/main/services/sync/sync-service';
+import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
+import { SyncService, type SyncServiceOptions } from '../../../../src/main/services/sync/sync-service';
 import type { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { appClient, fixedClients, makeCore, makeEngine, memoryLogger } from './engine-support';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
@@ -37,15 +40,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds a harness with a fresh bucket and data dir. */
-export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join(tmpdir(), 's3drop-sync-data-'))): Promise<Harness> {
+/** Builds a harness with a fresh bucket and data dir; `options` tune its SyncService. */
+export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join(tmpdir(), 's3drop-sync-data-')), options: SyncServiceOptions = {}): Promise<Harness> {
   const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
   const client = appClient(info, proxy.url);
   const raw = rawClient(info);
   const bucket = await freshBucket(raw, 'sync');
   const logs: string[] = [];
   const core = makeCore(dataDir, logs);
-  const clients = fixedClients(client);
+  // The profile names the proxy as its endpoint, as a custom-endpoint profile does (error texts name it).
+  const clients = fixedClients(client, proxy.url);
   const newEngine = () => makeEngine(core, clients);
   let engine = newEngine();
   await engine.start();
@@ -57,14 +61,14 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     core,
     engine,
     logs,
-    sync: new SyncService(core, clients, engine),
+    sync: new SyncService(core, clients, engine, options),
     async restart() {
       await h.sync.dispose();
       await engine.dispose();
       engine = newEngine();
       await engine.start();
       h.engine = engine;
-      h.sync = new SyncService(core, clients, engine);
+      h.sync = new SyncService(core, clients, engine, options);
       return h.sync;
     },
     async keys(prefix = '') {
@@ -111,4 +115,20 @@ export function tempFolder(stem = 's3drop-sync-'): string {
 /** A pair's input with the contract's defaults, into `prefix` of the test bucket. */
 export function pairInput(folder: string, bucket: string, prefix: string, extra: Partial<SyncPairInput> = {}): SyncPairInput {
   return { folder, target: { profileId: 'test', bucket, prefix }, mode: 'upload-only', ignore: [], brakeShare: 0.2, brakeCount: 1000, trashDays: 30, stableMs: 2000, ...extra };
+}
+
+/** Streams for a CLI command, and what was written to them. */
+export function captureStreams(): { out: PassThrough; err: PassThrough; text: () => { stdout: string; stderr: string } } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  return { out, err, text: () => ({ stdout, stderr }) };
+}
+
+/** The parts of AppServices the sync command uses, over the harness's real SyncService. */
+export function cliServices(hh: Harness): AppServices {
+  return { sync: hh.sync, core: hh.core, profiles: { list: async () => [{ id: 'test', name: 'test', source: 'app', isDefault: true }] } } as unknown as AppServices;
 }

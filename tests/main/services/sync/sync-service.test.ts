@@ -2,8 +2,8 @@ import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync,
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SyncPairInput } from '../../../../src/main/services/sync/sync-service';
-import { trashDate } from '../../../../src/main/services/sync/sync-service';
+import { trashDate } from '../../../../src/main/services/sync/executor';
+import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
 import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { makeHarness, pairInput, tempFolder, until, type Harness } from './harness';
 

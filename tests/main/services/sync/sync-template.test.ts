@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncService, trashDate, type SyncPairInput } from '../../../../src/main/services/sync/sync-service';
+import { cliPairId } from '../../../../src/main/services/sync/cli-modes';
+import { trashDate } from '../../../../src/main/services/sync/executor';
+import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
 import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { makeHarness, pairInput, tempFolder, until, type Harness } from './harness';
 
@@ -108,8 +110,8 @@ describe('sync pairs with a key template', () => {
     expect(await hh.sync.syncOnce(input)).toMatchObject({ uploaded: 0, failed: 0 });
     expect(await hh.sync.syncOnce(input, { full: true })).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
     // A lost index (another computer): the objects' source hashes alone say nothing needs sending.
-    rmSync(join(hh.dataDir, 'sync', `${SyncService.cliPairId(input)}.sqlite`), { force: true });
-    rmSync(join(hh.dataDir, 'sync', `${SyncService.cliPairId(input)}.snapshot`), { force: true });
+    rmSync(join(hh.dataDir, 'sync', `${cliPairId(input)}.sqlite`), { force: true });
+    rmSync(join(hh.dataDir, 'sync', `${cliPairId(input)}.snapshot`), { force: true });
     expect(await hh.sync.syncOnce(input)).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
     expect(hh.puts()).toBe(puts);
 

@@ -1,0 +1,219 @@
+/**
+ * Carries out a pass's plan, as rclone's operations do for its march: records files already in the bucket,
+ * uploads through the transfer engine, verifies what landed, updates the pair's index, and only then (mirror,
+ * every upload landed, brake not tripped) moves deleted files' objects to the trash; old trash expires.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SyncPreview, SyncProblem } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { eachLimit } from '../concurrency';
+import type { CoreDeps } from '../context';
+import { moveToTrash } from '../s3/copy-object';
+import { deleteObject, deleteObjects, headObject, versioningOn } from '../s3/objects';
+import type { S3Target } from '../s3/types';
+import type { TransferEngine, UploadRequest } from '../transfers/types';
+import type { IndexDb } from './index-db';
+import { layoutOf, transformsBody } from './pair-layout';
+import type { PairRuntime, PairStore } from './pair-store';
+import { remoteHash, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
+
+/** What one pass did, in the CLI's summary shape plus detail. */
+export interface PassSummary {
+  uploaded: number;
+  skipped: number;
+  failed: number;
+  deleted: number;
+  bytes: number;
+  conflicts: string[];
+  problems: SyncProblem[];
+  preview: SyncPreview;
+  /** Files that changed while they were uploading (they are synced again). */
+  changedDuringUpload: string[];
+  /** Set when mirror deletes wait for the user (the brake). */
+  brake?: { count: number; share: number };
+}
+
+/** A summary of nothing done yet. */
+export function emptySummary(): PassSummary {
+  return {
+    uploaded: 0,
+    skipped: 0,
+    failed: 0,
+    deleted: 0,
+    bytes: 0,
+    conflicts: [],
+    problems: [],
+    changedDuringUpload: [],
+    preview: { upload: 0, uploadBytes: 0, delete: 0, conflicts: 0, skipped: 0, problems: [] },
+  };
+}
+
+/** Where a pass's objects are: the client, the bucket and the pair's normalised prefix. */
+export interface PassTarget {
+  client: S3Target;
+  bucket: string;
+  prefix: string;
+}
+
+/** The date folder inside the trash for a delete made at `now` (UTC). */
+export function trashDate(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Enqueues requests, reusing a live transfer for the same origin, bucket and key. After a crash the
+ * journal brings this pair's unfinished uploads back; without this the next pass queued every one again,
+ * sending each file two or three times (found by the soak test).
+ */
+export function enqueueOnce(engine: Pick<TransferEngine, 'enqueue' | 'list'>, requests: UploadRequest[]): string[] {
+  const live = new Map<string, string>();
+  for (const t of engine.list().transfers) {
+    if (t.state === 'queued' || t.state === 'running' || t.state === 'waiting-auth') live.set(`${t.origin ?? ''}\n${t.bucket}\n${t.key}`, t.id);
+  }
+  const ids: (string | undefined)[] = requests.map((r) => live.get(`${r.origin ?? ''}\n${r.bucket}\n${r.key}`));
+  const fresh = requests.filter((_, i) => ids[i] === undefined);
+  const freshIds = fresh.length > 0 ? engine.enqueue(fresh) : [];
+  let next = 0;
+  return ids.map((id) => id ?? freshIds[next++]!);
+}
+
+/** Carries out plans for the pairs of one store. */
+export class Executor {
+  /** Builds the executor; uploads go through `engine`'s queue. */
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly store: PairStore,
+    private readonly engine: TransferEngine,
+  ) {}
+
+  /** Carries out a plan: record identical files, upload, then (only if all uploads worked) delete to trash. */
+  async execute(rt: PairRuntime, index: IndexDb, plan: Plan, summary: PassSummary, s3: PassTarget, trash: RemoteEntry[]): Promise<void> {
+    const c = rt.config;
+    index.transaction(() => {
+      for (const s of plan.skips) if (s.reason === 'same-content') index.putSynced({ key: s.key, etag: s.remote.etag, size: s.remote.size, sha256: s.local.sha256 });
+    });
+    summary.skipped = plan.skips.length;
+    await this.upload(rt, index, plan, summary, s3);
+    if (summary.conflicts.length > 0) {
+      this.deps.events.emit('app:notice', { level: 'warning', key: 'sync.conflicts', params: { count: summary.conflicts.length, folder: c.folder } });
+    }
+
+    if (summary.failed > 0) {
+      // Deletes only follow a pass whose uploads all landed; otherwise a delete could remove the only copy.
+      const err = new AppError('SYNC_UPLOADS_FAILED', { count: summary.failed });
+      this.store.setState(rt, 'error', err.toData());
+      return;
+    }
+    if (plan.brake) {
+      summary.brake = plan.brake;
+      const err = new AppError('SYNC_BRAKE', { count: plan.brake.count, percent: Math.round(plan.brake.share * 100) });
+      this.store.setState(rt, 'needs-confirmation', err.toData());
+      return;
+    }
+    if (plan.deletes.length > 0) {
+      this.store.setState(rt, 'syncing');
+      const plain = await versioningOn(s3.client, s3.bucket);
+      const date = trashDate(new Date());
+      await eachLimit(plan.deletes, 8, async (d) => {
+        const key = s3.prefix + d.key;
+        if (plain) await deleteObject(s3.client, s3.bucket, key);
+        else await moveToTrash(s3.client, s3.bucket, key, `${s3.prefix}${TRASH_PREFIX}${date}/${d.key}`);
+        index.deleteSynced(d.key);
+        summary.deleted++;
+      });
+      rt.confirmedDeletes = undefined;
+    }
+    // Trash older than the pair's limit goes for good; it came with the same listing, so this costs no extra call.
+    const cutoff = trashDate(new Date(Date.now() - c.trashDays * 86_400_000));
+    const expired = trash.filter((t) => {
+      const day = t.key.slice(TRASH_PREFIX.length, TRASH_PREFIX.length + 10);
+      return /^\d{4}-\d{2}-\d{2}$/.test(day) && day < cutoff;
+    });
+    const { failed } = await deleteObjects(
+      s3.client,
+      s3.bucket,
+      expired.map((t) => s3.prefix + t.key),
+    );
+    if (failed[0]) throw failed[0].error;
+
+    rt.lastSyncAt = Date.now();
+    if (summary.changedDuringUpload.length === 0) index.setMeta('clean', '1');
+    this.store.saveIfListed(rt);
+    this.store.setState(rt, rt.watcher && (rt.watcher.pendingCount > 0 || summary.changedDuringUpload.length > 0) ? 'watching' : 'up-to-date');
+  }
+
+  /** Uploads the plan's new, changed and conflicting files, verifies each result and records it in the index. */
+  private async upload(rt: PairRuntime, index: IndexDb, plan: Plan, summary: PassSummary, s3: PassTarget): Promise<void> {
+    const c = rt.config;
+    const layout = layoutOf(c);
+    const transformed = transformsBody(layout);
+    const jobs = [
+      ...plan.uploads.map((u) => ({ local: u.local, key: u.key, destKey: u.key, conflictOf: undefined as RemoteEntry | undefined })),
+      ...plan.conflicts.map((u) => ({ local: u.local, key: u.key, destKey: u.copyKey, conflictOf: u.remote })),
+    ];
+    if (jobs.length === 0) return;
+    rt.pending = jobs.length;
+    this.store.setState(rt, 'syncing');
+    const requests: UploadRequest[] = jobs.map((j) => ({
+      localPath: join(c.folder, j.local.rel),
+      profileId: c.target.profileId,
+      bucket: s3.bucket,
+      key: s3.prefix + j.destKey,
+      origin: `sync:${c.id}`,
+      sha256: j.local.sha256,
+      // From the index, like the hash: queue slots and totals are right without the engine statting each file.
+      size: j.local.size,
+      // The key is already rendered (from the file's mtime); only the body choices go to the engine.
+      options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}) },
+    }));
+    const ids = enqueueOnce(this.engine, requests);
+    // Matched by id: an engine may leave out snapshots it has already dropped from its history.
+    const byId = new Map((await this.engine.waitFor(ids)).map((snap) => [snap.id, snap]));
+    await eachLimit(
+      jobs.map((job, i) => ({ job, snap: byId.get(ids[i]!) })),
+      8,
+      async ({ snap, job }) => {
+        let etag: string | undefined;
+        let size = job.local.size;
+        if (!snap || ((snap.state === 'done' || snap.state === 'skipped') && transformed)) {
+          // No snapshot: the object itself says whether this content landed. A gzip/UTF-8 copy's ETag and
+          // size are not the file's either, so they are read back too (the next pass then needs no HEAD).
+          const h = await headObject(s3.client, s3.bucket, s3.prefix + job.destKey);
+          if (!h || remoteHash(h, transformed) !== job.local.sha256) {
+            summary.failed++;
+            summary.problems.push({ path: job.destKey, reason: 'upload result unknown' });
+            return;
+          }
+          etag = h.etag;
+          size = h.size;
+        } else if (snap.state !== 'done' && snap.state !== 'skipped') {
+          summary.failed++;
+          summary.problems.push({ path: job.destKey, reason: snap.error?.message ?? `upload ${snap.state}` });
+          return;
+        } else {
+          // A one-part upload's ETag is the MD5 we already have; a multipart one is learnt from the next listing.
+          etag = (snap.partsTotal ?? 1) > 1 ? '' : job.local.md5;
+        }
+        summary.uploaded++;
+        summary.bytes += job.local.size;
+        if (job.conflictOf) {
+          summary.conflicts.push(job.destKey);
+          // The remote change has now been seen; the local version is kept beside it, not over it.
+          index.putSynced({ key: job.key, etag: job.conflictOf.etag, size: job.conflictOf.size, sha256: job.local.sha256 });
+          return;
+        }
+        const st = await stat(join(c.folder, job.local.rel)).catch(() => undefined);
+        if (!st || st.size !== job.local.size || st.mtimeMs !== job.local.mtimeMs) {
+          // Changed under the upload: what landed is unknown, so do not record it; sync it again once stable.
+          summary.changedDuringUpload.push(job.local.rel);
+          rt.watcher?.touch(job.local.rel);
+          return;
+        }
+        // The synced hash is always the local file's (a copy's own hash is never compared with a file's).
+        index.putSynced({ key: job.destKey, etag, size, sha256: job.local.sha256 });
+      },
+    );
+    rt.pending = 0;
+  }
+}
