@@ -25,6 +25,7 @@ import { applyStartAtLogin, startedHidden } from './platform/login-items';
 import { buildCsp, hardenSession, hardenWebContents } from './security';
 import { createAppServices } from './services/app-services';
 import { EventBus } from './services/events';
+import { createDefaultSecretStore, keyringEntries, type KeyringLoader } from './services/secrets/keychain-store';
 import { createShutdown } from './shutdown';
 import { createTray } from './tray';
 import { setupAutoUpdate } from './updater';
@@ -106,10 +107,15 @@ async function main(): Promise<void> {
   // journal, no keychain) wait in the forwarder until the page is ready for them.
   const events = new EventBus();
   const forwarder = forwardEvents(events, () => win);
+  // The keychain library through require, as the rest of this CommonJS bundle loads from app.asar; on first
+  // use, so a missing native binary (an installer for the other architecture) means memory and a notice.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loadKeyring: KeyringLoader = async () => require('@napi-rs/keyring') as Awaited<ReturnType<KeyringLoader>>;
   const services = await createAppServices({
     platform,
     logger,
     events,
+    secrets: createDefaultSecretStore({ events, logger }, keyringEntries(loadKeyring)),
     diagnosticsExtra: diagnosticsExtra({ electron: process.versions.electron, chrome: process.versions.chrome, os: `${type()} ${release()}`, locale: app.getLocale() }, logger.tail),
   });
   const settings = services.core.settings;

@@ -26,14 +26,9 @@ export type KeyringLoader = () => Promise<{ AsyncEntry: typeof AsyncEntry }>;
  * Loaded on first use, not at start-up: the package picks a native binary per OS and CPU, and when that one
  * is not installed (an installer built on the other architecture) a top-level import would stop the app
  * before it starts. A failed load rejects like any keychain call, so the store falls back to memory.
+ * This is the ES-module form (CLI, browser mode, tests); the Electron root passes a `require` one.
  */
-export const loadKeyring: KeyringLoader = async () => {
-  // require where there is one (the app's CommonJS bundle, whose modules load from app.asar this way);
-  // import() in the CLI's ES module bundle. Either way a missing binary becomes a rejection.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (typeof require === 'function') return require('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
-  return import('@napi-rs/keyring');
-};
+export const loadKeyring: KeyringLoader = () => import('@napi-rs/keyring');
 
 /** Entries over a loader; on Linux pinned to the Secret Service, because the kernel-keyring fallback forgets everything at logout. */
 export function keyringEntries(load: KeyringLoader): EntryFactory {
