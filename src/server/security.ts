@@ -44,8 +44,11 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** The Host header values a loopback server answers to; anything else may be a rebinding attack. */
-export function allowedHosts(port: number): Set<string> {
-  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+export function allowedHosts(port: number, listenHost?: string): Set<string> {
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  // Another loopback address (--host 127.0.0.2) is only reachable, and printed, as itself.
+  if (listenHost) hosts.add(`${listenHost.toLowerCase()}:${port}`);
+  return hosts;
 }
 
 /** What the Host/Origin check needs to know about the running server. */
@@ -53,14 +56,53 @@ export interface OriginPolicy {
   port: number;
   /** With --allow-remote any Host is accepted (the token still guards everything). */
   allowRemote: boolean;
+  /** The host part of the printed address (`127.0.0.2`, `[::1]`), accepted as Host as well. */
+  listenHost?: string;
 }
 
 /** Checks Host; returns our own origin (`http://<host>`) when it is acceptable. */
 export function checkHost(host: string | undefined, policy: OriginPolicy): string | undefined {
   if (!host || host.length > 300) return undefined;
   const h = host.toLowerCase();
-  if (!policy.allowRemote && !allowedHosts(policy.port).has(h)) return undefined;
+  if (!policy.allowRemote && !allowedHosts(policy.port, policy.listenHost).has(h)) return undefined;
   return `http://${h}`;
+}
+
+/**
+ * The path and query of a request target, or undefined when it is not a plain `/path?query` (then the request
+ * gets a 400). Parsed against a fixed base so that `//[` or `//other-host/x` is read as a path and can never throw
+ * or pick a host.
+ */
+export function requestTarget(raw: string | undefined): URL | undefined {
+  if (typeof raw !== 'string' || !raw.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://localhost${raw}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The deepest nesting a contract message needs is about 5 (`{payload:{options:{metadata:{…}}}}`); 32 is ample. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * True when the JSON text nests no deeper than `max` arrays/objects. Checked before `JSON.parse`, which would
+ * otherwise build millions of nested objects from a 1 MiB message of `[`. A linear scan; strings are skipped.
+ */
+export function jsonDepthWithin(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
 }
 
 /**
@@ -73,9 +115,15 @@ export function checkOrigin(origin: string | undefined, ownOrigin: string): bool
   return origin.toLowerCase() === ownOrigin;
 }
 
-/** The URL printed for the user: loopback binds always print 127.0.0.1 (or [::1]) so the Host check matches. */
+/** The host part of the printed address for a bound address: itself, except that wildcards print as loopback. */
+export function displayHost(address: string): string {
+  const h = address.replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '0.0.0.0') return '127.0.0.1';
+  if (h === '::') return '[::1]';
+  return isIP(h) === 6 ? `[${h}]` : h;
+}
+
+/** The URL printed for the user: the address really listened on (127.0.0.2 stays 127.0.0.2), which the Host check accepts. */
 export function displayUrl(host: string, port: number, token: string): string {
-  const h = host.replace(/^\[|\]$/g, '');
-  const shown = h === 'localhost' || h === '0.0.0.0' || /^127\./.test(h) ? '127.0.0.1' : h === '::' ? '[::1]' : isIP(h) === 6 ? `[${h}]` : h;
-  return `http://${shown}:${port}/#token=${token}`;
+  return `http://${displayHost(host)}:${port}/#token=${token}`;
 }

@@ -274,6 +274,10 @@ export const errorCatalogue = {
     en: 'Port {port} is already in use. Choose another with --port, or leave it out to use any free port.',
     'pt-BR': 'A porta {port} já está em uso. Escolha outra com --port, ou não informe para usar qualquer porta livre.',
   },
+  SPOOL_FILE_GONE: {
+    en: 'The copy of {name} that was dropped on this page is gone, so it cannot be sent. Drop the file again.',
+    'pt-BR': 'A cópia de {name} que foi solta nesta página não existe mais, então não pode ser enviada. Solte o arquivo de novo.',
+  },
   INTERRUPTED: {
     en: 'Stopped. Run the same command again to continue where it left off.',
     'pt-BR': 'Parado. Rode o mesmo comando de novo para continuar de onde parou.',

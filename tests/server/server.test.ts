@@ -1,16 +1,20 @@
 /** Browser-mode server, in process: token, Host and Origin checks, the contract over the socket, spooling and static files. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAppServices, type AppServices } from '../../src/main/services/app-services';
+import { EventBus } from '../../src/main/services/events';
+import type { TransferState } from '../../src/shared/contract';
 import { silentLogger } from '../../src/main/services/log/logger';
 import { createNodePlatform } from '../../src/server/node-platform';
-import { startServer, type RunningServer } from '../../src/server/server';
+import { MAX_WS_MESSAGE, startServer, type RunningServer } from '../../src/server/server';
 import { tokenMatches } from '../../src/server/security';
+import { Spool } from '../../src/server/spool';
+import { waitUntil } from '../support/serve';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
 import { staticTraversalCorpus } from '../support/traversal-corpus';
 
@@ -105,7 +109,23 @@ describe('start-up', () => {
     }
   });
 
-  it('clears files spooled by an earlier run', () => {
+  it('with --host 127.0.0.2 prints that address, and it answers (the Host check accepts it)', async () => {
+    const other = await startServer({ services, logger: silentLogger, staticDir, dataDir: join(root, 'data-127-0-0-2'), host: '127.0.0.2', port: 0 });
+    try {
+      expect(other.url).toBe(`http://127.0.0.2:${other.port}/#token=${other.token}`);
+      const res = await fetch(other.url.replace(/#.*/, ''));
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('has no limit on a request’s total time, only on silence', () => {
+    expect(server.timeouts).toEqual({ requestMs: 0, idleMs: 120_000, headersMs: 60_000 });
+  });
+
+  it('removes what an earlier run spooled that no transfer points to', () => {
     expect(existsSync(join(dataDir, 'spool', 'old', 'stale.bin'))).toBe(false);
     expect(existsSync(join(dataDir, 'spool'))).toBe(true);
   });
@@ -183,6 +203,104 @@ describe('spooling', () => {
     expect(path.startsWith(join(dataDir, 'spool') + '/')).toBe(true);
     expect(path.endsWith('/escape.txt')).toBe(true);
     expect(existsSync(join(dataDir, 'escape.txt'))).toBe(false);
+  });
+});
+
+describe('spool bookkeeping', () => {
+  it('a file queued twice stays until the last transfer reading it lets go', () => {
+    const spool = new Spool(join(root, 'data-holders'));
+    spool.sweep([]);
+    const folder = join(spool.dir, 'a'.repeat(24));
+    mkdirSync(folder);
+    const file = join(folder, 'twice.bin');
+    writeFileSync(file, 'x');
+    spool.hold('t1', file);
+    spool.hold('t2', file);
+    spool.letGo('t1');
+    expect(existsSync(file)).toBe(true);
+    spool.letGo('t2');
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('at shutdown, lets go of a copy whose transfer finished after the last progress event', async () => {
+    // A small fake engine of our own interfaces: one transfer, whose progress event never comes.
+    let source = { id: 't1', state: 'queued' as TransferState, localPath: '' };
+    const fake = {
+      dispatch: async (name: unknown) => (name === 'transfers:enqueue' ? { ok: true as const, value: { ids: ['t1'] } } : { ok: true as const, value: undefined }),
+      events: new EventBus(),
+      transfers: { sources: () => [source] },
+    } as unknown as Pick<AppServices, 'dispatch' | 'events' | 'transfers'>;
+    const own = await startServer({ services: fake, logger: silentLogger, staticDir, dataDir: join(root, 'data-shutdown'), port: 0 });
+    const res = await fetch(`http://127.0.0.1:${own.port}${SPOOL_PATH}?name=last.bin`, { method: 'PUT', headers: { authorization: `Bearer ${own.token}` }, body: 'x' });
+    const { path } = (await res.json()) as { path: string };
+    source = { ...source, localPath: path };
+    const ws = new WebSocket(`ws://127.0.0.1:${own.port}${WS_PATH}`, [TOKEN_PROTOCOL_PREFIX + own.token]);
+    await new Promise((resolve) => ws.once('open', resolve));
+    await invoke(ws, 1, 'transfers:enqueue', { items: [{ path }], target: { profileId: 'p', bucket: 'b' } });
+    ws.close();
+    source = { ...source, state: 'done' };
+    expect(existsSync(path)).toBe(true);
+    await own.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('shows a spooled path as the dropped name only', () => {
+    const spool = new Spool(join(root, 'data-names'));
+    const path = join(spool.dir, '0123456789abcdef01234567', 'relatório.csv');
+    expect(spool.hidePaths(`The file ${path} no longer exists.`)).toBe('The file relatório.csv no longer exists.');
+    expect(spool.hidePaths('/home/me/other.csv')).toBe('/home/me/other.csv');
+  });
+});
+
+describe('spooling: silence ends a drop, time does not', () => {
+  const idleMs = 1_000;
+  let slow: RunningServer;
+  let slowData: string;
+  beforeAll(async () => {
+    slowData = join(root, 'data-idle');
+    slow = await startServer({ services, logger: silentLogger, staticDir, dataDir: slowData, port: 0, timeouts: { idleMs } });
+  });
+  afterAll(() => slow?.close());
+
+  /** PUTs `chunks` pieces of a body to the spool, one per `gapMs`, then stops (`stopAfter`) or ends the body. */
+  function trickle(chunks: Buffer[], gapMs: number, stopAfter?: number): Promise<{ status?: number; body?: string; closedEarly: boolean }> {
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    return new Promise((resolve) => {
+      const req = request(
+        { host: '127.0.0.1', port: slow.port, path: `${SPOOL_PATH}?name=slow.bin`, method: 'PUT', headers: { authorization: `Bearer ${slow.token}`, 'content-length': String(size) } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode, body, closedEarly: false }));
+        },
+      );
+      req.on('error', () => resolve({ closedEarly: true }));
+      let i = 0;
+      const next = () => {
+        if (stopAfter !== undefined && i >= stopAfter) return; // silence: the socket stays open, nothing more comes
+        if (i >= chunks.length) return void req.end();
+        req.write(chunks[i++]);
+        setTimeout(next, gapMs);
+      };
+      next();
+    });
+  }
+
+  it('a drop that takes several idle periods but keeps sending arrives whole', async () => {
+    // 30 pieces a tenth of the idle limit apart: three times the limit in total, never silent for one.
+    const chunks = Array.from({ length: 30 }, () => randomBytes(64 * 1024));
+    const out = await trickle(chunks, idleMs / 10);
+    expect(out.status).toBe(200);
+    const { path } = JSON.parse(out.body!) as { path: string };
+    expect(readFileSync(path).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('a drop that goes silent is cut off, and leaves nothing in the spool', async () => {
+    const before = new Set(readdirSync(join(slowData, 'spool')));
+    const out = await trickle(Array.from({ length: 4 }, () => randomBytes(64 * 1024)), 10, 2);
+    expect(out.closedEarly).toBe(true);
+    await waitUntil(() => readdirSync(join(slowData, 'spool')).every((f) => before.has(f)));
+    expect(readdirSync(join(slowData, 'spool')).filter((f) => !before.has(f))).toEqual([]);
   });
 });
 
@@ -292,6 +410,30 @@ describe('WebSocket', () => {
     const after = await invoke(sock, 8, 'settings:get', {});
     expect(after.result.ok).toBe(true);
     sock.close();
+  });
+
+  it('refuses a message over 1 MiB (1009) before reading it, and keeps serving', async () => {
+    const sock = (await openSocket(server.token, { origin })) as WebSocket;
+    const closed = new Promise<number>((resolve) => sock.once('close', (code) => resolve(code)));
+    sock.send(JSON.stringify({ type: 'invoke', id: 1, name: 'settings:get', payload: { pad: 'x'.repeat(1024 * 1024) } }));
+    expect(MAX_WS_MESSAGE).toBe(1024 * 1024);
+    expect(await closed).toBe(1009);
+    const again = (await openSocket(server.token, { origin })) as WebSocket;
+    expect((await invoke(again, 2, 'settings:get', {})).result.ok).toBe(true);
+    again.close();
+  });
+
+  it('refuses deeply nested JSON (1008) without parsing it, and keeps serving', async () => {
+    const sock = (await openSocket(server.token, { origin })) as WebSocket;
+    const closed = new Promise<number>((resolve) => sock.once('close', (code) => resolve(code)));
+    const depth = 400_000;
+    sock.send(`{"type":"invoke","id":1,"name":"settings:get","payload":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expect(await closed).toBe(1008);
+    // A message nested as deep as the contract ever needs still goes through (and is refused by the schema).
+    const ok = (await openSocket(server.token, { origin })) as WebSocket;
+    const nested = (await invoke(ok, 2, 'settings:update', { theme: [[[[[['x']]]]]] })).result;
+    expect(nested).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    ok.close();
   });
 
   it('closes a socket that sends something other than an invoke', async () => {

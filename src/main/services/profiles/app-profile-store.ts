@@ -1,7 +1,8 @@
 /** App-managed profiles' non-secret fields, in `<dataDir>/profiles.json` (the secret lives in the keychain only). */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { serialized, writeFileAtomic } from '../persist/atomic-file';
 import type { ProviderPreset } from './presets';
 
 /** One app profile as stored on disk: never a secret key or a session token. */
@@ -16,7 +17,7 @@ export interface StoredAppProfile {
   forcePathStyle?: boolean;
 }
 
-/** Reads and writes `profiles.json` atomically. */
+/** Reads and writes `profiles.json` atomically; changes go through `exclusive`, one at a time. */
 export class AppProfileStore {
   /** The file path. */
   readonly file: string;
@@ -47,12 +48,17 @@ export class AppProfileStore {
     }
   }
 
-  /** Replaces the whole list. */
+  /** Replaces the whole list; call it inside `exclusive`, with a list read inside the same step. */
   save(profiles: StoredAppProfile[]): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, profiles }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify({ version: 1, profiles }, null, 2) + '\n');
+  }
+
+  /**
+   * Runs one change (read the list, check, write the secret, save) after the changes before it: a change that
+   * read the list before another one's `await` would otherwise save over it, losing that profile.
+   */
+  exclusive<T>(change: () => Promise<T>): Promise<T> {
+    return serialized(this.file, change);
   }
 
   /** A fresh keychain id. */

@@ -354,7 +354,12 @@ export class ProfileService implements ProfileResolver {
   }
 
   /** Adds an app profile: non-secret fields to profiles.json, the secret to the keychain only. */
-  async add(input: AddProfileInput): Promise<ProfileSummary> {
+  add(input: AddProfileInput): Promise<ProfileSummary> {
+    // Each change reads profiles.json inside the store's queue, so parallel changes cannot save over each other.
+    return this.store.exclusive(() => this.addNow(input));
+  }
+
+  private async addNow(input: AddProfileInput): Promise<ProfileSummary> {
     const all = this.store.list();
     if (all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
     // Direct callers (the CLI) may skip the schema's default.
@@ -381,7 +386,11 @@ export class ProfileService implements ProfileResolver {
   }
 
   /** Edits an app profile; an omitted secret keeps the stored one; a rename keeps the keychain entry. */
-  async update(input: UpdateProfileInput): Promise<ProfileSummary> {
+  update(input: UpdateProfileInput): Promise<ProfileSummary> {
+    return this.store.exclusive(() => this.updateNow(input));
+  }
+
+  private async updateNow(input: UpdateProfileInput): Promise<ProfileSummary> {
     const all = this.store.list();
     const index = all.findIndex((p) => `app:${p.name}` === input.id);
     if (index < 0) throw new AppError('PROFILE_NOT_FOUND', { profile: input.id.replace(/^(aws|app):/, '') });
@@ -415,7 +424,11 @@ export class ProfileService implements ProfileResolver {
   }
 
   /** Removes an app profile and its keychain entry. */
-  async remove(id: string): Promise<void> {
+  remove(id: string): Promise<void> {
+    return this.store.exclusive(() => this.removeNow(id));
+  }
+
+  private async removeNow(id: string): Promise<void> {
     const all = this.store.list();
     const victim = all.find((p) => `app:${p.name}` === id);
     if (!victim) {

@@ -1,8 +1,9 @@
 /** Settings persisted as JSON under the data folder, validated by the shared schema, written atomically. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { settingsSchema, type Settings } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { writeFileAtomic } from '../persist/atomic-file';
 
 /** The settings store used by every service. */
 export interface SettingsStore {
@@ -57,16 +58,29 @@ export class SettingsService implements SettingsStore {
     return this.current;
   }
 
-  /** Validates and applies a patch, then writes the file atomically (temp file + rename). */
+  /**
+   * Validates and applies a patch over the file as it is now, then writes it atomically. The desktop app, `serve`
+   * and the CLI share this file, so the patch goes over what is on disk, not over what this process read at start:
+   * another process's change is kept instead of being saved over. Read, merge and write are synchronous, so no
+   * other change in this process can come between them (this is settings.json's one-at-a-time queue).
+   */
   update(patch: Partial<Settings>): Settings {
-    const next = settingsSchema.parse({ ...this.current, ...patch });
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.file);
+    const next = settingsSchema.parse({ ...this.onDisk(), ...patch });
+    writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n');
     this.current = next;
     for (const fn of this.listeners) fn(next);
     return next;
+  }
+
+  /** The settings in the file now; this process's copy when the file is missing or unreadable (never moved aside here). */
+  private onDisk(): Settings {
+    try {
+      const parsed = settingsSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      if (parsed.success) return parsed.data;
+    } catch {
+      /* missing or not JSON: fall through */
+    }
+    return this.current;
   }
 
   /** Subscribes to changes. */

@@ -433,6 +433,14 @@ export class TransferService implements TransferEngine {
     return { transfers: [...this.entries.values()].map((e) => snapshotOf(e)), overall: overallOf(this.entries.values(), this.allPaused) };
   }
 
+  /**
+   * Read-only: each transfer's id, state and local file. For a host that owns the files it queued (browser mode's
+   * spool), to tell which of them a transfer may still read; snapshots carry only the file's name.
+   */
+  sources(): { id: string; state: TransferState; localPath: string }[] {
+    return [...this.entries.values()].map((e) => ({ id: e.rec.id, state: e.rec.state, localPath: e.rec.localPath }));
+  }
+
   /** Marks a transfer changed and schedules a throttled event. */
   private touch(id: string): void {
     this.dirty.add(id);

@@ -76,6 +76,54 @@ describe('app-managed profiles', () => {
     expect(deps.eventLog.filter((e) => e.name === 'profiles:changed')).toHaveLength(5 - 1);
   });
 
+  it('parallel adds, edits and removes all land in profiles.json, and no secret is left without its profile', async () => {
+    const deps = makeDeps(noAwsFiles);
+    // Records which keychain accounts hold a secret, to find orphans (a secret whose profile was saved over).
+    const accounts = new Set<string>();
+    const secrets = new (class extends MemorySecretStore {
+      override async set(account: string, secret: string) {
+        accounts.add(account);
+        await super.set(account, secret);
+      }
+      override async delete(account: string) {
+        accounts.delete(account);
+        await super.delete(account);
+      }
+    })();
+    const service = new ProfileService(deps, secrets, { watch: false });
+    services.push(service);
+    const dispatch = createDispatcher(createProfileHandlers(deps, service) as Handlers, deps.logger);
+    const add = (name: string) => dispatch('profiles:add', { name, accessKeyId: `AKIA${name.toUpperCase()}0000`, secretAccessKey: `secret-${name}`, preset: 'minio', endpoint: 'http://127.0.0.1:9000' });
+    const file = join(deps.platform.dataDir, 'profiles.json');
+    const onDisk = () => (JSON.parse(readFileSync(file, 'utf8')) as { profiles: { name: string; uid: string; region?: string }[] }).profiles;
+
+    const added = await Promise.all(['one', 'two', 'three', 'four'].map(add));
+    expect(added.map((r) => r.ok)).toEqual([true, true, true, true]);
+    expect(onDisk().map((p) => p.name).sort()).toEqual(['four', 'one', 'three', 'two']);
+
+    // The same name twice at once: one wins, the other is refused, and only one secret is written.
+    const twins = await Promise.all([add('twin'), add('twin')]);
+    expect(twins.filter((r) => r.ok)).toHaveLength(1);
+    expect(twins.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'PROFILE_EXISTS' } });
+
+    // Edits and removes at the same time as adds.
+    const mixed = await Promise.all([
+      dispatch('profiles:update', { id: 'app:one', region: 'eu-west-1' }),
+      dispatch('profiles:remove', { id: 'app:two' }),
+      add('five'),
+      dispatch('profiles:update', { id: 'app:three', secretAccessKey: 'secret-three-new' }),
+      dispatch('profiles:remove', { id: 'app:four' }),
+    ]);
+    expect(mixed.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+    const final = onDisk();
+    expect(final.map((p) => p.name).sort()).toEqual(['five', 'one', 'three', 'twin']);
+    expect(final.find((p) => p.name === 'one')?.region).toBe('eu-west-1');
+    // Exactly one secret per profile on disk: none orphaned, none missing.
+    expect([...accounts].sort()).toEqual(final.map((p) => `profile:${p.uid}`).sort());
+    expect((await (await service.resolve('app:three')).credentials()).secretAccessKey).toBe('secret-three-new');
+    expect((await (await service.resolve('app:five')).credentials()).secretAccessKey).toBe('secret-five');
+  });
+
   it('refuses bad input in plain words and keeps what was there', async () => {
     const { service, dispatch } = setup();
     services.push(service);
