@@ -234,6 +234,8 @@ export class TransferService implements TransferEngine {
       this.running -= slot;
       e.abort = undefined;
       e.running = undefined;
+      // A resume while this run was unwinding queued it again, but the queue skipped it as still running.
+      if (rec.state === 'queued') this.enqueueId(rec);
       this.pump();
     });
   }

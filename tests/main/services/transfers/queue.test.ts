@@ -114,6 +114,30 @@ describe('pause, resume, cancel, retry', () => {
     }
   });
 
+  it('a resume that comes while the paused run is still unwinding still runs the transfer', async () => {
+    // Pause aborts the run, but its promise settles a moment later; a resume in that moment used to take the
+    // id off the queue, skip it as "still running", and leave the transfer "queued" for ever.
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, bandwidthLimitKiBps: 8 * 1024 });
+    const engine = new TransferService(core, testClients(core, info, proxy.url));
+    await engine.start();
+    try {
+      const f = file('quick-resume.bin', 12 * MiB);
+      const [id] = engine.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'pause/quick-resume.bin' }]);
+      await until(() => engine.get(id!)?.state === 'running' && proxy.stats().bytesIn > 1 * MiB, 'bytes on the wire');
+      engine.pause(id!);
+      engine.resume(id!);
+      engine.pause();
+      engine.resume();
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      const [snap] = await engine.waitFor([id!]);
+      expect(snap?.state).toBe('done');
+      expect((await getObjectBytes(raw, bucket, 'pause/quick-resume.bin')).equals(f.bytes)).toBe(true);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+
   it('cancel leaves no object and no pending multipart upload; retry uploads it', async () => {
     const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, bandwidthLimitKiBps: 8 * 1024 });
     const engine = new TransferService(core, testClients(core, info, proxy.url));
