@@ -1,4 +1,6 @@
 /** Renderer entry: picks the transport, builds the store, starts i18n, and renders the app. */
+// First, so no schema parses before zod knows it may not use eval under the CSP.
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';

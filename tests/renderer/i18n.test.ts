@@ -86,7 +86,7 @@ describe('UI catalogues', () => {
   it('contain every notice key the engine, the server and the CLI send, with text for every param they pass', () => {
     const notices = engineNotices();
     // The scan itself works: the sync engine's conflict notice is found, with its params.
-    expect(notices).toContainEqual({ file: expect.stringContaining('sync-service.ts'), key: 'sync.conflicts', params: ['count', 'folder'] });
+    expect(notices).toContainEqual({ file: expect.stringContaining('executor.ts'), key: 'sync.conflicts', params: ['count', 'folder'] });
     const problems: string[] = [];
     for (const { file, key, params } of notices) {
       for (const [lang, catalogue] of [['en', en], ['pt-BR', ptBR]] as const) {
