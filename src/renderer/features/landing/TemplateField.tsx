@@ -5,6 +5,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppErrorData } from '../../../shared/errors';
+import { compressedKeySuffix } from '../../../shared/landing-key';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useStoreApi } from '../../state/store';
 import { localiseTemplateError } from './landing-options';
@@ -68,7 +69,7 @@ export function TemplateField({ template: typed, onTemplate, onError, error, sam
   }, [store, template, sample, tableName]);
 
   // The final key as the engine builds it: the folder shown in the breadcrumb, the pattern, and ".gz" when compressing.
-  const shown = preview && preview.template === template && preview.sample === sample && preview.table === tableName ? prefix + preview.key + (gzip ? '.gz' : '') : null;
+  const shown = preview && preview.template === template && preview.sample === sample && preview.table === tableName ? prefix + preview.key + compressedKeySuffix(gzip) : null;
 
   return (
     <div className="landing-field">
