@@ -2,7 +2,7 @@
  * The sync pairs and their persistence: each pair's live state (a runtime), `sync/pairs.json`, where each pair's
  * index and folder snapshot live, the chain its passes run on one after another, and the throttled status events.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
@@ -13,6 +13,7 @@ import { assertLayout, layoutOf } from './pair-layout';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { toAppError } from '../s3/errors';
 import type { FolderWatcher, SettledChanges } from './watcher';
+import { writeFileAtomic } from '../persist/atomic-file';
 
 /** A pair's input, as `sync:add` receives it after parsing. */
 export type SyncPairInput = Omit<SyncPairConfig, 'id'>;
@@ -119,13 +120,13 @@ export class PairStore {
     return rt;
   }
 
-  /** Writes every pair but the CLI's to pairs.json (temp file + rename, so a crash never leaves half a file). */
+  /**
+   * Writes every pair but the CLI's to pairs.json, atomically (a crash never leaves half a file). No queue is needed:
+   * the map in memory is the truth and this writes all of it at once, so no change is read before an await and lost.
+   */
   save(): void {
-    mkdirSync(this.dir, { recursive: true });
     const body: { pairs: StoredPair[] } = { pairs: this.all().filter((r) => !r.transient).map((r) => ({ config: r.config, paused: r.paused, lastSyncAt: r.lastSyncAt })) };
-    const tmp = `${this.pairsFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body, null, 2));
-    renameSync(tmp, this.pairsFile);
+    writeFileAtomic(this.pairsFile, JSON.stringify(body, null, 2));
   }
 
   /** Saves, unless `rt` is not (or no longer) the listed runtime of its pair: a CLI pair, or one replaced meanwhile. */

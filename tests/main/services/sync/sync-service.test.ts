@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,18 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     expect(h.sync.list()).toEqual([]);
     expect(existsSync(join(h.dataDir, 'sync', `${id}.sqlite`))).toBe(false);
     expect(await h.keys()).toEqual(keys);
+  });
+
+  it('pairs added at the same moment are all kept in pairs.json, and come back after a restart', async () => {
+    h = await makeHarness(s3Info());
+    const folders = [tempFolder(), tempFolder(), tempFolder()];
+    const added = await Promise.all(folders.map((dir, i) => h!.sync.add(pairInput(dir, h!.bucket, `parallel-${i}`))));
+    const ids = added.map((st) => st.config.id).sort();
+    const saved = JSON.parse(readFileSync(join(h.dataDir, 'sync', 'pairs.json'), 'utf8')) as { pairs: { config: { id: string } }[] };
+    expect(saved.pairs.map((p) => p.config.id).sort()).toEqual(ids);
+    const sync = await h.restart();
+    await sync.start();
+    expect(sync.list().map((st) => st.config.id).sort()).toEqual(ids);
   });
 
   it('uploads a file appended every 100 ms for 5 s once, after it is stable', async () => {
