@@ -84,6 +84,24 @@ function walk(dir: string): string[] {
   return out;
 }
 
+/** The bucket against the files it should hold (key to local path), read straight from the server, byte for byte. */
+async function compare(bucket: string, expected: Map<string, string>) {
+  const keys = await listKeys(direct, bucket);
+  const keySet = new Set(keys);
+  const lost = [...expected.keys()].filter((k) => !keySet.has(k));
+  const extra = keys.filter((k) => !expected.has(k));
+  const corrupted: string[] = [];
+  const present = [...expected.entries()].filter(([k]) => keySet.has(k));
+  for (let i = 0; i < present.length; i += 16) {
+    await Promise.all(
+      present.slice(i, i + 16).map(async ([k, f]) => {
+        if (sha(await getObjectBytes(direct, bucket, k)) !== sha(readFileSync(f))) corrupted.push(k);
+      }),
+    );
+  }
+  return { keys, lost, extra, corrupted, pending: await pendingUploads(direct, info, bucket) };
+}
+
 describe('soak', () => {
   it(`${FILES} files uploaded and synced through ${FAULT_RATE * 100}% faults with ${KILLS} SIGKILLs: nothing lost or corrupted`, async () => {
     const started = Date.now();
@@ -200,20 +218,7 @@ describe('soak', () => {
     const expected = new Map<string, string>();
     for (const f of walk(uploadDir)) expected.set(`up/${relative(uploadDir, f).split('\\').join('/')}`, f);
     for (const f of walk(syncDir)) expected.set(`sync/${relative(syncDir, f).split('\\').join('/')}`, f);
-    const keys = await listKeys(direct, bucket);
-    const keySet = new Set(keys);
-    const lost = [...expected.keys()].filter((k) => !keySet.has(k));
-    const extra = keys.filter((k) => !expected.has(k));
-    const corrupted: string[] = [];
-    const present = [...expected.entries()].filter(([k]) => keySet.has(k));
-    for (let i = 0; i < present.length; i += 16) {
-      await Promise.all(
-        present.slice(i, i + 16).map(async ([k, f]) => {
-          if (sha(await getObjectBytes(direct, bucket, k)) !== sha(readFileSync(f))) corrupted.push(k);
-        }),
-      );
-    }
-    const pending = await pendingUploads(direct, info, bucket);
+    const { lost, extra, corrupted, pending } = await compare(bucket, expected);
 
     // Duplicate uploads: object-creating requests that reached the server and succeeded, beyond one per key.
     const creates = new Map<string, number>();
@@ -396,21 +401,8 @@ describe('soak: browser mode', () => {
     // After a clean stop no copy is left (one that finished in the last moment goes at shutdown).
     const spoolLeft = walk(join(dataDir, 'spool')).length;
 
-    const keys = await listKeys(direct, bucket);
-    const keySet = new Set(keys);
     const expected = new Map<string, string>(names.map((n) => [`browser/${n}`, join(filesDir, n)] as const));
-    const lost = [...expected.keys()].filter((k) => !keySet.has(k));
-    const extra = keys.filter((k) => !expected.has(k));
-    const corrupted: string[] = [];
-    const present = [...expected.entries()].filter(([k]) => keySet.has(k));
-    for (let i = 0; i < present.length; i += 16) {
-      await Promise.all(
-        present.slice(i, i + 16).map(async ([k, f]) => {
-          if (sha(await getObjectBytes(direct, bucket, k)) !== sha(readFileSync(f))) corrupted.push(k);
-        }),
-      );
-    }
-    const pending = await pendingUploads(direct, info, bucket);
+    const { lost, extra, corrupted, pending } = await compare(bucket, expected);
     const stats = browserProxy.stats();
     const figures = {
       server: info.kind,
