@@ -1,6 +1,7 @@
 /** The app shell: header with navigation and the profile switcher, the current screen, dialogs, toasts. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorMessage } from './components/ErrorMessage';
 import { Modal } from './components/Modal';
 import { Toasts } from './components/Toasts';
@@ -81,6 +82,7 @@ export function App() {
   if (phase === 'failed')
     return (
       <main className="center" id="main">
+        <ConnectionBanner />
         <h1>{t('app.notConnected')}</h1>
         {startError && <ErrorMessage error={startError} />}
       </main>
@@ -92,6 +94,7 @@ export function App() {
       <a className="skip-link" href="#main">
         {t('app.title')}
       </a>
+      <ConnectionBanner />
       {settings?.onboarded ? (
         <>
           <header className="app-header">

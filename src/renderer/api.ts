@@ -3,9 +3,9 @@
  * contract over a token-protected WebSocket. The UI cannot tell which, except through `capabilities`.
  */
 import type { Result } from '../shared/result';
-import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
+import { SESSION_PATH, SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
 import type { Api } from './api-types';
-import type { Bridge } from '../shared/bridge';
+import type { Bridge, ConnectionState } from '../shared/bridge';
 
 /** Re-exported so imports of `Api` from this module keep working. */
 export type { Api } from './api-types';
@@ -32,24 +32,54 @@ export function tokenFromLocation(loc: Location = window.location): string | und
   return m?.[1];
 }
 
-/** A bridge over the browser-mode WebSocket. Reconnects when the socket drops. */
+/** How long the page waits between attempts to reach a server that went away: soon at first, then every few seconds. */
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000];
+
+/** A bridge over the browser-mode WebSocket. Reconnects when the socket drops, and says so through `onConnection`. */
 export function createWebSocketBridge(token: string, base: string = window.location.origin): Bridge<File> {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
-  const reconnectListeners = new Set<() => void>();
-  let everOpened = false;
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'connected';
+  let failures = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let nextId = 1;
   let opened: Promise<WebSocket> | undefined;
+
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    for (const fn of connectionListeners) fn(next);
+  };
+  // A socket that will not open says nothing about why; the session check tells a server that is away (no answer)
+  // from one that no longer accepts this page's token (401), which no number of retries would fix.
+  const tokenRefused = async () => {
+    try {
+      return (await fetch(base + SESSION_PATH, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' })).status === 401;
+    } catch {
+      return false;
+    }
+  };
+  const scheduleRetry = () => {
+    if (retry) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)]!;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect().catch(() => undefined);
+    }, delay);
+  };
 
   const connect = (): Promise<WebSocket> => {
     if (opened) return opened;
     opened = new Promise((resolve, reject) => {
       const ws = new WebSocket(base.replace(/^http/, 'ws') + WS_PATH, [TOKEN_PROTOCOL_PREFIX + token]);
+      let open = false;
       ws.onopen = () => {
+        open = true;
+        failures = 0;
         resolve(ws);
-        // Events sent while the socket was down are gone: tell the UI to reload its snapshots.
-        if (everOpened) for (const fn of reconnectListeners) fn();
-        everOpened = true;
+        // After a loss, events sent meanwhile are gone: listeners of 'connected' reload their snapshots.
+        setState('connected');
       };
       ws.onerror = () => reject(new Error('socket error'));
       ws.onclose = () => {
@@ -58,8 +88,12 @@ export function createWebSocketBridge(token: string, base: string = window.locat
           done({ ok: false, error: { code: 'NETWORK', message: 'The connection to S3 Drop was lost.', retryable: true } });
           pending.delete(id);
         }
-        // Come back on our own: the server may have restarted (the journal keeps the queue).
-        setTimeout(() => void connect().catch(() => undefined), 1000);
+        if (!open) failures++;
+        // Come back on our own: the server may have restarted (the journal keeps the queue, the data folder the token).
+        void tokenRefused().then((refused) => {
+          setState(refused ? 'refused' : 'lost');
+          if (!refused) scheduleRetry();
+        });
       };
       ws.onmessage = (ev) => {
         const msg = JSON.parse(String(ev.data)) as WireMessage;
@@ -96,9 +130,9 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       void connect().catch(() => undefined);
       return () => set.delete(listener);
     },
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
     async spoolFile(file, onProgress) {
       const res = await fetch(`${base}${SPOOL_PATH}?name=${encodeURIComponent(file.name)}`, {

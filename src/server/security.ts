@@ -3,12 +3,39 @@
  * loopback rule for the bind address. Pure functions, so each rule is tested on its own.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../main/services/persist/atomic-file';
 import { TOKEN_PROTOCOL_PREFIX } from '../shared/wire';
 
 /** A fresh 32-byte token, base64url so it fits a URL fragment and a WebSocket subprotocol. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The file in the data folder that keeps browser mode's token between runs (mode 0600, like the keys it guards). */
+export const TOKEN_FILE = 'serve-token';
+
+/**
+ * The token this data folder's browser mode uses: the saved one, or a new one when there is none, it is damaged,
+ * or `rotate` asks for it (`serve --new-token`). Kept across restarts so an open tab reconnects by itself
+ * instead of failing for good with a key that no longer exists.
+ */
+export function loadOrCreateToken(dataDir: string, rotate = false): string {
+  const file = join(dataDir, TOKEN_FILE);
+  if (!rotate) {
+    try {
+      const saved = readFileSync(file, 'utf8').trim();
+      // 32 random bytes in base64url: anything else was not written by us, so it is replaced.
+      if (/^[A-Za-z0-9_-]{43}$/.test(saved)) return saved;
+    } catch {
+      // No file yet (or unreadable): a new token below.
+    }
+  }
+  const token = newToken();
+  writeFileAtomic(file, `${token}\n`, 0o600);
+  return token;
 }
 
 /** Constant-time token check: both sides are hashed first so the lengths always match. */

@@ -13,7 +13,7 @@ import type { Logger } from '../main/services/log/logger';
 import { toAppError } from '../main/services/s3/errors';
 import { AppError, toErrorData, type AppErrorData } from '../shared/errors';
 import { fail, type Result } from '../shared/result';
-import { SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
+import { SESSION_PATH, SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
 import type { TransferState, TransfersProgress } from '../shared/contract';
 import {
   bearerToken,
@@ -22,7 +22,7 @@ import {
   displayHost,
   displayUrl,
   jsonDepthWithin,
-  newToken,
+  loadOrCreateToken,
   protocolToken,
   requestTarget,
   tokenMatches,
@@ -42,8 +42,10 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   allowRemote?: boolean;
-  /** A fixed token (tests); a fresh random one otherwise. */
+  /** A fixed token (tests); otherwise the data folder's saved one (see `loadOrCreateToken`). */
   token?: string;
+  /** Replace the saved token with a new one (`serve --new-token`): open tabs lose access. */
+  newToken?: boolean;
   /** Inactivity limits; the defaults suit real use, tests pass small ones. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -87,7 +89,7 @@ const SPOOL_DONE_STATES: ReadonlySet<TransferState> = new Set(['done', 'skipped'
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { services, logger, staticDir } = options;
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? newToken();
+  const token = options.token ?? loadOrCreateToken(options.dataDir, options.newToken);
   const csp = loadCsp(staticDir);
   const spool = new Spool(options.dataDir);
   const policy: OriginPolicy = { port: 0, allowRemote: options.allowRemote ?? false };
@@ -130,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     if (url.pathname.startsWith('/api/')) {
       if (!tokenMatches(token, bearerToken(req.headers.authorization))) return refuse(res, 401, 'missing or wrong token');
+      if (url.pathname === SESSION_PATH) return void res.writeHead(204, { ...securityHeaders(csp), 'cache-control': 'no-store' }).end();
       if (url.pathname === SPOOL_PATH) {
         if (req.method !== 'PUT' && req.method !== 'POST') return refuse(res, 405, 'use PUT');
         const path = await spool.receive(req, url.searchParams.get('name'), timeouts.idleMs);

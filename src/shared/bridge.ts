@@ -6,6 +6,9 @@
 import type { Capabilities } from './contract';
 import type { Result } from './result';
 
+/** The state of the link between a page and the engine (always 'connected' in Electron). */
+export type ConnectionState = 'connected' | 'lost' | 'refused';
+
 /**
  * The narrow bridge: a contract-checked invoke, event subscription, capabilities, and file paths. `F` is the host's
  * file object (the DOM's `File`); it is a parameter because this layer has no DOM types.
@@ -16,8 +19,11 @@ export interface Bridge<F> {
   capabilities: Capabilities;
   /** Electron: the local path of a dropped File (webUtils.getPathForFile). */
   getPathForFile?(file: F): string;
-  /** Browser mode: called after the socket comes back, so the UI can reload what it missed meanwhile. */
-  onReconnect?(listener: () => void): () => void;
+  /**
+   * Browser mode: the link to the engine as it changes. 'connected' after a loss means events were missed, so the UI
+   * reloads its snapshots; 'refused' means the page's token is no longer accepted (serve --new-token).
+   */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
   /** Browser mode: streams a dropped File to the local server and returns the spooled path. */
   spoolFile?(file: F, onProgress?: (sent: number) => void): Promise<string>;
 }

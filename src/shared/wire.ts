@@ -32,5 +32,8 @@ export const WS_PATH = '/api/ws';
 /** The HTTP path that spools dropped bytes to a temporary file (browser mode only). */
 export const SPOOL_PATH = '/api/spool';
 
+/** GET with the token: 204 while it is valid, 401 once it is not (the page can tell "server away" from "key replaced"). */
+export const SESSION_PATH = '/api/session';
+
 /** The subprotocol prefix that carries the token. */
 export const TOKEN_PROTOCOL_PREFIX = 's3drop.';

@@ -1,6 +1,7 @@
 /** The renderer store: progress merging, the single event subscription, and locale formatting. */
 import { describe, expect, it } from 'vitest';
 import type { OverallProgress, TransferSnapshot, TransfersProgress } from '../../src/shared/contract';
+import type { ConnectionState } from '../../src/shared/bridge';
 import type { Api } from '../../src/renderer/api-types';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../src/renderer/format';
 import { emptyOverall, emptyTable, mergeProgress, tableFromList } from '../../src/renderer/state/merge';
@@ -80,9 +81,9 @@ function fakeApi() {
     'transfers:list': { transfers: [snap('a')], overall: overall({ queued: 1 }) },
     'sync:list': [],
   };
-  const reconnect = new Set<() => void>();
+  const reconnect = new Set<(state: ConnectionState) => void>();
   const api = {
-    bridge: { onReconnect: (fn: () => void) => (reconnect.add(fn), () => reconnect.delete(fn)) } as unknown as Api['bridge'],
+    bridge: { onConnection: (fn: (state: ConnectionState) => void) => (reconnect.add(fn), () => reconnect.delete(fn)) } as unknown as Api['bridge'],
     invoke: async (name: string) => ({ ok: true, value: answers[name] }),
     on: (name: string, fn: (p: unknown) => void) => {
       let set = listeners.get(name);
@@ -147,7 +148,12 @@ describe('store after a lost connection', () => {
     const stop = await store.start();
     expect(store.getState().transfers.rows.map((r) => r.id)).toEqual(['a']);
     answers['transfers:list'] = { transfers: [snap('a', { state: 'done' }), snap('b')], overall: overall({ done: 1, queued: 1 }) };
-    for (const fn of reconnect) fn();
+    for (const fn of reconnect) fn('lost');
+    expect(store.getState().connection).toBe('lost');
+    // Losing the link reloads nothing (there is no one to ask); its return does.
+    expect(store.getState().transfers.rows.map((r) => r.id)).toEqual(['a']);
+    for (const fn of reconnect) fn('connected');
+    expect(store.getState().connection).toBe('connected');
     await expect.poll(() => store.getState().transfers.rows.map((r) => `${r.id}:${r.state}`)).toEqual(['a:done', 'b:queued']);
     stop();
     expect(reconnect.size).toBe(0);

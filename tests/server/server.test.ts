@@ -1,6 +1,6 @@
 /** Browser-mode server, in process: token, Host and Origin checks, the contract over the socket, spooling and static files. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,10 @@ import type { TransferState } from '../../src/shared/contract';
 import { silentLogger } from '../../src/main/services/log/logger';
 import { createNodePlatform } from '../../src/server/node-platform';
 import { MAX_WS_MESSAGE, startServer, type RunningServer } from '../../src/server/server';
-import { tokenMatches } from '../../src/server/security';
+import { TOKEN_FILE, tokenMatches } from '../../src/server/security';
 import { Spool } from '../../src/server/spool';
 import { waitUntil } from '../support/serve';
-import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
+import { SESSION_PATH, SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
 import { staticTraversalCorpus } from '../support/traversal-corpus';
 
 const csp = "default-src 'self'; script-src 'self'; object-src 'none'";
@@ -128,6 +128,34 @@ describe('start-up', () => {
   it('removes what an earlier run spooled that no transfer points to', () => {
     expect(existsSync(join(dataDir, 'spool', 'old', 'stale.bin'))).toBe(false);
     expect(existsSync(join(dataDir, 'spool'))).toBe(true);
+  });
+});
+
+describe('the token across restarts', () => {
+  it('is kept in the data folder (0600) and reused by the next start; --new-token replaces it; a damaged file is replaced', async () => {
+    const dir = join(root, 'data-token');
+    const first = await startServer({ services, logger: silentLogger, staticDir, dataDir: dir, port: 0 });
+    await first.close();
+    const file = join(dir, TOKEN_FILE);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = await startServer({ services, logger: silentLogger, staticDir, dataDir: dir, port: 0 });
+    await second.close();
+    expect(second.token).toBe(first.token);
+    const rotated = await startServer({ services, logger: silentLogger, staticDir, dataDir: dir, port: 0, newToken: true });
+    await rotated.close();
+    expect(rotated.token).not.toBe(first.token);
+    expect(readFileSync(file, 'utf8').trim()).toBe(rotated.token);
+    writeFileSync(file, 'short');
+    const repaired = await startServer({ services, logger: silentLogger, staticDir, dataDir: dir, port: 0 });
+    await repaired.close();
+    expect(Buffer.from(repaired.token, 'base64url')).toHaveLength(32);
+  });
+
+  it('answers the session check 204 with the token and 401 without or with another (the page tells "away" from "replaced")', async () => {
+    expect((await raw(SESSION_PATH, { headers: { authorization: `Bearer ${server.token}` } })).status).toBe(204);
+    expect((await raw(SESSION_PATH)).status).toBe(401);
+    expect((await raw(SESSION_PATH, { headers: { authorization: `Bearer ${randomBytes(32).toString('base64url')}` } })).status).toBe(401);
   });
 });
 

@@ -107,6 +107,8 @@ export interface AppSession {
   page: Page;
   home: string;
   dataDir: string;
+  /** Stops `serve` and starts it again on the same port and data folder (so the open page may reconnect). */
+  restartServe(extraArgs?: string[]): Promise<ServeProcess>;
   close(): Promise<void>;
 }
 
@@ -142,7 +144,7 @@ export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppO
   mkdirSync(dataDir, { recursive: true });
   if (options.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(options.settings));
   const { config, credentials } = writeAwsFixture(home, s3, options.profileName, options.extraConfig);
-  const serve = await startServe({
+  const env = {
     HOME: home,
     S3DROP_DATA_DIR: dataDir,
     AWS_CONFIG_FILE: config,
@@ -150,7 +152,8 @@ export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppO
     // No keychain session in the test process tree: app profiles fall back to memory for the session.
     DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
     ...options.env,
-  });
+  };
+  const serve = await startServe(env);
   const context = await browser.newContext({
     viewport: { width: 1200, height: 820 },
     colorScheme: options.colorScheme ?? 'light',
@@ -159,18 +162,24 @@ export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppO
   });
   const page = await context.newPage();
   await page.goto(serve.url);
-  return {
+  const session: AppSession = {
     serve,
     context,
     page,
     home,
     dataDir,
+    async restartServe(extraArgs = []) {
+      await session.serve.stop();
+      session.serve = await startServe(env, ['--port', String(session.serve.port), ...extraArgs]);
+      return session.serve;
+    },
     async close() {
       await context.close().catch(() => undefined);
-      await serve.stop();
+      await session.serve.stop();
       rmSync(home, { recursive: true, force: true });
     },
   };
+  return session;
 }
 
 /** The profile id the fixture profile gets in the app. */

@@ -10,14 +10,16 @@ import { EXIT, usageError, type CliIo } from '../cli-io';
 import { buildCliServices } from '../cli-services';
 
 /** `serve --help`. */
-export const serveHelp = `Usage: s3-drop serve [--host 127.0.0.1] [--port N] [--allow-remote]
+export const serveHelp = `Usage: s3-drop serve [--host 127.0.0.1] [--port N] [--allow-remote] [--new-token]
 
 Runs S3 Drop in your web browser. Open the address it prints, including its #token=… part.
+The token is kept in the data folder, so an open tab reconnects after a restart.
 
 Options:
   --host H         the address to listen on (default 127.0.0.1; only this computer can connect)
   --port N         the port (default: any free port)
   --allow-remote   allow a --host other computers can reach (anyone with the token could use your profiles)
+  --new-token      replace the saved token with a new one; pages opened with the old address lose access
   --debug          show technical details and stack traces
   -h, --help       show this help
 `;
@@ -38,6 +40,7 @@ export async function runServeCommand(args: string[], io: CliIo, signal: AbortSi
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
       'allow-remote': { type: 'boolean', default: false },
+      'new-token': { type: 'boolean', default: false },
       debug: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -57,7 +60,7 @@ export async function runServeCommand(args: string[], io: CliIo, signal: AbortSi
   const { services, platform, logger } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-serve.log' });
   let server;
   try {
-    server = await startServer({ services, logger, staticDir, dataDir: platform.dataDir, host, port, allowRemote: values['allow-remote'] });
+    server = await startServer({ services, logger, staticDir, dataDir: platform.dataDir, host, port, allowRemote: values['allow-remote'], newToken: values['new-token'] });
   } catch (err) {
     await services.dispose();
     throw err;

@@ -4,6 +4,7 @@
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AppInfo, MfaRequest, Notice, ProfileSummary, Settings, SsoStatus, SyncPairStatus } from '../../shared/contract';
+import type { ConnectionState } from '../../shared/bridge';
 import type { AppErrorData } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import type { Api } from '../api-types';
@@ -31,6 +32,8 @@ export interface AppState {
   mfa?: MfaRequest;
   sso?: SsoStatus;
   screen: Screen;
+  /** The link to the engine: browser mode can lose it (serve stopped) or be refused (a new token). */
+  connection: ConnectionState;
 }
 
 /** The store's interface. */
@@ -48,7 +51,7 @@ export interface Store {
 }
 
 /** The state before anything has loaded. */
-export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main' };
+export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected' };
 
 /** Creates the store over an API. */
 export function createStore(api: Api, initial: AppState = initialState): Store {
@@ -102,8 +105,12 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         api.on('sync:status', (sync) => update({ sync })),
         api.on('app:notice', (notice) => store.toast(notice)),
       ];
-      const offReconnect = api.bridge.onReconnect?.(() => void load());
-      if (offReconnect) offs.push(offReconnect);
+      const offConnection = api.bridge.onConnection?.((connection) => {
+        update({ connection });
+        // Events sent while the link was down are gone: reload every snapshot.
+        if (connection === 'connected') void load();
+      });
+      if (offConnection) offs.push(offConnection);
       await load();
       return () => offs.forEach((off) => off());
     },

@@ -22,6 +22,8 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const locale = i18n.language;
   const [expiry, setExpiry] = useState<keyof typeof EXPIRIES>('day');
   const [link, setLink] = useState<string | null>(null);
+  // Frozen numbers read as live: no speed or time left while browser mode has lost its engine.
+  const live = useAppState((s) => s.connection) === 'connected';
   const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth';
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
@@ -48,8 +50,8 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
       </div>
       <div className="transfer-stats">
         <span className="transfer-state">{t(`transfers.state.${row.state}`)}</span>
-        {row.state === 'running' && <span>{formatSpeed(row.speed, locale)}</span>}
-        {row.state === 'running' && row.etaSeconds !== null && <span>{t('transfers.eta', { time: formatDuration(row.etaSeconds, locale) })}</span>}
+        {live && row.state === 'running' && <span>{formatSpeed(row.speed, locale)}</span>}
+        {live && row.state === 'running' && row.etaSeconds !== null && <span>{t('transfers.eta', { time: formatDuration(row.etaSeconds, locale) })}</span>}
       </div>
       <div className="transfer-actions">
         {active && (
@@ -122,6 +124,8 @@ export function TransfersPanel() {
     overscan: 6,
   });
   const active = overall.running + overall.queued + overall.paused > 0;
+  // Without the engine the last speed and time left would stand still and read as live ("1 sec left" for good).
+  const live = useAppState((s) => s.connection) === 'connected';
 
   return (
     <section className="transfers" aria-labelledby="transfers-title">
@@ -131,8 +135,8 @@ export function TransfersPanel() {
           <ProgressBar value={percent(overall.bytesDone, overall.bytesTotal)} label={t('transfers.overallLabel')} valueText={t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })} />
           <span className="hint">
             {t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })}
-            {overall.running > 0 && ` · ${formatSpeed(overall.speed, locale)}`}
-            {overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
+            {live && overall.running > 0 && ` · ${formatSpeed(overall.speed, locale)}`}
+            {live && overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
           </span>
           <span className="hint" data-testid="transfer-counts">
             {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed })}
