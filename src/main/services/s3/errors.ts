@@ -52,7 +52,9 @@ interface RawError {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
-  $response?: { headers?: Record<string, string> };
+  $response?: { headers?: Record<string, string>; body?: unknown };
+  /** The body the SDK could not parse, when its XML parser gave up. */
+  $responseBodyText?: string;
   Region?: string;
   $retryable?: unknown;
 }
@@ -74,6 +76,21 @@ export function isAbort(err: unknown): boolean {
   return e.name === 'AbortError' || e.code === 'ABORT_ERR';
 }
 
+/** True when an answer is a web page rather than S3: by its Content-Type, or by how its body starts. */
+export function isHtmlAnswer(contentType: string | undefined, bodyStart?: string): boolean {
+  if ((contentType ?? '').toLowerCase().startsWith('text/html')) return true;
+  return bodyStart !== undefined && /^\uFEFF?\s*<(!doctype|html)\b/i.test(bodyStart);
+}
+
+/**
+ * The error for an S3 call answered with a web page (a captive portal, a web server or a proxy's error page at a
+ * wrong address). Retryable unless the page came with a 4xx: a sign-in page or a 5xx page may go away, a 404 won't.
+ */
+export function webPageError(endpoint: string, status: number | undefined, action: string | undefined): AppError {
+  const retryable = status === undefined || status < 400 || status >= 500;
+  return new AppError('ENDPOINT_NOT_S3', { endpoint }, { retryable, details: `${action ?? 'request'} was answered with a web page (HTML${status ? `, HTTP ${status}` : ''}), not S3: a Wi-Fi sign-in page or a wrong address` });
+}
+
 /** Turns anything an S3 call or a file read throws into an AppError with a plain message and a retryable flag. */
 export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   if (err instanceof AppError) return err;
@@ -86,6 +103,11 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   const bucket = ctx.bucket ?? '';
   const profile = ctx.profile ?? '';
   const endpoint = ctx.endpoint ?? 'the storage service';
+  // S3 answers errors in XML, never HTML, whatever the status: an HTML answer is not S3 at all.
+  if (status !== undefined) {
+    const body = e.$response?.body;
+    if (isHtmlAnswer(e.$response?.headers?.['content-type'], typeof body === 'string' ? body : e.$responseBodyText)) return webPageError(endpoint, status, ctx.action);
+  }
 
   switch (code) {
     case 'ENOENT':

@@ -1,0 +1,78 @@
+/**
+ * The CLI's error lines say what happened where they are shown (issue 13, "Errors that mislead"): an HTML answer
+ * of any status is "not an S3 service" from both upload and sync.
+ * Each case runs the built CLI against a tiny local HTTP server that answers the way the case needs.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
+
+let root: string;
+let folder: string;
+let runs = 0;
+const servers: Server[] = [];
+
+beforeAll(() => {
+  ensureBuiltCli();
+  root = mkdtempSync(join(tmpdir(), 's3drop-cli-error-texts-'));
+  mkdirSync(join(root, 'home'));
+  folder = join(root, 'folder');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'a.txt'), 'alpha');
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A loopback server that answers every request with `answer`; resolves to its http:// address. */
+async function fakeEndpoint(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(req, res));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+}
+
+/** An environment with its own data folder, pointing the CLI at `endpoint` with made-up keys. */
+function envAt(endpoint: string): Record<string, string | undefined> {
+  const fake = { endpoint, region: 'us-east-1', accessKeyId: 'S3DROPTESTKEY', secretAccessKey: 'test-secret' };
+  return cliTestEnv(fake, { home: join(root, 'home'), dataDir: join(root, `data-${runs++}`) });
+}
+
+/** The lines of a run's stderr that report an error (the top-level line, or a failed file's). */
+const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('s3-drop: ') || l.startsWith('failed: ') || l.startsWith('skipped: '));
+
+/** An HTML page as web servers send it, with `status` and `type`. */
+function htmlPage(status: number, type: string, body: string) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': type });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+describe('an HTML answer of any status is "not an S3 service"', () => {
+  const cases: Array<[string, ReturnType<typeof htmlPage>]> = [
+    ['404 text/html', htmlPage(404, 'text/html', '<!DOCTYPE html><html><body><h1>Not Found</h1></body></html>')],
+    ['403 text/html', htmlPage(403, 'text/html; charset=utf-8', '<html><head><title>Forbidden</title></head><body>nope</body></html>')],
+    ['404 HTML body without an HTML Content-Type', htmlPage(404, 'text/plain', '<!doctype html>\n<html><body>gone</body></html>')],
+  ];
+  it.each(cases)('%s, from upload and from sync --once', async (_name, answer) => {
+    const endpoint = await fakeEndpoint(answer);
+    const upload = await runCli(['upload', join(folder, 'a.txt'), 's3://bucket/x/'], envAt(endpoint));
+    const sync = await runCli(['sync', folder, 's3://bucket/x', '--once'], envAt(endpoint));
+    const expected = `The address ${endpoint} answered, but it is not an S3 storage service.`;
+    for (const run of [upload, sync]) {
+      expect(run.code, run.stderr).not.toBe(0);
+      expect(errorLines(run.stderr).join('\n'), run.stderr).toContain(expected);
+      expect(run.stderr).not.toMatch(/Something went wrong/);
+    }
+  });
+});
