@@ -1,6 +1,7 @@
 /**
  * The CLI's error lines say what happened where they are shown (issue 13, "Errors that mislead"): an HTML answer
- * of any status is "not an S3 service" from both upload and sync.
+ * of any status is "not an S3 service" from both upload and sync, and a checksum mismatch does not promise a retry
+ after the CLI has given up.
  * Each case runs the built CLI against a tiny local HTTP server that answers the way the case needs.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -74,5 +75,23 @@ describe('an HTML answer of any status is "not an S3 service"', () => {
       expect(errorLines(run.stderr).join('\n'), run.stderr).toContain(expected);
       expect(run.stderr).not.toMatch(/Something went wrong/);
     }
+  });
+});
+
+describe('a checksum mismatch', () => {
+  it('is reported without promising a retry the exited CLI will not make', async () => {
+    // Lists come back empty and every HEAD finds nothing, so the file is sent; every PUT is refused as S3 refuses a
+    // body whose bytes do not match its checksum.
+    const endpoint = await fakeEndpoint((req, res) => {
+      res.writeHead(req.method === 'GET' ? 200 : req.method === 'HEAD' ? 404 : 400, { 'content-type': 'application/xml' });
+      if (req.method === 'HEAD') return res.end();
+      if (req.method === 'GET') return res.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bucket</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match what we received.</Message></Error>');
+    });
+    const run = await runCli(['upload', join(folder, 'a.txt'), 's3://bucket/x/'], envAt(endpoint));
+    expect(run.code, run.stderr).toBe(1);
+    expect(errorLines(run.stderr), run.stderr).toEqual([
+      `failed: x/a.txt: The bytes that arrived for ${join(folder, 'a.txt')} did not match the file, so nothing was kept as complete. Try again.`,
+    ]);
   });
 });
