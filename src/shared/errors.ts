@@ -119,8 +119,12 @@ export const errorCatalogue = {
     'pt-BR': 'O chaveiro do sistema não está disponível, então a chave secreta não foi salva. Desbloqueie o chaveiro (no Linux, GNOME Keyring ou KWallet) e tente de novo.',
   },
   ENDPOINT_UNREACHABLE: {
-    en: 'Could not reach {endpoint}. Check your internet connection and the address.',
-    'pt-BR': 'Não foi possível acessar {endpoint}. Verifique sua conexão e o endereço.',
+    en: 'Could not reach the storage service at {endpoint}. Your internet connection may be fine: check that the service is running and that the address is right.',
+    'pt-BR': 'Não foi possível acessar o serviço de armazenamento em {endpoint}. Sua conexão com a internet pode estar funcionando: verifique se o serviço está rodando e se o endereço está certo.',
+  },
+  HOST_NOT_FOUND: {
+    en: 'Could not find {host} on the network. Your internet connection may be down, or the address may be wrong: check both.',
+    'pt-BR': 'Não foi possível encontrar {host} na rede. Sua conexão com a internet pode estar fora do ar, ou o endereço pode estar errado: verifique os dois.',
   },
   TLS_UNTRUSTED: {
     en: 'The connection to {endpoint} uses a certificate this computer does not trust. If your company inspects secure connections, set its certificate file as ca_bundle in the profile (or AWS_CA_BUNDLE).',

@@ -1,6 +1,7 @@
 /**
  * The CLI's error lines say what happened where they are shown (issue 13, "Errors that mislead"): an HTML answer
- * of any status is "not an S3 service" from both upload and sync, and a checksum mismatch does not promise a retry
+ * of any status is "not an S3 service" from both upload and sync; a storage service that is down is not blamed on
+ the internet connection, while a name that cannot be looked up is; and a checksum mismatch does not promise a retry
  after the CLI has given up.
  * Each case runs the built CLI against a tiny local HTTP server that answers the way the case needs.
  */
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/s3-server';
 import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
 
 let root: string;
@@ -93,5 +95,31 @@ describe('a checksum mismatch', () => {
     expect(errorLines(run.stderr), run.stderr).toEqual([
       `failed: x/a.txt: The bytes that arrived for ${join(folder, 'a.txt')} did not match the file, so nothing was kept as complete. Try again.`,
     ]);
+  });
+});
+
+describe('a storage service that cannot be reached', () => {
+  it('that refuses the connection is named as host:port, and the internet is not blamed', async () => {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const expected = `s3-drop: Could not reach the storage service at 127.0.0.1:${port}. Your internet connection may be fine: check that the service is running and that the address is right.`;
+    const upload = await runCli(['upload', join(folder, 'a.txt'), 's3://bucket/x/'], envAt(endpoint));
+    const sync = await runCli(['sync', folder, 's3://bucket/x', '--once'], envAt(endpoint));
+    for (const run of [upload, sync]) {
+      expect(run.code, run.stderr).not.toBe(0);
+      expect(errorLines(run.stderr), run.stderr).toEqual([expected]);
+    }
+  });
+
+  it('whose name cannot be looked up (offline, or a wrong address) says the internet may be down', async () => {
+    // .invalid never resolves (RFC 6761), whether or not this machine is online.
+    const endpoint = 'http://s3drop-test.invalid:9000';
+    const expected = 's3-drop: Could not find s3drop-test.invalid on the network. Your internet connection may be down, or the address may be wrong: check both.';
+    const upload = await runCli(['upload', join(folder, 'a.txt'), 's3://bucket/x/'], envAt(endpoint));
+    const sync = await runCli(['sync', folder, 's3://bucket/x', '--once'], envAt(endpoint));
+    for (const run of [upload, sync]) {
+      expect(run.code, run.stderr).not.toBe(0);
+      expect(errorLines(run.stderr), run.stderr).toEqual([expected]);
+    }
   });
 });

@@ -44,7 +44,7 @@ const permissions: Record<string, string> = {
   UploadPartCopy: 's3:GetObject and s3:PutObject',
 };
 
-const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
+const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 interface RawError {
   name?: string;
@@ -57,6 +57,34 @@ interface RawError {
   $responseBodyText?: string;
   Region?: string;
   $retryable?: unknown;
+  /** Node's network errors: the name a lookup failed for, the address and port a connection was refused at. */
+  hostname?: string;
+  address?: string;
+  port?: number;
+}
+
+/**
+ * Where a connection was tried, as host:port (the default port when the address names none), so a message names the
+ * machine and the service rather than a URL. Falls back to what the Node error says, then to the text given.
+ */
+function hostAndPort(endpoint: string | undefined, e: RawError): string {
+  try {
+    const url = new URL(endpoint ?? '');
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    if (e.address && e.port) return `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
+    return e.hostname ?? endpoint ?? 'the storage service';
+  }
+}
+
+/** The host name a lookup failed for: the Node error's own, else the endpoint's. */
+function hostName(endpoint: string | undefined, e: RawError): string {
+  if (e.hostname) return e.hostname;
+  try {
+    return new URL(endpoint ?? '').hostname;
+  } catch {
+    return endpoint ?? 'the storage service';
+  }
 }
 
 /** The S3 error code (or Node error code) of anything thrown, for branching without string-matching messages. */
@@ -118,9 +146,13 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
       return make('FILE_UNREADABLE', { path: ctx.path ?? '' }, false);
     case 'ENOSPC':
       return make('DISK_FULL', {}, false);
-    case 'ENOTFOUND':
     case 'ECONNREFUSED':
-      return make('ENDPOINT_UNREACHABLE', { endpoint }, true);
+      // Something at that address refused the connection, so the network works: the service is down or elsewhere.
+      return make('ENDPOINT_UNREACHABLE', { endpoint: hostAndPort(ctx.endpoint, e) }, true);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      // The name could not be looked up: offline (no DNS), or a misspelt address.
+      return make('HOST_NOT_FOUND', { host: hostName(ctx.endpoint, e) }, true);
     case 'NoSuchBucket':
       return make('BUCKET_NOT_FOUND', { bucket }, false);
     case 'BucketAlreadyExists':
