@@ -1,8 +1,8 @@
 /**
  * The CLI's error lines say what happened where they are shown (issue 13, "Errors that mislead"): an HTML answer
  * of any status is "not an S3 service" from both upload and sync; a storage service that is down is not blamed on
- the internet connection, while a name that cannot be looked up is; and a checksum mismatch does not promise a retry
- after the CLI has given up.
+ the internet connection, while a name that cannot be looked up is; a checksum mismatch does not promise a retry
+ after the CLI has given up; and a name with control characters never reaches the terminal raw.
  * Each case runs the built CLI against a tiny local HTTP server that answers the way the case needs.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/s3-server';
+import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
 import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
 
 let root: string;
@@ -121,5 +122,34 @@ describe('a storage service that cannot be reached', () => {
       expect(run.code, run.stderr).not.toBe(0);
       expect(errorLines(run.stderr), run.stderr).toEqual([expected]);
     }
+  });
+});
+
+describe('names with control characters', () => {
+  // ESC [31m would turn the terminal red, and a CR would let the rest of the name overwrite the line's start.
+  const evil = 'red\x1b[31mname\rX.txt';
+  const shown = 'red\\x1b[31mname\\rX.txt';
+  const hasRaw = (text: string) => text.includes('\x1b') || text.includes('\r');
+
+  it('are shown escaped by upload, sync and profiles, never raw', async () => {
+    const info = s3Info();
+    const bucket = await freshBucket(rawClient(info), 'clictl');
+    const dir = join(root, 'evil');
+    mkdirSync(dir);
+    writeFileSync(join(dir, evil), 'red');
+    // A settings file is read line by line, so a profile name can carry an ESC but not a CR.
+    const credentials = join(root, 'home', 'evil-credentials');
+    writeFileSync(credentials, '[red\x1b[31mprofile]\naws_access_key_id = AKIAS3DROPEXAMPLE\naws_secret_access_key = not-a-secret\n');
+    const env = () => cliTestEnv(info, { home: join(root, 'home'), dataDir: join(root, `data-${runs++}`) });
+    const named = [
+      await runCli(['upload', join(dir, evil), `s3://${bucket}/in/`], env()),
+      await runCli(['sync', dir, `s3://${bucket}/sync`, '--once'], env()),
+      await runCli(['profiles', 'test', evil], env()),
+    ];
+    for (const run of named) expect(run.stdout + run.stderr, JSON.stringify(run)).toContain(shown);
+    const list = await runCli(['profiles', 'list'], { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    expect(list.stdout, JSON.stringify(list)).toContain('red\\x1b[31mprofile');
+    const preview = await runCli(['sync', dir, `s3://${bucket}/sync`, '--dry-run'], env());
+    for (const run of [...named, list, preview]) expect(hasRaw(run.stdout + run.stderr), JSON.stringify(run)).toBe(false);
   });
 });
