@@ -73,7 +73,8 @@ function hostAndPort(endpoint: string | undefined, e: RawError): string {
     return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
   } catch {
     if (e.address && e.port) return `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
-    return e.hostname ?? endpoint ?? 'the storage service';
+    // Reads after "the storage service at": never the service's name twice.
+    return e.hostname ?? endpoint ?? 'its address';
   }
 }
 
