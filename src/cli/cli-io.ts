@@ -19,19 +19,41 @@ export function usageError(command: string, reason: string): AppError {
   return new AppError('CLI_USAGE', { command, reason });
 }
 
+// C0 and C1 controls, DEL, and the invisible marks that reorder text (bidi overrides and isolates).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+
+/**
+ * Text from outside (a file name, a key, a profile name, an error's params) made safe for a terminal: a control
+ * character is shown as an escape (\x1b, \r), so a name can neither move the cursor, recolour nor rewrite what
+ * the terminal shows, nor break a line into two. Every line the CLI prints with such text passes through here.
+ */
+export function printable(text: string | number): string {
+  return String(text).replace(unprintable, (ch) => {
+    const code = ch.charCodeAt(0);
+    return named[ch] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/** Many lines (a stack, whose first line holds the message, names and all) made safe line by line, keeping the lines. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 /**
  * Prints an error as ONE plain-language line from the catalogue; the stack only with --debug.
  * Unknown exceptions print the catalogue's UNKNOWN text, never raw exception text.
  */
 export function printError(io: Pick<CliIo, 'stderr' | 'debug'>, err: unknown): void {
   const data = toErrorData(err);
-  io.stderr.write(`s3-drop: ${errorText(data.code, 'en', data.params)}\n`);
+  io.stderr.write(`s3-drop: ${printable(errorText(data.code, 'en', data.params))}\n`);
   if (io.debug) {
-    if (data.details) io.stderr.write(`details: ${data.details}\n`);
+    if (data.details) io.stderr.write(`details: ${printable(data.details)}\n`);
     const stack = err instanceof Error ? err.stack : undefined;
-    if (stack) io.stderr.write(stack + '\n');
+    if (stack) io.stderr.write(printableLines(stack) + '\n');
     const cause = err instanceof Error ? (err.cause as Error | undefined) : undefined;
-    if (cause?.stack) io.stderr.write(`caused by: ${cause.stack}\n`);
+    if (cause?.stack) io.stderr.write(`caused by: ${printableLines(cause.stack)}\n`);
   }
 }
 

@@ -4,7 +4,7 @@
  * index.ts once Node's version is known to be enough.
  */
 import { AppError } from '../shared/errors';
-import { EXIT, printError, usageError, type CliIo } from './cli-io';
+import { EXIT, printError, printableLines, usageError, type CliIo } from './cli-io';
 import { appVersion } from '../server/node-platform';
 
 /**
@@ -121,7 +121,7 @@ export async function runCli(): Promise<void> {
     // Aborting in-flight requests while the engine shuts down can surface as stray stream errors;
     // the journal already holds the state, so they must not turn a clean stop into a crash.
     process.on('uncaughtException', (err) => {
-      if (io.debug) process.stderr.write(`while stopping: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      if (io.debug) process.stderr.write(`while stopping: ${printableLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     });
     // The SDK warns on console for every streamed request we abort ourselves; after Ctrl-C that is noise.
     if (!io.debug) console.warn = () => undefined;

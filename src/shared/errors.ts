@@ -119,8 +119,12 @@ export const errorCatalogue = {
     'pt-BR': 'O chaveiro do sistema não está disponível, então a chave secreta não foi salva. Desbloqueie o chaveiro (no Linux, GNOME Keyring ou KWallet) e tente de novo.',
   },
   ENDPOINT_UNREACHABLE: {
-    en: 'Could not reach {endpoint}. Check your internet connection and the address.',
-    'pt-BR': 'Não foi possível acessar {endpoint}. Verifique sua conexão e o endereço.',
+    en: 'Could not reach the storage service at {endpoint}. Your internet connection may be fine: check that the service is running and that the address is right.',
+    'pt-BR': 'Não foi possível acessar o serviço de armazenamento em {endpoint}. Sua conexão com a internet pode estar funcionando: verifique se o serviço está rodando e se o endereço está certo.',
+  },
+  HOST_NOT_FOUND: {
+    en: 'Could not find {host} on the network. Your internet connection may be down, or the address may be wrong: check both.',
+    'pt-BR': 'Não foi possível encontrar {host} na rede. Sua conexão com a internet pode estar fora do ar, ou o endereço pode estar errado: verifique os dois.',
   },
   TLS_UNTRUSTED: {
     en: 'The connection to {endpoint} uses a certificate this computer does not trust. If your company inspects secure connections, set its certificate file as ca_bundle in the profile (or AWS_CA_BUNDLE).',
@@ -131,8 +135,8 @@ export const errorCatalogue = {
     'pt-BR': 'O endereço {endpoint} respondeu, mas não é um serviço de armazenamento S3.',
   },
   TIMEOUT: {
-    en: 'The storage service took too long to answer. The app will try again.',
-    'pt-BR': 'O serviço de armazenamento demorou demais para responder. O app vai tentar de novo.',
+    en: 'The storage service took too long to answer. Try again in a moment.',
+    'pt-BR': 'O serviço de armazenamento demorou demais para responder. Tente de novo daqui a pouco.',
   },
   CLOCK_SKEW: {
     en: "Your computer's clock is off by too much. Set the date and time automatically, then try again.",
@@ -179,16 +183,16 @@ export const errorCatalogue = {
     'pt-BR': 'O arquivo {path} não pode ser lido. Verifique se você tem permissão para abri-lo.',
   },
   FILE_CHANGED: {
-    en: 'The file {path} changed while it was being uploaded. It will be uploaded again.',
-    'pt-BR': 'O arquivo {path} mudou durante o envio. Ele será enviado de novo.',
+    en: 'The file {path} changed while it was being uploaded, so that copy was not kept. Upload it again once it stops changing.',
+    'pt-BR': 'O arquivo {path} mudou durante o envio, então essa cópia foi descartada. Envie-o de novo quando ele parar de mudar.',
   },
   NOT_A_FILE: {
     en: '{path} is not a file or a folder that can be uploaded.',
     'pt-BR': '{path} não é um arquivo nem uma pasta que possa ser enviada.',
   },
   CHECKSUM_MISMATCH: {
-    en: 'The uploaded copy of {path} did not match the file, so it was not kept. The app will try again.',
-    'pt-BR': 'A cópia enviada de {path} não bateu com o arquivo e foi descartada. O app vai tentar de novo.',
+    en: 'The bytes that arrived for {path} did not match the file, so nothing was kept as complete. Try again.',
+    'pt-BR': 'Os bytes que chegaram de {path} não bateram com o arquivo, então nada foi guardado como completo. Tente de novo.',
   },
   OBJECT_TOO_LARGE: {
     en: 'The file {path} is larger than 5 TiB, the most that S3 can store in one object.',
@@ -215,16 +219,16 @@ export const errorCatalogue = {
     'pt-BR': 'Esse envio não está mais na lista.',
   },
   SERVER_ERROR: {
-    en: 'The storage service had a problem ({status}). The app will try again.',
-    'pt-BR': 'O serviço de armazenamento teve um problema ({status}). O app vai tentar de novo.',
+    en: 'The storage service had a problem ({status}). Try again in a few minutes.',
+    'pt-BR': 'O serviço de armazenamento teve um problema ({status}). Tente de novo em alguns minutos.',
   },
   SLOW_DOWN: {
-    en: 'The storage service asked the app to slow down. It will try again shortly.',
-    'pt-BR': 'O serviço de armazenamento pediu para o app ir mais devagar. Ele vai tentar de novo em instantes.',
+    en: 'The storage service asked the app to slow down. Try again in a few minutes.',
+    'pt-BR': 'O serviço de armazenamento pediu para o app ir mais devagar. Tente de novo em alguns minutos.',
   },
   NETWORK: {
-    en: 'The connection was interrupted. The app will try again.',
-    'pt-BR': 'A conexão foi interrompida. O app vai tentar de novo.',
+    en: 'The connection was interrupted. Check your connection, then try again.',
+    'pt-BR': 'A conexão foi interrompida. Verifique sua conexão e tente de novo.',
   },
   SYNC_FOLDER_MISSING: {
     en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
@@ -239,8 +243,8 @@ export const errorCatalogue = {
     'pt-BR': 'Essa pasta sincronizada não está mais na lista.',
   },
   SYNC_UPLOADS_FAILED: {
-    en: '{count} files could not be uploaded, so no files were deleted from the bucket in this sync. The app will try again.',
-    'pt-BR': '{count} arquivos não puderam ser enviados, então nada foi apagado do bucket nesta sincronização. O app vai tentar de novo.',
+    en: '{count} files could not be uploaded, so no files were deleted from the bucket in this sync. Sync again once the problem shown for those files is solved.',
+    'pt-BR': '{count} arquivos não puderam ser enviados, então nada foi apagado do bucket nesta sincronização. Sincronize de novo depois de resolver o problema mostrado para esses arquivos.',
   },
   SYNC_INDEX_REBUILT: {
     en: 'The sync records for {path} were damaged and have been rebuilt by checking the folder again. No files were changed.',

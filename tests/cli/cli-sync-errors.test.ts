@@ -52,7 +52,7 @@ describe('sync reports S3 failures as upload does', () => {
   it('a stopped server', async () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
     const said = await bothSay(`s3://${bucket}/x`, { AWS_ENDPOINT_URL_S3: endpoint });
-    expect(said.upload).toBe(`s3-drop: Could not reach ${endpoint}. Check your internet connection and the address.`);
+    expect(said.upload).toBe(`s3-drop: Could not reach the storage service at ${new URL(endpoint).host}. Your internet connection may be fine: check that the service is running and that the address is right.`);
     expect(said.sync).toBe(said.upload);
   });
 

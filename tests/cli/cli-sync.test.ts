@@ -66,5 +66,5 @@ it('compares with the bucket on every run: an object deleted by another client c
   }
   const down = await sync();
   expect(down.code).toBe(1);
-  expect(down.stderr).toBe(`s3-drop: Could not reach ${proxy.url}. Check your internet connection and the address.\n`);
+  expect(down.stderr).toBe(`s3-drop: Could not reach the storage service at ${new URL(proxy.url).host}. Your internet connection may be fine: check that the service is running and that the address is right.\n`);
 });

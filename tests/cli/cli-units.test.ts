@@ -1,4 +1,4 @@
-/** The CLI's pure parts: data folder per OS, s3:// parsing, profile choice, and the progress line. */
+/** The CLI's pure parts: data folder per OS, s3:// parsing, profile choice, the progress line, and printable names. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ProfileSummary, TransferSnapshot } from '../../src/shared/contract';
@@ -8,6 +8,7 @@ import { createNodePlatform, defaultDataDir } from '../../src/server/node-platfo
 import { chooseProfileId } from '../../src/cli/profile-choice';
 import { ProgressBar, progressLine } from '../../src/cli/progress';
 import { parseS3Url } from '../../src/cli/s3-url';
+import { printable } from '../../src/cli/cli-io';
 import { summarise } from '../../src/cli/commands/upload';
 import { displayUrl, isLoopbackHost, checkHost } from '../../src/server/security';
 
@@ -80,6 +81,15 @@ const snap = (id: string, state: TransferSnapshot['state'], bytesDone: number, b
   etaSeconds: null,
   priority: 0,
   createdAt: 0,
+});
+
+describe('printable names', () => {
+  it('shows every control character and text-reordering mark as an escape, and leaves the rest alone', () => {
+    expect(printable('a\x1b[31mb\rc\nd\te\x00\x7f\x9b')).toBe('a\\x1b[31mb\\rc\\nd\\te\\x00\\x7f\\x9b');
+    expect(printable('evil\u202etxt.exe')).toBe('evil\\u202etxt.exe');
+    expect(printable('relatório 2026 / ファイル C:\\x.csv')).toBe('relatório 2026 / ファイル C:\\x.csv');
+    expect(printable(42)).toBe('42');
+  });
 });
 
 describe('progress and summary', () => {

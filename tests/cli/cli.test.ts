@@ -209,7 +209,7 @@ describe('bad input: one plain line, exit 2, nothing uploaded', () => {
     const port = await freePort();
     const run = await runCli(['upload', file(), `s3://${bucket}/bad/`, '--endpoint', `http://127.0.0.1:${port}`], envFor());
     expect(run.code).toBe(2);
-    expect(lines(run.stderr)).toEqual([`s3-drop: Could not reach http://127.0.0.1:${port}. Check your internet connection and the address.`]);
+    expect(lines(run.stderr)).toEqual([`s3-drop: Could not reach the storage service at 127.0.0.1:${port}. Your internet connection may be fine: check that the service is running and that the address is right.`]);
   });
 
   it('a bucket that does not exist', async () => {

@@ -5,7 +5,7 @@
  */
 import { athenaDdlForFile } from '../../main/services/landing/athena-ddl';
 import { AppError } from '../../shared/errors';
-import { EXIT, printError } from '../cli-io';
+import { EXIT, printError, printable } from '../cli-io';
 import { parseS3Url } from '../s3-url';
 
 /** Where the command writes (process streams in the real CLI, buffers in tests). */
@@ -40,7 +40,7 @@ export async function runAthenaDdlCommand(args: string[], io: AthenaDdlIo): Prom
       }
       flags[m[1]!] = value;
     } else if (arg.startsWith('--')) {
-      io.stderr.write(`s3-drop: unknown option ${arg}.\n${usage}`);
+      io.stderr.write(`s3-drop: unknown option ${printable(arg)}.\n${usage}`);
       return EXIT.usage;
     } else positional.push(arg);
   }

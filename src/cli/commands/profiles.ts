@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { AppServices } from '../../main/services/app-services';
 import { connectionSentence } from '../../main/services/profiles/connection-test';
 import type { MfaPrompt } from '../../main/services/profiles/mfa-broker';
+import { printable } from '../cli-io';
 
 /** What the CLI entry hands to this command (services is absent for --help). */
 export interface ProfilesCommandIo {
@@ -45,6 +46,7 @@ export function profileLines(list: ProfileSummary[]): string {
     .map((p) =>
       [p.isDefault ? '*' : ' ', p.name, `(${p.kind}${p.mfa ? ', MFA' : ''})`, p.region ?? '', p.endpoint ?? '', p.accessKeyIdMasked ?? '', p.secretStorage === 'memory' ? '[secret only until exit]' : '']
         .filter((x, i) => i < 2 || x !== '')
+        .map(printable)
         .join(' ')
         .trimEnd(),
     )
@@ -176,7 +178,7 @@ export async function runProfilesCommand(args: string[], io: ProfilesCommandIo):
         throw usage(what);
       }
       const summary = await profiles.add(parsed.data);
-      io.stdout.write(json ? JSON.stringify(summary, null, 2) + '\n' : `Added profile "${summary.name}"; its secret key is in the system keychain.\n`);
+      io.stdout.write(json ? JSON.stringify(summary, null, 2) + '\n' : `Added profile "${printable(summary.name)}"; its secret key is in the system keychain.\n`);
       return EXIT_OK;
     }
     case 'remove': {
@@ -188,7 +190,7 @@ export async function runProfilesCommand(args: string[], io: ProfilesCommandIo):
         throw new AppError('PROFILE_NOT_FOUND', { profile: name });
       }
       await profiles.remove(target.id);
-      io.stdout.write(json ? JSON.stringify({ removed: target.name }) + '\n' : `Removed profile "${target.name}" and its keychain entry.\n`);
+      io.stdout.write(json ? JSON.stringify({ removed: target.name }) + '\n' : `Removed profile "${printable(target.name)}" and its keychain entry.\n`);
       return EXIT_OK;
     }
     case 'test': {
@@ -197,7 +199,7 @@ export async function runProfilesCommand(args: string[], io: ProfilesCommandIo):
       profiles.setMfaPrompt(ttyMfaPrompt(io));
       const summary = await profiles.find(wanted);
       const result = await profiles.test(summary.id);
-      io.stdout.write(json ? JSON.stringify(result) + '\n' : connectionSentence(result) + '\n');
+      io.stdout.write(json ? JSON.stringify(result) + '\n' : printable(connectionSentence(result)) + '\n');
       return EXIT_OK;
     }
     default:

@@ -10,7 +10,7 @@ import { toAppError } from '../../main/services/s3/errors';
 import type { PassSummary } from '../../main/services/sync/executor';
 import type { SyncPairInput } from '../../main/services/sync/pair-store';
 import { AppError, errorText } from '../../shared/errors';
-import { EXIT, printError, usageError, type TransferSummary } from '../cli-io';
+import { EXIT, printError, printable, usageError, type TransferSummary } from '../cli-io';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
 
@@ -130,8 +130,8 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     total.deleted += s.deleted;
     total.bytes += s.bytes;
     total.skipped += s.skipped;
-    for (const p of s.problems) io.stderr.write(`skipped: ${p.path}: ${p.reason}\n`);
-    for (const c of s.conflicts) io.stderr.write(`conflict: both copies changed; yours was uploaded as ${c}\n`);
+    for (const p of s.problems) io.stderr.write(`skipped: ${printable(p.path)}: ${printable(p.reason)}\n`);
+    for (const c of s.conflicts) io.stderr.write(`conflict: both copies changed; yours was uploaded as ${printable(c)}\n`);
     if (s.brake) {
       held = true;
       io.stderr.write(`${errorText('SYNC_BRAKE', 'en', { count: s.brake.count, percent: Math.round(s.brake.share * 100) })} Run again with --confirm-deletes to go ahead.\n`);
@@ -161,7 +161,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
 
   async function dryRun(): Promise<number> {
     const s = await sync.syncOnce(input, { dryRun: true, signal: io.signal });
-    for (const p of s.preview.problems) io.stderr.write(`will skip: ${p.path}: ${p.reason}\n`);
+    for (const p of s.preview.problems) io.stderr.write(`will skip: ${printable(p.path)}: ${printable(p.reason)}\n`);
     if (json) io.stdout.write(JSON.stringify({ ...total, seconds: Math.round((Date.now() - started) / 10) / 100, dryRun: true, preview: s.preview }) + '\n');
     else io.stderr.write(`${previewLine(s.preview)}\n`);
     return EXIT.ok;
@@ -177,7 +177,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     const off = sync.onPass((_id, s) => add(s));
     try {
       await sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
-      if (!json) io.stderr.write(`Watching ${folder} (Ctrl-C to stop)…\n`);
+      if (!json) io.stderr.write(`Watching ${printable(folder)} (Ctrl-C to stop)…\n`);
       await new Promise<void>((res) => {
         if (io.signal?.aborted) return res();
         io.signal?.addEventListener('abort', () => res(), { once: true });

@@ -13,7 +13,7 @@ import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
 import { uploadOptionsSchema, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { EXIT, usageError, type CliIo, type TransferSummary } from '../cli-io';
+import { EXIT, printable, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
@@ -173,7 +173,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     bar.stop();
     if (!finished) return EXIT.interrupted;
 
-    for (const t of finished) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${t.key}: ${t.error?.message ?? t.state}\n`);
+    for (const t of finished) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${printable(t.key)}: ${printable(t.error?.message ?? t.state)}\n`);
     const summary = summarise(finished, (Date.now() - started) / 1000);
     if (values.json) io.stdout.write(JSON.stringify(summary) + '\n');
     else io.stderr.write(`Uploaded ${summary.uploaded}, skipped ${summary.skipped}, failed ${summary.failed} (${summary.bytes} bytes in ${summary.seconds}s).\n`);

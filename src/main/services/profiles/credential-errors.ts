@@ -1,5 +1,6 @@
 /** Turns SDK credential and sign-in failures into catalogue errors with one plain sentence each. */
 import { AppError } from '../../../shared/errors';
+import { toAppError } from '../s3/errors';
 
 function text(err: unknown): { name: string; message: string; status?: number } {
   if (err && typeof err === 'object') {
@@ -56,9 +57,8 @@ export function serviceError(err: unknown, endpoint: string, permission = 's3:Li
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
     return new AppError('TLS_UNTRUSTED', { endpoint }, { details: `${code}: ${message}`.slice(0, 500) });
   }
-  if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(code)) {
-    return new AppError('ENDPOINT_UNREACHABLE', { endpoint }, { details: `${code}: ${message}`.slice(0, 500), retryable: true });
-  }
+  // The one mapping of network failures, so a refused connection and a failed lookup read the same here as in uploads.
+  if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(code)) return toAppError(err, { endpoint: endpoint || undefined });
   if (status === 403) return new AppError('ACCESS_DENIED', { where: '', permission }, { details });
   return undefined;
 }

@@ -3,10 +3,11 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { AppError } from '../../../shared/errors';
+import { Readable } from 'node:stream';
 import type { CoreDeps } from '../context';
 import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
+import { isHtmlAnswer, webPageError } from './errors';
 import type { S3Clients, S3Context } from './types';
 
 /** How long a socket may sit with no byte read or written before the request fails (and is retried). */
@@ -70,29 +71,46 @@ interface RawResponse {
   headers?: Record<string, string | undefined>;
 }
 
-/** True when a successful answer is a web page, not S3: a Wi-Fi sign-in page (captive portal) or a wrong address. */
+/**
+ * True when an answer's headers say it is a web page, not S3: a Wi-Fi sign-in page (captive portal), a web server or a
+ * proxy's error page at a wrong address. S3 never answers an error in HTML, whatever the status.
+ */
 export function looksLikeWebPage(commandName: string, response: RawResponse | undefined): boolean {
-  const status = response?.statusCode ?? 0;
-  if (status < 200 || status >= 300) return false;
   const h = response?.headers ?? {};
-  const type = (h['content-type'] ?? '').toLowerCase();
-  if (!type.startsWith('text/html')) return false;
+  if (!isHtmlAnswer(h['content-type'])) return false;
+  const status = response?.statusCode ?? 0;
   // An object can itself be an HTML page; S3 then still sends an ETag (and its own x-amz headers).
-  if (commandName === 'GetObjectCommand' || commandName === 'HeadObjectCommand') return !h.etag && !Object.keys(h).some((k) => k.startsWith('x-amz-'));
+  if (status >= 200 && status < 300 && (commandName === 'GetObjectCommand' || commandName === 'HeadObjectCommand')) return !h.etag && !Object.keys(h).some((k) => k.startsWith('x-amz-'));
   return true;
 }
 
 /**
+ * The first bytes of an error answer whose headers did not say HTML, leaving the whole body for the SDK's parser.
+ * The SDK reads an error body whole anyway, so holding it here costs nothing more.
+ */
+async function peekErrorBody(response: RawResponse & { body?: unknown }): Promise<string | undefined> {
+  const body = response.body;
+  if (!(body instanceof Readable)) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  const whole = Buffer.concat(chunks);
+  response.body = Readable.from([whole]);
+  return whole.subarray(0, 256).toString('utf8');
+}
+
+/**
  * Refuses web pages before the XML parser sees them: the parser would read a captive portal's HTML as an empty
- * listing or a successful upload, and a file reported safe would be nowhere.
+ * listing or a successful upload, and a file reported safe would be nowhere; and an HTML error page (404, 403, 500)
+ * would read as an unknown S3 error.
  */
 export function guardAgainstWebPages(client: S3Client, endpoint: string): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const out = await next(args);
-      if (looksLikeWebPage(context.commandName ?? '', out.response as RawResponse)) {
-        // Retryable: a Wi-Fi sign-in page goes away once the person signs in.
-        throw new AppError('ENDPOINT_NOT_S3', { endpoint }, { retryable: true, details: `${context.commandName ?? 'request'} was answered with a web page (text/html), not S3: a Wi-Fi sign-in page or a wrong address` });
+      const response = out.response as RawResponse & { body?: unknown };
+      const status = response?.statusCode ?? 0;
+      if (looksLikeWebPage(context.commandName ?? '', response) || (status >= 300 && isHtmlAnswer(undefined, await peekErrorBody(response)))) {
+        throw webPageError(endpoint, status, context.commandName);
       }
       return out;
     },

@@ -44,7 +44,7 @@ const permissions: Record<string, string> = {
   UploadPartCopy: 's3:GetObject and s3:PutObject',
 };
 
-const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
+const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 interface RawError {
   name?: string;
@@ -52,9 +52,40 @@ interface RawError {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
-  $response?: { headers?: Record<string, string> };
+  $response?: { headers?: Record<string, string>; body?: unknown };
+  /** The body the SDK could not parse, when its XML parser gave up. */
+  $responseBodyText?: string;
   Region?: string;
   $retryable?: unknown;
+  /** Node's network errors: the name a lookup failed for, the address and port a connection was refused at. */
+  hostname?: string;
+  address?: string;
+  port?: number;
+}
+
+/**
+ * Where a connection was tried, as host:port (the default port when the address names none), so a message names the
+ * machine and the service rather than a URL. Falls back to what the Node error says, then to the text given.
+ */
+function hostAndPort(endpoint: string | undefined, e: RawError): string {
+  try {
+    const url = new URL(endpoint ?? '');
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    if (e.address && e.port) return `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
+    // Reads after "the storage service at": never the service's name twice.
+    return e.hostname ?? endpoint ?? 'its address';
+  }
+}
+
+/** The host name a lookup failed for: the Node error's own, else the endpoint's. */
+function hostName(endpoint: string | undefined, e: RawError): string {
+  if (e.hostname) return e.hostname;
+  try {
+    return new URL(endpoint ?? '').hostname;
+  } catch {
+    return endpoint ?? 'the storage service';
+  }
 }
 
 /** The S3 error code (or Node error code) of anything thrown, for branching without string-matching messages. */
@@ -74,6 +105,21 @@ export function isAbort(err: unknown): boolean {
   return e.name === 'AbortError' || e.code === 'ABORT_ERR';
 }
 
+/** True when an answer is a web page rather than S3: by its Content-Type, or by how its body starts. */
+export function isHtmlAnswer(contentType: string | undefined, bodyStart?: string): boolean {
+  if ((contentType ?? '').toLowerCase().startsWith('text/html')) return true;
+  return bodyStart !== undefined && /^\uFEFF?\s*<(!doctype|html)\b/i.test(bodyStart);
+}
+
+/**
+ * The error for an S3 call answered with a web page (a captive portal, a web server or a proxy's error page at a
+ * wrong address). Retryable unless the page came with a 4xx: a sign-in page or a 5xx page may go away, a 404 won't.
+ */
+export function webPageError(endpoint: string, status: number | undefined, action: string | undefined): AppError {
+  const retryable = status === undefined || status < 400 || status >= 500;
+  return new AppError('ENDPOINT_NOT_S3', { endpoint }, { retryable, details: `${action ?? 'request'} was answered with a web page (HTML${status ? `, HTTP ${status}` : ''}), not S3: a Wi-Fi sign-in page or a wrong address` });
+}
+
 /** Turns anything an S3 call or a file read throws into an AppError with a plain message and a retryable flag. */
 export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   if (err instanceof AppError) return err;
@@ -86,6 +132,11 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   const bucket = ctx.bucket ?? '';
   const profile = ctx.profile ?? '';
   const endpoint = ctx.endpoint ?? 'the storage service';
+  // S3 answers errors in XML, never HTML, whatever the status: an HTML answer is not S3 at all.
+  if (status !== undefined) {
+    const body = e.$response?.body;
+    if (isHtmlAnswer(e.$response?.headers?.['content-type'], typeof body === 'string' ? body : e.$responseBodyText)) return webPageError(endpoint, status, ctx.action);
+  }
 
   switch (code) {
     case 'ENOENT':
@@ -96,9 +147,13 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
       return make('FILE_UNREADABLE', { path: ctx.path ?? '' }, false);
     case 'ENOSPC':
       return make('DISK_FULL', {}, false);
-    case 'ENOTFOUND':
     case 'ECONNREFUSED':
-      return make('ENDPOINT_UNREACHABLE', { endpoint }, true);
+      // Something at that address refused the connection, so the network works: the service is down or elsewhere.
+      return make('ENDPOINT_UNREACHABLE', { endpoint: hostAndPort(ctx.endpoint, e) }, true);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      // The name could not be looked up: offline (no DNS), or a misspelt address.
+      return make('HOST_NOT_FOUND', { host: hostName(ctx.endpoint, e) }, true);
     case 'NoSuchBucket':
       return make('BUCKET_NOT_FOUND', { bucket }, false);
     case 'BucketAlreadyExists':

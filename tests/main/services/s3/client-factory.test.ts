@@ -1,4 +1,7 @@
 /** The S3 client's network settings: a stalled socket fails (and the engine retries), a slow moving one never does. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SOCKET_IDLE_MS, clientConfig, looksLikeWebPage } from '../../../../src/main/services/s3/client-factory';
@@ -56,9 +59,32 @@ describe('web pages where S3 was expected', () => {
     expect(looksLikeWebPage('HeadObjectCommand', { statusCode: 200, headers: { ...html, etag: '"abc"', 'x-amz-request-id': '1' } })).toBe(false);
     expect(looksLikeWebPage('HeadObjectCommand', { statusCode: 200, headers: html })).toBe(true);
   });
-  it('XML answers and error statuses go to the normal parser', () => {
+  it('XML answers go to the normal parser, at any status', () => {
     expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 200, headers: { 'content-type': 'application/xml' } })).toBe(false);
-    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 502, headers: html })).toBe(false);
+    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 404, headers: { 'content-type': 'application/xml' } })).toBe(false);
+  });
+  it('an HTML error page (any status, any command) is not S3, since S3 answers errors in XML', () => {
+    expect(looksLikeWebPage('ListObjectsV2Command', { statusCode: 502, headers: html })).toBe(true);
+    expect(looksLikeWebPage('HeadObjectCommand', { statusCode: 404, headers: html })).toBe(true);
+  });
+  it('an HTML error page reaching toAppError from a client without the guard (an AWS endpoint) is not S3 either', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<!DOCTYPE html><html><body>Not Found</body></html>');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    try {
+      const err = await client.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })).then(() => undefined, (e: unknown) => e);
+      expect(toAppError(err, { action: 'PutObject', endpoint }).toData()).toMatchObject({ code: 'ENDPOINT_NOT_S3', params: { endpoint }, retryable: false });
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });
 

@@ -106,7 +106,7 @@ describe('a pass that cannot reach the bucket', () => {
     await hh.proxy.stop();
     const down = await cli(hh, args);
     expect(down.code).toBe(1);
-    expect(down.stderr).toBe(`s3-drop: Could not reach ${hh.proxy.url}. Check your internet connection and the address.\n`);
+    expect(down.stderr).toBe(`s3-drop: Could not reach the storage service at ${new URL(hh.proxy.url).host}. Your internet connection may be fine: check that the service is running and that the address is right.\n`);
     const json = await cli(hh, [...args, '--json']);
     expect(json.code).toBe(1);
     expect(json.stdout).toBe('');
