@@ -92,7 +92,7 @@ export function App() {
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        {t('app.title')}
+        {t('app.skipToContent')}
       </a>
       <ConnectionBanner />
       {settings?.onboarded ? (

@@ -23,9 +23,6 @@ export interface DesktopApp {
   close(): Promise<void>;
 }
 
-/** Chromium's note about frame-ancestors in the page's meta CSP (the header has it); see tests/main/renderer-origin.test.ts. */
-const KNOWN_META_NOTICE = "The Content Security Policy directive 'frame-ancestors' is ignored when delivered via a <meta> element.";
-
 /** Starts the app; `settings` pre-seeds settings.json (to skip the first run). */
 export async function launchDesktop(s3: S3ServerInfo, settings?: Record<string, unknown>): Promise<DesktopApp> {
   const executablePath = process.env.S3DROP_ELECTRON_BIN;
@@ -51,7 +48,7 @@ export async function launchDesktop(s3: S3ServerInfo, settings?: Record<string, 
   const page = await app.firstWindow();
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && m.text() !== KNOWN_META_NOTICE) problems.push(m.text());
+    if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return {

@@ -52,19 +52,11 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/**
- * The one console error the page shows today, which is not about the origin: src/renderer/index.html's meta CSP
- * carries `frame-ancestors`, which Chromium ignores in a meta tag (the header has it and applies it). Browser
- * mode derives its header from that meta tag, so dropping it there is a change for the renderer and server
- * owners; until then it is tolerated here, by its exact text, and nothing else is.
- */
-const KNOWN_META_NOTICE = "The Content Security Policy directive 'frame-ancestors' is ignored when delivered via a <meta> element.";
-
 /** Everything the page reported as wrong: console errors and warnings, uncaught errors, failed requests. */
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') && m.text() !== KNOWN_META_NOTICE) problems.push(`console ${m.type()}: ${m.text()}`);
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));

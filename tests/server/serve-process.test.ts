@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { cspFromIndexHtml } from '../../src/main/services/static-files';
+import { cspFromIndexHtml, HEADER_ONLY_CSP } from '../../src/main/services/static-files';
 import { SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH } from '../../src/shared/wire';
 import type { TransferList, TransfersProgress } from '../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
@@ -46,14 +46,17 @@ describe('s3-drop serve', () => {
     expect(Buffer.from(serve.token, 'base64url')).toHaveLength(32);
   });
 
-  it('serves the built UI with a CSP header equal to the page meta tag', async () => {
+  it('serves the built UI with a CSP header equal to the page meta tag plus the header-only frame-ancestors', async () => {
     const res = await fetch(`${serve.origin}/`);
     expect(res.status).toBe(200);
     const html = await res.text();
     const meta = cspFromIndexHtml(html);
     expect(meta).toBeDefined();
-    expect(res.headers.get('content-security-policy')).toBe(meta);
+    expect(res.headers.get('content-security-policy')).toBe(`${meta}; ${HEADER_ONLY_CSP}`);
     expect(meta).toContain("default-src 'self'");
+    // Chromium ignores frame-ancestors in a meta tag and logs an error on every load; the header carries it.
+    expect(meta).not.toContain('frame-ancestors');
+    expect(HEADER_ONLY_CSP).toBe("frame-ancestors 'none'");
     // Vite writes relative asset paths (./assets/…) so file:// in Electron and http:// here both work.
     const script = /src="\.?(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();

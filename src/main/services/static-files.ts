@@ -6,7 +6,13 @@ import mime from 'mime-types';
 
 /** Used when the built index.html cannot be read; the same policy as src/renderer/index.html. */
 export const FALLBACK_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Directives that work only in a header. They are not in the page's meta tag, where Chromium ignores them and logs
+ * a console error on every load; the header adds them.
+ */
+export const HEADER_ONLY_CSP = "frame-ancestors 'none'";
 
 /** Reads the CSP from the page's meta tag, so the header can never drift from what the page declares. */
 export function cspFromIndexHtml(html: string): string | undefined {
@@ -14,13 +20,15 @@ export function cspFromIndexHtml(html: string): string | undefined {
   return m?.[1];
 }
 
-/** The CSP of the built page in `root`, or the fallback. */
+/** The CSP header for the built page in `root`: its meta tag's policy (or the fallback) plus the header-only directives. */
 export function loadCsp(root: string): string {
+  let page = FALLBACK_CSP;
   try {
-    return cspFromIndexHtml(readFileSync(join(root, 'index.html'), 'utf8')) ?? FALLBACK_CSP;
+    page = cspFromIndexHtml(readFileSync(join(root, 'index.html'), 'utf8')) ?? FALLBACK_CSP;
   } catch {
-    return FALLBACK_CSP;
+    // No built page: the fallback, which is the same policy.
   }
+  return `${page}; ${HEADER_ONLY_CSP}`;
 }
 
 /**
