@@ -202,6 +202,22 @@ describe('rename and move', () => {
     }
   });
 
+  it('deletes the source only once the copy reads back right: a copy whose HEAD shows other bytes leaves the source in place', async () => {
+    await put('acked/x.txt', 'only copy');
+    // The read-back of the new name answers 200 with no body and no size: the copy is not what was asked for.
+    const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 1, faults: { swallow: 1 }, eligible: (r) => r.kind === 'HeadObject' && r.key === 'acked/y.txt' });
+    const seen = testCore();
+    try {
+      // overwrite: the name check would HEAD the new name too; here only the read-back after the copy does.
+      const res = await new FileOpsService(testClients(seen, info, proxy.url)).move('test', bucket, 'acked/x.txt', 'acked/y.txt', { overwrite: true });
+      expect(res.failed.map((f) => f.error.code)).toEqual(['COPY_NOT_VERIFIED']);
+    } finally {
+      seen.cleanup();
+      await proxy.stop();
+    }
+    expect((await getObjectBytes(raw, bucket, 'acked/x.txt')).toString()).toBe('only copy');
+  });
+
   it('refuses a name that is taken (NAME_EXISTS) and moves nothing, unless asked to replace; a folder never goes into itself', async () => {
     await put('clash/a.txt', 'new a');
     await put('clash/b.txt', 'new b');
