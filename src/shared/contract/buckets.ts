@@ -96,7 +96,8 @@ const objectKey = z.string().min(1).max(1024);
 /** The most keys one delete command names (a folder counts as one: its contents are listed by the engine). */
 export const MAX_DELETE_KEYS = 10_000;
 const versionRef = z.object({ key: objectKey, versionId: z.string().min(1).max(1024) }).strict();
-const markers = z.array(versionRef).min(1).max(100_000);
+// An undo token names every marker its delete added: a whole folder's worth, far beyond MAX_DELETE_KEYS.
+const markers = z.array(versionRef).min(1).max(1_000_000);
 
 /** Bucket and object commands. */
 export const bucketCommands = {
