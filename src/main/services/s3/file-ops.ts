@@ -131,6 +131,11 @@ export class FileOpsService {
     assertKey(destKey);
     const ctx = await this.clients.forProfile(profileId);
     const pairs = await this.movePairs(profileId, bucket, key, destBucket, destKey, signal);
+    // A folder moved up into its parent can name one of its own keys as another's new name ('b/a/a/x' → 'b/a/x'):
+    // replacing it before it has moved would lose it, so that is a clash even with overwrite.
+    const sources = new Set(destBucket === bucket ? pairs.map((p) => p.from) : []);
+    const ownKey = pairs.find((p) => sources.has(p.to));
+    if (ownKey) throw new AppError('NAME_EXISTS', { key: ownKey.to, bucket: destBucket });
     if (!options.overwrite) await this.refuseClash(profileId, destBucket, pairs, signal);
     const summary: MoveSummary = { moved: 0, bytes: 0, failed: [] };
     await eachLimit(pairs, MOVE_CONCURRENCY, async ({ from, to }) => {

@@ -233,6 +233,12 @@ describe('rename and move', () => {
     expect(await run('objects:move', { profileId: 'test', bucket, key: 'clash/', destKey: 'taken/', overwrite: true })).toMatchObject({ moved: 2, failed: [] });
     expect((await getObjectBytes(raw, bucket, 'taken/b.txt')).toString()).toBe('new b');
     expect(await refusal('objects:move', { profileId: 'test', bucket, key: 'taken/', destKey: 'taken/inner/' })).toBe('MOVE_INTO_ITSELF');
+    // Up into the parent, where one moved key would replace another not yet moved: refused even with overwrite.
+    await put('up/a/x.txt', 'outer x');
+    await put('up/a/a/x.txt', 'inner x');
+    expect(await refusal('objects:move', { profileId: 'test', bucket, key: 'up/a/', destKey: 'up/', overwrite: true })).toBe('NAME_EXISTS');
+    expect((await getObjectBytes(raw, bucket, 'up/a/x.txt')).toString()).toBe('outer x');
+    expect(await keysUnder('up/')).toEqual(['up/a/a/x.txt', 'up/a/x.txt']);
     expect(await refusal('objects:move', { profileId: 'test', bucket, key: 'nothing-here.txt', destKey: 'x.txt' })).toBe('OBJECT_NOT_FOUND');
   });
 });
