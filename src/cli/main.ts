@@ -17,6 +17,7 @@ const commandModules = {
   profiles: () => import('./commands/profiles'),
   sync: () => import('./commands/sync'),
   'athena-ddl': () => import('./commands/athena-ddl'),
+  'file-ops': () => import('./commands/file-ops'),
 };
 
 /** Top-level help. */
@@ -27,6 +28,9 @@ Puts files into Amazon S3 and S3-compatible storage.
 Commands:
   profiles [--json]                          list the profiles you can use (also: profiles add, profiles remove)
   upload <path>... s3://bucket[/prefix]      upload files and folders
+  ls s3://bucket[/prefix] [--recursive]      list a bucket folder
+  rm [--recursive] s3://bucket/key           delete an object, or a folder with --recursive
+  mv s3://bucket/from s3://bucket/to         rename or move an object, or a folder with --recursive
   sync <folder> s3://bucket[/prefix]         keep a bucket folder up to date with a local folder
   athena-ddl <file.csv> s3://bucket/prefix   print an Athena CREATE TABLE for a CSV
   serve [--host H] [--port N]                run S3 Drop in your web browser
@@ -88,6 +92,12 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         return await (await commandModules.upload()).runUploadCommand(rest, io, signal);
       case 'serve':
         return await (await commandModules.serve()).runServeCommand(rest, io, signal);
+      case 'ls':
+        return await (await commandModules['file-ops']()).runLsCommand(rest, io, signal);
+      case 'rm':
+        return await (await commandModules['file-ops']()).runRmCommand(rest, io, signal);
+      case 'mv':
+        return await (await commandModules['file-ops']()).runMvCommand(rest, io, signal);
       case 'profiles':
       case 'sync':
       case 'athena-ddl':

@@ -22,3 +22,16 @@ export function parseS3Url(raw: string): S3Url {
   if (prefix && !prefix.endsWith('/')) prefix += '/';
   return { bucket, prefix };
 }
+
+/** An object (or folder) address: the bucket, and the key exactly as written ('' for the top of the bucket). */
+export interface S3KeyUrl {
+  bucket: string;
+  key: string;
+}
+
+/** Parses `s3://bucket/key` for commands that name one object or folder (rm, mv), keeping a trailing '/' as given. */
+export function parseS3KeyUrl(raw: string): S3KeyUrl {
+  const { bucket } = parseS3Url(raw);
+  const key = /^s3:\/\/[^/]*\/?(.*)$/is.exec(raw)?.[1] ?? '';
+  return { bucket, key };
+}

@@ -170,6 +170,26 @@ export const errorCatalogue = {
     en: 'The name "{key}" cannot be used in the bucket: {reason}.',
     'pt-BR': 'O nome "{key}" não pode ser usado no bucket: {reason}.',
   },
+  NAME_EXISTS: {
+    en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or choose to replace it.',
+    'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou escolha substituir.',
+  },
+  OBJECT_NOT_FOUND: {
+    en: 'There is nothing named "{key}" in the bucket "{bucket}". It may have been moved or deleted; reload the list.',
+    'pt-BR': 'Não há nada chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado; recarregue a lista.',
+  },
+  MOVE_INTO_ITSELF: {
+    en: 'The folder "{key}" cannot be moved into itself. Choose a place outside it.',
+    'pt-BR': 'A pasta "{key}" não pode ser movida para dentro dela mesma. Escolha um lugar fora dela.',
+  },
+  COPY_NOT_VERIFIED: {
+    en: 'The copy of "{key}" at "{destKey}" did not match the original, so the original was kept where it was. Try again.',
+    'pt-BR': 'A cópia de "{key}" em "{destKey}" não bateu com o original, então o original ficou onde estava. Tente de novo.',
+  },
+  NOT_DELETED_MARKER: {
+    en: '"{key}" has no deletion to undo (that version is not a delete marker), so nothing was changed.',
+    'pt-BR': '"{key}" não tem exclusão para desfazer (essa versão não é um marcador de exclusão), então nada foi alterado.',
+  },
   S3_URL_INVALID: {
     en: '"{url}" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.',
     'pt-BR': '"{url}" não é um endereço de bucket. Escreva como s3://bucket ou s3://bucket/pasta.',

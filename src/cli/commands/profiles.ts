@@ -102,8 +102,8 @@ export function ttyMfaPrompt(io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.
   };
 }
 
-/** A visible line from the terminal (MFA codes are not secret once used). */
-function readLine(tty: NodeJS.ReadStream, stderr: NodeJS.WritableStream, prompt: string): Promise<string> {
+/** A visible line from the terminal (MFA codes are not secret once used; also the `rm --recursive` confirmation). */
+export function readLine(tty: NodeJS.ReadStream, stderr: NodeJS.WritableStream, prompt: string): Promise<string> {
   stderr.write(prompt);
   return new Promise((resolve) => {
     let value = '';

@@ -17,6 +17,7 @@ import type { Platform } from './platform';
 import { ProfileService } from './profiles/profile-service';
 import { BucketService } from './s3/bucket-service';
 import { S3ClientFactory } from './s3/client-factory';
+import { FileOpsService } from './s3/file-ops';
 import { createDefaultSecretStore } from './secrets/keychain-store';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
@@ -46,6 +47,8 @@ export interface AppServices {
   profiles: ProfileService;
   clients: S3ClientFactory;
   buckets: BucketService;
+  /** The file manager's delete, undo/restore, move and new folder. */
+  fileOps: FileOpsService;
   transfers: TransferService;
   sync: SyncService;
   landing: LandingService;
@@ -65,6 +68,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const profiles = new ProfileService(core, secrets);
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);
+  const fileOps = new FileOpsService(clients);
   const transfers = new TransferService(core, clients);
   const sync = new SyncService(core, clients, transfers);
   const landing = new LandingService(core);
@@ -79,7 +83,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const handlers: Handlers = {
     ...createAppHandlers(core, diagnostics),
     ...createProfileHandlers(core, profiles),
-    ...createBucketHandlers(core, buckets),
+    ...createBucketHandlers(core, buckets, fileOps),
     ...createTransferHandlers(core, transfers),
     ...createSyncHandlers(core, sync),
     ...createLandingHandlers(core, landing),
@@ -102,6 +106,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     profiles,
     clients,
     buckets,
+    fileOps,
     transfers,
     sync,
     landing,

@@ -1,5 +1,6 @@
-/** Buckets and objects: listing, creating and sharing. */
+/** Buckets and objects: listing, creating and sharing, and the file manager's delete, undo, restore, move and new folder. */
 import { z } from 'zod';
+import type { AppErrorData } from '../errors';
 import { command } from './define';
 
 /** A bucket in a listing. */
@@ -37,9 +38,66 @@ export interface CreateBucketResult {
   warnings: string[];
 }
 
+/** One version of a key: the delete marker a delete added, or one to remove. */
+export interface KeyVersionRef {
+  key: string;
+  versionId: string;
+}
+
+/** A key the store refused to change, with the reason. */
+export interface KeyFailure {
+  key: string;
+  error: AppErrorData;
+}
+
+/** What undoes a delete on a versioned bucket: exactly the delete markers that delete added. */
+export interface UndoToken {
+  bucket: string;
+  markers: KeyVersionRef[];
+}
+
+/** The outcome of a delete. */
+export interface DeleteSummary {
+  /** Objects deleted (folder markers included). */
+  deleted: number;
+  bytes: number;
+  failed: KeyFailure[];
+  /** True on a bucket without versioning: the objects are gone for good, and there is no undo. */
+  permanent: boolean;
+  /** On a versioned bucket: give it to 'objects:undoDelete' to bring the objects back. */
+  undo?: UndoToken;
+}
+
+/** The outcome of removing delete markers (undo, or a restore from "Recently deleted"). */
+export interface RestoreSummary {
+  restored: number;
+  failed: KeyFailure[];
+}
+
+/** A key that looks deleted because its latest version is a delete marker. */
+export interface DeletedObject extends KeyVersionRef {
+  deletedAt?: string;
+  /** The size of the object a restore brings back, when known. */
+  size?: number;
+}
+
+/** The outcome of a rename or move. */
+export interface MoveSummary {
+  moved: number;
+  bytes: number;
+  /** Keys left at their old name (each still there), with the reason. */
+  failed: KeyFailure[];
+}
+
 const profileId = z.string().min(1).max(200);
 const bucket = z.string().min(1).max(255);
 const prefix = z.string().max(1024).default('');
+const objectKey = z.string().min(1).max(1024);
+/** The most keys one delete command names (a folder counts as one: its contents are listed by the engine). */
+export const MAX_DELETE_KEYS = 10_000;
+const versionRef = z.object({ key: objectKey, versionId: z.string().min(1).max(1024) }).strict();
+// An undo token names every marker its delete added: a whole folder's worth, far beyond MAX_DELETE_KEYS.
+const markers = z.array(versionRef).min(1).max(1_000_000);
 
 /** Bucket and object commands. */
 export const bucketCommands = {
@@ -61,6 +119,22 @@ export const bucketCommands = {
     z
       .object({ profileId, bucket, key: z.string().min(1).max(1024), expiresInSeconds: z.number().int().min(60).max(604800) })
       .strict(),
+  ),
+  /** Deletes objects and whole folders (keys ending with '/'). */
+  'objects:delete': command<DeleteSummary>()(z.object({ profileId, bucket, keys: z.array(objectKey).min(1).max(MAX_DELETE_KEYS) }).strict()),
+  /** Undoes a delete on a versioned bucket by removing the markers it added. */
+  'objects:undoDelete': command<RestoreSummary>()(z.object({ profileId, undo: z.object({ bucket, markers }).strict() }).strict()),
+  /** The objects under a prefix that were deleted on a versioned bucket and can be restored. */
+  'objects:recentlyDeleted': command<DeletedObject[]>()(z.object({ profileId, bucket, prefix }).strict()),
+  /** Restores deleted objects by removing their delete markers. */
+  'objects:restore': command<RestoreSummary>()(z.object({ profileId, bucket, markers }).strict()),
+  /** Renames or moves an object, or a folder (key ending with '/') key by key, within a bucket or to another. */
+  'objects:move': command<MoveSummary>()(
+    z.object({ profileId, bucket, key: objectKey, destBucket: bucket.optional(), destKey: objectKey, overwrite: z.boolean().default(false) }).strict(),
+  ),
+  /** Creates an empty folder (a zero-byte `name/` marker) in a prefix. */
+  'objects:newFolder': command<{ key: string }>()(
+    z.object({ profileId, bucket, prefix, name: z.string().min(1).max(1024) }).strict(),
   ),
 } as const;
 

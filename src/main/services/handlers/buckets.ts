@@ -2,16 +2,37 @@
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
 import type { BucketService } from '../s3/bucket-service';
+import type { FileOpsService } from '../s3/file-ops';
 
-/** Bucket handlers. */
+/** Bucket and object handlers, the file manager's operations included. */
 export function createBucketHandlers(
   _deps: CoreDeps,
   buckets: BucketService,
-): Pick<Handlers, 'buckets:list' | 'buckets:create' | 'objects:list' | 'objects:presign'> {
+  fileOps: FileOpsService,
+): Pick<
+  Handlers,
+  | 'buckets:list'
+  | 'buckets:create'
+  | 'objects:list'
+  | 'objects:presign'
+  | 'objects:delete'
+  | 'objects:undoDelete'
+  | 'objects:recentlyDeleted'
+  | 'objects:restore'
+  | 'objects:move'
+  | 'objects:newFolder'
+> {
   return {
     'buckets:list': ({ profileId }) => buckets.listBuckets(profileId),
     'buckets:create': ({ profileId, bucket, region, preset }) => buckets.createBucket(profileId, bucket, { ...(region ? { region } : {}), preset }),
     'objects:list': ({ profileId, bucket, prefix, token }) => buckets.listObjects(profileId, bucket, prefix, token),
     'objects:presign': ({ profileId, bucket, key, expiresInSeconds }) => buckets.presign(profileId, bucket, key, expiresInSeconds),
+    'objects:delete': ({ profileId, bucket, keys }) => fileOps.delete(profileId, bucket, keys),
+    'objects:undoDelete': ({ profileId, undo }) => fileOps.restore(profileId, undo.bucket, undo.markers),
+    'objects:recentlyDeleted': ({ profileId, bucket, prefix }) => fileOps.recentlyDeleted(profileId, bucket, prefix),
+    'objects:restore': ({ profileId, bucket, markers }) => fileOps.restore(profileId, bucket, markers),
+    'objects:move': ({ profileId, bucket, key, destBucket, destKey, overwrite }) =>
+      fileOps.move(profileId, bucket, key, destKey, { ...(destBucket ? { destBucket } : {}), overwrite }),
+    'objects:newFolder': ({ profileId, bucket, prefix, name }) => fileOps.newFolder(profileId, bucket, prefix, name),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Server-side copies, and the trash move built on them (sync's mirror deletes; renaming and moving objects in a
- * file manager will use the same helper). S3 refuses a single CopyObject above 5 GiB, so larger objects are copied
+ * Server-side copies, verified moves built on them (renaming and moving in the file manager, file-ops.ts) and the
+ * trash move (sync's mirror deletes). S3 refuses a single CopyObject above 5 GiB, so larger objects are copied
  * part by part (UploadPartCopy), carrying over the content type, metadata, storage class and encryption a single
  * copy would keep; a failed multipart copy is aborted so no half-copy is left billed.
  */
@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
-import { clientOf, copySource, deleteObject, headObjectRaw, isNotFound, objectCall } from './objects';
+import { cleanEtag, clientOf, copySource, deleteObject, headObjectRaw, isNotFound, objectCall, SHA256_META } from './objects';
 import { MAX_SINGLE_COPY, partRange, partSizeFor } from './part-plan';
 import type { S3Target } from './types';
 
@@ -27,6 +27,8 @@ export interface CopyOptions {
   partSize?: number;
   /** Parts copied at once (each is a server-side request, so more costs no bandwidth here). */
   concurrency?: number;
+  /** The bucket the copy goes to (default: the source's own; the same profile's client reaches both). */
+  destBucket?: string;
   signal?: AbortSignal;
 }
 
@@ -56,40 +58,102 @@ function storageAndEncryption(head: HeadObjectCommandOutput) {
 }
 
 /**
- * Copies `key` to `destKey` in the same bucket, keeping its content type, metadata, storage class and encryption.
- * Resolves to false when the source does not exist (nothing was copied); throws AppError on any other failure.
+ * Copies `key` to `destKey` (in the same bucket, or `options.destBucket`), keeping its content type, metadata,
+ * storage class and encryption. Resolves to false when the source does not exist (nothing was copied); throws
+ * AppError on any other failure.
  */
 export async function copyObject(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<boolean> {
+  return (await copyKeepingHead(target, bucket, key, destKey, options)) !== undefined;
+}
+
+/** The copy itself; resolves to the source's HEAD (what the copy must match) and whether it went part by part. */
+async function copyKeepingHead(
+  target: S3Target,
+  bucket: string,
+  key: string,
+  destKey: string,
+  options: CopyOptions,
+): Promise<{ head: HeadObjectCommandOutput; multipart: boolean } | undefined> {
   const { signal } = options;
+  const destBucket = options.destBucket ?? bucket;
   const head = await headObjectRaw(target, bucket, key, signal);
-  if (!head) return false;
+  if (!head) return undefined;
   const size = head.ContentLength ?? 0;
   const threshold = Math.min(options.partCopyThreshold ?? MAX_SINGLE_COPY, MAX_SINGLE_COPY);
+  const multipart = size > threshold;
   try {
-    if (size <= threshold) {
-      await objectCall(target, { action: 'CopyObject', bucket, key: destKey }, (client) =>
-        client.send(new CopyObjectCommand({ Bucket: bucket, Key: destKey, CopySource: copySource(bucket, key), MetadataDirective: 'COPY', ...storageAndEncryption(head) }), {
-          abortSignal: signal,
-        }),
+    if (!multipart) {
+      await objectCall(target, { action: 'CopyObject', bucket: destBucket, key: destKey }, (client) =>
+        client.send(
+          new CopyObjectCommand({ Bucket: destBucket, Key: destKey, CopySource: copySource(bucket, key), MetadataDirective: 'COPY', ...storageAndEncryption(head) }),
+          { abortSignal: signal },
+        ),
       );
     } else {
-      await multipartCopy(target, bucket, key, destKey, head, options);
+      await multipartCopy(target, bucket, key, destBucket, destKey, head, options);
     }
   } catch (err) {
     // Gone between the HEAD and the copy: the same as gone before it.
-    if (isNotFound(err)) return false;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
+  return { head, multipart };
+}
+
+/**
+ * True when the copy's HEAD shows the source's bytes: the same size always; the same ETag when it is a plain MD5
+ * that a single CopyObject keeps (not multipart, not KMS); the same stored SHA-256 where the source has one.
+ */
+function copyMatches(source: HeadObjectCommandOutput, copy: HeadObjectCommandOutput | undefined, multipart: boolean): boolean {
+  if (!copy || (copy.ContentLength ?? 0) !== (source.ContentLength ?? 0)) return false;
+  const sha = source.Metadata?.[SHA256_META];
+  if (sha && copy.Metadata?.[SHA256_META] !== sha) return false;
+  const etag = cleanEtag(source.ETag);
+  const md5Etag = /^[0-9a-f]{32}$/i.test(etag) && source.ServerSideEncryption !== 'aws:kms';
+  if (!multipart && md5Etag && cleanEtag(copy.ETag) !== etag) return false;
   return true;
 }
 
-async function multipartCopy(target: S3Target, bucket: string, key: string, destKey: string, head: HeadObjectCommandOutput, options: CopyOptions): Promise<void> {
+/**
+ * Copies `key` to `destKey` as copyObject does, then reads the copy back and compares it with the source
+ * (copyMatches). Resolves to the source's size, or undefined when the source does not exist; a copy that does not
+ * match throws COPY_NOT_VERIFIED, so nothing that deletes the source afterwards runs on a bad copy.
+ */
+export async function copyVerified(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<number | undefined> {
+  const done = await copyKeepingHead(target, bucket, key, destKey, options);
+  if (!done) return undefined;
+  const copy = await headObjectRaw(target, options.destBucket ?? bucket, destKey, options.signal);
+  if (!copyMatches(done.head, copy, done.multipart)) throw new AppError('COPY_NOT_VERIFIED', { key, destKey });
+  return done.head.ContentLength ?? 0;
+}
+
+/**
+ * Moves a key: a verified copy, and only then the delete of the source, so a failure at any step leaves the object
+ * at its old name or its new one, never at neither. Resolves to the bytes moved, or undefined when the source was
+ * already gone.
+ */
+export async function moveObject(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<number | undefined> {
+  const size = await copyVerified(target, bucket, key, destKey, options);
+  if (size === undefined) return undefined;
+  await deleteObject(target, bucket, key, options.signal);
+  return size;
+}
+
+async function multipartCopy(
+  target: S3Target,
+  bucket: string,
+  key: string,
+  destBucket: string,
+  destKey: string,
+  head: HeadObjectCommandOutput,
+  options: CopyOptions,
+): Promise<void> {
   const { signal } = options;
   const size = head.ContentLength ?? 0;
   const partSize = partSizeFor(size, options.partSize ?? COPY_PART_SIZE);
   const partCount = Math.ceil(size / partSize);
-  const created = await objectCall(target, { action: 'CreateMultipartUpload', bucket, key: destKey }, (client) =>
-    client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: destKey, ...carriedHeaders(head) }), { abortSignal: signal }),
+  const created = await objectCall(target, { action: 'CreateMultipartUpload', bucket: destBucket, key: destKey }, (client) =>
+    client.send(new CreateMultipartUploadCommand({ Bucket: destBucket, Key: destKey, ...carriedHeaders(head) }), { abortSignal: signal }),
   );
   const uploadId = created.UploadId;
   if (!uploadId) throw new AppError('UNKNOWN', {}, { details: 'CreateMultipartUpload returned no UploadId' });
@@ -98,10 +162,10 @@ async function multipartCopy(target: S3Target, bucket: string, key: string, dest
     const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
     await eachLimit(numbers, options.concurrency ?? 4, async (n) => {
       const { start, end } = partRange(n, partSize, size);
-      const out = await objectCall(target, { action: 'UploadPartCopy', bucket, key: destKey }, (client) =>
+      const out = await objectCall(target, { action: 'UploadPartCopy', bucket: destBucket, key: destKey }, (client) =>
         client.send(
           new UploadPartCopyCommand({
-            Bucket: bucket,
+            Bucket: destBucket,
             Key: destKey,
             UploadId: uploadId,
             PartNumber: n,
@@ -117,20 +181,19 @@ async function multipartCopy(target: S3Target, bucket: string, key: string, dest
       if (!etag) throw new AppError('UNKNOWN', {}, { details: `UploadPartCopy ${n} returned no ETag` });
       parts[n - 1] = { PartNumber: n, ETag: etag };
     });
-    await objectCall(target, { action: 'CompleteMultipartUpload', bucket, key: destKey }, (client) =>
-      client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal }),
+    await objectCall(target, { action: 'CompleteMultipartUpload', bucket: destBucket, key: destKey }, (client) =>
+      client.send(new CompleteMultipartUploadCommand({ Bucket: destBucket, Key: destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal }),
     );
   } catch (err) {
     // Best effort: the original error is the one to report; a store without Abort (s3rver) keeps the parts.
     await clientOf(target)
-      .client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: destKey, UploadId: uploadId }))
+      .client.send(new AbortMultipartUploadCommand({ Bucket: destBucket, Key: destKey, UploadId: uploadId }))
       .catch(() => {});
     throw err;
   }
 }
 
-/** Moves a key into the trash (copy, then delete); a key already gone counts as done. */
+/** Moves a key into the trash (a verified copy, then the delete); a key already gone counts as done. */
 export async function moveToTrash(target: S3Target, bucket: string, key: string, trashKey: string, options: CopyOptions = {}): Promise<void> {
-  if (!(await copyObject(target, bucket, key, trashKey, options))) return;
-  await deleteObject(target, bucket, key, options.signal);
+  await moveObject(target, bucket, key, trashKey, options);
 }

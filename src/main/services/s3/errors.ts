@@ -40,6 +40,8 @@ const permissions: Record<string, string> = {
   GetBucketVersioning: 's3:GetBucketVersioning',
   DeleteObject: 's3:DeleteObject',
   DeleteObjects: 's3:DeleteObject',
+  DeleteObjectVersion: 's3:DeleteObjectVersion',
+  ListObjectVersions: 's3:ListBucketVersions',
   CopyObject: 's3:GetObject and s3:PutObject',
   UploadPartCopy: 's3:GetObject and s3:PutObject',
 };

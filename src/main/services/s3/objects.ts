@@ -1,6 +1,6 @@
 /**
  * The one home of S3 object operations besides uploading: the app's metadata keys, HEAD, listings (paged, and
- * in parallel by sub-prefix), deletes in batches, and "not found". Buckets, transfers and sync all call these, and
+ * in parallel by sub-prefix), deletes in batches, delete markers (list and remove), folder markers, and "not found". Buckets, transfers and sync all call these, and
  * every failure leaves through `toAppError` with the action, bucket, key, endpoint and profile, so the same cause
  * reads the same wherever it happens. Copies and trash moves live in copy-object.ts.
  */
@@ -10,8 +10,11 @@ import {
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type HeadObjectCommandOutput,
+  type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
@@ -151,7 +154,16 @@ function keyBefore(a: string, b: string): boolean {
  * Pages through the objects under `prefix` whose keys are after `from` (exclusive) and before `to`, adding each to
  * `out` keyed relative to `prefix`; folder markers are left out. Without bounds: everything under the prefix.
  */
-async function listRange(target: S3Target, bucket: string, prefix: string, out: Map<string, StoredObject>, signal?: AbortSignal, from?: string, to?: string): Promise<void> {
+async function listRange(
+  target: S3Target,
+  bucket: string,
+  prefix: string,
+  out: Map<string, StoredObject>,
+  signal?: AbortSignal,
+  from?: string,
+  to?: string,
+  markers = false,
+): Promise<void> {
   let token: string | undefined;
   do {
     const page = await objectCall(target, { action: 'ListObjectsV2', bucket, key: prefix }, (client) =>
@@ -165,17 +177,20 @@ async function listRange(target: S3Target, bucket: string, prefix: string, out: 
       // The rest of this page, and any page after it, belongs to the next range.
       if (to !== undefined && !keyBefore(o.Key, to)) return;
       const key = o.Key.slice(prefix.length);
-      if (key === '' || key.endsWith('/')) continue;
+      if (!markers && (key === '' || key.endsWith('/'))) continue;
       out.set(key, { key, size: o.Size ?? 0, etag: cleanEtag(o.ETag) });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
 
-/** Lists every object under `prefix`, one page after another, keys made relative to it. */
-export async function listPrefix(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<Map<string, StoredObject>> {
+/**
+ * Lists every object under `prefix`, one page after another, keys made relative to it. With `markers`, folder
+ * markers (`name/`, and the prefix's own as '') are kept: deleting or moving a folder must take them along.
+ */
+export async function listPrefix(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
   const out = new Map<string, StoredObject>();
-  await listRange(target, bucket, prefix, out, signal);
+  await listRange(target, bucket, prefix, out, signal, undefined, undefined, options.markers ?? false);
   return out;
 }
 
@@ -206,35 +221,111 @@ export async function deleteObject(target: S3Target, bucket: string, key: string
   await objectCall(target, { action: 'DeleteObject', bucket, key }, (client) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }));
 }
 
-/** What a batch delete did: the keys gone, and each key the store refused with its reason. */
+/** One version of a key: a delete marker to remove, or the marker a delete added. */
+export interface KeyVersion {
+  key: string;
+  versionId: string;
+}
+
+/** What a batch delete did: the keys gone, each key the store refused with its reason, and the delete markers it added. */
 export interface DeleteResult {
   deleted: string[];
   failed: { key: string; error: AppError }[];
+  /** The delete markers a versioned bucket added (only when asked for with `reportMarkers`). */
+  markers: KeyVersion[];
 }
 
 /**
  * Deletes keys with DeleteObjects, 1,000 per request. A key the store refuses (no permission, locked) is reported
  * with its own reason and the rest still go; a request that fails as a whole (network, missing bucket) throws.
+ * With `reportMarkers` the store is asked to list every deletion (not Quiet), so the delete markers a versioned
+ * bucket adds are known and can be removed again (undo).
  */
-export async function deleteObjects(target: S3Target, bucket: string, keys: readonly string[], signal?: AbortSignal): Promise<DeleteResult> {
-  const result: DeleteResult = { deleted: [], failed: [] };
+export async function deleteObjects(target: S3Target, bucket: string, keys: readonly string[], signal?: AbortSignal, options: { reportMarkers?: boolean } = {}): Promise<DeleteResult> {
+  return deleteBatches(target, bucket, keys.map((Key) => ({ Key })), signal, options.reportMarkers ?? false);
+}
+
+/**
+ * Deletes given versions of keys, 1,000 per request: with the version id of a delete marker this removes the
+ * marker, and the version below it is the current one again. Per-key refusals are reported as by deleteObjects.
+ */
+export async function deleteVersions(target: S3Target, bucket: string, versions: readonly KeyVersion[], signal?: AbortSignal): Promise<DeleteResult> {
+  return deleteBatches(target, bucket, versions.map((v) => ({ Key: v.key, VersionId: v.versionId })), signal, false);
+}
+
+async function deleteBatches(target: S3Target, bucket: string, ids: readonly ObjectIdentifier[], signal: AbortSignal | undefined, reportMarkers: boolean): Promise<DeleteResult> {
+  const result: DeleteResult = { deleted: [], failed: [], markers: [] };
   const { where } = clientOf(target);
-  for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-    const batch = keys.slice(i, i + DELETE_BATCH);
-    const out = await objectCall(target, { action: 'DeleteObjects', bucket, key: batch[0] }, (client) =>
-      client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), { abortSignal: signal }),
+  const action = ids.some((id) => id.VersionId) ? 'DeleteObjectVersion' : 'DeleteObject';
+  for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+    const batch = ids.slice(i, i + DELETE_BATCH);
+    const out = await objectCall(target, { action: 'DeleteObjects', bucket, key: batch[0]?.Key }, (client) =>
+      client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: !reportMarkers } }), { abortSignal: signal }),
     );
     const refused = new Set<string>();
     for (const e of out.Errors ?? []) {
       if (!e.Key) continue;
       refused.add(e.Key);
       const raw = Object.assign(new Error(e.Message ?? e.Code ?? 'refused'), { name: e.Code ?? 'Error', Code: e.Code });
-      result.failed.push({ key: e.Key, error: toAppError(raw, { ...where, action: 'DeleteObject', bucket, key: e.Key }) });
+      result.failed.push({ key: e.Key, error: toAppError(raw, { ...where, action, bucket, key: e.Key }) });
     }
+    if (reportMarkers) for (const d of out.Deleted ?? []) if (d.Key && d.DeleteMarker && d.DeleteMarkerVersionId) result.markers.push({ key: d.Key, versionId: d.DeleteMarkerVersionId });
     // Quiet mode lists only failures; a store that ignores it (s3rver) lists every key as deleted, which is the same.
-    for (const key of batch) if (!refused.has(key)) result.deleted.push(key);
+    for (const id of batch) if (id.Key !== undefined && !refused.has(id.Key)) result.deleted.push(id.Key);
   }
   return result;
+}
+
+/** A delete marker; when it is the key's latest version the key looks deleted, and removing it brings the key back. */
+export interface DeletedKey extends KeyVersion {
+  /** True when the marker is the key's current version (the key is listed as deleted). */
+  latest: boolean;
+  /** When the delete happened (the marker's date). */
+  deletedAt?: string;
+  /** The size of the version the marker hides, when the listing shows one. */
+  size?: number;
+}
+
+/**
+ * The delete markers of the keys under `prefix` (ListObjectVersions, paged), newest delete first. Only versioned
+ * buckets have them; other stores answer with nothing or an error.
+ */
+export async function listDeleteMarkers(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<DeletedKey[]> {
+  const out: DeletedKey[] = [];
+  // The newest real version of each key, so the list can say how big the hidden object is.
+  const hidden = new Map<string, number>();
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await objectCall(target, { action: 'ListObjectVersions', bucket, key: prefix }, (client) =>
+      client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
+    );
+    for (const m of page.DeleteMarkers ?? []) {
+      if (!m.Key || !m.VersionId) continue;
+      out.push({ key: m.Key, versionId: m.VersionId, latest: m.IsLatest === true, ...(m.LastModified ? { deletedAt: m.LastModified.toISOString() } : {}) });
+    }
+    // Versions come newest first per key, so the first one seen is the one a restore brings back.
+    for (const v of page.Versions ?? []) if (v.Key && !hidden.has(v.Key)) hidden.set(v.Key, v.Size ?? 0);
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  for (const d of out) if (hidden.has(d.key)) d.size = hidden.get(d.key);
+  return out.sort((a, b) => (b.deletedAt ?? '').localeCompare(a.deletedAt ?? ''));
+}
+
+/** True when at least one key starts with `prefix` (a one-key listing; a folder marker counts). */
+export async function prefixHasObjects(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<boolean> {
+  const page = await objectCall(target, { action: 'ListObjectsV2', bucket, key: prefix }, (client) =>
+    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: signal }),
+  );
+  return (page.Contents ?? []).length > 0;
+}
+
+/** Writes the zero-byte `folder/` marker the S3 console makes for a new folder, so an empty folder is listed. */
+export async function putFolderMarker(target: S3Target, bucket: string, folderKey: string, signal?: AbortSignal): Promise<void> {
+  await objectCall(target, { action: 'PutObject', bucket, key: folderKey }, (client) =>
+    client.send(new PutObjectCommand({ Bucket: bucket, Key: folderKey, Body: new Uint8Array(0), ContentLength: 0 }), { abortSignal: signal }),
+  );
 }
 
 /** True when the bucket keeps old versions (then a plain delete is recoverable and no trash copy is needed). */

@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BucketService } from '../../../../src/main/services/s3/bucket-service';
 import { createBucketHandlers } from '../../../../src/main/services/handlers/buckets';
+import { FileOpsService } from '../../../../src/main/services/s3/file-ops';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore } from '../transfers/harness';
 
@@ -75,7 +76,7 @@ describe('BucketService', () => {
   });
 
   it('handlers route the contract commands to the service', async () => {
-    const h = createBucketHandlers(core, buckets);
+    const h = createBucketHandlers(core, buckets, new FileOpsService(testClients(core, info)));
     const page = await h['objects:list']({ profileId: 'test', bucket, prefix: 'img/' });
     expect(page.entries.map((e) => e.key)).toEqual(['img/x.png']);
   });
