@@ -1,4 +1,5 @@
 /** What every CLI command receives and the helpers they share: output streams, usage errors and exit codes. */
+import type { SyncProblem } from '../shared/contract';
 import { AppError, errorText, toErrorData } from '../shared/errors';
 
 /** Exit codes: 0 ok, 1 some transfers failed, 2 usage or configuration error (issue 2). */
@@ -43,4 +44,20 @@ export interface TransferSummary {
   deleted: number;
   bytes: number;
   seconds: number;
+  /** Files left out for a problem (a name the bucket cannot take, a link out of the folder…), each listed on stderr. */
+  problems: number;
 }
+
+/** Whether a reported problem left its file out: a case-only clash is a warning, and the file still goes. */
+export function leftFileOut(problem: Pick<SyncProblem, 'kind'>): boolean {
+  return problem.kind !== undefined && problem.kind !== 'case-collision';
+}
+
+/** One stderr line for a file left out, its control characters spelled out (`Icon\r`) so the terminal shows them. */
+export function problemLine(label: string, problem: Pick<SyncProblem, 'path' | 'reason'>): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const path = problem.path.replace(/[\u0000-\u001f\u007f]/g, (c) => CONTROL_NAMES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `${label}: ${path}: ${problem.reason}\n`;
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };

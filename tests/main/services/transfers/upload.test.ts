@@ -89,7 +89,7 @@ describe('uploads arrive byte-identical', () => {
     writeFileSync(join(folder, 'day 1', 'a.jpg'), 'A');
     writeFileSync(join(folder, 'b.txt'), 'B');
     const single = file('single.csv', 3);
-    const reqs = await expandItems([{ path: folder }, { path: single.path }, { path: single.path, relativeKey: 'renamed/x.csv' }], { profileId: 'test', bucket, prefix: 'drops' });
+    const { requests: reqs } = await expandItems([{ path: folder }, { path: single.path }, { path: single.path, relativeKey: 'renamed/x.csv' }], { profileId: 'test', bucket, prefix: 'drops' });
     expect(reqs.map((r) => r.key)).toEqual(['drops/Holiday Photos/b.txt', 'drops/Holiday Photos/day 1/a.jpg', 'drops/single.csv', 'drops/renamed/x.csv']);
     const ids = engine.enqueue(reqs);
     const snaps = await engine.waitFor(ids);
