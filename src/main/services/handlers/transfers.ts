@@ -83,13 +83,16 @@ export async function expandItems(
     if (st.isFile()) await add(item.path, base, st.size);
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
+      const folderPrefix = `${normalisePrefix(target.prefix)}${folderKey}/`;
+      // The folder's own name was chosen like a file's: a bad one refuses the drop, rather than leaving out every file.
+      assertUploadKey(folderPrefix);
       const ignore = (rel: string, isDir = false) => {
         const junk = !includeJunk && !isDir && isSystemJunk(rel);
         if (junk) leftOut.systemFiles++;
         return junk;
       };
       const found: WalkedFile[] = [];
-      const walk = await walkFolder(item.path, { ignore, prefix: `${normalisePrefix(target.prefix)}${folderKey}/` }, async (here) => {
+      const walk = await walkFolder(item.path, { ignore, prefix: folderPrefix }, async (here) => {
         found.push(...here);
       });
       for (const p of walk.problems) leftOut.problems.push({ ...p, path: `${folderKey}/${p.path}` });
