@@ -119,6 +119,35 @@ describe('uploads arrive byte-identical', () => {
     expect((await getObjectBytes(raw, bucket, 'policy/report (1).pdf')).equals(f.bytes)).toBe(true);
   });
 
+  it('a file deleted while its parts are read still counts: the open file was read whole, and the bucket holds exactly it', async () => {
+    const f = file('deleted-midway.bin', 17 * MiB);
+    // The hook deletes the file as the first part goes out: after it was hashed and opened, before most of it was read.
+    const { transferClient } = await testClients(core, info).forProfile('test');
+    let deleted = false;
+    transferClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UploadPartCommand' && !deleted) {
+          deleted = true;
+          rmSync(f.path);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'deleteSourceMidway' },
+    );
+    const hooked = new TransferService(core, { forProfile: async () => ({ ...(await testClients(core, info).forProfile('test')), transferClient }), invalidate() {} });
+    await hooked.start();
+    try {
+      const [snap] = await hooked.waitFor(hooked.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'gone/midway.bin' }]));
+      expect(deleted).toBe(true);
+      // The outcome and the bucket agree: done, and the object is the file's bytes, all of them.
+      expect(snap?.error).toBeUndefined();
+      expect(snap?.state).toBe('done');
+      expect((await getObjectBytes(raw, bucket, 'gone/midway.bin')).equals(f.bytes)).toBe(true);
+    } finally {
+      await hooked.dispose();
+    }
+  });
+
   it('a missing file fails with a plain FILE_NOT_FOUND and the queue carries on', async () => {
     const ids = engine.enqueue([{ localPath: join(dir, 'nope.bin'), profileId: 'test', bucket, key: 'nope.bin' }]);
     const [snap] = await engine.waitFor(ids);
