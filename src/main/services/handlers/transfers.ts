@@ -8,7 +8,7 @@ import type { CoreDeps } from '../context';
 import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
 import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
-import { walkFolder, type WalkedFile } from '../sync/scanner';
+import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
@@ -80,7 +80,13 @@ export async function expandItems(
         ...(options ? { options } : {}),
         ...(size !== undefined ? { size } : {}),
       });
-    if (st.isFile()) await add(item.path, base, st.size);
+    if (st.isFile() && base.includes('/')) {
+      // A file of a folder browser mode walked and spooled (its key keeps the folder's path): the folder's rules apply.
+      const bad = nameProblem(base, normalisePrefix(target.prefix));
+      if (bad) leftOut.problems.push(bad);
+      else if (!includeJunk && isSystemJunk(base)) leftOut.systemFiles++;
+      else await add(item.path, base, st.size);
+    } else if (st.isFile()) await add(item.path, base, st.size);
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
       const folderPrefix = `${normalisePrefix(target.prefix)}${folderKey}/`;

@@ -201,4 +201,23 @@ describe('a dropped folder with bad entries (issue 13), through the dispatcher',
       core.settings.update({ uploadJunkFiles: false });
     }
   });
+
+  it('applies the same rules to the files of a folder browser mode walked and spooled (keys with the folder path)', async () => {
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    const spooled = (name: string, body: string) => {
+      writeFileSync(join(dir, name), body);
+      return join(dir, name);
+    };
+    const items = [
+      { path: spooled('spool-1', 'ok'), relativeKey: 'Spooled/ok.txt' },
+      { path: spooled('spool-2', ''), relativeKey: 'Spooled/Icon\r' },
+      { path: spooled('spool-3', 'thumbs'), relativeKey: 'Spooled/Thumbs.db' },
+    ];
+    const res = await dispatch('transfers:enqueue', { items, target: { profileId: 'test', bucket, prefix: 'spooled' } });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const { ids, leftOut } = (res as { value: EnqueueResult }).value;
+    expect(leftOut).toMatchObject({ systemFiles: 1, problems: [{ path: 'Spooled/Icon\r', kind: 'name-invalid' }] });
+    await engine.waitFor(ids);
+    expect(await keysUnder('spooled/')).toEqual(['spooled/Spooled/ok.txt']);
+  });
 });
