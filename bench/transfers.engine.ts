@@ -16,7 +16,7 @@ const { core, clients } = benchCore(dataDir, endpoint, accessKeyId, secretAccess
 const engine = new TransferService(core, clients);
 await engine.start();
 const started = performance.now();
-const requests = await expandItems([{ path }], { profileId: 'bench', bucket, prefix });
+const { requests } = await expandItems([{ path }], { profileId: 'bench', bucket, prefix });
 const snaps = await engine.waitFor(engine.enqueue(requests));
 const seconds = (performance.now() - started) / 1000;
 await engine.dispose();

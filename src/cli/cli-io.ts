@@ -1,4 +1,5 @@
 /** What every CLI command receives and the helpers they share: output streams, usage errors and exit codes. */
+import type { SyncProblem } from '../shared/contract';
 import { AppError, errorText, toErrorData } from '../shared/errors';
 
 /** Exit codes: 0 ok, 1 some transfers failed, 2 usage or configuration error (issue 2). */
@@ -65,4 +66,16 @@ export interface TransferSummary {
   deleted: number;
   bytes: number;
   seconds: number;
+  /** Files left out for a problem (a name the bucket cannot take, a link out of the folder…), each listed on stderr. */
+  problems: number;
+}
+
+/** Whether a reported problem left its file out: a case-only clash is a warning, and the file still goes. */
+export function leftFileOut(problem: Pick<SyncProblem, 'kind'>): boolean {
+  return problem.kind !== undefined && problem.kind !== 'case-collision';
+}
+
+/** One stderr line for a file left out, its control characters spelled out (`Icon\r`) so the terminal shows them. */
+export function problemLine(label: string, problem: Pick<SyncProblem, 'path' | 'reason'>): string {
+  return `${label}: ${printable(problem.path)}: ${printable(problem.reason)}\n`;
 }

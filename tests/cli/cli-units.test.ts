@@ -112,7 +112,7 @@ describe('progress and summary', () => {
 
   it('counts uploaded, skipped and failed, and bytes of uploaded files only', () => {
     const s = summarise([snap('a', 'done', 5, 5), snap('b', 'skipped', 0, 7), snap('c', 'failed', 1, 9), snap('d', 'cancelled', 0, 2)], 1.23456);
-    expect(s).toEqual({ uploaded: 1, skipped: 1, failed: 2, deleted: 0, bytes: 5, seconds: 1.235 });
+    expect(s).toEqual({ uploaded: 1, skipped: 1, failed: 2, deleted: 0, bytes: 5, seconds: 1.235, problems: 0, systemFiles: 0 });
   });
 });
 

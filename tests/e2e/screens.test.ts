@@ -85,6 +85,14 @@ describe('screens', () => {
     const saved = () => JSON.parse(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     await expect.poll(() => saved().existingAction).toBe('skip-identical');
     expect(saved()).toMatchObject({ concurrency: 3, theme: 'dark', onboarded: true, lastBucket: bucket });
+    // Issue 13: the system files folders collect stay out of uploads unless this is ticked.
+    const junk = page.getByLabel('Also upload the system files folders collect (.DS_Store, Thumbs.db, desktop.ini, Office “~$” files)');
+    expect(await junk.isChecked()).toBe(false);
+    // A click, not check(): the box shows the saved setting, so it turns on once the save has answered.
+    await junk.click();
+    await expect.poll(() => saved().uploadJunkFiles).toBe(true);
+    await expect.poll(() => junk.isChecked()).toBe(true);
+    expect(saved()).toMatchObject({ concurrency: 3, existingAction: 'skip-identical' });
     await concurrency.fill('0');
     await concurrency.blur();
     expect(await concurrency.inputValue()).toBe('3');

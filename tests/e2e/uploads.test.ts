@@ -92,6 +92,15 @@ describe('uploads from the main screen', () => {
     for (const [key, body] of Object.entries(files)) expect((await getObjectBytes(rawClient(), bucket, key)).toString()).toBe(body);
   });
 
+  it('leaves the OS junk files of a dropped folder out (they are never spooled) and says how many', async () => {
+    const files = { 'desk/notes.txt': 'N\n', 'desk/.DS_Store': 'finder', 'desk/old/Thumbs.db': 'thumbs' };
+    await dropFolder(app.page, '[data-testid="drop-zone"]', files);
+    await row('desk/notes.txt').and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    await app.page.getByText('2 system files (such as .DS_Store or Thumbs.db) were left out.').waitFor();
+    expect(await objectExists('desk/.DS_Store')).toBe(false);
+    expect(await objectExists('desk/old/Thumbs.db')).toBe(false);
+  });
+
   it('copies a presigned link for a finished upload, and the link fetches the object', async () => {
     const { page } = app;
     const r = row('report/readme.txt');

@@ -10,7 +10,7 @@ import { toAppError } from '../../main/services/s3/errors';
 import type { PassSummary } from '../../main/services/sync/executor';
 import type { SyncPairInput } from '../../main/services/sync/pair-store';
 import { AppError, errorText } from '../../shared/errors';
-import { EXIT, printError, printable, usageError, type TransferSummary } from '../cli-io';
+import { EXIT, leftFileOut, printError, printable, problemLine, usageError, type TransferSummary } from '../cli-io';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
 
@@ -40,8 +40,8 @@ Options:
   --debug              show technical details
   -h, --help           show this help
 
-Exit codes: 0 in sync, 1 some uploads failed, deletes wait for confirmation, or the bucket could not be
-reached, 2 usage or configuration error.
+Exit codes: 0 in sync, 1 some uploads failed, some files were left out for a problem (listed as
+"skipped:"), deletes wait for confirmation, or the bucket could not be reached, 2 usage or configuration error.
 `;
 
 /** What the CLI entry passes in. */
@@ -122,7 +122,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
   };
   const sync = services.sync;
   const started = Date.now();
-  const total: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: 0 };
+  const total: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: 0, problems: 0 };
   let held = false;
   const add = (s: PassSummary) => {
     total.uploaded += s.uploaded;
@@ -130,7 +130,8 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     total.deleted += s.deleted;
     total.bytes += s.bytes;
     total.skipped += s.skipped;
-    for (const p of s.problems) io.stderr.write(`skipped: ${printable(p.path)}: ${printable(p.reason)}\n`);
+    total.problems += s.problems.filter(leftFileOut).length;
+    for (const p of s.problems) io.stderr.write(problemLine('skipped', p));
     for (const c of s.conflicts) io.stderr.write(`conflict: both copies changed; yours was uploaded as ${printable(c)}\n`);
     if (s.brake) {
       held = true;
@@ -141,7 +142,8 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     total.seconds = Math.round((Date.now() - started) / 10) / 100;
     if (json) io.stdout.write(JSON.stringify(total) + '\n');
     else io.stderr.write(`Uploaded ${total.uploaded}, skipped ${total.skipped}, failed ${total.failed}, deleted ${total.deleted} (${total.bytes} bytes in ${total.seconds}s).\n`);
-    return total.failed > 0 || held ? EXIT.transfersFailed : EXIT.ok;
+    // A file left out for a problem is not synced: the run did not do all it was asked, as with a failed upload.
+    return total.failed > 0 || total.problems > 0 || held ? EXIT.transfersFailed : EXIT.ok;
   };
 
   try {
@@ -161,7 +163,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
 
   async function dryRun(): Promise<number> {
     const s = await sync.syncOnce(input, { dryRun: true, signal: io.signal });
-    for (const p of s.preview.problems) io.stderr.write(`will skip: ${printable(p.path)}: ${printable(p.reason)}\n`);
+    for (const p of s.preview.problems) io.stderr.write(problemLine('will skip', p));
     if (json) io.stdout.write(JSON.stringify({ ...total, seconds: Math.round((Date.now() - started) / 10) / 100, dryRun: true, preview: s.preview }) + '\n');
     else io.stderr.write(`${previewLine(s.preview)}\n`);
     return EXIT.ok;

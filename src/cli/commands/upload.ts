@@ -11,9 +11,9 @@ import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
 import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
-import { uploadOptionsSchema, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
+import { uploadOptionsSchema, type LeftOut, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { EXIT, printable, usageError, type CliIo, type TransferSummary } from '../cli-io';
+import { EXIT, leftFileOut, printable, problemLine, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
@@ -31,11 +31,15 @@ Options:
   --concurrency N      files uploaded at the same time (1-64)
   --part-size MiB      multipart part size in MiB (5-5120)
   --storage-class C    STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE
+  --include-junk       also upload the system files folders collect (.DS_Store, Thumbs.db, desktop.ini, ~$ lock files)
   --json               end with one JSON summary line on stdout
   --debug              show technical details and stack traces
   -h, --help           show this help
 
-Exit codes: 0 all uploaded, 1 some uploads failed, 2 usage or configuration error.
+In a folder, a file the bucket cannot take (a name with an invisible character, such as macOS's "Icon" files),
+a link to a place outside the folder and a broken link are left out and listed; links inside the folder are followed.
+
+Exit codes: 0 all uploaded, 1 some uploads failed or files were left out for a problem, 2 usage or configuration error.
 `;
 
 const storageClasses = uploadOptionsSchema.shape.storageClass.unwrap().options;
@@ -90,9 +94,23 @@ async function preflight(services: AppServices, profileId: string, bucket: strin
   }
 }
 
-/** Sums a finished batch into the summary object. */
-export function summarise(rows: TransferSnapshot[], seconds: number): TransferSummary {
-  const summary: TransferSummary = { uploaded: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, seconds: Math.round(seconds * 1000) / 1000 };
+/** The upload summary: the shared one, plus the system files its folders left out. */
+export interface UploadSummary extends TransferSummary {
+  systemFiles: number;
+}
+
+/** Sums a finished batch and what its folders left out into the summary object. */
+export function summarise(rows: TransferSnapshot[], seconds: number, leftOut: LeftOut = { systemFiles: 0, problems: [] }): UploadSummary {
+  const summary: UploadSummary = {
+    uploaded: 0,
+    skipped: 0,
+    failed: 0,
+    deleted: 0,
+    bytes: 0,
+    seconds: Math.round(seconds * 1000) / 1000,
+    problems: leftOut.problems.filter(leftFileOut).length,
+    systemFiles: leftOut.systemFiles,
+  };
   for (const r of rows) {
     if (r.state === 'done') {
       summary.uploaded++;
@@ -115,6 +133,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
       concurrency: { type: 'string' },
       'part-size': { type: 'string' },
       'storage-class': { type: 'string' },
+      'include-junk': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       debug: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -147,13 +166,16 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
 
     const options: UploadOptions | undefined = storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : undefined;
     // The same expansion as a drop on the window: a folder keeps its name in the keys.
-    const requests = await expandItems(
+    const { requests, leftOut } = await expandItems(
       paths.map((path) => ({ path })),
       { profileId, bucket: target.bucket, prefix: target.prefix },
       options,
       0,
       'cli',
+      'upload',
+      values['include-junk'],
     );
+    for (const p of leftOut.problems) io.stderr.write(problemLine('skipped', p));
     const ids = enqueueResuming(engine, requests);
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
@@ -174,14 +196,22 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     if (!finished) return EXIT.interrupted;
 
     for (const t of finished) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${printable(t.key)}: ${printable(t.error?.message ?? t.state)}\n`);
-    const summary = summarise(finished, (Date.now() - started) / 1000);
+    const summary = summarise(finished, (Date.now() - started) / 1000, leftOut);
     if (values.json) io.stdout.write(JSON.stringify(summary) + '\n');
-    else io.stderr.write(`Uploaded ${summary.uploaded}, skipped ${summary.skipped}, failed ${summary.failed} (${summary.bytes} bytes in ${summary.seconds}s).\n`);
-    return summary.failed > 0 ? EXIT.transfersFailed : EXIT.ok;
+    else io.stderr.write(`Uploaded ${summary.uploaded}, skipped ${summary.skipped}, failed ${summary.failed} (${summary.bytes} bytes in ${summary.seconds}s)${leftOutText(summary)}.\n`);
+    return summary.failed > 0 || summary.problems > 0 ? EXIT.transfersFailed : EXIT.ok;
   } finally {
     bar.stop();
     await services.dispose();
   }
+}
+
+/** "; left out 2 system files and 1 file with a problem" for the summary line, or nothing. */
+function leftOutText(s: UploadSummary): string {
+  const parts: string[] = [];
+  if (s.systemFiles > 0) parts.push(`${s.systemFiles} system ${s.systemFiles === 1 ? 'file' : 'files'} (--include-junk takes them)`);
+  if (s.problems > 0) parts.push(`${s.problems} ${s.problems === 1 ? 'file' : 'files'} with a problem (listed above)`);
+  return parts.length > 0 ? `; left out ${parts.join(' and ')}` : '';
 }
 
 /**

@@ -26,6 +26,8 @@ export const settingsSchema = z.object({
   closeToTray: z.boolean().default(true),
   /** `{hh}` etc. in templates use the upload time or the file's mtime. */
   templateTime: z.enum(['upload', 'mtime']).default('upload'),
+  /** Dropped and uploaded folders take the OS's junk files (.DS_Store, Thumbs.db, desktop.ini, ~$ lock files) too. */
+  uploadJunkFiles: z.boolean().default(false),
   /**
    * Watched sync pairs compare with the bucket (a full listing) at least this often, in minutes, catching what
    * others changed there; between those passes the pair's index stands in for the bucket.

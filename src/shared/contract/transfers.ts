@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { command } from './define';
 import type { AppErrorData } from '../errors';
 import { existingActionSchema } from './settings';
+import type { SyncProblem } from './sync';
 
 /** Where files go: a profile, a bucket and a folder (prefix) inside it. */
 export const targetSchema = z
@@ -103,9 +104,21 @@ export interface TransferList {
 const optionalId = z.object({ id: z.string().min(1).max(100).optional() }).strict();
 const requiredId = z.object({ id: z.string().min(1).max(100) }).strict();
 
+/** What dropped folders left out: the OS's junk files (counted) and files with a problem (each named, as sync does). */
+export interface LeftOut {
+  systemFiles: number;
+  problems: SyncProblem[];
+}
+
+/** What an enqueue queued, and what it left out. */
+export interface EnqueueResult {
+  ids: string[];
+  leftOut: LeftOut;
+}
+
 /** Transfer commands. */
 export const transferCommands = {
-  'transfers:enqueue': command<{ ids: string[] }>()(
+  'transfers:enqueue': command<EnqueueResult>()(
     z
       .object({
         items: z.array(enqueueItemSchema).min(1).max(100_000),

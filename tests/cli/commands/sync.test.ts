@@ -32,7 +32,7 @@ describe('s3-drop sync', () => {
     const first = await run('--once', '--json');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout.trim())).toMatchObject({ uploaded: 2, skipped: 0, failed: 0, deleted: 0, bytes: 3 });
-    expect(Object.keys(JSON.parse(first.stdout.trim())).sort()).toEqual(['bytes', 'deleted', 'failed', 'seconds', 'skipped', 'uploaded']);
+    expect(Object.keys(JSON.parse(first.stdout.trim())).sort()).toEqual(['bytes', 'deleted', 'failed', 'problems', 'seconds', 'skipped', 'uploaded']);
     expect(await h.keys()).toEqual(['docs/a.txt', 'docs/sub/b.txt']);
     const puts = h.puts();
     const second = await run('--once', '--json');

@@ -1,12 +1,14 @@
 /** Handlers for transfer commands: expanding dropped paths into uploads, and the queue controls. */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
-import type { Target, UploadOptions } from '../../../shared/contract';
+import { stat } from 'node:fs/promises';
+import { basename, sep } from 'node:path';
+import type { LeftOut, Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { isSystemJunk } from '../../../shared/junk-files';
 import type { CoreDeps } from '../context';
 import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
-import { assertBucketRef, assertUploadKey } from '../s3/validate';
+import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
+import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
@@ -25,43 +27,18 @@ export interface EnqueueItem {
   relativeKey?: string;
 }
 
-/** Every file under a folder (symlinks are not followed, so a loop cannot run forever), as paths relative to it with '/'. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  const out: string[] = [];
-  for (const d of entries) {
-    if (!d.isFile()) continue;
-    const full = join(d.parentPath, d.name);
-    out.push(relative(dir, full).split(sep).join('/'));
-  }
-  return out.sort();
-}
-
-/**
- * The sizes of many files, a few dozen stats at a time, so a dropped folder's total is known before its first
- * upload starts (and the queue need not stat each file again). A file gone meanwhile gets undefined: the upload
- * itself then says plainly that it is missing.
- */
-async function sizesOf(paths: string[]): Promise<(number | undefined)[]> {
-  const sizes: (number | undefined)[] = new Array(paths.length);
-  const batch = 64;
-  for (let i = 0; i < paths.length; i += batch) {
-    await Promise.all(
-      paths.slice(i, i + batch).map(async (p, j) => {
-        sizes[i + j] = await stat(p).then(
-          (st) => st.size,
-          () => undefined,
-        );
-      }),
-    );
-  }
-  return sizes;
+/** The uploads a drop makes, and what its folders left out. */
+export interface Expansion {
+  requests: UploadRequest[];
+  leftOut: LeftOut;
 }
 
 /**
  * Turns dropped paths into upload requests, like dropping them on the window: a file becomes `<prefix>/<name>`,
  * a folder `<prefix>/<folder>/<relative path>` for each file in it; `relativeKey` overrides the name.
- * Every bucket name and key is checked before anything is queued.
+ * A folder's files are chosen as a sync pass chooses them (`walkFolder`): links that stay inside are followed, and
+ * links out or dangling, names a bucket cannot take and (unless `includeJunk`) the OS's junk files are left out, so
+ * one bad file never blocks the rest. Every bucket name and key is checked before anything is queued.
  */
 export async function expandItems(
   items: EnqueueItem[],
@@ -70,9 +47,11 @@ export async function expandItems(
   priority = 0,
   origin = 'drop',
   templateTime: 'upload' | 'mtime' = 'upload',
-): Promise<UploadRequest[]> {
+  includeJunk = false,
+): Promise<Expansion> {
   assertBucketRef(target.bucket);
   const requests: UploadRequest[] = [];
+  const leftOut: LeftOut = { systemFiles: 0, problems: [] };
   const now = new Date();
   // The key is fixed here, once: the journal, the existing-object check and a resume after a restart all see the
   // same key, even when a template's {hh} would render differently an hour later. The body is prepared at upload.
@@ -101,25 +80,44 @@ export async function expandItems(
         ...(options ? { options } : {}),
         ...(size !== undefined ? { size } : {}),
       });
-    if (st.isFile()) await add(item.path, base, st.size);
+    if (st.isFile() && base.includes('/')) {
+      // A file of a folder browser mode walked and spooled (its key keeps the folder's path): the folder's rules apply.
+      const bad = nameProblem(base, normalisePrefix(target.prefix));
+      if (bad) leftOut.problems.push(bad);
+      else if (!includeJunk && isSystemJunk(base)) leftOut.systemFiles++;
+      else await add(item.path, base, st.size);
+    } else if (st.isFile()) await add(item.path, base, st.size);
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
-      const rels = await filesUnder(item.path);
-      const paths = rels.map((rel) => join(item.path, ...rel.split('/')));
-      const sizes = await sizesOf(paths);
-      for (let i = 0; i < rels.length; i++) await add(paths[i]!, `${folderKey}/${rels[i]}`, sizes[i]);
+      const folderPrefix = `${normalisePrefix(target.prefix)}${folderKey}/`;
+      // The folder's own name was chosen like a file's: a bad one refuses the drop, rather than leaving out every file.
+      assertUploadKey(folderPrefix);
+      const ignore = (rel: string, isDir = false) => {
+        const junk = !includeJunk && !isDir && isSystemJunk(rel);
+        if (junk) leftOut.systemFiles++;
+        return junk;
+      };
+      const found: WalkedFile[] = [];
+      const walk = await walkFolder(item.path, { ignore, prefix: folderPrefix }, async (here) => {
+        found.push(...here);
+      });
+      for (const p of walk.problems) leftOut.problems.push({ ...p, path: `${folderKey}/${p.path}` });
+      // The key keeps the name as it is on disk (uploads never renormalised it); only the walk compares spellings.
+      const files = found.filter((f) => !walk.collided.has(f.key)).sort((x, y) => (x.rel < y.rel ? -1 : x.rel > y.rel ? 1 : 0));
+      for (const f of files) await add(f.abs, `${folderKey}/${f.rel.split(sep).join('/')}`, f.size);
     } else throw new AppError('NOT_A_FILE', { path: item.path });
   }
   for (const r of requests) assertUploadKey(r.key);
-  return requests;
+  return { requests, leftOut };
 }
 
 /** Transfer handlers. */
 export function createTransferHandlers(deps: CoreDeps, transfers: TransferService): Pick<Handlers, TransferCommand> {
   return {
     'transfers:enqueue': async ({ items, target, options, priority }) => {
-      const requests = await expandItems(items, target, options, priority, 'drop', deps.settings.get().templateTime);
-      return { ids: transfers.enqueue(requests) };
+      const settings = deps.settings.get();
+      const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles);
+      return { ids: transfers.enqueue(requests), leftOut };
     },
     'transfers:list': () => transfers.list(),
     'transfers:pause': ({ id }) => transfers.pause(id),

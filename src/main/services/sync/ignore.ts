@@ -2,9 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ignore from 'ignore';
+import { SYSTEM_JUNK_PATTERNS } from '../../../shared/junk-files';
 
-/** Files no one wants in a bucket: OS litter, editor swap files, partial downloads and VCS folders. */
-const BUILT_IN_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '~$*', '*.tmp', '*.swp', '*.part', '*.crdownload', '.git/'];
+/** Files no one wants in a bucket: OS litter (the shared junk list), editor swap files, partial downloads and VCS folders. */
+const BUILT_IN_IGNORES = [...SYSTEM_JUNK_PATTERNS, '*.tmp', '*.swp', '*.part', '*.crdownload', '.git/'];
 
 /** The per-folder ignore file, read like a .gitignore. */
 export const IGNORE_FILE = '.s3dropignore';

@@ -20,7 +20,7 @@ import { IndexDb, type IndexedFile } from './index-db';
 import { bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
 import { requireFolder, type PairRuntime, type PairStore } from './pair-store';
 import { planSync, needsHead, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
-import { indexHashes, keyOf, MAX_KEY_BYTES, scanFolder, type ScanProblem } from './scanner';
+import { indexHashes, keyOf, nameProblem, scanFolder, type ScanProblem } from './scanner';
 import type { SettledChanges } from './watcher';
 
 /** Keys that are conflict copies made by the app; mirror never deletes them. */
@@ -155,7 +155,8 @@ export class PassBuilder {
       if (!st.isFile()) return undefined;
       if (ignore(key)) continue;
       const cached = index.getFile(key);
-      if ((cached && cached.rel !== rel) || Buffer.byteLength(prefix + key) > MAX_KEY_BYTES) return undefined;
+      // A name the bucket cannot take is the full scan's to report.
+      if ((cached && cached.rel !== rel) || nameProblem(key, prefix)) return undefined;
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) continue;
       fresh.push({ key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await indexHashes(join(folder, rel), st.size)) });
     }
@@ -261,8 +262,9 @@ export class PassBuilder {
     for (const rel of new Set(batch.files)) {
       const key = keyOf(rel);
       if (ignore(key)) continue;
-      if (Buffer.byteLength(prefix + key) > MAX_KEY_BYTES) {
-        summary.problems.push({ path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
+      const bad = nameProblem(key, prefix);
+      if (bad) {
+        summary.problems.push(bad);
         continue;
       }
       const st = await lstat(join(c.folder, rel)).catch(() => undefined);

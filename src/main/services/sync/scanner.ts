@@ -7,6 +7,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { SyncProblem, SyncProblemKind } from '../../../shared/contract/sync';
 import { hashFile } from '../s3/content-hash';
+import { keyProblem, MAX_KEY_BYTES } from '../s3/validate';
 import type { IndexDb, IndexedFile } from './index-db';
 import type { IgnoreMatcher } from './ignore';
 
@@ -37,9 +38,6 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-/** S3's limit on a key's length in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
-
 /** The digests the index keeps for a file (SHA-256, MD5 and the AWS CLI's multipart ETag), from one read. */
 export async function indexHashes(path: string, size: number): Promise<Pick<IndexedFile, 'sha256' | 'md5' | 'mpEtag'>> {
   const h = await hashFile(path, { md5: true, awsCliEtag: true, sizeHint: size });
@@ -55,7 +53,8 @@ function inside(root: string, target: string): boolean {
   return target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-interface Candidate {
+/** A file a walk found: its key (NFC, '/'), its path relative to the root as on disk, its full path, size and mtime. */
+export interface WalkedFile {
   key: string;
   rel: string;
   abs: string;
@@ -63,19 +62,41 @@ interface Candidate {
   mtimeMs: number;
 }
 
-/** Walks and hashes a folder; never throws for a single bad entry, it reports it. */
-export async function scanFolder(root: string, options: ScanOptions): Promise<ScanResult> {
+/** How a walk goes: which paths are ignored, the prefix keys will get (for the key's limits), and a stop signal. */
+export type WalkOptions = Pick<ScanOptions, 'ignore' | 'prefix' | 'signal'>;
+
+/** What a walk reported, and the keys two spellings of one name share (neither of which may go). */
+export interface WalkResult {
+  problems: ScanProblem[];
+  collided: Set<string>;
+}
+
+/**
+ * Why a file's key cannot go to the bucket (too long once prefixed, or a name S3 cannot carry, such as macOS's
+ * `Icon\r`), as a problem to report, or undefined. One rule for scans, incremental passes and dropped folders.
+ */
+export function nameProblem(key: string, prefix = ''): ScanProblem | undefined {
+  if (Buffer.byteLength(prefix) + Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    return { path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` };
+  }
+  const reason = keyProblem(prefix + key);
+  return reason ? { path: key, kind: 'name-invalid', reason: `name cannot be used in a bucket: ${reason}` } : undefined;
+}
+
+/**
+ * The one answer to "which files of a folder go", for sync's scans and for dropped or uploaded folders: walks the
+ * folder and hands each folder's files to `onFolder`, leaving out what `ignore` matches and reporting, never
+ * throwing for, a single bad entry. A file that later turns out to share its key with another is in `collided`.
+ */
+export async function walkFolder(root: string, options: WalkOptions, onFolder: (files: WalkedFile[]) => Promise<void>): Promise<WalkResult> {
   const problems: ScanProblem[] = [];
   const rootReal = await realpath(root);
   const rootStat = await stat(rootReal);
   const visited = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
-  // Only strings are kept for the whole walk; stats and hashes are handled folder by folder to keep memory flat at 100,000 files.
+  // Only strings are kept for the whole walk; stats are handled folder by folder to keep memory flat at 100,000 files.
   const byKey = new Map<string, string>();
-  const files: IndexedFile[] = [];
-  let hashed = 0;
   const collided = new Set<string>();
   const byLower = new Map<string, string>();
-  const prefixBytes = Buffer.byteLength(options.prefix ?? '');
   const stack: string[] = [''];
 
   while (stack.length > 0) {
@@ -88,7 +109,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       problems.push({ path: dirRel, kind: 'unreadable', reason: 'folder cannot be read' });
       continue;
     }
-    const here: Candidate[] = [];
+    const here: WalkedFile[] = [];
     const found = await Promise.all(
       entries.map(async (ent) => {
         const rel = dirRel === '' ? ent.name : `${dirRel}${sep}${ent.name}`;
@@ -133,8 +154,9 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
         continue;
       }
       if (!f.st.isFile()) continue;
-      if (prefixBytes + Buffer.byteLength(key) > MAX_KEY_BYTES) {
-        problems.push({ path: key, kind: 'key-too-long', reason: `name is longer than ${MAX_KEY_BYTES} bytes in the bucket` });
+      const bad = nameProblem(key, options.prefix);
+      if (bad) {
+        problems.push(bad);
         continue;
       }
       const prior = byKey.get(key);
@@ -153,13 +175,25 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
       byKey.set(key, f.rel);
       here.push({ key, rel: f.rel, abs: f.abs!, size: f.st.size, mtimeMs: f.st.mtimeMs });
     }
-    hashed += await hashBatch(here, files, problems, options);
+    await onFolder(here);
   }
-  return { files: collided.size > 0 ? files.filter((f) => !collided.has(f.key)) : files, problems, hashed };
+  return { problems, collided };
+}
+
+/** Walks and hashes a folder; never throws for a single bad entry, it reports it. */
+export async function scanFolder(root: string, options: ScanOptions): Promise<ScanResult> {
+  const files: IndexedFile[] = [];
+  let hashed = 0;
+  const hashProblems: ScanProblem[] = [];
+  const walk = await walkFolder(root, options, async (here) => {
+    hashed += await hashBatch(here, files, hashProblems, options);
+  });
+  const { collided } = walk;
+  return { files: collided.size > 0 ? files.filter((f) => !collided.has(f.key)) : files, problems: [...walk.problems, ...hashProblems], hashed };
 }
 
 /** Hashes one folder's files (reusing the index where size and mtime match) and stores the new hashes. */
-async function hashBatch(candidates: Candidate[], files: IndexedFile[], problems: ScanProblem[], options: ScanOptions): Promise<number> {
+async function hashBatch(candidates: WalkedFile[], files: IndexedFile[], problems: ScanProblem[], options: ScanOptions): Promise<number> {
   const fresh: IndexedFile[] = [];
   let next = 0;
   const worker = async () => {

@@ -119,7 +119,14 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   if (!verified) await verify(job, st.size);
   // A file sent from one in-memory read is a consistent snapshot whatever happens to it afterwards.
   if (whole) return 'done';
-  const after = await stat(src(job)).catch(() => undefined);
+  const after = await stat(src(job)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? ('deleted' as const) : undefined));
+  if (after === 'deleted') {
+    // Deleting a file removes its name, not the bytes an open handle reads: the upload read it whole and the bucket
+    // holds what was read (checked above), so it counts; a read cut short fails before any object is completed.
+    // (docs/reliability.md, "A file deleted during its upload")
+    job.logger.info(`transfer ${rec.id}: the file was deleted after it was read; the uploaded copy is complete`);
+    return 'done';
+  }
   if (!after || after.size !== st.size || Math.trunc(after.mtimeMs) !== Math.trunc(st.mtimeMs)) {
     throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
   }

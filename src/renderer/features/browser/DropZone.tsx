@@ -5,7 +5,7 @@ import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
-import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type PickedFile } from './drop';
+import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
 export interface DropZoneProps {
@@ -21,6 +21,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const { t } = useTranslation();
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
+  const includeJunk = useAppState((s) => s.settings?.uploadJunkFiles ?? false);
   const [over, setOver] = useState(false);
   const [preparing, setPreparing] = useState<{ done: number; total: number } | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
@@ -37,6 +38,17 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
     if (!landing?.templateError) return false;
     commands.report(localiseTemplateError(landing.templateError, (key, values) => t(key, values)));
     return true;
+  };
+
+  /** Says what a drop queued and what its folders left out (system files, and files with a problem by name). */
+  const tell = ({ queued, leftOut }: DropOutcome) => {
+    if (queued > 0) store.toast({ level: 'info', key: 'drop.queued', params: { count: queued } });
+    if (leftOut.systemFiles > 0) store.toast({ level: 'info', key: 'drop.leftOutSystem', params: { count: leftOut.systemFiles } });
+    const names = leftOut.problems.map((p) => p.path);
+    if (names.length > 0) {
+      const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+      store.toast({ level: 'warning', key: 'drop.leftOutProblems', params: { count: names.length, names: shown } });
+    }
   };
 
   /** Electron paths are the files themselves: the first data file is checked in place. */
@@ -57,8 +69,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
     } else if (data && caps?.dropGivesPaths && bridge.getPathForFile) noticePaths([bridge.getPathForFile(data.file)]);
     setPreparing({ done: 0, total: picked.length });
     try {
-      const n = await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }));
-      if (n > 0) store.toast({ level: 'info', key: 'drop.queued', params: { count: n } });
+      tell(await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }), includeJunk));
     } finally {
       setPreparing(null);
     }
@@ -75,7 +86,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
         .map((f) => bridge.getPathForFile!(f))
         .filter((p) => p !== '');
       noticePaths(paths);
-      void enqueuePaths(uploader, target, paths);
+      void enqueuePaths(uploader, target, paths).then(tell);
       return;
     }
     void filesFromDataTransfer(e.dataTransfer).then(send);
@@ -87,7 +98,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
       const res = await commands.run('app:pickFiles', { folders });
       if (res.ok) {
         noticePaths(res.value);
-        await enqueuePaths(uploader, target, res.value);
+        tell(await enqueuePaths(uploader, target, res.value));
       }
       return;
     }

@@ -3,8 +3,9 @@
  * walks folders itself); browser mode walks dropped folders with webkitGetAsEntry and keeps each
  * file's path inside the dropped folder as its relative key, so the structure survives in S3.
  */
-import type { Target } from '../../../shared/contract';
+import type { LeftOut, Target } from '../../../shared/contract';
 import type { Bridge } from '../../../shared/bridge';
+import { isSystemJunk } from '../../../shared/junk-files';
 import type { Commands } from '../../state/use-command';
 
 /** A File with the key it should get below the target prefix. */
@@ -66,24 +67,61 @@ export function topLevelFiles(dt: DataTransfer): File[] {
   return Array.from(dt.files);
 }
 
+/** What a drop put on the upload list, and what its folders left out. */
+export interface DropOutcome {
+  queued: number;
+  leftOut: LeftOut;
+}
+
+/**
+ * Leaves out the OS's junk files found inside dropped folders, as the engine does for the folders it walks, so they
+ * are never spooled; a file dropped on its own always goes. Returns the files to send and how many were left out.
+ */
+export function withoutJunk(picked: PickedFile[], includeJunk: boolean): { kept: PickedFile[]; junk: number } {
+  if (includeJunk) return { kept: picked, junk: 0 };
+  const kept = picked.filter((p) => !(p.relativeKey.includes('/') && isSystemJunk(p.relativeKey)));
+  return { kept, junk: picked.length - kept.length };
+}
+
+/** Adds what one enqueue left out to the drop's running total. */
+function addLeftOut(total: LeftOut, more: LeftOut | undefined): void {
+  if (!more) return;
+  total.systemFiles += more.systemFiles;
+  total.problems.push(...more.problems);
+}
+
 const SPOOL_BATCH = 50;
 const SPOOL_PARALLEL = 3;
 
 /**
  * Uploads picked files. Electron: paths go straight to the queue. Browser: each file is spooled to the
  * local server first, then its spooled path is queued with its relative key, in batches so a big
- * folder starts uploading before the last file is spooled. Refusals go where `commands` reports them.
+ * folder starts uploading before the last file is spooled. Junk files inside folders stay out unless
+ * `includeJunk` (the `uploadJunkFiles` setting). Refusals go where `commands` reports them.
  */
-export async function enqueuePicked(commands: Pick<Commands, 'run' | 'report'>, bridge: Bridge<File>, target: Target, picked: PickedFile[], onProgress?: (done: number, total: number) => void): Promise<number> {
-  let queued = 0;
+export async function enqueuePicked(
+  commands: Pick<Commands, 'run' | 'report'>,
+  bridge: Bridge<File>,
+  target: Target,
+  all: PickedFile[],
+  onProgress?: (done: number, total: number) => void,
+  includeJunk = false,
+): Promise<DropOutcome> {
+  const { kept: picked, junk } = withoutJunk(all, includeJunk);
+  const outcome: DropOutcome = { queued: 0, leftOut: { systemFiles: junk, problems: [] } };
+  if (picked.length === 0) return outcome;
   if (bridge.capabilities.dropGivesPaths && bridge.getPathForFile) {
     const items = picked.map((p) => ({ path: bridge.getPathForFile!(p.file), relativeKey: p.relativeKey }));
     const res = await commands.run('transfers:enqueue', { items, target });
-    return res.ok ? items.length : 0;
+    if (res.ok) {
+      outcome.queued = res.value.ids.length;
+      addLeftOut(outcome.leftOut, res.value.leftOut);
+    }
+    return outcome;
   }
   if (!bridge.spoolFile) {
     commands.report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'spool' } });
-    return 0;
+    return outcome;
   }
   let done = 0;
   for (let start = 0; start < picked.length; start += SPOOL_BATCH) {
@@ -102,18 +140,24 @@ export async function enqueuePicked(commands: Pick<Commands, 'run' | 'report'>, 
       await Promise.all(Array.from({ length: Math.min(SPOOL_PARALLEL, batch.length) }, worker));
     } catch (err) {
       commands.report({ code: 'NETWORK', message: '', details: String(err) });
-      return queued;
+      return outcome;
     }
     const res = await commands.run('transfers:enqueue', { items, target });
-    if (!res.ok) return queued;
-    queued += items.length;
+    if (!res.ok) return outcome;
+    outcome.queued += res.value.ids.length;
+    addLeftOut(outcome.leftOut, res.value.leftOut);
   }
-  return queued;
+  return outcome;
 }
 
-/** Uploads local paths from a native picker (Electron). */
-export async function enqueuePaths(commands: Pick<Commands, 'run'>, target: Target, paths: string[]): Promise<number> {
-  if (paths.length === 0) return 0;
+/** Uploads local paths from a native picker or an Electron drop; the engine walks folders and leaves out their junk. */
+export async function enqueuePaths(commands: Pick<Commands, 'run'>, target: Target, paths: string[]): Promise<DropOutcome> {
+  const outcome: DropOutcome = { queued: 0, leftOut: { systemFiles: 0, problems: [] } };
+  if (paths.length === 0) return outcome;
   const res = await commands.run('transfers:enqueue', { items: paths.map((path) => ({ path })), target });
-  return res.ok ? paths.length : 0;
+  if (res.ok) {
+    outcome.queued = res.value.ids.length;
+    addLeftOut(outcome.leftOut, res.value.leftOut);
+  }
+  return outcome;
 }

@@ -1,4 +1,4 @@
-/** Settings: language, theme, notifications, start at login, existing-object action, and Advanced. */
+/** Settings: language, theme, notifications, start at login, junk files in folders, existing-object action, and Advanced. */
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -35,7 +35,7 @@ export function SettingsScreen() {
     </label>
   );
 
-  const checkbox = (field: 'notifications' | 'startAtLogin' | 'closeToTray', label: string) => (
+  const checkbox = (field: 'notifications' | 'startAtLogin' | 'closeToTray' | 'uploadJunkFiles', label: string) => (
     <label className="inline">
       <input type="checkbox" checked={settings[field]} onChange={(e) => void save({ [field]: e.target.checked })} />
       {label}
@@ -81,6 +81,7 @@ export function SettingsScreen() {
         {checkbox('notifications', t('settings.notifications'))}
         {checkbox('startAtLogin', t('settings.startAtLogin'))}
         {checkbox('closeToTray', t('settings.closeToTray'))}
+        {checkbox('uploadJunkFiles', t('settings.uploadJunkFiles'))}
       </section>
       <details className="card form advanced">
         <summary>{t('settings.advanced')}</summary>

@@ -28,7 +28,9 @@ describe('a prefix with a leading slash', () => {
     writeFileSync(join(work, 'a.csv'), 'id\n1\n');
     const plan = await planLanding(join(work, 'a.csv'), { relativePath: 'a.csv', prefix, time, tmpDir: work }, {});
     expect(plan.key).toBe(key);
-    const [request] = await expandItems([{ path: join(work, 'a.csv') }], { profileId: 'test', bucket: 'b', prefix });
+    const {
+      requests: [request],
+    } = await expandItems([{ path: join(work, 'a.csv') }], { profileId: 'test', bucket: 'b', prefix });
     expect(request!.key).toBe(key);
   });
 
@@ -37,7 +39,9 @@ describe('a prefix with a leading slash', () => {
     try {
       const folder = mkdtempSync(join(work, 'pair-'));
       writeFileSync(join(folder, 'same.txt'), 'the same bytes');
-      const [request] = await expandItems([{ path: join(folder, 'same.txt') }], { profileId: 'test', bucket: h.bucket, prefix: '/x' });
+      const {
+        requests: [request],
+      } = await expandItems([{ path: join(folder, 'same.txt') }], { profileId: 'test', bucket: h.bucket, prefix: '/x' });
       const [uploaded] = await h.engine.waitFor(h.engine.enqueue([request!]));
       expect(uploaded!.state).toBe('done');
 

@@ -80,6 +80,17 @@ describe('scanner', () => {
     expect([clash.path, clash.other].sort()).toEqual(['A.txt', 'a.txt']);
   });
 
+  it('reports a name a bucket cannot take (macOS Icon\\r, a tab) instead of failing, and keeps the rest', async () => {
+    const dir = tempFolder();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'Icon\r'), '');
+    writeFileSync(join(dir, 'sub', 'tab\there.txt'), 't');
+    writeFileSync(join(dir, 'sub', 'ok.txt'), 'ok');
+    const scan = await scanFolder(dir, { ignore: createIgnoreMatcher([]) });
+    expect(scan.files.map((f) => f.key)).toEqual(['sub/ok.txt']);
+    expect(scan.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual(['name-invalid Icon\r', 'name-invalid sub/tab\there.txt']);
+  });
+
   it('ends the scan on a symlink loop and never follows a link out of the folder (a fake ~/.aws/credentials)', async () => {
     const home = tempFolder();
     mkdirSync(join(home, '.aws'));

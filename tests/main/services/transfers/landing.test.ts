@@ -44,7 +44,7 @@ function csv(name: string, body: Buffer): string {
 }
 
 async function upload(path: string, options: UploadOptions, templateTime: 'upload' | 'mtime' = 'mtime', prefix = 'lake/') {
-  const requests = await expandItems([{ path }], { profileId: 'test', bucket, prefix }, options, 0, 'drop', templateTime);
+  const { requests } = await expandItems([{ path }], { profileId: 'test', bucket, prefix }, options, 0, 'drop', templateTime);
   const [snap] = await engine.waitFor(engine.enqueue(requests));
   const head = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: snap!.key }));
   return { snap: snap!, head, body: await getObjectBytes(raw, bucket, snap!.key) };

@@ -28,7 +28,7 @@ describe('sizes at enqueue', () => {
     const folder = join(dir, 'album');
     mkdirSync(join(folder, 'inner'), { recursive: true });
     const files = [randomFile(folder, 'a.bin', 10), randomFile(folder, 'b.bin', 2_000), randomFile(join(folder, 'inner'), 'c.bin', 70_000)];
-    const requests = await expandItems([{ path: folder }], { profileId: 'test', bucket, prefix: 'sizes' });
+    const { requests } = await expandItems([{ path: folder }], { profileId: 'test', bucket, prefix: 'sizes' });
     expect(requests.map((r) => [r.key, r.size])).toEqual([
       ['sizes/album/a.bin', 10],
       ['sizes/album/b.bin', 2_000],

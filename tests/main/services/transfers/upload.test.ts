@@ -1,12 +1,14 @@
 /** End-to-end uploads through the engine to the real test server: sizes, names, key limits, policies. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandItems } from '../../../../src/main/services/handlers/transfers';
+import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
+import { createTransferHandlers, expandItems } from '../../../../src/main/services/handlers/transfers';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import type { EnqueueResult } from '../../../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore } from './harness';
 
@@ -19,6 +21,11 @@ let core: ReturnType<typeof testCore>;
 let engine: TransferService;
 
 const file = (name: string, size: number) => randomFile(dir, name, size);
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const listed = await raw.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (listed.Contents ?? []).map((c) => c.Key!).sort();
+}
 
 beforeAll(async () => {
   bucket = await freshBucket(raw, 'up');
@@ -89,7 +96,7 @@ describe('uploads arrive byte-identical', () => {
     writeFileSync(join(folder, 'day 1', 'a.jpg'), 'A');
     writeFileSync(join(folder, 'b.txt'), 'B');
     const single = file('single.csv', 3);
-    const reqs = await expandItems([{ path: folder }, { path: single.path }, { path: single.path, relativeKey: 'renamed/x.csv' }], { profileId: 'test', bucket, prefix: 'drops' });
+    const { requests: reqs } = await expandItems([{ path: folder }, { path: single.path }, { path: single.path, relativeKey: 'renamed/x.csv' }], { profileId: 'test', bucket, prefix: 'drops' });
     expect(reqs.map((r) => r.key)).toEqual(['drops/Holiday Photos/b.txt', 'drops/Holiday Photos/day 1/a.jpg', 'drops/single.csv', 'drops/renamed/x.csv']);
     const ids = engine.enqueue(reqs);
     const snaps = await engine.waitFor(ids);
@@ -112,10 +119,105 @@ describe('uploads arrive byte-identical', () => {
     expect((await getObjectBytes(raw, bucket, 'policy/report (1).pdf')).equals(f.bytes)).toBe(true);
   });
 
+  it('a file deleted while its parts are read still counts: the open file was read whole, and the bucket holds exactly it', async () => {
+    const f = file('deleted-midway.bin', 17 * MiB);
+    // The hook deletes the file as the first part goes out: after it was hashed and opened, before most of it was read.
+    const { transferClient } = await testClients(core, info).forProfile('test');
+    let deleted = false;
+    transferClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UploadPartCommand' && !deleted) {
+          deleted = true;
+          rmSync(f.path);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'deleteSourceMidway' },
+    );
+    const hooked = new TransferService(core, { forProfile: async () => ({ ...(await testClients(core, info).forProfile('test')), transferClient }), invalidate() {} });
+    await hooked.start();
+    try {
+      const [snap] = await hooked.waitFor(hooked.enqueue([{ localPath: f.path, profileId: 'test', bucket, key: 'gone/midway.bin' }]));
+      expect(deleted).toBe(true);
+      // The outcome and the bucket agree: done, and the object is the file's bytes, all of them.
+      expect(snap?.error).toBeUndefined();
+      expect(snap?.state).toBe('done');
+      expect((await getObjectBytes(raw, bucket, 'gone/midway.bin')).equals(f.bytes)).toBe(true);
+    } finally {
+      await hooked.dispose();
+    }
+  });
+
   it('a missing file fails with a plain FILE_NOT_FOUND and the queue carries on', async () => {
     const ids = engine.enqueue([{ localPath: join(dir, 'nope.bin'), profileId: 'test', bucket, key: 'nope.bin' }]);
     const [snap] = await engine.waitFor(ids);
     expect(snap?.state).toBe('failed');
     expect(snap?.error?.code).toBe('FILE_NOT_FOUND');
+  });
+});
+
+describe('a dropped folder with bad entries (issue 13), through the dispatcher', () => {
+  // One bad entry never blocks the rest: a name the bucket cannot take and links out of the folder or dangling are
+  // left out and named, links that stay inside are followed, and the OS's junk files stay out unless the
+  // `uploadJunkFiles` setting takes them.
+  it('queues the good files of a folder and says what it left out and why', async () => {
+    const folder = join(dir, 'Mac folder');
+    mkdirSync(join(folder, 'docs'), { recursive: true });
+    writeFileSync(join(folder, 'docs', 'plan.txt'), 'plan');
+    writeFileSync(join(folder, 'Icon\r'), '');
+    writeFileSync(join(folder, '.DS_Store'), 'finder');
+    writeFileSync(join(folder, 'docs', '~$plan.docx'), 'lock');
+    writeFileSync(join(dir, 'private.txt'), 'outside');
+    symlinkSync(join(folder, 'docs', 'plan.txt'), join(folder, 'latest.txt'));
+    symlinkSync(join(dir, 'private.txt'), join(folder, 'private.txt'));
+    symlinkSync(join(folder, 'nowhere'), join(folder, 'dangling'));
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    const target = { profileId: 'test', bucket, prefix: 'drop' };
+
+    const res = await dispatch('transfers:enqueue', { items: [{ path: folder }], target });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const { ids, leftOut } = (res as { value: EnqueueResult }).value;
+    expect(leftOut.systemFiles).toBe(2);
+    expect(leftOut.problems.map((p) => [p.path, p.kind]).sort()).toEqual([
+      ['Mac folder/Icon\r', 'name-invalid'],
+      ['Mac folder/dangling', 'unreadable'],
+      ['Mac folder/private.txt', 'symlink-outside'],
+    ]);
+    const snaps = await engine.waitFor(ids);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done']);
+    // The link to a file inside is followed, as a sync pass follows it: its bytes go under the link's name.
+    expect(await keysUnder('drop/')).toEqual(['drop/Mac folder/docs/plan.txt', 'drop/Mac folder/latest.txt']);
+
+    core.settings.update({ uploadJunkFiles: true });
+    try {
+      const all = await dispatch('transfers:enqueue', { items: [{ path: folder }], target: { ...target, prefix: 'all' } });
+      const value = (all as { value: EnqueueResult }).value;
+      expect(value.leftOut.systemFiles).toBe(0);
+      await engine.waitFor(value.ids);
+      expect(await keysUnder('all/')).toEqual(
+        ['all/Mac folder/.DS_Store', 'all/Mac folder/docs/plan.txt', 'all/Mac folder/docs/~$plan.docx', 'all/Mac folder/latest.txt'].sort(),
+      );
+    } finally {
+      core.settings.update({ uploadJunkFiles: false });
+    }
+  });
+
+  it('applies the same rules to the files of a folder browser mode walked and spooled (keys with the folder path)', async () => {
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    const spooled = (name: string, body: string) => {
+      writeFileSync(join(dir, name), body);
+      return join(dir, name);
+    };
+    const items = [
+      { path: spooled('spool-1', 'ok'), relativeKey: 'Spooled/ok.txt' },
+      { path: spooled('spool-2', ''), relativeKey: 'Spooled/Icon\r' },
+      { path: spooled('spool-3', 'thumbs'), relativeKey: 'Spooled/Thumbs.db' },
+    ];
+    const res = await dispatch('transfers:enqueue', { items, target: { profileId: 'test', bucket, prefix: 'spooled' } });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const { ids, leftOut } = (res as { value: EnqueueResult }).value;
+    expect(leftOut).toMatchObject({ systemFiles: 1, problems: [{ path: 'Spooled/Icon\r', kind: 'name-invalid' }] });
+    await engine.waitFor(ids);
+    expect(await keysUnder('spooled/')).toEqual(['spooled/Spooled/ok.txt']);
   });
 });
