@@ -1,0 +1,100 @@
+/**
+ * A short outage (issue 13): the "server" goes away for ~10 s in the middle of a multipart upload. The transfers of
+ * that endpoint wait ('waiting-network') instead of failing, keep their finished parts and their progress, can be
+ * paused and cancelled while they wait, and finish by themselves once the endpoint answers again, byte-identical
+ * and without sending a finished part twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TransfersProgress } from '../../../../src/shared/contract';
+import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { randomFile, testClients, testCore, until } from './harness';
+
+const MiB = 1024 * 1024;
+const PART = 5 * MiB;
+const info = s3Info();
+const raw = rawClient(info);
+const dir = mkdtempSync(join(tmpdir(), 's3drop-outage-'));
+let bucket: string;
+let proxy: ChaosProxy;
+
+beforeAll(async () => {
+  bucket = await freshBucket(raw, 'outage');
+  proxy = await startChaosProxy({ upstream: info.endpoint });
+});
+afterAll(async () => {
+  await proxy.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it.each(['refuse', 'reset'] as const)('a %s outage mid-upload: the endpoint’s transfers wait, keep their parts and finish when it is back', async (how) => {
+  // Slow enough (4 MiB/s) that the outage lands mid-upload; one file at a time, so the small ones are queued then.
+  const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, concurrency: 1, bandwidthLimitKiBps: 4 * 1024 });
+  const engine = new TransferService(core, testClients(core, info, proxy.url), {
+    retry: { attempts: 3, baseMs: 50, maxMs: 200 },
+    networkBackoff: { baseMs: 200, maxMs: 2_000 },
+  });
+  await engine.start();
+  // Every snapshot of the big file: its progress never falls below what its finished parts hold (sent in order).
+  const dropped: string[] = [];
+  const off = core.events.on('transfers:progress', (p: TransfersProgress) => {
+    for (const t of p.changed) {
+      if (t.key.endsWith('big.bin') && t.bytesDone < Math.min((t.partsDone ?? 0) * PART, t.bytesTotal)) dropped.push(`${t.state}: ${t.bytesDone} < ${t.partsDone} parts`);
+    }
+  });
+  try {
+    const big = randomFile(dir, `big-${how}.bin`, 6 * PART - 1234);
+    const small = randomFile(dir, `small-${how}.bin`, 3000);
+    const other = randomFile(dir, `other-${how}.bin`, 2000);
+    const ids = engine.enqueue([
+      { localPath: big.path, profileId: 'test', bucket, key: `${how}/big.bin` },
+      { localPath: small.path, profileId: 'test', bucket, key: `${how}/small.bin` },
+      { localPath: other.path, profileId: 'test', bucket, key: `${how}/other.bin` },
+    ]);
+    const [bigId, smallId, otherId] = ids as [string, string, string];
+    await until(() => (engine.get(bigId)?.partsDone ?? 0) >= 2, 'two finished parts');
+
+    await proxy.outage(how);
+    await until(() => engine.get(bigId)?.state === 'waiting-network', 'the big file to wait for the network');
+    await until(() => engine.get(smallId)?.state === 'waiting-network', 'the queued file of the same endpoint to wait too');
+    const waiting = engine.get(bigId)!;
+    expect(['ENDPOINT_UNREACHABLE', 'NETWORK']).toContain(waiting.error?.code);
+    expect(waiting.partsDone).toBeGreaterThanOrEqual(2);
+    expect(waiting.bytesDone).toBe(waiting.partsDone! * PART);
+    // A waiting row can be paused and cancelled like any other.
+    engine.pause(otherId);
+    expect(engine.get(otherId)?.state).toBe('paused');
+    await engine.cancel(otherId);
+    expect(engine.get(otherId)?.state).toBe('cancelled');
+
+    // The server stays away for ~10 s: far longer than one request's retries, and the probes keep failing.
+    await sleep(10_000);
+    await until(() => (engine.get(bigId)?.waitAttempt ?? 0) >= 3, 'three probes without an answer');
+    const still = engine.get(bigId)!;
+    expect(still.state).toBe('waiting-network');
+    expect(still.bytesDone).toBe(waiting.bytesDone);
+    expect(engine.list().overall.failed).toBe(0);
+    expect(engine.list().overall.queued).toBe(2);
+
+    proxy.resetStats();
+    await proxy.restore();
+    const snaps = await engine.waitFor([bigId, smallId]);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done']);
+    expect(snaps[0]!.waitAttempt).toBeUndefined();
+    expect((await getObjectBytes(raw, bucket, `${how}/big.bin`)).equals(big.bytes)).toBe(true);
+    expect((await getObjectBytes(raw, bucket, `${how}/small.bin`)).equals(small.bytes)).toBe(true);
+    // Only the parts not finished before the outage were sent after it (6 parts in all).
+    expect(proxy.stats().byKind.UploadPart ?? 0).toBeLessThanOrEqual(6 - waiting.partsDone!);
+    expect(dropped).toEqual([]);
+  } finally {
+    off();
+    await proxy.restore();
+    await engine.dispose();
+    core.cleanup();
+  }
+});
