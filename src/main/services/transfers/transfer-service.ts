@@ -565,11 +565,13 @@ export class TransferService implements TransferEngine {
   /** Sets the next probe of a profile's endpoint, or fails its waiting transfers once the wait budget is spent. */
   private scheduleProbe(profileId: string, hold: NetworkHold): void {
     if (this.disposed) return;
-    const delay = waitBackoffMs(hold.attempt + 1, this.options.networkBackoff);
-    if (Date.now() + delay - hold.since > this.options.networkWaitMs) {
+    const left = hold.since + this.options.networkWaitMs - Date.now();
+    if (left <= 0) {
       this.giveUpWaiting(profileId, hold);
       return;
     }
+    // The last probe comes when the budget ends, so a run gives up only after the whole budget without an answer.
+    const delay = Math.min(waitBackoffMs(hold.attempt + 1, this.options.networkBackoff), left);
     hold.timer = setTimeout(() => void this.probe(profileId, hold), delay);
   }
 

@@ -98,3 +98,36 @@ it.each(['refuse', 'reset'] as const)('a %s outage mid-upload: the endpoint’s 
     core.cleanup();
   }
 });
+
+it('with a wait budget (the CLI’s), waiting transfers fail with a plain message after it, keeping their parts', async () => {
+  const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, concurrency: 1, bandwidthLimitKiBps: 4 * 1024 });
+  const engine = new TransferService(core, testClients(core, info, proxy.url), {
+    retry: { attempts: 2, baseMs: 20, maxMs: 50 },
+    networkBackoff: { baseMs: 200, maxMs: 400 },
+    networkWaitMs: 1_500,
+  });
+  await engine.start();
+  try {
+    const big = randomFile(dir, 'budget.bin', 3 * PART);
+    const [id] = engine.enqueue([{ localPath: big.path, profileId: 'test', bucket, key: 'budget/big.bin' }]);
+    await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1, 'a finished part');
+    await proxy.outage('refuse');
+    const [failed] = await engine.waitFor([id!]);
+    expect(failed!.state).toBe('failed');
+    expect(failed!.error?.code).toBe('NETWORK_WAIT_EXPIRED');
+    expect(failed!.error?.message).toMatch(new RegExp(`^${proxy.url.replace(/[.]/g, '\\.')} did not answer for \\d+ seconds`));
+    expect(failed!.partsDone).toBeGreaterThanOrEqual(1);
+    // Retry after the outage sends only what is missing.
+    await proxy.restore();
+    proxy.resetStats();
+    engine.retry(id);
+    const [done] = await engine.waitFor([id!]);
+    expect(done!.state).toBe('done');
+    expect((await getObjectBytes(raw, bucket, 'budget/big.bin')).equals(big.bytes)).toBe(true);
+    expect(proxy.stats().byKind.UploadPart ?? 0).toBeLessThanOrEqual(3 - failed!.partsDone!);
+  } finally {
+    await proxy.restore();
+    await engine.dispose();
+    core.cleanup();
+  }
+});
