@@ -21,7 +21,7 @@ import { createDefaultSecretStore } from './secrets/keychain-store';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
 import { SyncService } from './sync/sync-service';
-import { TransferService } from './transfers/transfer-service';
+import { TransferService, type TransferServiceOptions } from './transfers/transfer-service';
 
 /** What a composition root provides. */
 export interface AppServicesOptions {
@@ -34,6 +34,8 @@ export interface AppServicesOptions {
   diagnosticsExtra?: () => Record<string, string>;
   /** The event bus; a root that passes its own is subscribed before the engine starts, so it sees start-up notices. */
   events?: EventBus;
+  /** How long transfers wait for an endpoint that does not answer (ms); default for as long as the app runs. */
+  networkWaitMs?: number;
 }
 
 /** The built engine. */
@@ -65,7 +67,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const profiles = new ProfileService(core, secrets);
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);
-  const transfers = new TransferService(core, clients);
+  const transferOptions: TransferServiceOptions = options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {};
+  const transfers = new TransferService(core, clients, transferOptions);
   const sync = new SyncService(core, clients, transfers);
   const landing = new LandingService(core);
 
