@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { httpStatus, s3ErrorCode, toAppError } from '../s3/errors';
+import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { assertBucketRef, assertUploadKey } from '../s3/validate';
 import { overallOf, snapshotOf, SpeedMeter, type Accounted } from './accounting';
@@ -577,7 +577,8 @@ export class TransferService implements TransferEngine {
 
   /**
    * Knocks once on the endpoint (HeadBucket, one attempt). Any HTTP answer, even a refusal, means it is back: the
-   * waiting transfers go back to the queue, where a real refusal fails them as usual. No answer: wait longer.
+   * waiting transfers go back to the queue, where a real refusal fails them (or waits for a sign-in) as usual. No
+   * answer: wait longer.
    */
   private async probe(profileId: string, hold: NetworkHold): Promise<void> {
     hold.timer = undefined;
@@ -597,7 +598,9 @@ export class TransferService implements TransferEngine {
       await ctx.transferClient.send(new HeadBucketCommand({ Bucket: first.rec.bucket }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       answered = true;
     } catch (err) {
-      answered = httpStatus(err) !== undefined;
+      // Anything but "no answer" (a sign-in that ran out, a web page where S3 was expected) is for the transfer to
+      // meet and report as it does on any run, not a reason to keep knocking.
+      answered = httpStatus(err) !== undefined || (!isAbort(err) && !NETWORK_CODES.has(toAppError(err).code));
     } finally {
       hold.probing = false;
     }

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TransfersProgress } from '../../../../src/shared/contract';
+import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { randomFile, testClients, testCore, until } from './harness';
+import { expiringResolver, randomFile, testClients, testCore, until } from './harness';
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
@@ -125,6 +126,32 @@ it('with a wait budget (the CLI’s), waiting transfers fail with a plain messag
     expect(done!.state).toBe('done');
     expect((await getObjectBytes(raw, bucket, 'budget/big.bin')).equals(big.bytes)).toBe(true);
     expect(proxy.stats().byKind.UploadPart ?? 0).toBeLessThanOrEqual(3 - failed!.partsDone!);
+  } finally {
+    await proxy.restore();
+    await engine.dispose();
+    core.cleanup();
+  }
+});
+
+it('an outage that ends with the sign-in gone: the probe’s refusal sends the transfer on to wait for the sign-in', async () => {
+  const core = testCore();
+  const resolver = expiringResolver(info, proxy.url);
+  const engine = new TransferService(core, new S3ClientFactory(core, resolver), { retry: { attempts: 2, baseMs: 5, maxMs: 10 }, networkBackoff: { baseMs: 100, maxMs: 200 } });
+  await engine.start();
+  try {
+    await proxy.outage('refuse');
+    const f = randomFile(dir, 'signed-out.bin', 500);
+    const [id] = engine.enqueue([{ localPath: f.path, profileId: 'sso', bucket, key: 'signed-out/a.bin' }]);
+    await until(() => engine.get(id!)?.state === 'waiting-network', 'waiting for the network');
+    // The session runs out while the server is away; a probe that cannot even sign is no reason to knock for ever.
+    resolver.signedOut = 'SSO_LOGIN_REQUIRED';
+    await proxy.restore();
+    await until(() => engine.get(id!)?.state === 'waiting-auth', 'waiting for the sign-in');
+    resolver.signedOut = undefined;
+    core.events.emit('profiles:changed', []);
+    const [done] = await engine.waitFor([id!]);
+    expect(done!.state).toBe('done');
+    expect((await getObjectBytes(raw, bucket, 'signed-out/a.bin')).equals(f.bytes)).toBe(true);
   } finally {
     await proxy.restore();
     await engine.dispose();
