@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { assertBucketRef, assertUploadKey } from '../s3/validate';
@@ -305,8 +305,7 @@ export class TransferService implements TransferEngine {
           this.touch(rec.id);
         },
         onPartDone: () => {
-          // The endpoint answers again: the next outage starts its backoff and its budget afresh.
-          this.holds.delete(rec.profileId);
+          this.endpointWorks(rec.profileId);
           this.touch(rec.id);
         },
         save: () => this.save(e),
@@ -370,7 +369,7 @@ export class TransferService implements TransferEngine {
 
   private finish(e: Entry, outcome: 'done' | 'skipped'): void {
     const { rec } = e;
-    this.holds.delete(rec.profileId);
+    this.endpointWorks(rec.profileId);
     rec.state = outcome;
     rec.finishedAt = Date.now();
     e.bytesDone = rec.size;
@@ -546,6 +545,8 @@ export class TransferService implements TransferEngine {
     const profileId = e.rec.profileId;
     let hold = this.holds.get(profileId);
     if (!hold) this.holds.set(profileId, (hold = { attempt: 0, since: Date.now(), error: err }));
+    // Failing again after a probe got an answer counts as a try that failed: the wait grows.
+    else if (!hold.timer && !hold.probing) hold.attempt++;
     hold.error = err;
     this.deps.logger.info(`transfer ${e.rec.id}: waiting for the endpoint to answer (${err.code})`);
     const park = (x: Entry) => {
@@ -619,6 +620,24 @@ export class TransferService implements TransferEngine {
     // probe but drops every upload must not be knocked on at full speed for ever.
     for (const x of waiting()) this.requeue(x);
     this.pump();
+  }
+
+  /**
+   * A part or a file of this profile got through: the endpoint works. Its waiting transfers go on now rather than at
+   * the next probe, and the next outage starts its backoff and its budget afresh.
+   */
+  private endpointWorks(profileId: string): void {
+    const hold = this.holds.get(profileId);
+    if (!hold) return;
+    clearTimeout(hold.timer);
+    this.holds.delete(profileId);
+    let any = false;
+    for (const x of this.entries.values()) {
+      if (x.rec.profileId !== profileId || x.rec.state !== 'waiting-network') continue;
+      this.requeue(x);
+      any = true;
+    }
+    if (any) this.pump();
   }
 
   /** The wait budget is spent (the CLI's): the waiting transfers fail, keeping their parts for a Retry. */

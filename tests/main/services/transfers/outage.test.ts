@@ -158,3 +158,26 @@ it('an outage that ends with the sign-in gone: the probe’s refusal sends the t
     core.cleanup();
   }
 });
+
+it('a file of the same endpoint that gets through sends the waiting ones on at once, without waiting for the probe', async () => {
+  const core = testCore();
+  // A probe a minute away: only the file that gets through can wake the waiting one in time.
+  const engine = new TransferService(core, testClients(core, info, proxy.url), { retry: { attempts: 2, baseMs: 5, maxMs: 10 }, networkBackoff: { baseMs: 60_000, maxMs: 60_000 } });
+  await engine.start();
+  try {
+    await proxy.outage('reset');
+    const a = randomFile(dir, 'woken-a.bin', 700);
+    const [idA] = engine.enqueue([{ localPath: a.path, profileId: 'test', bucket, key: 'woken/a.bin' }]);
+    await until(() => engine.get(idA!)?.state === 'waiting-network', 'waiting for the network');
+    await proxy.restore();
+    const b = randomFile(dir, 'woken-b.bin', 800);
+    const [idB] = engine.enqueue([{ localPath: b.path, profileId: 'test', bucket, key: 'woken/b.bin' }]);
+    const snaps = await engine.waitFor([idA!, idB!]);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done']);
+    expect((await getObjectBytes(raw, bucket, 'woken/a.bin')).equals(a.bytes)).toBe(true);
+  } finally {
+    await proxy.restore();
+    await engine.dispose();
+    core.cleanup();
+  }
+});
