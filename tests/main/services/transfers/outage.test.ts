@@ -33,6 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// The time limit (below) is a hang guard, not a speed limit: the outage alone is 10 s, and the machine is shared.
 it.each(['refuse', 'reset'] as const)('a %s outage mid-upload: the endpoint’s transfers wait, keep their parts and finish when it is back', async (how) => {
   // Slow enough (4 MiB/s) that the outage lands mid-upload; one file at a time, so the small ones are queued then.
   const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, concurrency: 1, bandwidthLimitKiBps: 4 * 1024 });
@@ -98,7 +99,7 @@ it.each(['refuse', 'reset'] as const)('a %s outage mid-upload: the endpoint’s 
     await engine.dispose();
     core.cleanup();
   }
-});
+}, 180_000);
 
 it('with a wait budget (the CLI’s), waiting transfers fail with a plain message after it, keeping their parts', async () => {
   const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, concurrency: 1, bandwidthLimitKiBps: 4 * 1024 });
