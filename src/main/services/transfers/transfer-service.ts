@@ -70,7 +70,7 @@ interface NetworkHold {
   timer?: NodeJS.Timeout;
   /** A probe is in flight (no second timer meanwhile). */
   probing?: boolean;
-  /** The endpoint's address, once a probe has resolved the profile; for the budget's message. */
+  /** The endpoint's address (none for AWS), once a probe has resolved the profile; for the budget's message. */
   endpoint?: string;
   /** The error the transfers failed with, for the budget's message. */
   error: AppError;
@@ -644,8 +644,8 @@ export class TransferService implements TransferEngine {
   private giveUpWaiting(profileId: string, hold: NetworkHold): void {
     this.holds.delete(profileId);
     const seconds = Math.round((Date.now() - hold.since) / 1000);
-    const named = hold.error.params.endpoint;
-    const endpoint = hold.endpoint ?? (typeof named === 'string' && named ? named : 'the storage service');
+    // AWS has no endpoint address to show; the message starts with it, hence the capital.
+    const endpoint = hold.endpoint ?? 'The storage service';
     const err = new AppError('NETWORK_WAIT_EXPIRED', { endpoint, seconds }, { details: hold.error.options.details });
     for (const x of this.entries.values()) {
       if (x.rec.profileId !== profileId || x.rec.state !== 'waiting-network') continue;
