@@ -29,17 +29,20 @@ export function engineEnv(base: Record<string, string | undefined>, command: str
   return { ...base, AWS_ENDPOINT_URL_S3: endpoint };
 }
 
+/** How long a CLI run waits for an endpoint that stopped answering before its transfers fail: a run must end. */
+export const CLI_NETWORK_WAIT_MS = 120_000;
+
 /**
  * Builds the engine; the caller must `dispose()` it (the journal keeps what is unfinished). With `io`,
  * MFA codes are asked for on the terminal (the profiles command's prompt) instead of through a UI.
  */
 export async function buildCliServices(
   env: Record<string, string | undefined>,
-  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'> },
+  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'>; networkWaitMs?: number },
 ): Promise<CliServices> {
   const platform = createNodePlatform(env);
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
-  const services = await createAppServices({ platform, logger, env });
+  const services = await createAppServices({ platform, logger, env, networkWaitMs: options.networkWaitMs ?? CLI_NETWORK_WAIT_MS });
   if (options.io) {
     // Loaded here, not at the top: only commands that build the engine need the terminal prompt.
     const { ttyMfaPrompt } = await import('./commands/profiles');

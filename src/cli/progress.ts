@@ -77,6 +77,14 @@ export class ProgressBar {
     this.timer.unref?.();
   }
 
+  /** Prints one line of its own (TTY or not), above the bar when one is drawn; the bar comes back at the next redraw. */
+  note(line: string): void {
+    if (this.drawn) this.out.write('\r\x1b[2K');
+    this.drawn = false;
+    this.out.write(`${line}\n`);
+    if (this.tty && this.rows.size > 0) this.schedule();
+  }
+
   /** Stops redrawing and clears the line. */
   stop(): void {
     this.unsubscribe?.();

@@ -250,6 +250,10 @@ export const errorCatalogue = {
     en: 'The connection was interrupted. Check your connection, then try again.',
     'pt-BR': 'A conexão foi interrompida. Verifique sua conexão e tente de novo.',
   },
+  NETWORK_WAIT_EXPIRED: {
+    en: '{endpoint} did not answer for {seconds} seconds, so the upload stopped. Check your connection and try again.',
+    'pt-BR': '{endpoint} não respondeu por {seconds} segundos, então o envio parou. Verifique sua conexão e tente de novo.',
+  },
   SYNC_FOLDER_MISSING: {
     en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
     'pt-BR': 'A pasta {path} sumiu ou está vazia (o disco está conectado?). Nada foi apagado.',

@@ -1,7 +1,8 @@
 /**
  * Ctrl-C and resume through the built CLI and the real engine: an interrupted multipart upload exits
  * 130, and running the same command again finishes the SAME journal entry (its finished parts kept),
- * byte-identical. A file that disappears mid-upload makes the run exit 1 with a summary.
+ * byte-identical. A file that disappears mid-upload makes the run exit 1 with a summary. An endpoint that stops
+ * answering is waited for, out loud, until --retry-for runs out; then the run exits 1 with a plain message.
  * The bandwidth limit (a setting in the data folder) only makes the uploads slow enough to interrupt.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { cliTestEnv, ensureBuiltCli, nodeBin, repoRoot, runCli, waitUntil } from '../support/serve';
 
@@ -111,4 +113,36 @@ it('a file deleted during its upload counts, as docs/reliability.md says: the op
   expect(JSON.parse(result.stdout)).toMatchObject({ uploaded: 2, failed: 0 });
   expect((await getObjectBytes(client, bucket, 'v/vanishes.bin')).equals(bytes)).toBe(true);
   expect((await getObjectBytes(client, bucket, 'v/stays.txt')).toString()).toBe('stays');
+});
+
+it('says what it waits for when the endpoint stops answering, and exits 1 with a plain message when --retry-for runs out', async () => {
+  const proxy = await startChaosProxy({ upstream: s3Info().endpoint });
+  try {
+    const client = rawClient();
+    const bucket = await freshBucket(client, 'outage');
+    const dataDir = join(root, 'data-outage');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 4 * 1024 }));
+    const file = join(root, 'outage.bin');
+    writeFileSync(file, randomBytes(24 * 1024 * 1024));
+
+    const run = startUpload([file, `s3://${bucket}/o/`, '--endpoint', proxy.url, '--part-size', '5', '--retry-for', '3', '--json'], envFor(dataDir));
+    await waitUntil(() => (journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts')[0]?.n ?? 0) >= 1 || run.child.exitCode !== null);
+    await proxy.outage('refuse');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ uploaded: 0, failed: 1 });
+    expect(result.stderr).toContain(`Waiting for ${proxy.url} to answer (attempt 1)…`);
+    const gaveUp = /^failed: o\/outage\.bin: \S+ did not answer for (\d+) seconds, so the upload stopped\. Check your connection and try again\.$/m.exec(result.stderr);
+    expect(gaveUp, result.stderr).not.toBeNull();
+    // It gave up only after the whole budget.
+    expect(Number(gaveUp![1])).toBeGreaterThanOrEqual(3);
+    // The finished parts are still in the journal: nothing sent was thrown away.
+    const [row] = journalQuery<{ id: string; state: string }>(dataDir, "SELECT id, state FROM transfers WHERE key = 'o/outage.bin'");
+    expect(row?.state).toBe('failed');
+    expect(journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts WHERE transfer_id = ?', row!.id)[0]!.n).toBeGreaterThanOrEqual(1);
+  } finally {
+    await proxy.restore();
+    await proxy.stop();
+  }
 });

@@ -110,6 +110,30 @@ describe('progress and summary', () => {
     expect(written).toBe('');
   });
 
+  it('prints a note (what an outage waits for) on its own line: plain when not a terminal, above the bar when one is drawn', async () => {
+    const note = 'Waiting for http://127.0.0.1:9 to answer (attempt 1)…';
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    const run = async (tty: boolean) => {
+      const out = new PassThrough();
+      let written = '';
+      out.on('data', (d) => (written += d));
+      const bar = new ProgressBar(out, tty, 0);
+      bar.follow(new EventBus(), [snap('a', 'running', 0, 10)]);
+      await tick();
+      bar.note(note);
+      await tick();
+      bar.stop();
+      return written;
+    };
+    expect(await run(false)).toBe(`${note}\n`);
+    const drawn = await run(true);
+    const at = drawn.indexOf(`\r\x1b[2K${note}\n`);
+    expect(at).toBeGreaterThan(0);
+    // The bar was there before the note, and comes back under it.
+    expect(drawn.slice(0, at)).toContain('\r\x1b[2K[');
+    expect(drawn.slice(at + note.length)).toContain('\r\x1b[2K[');
+  });
+
   it('counts uploaded, skipped and failed, and bytes of uploaded files only', () => {
     const s = summarise([snap('a', 'done', 5, 5), snap('b', 'skipped', 0, 7), snap('c', 'failed', 1, 9), snap('d', 'cancelled', 0, 2)], 1.23456);
     expect(s).toEqual({ uploaded: 1, skipped: 1, failed: 2, deleted: 0, bytes: 5, seconds: 1.235, problems: 0, systemFiles: 0 });

@@ -115,7 +115,7 @@ describe('UI catalogues', () => {
 
   it('cover every state and kind that keys are built from at run time', () => {
     const dynamic: Record<string, string[]> = {
-      'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth'],
+      'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth', 'waiting-network'],
       'sync.state': ['watching', 'scanning', 'syncing', 'up-to-date', 'paused', 'error', 'needs-confirmation'],
       profileKind: ['keys', 'sso', 'role', 'process', 'web-identity', 'instance', 'environment'],
       'settings.languages': ['system', 'en', 'pt-BR'],

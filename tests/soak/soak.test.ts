@@ -9,8 +9,12 @@
  * batch's spooling and its queueing, and again while uploads run, and started on the same data folder each time.
  * It ends with nothing lost, corrupted, extra or pending, and nothing left in the spool.
  *
+ * Midway the "server" also goes away for 30 s (the proxy refuses every connection): the transfers must wait for it
+ * and go on by themselves, and the run still ends with nothing lost, corrupted or pending (issue 13).
+ *
  * Knobs: SOAK_FILES (default 5000), SOAK_SEED (default 20261125), SOAK_FAULT_RATE (default 0.2), SOAK_KILLS (3),
- * SOAK_BROWSER_FILES (default 400).
+ * SOAK_BROWSER_FILES (default 400), SOAK_OUTAGE_SECONDS (default 30; 0 for none), SOAK_CACHE_DIR (the bundle, progress
+ * logs and figures; default node_modules/.cache/s3drop-soak, which a worktree shares with the main checkout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,7 +24,7 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mulberry32, startChaosProxy, type ChaosProxy } from '../support/chaos-proxy';
+import { mulberry32, startChaosProxy, type ChaosProxy, type ProxyEvent } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { listKeys, pendingUploads } from '../reliability/helpers';
 import { cliTestEnv, ensureBuiltCli, startServe, type ServeProcess } from '../support/serve';
@@ -36,8 +40,10 @@ const SEED = Number(process.env.SOAK_SEED ?? 20261125);
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.2);
 const KILLS = Number(process.env.SOAK_KILLS ?? 3);
 const BROWSER_FILES = Number(process.env.SOAK_BROWSER_FILES ?? 400);
+const OUTAGE_MS = Number(process.env.SOAK_OUTAGE_SECONDS ?? 30) * 1000;
 const KiB = 1024;
 const MiB = 1024 * KiB;
+const CACHE = resolve(process.env.SOAK_CACHE_DIR ?? join(repo, 'node_modules/.cache/s3drop-soak'));
 
 let root: string | undefined;
 let proxy: ChaosProxy | undefined;
@@ -121,7 +127,7 @@ describe('soak', () => {
     });
 
     // The engine, bundled once so the child runs plain JavaScript on this Node.
-    const bundle = join(repo, 'node_modules/.cache/s3drop-soak/engine-child.mjs');
+    const bundle = join(CACHE, 'engine-child.mjs');
     await build({ entryPoints: [join(repo, 'tests/soak/engine-child.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
 
     const bucket = await freshBucket(direct, 'soak');
@@ -143,14 +149,23 @@ describe('soak', () => {
     // they fall early, midway and late whatever the speed; the server's view comes from the proxy's log.
     // Stratified, so one falls early, one midway and one late (between 10% and 90% of the files landed).
     const killAt = Array.from({ length: KILLS }, (_, i) => 0.1 + ((i + rnd()) / KILLS) * 0.8);
+    // The outage: a seeded moment between 20% and 60% of the files landed; it lasts OUTAGE_MS whatever else happens.
+    const outageAt = 0.2 + rnd() * 0.4;
+    const outage: { atShare?: number; atRequest?: number; seconds?: number; queuedDuring?: number; failedDuring?: number; ended?: boolean } = {};
     const landed = new Set<string>();
     let seenEvents = 0;
+    // An event is logged when its request arrives and gets its status when the server answers, often after the next
+    // look: those are looked at again until they have one (else most landings went uncounted and the kills fell late).
+    const unanswered = new Set<ProxyEvent>();
     const progress = () => {
       const evs = proxy!.events();
-      for (const e of evs.slice(seenEvents)) {
-        if ((e.kind === 'PutObject' || e.kind === 'CompleteMultipartUpload') && e.status !== undefined && e.status < 300 && e.key) landed.add(e.key);
-      }
+      for (const e of evs.slice(seenEvents)) if (e.kind === 'PutObject' || e.kind === 'CompleteMultipartUpload') unanswered.add(e);
       seenEvents = evs.length;
+      for (const e of unanswered) {
+        if (e.status === undefined) continue;
+        unanswered.delete(e);
+        if (e.status < 300 && e.key) landed.add(e.key);
+      }
       return landed.size / FILES;
     };
     const kills: { atRequest: number; atShare: number; status?: SoakStatus }[] = [];
@@ -184,7 +199,7 @@ describe('soak', () => {
       await gone;
     };
 
-    const progressFile = join(repo, 'node_modules/.cache/s3drop-soak/progress.log');
+    const progressFile = join(CACHE, 'progress.log');
     writeFileSync(progressFile, `[soak] ${FILES} files, ${Math.round(bytes / MiB)} MiB, kills at shares ${killAt.map((k) => k.toFixed(3)).join(', ')}, root ${root}\n`);
     child = startChild();
     const deadline = Date.now() + 50 * 60_000;
@@ -200,6 +215,26 @@ describe('soak', () => {
         appendFileSync(progressFile, `[soak] ${Math.round((Date.now() - started) / 1000)} s, ${requests} requests, faults ${proxy.stats().faultsTotal}, landed ${landed.size}, kills ${kills.length} (next at share ${killAt[kills.length]?.toFixed(3) ?? '-'}), status ${JSON.stringify(last)}\n`);
       }
       const share = progress();
+      // Like a kill, it also comes when the engine went idle first (a small run), so the run never waits for it.
+      if (OUTAGE_MS > 0 && outage.atShare === undefined && enqueued && (share >= outageAt || last?.idle === true)) {
+        outage.atShare = Math.round(share * 1000) / 1000;
+        outage.atRequest = requests;
+        const from = Date.now();
+        appendFileSync(progressFile, `[soak] outage: the server goes away for ${OUTAGE_MS / 1000} s at share ${outage.atShare}\n`);
+        await proxy.outage('refuse');
+        setTimeout(() => {
+          void proxy!.restore().then(() => {
+            outage.seconds = Math.round((Date.now() - from) / 1000);
+            outage.ended = true;
+            appendFileSync(progressFile, `[soak] outage over after ${outage.seconds} s\n`);
+          });
+        }, OUTAGE_MS);
+      }
+      if (outage.atShare !== undefined && !outage.ended && last) {
+        // What the engine shows while the server is away: waiting (counted as queued), never failed.
+        outage.queuedDuring = Math.max(outage.queuedDuring ?? 0, last.queued);
+        outage.failedDuring = Math.max(outage.failedDuring ?? 0, last.failed);
+      }
       const due = kills.length < KILLS && enqueued && (share >= killAt[kills.length]! || last?.idle === true);
       if (due) {
         kills.push({ atRequest: requests, atShare: Math.round(share * 1000) / 1000, ...(last ? { status: last } : {}) });
@@ -208,7 +243,7 @@ describe('soak', () => {
         child = startChild();
         continue;
       }
-      if (kills.length >= KILLS && enqueued && last?.idle) break;
+      if (kills.length >= KILLS && enqueued && last?.idle && (OUTAGE_MS === 0 || outage.ended)) break;
     }
     await killChild(child);
     child = undefined;
@@ -244,6 +279,8 @@ describe('soak', () => {
       faultsByKind: stats.faults,
       requestsByKind: stats.byKind,
       bytesThroughProxyMiB: Math.round(stats.bytesIn / MiB),
+      outage: OUTAGE_MS > 0 ? outage : 'none',
+      pendingTransfers: last ? last.queued + last.running + last.failed : 'unknown',
       kills: kills.length,
       killMoments: kills.map((k) => ({ request: k.atRequest, shareLanded: k.atShare })),
       engineStarts: starts,
@@ -262,13 +299,14 @@ describe('soak', () => {
       engineSeconds: Math.round((engineDone - started) / 1000),
     };
     console.log(`[soak] figures ${JSON.stringify(figures, null, 2)}`);
-    writeFileSync(join(repo, 'node_modules/.cache/s3drop-soak/last-run.json'), JSON.stringify(figures, null, 2));
+    writeFileSync(join(CACHE, 'last-run.json'), JSON.stringify(figures, null, 2));
 
     expect(lost.slice(0, 10)).toEqual([]);
     expect(corrupted.slice(0, 10)).toEqual([]);
     expect(extra.slice(0, 10)).toEqual([]);
     if (pending) expect(pending).toEqual([]);
     expect(kills.length).toBe(KILLS);
+    if (OUTAGE_MS > 0) expect(outage.ended).toBe(true);
   });
 });
 
@@ -276,8 +314,8 @@ describe('soak: browser mode', () => {
   it(`${BROWSER_FILES} files spooled through serve's HTTP endpoint, serve killed twice mid-way: nothing lost, nothing left in the spool`, async () => {
     const started = Date.now();
     // vitest holds console output until the test ends; a file shows progress while it runs.
-    const progressFile = join(repo, 'node_modules/.cache/s3drop-soak/progress-browser.log');
-    mkdirSync(join(repo, 'node_modules/.cache/s3drop-soak'), { recursive: true });
+    const progressFile = join(CACHE, 'progress-browser.log');
+    mkdirSync(CACHE, { recursive: true });
     writeFileSync(progressFile, '');
     const note = (line: string) => appendFileSync(progressFile, `[soak browser] ${((Date.now() - started) / 1000).toFixed(1)} s: ${line}\n`);
     ensureBuiltCli();
@@ -427,8 +465,8 @@ describe('soak: browser mode', () => {
       serveSeconds: Math.round((engineDone - started) / 1000),
     };
     console.log(`[soak] browser-mode figures ${JSON.stringify(figures, null, 2)}`);
-    mkdirSync(join(repo, 'node_modules/.cache/s3drop-soak'), { recursive: true });
-    writeFileSync(join(repo, 'node_modules/.cache/s3drop-soak/last-run-browser.json'), JSON.stringify(figures, null, 2));
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(join(CACHE, 'last-run-browser.json'), JSON.stringify(figures, null, 2));
 
     expect(lost.slice(0, 10)).toEqual([]);
     expect(corrupted.slice(0, 10)).toEqual([]);

@@ -250,4 +250,20 @@ describe('chaos proxy', () => {
     expect(p.stats().faultsTotal).toBe(1);
     expect(await exists('elig/a')).toBe(false);
   });
+
+  it('takes the server away (refused, then reset connections) and brings it back on the same port', async () => {
+    const p = await proxy();
+    const url = `${p.url}/${bucket}/outage/a.bin`;
+    expect((await rawPut(url, Buffer.from('before'))).status).toBe(200);
+    await p.outage('refuse');
+    // The first may go out on the pooled keep-alive socket the outage just reset; a new connection is refused.
+    expect(['ECONNRESET', 'ECONNREFUSED']).toContain((await rawPut(url, Buffer.from('refused'))).error?.code);
+    expect((await rawPut(url, Buffer.from('refused'))).error?.code).toBe('ECONNREFUSED');
+    await p.restore();
+    await p.outage('reset');
+    expect((await rawPut(url, Buffer.from('reset'))).error?.code).toBe('ECONNRESET');
+    await p.restore();
+    expect((await rawPut(url, Buffer.from('after'))).status).toBe(200);
+    expect((await getObjectBytes(direct, bucket, 'outage/a.bin')).toString()).toBe('after');
+  });
 });

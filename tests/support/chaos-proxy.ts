@@ -112,6 +112,13 @@ export interface ChaosProxy {
   configure(patch: Partial<Omit<ChaosOptions, 'upstream'>>): void;
   /** Forces `fault` on the next request matching `match` (default: any), before the random draw. */
   injectNext(fault: FaultKind, match?: (req: RequestInfo) => boolean): void;
+  /**
+   * Takes the "server" away until `restore()`: every open connection is reset, and new ones are refused
+   * (`'refuse'`: the port is closed, ECONNREFUSED) or accepted and reset at once (`'reset'`: ECONNRESET).
+   */
+  outage(how: 'refuse' | 'reset'): Promise<void>;
+  /** Ends an outage: the same port accepts connections again. */
+  restore(): Promise<void>;
   /** Closes the listener and destroys every open connection, stalled ones included. */
   stop(): Promise<void>;
 }
@@ -431,7 +438,12 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
       if (!req.socket.destroyed) req.socket.destroy();
     });
   });
+  let down: 'refuse' | 'reset' | undefined;
   server.on('connection', (s) => {
+    if (down) {
+      s.resetAndDestroy();
+      return;
+    }
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -460,8 +472,26 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
     injectNext(fault, match) {
       forced.push({ fault, match });
     },
+    async outage(how) {
+      down = how;
+      for (const s of sockets) if (!s.destroyed) s.resetAndDestroy();
+      if (how === 'refuse') await new Promise<void>((r) => server.close(() => r()));
+    },
+    async restore() {
+      const was = down;
+      down = undefined;
+      if (was !== 'refuse') return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
     async stop() {
       for (const s of sockets) s.destroy();
+      if (down === 'refuse') return;
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -14,7 +14,7 @@ import type { TransferEngine, UploadRequest } from '../../main/services/transfer
 import { uploadOptionsSchema, type LeftOut, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { EXIT, leftFileOut, printable, problemLine, usageError, type CliIo, type TransferSummary } from '../cli-io';
-import { buildCliServices, engineEnv } from '../cli-services';
+import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
 import { parseS3Url } from '../s3-url';
@@ -32,6 +32,7 @@ Options:
   --part-size MiB      multipart part size in MiB (5-5120)
   --storage-class C    STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE
   --include-junk       also upload the system files folders collect (.DS_Store, Thumbs.db, desktop.ini, ~$ lock files)
+  --retry-for SECONDS  how long to keep trying when the storage service stops answering (default ${CLI_NETWORK_WAIT_MS / 1000})
   --json               end with one JSON summary line on stdout
   --debug              show technical details and stack traces
   -h, --help           show this help
@@ -82,16 +83,16 @@ function overrideSettings(services: AppServices, patch: { concurrency?: number; 
  * a wrong secret would be indistinguishable from a missing permission. AccessDenied does not stop the
  * run: upload-only keys (s3:PutObject without s3:ListBucket) are common for landing zones.
  */
-async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<void> {
+async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<string> {
   const ctx = await services.clients.forProfile(profileId);
   const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
   try {
     await ctx.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
   } catch (err) {
     const appErr = toAppError(err, { action: 'ListObjectsV2', bucket, endpoint, profile: ctx.profile.summary.name });
-    if (appErr.code === 'ACCESS_DENIED') return;
-    throw appErr;
+    if (appErr.code !== 'ACCESS_DENIED') throw appErr;
   }
+  return endpoint;
 }
 
 /** The upload summary: the shared one, plus the system files its folders left out. */
@@ -134,6 +135,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
       'part-size': { type: 'string' },
       'storage-class': { type: 'string' },
       'include-junk': { type: 'boolean', default: false },
+      'retry-for': { type: 'string' },
       json: { type: 'boolean', default: false },
       debug: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -148,6 +150,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   const paths = checkLocalPaths(positionals.slice(0, -1));
   const concurrency = intOption(values.concurrency, 'concurrency', 1, 64);
   const partSizeMiB = intOption(values['part-size'], 'part-size', 5, 5120);
+  const retryFor = intOption(values['retry-for'], 'retry-for', 1, 86_400);
   const storageClass = values['storage-class']?.toUpperCase();
   if (storageClass !== undefined && !(storageClasses as readonly string[]).includes(storageClass)) {
     throw usageError('upload', `--storage-class must be one of ${storageClasses.join(', ')}`);
@@ -155,13 +158,18 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   const env = engineEnv(io.env, 'upload', values.endpoint);
 
   const started = Date.now();
-  const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
+  const { services } = await buildCliServices(env, {
+    debug: io.debug,
+    logFile: 's3-drop-cli.log',
+    io,
+    ...(retryFor !== undefined ? { networkWaitMs: retryFor * 1000 } : {}),
+  });
   const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
   try {
     const engine: TransferEngine = services.transfers;
     overrideSettings(services, { concurrency, partSizeMiB });
     const profileId = await chooseProfileId(services.profiles, env, values.profile);
-    await preflight(services, profileId, target.bucket, env);
+    const endpoint = await preflight(services, profileId, target.bucket, env);
     if (signal.aborted) return EXIT.interrupted;
 
     const options: UploadOptions | undefined = storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : undefined;
@@ -181,6 +189,16 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
     const ours = new Set(ids);
     let stopAuth: (() => void) | undefined;
+    // The engine waits out an outage by itself, within this run's budget; say what it is waiting for, once per try.
+    let announced = -1;
+    const stopWaiting = services.events.on('transfers:progress', (p) => {
+      // Running again: the endpoint came back, and a later outage counts its tries from the start.
+      if (p.changed.some((t) => ours.has(t.id) && t.state === 'running')) announced = -1;
+      const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-network' && (t.waitAttempt ?? 0) > announced);
+      if (!waiting) return;
+      announced = waiting.waitAttempt ?? 0;
+      bar.note(`Waiting for ${endpoint} to answer (attempt ${announced + 1})…`);
+    });
     const finished = await Promise.race([
       engine.waitFor(ids),
       new Promise<undefined>((res) => signal.addEventListener('abort', () => res(undefined), { once: true })),
@@ -191,7 +209,10 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
           if (waiting) reject(new AppError('SSO_LOGIN_REQUIRED', { profile: waiting.profileId.replace(/^(aws|app):/, '') }));
         });
       }),
-    ]).finally(() => stopAuth?.());
+    ]).finally(() => {
+      stopAuth?.();
+      stopWaiting();
+    });
     bar.stop();
     if (!finished) return EXIT.interrupted;
 

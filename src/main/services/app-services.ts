@@ -22,7 +22,7 @@ import { createDefaultSecretStore } from './secrets/keychain-store';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
 import { SyncService } from './sync/sync-service';
-import { TransferService } from './transfers/transfer-service';
+import { TransferService, type TransferServiceOptions } from './transfers/transfer-service';
 
 /** What a composition root provides. */
 export interface AppServicesOptions {
@@ -35,6 +35,8 @@ export interface AppServicesOptions {
   diagnosticsExtra?: () => Record<string, string>;
   /** The event bus; a root that passes its own is subscribed before the engine starts, so it sees start-up notices. */
   events?: EventBus;
+  /** How long transfers wait for an endpoint that does not answer (ms); default for as long as the app runs. */
+  networkWaitMs?: number;
 }
 
 /** The built engine. */
@@ -69,7 +71,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);
   const fileOps = new FileOpsService(clients);
-  const transfers = new TransferService(core, clients);
+  const transferOptions: TransferServiceOptions = options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {};
+  const transfers = new TransferService(core, clients, transferOptions);
   const sync = new SyncService(core, clients, transfers);
   const landing = new LandingService(core);
 

@@ -47,8 +47,11 @@ export const enqueueItemSchema = z
   })
   .strict();
 
-/** The states a transfer goes through. */
-export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'waiting-auth';
+/**
+ * The states a transfer goes through. 'waiting-auth' waits for a sign-in; 'waiting-network' waits for the endpoint to
+ * answer again (it keeps its finished parts and tries again by itself).
+ */
+export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'waiting-auth' | 'waiting-network';
 
 /** An immutable view of one transfer, as sent to the UI. */
 export interface TransferSnapshot {
@@ -72,6 +75,8 @@ export interface TransferSnapshot {
   error?: AppErrorData;
   /** Where this came from: a drop, the CLI, or a sync pair id. */
   origin?: string;
+  /** While 'waiting-network': how many times the endpoint was tried without an answer so far. */
+  waitAttempt?: number;
 }
 
 /** Totals over every transfer that is not yet finished (and those finished in this batch). */

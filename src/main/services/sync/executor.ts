@@ -69,7 +69,7 @@ export function trashDate(now: Date): string {
 export function enqueueOnce(engine: Pick<TransferEngine, 'enqueue' | 'list'>, requests: UploadRequest[]): string[] {
   const live = new Map<string, string>();
   for (const t of engine.list().transfers) {
-    if (t.state === 'queued' || t.state === 'running' || t.state === 'waiting-auth') live.set(`${t.origin ?? ''}\n${t.bucket}\n${t.key}`, t.id);
+    if (t.state === 'queued' || t.state === 'running' || t.state === 'waiting-auth' || t.state === 'waiting-network') live.set(`${t.origin ?? ''}\n${t.bucket}\n${t.key}`, t.id);
   }
   const ids: (string | undefined)[] = requests.map((r) => live.get(`${r.origin ?? ''}\n${r.bucket}\n${r.key}`));
   const fresh = requests.filter((_, i) => ids[i] === undefined);

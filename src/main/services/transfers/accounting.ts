@@ -145,6 +145,8 @@ export interface Accounted {
   bytesDone: number;
   partsTotal?: number;
   meter: SpeedMeter;
+  /** While 'waiting-network': the endpoint's failed tries so far (shown to the CLI and the UI). */
+  waitAttempt?: number;
 }
 
 /** One transfer as the UI sees it: an immutable snapshot. */
@@ -171,6 +173,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
     ...(rec.error ? { error: rec.error } : {}),
     ...(rec.origin ? { origin: rec.origin } : {}),
+    ...(rec.state === 'waiting-network' && e.waitAttempt !== undefined ? { waitAttempt: e.waitAttempt } : {}),
   });
 }
 
@@ -185,7 +188,7 @@ export function overallOf(entries: Iterable<Accounted>, allPaused: boolean): Ove
     if (st === 'running') {
       o.running++;
       o.speed += e.meter.speed();
-    } else if (st === 'queued' || st === 'waiting-auth') o.queued++;
+    } else if (st === 'queued' || st === 'waiting-auth' || st === 'waiting-network') o.queued++;
     else if (st === 'paused') o.paused++;
     else if (st === 'failed') o.failed++;
     else o.done++;

@@ -18,6 +18,24 @@ export function backoffMs(attempt: number, policy: RetryPolicy = defaultRetryPol
   return Math.floor(random() * ceiling);
 }
 
+/** How a transfer that lost its endpoint waits between probes (the queue's, not one request's). */
+export interface WaitPolicy {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** The engine's default: about 1 s, doubling to at most 60 s. */
+export const defaultWaitPolicy: WaitPolicy = { baseMs: 1_000, maxMs: 60_000 };
+
+/**
+ * The delay before probe number `attempt` (1-based): half the exponential ceiling plus a random share of the other
+ * half. Never near zero (a dead endpoint is not knocked on in a loop), yet many waiting apps do not knock at once.
+ */
+export function waitBackoffMs(attempt: number, policy: WaitPolicy = defaultWaitPolicy, random = Math.random): number {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+}
+
 /** Sleeps, waking early with the abort reason when the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

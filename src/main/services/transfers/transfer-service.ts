@@ -6,16 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
-import { s3ErrorCode, toAppError } from '../s3/errors';
+import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { assertBucketRef, assertUploadKey } from '../s3/validate';
 import { overallOf, snapshotOf, SpeedMeter, type Accounted } from './accounting';
 import { Journal, type JournalPart, type JournalTransfer } from './journal';
-import type { RetryPolicy } from './retry';
+import { defaultWaitPolicy, waitBackoffMs, type RetryPolicy, type WaitPolicy } from './retry';
 import { TokenBucket } from './token-bucket';
 import { abandonMultipart } from './multipart';
 import { cleanupStaleUploads, type QueueView } from './orphans';
@@ -29,6 +30,13 @@ import { uploadFile } from './upload';
 const PRUNABLE: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'cancelled']);
 /** Sign-in problems: the user can fix them in a minute, so the transfers wait instead of failing. */
 const AUTH_CODES: ReadonlySet<string> = new Set(['SSO_LOGIN_REQUIRED', 'MFA_REQUIRED', 'CREDENTIALS_EXPIRED']);
+/**
+ * Failures where the endpoint did not answer (refused, reset, DNS, timeouts): an outage passes by itself, so the
+ * transfers wait for it ('waiting-network') instead of failing.
+ */
+const NETWORK_CODES: ReadonlySet<string> = new Set(['NETWORK', 'ENDPOINT_UNREACHABLE', 'TIMEOUT']);
+/** A probe that gets no answer in this long counts as no answer. */
+const PROBE_TIMEOUT_MS = 15_000;
 const MiB = 1024 * 1024;
 /** How long a finished single PUT's journal row may wait to share a transaction with others. */
 const FINISH_WRITE_DELAY_MS = 50;
@@ -44,6 +52,28 @@ export interface TransferServiceOptions {
   retry?: RetryPolicy;
   /** Whole-file restarts after a changed source or a failed verification. */
   fileRestarts?: number;
+  /** How long the endpoint is probed between tries while transfers wait for it; default about 1 s doubling to 60 s. */
+  networkBackoff?: WaitPolicy;
+  /**
+   * How long transfers wait for an endpoint that does not answer before they fail (ms). Default: for as long as
+   * the app runs (the app and browser mode); the CLI passes a bounded budget so that a run always ends.
+   */
+  networkWaitMs?: number;
+}
+
+/** One profile's endpoint that stopped answering: the probe timer and how long it has been down. */
+interface NetworkHold {
+  /** Probes that got no answer so far. */
+  attempt: number;
+  /** When the first failure of this outage came. */
+  since: number;
+  timer?: NodeJS.Timeout;
+  /** A probe is in flight (no second timer meanwhile). */
+  probing?: boolean;
+  /** The endpoint's address (none for AWS), once a probe has resolved the profile; for the budget's message. */
+  endpoint?: string;
+  /** The error the transfers failed with, for the budget's message. */
+  error: AppError;
 }
 
 interface Waiter {
@@ -81,6 +111,8 @@ export class TransferService implements TransferEngine {
   /** Who waits on each unfinished transfer; a waiter resolves when its count of unfinished ids reaches zero. */
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly bandwidth: TokenBucket;
+  /** Endpoints (by profile) that stopped answering; removed once a transfer of the profile makes progress again. */
+  private readonly holds = new Map<string, NetworkHold>();
   private readonly options: Required<Omit<TransferServiceOptions, 'retry' | 'journalFile'>> & Pick<TransferServiceOptions, 'retry' | 'journalFile'>;
 
   /** Builds the service; nothing runs until `start()`. */
@@ -89,7 +121,7 @@ export class TransferService implements TransferEngine {
     readonly clients: S3Clients,
     options: TransferServiceOptions = {},
   ) {
-    this.options = { historyLimit: 1000, progressIntervalMs: SNAPSHOT_INTERVAL_MS, fileRestarts: 3, ...options };
+    this.options = { historyLimit: 1000, progressIntervalMs: SNAPSHOT_INTERVAL_MS, fileRestarts: 3, networkBackoff: defaultWaitPolicy, networkWaitMs: Infinity, ...options };
     this.bandwidth = new TokenBucket(() => deps.settings.get().bandwidthLimitKiBps * 1024);
     this.progress = new Throttle(() => this.flush(), this.options.progressIntervalMs);
   }
@@ -134,6 +166,8 @@ export class TransferService implements TransferEngine {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.unsubscribe?.();
+    for (const h of this.holds.values()) clearTimeout(h.timer);
+    this.holds.clear();
     const running = [...this.entries.values()].filter((e) => e.running);
     for (const e of running) e.abort?.abort(new AppError('CANCELLED'));
     await Promise.allSettled(running.map((e) => e.running));
@@ -270,7 +304,10 @@ export class TransferService implements TransferEngine {
           e.partsTotal = total;
           this.touch(rec.id);
         },
-        onPartDone: () => this.touch(rec.id),
+        onPartDone: () => {
+          this.endpointWorks(rec.profileId);
+          this.touch(rec.id);
+        },
         save: () => this.save(e),
       });
       this.finish(e, outcome);
@@ -290,6 +327,12 @@ export class TransferService implements TransferEngine {
         for (const other of this.entries.values()) {
           if (other !== e && other.rec.profileId === rec.profileId && (other.rec.state === 'queued' || other.rec.state === 'running')) this.holdForAuth(other, appErr);
         }
+        return;
+      }
+      if (NETWORK_CODES.has(appErr.code)) {
+        // Nothing failed either: the endpoint is away. Finished parts stay, and a probe brings the transfers back.
+        e.bytesDone = [...e.parts.values()].reduce((sum, p) => sum + p.size, 0);
+        this.holdForNetwork(e, appErr);
         return;
       }
       if ((appErr.code === 'FILE_CHANGED' || appErr.code === 'CHECKSUM_MISMATCH') && e.restarts < this.options.fileRestarts) {
@@ -326,6 +369,7 @@ export class TransferService implements TransferEngine {
 
   private finish(e: Entry, outcome: 'done' | 'skipped'): void {
     const { rec } = e;
+    this.endpointWorks(rec.profileId);
     rec.state = outcome;
     rec.finishedAt = Date.now();
     e.bytesDone = rec.size;
@@ -471,12 +515,12 @@ export class TransferService implements TransferEngine {
   pause(id?: string): void {
     if (id === undefined) {
       this.allPaused = true;
-      for (const e of this.entries.values()) if (e.rec.state === 'running' || e.rec.state === 'queued') this.pauseEntry(e);
+      for (const e of this.entries.values()) if (e.rec.state === 'running' || e.rec.state === 'queued' || e.rec.state === 'waiting-network') this.pauseEntry(e);
       this.touch('');
       return;
     }
     const e = this.need(id);
-    if (e.rec.state === 'running' || e.rec.state === 'queued' || e.rec.state === 'waiting-auth') this.pauseEntry(e);
+    if (e.rec.state === 'running' || e.rec.state === 'queued' || e.rec.state === 'waiting-auth' || e.rec.state === 'waiting-network') this.pauseEntry(e);
   }
 
   private pauseEntry(e: Entry): void {
@@ -491,6 +535,128 @@ export class TransferService implements TransferEngine {
     e.rec.error = err.toData();
     e.abort?.abort(new AppError('CANCELLED'));
     this.save(e);
+  }
+
+  /**
+   * Parks a transfer, and every queued or running one of its profile, until the endpoint answers again, and makes
+   * sure a probe is coming. Running ones are stopped: they would only fail one by one against the same dead endpoint.
+   */
+  private holdForNetwork(e: Entry, err: AppError): void {
+    const profileId = e.rec.profileId;
+    let hold = this.holds.get(profileId);
+    if (!hold) this.holds.set(profileId, (hold = { attempt: 0, since: Date.now(), error: err }));
+    // Failing again after a probe got an answer counts as a try that failed: the wait grows.
+    else if (!hold.timer && !hold.probing) hold.attempt++;
+    hold.error = err;
+    this.deps.logger.info(`transfer ${e.rec.id}: waiting for the endpoint to answer (${err.code})`);
+    const park = (x: Entry) => {
+      x.rec.state = 'waiting-network';
+      x.rec.error = err.toData();
+      x.waitAttempt = hold.attempt;
+      x.abort?.abort(new AppError('CANCELLED'));
+      this.save(x);
+    };
+    park(e);
+    for (const other of this.entries.values()) {
+      if (other !== e && other.rec.profileId === profileId && (other.rec.state === 'queued' || other.rec.state === 'running')) park(other);
+    }
+    if (!hold.timer && !hold.probing) this.scheduleProbe(profileId, hold);
+  }
+
+  /** Sets the next probe of a profile's endpoint, or fails its waiting transfers once the wait budget is spent. */
+  private scheduleProbe(profileId: string, hold: NetworkHold): void {
+    if (this.disposed) return;
+    const left = hold.since + this.options.networkWaitMs - Date.now();
+    if (left <= 0) {
+      this.giveUpWaiting(profileId, hold);
+      return;
+    }
+    // The last probe comes when the budget ends, so a run gives up only after the whole budget without an answer.
+    const delay = Math.min(waitBackoffMs(hold.attempt + 1, this.options.networkBackoff), left);
+    hold.timer = setTimeout(() => void this.probe(profileId, hold), delay);
+  }
+
+  /**
+   * Knocks once on the endpoint (HeadBucket, one attempt). Any HTTP answer, even a refusal, means it is back: the
+   * waiting transfers go back to the queue, where a real refusal fails them (or waits for a sign-in) as usual. No
+   * answer: wait longer.
+   */
+  private async probe(profileId: string, hold: NetworkHold): Promise<void> {
+    hold.timer = undefined;
+    const waiting = () => [...this.entries.values()].filter((x) => x.rec.profileId === profileId && x.rec.state === 'waiting-network');
+    const first = waiting()[0];
+    if (this.disposed || this.holds.get(profileId) !== hold) return;
+    if (!first) {
+      // Everyone waiting was paused or cancelled: nothing to probe for.
+      this.holds.delete(profileId);
+      return;
+    }
+    let answered: boolean;
+    hold.probing = true;
+    try {
+      const ctx = await this.clients.forProfile(profileId);
+      hold.endpoint = ctx.profile.endpoint;
+      await ctx.transferClient.send(new HeadBucketCommand({ Bucket: first.rec.bucket }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      answered = true;
+    } catch (err) {
+      // Anything but "no answer" (a sign-in that ran out, a web page where S3 was expected) is for the transfer to
+      // meet and report as it does on any run, not a reason to keep knocking.
+      answered = httpStatus(err) !== undefined || (!isAbort(err) && !NETWORK_CODES.has(toAppError(err).code));
+    } finally {
+      hold.probing = false;
+    }
+    if (this.disposed || this.holds.get(profileId) !== hold) return;
+    if (!answered) {
+      hold.attempt++;
+      for (const x of waiting()) {
+        x.waitAttempt = hold.attempt;
+        this.touch(x.rec.id);
+      }
+      this.scheduleProbe(profileId, hold);
+      return;
+    }
+    this.deps.logger.info(`profile ${profileId}: the endpoint answers again after ${hold.attempt} failed tries`);
+    // The hold stays (its count and budget go on) until a part or a file gets through: an endpoint that answers a
+    // probe but drops every upload must not be knocked on at full speed for ever.
+    for (const x of waiting()) this.requeue(x);
+    this.pump();
+  }
+
+  /**
+   * A part or a file of this profile got through: the endpoint works. Its waiting transfers go on now rather than at
+   * the next probe, and the next outage starts its backoff and its budget afresh.
+   */
+  private endpointWorks(profileId: string): void {
+    const hold = this.holds.get(profileId);
+    if (!hold) return;
+    clearTimeout(hold.timer);
+    this.holds.delete(profileId);
+    let any = false;
+    for (const x of this.entries.values()) {
+      if (x.rec.profileId !== profileId || x.rec.state !== 'waiting-network') continue;
+      this.requeue(x);
+      any = true;
+    }
+    if (any) this.pump();
+  }
+
+  /** The wait budget is spent (the CLI's): the waiting transfers fail, keeping their parts for a Retry. */
+  private giveUpWaiting(profileId: string, hold: NetworkHold): void {
+    this.holds.delete(profileId);
+    const seconds = Math.round((Date.now() - hold.since) / 1000);
+    // AWS has no endpoint address to show; the message starts with it, hence the capital.
+    const endpoint = hold.endpoint ?? 'The storage service';
+    const err = new AppError('NETWORK_WAIT_EXPIRED', { endpoint, seconds }, { details: hold.error.options.details });
+    for (const x of this.entries.values()) {
+      if (x.rec.profileId !== profileId || x.rec.state !== 'waiting-network') continue;
+      this.deps.logger.info(`transfer ${x.rec.id} failed: no answer from the endpoint for ${seconds} s`);
+      x.rec.state = 'failed';
+      x.rec.error = err.toData();
+      x.rec.finishedAt = Date.now();
+      x.waitAttempt = undefined;
+      this.save(x);
+      this.settle(x.rec.id);
+    }
   }
 
   /** Sends every transfer that waits for a sign-in back to the queue. */
@@ -509,16 +675,17 @@ export class TransferService implements TransferEngine {
   resume(id?: string): void {
     if (id === undefined) {
       this.allPaused = false;
-      for (const e of this.entries.values()) if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth') this.requeue(e);
+      for (const e of this.entries.values()) if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth' || e.rec.state === 'waiting-network') this.requeue(e);
       this.touch('');
     } else {
       const e = this.need(id);
-      if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth') this.requeue(e);
+      if (e.rec.state === 'paused' || e.rec.state === 'waiting-auth' || e.rec.state === 'waiting-network') this.requeue(e);
     }
     this.pump();
   }
 
   private requeue(e: Entry): void {
+    e.waitAttempt = undefined;
     e.rec.state = 'queued';
     e.rec.error = undefined;
     e.rec.finishedAt = undefined;

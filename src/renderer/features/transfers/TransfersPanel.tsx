@@ -24,7 +24,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const [link, setLink] = useState<string | null>(null);
   // Frozen numbers read as live: no speed or time left while browser mode has lost its engine.
   const live = useAppState((s) => s.connection) === 'connected';
-  const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth';
+  const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth' || row.state === 'waiting-network';
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
   const copyLink = async () => {
@@ -64,6 +64,12 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
             {t('transfers.resume')}
           </button>
         )}
+        {row.state === 'waiting-network' && (
+          // The engine tries again by itself; this is for someone who knows the connection is back.
+          <button type="button" onClick={() => void run('transfers:resume', { id: row.id })} aria-label={`${t('transfers.tryNow')}: ${row.name}`}>
+            {t('transfers.tryNow')}
+          </button>
+        )}
         {(row.state === 'failed' || row.state === 'cancelled') && (
           <button type="button" onClick={() => void run('transfers:retry', { id: row.id })} aria-label={`${t('transfers.retry')}: ${row.name}`}>
             {t('transfers.retry')}
@@ -100,6 +106,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
         <input className="link-output" readOnly value={link} aria-label={t('transfers.linkReady', { expiry: t(`transfers.expiry.${expiry}`) })} data-testid="link-output" onFocus={(e) => e.currentTarget.select()} />
       )}
       {row.error && row.state === 'failed' && <ErrorMessage error={row.error} announce={false} />}
+      {row.state === 'waiting-network' && <div className="hint transfer-waiting">{t('transfers.waitingNetworkHint')}</div>}
     </div>
   );
 });

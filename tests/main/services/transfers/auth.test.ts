@@ -7,13 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/shared/errors';
-import type { ProfileResolver, ResolvedProfile } from '../../../../src/main/services/profiles/types';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { randomFile, testCore, until } from './harness';
+import { expiringResolver, randomFile, testCore, until } from './harness';
 
 const MiB = 1024 * 1024;
 const info = s3Info();
@@ -31,33 +29,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A resolver whose credential provider throws `signedOut` while it is set, like an SSO session that ran out. */
-function expiringResolver(endpoint: string): ProfileResolver & { signedOut?: string; calls: number } {
-  const r = {
-    signedOut: undefined as string | undefined,
-    calls: 0,
-    async resolve(profileId: string): Promise<ResolvedProfile> {
-      return {
-        summary: { id: profileId, name: profileId, kind: 'sso', source: 'aws-config', hasSecret: false },
-        region: info.region,
-        endpoint,
-        forcePathStyle: true,
-        credentials: async () => {
-          r.calls++;
-          if (r.signedOut) throw new AppError(r.signedOut as 'SSO_LOGIN_REQUIRED', { profile: profileId });
-          // Near expiry, so the SDK asks the provider again for every request (as it does for short SSO sessions).
-          return { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, expiration: new Date(Date.now() + 60_000) };
-        },
-      } as ResolvedProfile;
-    },
-  };
-  return r;
-}
-
 describe.each(['SSO_LOGIN_REQUIRED', 'CREDENTIALS_EXPIRED'])('sign-in lost mid-upload (%s)', (code) => {
   it('the profile’s transfers wait, keep their parts, and finish after the sign-in', async () => {
     const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, concurrency: 1, bandwidthLimitKiBps: 8 * 1024 });
-    const resolver = expiringResolver(proxy.url);
+    const resolver = expiringResolver(info, proxy.url);
     const engine = new TransferService(core, new S3ClientFactory(core, resolver), { retry: { attempts: 2, baseMs: 5, maxMs: 10 } });
     await engine.start();
     try {
@@ -94,7 +69,7 @@ describe.each(['SSO_LOGIN_REQUIRED', 'CREDENTIALS_EXPIRED'])('sign-in lost mid-u
 
 it('resume() also sends waiting transfers on', async () => {
   const core = testCore();
-  const resolver = expiringResolver(info.endpoint);
+  const resolver = expiringResolver(info, info.endpoint);
   resolver.signedOut = 'MFA_REQUIRED';
   const engine = new TransferService(core, new S3ClientFactory(core, resolver), { retry: { attempts: 1, baseMs: 5, maxMs: 10 } });
   await engine.start();

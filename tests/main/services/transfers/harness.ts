@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../../../src/shared/contract';
+import { AppError } from '../../../../src/shared/errors';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import { EventBus } from '../../../../src/main/services/events';
 import { silentLogger } from '../../../../src/main/services/log/logger';
@@ -28,6 +29,29 @@ export function testResolver(info: S3ServerInfo, endpoint = info.endpoint): Prof
       };
     },
   };
+}
+
+/** A resolver whose credential provider throws `signedOut` while it is set, like an SSO session that ran out. */
+export function expiringResolver(info: S3ServerInfo, endpoint: string): ProfileResolver & { signedOut?: string; calls: number } {
+  const r = {
+    signedOut: undefined as string | undefined,
+    calls: 0,
+    async resolve(profileId: string): Promise<ResolvedProfile> {
+      return {
+        summary: { id: profileId, name: profileId, kind: 'sso', source: 'aws-config', hasSecret: false },
+        region: info.region,
+        endpoint,
+        forcePathStyle: true,
+        credentials: async () => {
+          r.calls++;
+          if (r.signedOut) throw new AppError(r.signedOut as 'SSO_LOGIN_REQUIRED', { profile: profileId });
+          // Near expiry, so the SDK asks the provider again for every request (as it does for short SSO sessions).
+          return { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, expiration: new Date(Date.now() + 60_000) };
+        },
+      } as ResolvedProfile;
+    },
+  };
+  return r;
 }
 
 /** Core dependencies over a fresh temp data folder. */
