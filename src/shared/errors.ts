@@ -190,6 +190,22 @@ export const errorCatalogue = {
     en: 'The uploaded copy of {path} did not match the file, so it was not kept. The app will try again.',
     'pt-BR': 'A cópia enviada de {path} não bateu com o arquivo e foi descartada. O app vai tentar de novo.',
   },
+  OBJECT_NOT_FOUND: {
+    en: 'There is no file or folder named "{key}" in the bucket {bucket}. It may have been moved or deleted.',
+    'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket {bucket}. Talvez tenha sido movido ou apagado.',
+  },
+  OBJECT_CHANGED: {
+    en: 'The file {key} changed in the bucket while it was being downloaded. It will be downloaded again from the start.',
+    'pt-BR': 'O arquivo {key} mudou no bucket durante o download. Ele será baixado de novo desde o início.',
+  },
+  DOWNLOAD_MISMATCH: {
+    en: 'The downloaded copy of {key} did not match the one in the bucket, so it was not kept. The app will try again.',
+    'pt-BR': 'A cópia baixada de {key} não bateu com a do bucket e foi descartada. O app vai tentar de novo.',
+  },
+  FOLDER_NOT_WRITABLE: {
+    en: 'The app cannot save files in {path}. Check that the folder exists and that you may save files there.',
+    'pt-BR': 'O app não consegue salvar arquivos em {path}. Verifique se a pasta existe e se você pode salvar arquivos nela.',
+  },
   OBJECT_TOO_LARGE: {
     en: 'The file {path} is larger than 5 TiB, the most that S3 can store in one object.',
     'pt-BR': 'O arquivo {path} tem mais de 5 TiB, o máximo que o S3 guarda em um objeto.',

@@ -158,6 +158,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     bucket: rec.bucket,
     key: rec.key,
     profileId: rec.profileId,
+    direction: rec.direction ?? 'upload',
     state: rec.state,
     bytesDone: Math.min(e.bytesDone, rec.size || e.bytesDone),
     bytesTotal: rec.size,

@@ -19,7 +19,8 @@ import type { RetryPolicy } from './retry';
 import { TokenBucket } from './token-bucket';
 import { abandonMultipart } from './multipart';
 import { cleanupStaleUploads, type QueueView } from './orphans';
-import { FINAL_STATES, type TransferEngine, type UploadRequest } from './types';
+import { discardDownload, downloadFile } from './download';
+import { FINAL_STATES, type DownloadRequest, type TransferEngine, type UploadRequest } from './types';
 import { uploadFile } from './upload';
 
 /**
@@ -30,6 +31,8 @@ const PRUNABLE: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'cancel
 /** Sign-in problems: the user can fix them in a minute, so the transfers wait instead of failing. */
 const AUTH_CODES: ReadonlySet<string> = new Set(['SSO_LOGIN_REQUIRED', 'MFA_REQUIRED', 'CREDENTIALS_EXPIRED']);
 const MiB = 1024 * 1024;
+/** A changed source or a failed verification: the transfer starts over from nothing, up to `fileRestarts` times. */
+const RESTART_CODES: ReadonlySet<string> = new Set(['FILE_CHANGED', 'CHECKSUM_MISMATCH', 'OBJECT_CHANGED', 'DOWNLOAD_MISMATCH']);
 /** How long a finished single PUT's journal row may wait to share a transaction with others. */
 const FINISH_WRITE_DELAY_MS = 50;
 
@@ -161,7 +164,7 @@ export class TransferService implements TransferEngine {
       assertUploadKey(r.key);
     }
     const now = Date.now();
-    const recs: JournalTransfer[] = requests.map((r) => ({
+    return this.add(requests.map((r) => ({
       id: randomUUID(),
       seq: ++this.seq,
       localPath: r.localPath,
@@ -176,7 +179,32 @@ export class TransferService implements TransferEngine {
       mtimeMs: 0,
       ...(r.sha256 ? { sha256: r.sha256 } : {}),
       createdAt: now,
-    }));
+    })));
+  }
+
+  /** Adds downloads (every bucket checked first, so a bad one adds nothing); returns their ids in order. */
+  enqueueDownloads(requests: DownloadRequest[]): string[] {
+    for (const r of requests) assertBucketRef(r.bucket);
+    const now = Date.now();
+    return this.add(requests.map((r) => ({
+      id: randomUUID(),
+      seq: ++this.seq,
+      direction: 'download' as const,
+      localPath: r.localPath,
+      profileId: r.profileId,
+      bucket: r.bucket,
+      key: r.key,
+      priority: r.priority ?? 0,
+      ...(r.origin ? { origin: r.origin } : {}),
+      state: 'queued' as const,
+      size: r.size ?? 0,
+      mtimeMs: 0,
+      createdAt: now,
+    })));
+  }
+
+  /** Journals new transfers in one transaction, then queues them. */
+  private add(recs: JournalTransfer[]): string[] {
     this.j.batch(() => {
       for (const rec of recs) this.j.put(rec);
     });
@@ -245,7 +273,8 @@ export class TransferService implements TransferEngine {
     const s = this.deps.settings.get();
     try {
       const ctx = await this.clients.forProfile(rec.profileId);
-      const outcome = await uploadFile({
+      // One job shape for both ways; only the worker differs.
+      const outcome = await (rec.direction === 'download' ? downloadFile : uploadFile)({
         rec,
         parts: e.parts,
         ctx,
@@ -292,7 +321,7 @@ export class TransferService implements TransferEngine {
         }
         return;
       }
-      if ((appErr.code === 'FILE_CHANGED' || appErr.code === 'CHECKSUM_MISMATCH') && e.restarts < this.options.fileRestarts) {
+      if (RESTART_CODES.has(appErr.code) && e.restarts < this.options.fileRestarts) {
         e.restarts++;
         this.deps.logger.info(`transfer ${rec.id}: ${appErr.code}, starting over (${e.restarts})`);
         await this.restartFromScratch(e);
@@ -312,6 +341,14 @@ export class TransferService implements TransferEngine {
   }
 
   private async restartFromScratch(e: Entry): Promise<void> {
+    if (e.rec.direction === 'download') {
+      await discardDownload({ rec: e.rec, parts: e.parts, journal: this.j });
+      e.rec.etag = undefined;
+      e.rec.versionId = undefined;
+      e.rec.partSize = undefined;
+      e.bytesDone = 0;
+      return;
+    }
     try {
       const ctx = await this.clients.forProfile(e.rec.profileId);
       await abandonMultipart({ rec: e.rec, ctx, journal: this.j, parts: e.parts, logger: this.deps.logger });
@@ -541,6 +578,8 @@ export class TransferService implements TransferEngine {
         this.deps.logger.warn(`cancel ${id}: could not abort the multipart upload (${s3ErrorCode(err)})`);
       }
     }
+    // A cancelled download leaves no part file behind; Retry starts it afresh.
+    if (e.rec.direction === 'download') await discardDownload({ rec: e.rec, parts: e.parts, journal: this.j }).catch(() => {});
     e.parts.clear();
     e.bytesDone = 0;
     e.rec.finishedAt = Date.now();
