@@ -13,6 +13,7 @@ import { appVersion } from '../server/node-platform';
  */
 const commandModules = {
   upload: () => import('./commands/upload'),
+  download: () => import('./commands/download'),
   serve: () => import('./commands/serve'),
   profiles: () => import('./commands/profiles'),
   sync: () => import('./commands/sync'),
@@ -27,6 +28,7 @@ Puts files into Amazon S3 and S3-compatible storage.
 Commands:
   profiles [--json]                          list the profiles you can use (also: profiles add, profiles remove)
   upload <path>... s3://bucket[/prefix]      upload files and folders
+  download s3://bucket/key-or-folder <dir>   download files and folders (resumes after Ctrl-C)
   sync <folder> s3://bucket[/prefix]         keep a bucket folder up to date with a local folder
   athena-ddl <file.csv> s3://bucket/prefix   print an Athena CREATE TABLE for a CSV
   serve [--host H] [--port N]                run S3 Drop in your web browser
@@ -86,6 +88,8 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         return EXIT.ok;
       case 'upload':
         return await (await commandModules.upload()).runUploadCommand(rest, io, signal);
+      case 'download':
+        return await (await commandModules.download()).runDownloadCommand(rest, io, signal);
       case 'serve':
         return await (await commandModules.serve()).runServeCommand(rest, io, signal);
       case 'profiles':

@@ -40,14 +40,15 @@ export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Pro
   const platform = choice.platform ?? process.platform;
   const items: { key: string; rel: string; size: number }[] = [];
   for (const key of choice.keys) {
-    if (!key.endsWith('/')) {
+    // '' is the whole bucket (the CLI's s3://bucket).
+    if (key !== '' && !key.endsWith('/')) {
       const head = await headObject(ctx, bucket, key, signal);
       if (head) {
         items.push({ key, rel: posix.basename(key), size: head.size });
         continue;
       }
     }
-    const prefix = key.endsWith('/') ? key : `${key}/`;
+    const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
     const listed = await listPrefixParallel(ctx, bucket, prefix, signal);
     if (listed.size === 0) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
     // 'photos/2024/' downloads into '2024/…'; a prefix of only slashes has no name, so the bucket's stands in.
