@@ -4,15 +4,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
+import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
+import { createTransferHandlers } from '../../../../src/main/services/handlers/transfers';
 import { planDownloads } from '../../../../src/main/services/transfers/download-plan';
 import { Journal } from '../../../../src/main/services/transfers/journal';
 import { safeRelativePath } from '../../../../src/main/services/transfers/local-names';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
-import { randomFile, testClients, testCore } from './harness';
+import { randomFile, testClients, testCore, until } from './harness';
 
 const MiB = 1024 * 1024;
 const info = s3Info();
@@ -200,6 +202,73 @@ describe('verification and the existing-file choice', () => {
     await download(['exist/report.pdf'], folder);
     expect(readFileSync(local).equals(body)).toBe(true);
     expect(filesIn(folder)).toEqual(['report (1).pdf', 'report.pdf']);
+  });
+});
+
+describe('through the dispatcher, and the queue controls', () => {
+  it('transfers:download answers the ids and the renamed names; a bad payload is refused in plain words', async () => {
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    await put('disp/a.txt', Buffer.from('a'));
+    const folder = join(work, 'disp');
+    const ok = await dispatch('transfers:download', { source: { profileId: 'test', bucket, keys: ['disp/'] }, folder });
+    expect(ok).toMatchObject({ ok: true, value: { renamed: [] } });
+    const ids = (ok as { value: { ids: string[] } }).value.ids;
+    expect((await engine.waitFor(ids)).map((s) => s.state)).toEqual(['done']);
+    expect(readFileSync(join(folder, 'disp', 'a.txt'), 'utf8')).toBe('a');
+    expect(await dispatch('transfers:download', { source: { profileId: 'test', bucket, keys: [] }, folder })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch('transfers:download', { source: { profileId: 'test', bucket, keys: ['disp/none'] }, folder })).toMatchObject({
+      ok: false,
+      error: { code: 'OBJECT_NOT_FOUND' },
+    });
+  });
+
+  it('pause keeps the fetched ranges, resume finishes byte for byte, cancel leaves no part file', async () => {
+    const body = randomBytes(20 * MiB);
+    await put('ctl/big.bin', body);
+    core.settings.update({ bandwidthLimitKiBps: 4 * 1024 });
+    try {
+      const folder = join(work, 'ctl');
+      const ctx = await clients.forProfile('test');
+      const plan = await planDownloads(ctx, { profileId: 'test', bucket, keys: ['ctl/big.bin'], folder });
+      const [id] = engine.enqueueDownloads(plan.requests);
+      await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1, 'a fetched range');
+      engine.pause(id);
+      await until(() => engine.get(id!)?.state === 'paused', 'paused');
+      const partFile = join(folder, 'big.bin.s3drop-part');
+      expect(existsSync(partFile)).toBe(true);
+      expect(existsSync(join(folder, 'big.bin'))).toBe(false);
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      engine.resume(id);
+      expect((await engine.waitFor([id!]))[0]?.state).toBe('done');
+      expect(readFileSync(join(folder, 'big.bin')).equals(body)).toBe(true);
+      expect(existsSync(partFile)).toBe(false);
+
+      core.settings.update({ bandwidthLimitKiBps: 4 * 1024 });
+      const again = await planDownloads(ctx, { profileId: 'test', bucket, keys: ['ctl/big.bin'], folder: join(work, 'ctl2') });
+      const [id2] = engine.enqueueDownloads(again.requests);
+      await until(() => (engine.get(id2!)?.partsDone ?? 0) >= 1, 'a fetched range');
+      await engine.cancel(id2!);
+      expect(engine.get(id2!)?.state).toBe('cancelled');
+      expect(existsSync(join(work, 'ctl2'))).toBe(true);
+      expect(filesIn(join(work, 'ctl2'))).toEqual([]);
+    } finally {
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+    }
+  });
+
+  it('a multipart object without the app\'s hash (as the AWS CLI leaves it) is checked by size, and downloads', async () => {
+    const a = randomBytes(5 * MiB);
+    const b = randomBytes(1234);
+    const { UploadId } = await raw.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'cli/mp.bin' }));
+    const parts = [];
+    for (const [i, body] of [a, b].entries()) {
+      const out = await raw.send(new UploadPartCommand({ Bucket: bucket, Key: 'cli/mp.bin', UploadId, PartNumber: i + 1, Body: body }));
+      parts.push({ PartNumber: i + 1, ETag: out.ETag });
+    }
+    await raw.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'cli/mp.bin', UploadId, MultipartUpload: { Parts: parts } }));
+    const { snaps } = await download(['cli/mp.bin'], join(work, 'mp'));
+    expect(snaps[0]?.state).toBe('done');
+    expect(readFileSync(join(work, 'mp', 'mp.bin')).equals(Buffer.concat([a, b]))).toBe(true);
   });
 });
 
