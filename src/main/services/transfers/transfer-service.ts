@@ -1,5 +1,6 @@
 /**
- * The durable upload queue: FIFO within priorities, a global file limit and a per-file part limit,
+ * The durable transfer queue, uploads and downloads alike (`direction` on each row picks upload.ts or download.ts):
+ * FIFO within priorities, a global file limit and a per-file part limit,
  * pause/resume/cancel/retry, a shared bandwidth limit, throttled immutable snapshots, and a SQLite
  * journal that brings the queue (and half-finished multipart uploads) back after a crash.
  */
