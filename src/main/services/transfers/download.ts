@@ -201,7 +201,9 @@ async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: 
             { abortSignal: signal },
           );
         } catch (err) {
-          if (httpStatus(err) === 412 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
+          // 412: If-Match failed. 416: a range taken from the HEAD's size is no longer there, so the object shrank.
+          const status = httpStatus(err);
+          if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
           throw err;
         }
         // A store that ignores If-Match still names the version it sent.

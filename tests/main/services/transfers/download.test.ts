@@ -256,6 +256,25 @@ describe('through the dispatcher, and the queue controls', () => {
     }
   });
 
+  it('an object replaced while it downloads is noticed at the next range and fetched again whole: never a mix of both', async () => {
+    // 6 ranges, 3 at a time: once one is done, at least two have not started, and those must notice the change.
+    await put('swap/x.bin', randomBytes(30 * MiB));
+    core.settings.update({ bandwidthLimitKiBps: 4 * 1024 });
+    try {
+      const plan = await planDownloads(await clients.forProfile('test'), { profileId: 'test', bucket, keys: ['swap/x.bin'], folder: join(work, 'swap') });
+      const [id] = engine.enqueueDownloads(plan.requests);
+      await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1, 'a fetched range');
+      const replacement = randomBytes(30 * MiB);
+      await put('swap/x.bin', replacement);
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      const [snap] = await engine.waitFor([id!]);
+      expect(snap?.state, JSON.stringify(snap?.error)).toBe('done');
+      expect(readFileSync(join(work, 'swap', 'x.bin')).equals(replacement)).toBe(true);
+    } finally {
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+    }
+  });
+
   it('a multipart object without the app\'s hash (as the AWS CLI leaves it) is checked by size, and downloads', async () => {
     const a = randomBytes(5 * MiB);
     const b = randomBytes(1234);
