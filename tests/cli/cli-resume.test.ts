@@ -149,6 +149,18 @@ it('download: Ctrl-C stops with 130 and the same command finishes the same journ
   expect(readFileSync(join(target, '2026', 'big.bin')).equals(bytes)).toBe(true);
   expect(readFileSync(join(target, '2026', 'sub', 'small é.txt')).equals(small)).toBe(true);
   expect(existsSync(join(target, '2026', 'big.bin.s3drop-part'))).toBe(false);
+
+  // Interrupted again, then run into another folder: that folder gets its own copy, not the leftover's.
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 6 * 1024, multipartThresholdMiB: 5, existingAction: 'overwrite' }));
+  const other = join(root, 'downloads-other');
+  const third = startUpload([`s3://${bucket}/reports/2026/big.bin`, target, '--part-size', '5'], envFor(dataDir), 'download');
+  await waitUntil(() => (journalQuery<{ n: number }>(dataDir, bigRanges)[0]?.n ?? 0) >= 1 || third.child.exitCode !== null);
+  third.child.kill('SIGINT');
+  expect((await third.done).code).toBe(130);
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ multipartThresholdMiB: 5 }));
+  const fourth = await runCli(['download', `s3://${bucket}/reports/2026/big.bin`, other, '--json'], envFor(dataDir));
+  expect(fourth.code, fourth.stderr).toBe(0);
+  expect(readFileSync(join(other, 'big.bin')).equals(bytes)).toBe(true);
 });
 
 it('download: a missing key is a plain error with exit 2, and nothing is written', async () => {

@@ -4,7 +4,7 @@
  * `upload`, and a resumable run: Ctrl-C, then the same command, fetches only what is missing.
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { planDownloads } from '../../main/services/transfers/download-plan';
 import type { DownloadRequest } from '../../main/services/transfers/types';
@@ -101,7 +101,10 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
       renamed.push(...plan.renamed);
     }
     for (const r of renamed) io.stderr.write(`renamed: ${r.key} -> ${r.path} (${renameWords[r.reason]})\n`);
-    const ids = enqueueResuming(engine, requests, 'download', (fresh) => engine.enqueueDownloads(fresh));
+    // Only a leftover bound for the same local folder is followed: a run into another folder starts its own (the
+    // folder, not the name, since keep-both may have renamed the leftover's file).
+    const leftoverDirs = new Map(engine.sources().map((t) => [t.id, dirname(t.localPath)] as const));
+    const ids = enqueueResuming(engine, requests, 'download', (fresh) => engine.enqueueDownloads(fresh), (r, id) => leftoverDirs.get(id) === dirname(r.localPath));
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
     const finished = await awaitTransfers(services, ids, signal);

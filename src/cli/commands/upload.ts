@@ -195,17 +195,22 @@ export async function awaitTransfers(services: AppServices, ids: string[], signa
 
 /**
  * Enqueues the requests, except where the journal already holds an unfinished transfer of the same key in the same
- * direction (a run stopped with Ctrl-C): that one is followed instead, so its finished parts or ranges are kept.
+ * direction (a run stopped with Ctrl-C), and `sameTarget` agrees: that one is followed instead, so its finished
+ * parts or ranges are kept.
  */
 export function enqueueResuming<R extends Pick<UploadRequest, 'profileId' | 'bucket' | 'key'>>(
   engine: TransferEngine,
   requests: R[],
   direction: TransferDirection,
   enqueue: (fresh: R[]) => string[],
+  sameTarget: (request: R, id: string) => boolean = () => true,
 ): string[] {
   const pending = new Map<string, string>();
   for (const t of engine.list().transfers) if (!FINAL_STATES.has(t.state)) pending.set(`${t.direction ?? 'upload'}\n${t.profileId}\n${t.bucket}\n${t.key}`, t.id);
-  const ids: (string | undefined)[] = requests.map((r) => pending.get(`${direction}\n${r.profileId}\n${r.bucket}\n${r.key}`));
+  const ids: (string | undefined)[] = requests.map((r) => {
+    const id = pending.get(`${direction}\n${r.profileId}\n${r.bucket}\n${r.key}`);
+    return id !== undefined && sameTarget(r, id) ? id : undefined;
+  });
   const fresh = requests.filter((_, i) => ids[i] === undefined);
   const freshIds = fresh.length > 0 ? enqueue(fresh) : [];
   let next = 0;
