@@ -1,6 +1,7 @@
 /** Downloads through the engine from the real test server: sizes, names, folders, hostile keys, verification, policies. */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -13,6 +14,7 @@ import { planDownloads } from '../../../../src/main/services/transfers/download-
 import { Journal } from '../../../../src/main/services/transfers/journal';
 import { safeRelativePath } from '../../../../src/main/services/transfers/local-names';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { missingPrograms } from '../../../support/programs';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore, until } from './harness';
 
@@ -291,6 +293,53 @@ describe('through the dispatcher, and the queue controls', () => {
     const { snaps } = await download(['cli/mp.bin'], join(work, 'mp'));
     expect(snaps[0]?.state).toBe('done');
     expect(readFileSync(join(work, 'mp', 'mp.bin')).equals(Buffer.concat([a, b]))).toBe(true);
+  });
+});
+
+describe('objects other tools uploaded', () => {
+  /** A folder with one file above the AWS CLI's 8 MiB multipart threshold and one small file; returns the bytes by name. */
+  function toolFolder(name: string): { dir: string; files: Record<string, Buffer> } {
+    const dir = join(work, name);
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    const files = { 'big.bin': randomBytes(9 * MiB + 5), 'sub/small.txt': randomBytes(100) };
+    for (const [rel, b] of Object.entries(files)) writeFileSync(join(dir, ...rel.split('/')), b);
+    return { dir, files };
+  }
+
+  async function expectRoundTrip(prefix: string, files: Record<string, Buffer>): Promise<void> {
+    const folder = join(work, `${prefix}-down`);
+    const { snaps } = await download([`${prefix}/`], folder);
+    for (const s of snaps) expect(s.state, JSON.stringify(s.error)).toBe('done');
+    for (const [rel, b] of Object.entries(files)) expect(readFileSync(join(folder, prefix, ...rel.split('/'))).equals(b)).toBe(true);
+  }
+
+  it.skipIf(missingPrograms(['aws']).length > 0)('the AWS CLI (a multipart ETag and a single-part one)', async () => {
+    const { dir, files } = toolFolder('awscli-up');
+    const config = join(work, 'aws-config');
+    writeFileSync(config, `[default]\nregion = ${info.region}\ns3 =\n  addressing_style = path\n`);
+    const env = { PATH: process.env.PATH, HOME: work, AWS_ACCESS_KEY_ID: info.accessKeyId, AWS_SECRET_ACCESS_KEY: info.secretAccessKey, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_PAGER: '' };
+    execFileSync('aws', ['--endpoint-url', info.endpoint, 's3', 'cp', '--recursive', '--only-show-errors', dir, `s3://${bucket}/awscli/`], { env, timeout: 120_000 });
+    await expectRoundTrip('awscli', files);
+  });
+
+  it.skipIf(missingPrograms(['rclone']).length > 0)('rclone', async () => {
+    const { dir, files } = toolFolder('rclone-up');
+    const env = {
+      PATH: process.env.PATH,
+      HOME: work,
+      RCLONE_CONFIG: join(work, 'rclone.conf'),
+      RCLONE_CONFIG_T_TYPE: 's3',
+      RCLONE_CONFIG_T_PROVIDER: 'Other',
+      RCLONE_CONFIG_T_ACCESS_KEY_ID: info.accessKeyId,
+      RCLONE_CONFIG_T_SECRET_ACCESS_KEY: info.secretAccessKey,
+      RCLONE_CONFIG_T_ENDPOINT: info.endpoint,
+      RCLONE_CONFIG_T_REGION: info.region,
+      RCLONE_CONFIG_T_FORCE_PATH_STYLE: 'true',
+      RCLONE_S3_UPLOAD_CUTOFF: '5M',
+      RCLONE_S3_CHUNK_SIZE: '5M',
+    };
+    execFileSync('rclone', ['copy', dir, `t:${bucket}/rclone`], { env, timeout: 120_000 });
+    await expectRoundTrip('rclone', files);
   });
 });
 
