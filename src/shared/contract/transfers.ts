@@ -97,7 +97,15 @@ export interface TransferSnapshot {
   error?: AppErrorData;
   /** Where this came from: a drop, the CLI, or a sync pair id. */
   origin?: string;
+  /**
+   * How a finished download was checked: by the object's stored SHA-256, by the MD5 of a single-part ETag, or only by
+   * its size (a multipart or encrypted object that carries no SHA-256): worth a note in the details.
+   */
+  verifiedBy?: VerifiedBy;
 }
+
+/** How a download was checked against its object. */
+export type VerifiedBy = 'sha256' | 'md5' | 'size';
 
 /** Totals over every transfer that is not yet finished (and those finished in this batch). */
 export interface OverallProgress {

@@ -172,6 +172,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
     ...(rec.error ? { error: rec.error } : {}),
     ...(rec.origin ? { origin: rec.origin } : {}),
+    ...(rec.verifiedBy ? { verifiedBy: rec.verifiedBy } : {}),
   });
 }
 

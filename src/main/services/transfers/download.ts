@@ -127,6 +127,7 @@ export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
   rec.versionId = remote.versionId;
   rec.size = remote.size;
   rec.sha256 = remote.sha256;
+  rec.verifiedBy = undefined;
   if (fresh && (await applyExisting(job, remote)) === 'skipped') return 'skipped';
   try {
     await mkdir(dirname(rec.localPath), { recursive: true });
@@ -247,14 +248,16 @@ async function writeAt(fh: FileHandle, buf: Buffer, pos: number, path: string): 
 
 /**
  * The whole file against the object: its SHA-256 where the app stored one, else the MD5 of a single-part ETag,
- * else the size alone (logged). A mismatch throws away what was fetched; the queue then starts over.
+ * else the size alone; `verifiedBy` records which, for the details. A mismatch throws away what was fetched; the queue then starts over.
  */
 async function verify(job: DownloadJob, partPath: string, remote: Remote): Promise<void> {
   const { rec } = job;
   const h = await hashFile(partPath, { md5: !remote.sha256 && remote.md5 !== undefined, signal: job.signal, sizeHint: remote.size });
   const ok = h.size === remote.size && (remote.sha256 ? h.sha256 === remote.sha256 : remote.md5 ? h.md5 === remote.md5 : true);
-  if (!remote.sha256 && !remote.md5) job.logger.info(`transfer ${rec.id}: verified by size only (no stored SHA-256 and a multipart or encrypted ETag)`);
-  if (ok) return;
+  if (ok) {
+    rec.verifiedBy = remote.sha256 ? 'sha256' : remote.md5 ? 'md5' : 'size';
+    return;
+  }
   job.logger.warn(`transfer ${rec.id}: the downloaded bytes do not match the object`);
   job.onBytes(-(await discardDownload(job)));
   throw new AppError('DOWNLOAD_MISMATCH', { key: rec.key }, { retryable: true, details: `read ${h.size} of ${remote.size} bytes; ${remote.sha256 ? 'SHA-256' : 'MD5'} differs` });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AppError, type AppErrorData } from '../../../shared/errors';
-import type { TransferDirection, TransferState, UploadOptions } from '../../../shared/contract';
+import type { TransferDirection, TransferState, UploadOptions, VerifiedBy } from '../../../shared/contract';
 
 /** One transfer as stored. */
 export interface JournalTransfer {
@@ -34,6 +34,8 @@ export interface JournalTransfer {
   etag?: string;
   /** A download's object version, where the bucket keeps versions. */
   versionId?: string;
+  /** How a finished download was checked. */
+  verifiedBy?: VerifiedBy;
 }
 
 /** One finished part. */
@@ -146,8 +148,8 @@ export class Journal {
   /** Inserts or replaces a transfer row. */
   put(t: JournalTransfer): void {
     write(() => this.stmt(
-      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error, direction, etag, version_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error, direction, etag, version_id, verified_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       t.id,
       t.seq,
@@ -170,6 +172,7 @@ export class Journal {
       t.direction === 'download' ? 'download' : null,
       t.etag ?? null,
       t.versionId ?? null,
+      t.verifiedBy ?? null,
     ));
   }
 
@@ -253,6 +256,7 @@ const ADDED_COLUMNS: readonly [string, string][] = [
   ['direction', 'TEXT'],
   ['etag', 'TEXT'],
   ['version_id', 'TEXT'],
+  ['verified_by', 'TEXT'],
 ];
 
 /** Adds the columns an older journal lacks; nothing is rewritten, so old rows stay as they were. */
@@ -298,5 +302,6 @@ function fromRow(r: Row): JournalTransfer {
     ...(r.direction === 'download' ? { direction: 'download' as const } : {}),
     ...(r.etag ? { etag: String(r.etag) } : {}),
     ...(r.version_id ? { versionId: String(r.version_id) } : {}),
+    ...(r.verified_by ? { verifiedBy: String(r.verified_by) as VerifiedBy } : {}),
   };
 }
