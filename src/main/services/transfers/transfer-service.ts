@@ -183,11 +183,18 @@ export class TransferService implements TransferEngine {
     })));
   }
 
-  /** Adds downloads (every bucket checked first, so a bad one adds nothing); returns their ids in order. */
+  /**
+   * Adds downloads (every bucket checked first, so a bad one adds nothing); returns their ids in order. A request for
+   * a local file that an unfinished download already writes gets that download's id: two writers of one part file
+   * would spoil each other's ranges.
+   */
   enqueueDownloads(requests: DownloadRequest[]): string[] {
     for (const r of requests) assertBucketRef(r.bucket);
+    const writing = new Map<string, string>();
+    for (const e of this.entries.values()) if (e.rec.direction === 'download' && !FINAL_STATES.has(e.rec.state)) writing.set(e.rec.localPath, e.rec.id);
+    const ids = requests.map((r) => writing.get(r.localPath));
     const now = Date.now();
-    return this.add(requests.map((r) => ({
+    const added = this.add(requests.filter((_, i) => ids[i] === undefined).map((r) => ({
       id: randomUUID(),
       seq: ++this.seq,
       direction: 'download' as const,
@@ -202,6 +209,8 @@ export class TransferService implements TransferEngine {
       mtimeMs: 0,
       createdAt: now,
     })));
+    let next = 0;
+    return ids.map((id) => id ?? added[next++]!);
   }
 
   /** Journals new transfers in one transaction, then queues them. */

@@ -246,6 +246,8 @@ describe('through the dispatcher, and the queue controls', () => {
       const plan = await planDownloads(ctx, { profileId: 'test', bucket, keys: ['ctl/big.bin'], folder });
       const [id] = engine.enqueueDownloads(plan.requests);
       await until(() => (engine.get(id!)?.partsDone ?? 0) >= 1, 'a fetched range');
+      // The same file asked for again while it downloads is the same transfer, not a second writer of its part file.
+      expect(engine.enqueueDownloads(plan.requests)).toEqual([id]);
       engine.pause(id);
       await until(() => engine.get(id!)?.state === 'paused', 'paused');
       const partFile = join(folder, 'big.bin.s3drop-part');
