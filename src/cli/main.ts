@@ -13,6 +13,7 @@ import { appVersion } from '../server/node-platform';
  */
 const commandModules = {
   upload: () => import('./commands/upload'),
+  download: () => import('./commands/download'),
   serve: () => import('./commands/serve'),
   profiles: () => import('./commands/profiles'),
   sync: () => import('./commands/sync'),
@@ -28,6 +29,7 @@ Puts files into Amazon S3 and S3-compatible storage.
 Commands:
   profiles [--json]                          list the profiles you can use (also: profiles add, profiles remove)
   upload <path>... s3://bucket[/prefix]      upload files and folders
+  download s3://bucket/key-or-folder <dir>   download files and folders (resumes after Ctrl-C)
   ls s3://bucket[/prefix] [--recursive]      list a bucket folder
   rm [--recursive] s3://bucket/key           delete an object, or a folder with --recursive
   mv s3://bucket/from s3://bucket/to         rename or move an object, or a folder with --recursive
@@ -90,6 +92,8 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         return EXIT.ok;
       case 'upload':
         return await (await commandModules.upload()).runUploadCommand(rest, io, signal);
+      case 'download':
+        return await (await commandModules.download()).runDownloadCommand(rest, io, signal);
       case 'serve':
         return await (await commandModules.serve()).runServeCommand(rest, io, signal);
       case 'ls':

@@ -175,8 +175,8 @@ export const errorCatalogue = {
     'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou escolha substituir.',
   },
   OBJECT_NOT_FOUND: {
-    en: 'There is nothing named "{key}" in the bucket "{bucket}". It may have been moved or deleted; reload the list.',
-    'pt-BR': 'Não há nada chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado; recarregue a lista.',
+    en: 'There is no file or folder named "{key}" in the bucket "{bucket}". It may have been moved or deleted.',
+    'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado.',
   },
   MOVE_INTO_ITSELF: {
     en: 'The folder "{key}" cannot be moved into itself. Choose a place outside it.',
@@ -213,6 +213,18 @@ export const errorCatalogue = {
   CHECKSUM_MISMATCH: {
     en: 'The bytes that arrived for {path} did not match the file, so nothing was kept as complete. Try again.',
     'pt-BR': 'Os bytes que chegaram de {path} não bateram com o arquivo, então nada foi guardado como completo. Tente de novo.',
+  },
+  OBJECT_CHANGED: {
+    en: 'The file {key} changed in the bucket while it was being downloaded. It will be downloaded again from the start.',
+    'pt-BR': 'O arquivo {key} mudou no bucket durante o download. Ele será baixado de novo desde o início.',
+  },
+  DOWNLOAD_MISMATCH: {
+    en: 'The downloaded copy of {key} did not match the one in the bucket, so it was not kept. The app will try again.',
+    'pt-BR': 'A cópia baixada de {key} não bateu com a do bucket e foi descartada. O app vai tentar de novo.',
+  },
+  FOLDER_NOT_WRITABLE: {
+    en: 'The app cannot save files in {path}. Check that the folder exists and that you may save files there.',
+    'pt-BR': 'O app não consegue salvar arquivos em {path}. Verifique se a pasta existe e se você pode salvar arquivos nela.',
   },
   OBJECT_TOO_LARGE: {
     en: 'The file {path} is larger than 5 TiB, the most that S3 can store in one object.',

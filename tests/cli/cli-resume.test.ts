@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and resume through the built CLI and the real engine: an interrupted multipart upload exits
+ * Ctrl-C and resume through the built CLI and the real engine: an interrupted multipart upload (or download) exits
  * 130, and running the same command again finishes the SAME journal entry (its finished parts kept),
  * byte-identical. A file that disappears mid-upload makes the run exit 1 with a summary. An endpoint that stops
  * answering is waited for, out loud, until --retry-for runs out; then the run exits 1 with a plain message.
@@ -7,10 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
@@ -37,8 +38,8 @@ function journalQuery<T>(dataDir: string, sql: string, ...params: string[]): T[]
   }
 }
 
-function startUpload(args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(nodeBin, [cli, 'upload', ...args], { cwd: repoRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+function startUpload(args: string[], env: Record<string, string | undefined>, command = 'upload') {
+  const child = spawn(nodeBin, [cli, command, ...args], { cwd: repoRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -145,4 +146,64 @@ it('says what it waits for when the endpoint stops answering, and exits 1 with a
     await proxy.restore();
     await proxy.stop();
   }
+});
+
+it('download: Ctrl-C stops with 130 and the same command finishes the same journal entry, byte-identical; a folder keeps its name', async () => {
+  const client = rawClient();
+  const bucket = await freshBucket(client, 'dl');
+  const dataDir = join(root, 'data-download');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 6 * 1024, multipartThresholdMiB: 5 }));
+  const bytes = randomBytes(30 * 1024 * 1024);
+  const small = randomBytes(1000);
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'reports/2026/big.bin', Body: bytes }));
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'reports/2026/sub/small é.txt', Body: small }));
+  const target = join(root, 'downloads');
+  const args = [`s3://${bucket}/reports/2026`, target, '--part-size', '5', '--json'];
+
+  const first = startUpload(args, envFor(dataDir), 'download');
+  const bigRanges = "SELECT count(*) AS n FROM parts JOIN transfers ON transfers.id = parts.transfer_id WHERE transfers.key = 'reports/2026/big.bin'";
+  await waitUntil(() => (journalQuery<{ n: number }>(dataDir, bigRanges)[0]?.n ?? 0) >= 1 || first.child.exitCode !== null);
+  first.child.kill('SIGINT');
+  const stopped = await first.done;
+  expect(stopped.code, stopped.stderr).toBe(130);
+  const before = journalQuery<{ id: string; state: string }>(dataDir, "SELECT id, state FROM transfers WHERE key = 'reports/2026/big.bin'");
+  expect(before).toHaveLength(1);
+  const kept = journalQuery<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM parts WHERE transfer_id = ?', before[0]!.id)[0]!.n;
+  expect(kept).toBeGreaterThanOrEqual(1);
+  expect(existsSync(join(target, '2026', 'big.bin'))).toBe(false);
+
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ multipartThresholdMiB: 5 }));
+  const second = await runCli(['download', ...args], envFor(dataDir));
+  expect(second.stderr).toBe('');
+  expect(second.code).toBe(0);
+  expect(JSON.parse(second.stdout)).toMatchObject({ downloaded: 2, failed: 0, renamed: 0, bytes: bytes.length + small.length });
+  expect(journalQuery<{ id: string; state: string }>(dataDir, "SELECT id, state FROM transfers WHERE key = 'reports/2026/big.bin'")).toEqual([
+    { id: before[0]!.id, state: 'done' },
+  ]);
+  expect(readFileSync(join(target, '2026', 'big.bin')).equals(bytes)).toBe(true);
+  expect(readFileSync(join(target, '2026', 'sub', 'small é.txt')).equals(small)).toBe(true);
+  expect(existsSync(join(target, '2026', 'big.bin.s3drop-part'))).toBe(false);
+
+  // Interrupted again, then run into another folder: that folder gets its own copy, not the leftover's.
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ bandwidthLimitKiBps: 6 * 1024, multipartThresholdMiB: 5, existingAction: 'overwrite' }));
+  const other = join(root, 'downloads-other');
+  const third = startUpload([`s3://${bucket}/reports/2026/big.bin`, target, '--part-size', '5'], envFor(dataDir), 'download');
+  await waitUntil(() => (journalQuery<{ n: number }>(dataDir, bigRanges)[0]?.n ?? 0) >= 1 || third.child.exitCode !== null);
+  third.child.kill('SIGINT');
+  expect((await third.done).code).toBe(130);
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ multipartThresholdMiB: 5 }));
+  const fourth = await runCli(['download', `s3://${bucket}/reports/2026/big.bin`, other, '--json'], envFor(dataDir));
+  expect(fourth.code, fourth.stderr).toBe(0);
+  expect(readFileSync(join(other, 'big.bin')).equals(bytes)).toBe(true);
+});
+
+it('download: a missing key is a plain error with exit 2, and nothing is written', async () => {
+  const bucket = await freshBucket(rawClient(), 'dlmiss');
+  const dataDir = join(root, 'data-download-missing');
+  const target = join(root, 'nothing');
+  const run = await runCli(['download', `s3://${bucket}/no/such/file.txt`, target], envFor(dataDir));
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('There is no file or folder named "no/such/file.txt"');
+  expect(existsSync(target)).toBe(false);
 });

@@ -82,7 +82,7 @@ describe('rm', () => {
     expect(folder.stderr).toContain('add --recursive');
     const missing = await runCli(['rm', `s3://${bucket}/rm1/nope.txt`], envFor());
     expect(missing.code).toBe(2);
-    expect(lines(missing.stderr)).toEqual([`s3-drop: There is nothing named "rm1/nope.txt" in the bucket "${bucket}". It may have been moved or deleted; reload the list.`]);
+    expect(lines(missing.stderr)).toEqual([`s3-drop: There is no file or folder named "rm1/nope.txt" in the bucket "${bucket}". It may have been moved or deleted.`]);
     expect(await keysUnder('rm1/')).toEqual(['rm1/y.txt']);
   });
 

@@ -11,7 +11,7 @@ import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
 import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
-import { uploadOptionsSchema, type LeftOut, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
+import { uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { EXIT, leftFileOut, printable, problemLine, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
@@ -45,11 +45,11 @@ Exit codes: 0 all uploaded, 1 some uploads failed or files were left out for a p
 
 const storageClasses = uploadOptionsSchema.shape.storageClass.unwrap().options;
 
-/** Parses an integer option within bounds, or throws a usage error naming it. */
-function intOption(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+/** Parses an integer option within bounds, or throws a usage error naming it (and the command, `upload` by default). */
+export function intOption(raw: string | undefined, name: string, min: number, max: number, command = 'upload'): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw usageError('upload', `--${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw usageError(command, `--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -69,7 +69,7 @@ function checkLocalPaths(paths: string[]): string[] {
 }
 
 /** Overrides settings for this run only; nothing is written to the shared settings file. */
-function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
+export function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
   const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(clean).length === 0) return;
   const settings = services.core.settings;
@@ -83,7 +83,7 @@ function overrideSettings(services: AppServices, patch: { concurrency?: number; 
  * a wrong secret would be indistinguishable from a missing permission. AccessDenied does not stop the
  * run: upload-only keys (s3:PutObject without s3:ListBucket) are common for landing zones.
  */
-async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<string> {
+export async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<string> {
   const ctx = await services.clients.forProfile(profileId);
   const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
   try {
@@ -100,8 +100,12 @@ export interface UploadSummary extends TransferSummary {
   systemFiles: number;
 }
 
-/** Sums a finished batch and what its folders left out into the summary object. */
-export function summarise(rows: TransferSnapshot[], seconds: number, leftOut: LeftOut = { systemFiles: 0, problems: [] }): UploadSummary {
+/**
+ * Sums a finished batch and what its folders left out into the summary object; with `io`, first writes one `failed:`
+ * line per failure.
+ */
+export function summarise(rows: TransferSnapshot[], seconds: number, io?: Pick<CliIo, 'stderr'>, leftOut: LeftOut = { systemFiles: 0, problems: [] }): UploadSummary {
+  if (io) for (const t of rows) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${printable(t.key)}: ${printable(t.error?.message ?? t.state)}\n`);
   const summary: UploadSummary = {
     uploaded: 0,
     skipped: 0,
@@ -122,24 +126,25 @@ export function summarise(rows: TransferSnapshot[], seconds: number, leftOut: Le
   return summary;
 }
 
+/** The options `upload` and `download` share (parseArgs form). */
+export const transferCliOptions = {
+  profile: { type: 'string' },
+  endpoint: { type: 'string' },
+  concurrency: { type: 'string' },
+  'part-size': { type: 'string' },
+  'retry-for': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  debug: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /** Runs `upload`; returns the exit code. Errors thrown are printed by the caller as one line. */
 export async function runUploadCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
-    options: {
-      profile: { type: 'string' },
-      endpoint: { type: 'string' },
-      concurrency: { type: 'string' },
-      'part-size': { type: 'string' },
-      'storage-class': { type: 'string' },
-      'include-junk': { type: 'boolean', default: false },
-      'retry-for': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      debug: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...transferCliOptions, 'storage-class': { type: 'string' }, 'include-junk': { type: 'boolean', default: false } },
   });
   if (values.help) {
     io.stdout.write(uploadHelp);
@@ -184,40 +189,14 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
       values['include-junk'],
     );
     for (const p of leftOut.problems) io.stderr.write(problemLine('skipped', p));
-    const ids = enqueueResuming(engine, requests);
+    const ids = enqueueResuming(engine, requests, 'upload', (fresh) => engine.enqueue(fresh));
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
-    const ours = new Set(ids);
-    let stopAuth: (() => void) | undefined;
-    // The engine waits out an outage by itself, within this run's budget; say what it is waiting for, once per try.
-    let announced = -1;
-    const stopWaiting = services.events.on('transfers:progress', (p) => {
-      // Running again: the endpoint came back, and a later outage counts its tries from the start.
-      if (p.changed.some((t) => ours.has(t.id) && t.state === 'running')) announced = -1;
-      const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-network' && (t.waitAttempt ?? 0) > announced);
-      if (!waiting) return;
-      announced = waiting.waitAttempt ?? 0;
-      bar.note(`Waiting for ${endpoint} to answer (attempt ${announced + 1})…`);
-    });
-    const finished = await Promise.race([
-      engine.waitFor(ids),
-      new Promise<undefined>((res) => signal.addEventListener('abort', () => res(undefined), { once: true })),
-      // A terminal cannot show the in-app sign-in: stop (the journal keeps the queue) and say what to do.
-      new Promise<never>((_, reject) => {
-        stopAuth = services.events.on('transfers:progress', (p) => {
-          const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-auth');
-          if (waiting) reject(new AppError('SSO_LOGIN_REQUIRED', { profile: waiting.profileId.replace(/^(aws|app):/, '') }));
-        });
-      }),
-    ]).finally(() => {
-      stopAuth?.();
-      stopWaiting();
-    });
+    const finished = await awaitTransfers(services, ids, signal, (attempt) => bar.note(`Waiting for ${endpoint} to answer (attempt ${attempt})…`));
     bar.stop();
     if (!finished) return EXIT.interrupted;
 
-    for (const t of finished) if (t.state === 'failed' || t.state === 'cancelled') io.stderr.write(`failed: ${printable(t.key)}: ${printable(t.error?.message ?? t.state)}\n`);
-    const summary = summarise(finished, (Date.now() - started) / 1000, leftOut);
+    const summary = summarise(finished, (Date.now() - started) / 1000, io, leftOut);
     if (values.json) io.stdout.write(JSON.stringify(summary) + '\n');
     else io.stderr.write(`Uploaded ${summary.uploaded}, skipped ${summary.skipped}, failed ${summary.failed} (${summary.bytes} bytes in ${summary.seconds}s)${leftOutText(summary)}.\n`);
     return summary.failed > 0 || summary.problems > 0 ? EXIT.transfersFailed : EXIT.ok;
@@ -236,15 +215,57 @@ function leftOutText(s: UploadSummary): string {
 }
 
 /**
- * Enqueues the requests, except where the journal already holds an unfinished upload of the same
- * key (a run stopped with Ctrl-C): that one is followed instead, so its finished parts are kept.
+ * Waits until every listed transfer is final; undefined when Ctrl-C came first. A transfer that waits for a sign-in
+ * ends the wait with SSO_LOGIN_REQUIRED: a terminal cannot show the in-app sign-in (the journal keeps the queue).
  */
-function enqueueResuming(engine: TransferEngine, requests: UploadRequest[]): string[] {
+export async function awaitTransfers(services: AppServices, ids: string[], signal: AbortSignal, onWaiting?: (attempt: number) => void): Promise<TransferSnapshot[] | undefined> {
+  const ours = new Set(ids);
+  let stopAuth: (() => void) | undefined;
+  // The engine waits out an outage by itself, within this run's budget; say what it is waiting for, once per try.
+  let announced = -1;
+  const stopWaiting = services.events.on('transfers:progress', (p) => {
+    // Running again: the endpoint came back, and a later outage counts its tries from the start.
+    if (p.changed.some((t) => ours.has(t.id) && t.state === 'running')) announced = -1;
+    const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-network' && (t.waitAttempt ?? 0) > announced);
+    if (!waiting) return;
+    announced = waiting.waitAttempt ?? 0;
+    onWaiting?.(announced + 1);
+  });
+  return Promise.race([
+    services.transfers.waitFor(ids),
+    new Promise<undefined>((res) => signal.addEventListener('abort', () => res(undefined), { once: true })),
+    new Promise<never>((_, reject) => {
+      stopAuth = services.events.on('transfers:progress', (p) => {
+        const waiting = p.changed.find((t) => ours.has(t.id) && t.state === 'waiting-auth');
+        if (waiting) reject(new AppError('SSO_LOGIN_REQUIRED', { profile: waiting.profileId.replace(/^(aws|app):/, '') }));
+      });
+    }),
+  ]).finally(() => {
+    stopAuth?.();
+    stopWaiting();
+  });
+}
+
+/**
+ * Enqueues the requests, except where the journal already holds an unfinished transfer of the same key in the same
+ * direction (a run stopped with Ctrl-C), and `sameTarget` agrees: that one is followed instead, so its finished
+ * parts or ranges are kept.
+ */
+export function enqueueResuming<R extends Pick<UploadRequest, 'profileId' | 'bucket' | 'key'>>(
+  engine: TransferEngine,
+  requests: R[],
+  direction: TransferDirection,
+  enqueue: (fresh: R[]) => string[],
+  sameTarget: (request: R, id: string) => boolean = () => true,
+): string[] {
   const pending = new Map<string, string>();
-  for (const t of engine.list().transfers) if (!FINAL_STATES.has(t.state)) pending.set(`${t.profileId}\n${t.bucket}\n${t.key}`, t.id);
-  const ids: (string | undefined)[] = requests.map((r) => pending.get(`${r.profileId}\n${r.bucket}\n${r.key}`));
+  for (const t of engine.list().transfers) if (!FINAL_STATES.has(t.state)) pending.set(`${t.direction ?? 'upload'}\n${t.profileId}\n${t.bucket}\n${t.key}`, t.id);
+  const ids: (string | undefined)[] = requests.map((r) => {
+    const id = pending.get(`${direction}\n${r.profileId}\n${r.bucket}\n${r.key}`);
+    return id !== undefined && sameTarget(r, id) ? id : undefined;
+  });
   const fresh = requests.filter((_, i) => ids[i] === undefined);
-  const freshIds = fresh.length > 0 ? engine.enqueue(fresh) : [];
+  const freshIds = fresh.length > 0 ? enqueue(fresh) : [];
   let next = 0;
   const all = ids.map((id) => id ?? freshIds[next++]!);
   // A paused leftover would never finish: this command asks for it, so it runs.

@@ -47,6 +47,30 @@ export const enqueueItemSchema = z
   })
   .strict();
 
+/** Which way a transfer goes: a local file to a key, or a key to a local file. */
+export type TransferDirection = 'upload' | 'download';
+
+/** What to download: keys (a key ending in '/' is a folder) of one bucket, into a local folder. */
+export const downloadSourceSchema = z
+  .object({
+    profileId: z.string().min(1).max(200),
+    bucket: z.string().min(1).max(255),
+    /** Objects, or folders (prefixes); a name that is no object is taken as a folder. */
+    keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000),
+  })
+  .strict();
+
+/** A local name the OS could not hold as the key spelled it, and what it became. */
+export interface RenamedDownload {
+  key: string;
+  path: string;
+  /**
+   * Why: 'unsafe' (`..`, an absolute path), 'windows' (a character or name Windows refuses), 'long' (too long a
+   * name), 'clash' (another key already took the name).
+   */
+  reason: 'unsafe' | 'windows' | 'long' | 'clash';
+}
+
 /**
  * The states a transfer goes through. 'waiting-auth' waits for a sign-in; 'waiting-network' waits for the endpoint to
  * answer again (it keeps its finished parts and tries again by itself).
@@ -60,6 +84,8 @@ export interface TransferSnapshot {
   bucket: string;
   key: string;
   profileId: string;
+  /** Upload or download; the engine always sets it, and a snapshot without one (an older host) is an upload. */
+  direction?: TransferDirection;
   state: TransferState;
   bytesDone: number;
   bytesTotal: number;
@@ -77,7 +103,15 @@ export interface TransferSnapshot {
   origin?: string;
   /** While 'waiting-network': how many times the endpoint was tried without an answer so far. */
   waitAttempt?: number;
+  /**
+   * How a finished download was checked: by the object's stored SHA-256, by the MD5 of a single-part ETag, or only by
+   * its size (a multipart or encrypted object that carries no SHA-256): worth a note in the details.
+   */
+  verifiedBy?: VerifiedBy;
 }
+
+/** How a download was checked against its object. */
+export type VerifiedBy = 'sha256' | 'md5' | 'size';
 
 /** Totals over every transfer that is not yet finished (and those finished in this batch). */
 export interface OverallProgress {
@@ -129,6 +163,17 @@ export const transferCommands = {
         items: z.array(enqueueItemSchema).min(1).max(100_000),
         target: targetSchema,
         options: uploadOptionsSchema.optional(),
+        priority: z.number().int().min(-10).max(10).default(0),
+      })
+      .strict(),
+  ),
+  /** Downloads objects and whole folders into a local folder, through the same queue as uploads. */
+  'transfers:download': command<{ ids: string[]; renamed: RenamedDownload[] }>()(
+    z
+      .object({
+        source: downloadSourceSchema,
+        /** The local folder the files go into (created when missing). */
+        folder: z.string().min(1).max(4096),
         priority: z.number().int().min(-10).max(10).default(0),
       })
       .strict(),

@@ -9,11 +9,14 @@ import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
 import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
 import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
+import type { S3Clients } from '../s3/types';
+import { planDownloads } from '../transfers/download-plan';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
 type TransferCommand =
   | 'transfers:enqueue'
+  | 'transfers:download'
   | 'transfers:list'
   | 'transfers:pause'
   | 'transfers:resume'
@@ -112,12 +115,17 @@ export async function expandItems(
 }
 
 /** Transfer handlers. */
-export function createTransferHandlers(deps: CoreDeps, transfers: TransferService): Pick<Handlers, TransferCommand> {
+export function createTransferHandlers(deps: CoreDeps, transfers: TransferService, clients: S3Clients = transfers.clients): Pick<Handlers, TransferCommand> {
   return {
     'transfers:enqueue': async ({ items, target, options, priority }) => {
       const settings = deps.settings.get();
       const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles);
       return { ids: transfers.enqueue(requests), leftOut };
+    },
+    'transfers:download': async ({ source, folder, priority }) => {
+      const ctx = await clients.forProfile(source.profileId);
+      const plan = await planDownloads(ctx, { ...source, folder, priority, origin: 'drop' });
+      return { ids: transfers.enqueueDownloads(plan.requests), renamed: plan.renamed };
     },
     'transfers:list': () => transfers.list(),
     'transfers:pause': ({ id }) => transfers.pause(id),

@@ -160,6 +160,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     bucket: rec.bucket,
     key: rec.key,
     profileId: rec.profileId,
+    direction: rec.direction ?? 'upload',
     state: rec.state,
     bytesDone: Math.min(e.bytesDone, rec.size || e.bytesDone),
     bytesTotal: rec.size,
@@ -174,6 +175,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     ...(rec.error ? { error: rec.error } : {}),
     ...(rec.origin ? { origin: rec.origin } : {}),
     ...(rec.state === 'waiting-network' && e.waitAttempt !== undefined ? { waitAttempt: e.waitAttempt } : {}),
+    ...(rec.verifiedBy ? { verifiedBy: rec.verifiedBy } : {}),
   });
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AppError, type AppErrorData } from '../../../shared/errors';
-import type { TransferState, UploadOptions } from '../../../shared/contract';
+import type { TransferDirection, TransferState, UploadOptions, VerifiedBy } from '../../../shared/contract';
 
 /** One transfer as stored. */
 export interface JournalTransfer {
@@ -28,6 +28,14 @@ export interface JournalTransfer {
   createdAt: number;
   finishedAt?: number;
   error?: AppErrorData;
+  /** Absent means upload (rows written before downloads existed). */
+  direction?: TransferDirection;
+  /** A download's object ETag when it started: a different one on resume means the object changed. */
+  etag?: string;
+  /** A download's object version, where the bucket keeps versions. */
+  versionId?: string;
+  /** How a finished download was checked. */
+  verifiedBy?: VerifiedBy;
 }
 
 /** One finished part. */
@@ -65,6 +73,7 @@ CREATE TABLE IF NOT EXISTS transfers (
   size INTEGER NOT NULL DEFAULT 0, mtime_ms REAL NOT NULL DEFAULT 0, sha256 TEXT, upload_id TEXT, part_size INTEGER,
   created_at INTEGER NOT NULL, finished_at INTEGER, error TEXT
 );
+-- Downloads' columns are added by migrate(), so a journal written before them opens unchanged.
 CREATE INDEX IF NOT EXISTS transfers_state ON transfers(state);
 CREATE TABLE IF NOT EXISTS parts (
   transfer_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL, checksum TEXT, size INTEGER NOT NULL,
@@ -102,6 +111,7 @@ export class Journal {
       const check = db.prepare('PRAGMA quick_check').get() as Row | undefined;
       if (!check || Object.values(check)[0] !== 'ok') throw new Error('journal failed its integrity check');
       db.exec(SCHEMA);
+      migrate(db);
     } catch (err) {
       db.close();
       throw err;
@@ -138,8 +148,8 @@ export class Journal {
   /** Inserts or replaces a transfer row. */
   put(t: JournalTransfer): void {
     write(() => this.stmt(
-      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error, direction, etag, version_id, verified_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       t.id,
       t.seq,
@@ -159,6 +169,10 @@ export class Journal {
       t.createdAt,
       t.finishedAt ?? null,
       t.error ? JSON.stringify(t.error) : null,
+      t.direction === 'download' ? 'download' : null,
+      t.etag ?? null,
+      t.versionId ?? null,
+      t.verifiedBy ?? null,
     ));
   }
 
@@ -237,6 +251,20 @@ export class Journal {
   }
 }
 
+/** Columns added after the first release, with their types; old rows read them as NULL (an upload). */
+const ADDED_COLUMNS: readonly [string, string][] = [
+  ['direction', 'TEXT'],
+  ['etag', 'TEXT'],
+  ['version_id', 'TEXT'],
+  ['verified_by', 'TEXT'],
+];
+
+/** Adds the columns an older journal lacks; nothing is rewritten, so old rows stay as they were. */
+function migrate(db: DatabaseSync): void {
+  const have = new Set((db.prepare('PRAGMA table_info(transfers)').all() as Row[]).map((r) => String(r.name)));
+  for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE transfers ADD COLUMN ${name} ${type}`);
+}
+
 /** Runs a write, turning SQLite's "disk full" (SQLITE_FULL) into the catalogue's DISK_FULL. */
 function write<T>(fn: () => T): T {
   try {
@@ -271,5 +299,9 @@ function fromRow(r: Row): JournalTransfer {
     createdAt: Number(r.created_at),
     ...(r.finished_at ? { finishedAt: Number(r.finished_at) } : {}),
     ...(r.error ? { error: JSON.parse(String(r.error)) as AppErrorData } : {}),
+    ...(r.direction === 'download' ? { direction: 'download' as const } : {}),
+    ...(r.etag ? { etag: String(r.etag) } : {}),
+    ...(r.version_id ? { versionId: String(r.version_id) } : {}),
+    ...(r.verified_by ? { verifiedBy: String(r.verified_by) as VerifiedBy } : {}),
   };
 }

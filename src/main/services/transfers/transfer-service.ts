@@ -1,5 +1,6 @@
 /**
- * The durable upload queue: FIFO within priorities, a global file limit and a per-file part limit,
+ * The durable transfer queue, uploads and downloads alike (`direction` on each row picks upload.ts or download.ts):
+ * FIFO within priorities, a global file limit and a per-file part limit,
  * pause/resume/cancel/retry, a shared bandwidth limit, throttled immutable snapshots, and a SQLite
  * journal that brings the queue (and half-finished multipart uploads) back after a crash.
  */
@@ -20,7 +21,8 @@ import { defaultWaitPolicy, waitBackoffMs, type RetryPolicy, type WaitPolicy } f
 import { TokenBucket } from './token-bucket';
 import { abandonMultipart } from './multipart';
 import { cleanupStaleUploads, type QueueView } from './orphans';
-import { FINAL_STATES, type TransferEngine, type UploadRequest } from './types';
+import { discardDownload, downloadFile } from './download';
+import { FINAL_STATES, type DownloadRequest, type TransferEngine, type UploadRequest } from './types';
 import { uploadFile } from './upload';
 
 /**
@@ -38,6 +40,8 @@ const NETWORK_CODES: ReadonlySet<string> = new Set(['NETWORK', 'ENDPOINT_UNREACH
 /** A probe that gets no answer in this long counts as no answer. */
 const PROBE_TIMEOUT_MS = 15_000;
 const MiB = 1024 * 1024;
+/** A changed source or a failed verification: the transfer starts over from nothing, up to `fileRestarts` times. */
+const RESTART_CODES: ReadonlySet<string> = new Set(['FILE_CHANGED', 'CHECKSUM_MISMATCH', 'OBJECT_CHANGED', 'DOWNLOAD_MISMATCH']);
 /** How long a finished single PUT's journal row may wait to share a transaction with others. */
 const FINISH_WRITE_DELAY_MS = 50;
 
@@ -195,7 +199,7 @@ export class TransferService implements TransferEngine {
       assertUploadKey(r.key);
     }
     const now = Date.now();
-    const recs: JournalTransfer[] = requests.map((r) => ({
+    return this.add(requests.map((r) => ({
       id: randomUUID(),
       seq: ++this.seq,
       localPath: r.localPath,
@@ -210,7 +214,41 @@ export class TransferService implements TransferEngine {
       mtimeMs: 0,
       ...(r.sha256 ? { sha256: r.sha256 } : {}),
       createdAt: now,
-    }));
+    })));
+  }
+
+  /**
+   * Adds downloads (every bucket checked first, so a bad one adds nothing); returns their ids in order. A request for
+   * a local file that an unfinished download already writes gets that download's id: two writers of one part file
+   * would spoil each other's ranges.
+   */
+  enqueueDownloads(requests: DownloadRequest[]): string[] {
+    for (const r of requests) assertBucketRef(r.bucket);
+    const writing = new Map<string, string>();
+    for (const e of this.entries.values()) if (e.rec.direction === 'download' && !FINAL_STATES.has(e.rec.state)) writing.set(e.rec.localPath, e.rec.id);
+    const ids = requests.map((r) => writing.get(r.localPath));
+    const now = Date.now();
+    const added = this.add(requests.filter((_, i) => ids[i] === undefined).map((r) => ({
+      id: randomUUID(),
+      seq: ++this.seq,
+      direction: 'download' as const,
+      localPath: r.localPath,
+      profileId: r.profileId,
+      bucket: r.bucket,
+      key: r.key,
+      priority: r.priority ?? 0,
+      ...(r.origin ? { origin: r.origin } : {}),
+      state: 'queued' as const,
+      size: r.size ?? 0,
+      mtimeMs: 0,
+      createdAt: now,
+    })));
+    let next = 0;
+    return ids.map((id) => id ?? added[next++]!);
+  }
+
+  /** Journals new transfers in one transaction, then queues them. */
+  private add(recs: JournalTransfer[]): string[] {
     this.j.batch(() => {
       for (const rec of recs) this.j.put(rec);
     });
@@ -279,7 +317,8 @@ export class TransferService implements TransferEngine {
     const s = this.deps.settings.get();
     try {
       const ctx = await this.clients.forProfile(rec.profileId);
-      const outcome = await uploadFile({
+      // One job shape for both ways; only the worker differs.
+      const outcome = await (rec.direction === 'download' ? downloadFile : uploadFile)({
         rec,
         parts: e.parts,
         ctx,
@@ -335,7 +374,7 @@ export class TransferService implements TransferEngine {
         this.holdForNetwork(e, appErr);
         return;
       }
-      if ((appErr.code === 'FILE_CHANGED' || appErr.code === 'CHECKSUM_MISMATCH') && e.restarts < this.options.fileRestarts) {
+      if (RESTART_CODES.has(appErr.code) && e.restarts < this.options.fileRestarts) {
         e.restarts++;
         this.deps.logger.info(`transfer ${rec.id}: ${appErr.code}, starting over (${e.restarts})`);
         await this.restartFromScratch(e);
@@ -355,6 +394,14 @@ export class TransferService implements TransferEngine {
   }
 
   private async restartFromScratch(e: Entry): Promise<void> {
+    if (e.rec.direction === 'download') {
+      await discardDownload({ rec: e.rec, parts: e.parts, journal: this.j });
+      e.rec.etag = undefined;
+      e.rec.versionId = undefined;
+      e.rec.partSize = undefined;
+      e.bytesDone = 0;
+      return;
+    }
     try {
       const ctx = await this.clients.forProfile(e.rec.profileId);
       await abandonMultipart({ rec: e.rec, ctx, journal: this.j, parts: e.parts, logger: this.deps.logger });
@@ -708,6 +755,8 @@ export class TransferService implements TransferEngine {
         this.deps.logger.warn(`cancel ${id}: could not abort the multipart upload (${s3ErrorCode(err)})`);
       }
     }
+    // A cancelled download leaves no part file behind; Retry starts it afresh.
+    if (e.rec.direction === 'download') await discardDownload({ rec: e.rec, parts: e.parts, journal: this.j }).catch(() => {});
     e.parts.clear();
     e.bytesDone = 0;
     e.rec.finishedAt = Date.now();

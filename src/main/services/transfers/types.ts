@@ -20,10 +20,25 @@ export interface UploadRequest {
   size?: number;
 }
 
+/** One download request: a key to a local file (its path already made safe, see local-names.ts). */
+export interface DownloadRequest {
+  profileId: string;
+  bucket: string;
+  key: string;
+  localPath: string;
+  /** The size the listing gave, so totals and queue slots are right before the HEAD. */
+  size?: number;
+  priority?: number;
+  /** 'drop', 'cli', … as for uploads. */
+  origin?: string;
+}
+
 /** The transfer engine: a durable queue of uploads with accounting. */
 export interface TransferEngine {
   /** Adds uploads; returns their ids in order. They start as soon as the queue allows. Throws KEY_INVALID/BUCKET_NAME_INVALID before adding any. */
   enqueue(requests: UploadRequest[]): string[];
+  /** Adds downloads through the same queue; returns their ids in order. Throws BUCKET_NAME_INVALID before adding any. */
+  enqueueDownloads(requests: DownloadRequest[]): string[];
   /** Resolves when every listed transfer has reached a final state (done, skipped, failed, cancelled). */
   waitFor(ids: string[]): Promise<TransferSnapshot[]>;
   /** One transfer's snapshot. */

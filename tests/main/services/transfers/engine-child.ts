@@ -1,6 +1,6 @@
 /**
  * A real engine in its own process, for the kill -9 tests: it opens the journal in `dataDir`, enqueues the
- * upload only when the journal is empty (a restart must resume from the journal, not re-add), waits for the
+ * upload (or, with `download`, the download of `key` to `file`) only when the journal is empty (a restart must resume from the journal, not re-add), waits for the
  * result and prints it as one JSON line. Bundled by the test with esbuild and run with Node 24.
  */
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
@@ -17,6 +17,7 @@ interface ChildArgs {
   bucket: string;
   key: string;
   settings: Record<string, unknown>;
+  download?: boolean;
 }
 
 const args = JSON.parse(process.argv[2]!) as ChildArgs;
@@ -26,7 +27,8 @@ const { clients, core } = staticEngineDeps(args.dataDir, args, settings);
 const engine = new TransferService(core, clients, { retry: { attempts: 4, baseMs: 50, maxMs: 500 } });
 await engine.start();
 const existing = engine.list().transfers;
-const ids = existing.length > 0 ? existing.map((t) => t.id) : engine.enqueue([{ localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key }]);
+const request = { localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key };
+const ids = existing.length > 0 ? existing.map((t) => t.id) : args.download ? engine.enqueueDownloads([request]) : engine.enqueue([request]);
 process.stdout.write(JSON.stringify({ started: ids, resumed: existing.length > 0 }) + '\n');
 const snaps = await engine.waitFor(ids);
 await engine.dispose();

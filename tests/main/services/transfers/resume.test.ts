@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
@@ -47,8 +47,8 @@ interface Run {
   kill(): void;
 }
 
-function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>): Run {
-  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings };
+function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>, download = false): Run {
+  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download };
   const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -160,5 +160,54 @@ describe('kill -9 mid-multipart, then restart', () => {
     }
     expect(pending).toEqual([]);
     await engine.dispose();
+  });
+});
+
+describe('kill -9 mid-download, then restart', () => {
+  const partPath = (file: string) => `${file}.s3drop-part`;
+
+  it('fetches only the missing ranges; the file is byte-identical and no part file is left', async () => {
+    const dataDir = join(work, 'd');
+    const file = join(work, 'down', 'd.bin');
+    const bytes = randomBytes(40 * MiB); // 8 ranges of 5 MiB
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/d.bin', Body: bytes }));
+    const first = runChild(dataDir, file, 'down/d.bin', slow, true);
+    await until(() => journaledParts(dataDir) >= 3, 'three journaled ranges');
+    first.kill();
+    expect((await first.done).code).toBe(null);
+    const kept = journaledParts(dataDir);
+    expect(kept).toBeLessThan(8);
+    // Killed mid-way: the bytes sit under the temporary name only.
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(partPath(file))).toBe(true);
+
+    proxy.resetStats();
+    const { code, lines } = await runChild(dataDir, file, 'down/d.bin', fast, true).done;
+    expect(code).toBe(0);
+    expect(JSON.parse(lines[0]!).resumed).toBe(true);
+    expect(JSON.parse(lines[lines.length - 1]!).result).toEqual([{ state: 'done' }]);
+    expect(proxy.stats().byKind.GetObject).toBe(8 - kept);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(existsSync(partPath(file))).toBe(false);
+  });
+
+  it('an object changed between kill and restart is downloaded again from the start', async () => {
+    const dataDir = join(work, 'e');
+    const file = join(work, 'down', 'e.bin');
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/e.bin', Body: randomBytes(30 * MiB) }));
+    const first = runChild(dataDir, file, 'down/e.bin', slow, true);
+    await until(() => journaledParts(dataDir) >= 2, 'two journaled ranges');
+    first.kill();
+    await first.done;
+    const changed = randomBytes(31 * MiB + 7);
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/e.bin', Body: changed }));
+
+    proxy.resetStats();
+    const { code, lines } = await runChild(dataDir, file, 'down/e.bin', fast, true).done;
+    expect(code).toBe(0);
+    expect(JSON.parse(lines[lines.length - 1]!).result).toEqual([{ state: 'done' }]);
+    expect(proxy.stats().byKind.GetObject).toBe(Math.ceil(changed.length / (5 * MiB)));
+    expect(readFileSync(file).equals(changed)).toBe(true);
+    expect(existsSync(partPath(file))).toBe(false);
   });
 });

@@ -1,0 +1,264 @@
+/**
+ * Downloads one object to a local file: ranged GETs in parallel into `<name>.s3drop-part`, each finished range
+ * journaled (so a crash, a kill -9 or a lost connection fetches only what is missing), If-Match on every GET (so a
+ * changed object starts over instead of mixing two versions), verification by the stored SHA-256 or a single-part
+ * ETag, and only then the rename to the final name: a half file never sits under it.
+ */
+import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { AppError } from '../../../shared/errors';
+import { hashFile } from '../s3/content-hash';
+import { httpStatus, s3ErrorCode } from '../s3/errors';
+import { cleanEtag, headObjectRaw, SHA256_META } from '../s3/objects';
+import { partRange, partSizeFor } from '../s3/part-plan';
+import { counting } from './accounting';
+import type { JournalPart } from './journal';
+import { withRetry } from './retry';
+import { keepBothKey } from './upload';
+import { errCtxOf, type UploadJob, type UploadOutcome } from './upload-job';
+
+/** The suffix a file carries until it is complete and verified. */
+export const PART_SUFFIX = '.s3drop-part';
+
+/** One download: the same job as an upload, without the upload-only body fields. */
+export type DownloadJob = Omit<UploadJob, 'source' | 'contentType' | 'sourceSha256'>;
+
+/** What a HEAD says about the object to fetch, and how it can be verified. */
+interface Remote {
+  size: number;
+  etag: string;
+  versionId?: string;
+  sha256?: string;
+  /** The ETag when it is the MD5 of the content: a single-part upload without SSE-KMS or SSE-C. */
+  md5?: string;
+  lastModified?: Date;
+}
+
+/** The temporary name of a download in progress. */
+export function partPathOf(localPath: string): string {
+  return localPath + PART_SUFFIX;
+}
+
+/**
+ * Forgets a download's fetched ranges and removes its part file; returns the bytes forgotten, so the caller can
+ * take them back from the progress.
+ */
+export async function discardDownload(job: Pick<DownloadJob, 'rec' | 'parts' | 'journal'>): Promise<number> {
+  const had = [...job.parts.values()].reduce((s, p) => s + p.size, 0);
+  job.parts.clear();
+  job.journal.clearParts(job.rec.id);
+  await rm(partPathOf(job.rec.localPath), { force: true });
+  return had;
+}
+
+/** Turns a local write failure into the catalogue's words: a full disk, or a folder we may not write to. */
+function writeError(err: unknown, path: string): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new AppError('DISK_FULL', {}, { retryable: false, details: code, cause: err });
+  return new AppError('FOLDER_NOT_WRITABLE', { path }, { retryable: false, details: code, cause: err });
+}
+
+async function headRemote(job: DownloadJob): Promise<Remote> {
+  const { rec, ctx, signal } = job;
+  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
+  if (!out) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket });
+  const etag = cleanEtag(out.ETag);
+  // An SSE-KMS or SSE-C ETag is no MD5 of the content, and a multipart one ('…-3') never is.
+  const md5 = /^[0-9a-f]{32}$/i.test(etag) && out.ServerSideEncryption !== 'aws:kms' && !out.SSECustomerAlgorithm ? etag.toLowerCase() : undefined;
+  const sha256 = out.Metadata?.[SHA256_META];
+  return {
+    size: out.ContentLength ?? 0,
+    etag,
+    ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
+    ...(sha256 ? { sha256 } : {}),
+    ...(md5 ? { md5 } : {}),
+    ...(out.LastModified ? { lastModified: out.LastModified } : {}),
+  };
+}
+
+/** True when the local file provably holds the object's bytes (by SHA-256 or a single-part ETag; size alone proves nothing). */
+async function sameAsRemote(path: string, remote: Remote, signal: AbortSignal): Promise<boolean> {
+  if (!remote.sha256 && !remote.md5) return false;
+  const h = await hashFile(path, { md5: !remote.sha256, signal, sizeHint: remote.size });
+  return h.size === remote.size && (remote.sha256 ? h.sha256 === remote.sha256 : h.md5 === remote.md5);
+}
+
+/** The existing-file choice, taken once when a download starts: 'skipped', or go on (perhaps under a new name). */
+async function applyExisting(job: DownloadJob, remote: Remote): Promise<'skipped' | undefined> {
+  const { rec } = job;
+  const st = await stat(rec.localPath).catch(() => undefined);
+  if (!st) return undefined;
+  if (!st.isFile()) throw new AppError('FOLDER_NOT_WRITABLE', { path: rec.localPath }, { details: 'a folder already has this name' });
+  const existing = job.settings.existing;
+  if (existing === 'skip-identical' && (await sameAsRemote(rec.localPath, remote, job.signal))) return 'skipped';
+  if (existing === 'keep-both') {
+    const dir = dirname(rec.localPath);
+    const name = basename(rec.localPath);
+    for (let n = 1; n < 10_000; n++) {
+      const candidate = join(dir, keepBothKey(name, n));
+      if (!(await stat(candidate).catch(() => undefined))) {
+        rec.localPath = candidate;
+        return undefined;
+      }
+    }
+    throw new AppError('FOLDER_NOT_WRITABLE', { path: rec.localPath }, { details: 'too many copies with this name already exist' });
+  }
+  return undefined;
+}
+
+/**
+ * Downloads one object; throws AppError on failure (OBJECT_CHANGED and DOWNLOAD_MISMATCH make the queue start it
+ * over), or the abort reason when paused or cancelled.
+ */
+export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
+  const { rec } = job;
+  const remote = await headRemote(job);
+  const changed = rec.etag !== undefined && (rec.etag !== remote.etag || (rec.versionId ?? '') !== (remote.versionId ?? ''));
+  if (changed) {
+    job.logger.info(`transfer ${rec.id}: the object changed since the download began, starting over`);
+    job.onBytes(-(await discardDownload(job)));
+    rec.partSize = undefined;
+  }
+  const fresh = rec.etag === undefined || changed;
+  rec.etag = remote.etag;
+  rec.versionId = remote.versionId;
+  rec.size = remote.size;
+  rec.sha256 = remote.sha256;
+  rec.verifiedBy = undefined;
+  if (fresh && (await applyExisting(job, remote)) === 'skipped') return 'skipped';
+  try {
+    await mkdir(dirname(rec.localPath), { recursive: true });
+  } catch (err) {
+    throw writeError(err, dirname(rec.localPath));
+  }
+  const partPath = partPathOf(rec.localPath);
+  const onDisk = await stat(partPath).catch(() => undefined);
+  // Ranges are journaled only after they reached the disk; a part file that is gone or cut short holds none of them.
+  if (job.parts.size > 0 && (!onDisk || onDisk.size !== remote.size)) job.onBytes(-(await discardDownload(job)));
+  if (job.parts.size === 0) rec.partSize = remote.size <= job.settings.threshold ? Math.max(1, remote.size) : partSizeFor(remote.size, job.settings.partSize);
+  const partSize = rec.partSize!;
+  const partCount = Math.ceil(remote.size / partSize);
+  job.save();
+  job.onPlan(Math.max(1, partCount));
+
+  let fh: FileHandle;
+  try {
+    fh = await open(partPath, onDisk && job.parts.size > 0 ? 'r+' : 'w+');
+    await fh.truncate(remote.size);
+  } catch (err) {
+    throw writeError(err, rec.localPath);
+  }
+  try {
+    await fetchParts(job, fh, partSize, partCount);
+  } finally {
+    await fh.close();
+  }
+  await verify(job, partPath, remote);
+  try {
+    // The object's time, as `aws s3 cp` and rclone give it; a later sync then sees the two as the same.
+    if (remote.lastModified) await utimes(partPath, remote.lastModified, remote.lastModified);
+    await rename(partPath, rec.localPath);
+  } catch (err) {
+    throw writeError(err, rec.localPath);
+  }
+  return 'done';
+}
+
+/** Fetches the ranges the journal does not have, `partConcurrency` at a time (one stream each, so memory stays small). */
+async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, partCount: number): Promise<void> {
+  const { signal } = job;
+  const todo: number[] = [];
+  for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < todo.length && failed === undefined && !signal.aborted) {
+      const n = todo[next++]!;
+      try {
+        await fetchPart(job, fh, n, partSize);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(job.settings.partConcurrency, todo.length)) }, worker));
+  if (signal.aborted) throw signal.reason;
+  if (failed !== undefined) throw failed;
+}
+
+async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: number): Promise<void> {
+  const { rec, ctx, signal } = job;
+  const { start, end } = partRange(n, partSize, rec.size);
+  await withRetry(
+    () =>
+      counting(job, async (counted) => {
+        let out;
+        try {
+          out = await ctx.transferClient.send(
+            new GetObjectCommand({ Bucket: rec.bucket, Key: rec.key, Range: `bytes=${start}-${end - 1}`, IfMatch: `"${rec.etag}"` }),
+            { abortSignal: signal },
+          );
+        } catch (err) {
+          // 412: If-Match failed. 416: a range taken from the HEAD's size is no longer there, so the object shrank.
+          const status = httpStatus(err);
+          if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
+          throw err;
+        }
+        // A store that ignores If-Match still names the version it sent.
+        if (out.ETag && cleanEtag(out.ETag) !== rec.etag) throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
+        let pos = start;
+        for await (const chunk of out.Body as Readable) {
+          const buf = chunk as Buffer;
+          if (pos + buf.length > end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject part ${n} sent more than asked` });
+          await job.bandwidth.take(buf.length, signal);
+          await writeAt(fh, buf, pos, rec.localPath);
+          pos += buf.length;
+          counted.n += buf.length;
+          job.onBytes(buf.length);
+        }
+        if (pos !== end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject part ${n} ended after ${pos - start} of ${end - start} bytes` });
+      }),
+    { ...errCtxOf(job), action: 'GetObject' },
+    signal,
+    job.settings.retry,
+  );
+  // On disk before it is journaled: a range the journal names is never lost to a power cut.
+  await fh.datasync().catch((err: unknown) => {
+    throw writeError(err, job.rec.localPath);
+  });
+  const part: JournalPart = { partNumber: n, etag: rec.etag!, size: end - start };
+  job.parts.set(n, part);
+  job.journal.putPart(rec.id, part);
+  job.onPartDone();
+}
+
+async function writeAt(fh: FileHandle, buf: Buffer, pos: number, path: string): Promise<void> {
+  try {
+    for (let off = 0; off < buf.length; ) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off, pos + off);
+      off += bytesWritten;
+    }
+  } catch (err) {
+    throw writeError(err, path);
+  }
+}
+
+/**
+ * The whole file against the object: its SHA-256 where the app stored one, else the MD5 of a single-part ETag,
+ * else the size alone; `verifiedBy` records which, for the details. A mismatch throws away what was fetched; the queue then starts over.
+ */
+async function verify(job: DownloadJob, partPath: string, remote: Remote): Promise<void> {
+  const { rec } = job;
+  const h = await hashFile(partPath, { md5: !remote.sha256 && remote.md5 !== undefined, signal: job.signal, sizeHint: remote.size });
+  const ok = h.size === remote.size && (remote.sha256 ? h.sha256 === remote.sha256 : remote.md5 ? h.md5 === remote.md5 : true);
+  if (ok) {
+    rec.verifiedBy = remote.sha256 ? 'sha256' : remote.md5 ? 'md5' : 'size';
+    return;
+  }
+  job.logger.warn(`transfer ${rec.id}: the downloaded bytes do not match the object`);
+  job.onBytes(-(await discardDownload(job)));
+  throw new AppError('DOWNLOAD_MISMATCH', { key: rec.key }, { retryable: true, details: `read ${h.size} of ${remote.size} bytes; ${remote.sha256 ? 'SHA-256' : 'MD5'} differs` });
+}
