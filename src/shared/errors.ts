@@ -215,12 +215,12 @@ export const errorCatalogue = {
     'pt-BR': 'Os bytes que chegaram de {path} não bateram com o arquivo, então nada foi guardado como completo. Tente de novo.',
   },
   OBJECT_CHANGED: {
-    en: 'The file {key} changed in the bucket while it was being downloaded. It will be downloaded again from the start.',
-    'pt-BR': 'O arquivo {key} mudou no bucket durante o download. Ele será baixado de novo desde o início.',
+    en: 'The file {key} changed in the bucket while it was being downloaded, so the partial copy was not kept. Download it again to get the new version.',
+    'pt-BR': 'O arquivo {key} mudou no bucket durante o download, então a cópia parcial foi descartada. Baixe de novo para ter a versão nova.',
   },
   DOWNLOAD_MISMATCH: {
-    en: 'The downloaded copy of {key} did not match the one in the bucket, so it was not kept. The app will try again.',
-    'pt-BR': 'A cópia baixada de {key} não bateu com a do bucket e foi descartada. O app vai tentar de novo.',
+    en: 'The downloaded copy of {key} did not match the one in the bucket, so it was not kept. Try again; if it happens again, the copy in the bucket may be damaged.',
+    'pt-BR': 'A cópia baixada de {key} não bateu com a do bucket e foi descartada. Tente de novo; se acontecer outra vez, a cópia no bucket pode estar danificada.',
   },
   FOLDER_NOT_WRITABLE: {
     en: 'The app cannot save files in {path}. Check that the folder exists and that you may save files there.',

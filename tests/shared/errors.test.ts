@@ -19,7 +19,7 @@ describe('the error catalogue', () => {
   });
 
   it('promises nothing the app may not do: a final error is shown after the last retry, and after the CLI has exited', () => {
-    const promise = /will try again|will be (uploaded|sent|retried)|try again shortly|vai tentar de novo|será enviad[oa] de novo|tentar de novo em instantes/i;
+    const promise = /will try again|will be (uploaded|sent|retried|downloaded)|try again shortly|vai tentar de novo|será (enviad|baixad)[oa] de novo|tentar de novo em instantes/i;
     for (const code of codes) for (const text of Object.values(errorCatalogue[code])) expect(text, code).not.toMatch(promise);
   });
 
