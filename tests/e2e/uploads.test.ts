@@ -181,4 +181,22 @@ describe('uploads from the main screen', () => {
     expect(await objectExists('big.bin')).toBe(false);
     await r.getByRole('button', { name: 'Retry: big.bin' }).waitFor();
   });
+
+  it('cancels everything at once with "Cancel all"; "Clear finished" then takes the cancelled rows away', async () => {
+    const { page } = app;
+    const files = ['all-1.bin', 'all-2.bin'].map((name) => {
+      const path = join(work, name);
+      writeFileSync(path, randomBytes(30 * 1024 * 1024));
+      return path;
+    });
+    await page.getByTestId('files-input').setInputFiles(files);
+    await row('all-1.bin').and(page.locator('[data-state="running"]')).or(row('all-2.bin').and(page.locator('[data-state="running"]'))).first().waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel all' }).click();
+    for (const name of ['all-1.bin', 'all-2.bin']) await row(name).and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 });
+    await page.getByText(/ · cancelled [1-9]\d*$/).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel all' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    for (const name of ['all-1.bin', 'all-2.bin']) await row(name).waitFor({ state: 'detached' });
+    expect(await objectExists('all-1.bin')).toBe(false);
+  });
 });

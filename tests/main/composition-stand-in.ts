@@ -238,7 +238,7 @@ const noticeCodes = () => received().filter(([ch]) => ch === 'app:notice').map((
 const progress = (o: Partial<Record<string, number | boolean>>) => ({
   changed: [],
   removed: [],
-  overall: { bytesDone: 0, bytesTotal: 10, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: false, ...o },
+  overall: { bytesDone: 0, bytesTotal: 10, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused: false, ...o },
 });
 /** A full collection in a later turn: an object deref'ed in this turn is kept until the turn ends. */
 async function gc(): Promise<void> {

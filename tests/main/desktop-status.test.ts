@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchWatcher, taskbarProgress, trayStateFor } from '../../src/main/desktop-status';
 import type { OverallProgress, SyncPairStatus } from '../../src/shared/contract';
 
-const idle: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: false };
+const idle: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused: false };
 const o = (p: Partial<OverallProgress>): OverallProgress => ({ ...idle, ...p });
 const pair = (state: SyncPairStatus['state']) => ({ state }) as SyncPairStatus;
 

@@ -128,7 +128,7 @@ describe('bindIpc', () => {
 
 describe('forwardEvents', () => {
   const notice = (key: string) => ({ level: 'info' as const, key });
-  const progress = { changed: [], removed: [], overall: { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: false } } as TransfersProgress;
+  const progress = { changed: [], removed: [], overall: { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused: false } } as TransfersProgress;
 
   it('sends engine events to our window only while it exists', () => {
     const events = new EventBus();

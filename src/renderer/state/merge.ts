@@ -19,6 +19,7 @@ export const emptyOverall: OverallProgress = {
   paused: 0,
   failed: 0,
   done: 0,
+  cancelled: 0,
   allPaused: false,
 };
 

@@ -124,6 +124,8 @@ export interface OverallProgress {
   paused: number;
   failed: number;
   done: number;
+  /** Cancelled rows still in the list (their bytes count in no total). */
+  cancelled: number;
   allPaused: boolean;
 }
 
@@ -141,7 +143,6 @@ export interface TransferList {
 }
 
 const optionalId = z.object({ id: z.string().min(1).max(100).optional() }).strict();
-const requiredId = z.object({ id: z.string().min(1).max(100) }).strict();
 
 /** What dropped folders left out: the OS's junk files (counted) and files with a problem (each named, as sync does). */
 export interface LeftOut {
@@ -182,9 +183,12 @@ export const transferCommands = {
   /** Without an id, pauses everything. */
   'transfers:pause': command<void>()(optionalId),
   'transfers:resume': command<void>()(optionalId),
-  'transfers:cancel': command<void>()(requiredId),
+  /** Without an id, cancels every transfer that has not finished (failed ones stay, for Retry). */
+  'transfers:cancel': command<void>()(optionalId),
   'transfers:retry': command<void>()(optionalId),
+  /** Drops the finished rows (done, skipped, cancelled); failed ones stay until 'transfers:clearFailed'. */
   'transfers:clearFinished': command<void>()(z.object({}).strict()),
+  'transfers:clearFailed': command<void>()(z.object({}).strict()),
 } as const;
 
 /** Transfer events. */

@@ -22,7 +22,8 @@ type TransferCommand =
   | 'transfers:resume'
   | 'transfers:cancel'
   | 'transfers:retry'
-  | 'transfers:clearFinished';
+  | 'transfers:clearFinished'
+  | 'transfers:clearFailed';
 
 /** An item to upload, as the contract carries it. */
 export interface EnqueueItem {
@@ -130,8 +131,9 @@ export function createTransferHandlers(deps: CoreDeps, transfers: TransferServic
     'transfers:list': () => transfers.list(),
     'transfers:pause': ({ id }) => transfers.pause(id),
     'transfers:resume': ({ id }) => transfers.resume(id),
-    'transfers:cancel': ({ id }) => transfers.cancel(id),
+    'transfers:cancel': ({ id }) => (id === undefined ? transfers.cancelAll() : transfers.cancel(id)),
     'transfers:retry': ({ id }) => transfers.retry(id),
     'transfers:clearFinished': () => transfers.clearFinished(),
+    'transfers:clearFailed': () => transfers.clearFailed(),
   };
 }

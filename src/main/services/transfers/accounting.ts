@@ -181,10 +181,13 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
 
 /** The totals over every transfer (cancelled ones left out). */
 export function overallOf(entries: Iterable<Accounted>, allPaused: boolean): OverallProgress {
-  const o: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused };
+  const o: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused };
   for (const e of entries) {
     const st = e.rec.state;
-    if (st === 'cancelled') continue;
+    if (st === 'cancelled') {
+      o.cancelled++;
+      continue;
+    }
     o.bytesTotal += e.rec.size;
     o.bytesDone += Math.min(e.bytesDone, e.rec.size || e.bytesDone);
     if (st === 'running') {

@@ -776,11 +776,28 @@ export class TransferService implements TransferEngine {
     this.pump();
   }
 
-  /** Drops finished transfers from the list and the journal. */
+  /** Cancels every transfer that has not finished; failed ones stay, since Retry still works on them. */
+  async cancelAll(): Promise<void> {
+    await Promise.all([...this.entries.values()].filter((e) => !FINAL_STATES.has(e.rec.state)).map((e) => this.cancel(e.rec.id)));
+  }
+
+  /**
+   * Drops finished transfers (done, skipped, cancelled) from the list and the journal. Failed ones stay: clearing
+   * what went well must not hide what did not (`clearFailed` drops those).
+   */
   clearFinished(): void {
+    this.clearWhere((st) => PRUNABLE.has(st));
+  }
+
+  /** Drops failed transfers from the list and the journal. */
+  clearFailed(): void {
+    this.clearWhere((st) => st === 'failed');
+  }
+
+  private clearWhere(drop: (state: TransferState) => boolean): void {
     this.j.batch(() => {
       for (const [id, e] of this.entries) {
-        if (!FINAL_STATES.has(e.rec.state)) continue;
+        if (!drop(e.rec.state)) continue;
         this.entries.delete(id);
         this.j.remove(id);
         this.removed.add(id);

@@ -51,8 +51,12 @@ export interface TransferEngine {
   resume(id?: string): void;
   /** Cancels a transfer: aborts its multipart upload; never deletes anything else. */
   cancel(id: string): Promise<void>;
+  /** Cancels every transfer that has not finished; failed ones stay for Retry. */
+  cancelAll(): Promise<void>;
   /** Re-queues a failed (or cancelled) transfer, or every failed one without an id. */
   retry(id?: string): void;
-  /** Drops finished transfers from the list and the journal. */
+  /** Drops finished transfers (done, skipped, cancelled) from the list and the journal; failed ones stay. */
   clearFinished(): void;
+  /** Drops failed transfers from the list and the journal. */
+  clearFailed(): void;
 }

@@ -114,7 +114,6 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
 /** The panel. */
 export function TransfersPanel() {
   const { t, i18n } = useTranslation();
-  const store = useStoreApi();
   const { run } = useCommand({ toast: true });
   const rows = useAppState((s) => s.transfers.rows);
   const overall = useAppState((s) => s.transfers.overall);
@@ -138,17 +137,20 @@ export function TransfersPanel() {
     <section className="transfers" aria-labelledby="transfers-title">
       <header className="transfers-head">
         <h2 id="transfers-title">{t('transfers.title')}</h2>
-        <div className="transfers-overall">
-          <ProgressBar value={percent(overall.bytesDone, overall.bytesTotal)} label={t('transfers.overallLabel')} valueText={t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })} />
-          <span className="hint">
-            {t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })}
-            {live && overall.running > 0 && ` · ${formatSpeed(overall.speed, locale)}`}
-            {live && overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
-          </span>
-          <span className="hint" data-testid="transfer-counts">
-            {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed })}
-          </span>
-        </div>
+        {rows.length > 0 && (
+          // Idle, "0 bytes of 0 bytes · Uploading 0 · waiting 0…" says nothing; the empty list below says it in words.
+          <div className="transfers-overall">
+            <ProgressBar value={percent(overall.bytesDone, overall.bytesTotal)} label={t('transfers.overallLabel')} valueText={t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })} />
+            <span className="hint">
+              {t('transfers.summary', { done: formatBytes(overall.bytesDone, locale), total: formatBytes(overall.bytesTotal, locale) })}
+              {live && overall.running > 0 && ` · ${formatSpeed(overall.speed, locale)}`}
+              {live && overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
+            </span>
+            <span className="hint" data-testid="transfer-counts">
+              {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed, cancelled: overall.cancelled })}
+            </span>
+          </div>
+        )}
         <div className="actions">
           {overall.allPaused ? (
             <button type="button" onClick={() => void run('transfers:resume', {})}>
@@ -164,14 +166,25 @@ export function TransfersPanel() {
               {t('transfers.resumeAll')}
             </button>
           )}
+          {active && (
+            <button type="button" onClick={() => void run('transfers:cancel', {})}>
+              {t('transfers.cancelAll')}
+            </button>
+          )}
           {overall.failed > 0 && (
             <button type="button" onClick={() => void run('transfers:retry', {})}>
               {t('transfers.retryFailed')}
             </button>
           )}
-          <button type="button" disabled={rows.length === 0} onClick={() => void store.api.invoke('transfers:clearFinished', {})}>
+          {/* Failed rows stay through "Clear finished": clearing what went well must not hide what did not. */}
+          <button type="button" disabled={overall.done + overall.cancelled === 0} onClick={() => void run('transfers:clearFinished', {})}>
             {t('transfers.clearFinished')}
           </button>
+          {overall.failed > 0 && (
+            <button type="button" onClick={() => void run('transfers:clearFailed', {})}>
+              {t('transfers.clearFailed')}
+            </button>
+          )}
         </div>
       </header>
       {rows.length === 0 ? (

@@ -11,7 +11,7 @@ function fakeEngine(existing: TransferSnapshot[]) {
   const enqueued: UploadRequest[] = [];
   return {
     enqueued,
-    list: () => ({ transfers: existing, overall: { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, allPaused: false } }),
+    list: () => ({ transfers: existing, overall: { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused: false } }),
     enqueue: (reqs: UploadRequest[]) => {
       enqueued.push(...reqs);
       return reqs.map((r) => `new:${r.key}`);

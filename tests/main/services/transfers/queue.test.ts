@@ -138,6 +138,40 @@ describe('pause, resume, cancel, retry', () => {
     }
   });
 
+  it('cancel all stops every unfinished transfer; clear finished keeps the failed rows, clear failed drops them', async () => {
+    const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, concurrency: 1, bandwidthLimitKiBps: 4 * 1024 });
+    const engine = new TransferService(core, testClients(core, info, proxy.url));
+    await engine.start();
+    try {
+      const big = file('cancel-all-big.bin', 12 * MiB);
+      const small = file('cancel-all-small.bin', 1000);
+      const done = file('cancel-all-done.bin', 10);
+      const [doneId] = engine.enqueue([{ localPath: done.path, profileId: 'test', bucket, key: 'cancel-all/done.bin' }]);
+      // A file that is gone by the time it runs: a failed row.
+      const [failedId] = engine.enqueue([{ localPath: join(dir, 'no-such-file.bin'), profileId: 'test', bucket, key: 'cancel-all/missing.bin' }]);
+      await engine.waitFor([doneId!, failedId!]);
+      const [bigId, smallId] = engine.enqueue([
+        { localPath: big.path, profileId: 'test', bucket, key: 'cancel-all/big.bin' },
+        { localPath: small.path, profileId: 'test', bucket, key: 'cancel-all/small.bin' },
+      ]);
+      await until(() => engine.get(bigId!)?.state === 'running' && (engine.get(bigId!)?.partsDone ?? 0) >= 1, 'a part of the big file sent');
+      engine.pause(smallId!);
+      await engine.cancelAll();
+      const states = () => Object.fromEntries(engine.list().transfers.map((t) => [t.key, t.state]));
+      expect(states()).toEqual({ 'cancel-all/done.bin': 'done', 'cancel-all/missing.bin': 'failed', 'cancel-all/big.bin': 'cancelled', 'cancel-all/small.bin': 'cancelled' });
+      expect(engine.list().overall).toMatchObject({ running: 0, queued: 0, paused: 0, failed: 1, done: 1, cancelled: 2 });
+      if (info.features.multipartAdmin) expect((await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'cancel-all/' }))).Uploads ?? []).toEqual([]);
+
+      engine.clearFinished();
+      expect(states()).toEqual({ 'cancel-all/missing.bin': 'failed' });
+      engine.clearFailed();
+      expect(engine.list().transfers).toEqual([]);
+    } finally {
+      await engine.dispose();
+      core.cleanup();
+    }
+  });
+
   it('cancel leaves no object and no pending multipart upload; retry uploads it', async () => {
     const core = testCore({ partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 1, bandwidthLimitKiBps: 8 * 1024 });
     const engine = new TransferService(core, testClients(core, info, proxy.url));
