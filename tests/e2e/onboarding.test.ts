@@ -68,19 +68,26 @@ describe('first run', () => {
     expect(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')).not.toContain(s3.secretAccessKey);
   });
 
-  it('explains a bad bucket name in a plain sentence, with the technical details folded away', async () => {
+  it('names every rule a bad bucket name breaks as it is typed, and offers the corrected name with one click', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Create bucket…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a bucket' });
-    await dialog.getByLabel('Bucket name').fill('Not_A_Valid_Name');
-    await dialog.getByRole('button', { name: 'Create bucket' }).click();
-    const alert = dialog.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.locator('p').textContent()).toMatch(/^The bucket name "Not_A_Valid_Name" cannot be used: .+\.$/);
-    // Details exist but start folded.
-    expect(await alert.locator('details').getAttribute('open')).toBeNull();
-    expect(await alert.locator('code').textContent()).toContain('BUCKET_NAME_INVALID');
+    const input = dialog.getByLabel('Bucket name');
+    await input.fill('My Bucket!');
+    const problems = dialog.getByTestId('bucket-name-problems');
+    await problems.waitFor();
+    expect(await problems.locator('li').allTextContents()).toEqual([
+      'it may use only lowercase letters',
+      'it may not contain spaces',
+      'it may not contain "!" (only lowercase letters, digits, dots and hyphens)',
+      'it must start and end with a letter or a digit',
+    ]);
+    expect(await dialog.getByRole('button', { name: 'Create bucket' }).isDisabled()).toBe(true);
     await screenshot(page, 'create-bucket-error');
+    await dialog.getByRole('button', { name: 'Use “my-bucket”' }).click();
+    expect(await input.inputValue()).toBe('my-bucket');
+    await problems.waitFor({ state: 'detached' });
+    expect(await dialog.getByRole('button', { name: 'Create bucket' }).isDisabled()).toBe(false);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
   });

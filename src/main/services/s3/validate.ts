@@ -1,21 +1,16 @@
 /** Bucket-name and key checks made before any request, so a bad name fails fast with a plain reason. */
 import { AppError } from '../../../shared/errors';
+import { bucketNameProblems } from '../../../shared/bucket-name';
 
 /** The most UTF-8 bytes S3 accepts in a key. */
 export const MAX_KEY_BYTES = 1024;
 
-/** Why a bucket name cannot be created, in plain words, or undefined when it is fine (AWS naming rules). */
+/**
+ * Why a bucket name cannot be created, in plain words (the first broken rule of shared/bucket-name.ts), or undefined
+ * when it is fine. The create dialog lists every broken rule as the name is typed.
+ */
 export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3) return 'it must be at least 3 characters long';
-  if (name.length > 63) return 'it must be at most 63 characters long';
-  if (/[A-Z]/.test(name)) return 'it may use only lowercase letters';
-  if (!/^[a-z0-9.-]+$/.test(name)) return 'it may use only lowercase letters, digits, dots (.) and hyphens (-)';
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must start and end with a letter or a digit';
-  if (name.includes('..')) return 'it may not have two dots in a row';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'it may not look like an IP address';
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return 'it may not start with "xn--", "sthree-" or "amzn-s3-demo-"';
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3)$/.test(name)) return 'it may not end with "-s3alias", "--ol-s3", ".mrap" or "--x-s3"';
-  return undefined;
+  return bucketNameProblems(name)[0]?.en;
 }
 
 /**
@@ -31,8 +26,9 @@ export function bucketRefProblem(name: string): string | undefined {
 
 /** Throws BUCKET_NAME_INVALID unless the name may be created. */
 export function assertBucketNameForCreate(name: string): void {
-  const reason = bucketNameProblem(name);
-  if (reason) throw new AppError('BUCKET_NAME_INVALID', { bucket: name, reason });
+  const [problem] = bucketNameProblems(name);
+  // reasonKey lets the UI show the reason in its own language (src/renderer/error-reasons.ts).
+  if (problem) throw new AppError('BUCKET_NAME_INVALID', { bucket: name, reason: problem.en, reasonKey: problem.key, ...problem.values });
 }
 
 /** Throws BUCKET_NAME_INVALID unless the name can be addressed. */

@@ -1,6 +1,7 @@
 /** "Create bucket…": a name, a region, a purpose preset, and the safe defaults explained in one line. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { bucketNameProblems, suggestBucketName } from '../../../shared/bucket-name';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { useStoreApi } from '../../state/store';
@@ -26,6 +27,11 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
   const [preset, setPreset] = useState<'standard' | 'analytics'>('standard');
   const [busy, setBusy] = useState(false);
   const { run, error } = useCommand();
+  // Every rule the name breaks, as it is typed (a name of 1-2 characters is still being typed, not yet wrong),
+  // and a corrected name to take with one click.
+  const typed = name.trim();
+  const problems = typed.length >= 3 || /[^a-z0-9.-]/.test(typed) ? bucketNameProblems(typed) : [];
+  const suggestion = problems.length > 0 ? suggestBucketName(typed) : undefined;
 
   const submit = async () => {
     setBusy(true);
@@ -53,6 +59,21 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
         <p id="bucket-name-hint" className="hint">
           {t('createBucket.nameHint')}
         </p>
+        {problems.length > 0 && (
+          <div className="name-problems" role="status" data-testid="bucket-name-problems">
+            <p>{t('createBucket.problems')}</p>
+            <ul>
+              {problems.map((p) => (
+                <li key={p.key}>{t(`errorReasons.${p.key}`, p.values ?? {})}</li>
+              ))}
+            </ul>
+            {suggestion && (
+              <button type="button" onClick={() => setName(suggestion)}>
+                {t('createBucket.useSuggestion', { name: suggestion })}
+              </button>
+            )}
+          </div>
+        )}
         <label>
           {t('createBucket.region')}
           <select value={region} onChange={(e) => setRegion(e.target.value)}>
@@ -81,7 +102,7 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || problems.length > 0}>
             {busy ? t('createBucket.creating') : t('createBucket.create')}
           </button>
         </div>
