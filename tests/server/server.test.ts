@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/main/services/log/logger';
 import { createNodePlatform } from '../../src/server/node-platform';
 import { MAX_WS_MESSAGE, startServer, type RunningServer } from '../../src/server/server';
 import { TOKEN_FILE, tokenMatches } from '../../src/server/security';
+import { HEADER_ONLY_CSP } from '../../src/main/services/static-files';
 import { Spool } from '../../src/server/spool';
 import { waitUntil } from '../support/serve';
 import { SESSION_PATH, SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../../src/shared/wire';
@@ -333,11 +334,11 @@ describe('spooling: silence ends a drop, time does not', () => {
 });
 
 describe('static files', () => {
-  it('serves the page with a CSP header equal to its meta tag', async () => {
+  it('serves the page with a CSP header equal to its meta tag plus the header-only frame-ancestors', async () => {
     const res = await raw('/');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.headers['content-security-policy']).toBe(csp);
+    expect(res.headers['content-security-policy']).toBe(`${csp}; ${HEADER_ONLY_CSP}`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.body.toString()).toContain('ui');
   });
