@@ -102,6 +102,15 @@ describe('first run', () => {
     await dialog.getByLabel('Region').selectOption('us-east-1');
     await screenshot(page, 'create-bucket-dialog');
     await dialog.getByRole('button', { name: 'Create bucket' }).click();
+    // The outcome shows once, in the dialog: one line per safe default, kept or not and why (no stack of toasts).
+    const checklist = dialog.getByTestId('bucket-defaults');
+    await checklist.waitFor({ timeout: 30_000 });
+    const lines = await checklist.locator('li').allTextContents();
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => /^(✓ \S.*|✗ \S.* — \S.*)$/.test(l))).toBe(true);
+    expect(await page.locator('.toast').filter({ hasText: 'safe default' }).count()).toBe(0);
+    await screenshot(page, 'create-bucket-outcome');
+    await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByRole('button', { name, pressed: true }).waitFor();
     await rawClient().send(new HeadBucketCommand({ Bucket: name }));

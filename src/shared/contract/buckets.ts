@@ -34,8 +34,19 @@ export interface CreateBucketResult {
   region: string;
   /** Safe defaults that applied, such as 'block-public-access', 'encryption', 'abort-multipart-lifecycle', 'versioning'. */
   applied: string[];
-  /** Defaults the store refused, with a plain reason each; the bucket still exists. */
+  /** Defaults the store refused, with a plain reason each (English, for the CLI and the log); the bucket still exists. */
   warnings: string[];
+  /** Each safe default and how it went, for the dialog's checklist in the person's language. */
+  defaults: SafeDefaultResult[];
+}
+
+/** One safe default after creation: kept by the store, or why not. */
+export interface SafeDefaultResult {
+  name: 'block-public-access' | 'encryption' | 'abort-multipart-lifecycle' | 'versioning';
+  kept: boolean;
+  /** Why not: the store lacks it, accepted but did not keep it, cannot show it, or refused it (`error` says why). */
+  why?: 'unsupported' | 'not-kept' | 'not-confirmed' | 'refused';
+  error?: AppErrorData;
 }
 
 /** One version of a key: the delete marker a delete added, or one to remove. */

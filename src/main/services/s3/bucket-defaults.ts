@@ -14,6 +14,7 @@ import {
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
+import type { SafeDefaultResult } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
 import { sleep } from '../transfers/retry';
@@ -23,7 +24,7 @@ import type { S3Context } from './types';
 /** One safe default: how to turn it on, and how to see that the store kept it. */
 interface SafeDefault {
   /** The stable name reported in `applied`. */
-  name: string;
+  name: SafeDefaultResult['name'];
   /** What the person reads in a warning. */
   label: string;
   /** The S3 operations, so a refusal names the permission it lacks. */
@@ -33,10 +34,11 @@ interface SafeDefault {
   kept(): Promise<boolean>;
 }
 
-/** What the defaults came to: the names the store kept, and a plain sentence for each one it did not. */
+/** What the defaults came to: the names the store kept, a plain sentence for each one it did not, and each result. */
 export interface SafeDefaultsOutcome {
   applied: string[];
   warnings: string[];
+  defaults: SafeDefaultResult[];
 }
 
 /** The lifecycle rule's ID, so the read-back finds our rule among any others. */
@@ -121,46 +123,63 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
   return list;
 }
 
-/** Why a store refused or could not show a setting, in plain words. */
-function reason(err: unknown, action: string, bucket: string, unsupportedText: string): string {
+/** Why a store refused or could not show a setting: the store lacks it, or an error (denied, unreachable…). */
+function failure(err: unknown, action: string, bucket: string, lacking: 'unsupported' | 'not-confirmed'): { why: NonNullable<SafeDefaultResult['why']>; error?: AppError } {
   const code = s3ErrorCode(err);
-  return unsupported.test(code) || code === 'Error' ? unsupportedText : toAppError(err, { action, bucket }).message;
+  return unsupported.test(code) || code === 'Error' ? { why: lacking } : { why: 'refused', error: toAppError(err, { action, bucket }) };
 }
 
-/** Turns one default on and reads it back; undefined when the store kept it, else the warning. */
-async function applyOne(d: SafeDefault, bucket: string, logger: Logger): Promise<string | undefined> {
+/** The English sentence for a default the store did not keep (the CLI's and the log's words). */
+function warningText(d: SafeDefault, why: NonNullable<SafeDefaultResult['why']>, error?: AppError): string {
+  if (why === 'refused') return `${d.label} could not be turned on: ${error?.message ?? 'the storage service refused it'}`;
+  if (why === 'not-confirmed') return `${d.label} could not be confirmed: ${error?.message ?? 'this storage service accepted it but cannot show whether it is on'}`;
+  if (why === 'not-kept') return `${d.label} could not be turned on: this storage service accepted it but did not keep it`;
+  return `${d.label} could not be turned on: this storage service does not support it`;
+}
+
+/** Turns one default on and reads it back: kept, or why not. */
+async function applyOne(d: SafeDefault, bucket: string, logger: Logger): Promise<{ result: SafeDefaultResult; warning?: string }> {
+  const notKept = (why: NonNullable<SafeDefaultResult['why']>, error?: AppError) => ({
+    result: { name: d.name, kept: false, why, ...(error ? { error: error.toData() } : {}) },
+    warning: warningText(d, why, error),
+  });
   try {
     await d.put();
   } catch (err) {
     logger.info(`createBucket ${bucket}: ${d.name} not applied (${s3ErrorCode(err)})`);
-    return `${d.label} could not be turned on: ${reason(err, d.actions[0], bucket, 'this storage service does not support it')}`;
+    const f = failure(err, d.actions[0], bucket, 'unsupported');
+    return notKept(f.why, f.error);
   }
   for (const ms of readBackDelaysMs) {
     if (ms) await sleep(ms);
     try {
-      if (await d.kept()) return undefined;
+      if (await d.kept()) return { result: { name: d.name, kept: true } };
     } catch (err) {
       const code = s3ErrorCode(err);
       if (!absent.test(code)) {
         logger.info(`createBucket ${bucket}: ${d.name} accepted but not readable (${code})`);
-        return `${d.label} could not be confirmed: ${reason(err, d.actions[1], bucket, 'this storage service accepted it but cannot show whether it is on')}`;
+        const f = failure(err, d.actions[1], bucket, 'not-confirmed');
+        // A refused read-back still means "not confirmed": the setting may well be on.
+        return notKept('not-confirmed', f.error);
       }
     }
   }
   logger.info(`createBucket ${bucket}: ${d.name} accepted but not kept`);
-  return `${d.label} could not be turned on: this storage service accepted it but did not keep it`;
+  return notKept('not-kept');
 }
 
 /** Applies the safe defaults to a new bucket, one after another, and reports what the store really kept. */
 export async function applySafeDefaults(ctx: S3Context, bucket: string, preset: 'standard' | 'analytics', logger: Logger): Promise<SafeDefaultsOutcome> {
   const applied: string[] = [];
   const warnings: string[] = [];
+  const defaults: SafeDefaultResult[] = [];
   for (const d of defaultsFor(ctx, bucket, preset)) {
-    const warning = await applyOne(d, bucket, logger);
+    const { result, warning } = await applyOne(d, bucket, logger);
+    defaults.push(result);
     if (warning) warnings.push(warning);
     else applied.push(d.name);
   }
-  return { applied, warnings };
+  return { applied, warnings, defaults };
 }
 
 /**

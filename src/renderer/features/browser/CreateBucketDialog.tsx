@@ -2,9 +2,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bucketNameProblems, suggestBucketName } from '../../../shared/bucket-name';
+import type { CreateBucketResult } from '../../../shared/contract';
+import { errorText, type Language } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { localisedErrorParams } from '../../error-reasons';
 import { Modal } from '../../components/Modal';
-import { useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 
 /** Regions offered in the picker (region codes are the same in every language). */
@@ -20,8 +22,8 @@ export interface CreateBucketDialogProps {
 
 /** The dialog. */
 export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreated }: CreateBucketDialogProps) {
-  const { t } = useTranslation();
-  const store = useStoreApi();
+  const { t, i18n } = useTranslation();
+  const [created, setCreated] = useState<CreateBucketResult | null>(null);
   const [name, setName] = useState('');
   const [region, setRegion] = useState(defaultRegion && REGIONS.includes(defaultRegion) ? defaultRegion : 'us-east-1');
   const [preset, setPreset] = useState<'standard' | 'analytics'>('standard');
@@ -38,10 +40,38 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
     const res = await run('buckets:create', { profileId, bucket: name.trim(), region, preset });
     setBusy(false);
     if (!res.ok) return;
-    store.toast({ level: 'success', key: 'createBucket.created', params: { bucket: res.value.bucket } });
-    for (const w of res.value.warnings) store.toast({ level: 'warning', key: 'createBucket.warnings', params: { detail: w } });
-    onCreated(res.value.bucket);
+    // The outcome stays in the dialog, once, as a checklist: toasts for each default stacked and vanished.
+    setCreated(res.value);
   };
+
+  if (created) {
+    const lang = (i18n.language === 'pt-BR' ? 'pt-BR' : 'en') as Language;
+    return (
+      <Modal title={t('createBucket.title')} onClose={() => onCreated(created.bucket)}>
+        <p role="status">{t('createBucket.created', { bucket: created.bucket })}</p>
+        <ul className="checklist" data-testid="bucket-defaults">
+          {created.defaults.map((d) => (
+            <li key={d.name} className={d.kept ? 'kept' : 'not-kept'} data-kept={d.kept}>
+              <span aria-hidden="true">{d.kept ? '✓' : '✗'}</span> {t(`createBucket.default.${d.name}`)}
+              {!d.kept && (
+                <span className="hint">
+                  {' — '}
+                  {d.error
+                    ? errorText(d.error.code, lang, localisedErrorParams(d.error, { t: (key, values) => t(key, values), exists: (key) => i18n.exists(key) }))
+                    : t(`createBucket.why.${d.why ?? 'unsupported'}`)}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+        <div className="actions">
+          <button type="button" className="primary" autoFocus onClick={() => onCreated(created.bucket)}>
+            {t('createBucket.done')}
+          </button>
+        </div>
+      </Modal>
+    );
+  }
 
   return (
     <Modal title={t('createBucket.title')} onClose={onClose}>
