@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('MFA dialog', () => {
   it('asks for the code, and cancelling it explains what is needed in a plain sentence', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Use this profile: with-mfa' }).click();
+    await page.getByRole('button', { name: 'Use this connection: with-mfa' }).click();
     const dialog = page.getByRole('dialog', { name: 'Authenticator code' });
     await dialog.getByText('Enter the 6-digit code from your authenticator app to use with-mfa.').waitFor({ timeout: 30_000 });
     await screenshot(page, 'mfa-dialog');
@@ -43,7 +43,7 @@ describe('MFA dialog', () => {
 
   it('sends a typed code to the engine, which goes on to sign in (and reports the unreachable service plainly)', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Use this profile: with-mfa' }).click();
+    await page.getByRole('button', { name: 'Use this connection: with-mfa' }).click();
     const dialog = page.getByRole('dialog', { name: 'Authenticator code' });
     await dialog.waitFor({ timeout: 30_000 });
     // Letters are dropped as they are typed: only digits reach the engine.

@@ -30,7 +30,7 @@ describe('first run', () => {
     await page.getByText('e2e', { exact: true }).waitFor();
     await screenshot(page, 'first-run-welcome');
     let clicks = 0;
-    await page.getByRole('button', { name: 'Use this profile: e2e' }).click();
+    await page.getByRole('button', { name: 'Use this connection: e2e' }).click();
     clicks++;
     await page.getByRole('button', { name: 'Upload', exact: true }).waitFor();
     await page.getByRole('button', { name: bucket }).click();

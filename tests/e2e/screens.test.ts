@@ -59,7 +59,7 @@ describe('screens', () => {
 
   it('switches the language to Portuguese and back', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Use this profile: e2e' }).click();
+    await page.getByRole('button', { name: 'Use this connection: e2e' }).click();
     await page.getByRole('button', { name: bucket }).click();
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'screens.txt', base64: Buffer.from('hi\n').toString('base64') }]);
     await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });

@@ -73,4 +73,14 @@ describe('the shell', () => {
     await summary.click();
     await expect.poll(async () => (await marker()).transform).not.toBe(closed.transform);
   });
+  it('welcomes a profile named "default" without a badge repeating its name, in the one word "connection"', async () => {
+    const first = await startApp(browser, s3Info(), { profileName: 'default' });
+    try {
+      const card = first.page.locator('.profile-cards li').filter({ hasText: 'default' });
+      await card.getByRole('button', { name: 'Use this connection: default' }).waitFor();
+      expect(await card.locator('.badge').count()).toBe(0);
+    } finally {
+      await first.close();
+    }
+  });
 });

@@ -35,7 +35,7 @@ describe('first run in the desktop app', () => {
     const { page } = d;
     expect(page.url()).toMatch(/^app:\/\/s3drop\/index\.html/);
     await page.getByRole('heading', { name: 'Welcome to S3 Drop' }).waitFor();
-    await page.getByRole('button', { name: 'Use this profile: e2e' }).click();
+    await page.getByRole('button', { name: 'Use this connection: e2e' }).click();
     await page.getByRole('button', { name: bucket }).click();
     await page.getByText(`They will go to ${bucket}/`).waitFor();
     const a = join(files, 'alpha.bin');

@@ -33,8 +33,13 @@ function snapshotBuild(): string {
   const base = join(repoRoot, 'node_modules/.cache/s3drop-test-cli');
   mkdirSync(base, { recursive: true });
   for (const old of readdirSync(base)) {
-    // Copies left by earlier runs (an hour is far longer than any test file).
-    if (Date.now() - statSync(join(base, old)).mtimeMs > 3_600_000) rmSync(join(base, old), { recursive: true, force: true });
+    // Copies left by earlier runs (an hour is far longer than any test file). Test files start in parallel, so
+    // another one may be removing the same old copy: a copy that is already gone is no error.
+    try {
+      if (Date.now() - statSync(join(base, old)).mtimeMs > 3_600_000) rmSync(join(base, old), { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
   const dir = join(base, `${process.pid}-${Date.now()}`);
   for (let attempt = 0; ; attempt++) {

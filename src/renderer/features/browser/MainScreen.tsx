@@ -112,7 +112,8 @@ export function MainScreen() {
             {t('main.useTyped', { bucket: typed })}
           </button>
         )}
-        <button type="button" className="create-bucket" disabled={!profileId} onClick={() => setCreating(true)}>
+        {/* With no bucket yet, making one is the next step, so it is the primary button. */}
+        <button type="button" className={buckets !== null && buckets.length === 0 && !bucketError ? 'create-bucket primary' : 'create-bucket'} disabled={!profileId} onClick={() => setCreating(true)}>
           {t('main.createBucket')}
         </button>
       </aside>

@@ -63,7 +63,8 @@ export function Welcome() {
           {profiles.map((p) => (
             <li key={p.id} className="card">
               <div>
-                <strong>{p.name}</strong> {p.isDefault && <span className="badge">{t('welcome.defaultBadge')}</span>}
+                {/* A profile named "default" needs no badge saying so (it read "default [default]"). */}
+                <strong>{p.name}</strong> {p.isDefault && p.name !== 'default' && <span className="badge">{t('welcome.defaultBadge')}</span>}
                 <div className="hint">
                   {t(`profileKind.${p.kind}`)}
                   {p.region ? ` · ${t('welcome.region', { region: p.region })}` : ''}

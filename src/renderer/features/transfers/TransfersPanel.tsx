@@ -147,7 +147,9 @@ export function TransfersPanel() {
               {live && overall.running > 0 && overall.etaSeconds !== null && ` · ${t('transfers.eta', { time: formatDuration(overall.etaSeconds, locale) })}`}
             </span>
             <span className="hint" data-testid="transfer-counts">
-              {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed, cancelled: overall.cancelled })}
+              {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed })}
+              {/* Only when there are some: the line already wraps at 1200 px in Portuguese. */}
+              {overall.cancelled > 0 && ` · ${t('transfers.cancelledCount', { cancelled: overall.cancelled })}`}
             </span>
           </div>
         )}
