@@ -10,11 +10,10 @@ import { planDownloads } from '../../main/services/transfers/download-plan';
 import type { DownloadRequest } from '../../main/services/transfers/types';
 import type { RenamedDownload, TransferSnapshot } from '../../shared/contract';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
-import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
+import { CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
-import { ProgressBar } from '../progress';
 import { parseS3Url } from '../s3-url';
-import { awaitTransfers, enqueueResuming, intOption, overrideSettings, preflight, summarise, transferCliOptions } from './upload';
+import { awaitTransfers, enqueueResuming, intOption, overrideSettings, preflight, startTransferRun, summarise, transferCliOptions } from './upload';
 
 /** `download --help`. */
 export const downloadHelp = `Usage: s3-drop download s3://bucket/key-or-folder... <local-folder> [options]
@@ -83,13 +82,7 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
   const env = engineEnv(io.env, 'download', values.endpoint);
 
   const started = Date.now();
-  const { services } = await buildCliServices(env, {
-    debug: io.debug,
-    logFile: 's3-drop-cli.log',
-    io,
-    ...(retryFor !== undefined ? { networkWaitMs: retryFor * 1000 } : {}),
-  });
-  const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
+  const { services, bar } = await startTransferRun(io, env, retryFor, values.json);
   try {
     const engine = services.transfers;
     overrideSettings(services, { concurrency, partSizeMiB });

@@ -138,6 +138,17 @@ export const transferCliOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** The engine and progress bar of one upload or download run; `retryFor` (seconds) bounds the wait for an endpoint that stopped answering. */
+export async function startTransferRun(io: CliIo, env: Record<string, string | undefined>, retryFor: number | undefined, json: boolean): Promise<{ services: AppServices; bar: ProgressBar }> {
+  const { services } = await buildCliServices(env, {
+    debug: io.debug,
+    logFile: 's3-drop-cli.log',
+    io,
+    ...(retryFor !== undefined ? { networkWaitMs: retryFor * 1000 } : {}),
+  });
+  return { services, bar: new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !json) };
+}
+
 /** Runs `upload`; returns the exit code. Errors thrown are printed by the caller as one line. */
 export async function runUploadCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -163,13 +174,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   const env = engineEnv(io.env, 'upload', values.endpoint);
 
   const started = Date.now();
-  const { services } = await buildCliServices(env, {
-    debug: io.debug,
-    logFile: 's3-drop-cli.log',
-    io,
-    ...(retryFor !== undefined ? { networkWaitMs: retryFor * 1000 } : {}),
-  });
-  const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !values.json);
+  const { services, bar } = await startTransferRun(io, env, retryFor, values.json);
   try {
     const engine: TransferEngine = services.transfers;
     overrideSettings(services, { concurrency, partSizeMiB });
