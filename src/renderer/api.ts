@@ -85,7 +85,7 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       ws.onclose = () => {
         opened = undefined;
         for (const [id, done] of pending) {
-          done({ ok: false, error: { code: 'NETWORK', message: 'The connection to S3 Drop was lost.', retryable: true } });
+          done({ ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'The connection to S3 Drop was lost.', retryable: true } });
           pending.delete(id);
         }
         if (!open) failures++;
@@ -115,7 +115,7 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       try {
         ws = await connect();
       } catch {
-        return { ok: false, error: { code: 'NETWORK', message: 'Could not reach S3 Drop.', retryable: true } };
+        return { ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'Could not reach S3 Drop.', retryable: true } };
       }
       const id = nextId++;
       return new Promise((resolve) => {

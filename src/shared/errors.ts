@@ -262,6 +262,10 @@ export const errorCatalogue = {
     en: 'The connection was interrupted. Check your connection, then try again.',
     'pt-BR': 'A conexão foi interrompida. Verifique sua conexão e tente de novo.',
   },
+  ENGINE_UNREACHABLE: {
+    en: 'Lost contact with S3 Drop. The page reconnects by itself when S3 Drop is running again.',
+    'pt-BR': 'Perdemos o contato com o S3 Drop. A página se reconecta sozinha quando o S3 Drop voltar a rodar.',
+  },
   NETWORK_WAIT_EXPIRED: {
     en: '{endpoint} did not answer for {seconds} seconds, so the upload stopped. Check your connection and try again.',
     'pt-BR': '{endpoint} não respondeu por {seconds} segundos, então o envio parou. Verifique sua conexão e tente de novo.',

@@ -160,6 +160,48 @@ describe('store after a lost connection', () => {
   });
 });
 
+describe('store when a reload fails', () => {
+  it('keeps the last snapshots and stays ready when the link drops again during the reload', async () => {
+    const { api, answers, reconnect } = fakeApi();
+    answers['profiles:list'] = [{ id: 'aws:work', name: 'work' }];
+    const store = createStore(api);
+    const stop = await store.start();
+    const failing = api.invoke;
+    // The socket comes back, then every call of the reload is cut off by a new loss.
+    (api as { invoke: Api['invoke'] }).invoke = (async () => ({ ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'lost', retryable: true } })) as unknown as Api['invoke'];
+    for (const fn of reconnect) fn('connected');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(store.getState().phase).toBe('ready');
+    expect(store.getState().profiles.map((p) => p.id)).toEqual(['aws:work']);
+    expect(store.getState().transfers.rows.map((r) => r.id)).toEqual(['a']);
+    (api as { invoke: Api['invoke'] }).invoke = failing;
+    stop();
+  });
+
+  it('keeps the profiles shown when only the profile list fails', async () => {
+    const { api, answers, reconnect } = fakeApi();
+    answers['profiles:list'] = [{ id: 'aws:work', name: 'work' }];
+    const store = createStore(api);
+    const stop = await store.start();
+    const ok = api.invoke;
+    (api as { invoke: Api['invoke'] }).invoke = (async (name: string, input: unknown) =>
+      name === 'profiles:list' ? { ok: false, error: { code: 'UNKNOWN', message: 'x', retryable: false } } : ok(name as never, input as never)) as unknown as Api['invoke'];
+    for (const fn of reconnect) fn('connected');
+    await expect.poll(() => store.getState().toasts.length).toBe(1);
+    expect(store.getState().profiles.map((p) => p.id)).toEqual(['aws:work']);
+    stop();
+  });
+
+  it('shows no toast for a call cut off by the lost link, which the banner already reports', () => {
+    const { api } = fakeApi();
+    const store = createStore(api);
+    store.toast({ level: 'error', error: { code: 'ENGINE_UNREACHABLE', message: 'lost', retryable: true } });
+    expect(store.getState().toasts).toEqual([]);
+    store.toast({ level: 'error', error: { code: 'NETWORK', message: 'net', retryable: true } });
+    expect(store.getState().toasts).toHaveLength(1);
+  });
+});
+
 describe('formatting per locale', () => {
   it('formats sizes, speeds and durations with the locale’s numbers', () => {
     expect(formatBytes(1_500_000, 'en')).toMatch(/1\.5\s?MB/);

@@ -73,6 +73,9 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
     },
     update,
     toast(notice) {
+      // A call cut off by a lost link to the engine is what the connection banner already says; a toast beside it
+      // would say it twice (and the call's own screen shows the error where it matters).
+      if (notice.error?.code === 'ENGINE_UNREACHABLE') return;
       const id = nextToast++;
       update((s) => ({ toasts: [...s.toasts.slice(-4), { id, notice }] }));
       // Errors stay until dismissed; everything else fades after a while.
@@ -125,16 +128,19 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
       api.invoke('sync:list', {}),
     ]);
     if (!info.ok || !settings.ok) {
-      update({ phase: 'failed', startError: !info.ok ? info.error : !settings.ok ? settings.error : undefined });
+      // A reload that fails (the link dropped again) keeps what is on screen: the banner says why, and the next
+      // 'connected' reloads. Only a first load that fails is a start failure.
+      if (state.phase !== 'ready') update({ phase: 'failed', startError: !info.ok ? info.error : !settings.ok ? settings.error : undefined });
     } else {
-      update({
+      // A snapshot that failed keeps the last one shown, so a hiccup does not empty the profile picker or the list.
+      update((s) => ({
         phase: 'ready',
         info: info.value,
         settings: settings.value,
-        profiles: profiles.ok ? profiles.value : [],
-        transfers: transfers.ok ? tableFromList(transfers.value) : emptyTable,
-        sync: sync.ok ? sync.value : [],
-      });
+        profiles: profiles.ok ? profiles.value : s.profiles,
+        transfers: transfers.ok ? tableFromList(transfers.value) : s.transfers,
+        sync: sync.ok ? sync.value : s.sync,
+      }));
       if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
     }
   }
