@@ -15,7 +15,7 @@ import { APP_RENDERER_URL, APP_SCHEME, appSchemePrivileges, createAppProtocolHan
 import { installCrashHandler } from './crash';
 import { BatchWatcher, taskbarProgress, trayStateFor } from './desktop-status';
 import { copyDiagnostics, diagnosticsExtra } from './diagnostics';
-import { bindElectronIpc, createSenderCheck, forwardEvents } from './ipc';
+import { bindElectronDragOut, bindElectronIpc, createSenderCheck, forwardEvents } from './ipc';
 import { label, pickLanguage } from './labels';
 import { createElectronLogger } from './log';
 import { appMenuTemplate, trayMenuTemplate, type MenuActions } from './menu';
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
 
   const isTrusted = createSenderCheck(() => win, rendererUrl);
   bindElectronIpc(services.dispatch, isTrusted, { logger, onTrustedCommand: () => forwarder.pageReady() });
+  bindElectronDragOut(services.transfers, isTrusted, windowIcon);
 
   const buildMenu = (template: unknown) => Menu.buildFromTemplate(template as MenuItemConstructorOptions[]);
   const setAppMenu = () => Menu.setApplicationMenu(buildMenu(appMenuTemplate(actions, language(), process.platform === 'darwin')));

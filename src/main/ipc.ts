@@ -7,6 +7,7 @@ import type { IpcMain, WebContents } from 'electron';
 import { commandNames, type EventName } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { fail, type Result } from '../shared/result';
+import { bindDragOut, type DragTransfers } from './drag-out';
 import type { Dispatch } from './services/dispatch';
 import type { EventBus } from './services/events';
 import type { Logger } from './services/log/logger';
@@ -84,6 +85,13 @@ export function bindElectronIpc(dispatch: Dispatch, isTrustedSender: (event: Ipc
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ipcMain } = require('electron') as typeof import('electron');
   return bindIpc(ipcMain, dispatch, isTrustedSender, options);
+}
+
+/** Binds drag-out (drag-out.ts) on the real `ipcMain`; here because raw IPC lives only in this file. */
+export function bindElectronDragOut(transfers: DragTransfers, isTrustedSender: (event: IpcEventLike) => boolean, icon: string): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ipcMain } = require('electron') as typeof import('electron');
+  return bindDragOut(ipcMain as unknown as Parameters<typeof bindDragOut>[0], transfers, isTrustedSender, icon);
 }
 
 /**

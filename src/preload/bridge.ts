@@ -5,11 +5,12 @@
 import { eventNames, isCommandName, type Capabilities } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Result } from '../shared/result';
-import type { Bridge } from '../shared/bridge';
+import { DRAG_OUT_CHANNEL, type Bridge } from '../shared/bridge';
 
 /** The parts of `ipcRenderer` the bridge uses. */
 export interface IpcRendererLike {
   invoke(channel: string, payload: unknown): Promise<unknown>;
+  send(channel: string, payload: unknown): void;
   on(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
@@ -44,6 +45,10 @@ export function createIpcBridge(ipc: IpcRendererLike, getPathForFile: (file: Fil
     },
     getPathForFile(file: File): string {
       return getPathForFile(file);
+    },
+    startDrag(transferId: string): void {
+      // A transfer id, never a path: the main process decides which file (a finished download) may be dragged.
+      ipc.send(DRAG_OUT_CHANNEL, String(transferId).slice(0, 128));
     },
   });
 }

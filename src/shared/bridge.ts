@@ -6,6 +6,9 @@
 import type { Capabilities } from './contract';
 import type { Result } from './result';
 
+/** The one IPC channel outside the contract's commands: a drag of a finished download out of the window (Electron). */
+export const DRAG_OUT_CHANNEL = 'app:dragOut';
+
 /** The state of the link between a page and the engine (always 'connected' in Electron). */
 export type ConnectionState = 'connected' | 'lost' | 'refused';
 
@@ -24,6 +27,8 @@ export interface Bridge<F> {
    * reloads its snapshots; 'refused' means the page's token is no longer accepted (serve --new-token).
    */
   onConnection?(listener: (state: ConnectionState) => void): () => void;
+  /** Electron: starts dragging a finished download's file out of the window (call from the row's dragstart). */
+  startDrag?(transferId: string): void;
   /** Browser mode: streams a dropped File to the local server and returns the spooled path. */
   spoolFile?(file: F, onProgress?: (sent: number) => void): Promise<string>;
 }

@@ -100,6 +100,8 @@ describe('src/main/index.ts wired to Electron', () => {
 
   it('binds every contract command; our frame is served, foreign frames and iframes are refused, bad payloads too', () => {
     expect(report.ipcChannels.length).toBeGreaterThan(20);
+    // The one listener outside the contract: dragging a finished download out of the window.
+    expect(report.ipcOnChannels).toEqual(['app:dragOut']);
     expect(report.info.ok).toBe(true);
     expect(report.info.value.capabilities).toEqual({ transport: 'electron', nativeDialogs: true, dropGivesPaths: true, desktopIntegration: true });
     expect(report.info.value.logsDir).toBe(join(work, 'data', 'logs'));

@@ -35,6 +35,7 @@ const rec = {
   notifications: [] as Electron.NotificationConstructorOptions[],
   notificationRefs: [] as WeakRef<FakeNotification>[],
   ipc: new Map<string, Handler>(),
+  ipcOn: new Map<string, Handler>(),
   headersListener: undefined as undefined | ((details: { responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
   permission: undefined as undefined | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void),
   schemes: [] as { schemes: Electron.CustomScheme[]; beforeReady: boolean }[],
@@ -161,9 +162,17 @@ export const session: { defaultSession: Pick<Electron.Session, 'setPermissionReq
     setPermissionCheckHandler: () => undefined,
   },
 };
-export const ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler'> = {
+export const ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'> = {
   handle: (channel, listener) => void rec.ipc.set(channel, listener),
   removeHandler: (channel) => void rec.ipc.delete(channel),
+  on(channel, listener) {
+    rec.ipcOn.set(channel, listener as unknown as Handler);
+    return ipcMain as Electron.IpcMain;
+  },
+  removeListener(channel) {
+    rec.ipcOn.delete(channel);
+    return ipcMain as Electron.IpcMain;
+  },
 };
 export const protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'> = {
   registerSchemesAsPrivileged(schemes) {
@@ -277,6 +286,7 @@ const scenarios: Record<string, () => Promise<void>> = {
       windowOptions: win().options,
       url: win().loads[0]?.url,
       ipcChannels: [...rec.ipc.keys()].sort(),
+      ipcOnChannels: [...rec.ipcOn.keys()].sort(),
       info: rec.firstInfo,
       foreign: await invoke('app:info', {}, { sender: wc, senderFrame: { url: 'https://evil.example/', parent: null } } as unknown as Electron.IpcMainInvokeEvent),
       iframe: await invoke('settings:get', {}, { sender: wc, senderFrame: { url: wc.mainFrame.url, parent: wc.mainFrame } } as unknown as Electron.IpcMainInvokeEvent),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 function fakeIpcRenderer() {
   const invoked: [string, unknown][] = [];
+  const sent: [string, unknown][] = [];
   const listeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
   const ipc: IpcRendererLike = {
     invoke: async (ch, payload) => {
@@ -17,11 +18,12 @@ function fakeIpcRenderer() {
       listeners.get(ch)!.add(fn);
     },
     removeListener: (ch, fn) => listeners.get(ch)?.delete(fn),
+    send: (ch, payload) => void sent.push([ch, payload]),
   };
   const emit = (ch: string, payload: unknown) => {
     for (const fn of listeners.get(ch) ?? []) fn({ sender: 'the ipc event', ports: [] }, payload);
   };
-  return { ipc, invoked, listeners, emit };
+  return { ipc, invoked, sent, listeners, emit };
 }
 
 describe('createIpcBridge', () => {
@@ -62,6 +64,16 @@ describe('createIpcBridge', () => {
     expect(bridge.capabilities).toEqual({ transport: 'electron', nativeDialogs: true, dropGivesPaths: true, desktopIntegration: true });
     expect(bridge.getPathForFile!(new File(['x'], 'a.txt'))).toBe('/home/me/a.txt');
     expect(Object.isFrozen(bridge)).toBe(true);
+  });
+
+  it('a drag out names a transfer on the one drag channel, never a path or another channel', () => {
+    const f = fakeIpcRenderer();
+    createIpcBridge(f.ipc, () => '').startDrag!('t-1');
+    createIpcBridge(f.ipc, () => '').startDrag!('x'.repeat(5000));
+    expect(f.sent.map(([ch]) => ch)).toEqual(['app:dragOut', 'app:dragOut']);
+    expect(f.sent[0]![1]).toBe('t-1');
+    expect(String(f.sent[1]![1])).toHaveLength(128);
+    expect(f.invoked).toEqual([]);
   });
 
   it('the preload exposes only window.s3drop: no ipcRenderer, no process', () => {

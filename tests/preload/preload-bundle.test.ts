@@ -29,6 +29,7 @@ beforeAll(async () => {
 function load() {
   const exposed: [string, unknown][] = [];
   const invoked: [string, unknown][] = [];
+  const sent: [string, unknown][] = [];
   const required: string[] = [];
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.push([key, api]) },
@@ -36,8 +37,10 @@ function load() {
       invoke: async (ch: string, payload: unknown) => (invoked.push([ch, payload]), { ok: true, value: ch }),
       on: () => undefined,
       removeListener: () => undefined,
-      send: () => {
-        throw new Error('the preload must not use send');
+      // Only the drag-out channel is sent on (startDrag must run in the main process while the drag starts).
+      send: (ch: string, payload: unknown) => {
+        if (ch !== 'app:dragOut') throw new Error(`the preload must not send on ${ch}`);
+        sent.push([ch, payload]);
       },
     },
     webUtils: { getPathForFile: (f: { name: string }) => `/dropped/${f.name}` },
@@ -50,7 +53,7 @@ function load() {
   };
   // No process, no Buffer, no setImmediate: only what a sandboxed preload may rely on.
   runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console }, { filename: 'preload.cjs' });
-  return { exposed, invoked, required };
+  return { exposed, invoked, sent, required };
 }
 
 describe('preload bundle', () => {
@@ -61,10 +64,12 @@ describe('preload bundle', () => {
   });
 
   it('exposes exactly window.s3drop, whose invoke reaches contract channels only', async () => {
-    const { exposed, invoked } = load();
+    const { exposed, invoked, sent } = load();
     expect(exposed.map(([k]) => k)).toEqual(['s3drop']);
-    const api = exposed[0]![1] as { invoke(n: string, p: unknown): Promise<{ ok: boolean }>; getPathForFile(f: unknown): string; capabilities: unknown };
-    expect(Object.keys(api).sort()).toEqual(['capabilities', 'getPathForFile', 'invoke', 'on']);
+    const api = exposed[0]![1] as { invoke(n: string, p: unknown): Promise<{ ok: boolean }>; getPathForFile(f: unknown): string; startDrag(id: string): void; capabilities: unknown };
+    expect(Object.keys(api).sort()).toEqual(['capabilities', 'getPathForFile', 'invoke', 'on', 'startDrag']);
+    api.startDrag('t-1');
+    expect(sent).toEqual([['app:dragOut', 't-1']]);
     expect(await api.invoke('app:info', {})).toEqual({ ok: true, value: 'app:info' });
     expect((await api.invoke('ELECTRON_GUEST_WINDOW_MANAGER_WINDOW_OPEN', {})).ok).toBe(false);
     expect(invoked.map(([ch]) => ch)).toEqual(['app:info']);

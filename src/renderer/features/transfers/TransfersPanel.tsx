@@ -27,6 +27,8 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth' || row.state === 'waiting-network';
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
+  const draggable = row.direction === 'download' && row.state === 'done' && !!store.api.bridge.startDrag;
+
   const copyLink = async () => {
     const res = await run('objects:presign', { profileId: row.profileId, bucket: row.bucket, key: row.key, expiresInSeconds: EXPIRIES[expiry] });
     if (!res.ok) return;
@@ -40,7 +42,22 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   };
 
   return (
-    <div className={`transfer-row state-${row.state}`} data-testid="transfer-row" data-state={row.state} data-key={row.key}>
+    <div
+      className={`transfer-row state-${row.state}`}
+      data-testid="transfer-row"
+      data-state={row.state}
+      data-key={row.key}
+      // A finished download drags out onto the desktop or a folder (Electron only: the main process starts the OS drag).
+      draggable={draggable || undefined}
+      onDragStart={
+        draggable
+          ? (e) => {
+              e.preventDefault();
+              store.api.bridge.startDrag?.(row.id);
+            }
+          : undefined
+      }
+    >
       <div className="transfer-main">
         <div className="transfer-name" title={row.key}>
           {row.name}
