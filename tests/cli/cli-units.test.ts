@@ -9,7 +9,7 @@ import { chooseProfileId } from '../../src/cli/profile-choice';
 import { ProgressBar, progressLine } from '../../src/cli/progress';
 import { parseS3Url } from '../../src/cli/s3-url';
 import { printable } from '../../src/cli/cli-io';
-import { summarise } from '../../src/cli/commands/upload';
+import { summarise, tagOptions } from '../../src/cli/commands/upload';
 import { displayUrl, isLoopbackHost, checkHost } from '../../src/server/security';
 
 describe('data folder (same as Electron userData)', () => {
@@ -136,7 +136,7 @@ describe('progress and summary', () => {
 
   it('counts uploaded, skipped and failed, and bytes of uploaded files only', () => {
     const s = summarise([snap('a', 'done', 5, 5), snap('b', 'skipped', 0, 7), snap('c', 'failed', 1, 9), snap('d', 'cancelled', 0, 2)], 1.23456);
-    expect(s).toEqual({ uploaded: 1, skipped: 1, failed: 2, deleted: 0, bytes: 5, seconds: 1.235, problems: 0, systemFiles: 0 });
+    expect(s).toEqual({ uploaded: 1, skipped: 1, failed: 2, deleted: 0, bytes: 5, seconds: 1.235, problems: 0, systemFiles: 0, excluded: 0 });
   });
 });
 
@@ -156,5 +156,16 @@ describe('bind address and printed URL', () => {
   it('with --allow-remote accepts any Host but still derives our own origin from it', () => {
     expect(checkHost('nas.local:4000', { port: 4000, allowRemote: false })).toBeUndefined();
     expect(checkHost('nas.local:4000', { port: 4000, allowRemote: true })).toBe('http://nas.local:4000');
+  });
+});
+
+describe('upload --tag', () => {
+  it('takes KEY=VALUE pairs (a value may hold =), and refuses what S3 would refuse with the rule it breaks', () => {
+    expect(tagOptions([])).toBeUndefined();
+    expect(tagOptions(['project=Trip to Lisbon', 'formula=a=b'])).toEqual({ project: 'Trip to Lisbon', formula: 'a=b' });
+    expect(() => tagOptions(['=x'])).toThrow(/KEY=VALUE/);
+    expect(() => tagOptions(['novalue'])).toThrow(/KEY=VALUE/);
+    expect(() => tagOptions(['aws:owner=me'])).toThrow(/reserved/);
+    expect(() => tagOptions(['k=semi;colon'])).toThrow(/letters, digits/);
   });
 });

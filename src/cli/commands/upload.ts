@@ -11,7 +11,7 @@ import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
 import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
-import { uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
+import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { EXIT, leftFileOut, printable, problemLine, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
@@ -32,6 +32,8 @@ Options:
   --part-size MiB      multipart part size in MiB (5-5120)
   --storage-class C    STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE
   --include-junk       also upload the system files folders collect (.DS_Store, Thumbs.db, desktop.ini, ~$ lock files)
+  --exclude PATTERN    leave out matching files (gitignore syntax, e.g. "*.tmp" or "raw/"); repeat for more
+  --tag KEY=VALUE      tag each object (at most 10 tags); repeat for more
   --retry-for SECONDS  how long to keep trying when the storage service stops answering (default ${CLI_NETWORK_WAIT_MS / 1000})
   --json               end with one JSON summary line on stdout
   --debug              show technical details and stack traces
@@ -44,6 +46,24 @@ Exit codes: 0 all uploaded, 1 some uploads failed or files were left out for a p
 `;
 
 const storageClasses = uploadOptionsSchema.shape.storageClass.unwrap().options;
+
+/** Parses repeated --tag KEY=VALUE into tags S3 accepts, or throws a usage error saying which rule one breaks. */
+export function tagOptions(raw: string[]): Record<string, string> | undefined {
+  if (raw.length === 0) return undefined;
+  const tags: Record<string, string> = {};
+  for (const t of raw) {
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw usageError('upload', `--tag needs KEY=VALUE, and "${printable(t)}" has no key`);
+    const key = tagKeySchema.safeParse(t.slice(0, eq));
+    const value = tagValueSchema.safeParse(t.slice(eq + 1));
+    // Key and value on their own first: the record's own error would only say "invalid key".
+    for (const r of [key, value]) if (!r.success) throw usageError('upload', `--tag ${printable(t)}: ${r.error.issues[0]?.message ?? 'not a tag S3 accepts'}`);
+    tags[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  const parsed = tagsSchema.safeParse(tags);
+  if (!parsed.success) throw usageError('upload', `--tag: ${parsed.error.issues[0]?.message ?? 'not a tag S3 accepts'}`);
+  return parsed.data;
+}
 
 /** Parses an integer option within bounds, or throws a usage error naming it (and the command, `upload` by default). */
 export function intOption(raw: string | undefined, name: string, min: number, max: number, command = 'upload'): number | undefined {
@@ -98,6 +118,8 @@ export async function preflight(services: AppServices, profileId: string, bucket
 /** The upload summary: the shared one, plus the system files its folders left out. */
 export interface UploadSummary extends TransferSummary {
   systemFiles: number;
+  /** Files left out by --exclude. */
+  excluded: number;
 }
 
 /**
@@ -115,6 +137,7 @@ export function summarise(rows: TransferSnapshot[], seconds: number, io?: Pick<C
     seconds: Math.round(seconds * 1000) / 1000,
     problems: leftOut.problems.filter(leftFileOut).length,
     systemFiles: leftOut.systemFiles,
+    excluded: leftOut.excluded ?? 0,
   };
   for (const r of rows) {
     if (r.state === 'done') {
@@ -155,7 +178,13 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     args,
     allowPositionals: true,
     strict: true,
-    options: { ...transferCliOptions, 'storage-class': { type: 'string' }, 'include-junk': { type: 'boolean', default: false } },
+    options: {
+      ...transferCliOptions,
+      'storage-class': { type: 'string' },
+      'include-junk': { type: 'boolean', default: false },
+      exclude: { type: 'string', multiple: true },
+      tag: { type: 'string', multiple: true },
+    },
   });
   if (values.help) {
     io.stdout.write(uploadHelp);
@@ -171,6 +200,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
   if (storageClass !== undefined && !(storageClasses as readonly string[]).includes(storageClass)) {
     throw usageError('upload', `--storage-class must be one of ${storageClasses.join(', ')}`);
   }
+  const tags = tagOptions(values.tag ?? []);
   const env = engineEnv(io.env, 'upload', values.endpoint);
 
   const started = Date.now();
@@ -182,7 +212,11 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     const endpoint = await preflight(services, profileId, target.bucket, env);
     if (signal.aborted) return EXIT.interrupted;
 
-    const options: UploadOptions | undefined = storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : undefined;
+    const chosen: UploadOptions = {
+      ...(storageClass ? { storageClass: storageClass as UploadOptions['storageClass'] } : {}),
+      ...(tags ? { tags } : {}),
+    };
+    const options: UploadOptions | undefined = Object.keys(chosen).length > 0 ? chosen : undefined;
     // The same expansion as a drop on the window: a folder keeps its name in the keys.
     const { requests, leftOut } = await expandItems(
       paths.map((path) => ({ path })),
@@ -192,6 +226,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
       'cli',
       'upload',
       values['include-junk'],
+      values.exclude ?? [],
     );
     for (const p of leftOut.problems) io.stderr.write(problemLine('skipped', p));
     const ids = enqueueResuming(engine, requests, 'upload', (fresh) => engine.enqueue(fresh));
@@ -215,6 +250,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
 function leftOutText(s: UploadSummary): string {
   const parts: string[] = [];
   if (s.systemFiles > 0) parts.push(`${s.systemFiles} system ${s.systemFiles === 1 ? 'file' : 'files'} (--include-junk takes them)`);
+  if (s.excluded > 0) parts.push(`${s.excluded} ${s.excluded === 1 ? 'file' : 'files'} matching --exclude`);
   if (s.problems > 0) parts.push(`${s.problems} ${s.problems === 1 ? 'file' : 'files'} with a problem (listed above)`);
   return parts.length > 0 ? `; left out ${parts.join(' and ')}` : '';
 }

@@ -1,7 +1,7 @@
 /** Folder sync pairs: a local folder kept in step with a bucket prefix. */
 import { z } from 'zod';
 import { command, patchOf } from './define';
-import { targetSchema } from './transfers';
+import { targetSchema, uploadOptionsSchema } from './transfers';
 import type { AppErrorData } from '../errors';
 
 /** What a sync pair is doing. */
@@ -37,6 +37,8 @@ export const syncPairInputSchema = z
     gzip: z.boolean().optional(),
     /** Upload a UTF-8 copy of Windows-1252 text files. */
     convertToUtf8: z.boolean().optional(),
+    // What each uploaded object gets, as a drop's "More options" give it.
+    ...uploadOptionsSchema.pick({ storageClass: true, sse: true, kmsKeyId: true, metadata: true, tags: true }).shape,
   })
   .strict();
 

@@ -18,6 +18,26 @@ export const targetSchema = z
 /** A destination for uploads. */
 export type Target = z.output<typeof targetSchema>;
 
+/** The characters S3 allows in tag keys and values: letters, digits, spaces and + - = . _ : / @. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** A tag's key as S3 takes it: 1–128 characters of TAG_TEXT, not starting with `aws:` (reserved). */
+export const tagKeySchema = z
+  .string()
+  .min(1, 'a tag needs a name')
+  .max(128, 'a tag name may have at most 128 characters')
+  .regex(TAG_TEXT, 'a tag may hold letters, digits, spaces and + - = . _ : / @')
+  .refine((k) => !/^aws:/i.test(k), 'tag names starting with aws: are reserved by AWS');
+
+/** A tag's value as S3 takes it: up to 256 characters of TAG_TEXT. */
+export const tagValueSchema = z.string().max(256, 'a tag value may have at most 256 characters').regex(TAG_TEXT, 'a tag may hold letters, digits, spaces and + - = . _ : / @');
+
+/** Object tags as S3 takes them (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html): at most 10. */
+export const tagsSchema = z.record(tagKeySchema, tagValueSchema).refine((t) => Object.keys(t).length <= 10, 'at most 10 tags per object');
+
+/** Patterns (gitignore syntax, relative to a dropped folder) of files a drop leaves out. */
+export const excludeSchema = z.array(z.string().max(1024)).max(1000);
+
 /** Upload options beyond the target. */
 export const uploadOptionsSchema = z
   .object({
@@ -27,6 +47,7 @@ export const uploadOptionsSchema = z
     sse: z.enum(['none', 'AES256', 'aws:kms']).optional(),
     kmsKeyId: z.string().max(2048).optional(),
     metadata: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.string().max(1024)).optional(),
+    tags: tagsSchema.optional(),
     existing: existingActionSchema.optional(),
     /** A key template (see the landing zone), applied to each file's relative path. */
     template: z.string().max(1024).optional(),
@@ -148,6 +169,8 @@ const optionalId = z.object({ id: z.string().min(1).max(100).optional() }).stric
 export interface LeftOut {
   systemFiles: number;
   problems: SyncProblem[];
+  /** Files matching the drop's exclude patterns. */
+  excluded?: number;
 }
 
 /** What an enqueue queued, and what it left out. */
@@ -164,6 +187,8 @@ export const transferCommands = {
         items: z.array(enqueueItemSchema).min(1).max(100_000),
         target: targetSchema,
         options: uploadOptionsSchema.optional(),
+        /** Files of dropped folders to leave out (gitignore syntax); kept out of `options`, which every transfer stores. */
+        exclude: excludeSchema.optional(),
         priority: z.number().int().min(-10).max(10).default(0),
       })
       .strict(),

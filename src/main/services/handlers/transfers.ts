@@ -8,6 +8,7 @@ import type { CoreDeps } from '../context';
 import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
 import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
+import { createPatternMatcher } from '../sync/ignore';
 import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { S3Clients } from '../s3/types';
 import { planDownloads } from '../transfers/download-plan';
@@ -52,10 +53,18 @@ export async function expandItems(
   origin = 'drop',
   templateTime: 'upload' | 'mtime' = 'upload',
   includeJunk = false,
+  exclude: string[] = [],
 ): Promise<Expansion> {
   assertBucketRef(target.bucket);
   const requests: UploadRequest[] = [];
   const leftOut: LeftOut = { systemFiles: 0, problems: [] };
+  // Patterns match a dropped file's name, and inside a dropped folder the path below it (as a .gitignore there would).
+  const excludes = exclude.some((p) => p.trim() !== '') ? createPatternMatcher(exclude) : undefined;
+  const excluded = (rel: string, isDir = false): boolean => {
+    if (!excludes?.(rel, isDir)) return false;
+    if (!isDir) leftOut.excluded = (leftOut.excluded ?? 0) + 1;
+    return true;
+  };
   const now = new Date();
   // The key is fixed here, once: the journal, the existing-object check and a resume after a restart all see the
   // same key, even when a template's {hh} would render differently an hour later. The body is prepared at upload.
@@ -89,8 +98,10 @@ export async function expandItems(
       const bad = nameProblem(base, normalisePrefix(target.prefix));
       if (bad) leftOut.problems.push(bad);
       else if (!includeJunk && isSystemJunk(base)) leftOut.systemFiles++;
-      else await add(item.path, base, st.size);
-    } else if (st.isFile()) await add(item.path, base, st.size);
+      else if (!excluded(base.slice(base.indexOf('/') + 1))) await add(item.path, base, st.size);
+    } else if (st.isFile()) {
+      if (!excluded(base)) await add(item.path, base, st.size);
+    }
     else if (st.isDirectory()) {
       const folderKey = base.replace(/\/+$/, '');
       const folderPrefix = `${normalisePrefix(target.prefix)}${folderKey}/`;
@@ -99,7 +110,7 @@ export async function expandItems(
       const ignore = (rel: string, isDir = false) => {
         const junk = !includeJunk && !isDir && isSystemJunk(rel);
         if (junk) leftOut.systemFiles++;
-        return junk;
+        return junk || excluded(rel.split(sep).join('/'), isDir);
       };
       const found: WalkedFile[] = [];
       const walk = await walkFolder(item.path, { ignore, prefix: folderPrefix }, async (here) => {
@@ -118,9 +129,9 @@ export async function expandItems(
 /** Transfer handlers. */
 export function createTransferHandlers(deps: CoreDeps, transfers: TransferService, clients: S3Clients = transfers.clients): Pick<Handlers, TransferCommand> {
   return {
-    'transfers:enqueue': async ({ items, target, options, priority }) => {
+    'transfers:enqueue': async ({ items, target, options, exclude, priority }) => {
       const settings = deps.settings.get();
-      const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles);
+      const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles, exclude);
       return { ids: transfers.enqueue(requests), leftOut };
     },
     'transfers:download': async ({ source, folder, priority }) => {

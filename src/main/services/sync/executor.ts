@@ -14,7 +14,7 @@ import { deleteObject, deleteObjects, headObject, versioningOn } from '../s3/obj
 import type { S3Target } from '../s3/types';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
 import type { IndexDb } from './index-db';
-import { layoutOf, transformsBody } from './pair-layout';
+import { layoutOf, objectOptionsOf, transformsBody } from './pair-layout';
 import type { PairRuntime, PairStore } from './pair-store';
 import { remoteHash, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
 
@@ -165,7 +165,7 @@ export class Executor {
       // From the index, like the hash: queue slots and totals are right without the engine statting each file.
       size: j.local.size,
       // The key is already rendered (from the file's mtime); only the body choices go to the engine.
-      options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}) },
+      options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}), ...objectOptionsOf(c) },
     }));
     const ids = enqueueOnce(this.engine, requests);
     // Matched by id: an engine may leave out snapshots it has already dropped from its history.

@@ -13,9 +13,14 @@ export const IGNORE_FILE = '.s3dropignore';
 /** Answers whether a relative path (forward slashes; directories may end in '/') is ignored. */
 export type IgnoreMatcher = (relPath: string, isDir?: boolean) => boolean;
 
-/** Builds a matcher from pattern lists (gitignore syntax). */
+/** Builds a matcher from pattern lists (gitignore syntax), with the built-in junk patterns first. */
 export function createIgnoreMatcher(...patternLists: string[][]): IgnoreMatcher {
-  const ig = ignore({ allowRelativePaths: true }).add(BUILT_IN_IGNORES);
+  return createPatternMatcher(BUILT_IN_IGNORES, ...patternLists);
+}
+
+/** Builds a matcher from pattern lists alone (a drop's exclude patterns: its junk rule is the shared junk list). */
+export function createPatternMatcher(...patternLists: string[][]): IgnoreMatcher {
+  const ig = ignore({ allowRelativePaths: true });
   for (const list of patternLists) ig.add(list.filter((p) => p.trim() !== ''));
   return (relPath, isDir = false) => {
     if (relPath === '' || relPath === '.') return false;

@@ -7,6 +7,7 @@
  */
 import { AppError } from '../../../shared/errors';
 import { landingKey, validateKeyTemplate } from '../landing/key-template';
+import type { UploadOptions } from '../../../shared/contract';
 import type { IndexedFile } from './index-db';
 
 /** A pair's key and body choices, normalised: blank strings are absent. */
@@ -27,6 +28,17 @@ export function layoutOf(config: PairLayout): PairLayout {
   if (config.gzip) layout.gzip = true;
   if (config.convertToUtf8) layout.convertToUtf8 = true;
   return layout;
+}
+
+/** What each object a pair uploads gets (storage class, encryption, metadata, tags): only the fields it sets. */
+export function objectOptionsOf(config: Pick<UploadOptions, 'storageClass' | 'sse' | 'kmsKeyId' | 'metadata' | 'tags'>): UploadOptions {
+  const o: UploadOptions = {};
+  if (config.storageClass) o.storageClass = config.storageClass;
+  if (config.sse && config.sse !== 'none') o.sse = config.sse;
+  if (config.sse === 'aws:kms' && config.kmsKeyId?.trim()) o.kmsKeyId = config.kmsKeyId.trim();
+  if (config.metadata && Object.keys(config.metadata).length > 0) o.metadata = config.metadata;
+  if (config.tags && Object.keys(config.tags).length > 0) o.tags = config.tags;
+  return o;
 }
 
 /** Refuses a pair whose template cannot work, with TEMPLATE_INVALID and its plain-language reason. */

@@ -62,7 +62,15 @@ export function objectParams(rec: JournalTransfer, sha256: string, options: Uplo
     ...(options.storageClass ? { StorageClass: options.storageClass } : {}),
     ...(options.sse === 'AES256' ? { ServerSideEncryption: 'AES256' as const } : {}),
     ...(options.sse === 'aws:kms' ? { ServerSideEncryption: 'aws:kms' as const, ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}) } : {}),
+    ...(options.tags && Object.keys(options.tags).length > 0 ? { Tagging: taggingHeader(options.tags) } : {}),
   };
+}
+
+/** Tags as the x-amz-tagging header carries them: a query string, with %20 (not +) for spaces so no store misreads it. */
+export function taggingHeader(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
 }
 
 /** The path whose bytes are sent. */

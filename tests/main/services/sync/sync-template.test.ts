@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPairId } from '../../../../src/main/services/sync/cli-modes';
 import { trashDate } from '../../../../src/main/services/sync/executor';
@@ -162,5 +162,24 @@ describe('sync pairs with a key template', () => {
     const { config } = await hh.sync.add(pair(dir, hh.bucket, { template: '{name}' }), { startPaused: true });
     await expect(hh.sync.update(config.id, { template: '{name}/' })).rejects.toMatchObject({ code: 'TEMPLATE_INVALID' });
     expect(hh.sync.list()[0]!.config.template).toBe('{name}');
+  });
+});
+
+describe('a pair\'s object options (issue 15, "More options" in a pair\'s settings)', () => {
+  it('gives each uploaded object the pair\'s metadata, storage class and tags', async () => {
+    h = await makeHarness(s3Info());
+    const hh = h;
+    const dir = tempFolder();
+    write(dir, 'photo.jpg', 'jpeg', new Date('2026-03-05T10:00:00Z'));
+    const { config } = await hh.sync.add(pair(dir, hh.bucket, { metadata: { owner: 'ana' }, storageClass: 'STANDARD', tags: { project: 'Lisbon' } }));
+    expect(config).toMatchObject({ metadata: { owner: 'ana' }, tags: { project: 'Lisbon' } });
+    await settled(hh, 1);
+    const head = await rawClient().send(new HeadObjectCommand({ Bucket: hh.bucket, Key: 'lake/photo.jpg' }));
+    expect(head.Metadata).toMatchObject({ owner: 'ana' });
+    // s3rver ignores a PUT's x-amz-tagging header; RGW and S3 keep it.
+    if (s3Info().kind !== 's3rver') {
+      const tags = await rawClient().send(new GetObjectTaggingCommand({ Bucket: hh.bucket, Key: 'lake/photo.jpg' }));
+      expect(tags.TagSet).toEqual([{ Key: 'project', Value: 'Lisbon' }]);
+    }
   });
 });

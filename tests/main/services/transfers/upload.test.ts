@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createTransferHandlers, expandItems } from '../../../../src/main/services/handlers/transfers';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { taggingHeader } from '../../../../src/main/services/transfers/upload-job';
 import type { EnqueueResult } from '../../../../src/shared/contract';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore } from './harness';
@@ -219,5 +220,57 @@ describe('a dropped folder with bad entries (issue 13), through the dispatcher',
     expect(leftOut).toMatchObject({ systemFiles: 1, problems: [{ path: 'Spooled/Icon\r', kind: 'name-invalid' }] });
     await engine.waitFor(ids);
     expect(await keysUnder('spooled/')).toEqual(['spooled/Spooled/ok.txt']);
+  });
+});
+
+describe('"More options" of a drop (issue 15): exclude patterns, tags, storage class', () => {
+  it('leaves out files matching the exclude patterns, in folders and as single files, and counts them', async () => {
+    const folder = join(dir, 'Project');
+    mkdirSync(join(folder, 'raw'), { recursive: true });
+    mkdirSync(join(folder, 'out'), { recursive: true });
+    writeFileSync(join(folder, 'report.pdf'), 'pdf');
+    writeFileSync(join(folder, 'notes.tmp'), 'tmp');
+    writeFileSync(join(folder, 'raw', 'a.bin'), 'a');
+    writeFileSync(join(folder, 'raw', 'b.bin'), 'b');
+    writeFileSync(join(folder, 'out', 'result.csv'), 'x,y');
+    writeFileSync(join(dir, 'loose.tmp'), 'loose');
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    const res = await dispatch('transfers:enqueue', {
+      items: [{ path: folder }, { path: join(dir, 'loose.tmp') }],
+      target: { profileId: 'test', bucket, prefix: 'excl' },
+      exclude: ['*.tmp', 'raw/', ''],
+    });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const { ids, leftOut } = (res as { value: EnqueueResult }).value;
+    // notes.tmp and loose.tmp; raw/ is skipped as a folder, without visiting its files.
+    expect(leftOut.excluded).toBe(2);
+    await engine.waitFor(ids);
+    expect(await keysUnder('excl/')).toEqual(['excl/Project/out/result.csv', 'excl/Project/report.pdf']);
+  });
+
+  it('tags each object and sets its storage class; tags S3 would refuse are refused before anything is queued', async () => {
+    const f = file('tagged.txt', 10);
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    const target = { profileId: 'test', bucket, prefix: 'tags' };
+    const res = await dispatch('transfers:enqueue', {
+      items: [{ path: f.path }],
+      target,
+      options: { tags: { project: 'Trip to Lisbon', 'cost-center': 'a+b=c/d@e' }, storageClass: 'STANDARD' },
+    });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const [snap] = await engine.waitFor((res as { value: EnqueueResult }).value.ids);
+    expect(snap!.state, JSON.stringify(snap!.error)).toBe('done');
+    // s3rver ignores the x-amz-tagging header of a PUT (it knows only the ?tagging subresource); RGW and S3 keep it.
+    if (info.kind !== 's3rver') {
+      const got = await raw.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/tagged.txt' }));
+      expect(Object.fromEntries((got.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ project: 'Trip to Lisbon', 'cost-center': 'a+b=c/d@e' });
+    }
+    expect(taggingHeader({ project: 'Trip to Lisbon', 'cost-center': 'a+b=c/d@e' })).toBe('project=Trip%20to%20Lisbon&cost-center=a%2Bb%3Dc%2Fd%40e');
+
+    for (const tags of [{ 'aws:owner': 'me' }, { bad: 'semi;colon' }, Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']))]) {
+      const refused = await dispatch('transfers:enqueue', { items: [{ path: f.path }], target, options: { tags } });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.code).toBe('INVALID_INPUT');
+    }
   });
 });
