@@ -5,6 +5,7 @@ import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { excludeOf, objectOptionsOf, problemsOf, type ObjectChoices } from '../options/object-options';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
@@ -14,10 +15,12 @@ export interface DropZoneProps {
   landing?: LandingChoices;
   /** Told about the first .csv/.tsv/.txt of each drop (set only while the data-file options are open). */
   onDataFile?: (file: DataFile) => void;
+  /** "More options": storage class, encryption, metadata, tags and files to leave out. */
+  more?: ObjectChoices;
 }
 
 /** The drop zone. */
-export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
+export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const { t } = useTranslation();
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
@@ -31,10 +34,16 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   // Refusals are toasts: the drop zone has no room for a message. The drop helpers get commands that add the
   // landing options to 'transfers:enqueue'.
   const commands = useCommand({ toast: true });
-  const uploader = withUploadOptions(commands, landing && uploadOptionsOf(landing));
+  const landingOptions = landing && uploadOptionsOf(landing);
+  const objectOptions = more && objectOptionsOf(more);
+  const uploader = withUploadOptions(commands, landingOptions || objectOptions ? { ...objectOptions, ...landingOptions } : undefined, more ? excludeOf(more) : []);
 
-  /** A refused name pattern stops the upload before anything is sent; the reason is shown. */
+  /** A refused name pattern, or a tag S3 would refuse, stops the upload before anything is sent; the reason is shown. */
   const blocked = (): boolean => {
+    if (more && problemsOf(more).length > 0) {
+      store.toast({ level: 'error', key: 'moreOptions.invalid' });
+      return true;
+    }
     if (!landing?.templateError) return false;
     commands.report(localiseTemplateError(landing.templateError, (key, values) => t(key, values)));
     return true;

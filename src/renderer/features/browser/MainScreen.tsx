@@ -8,6 +8,8 @@ import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { LandingPanel } from '../landing/LandingPanel';
 import { landingMemory, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { MoreOptions } from '../options/MoreOptions';
+import { objectChoicesMemory, type ObjectChoices } from '../options/object-options';
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
@@ -39,6 +41,11 @@ export function MainScreen() {
   const [landing, setLanding] = useState<LandingChoices>(landingMemory.choices);
   const [landingOpen, setLandingOpen] = useState(landingMemory.open);
   const [dataFile, setDataFile] = useState<DataFile | undefined>(landingMemory.dataFile);
+  // "More options" for the next drops, kept for the session like the data-file options.
+  const [more, setMore] = useState<ObjectChoices>(objectChoicesMemory.choices);
+  useEffect(() => {
+    objectChoicesMemory.choices = more;
+  }, [more]);
   useEffect(() => {
     landingMemory.choices = landing;
     landingMemory.open = landingOpen;
@@ -148,7 +155,8 @@ export function MainScreen() {
           </nav>
         )}
 
-        <DropZone target={target} landing={landing} onDataFile={landingOpen ? setDataFile : undefined} />
+        <DropZone target={target} landing={landing} onDataFile={landingOpen ? setDataFile : undefined} more={more} />
+        <MoreOptions choices={more} onChange={setMore} withExclude />
         <LandingPanel choices={landing} onChange={changeLanding} dataFile={dataFile} target={target} open={landingOpen} onToggle={setLandingOpen} />
 
         {bucket && (

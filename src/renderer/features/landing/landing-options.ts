@@ -50,15 +50,19 @@ export function uploadOptionsOf(c: LandingChoices): UploadOptions | undefined {
 }
 
 /**
- * Commands whose 'transfers:enqueue' carries the options (merged over any the caller sent). The drop
+ * Commands whose 'transfers:enqueue' carries the options (merged over any the caller sent) and the exclude patterns. The drop
  * helpers take a command runner, so wrapping it keeps them unchanged; every other call goes straight through.
  */
-export function withUploadOptions<C extends Pick<Commands, 'run'>>(commands: C, options: UploadOptions | undefined): C {
-  if (!options) return commands;
+export function withUploadOptions<C extends Pick<Commands, 'run'>>(commands: C, options: UploadOptions | undefined, exclude: string[] = []): C {
+  if (!options && exclude.length === 0) return commands;
   const run: Commands['run'] = (name, input) => {
     if (name !== 'transfers:enqueue') return commands.run(name, input);
-    const payload = input as { options?: UploadOptions };
-    return commands.run(name, { ...payload, options: { ...payload.options, ...options } } as typeof input);
+    const payload = input as { options?: UploadOptions; exclude?: string[] };
+    return commands.run(name, {
+      ...payload,
+      ...(options ? { options: { ...payload.options, ...options } } : {}),
+      ...(exclude.length > 0 ? { exclude: [...(payload.exclude ?? []), ...exclude] } : {}),
+    } as typeof input);
   };
   return { ...commands, run };
 }

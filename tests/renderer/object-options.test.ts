@@ -1,0 +1,47 @@
+/** "More options" (src/renderer/features/options/object-options.ts): rows S3 would refuse, and the options they make. */
+import { describe, expect, it } from 'vitest';
+import { uploadOptionsSchema } from '../../src/shared/contract';
+import { choicesOf, excludeOf, noObjectChoices, objectOptionsOf, problemsOf, type ObjectChoices } from '../../src/renderer/features/options/object-options';
+
+const c = (patch: Partial<ObjectChoices>): ObjectChoices => ({ ...noObjectChoices, ...patch });
+
+describe('More options', () => {
+  it('changes nothing until something is chosen; blank rows are ignored', () => {
+    expect(objectOptionsOf(noObjectChoices)).toBeUndefined();
+    expect(objectOptionsOf(c({ tags: [{ name: ' ', value: '' }], metadata: [{ name: '', value: '' }] }))).toBeUndefined();
+    expect(problemsOf(c({ tags: [{ name: '', value: '' }] }))).toEqual([]);
+  });
+
+  it('makes options the contract accepts, with a KMS key only for SSE-KMS', () => {
+    const o = objectOptionsOf(
+      c({ storageClass: 'STANDARD_IA', encryption: 'aws:kms', kmsKeyId: ' alias/photos ', metadata: [{ name: 'owner', value: 'ana' }], tags: [{ name: ' project ', value: 'Trip to Lisbon' }] }),
+    );
+    expect(o).toEqual({ storageClass: 'STANDARD_IA', sse: 'aws:kms', kmsKeyId: 'alias/photos', metadata: { owner: 'ana' }, tags: { project: 'Trip to Lisbon' } });
+    expect(uploadOptionsSchema.safeParse(o).success).toBe(true);
+    expect(objectOptionsOf(c({ encryption: 'AES256', kmsKeyId: 'ignored' }))).toEqual({ sse: 'AES256' });
+  });
+
+  it('names the rule each refused row breaks, as S3 would refuse it', () => {
+    const problems = problemsOf(
+      c({
+        metadata: [{ name: 'Owner Name', value: 'x' }, { name: 'a', value: 'x' }, { name: 'a', value: 'y' }],
+        tags: [{ name: 'aws:team', value: 'x' }, { name: 'ok', value: 'semi;colon' }, ...Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, value: 'v' }))],
+      }),
+    );
+    expect(problems.map((p) => `${p.list}[${p.index}] ${p.key}`)).toEqual([
+      'metadata[0] moreOptions.metadataName',
+      'metadata[2] moreOptions.duplicateName',
+      'tags[0] moreOptions.tagReserved',
+      'tags[1] moreOptions.tagText',
+      'tags[10] moreOptions.tooManyTags',
+      'tags[11] moreOptions.tooManyTags',
+    ]);
+  });
+
+  it('reads exclude patterns one per line, and a pair\'s stored options back into the form', () => {
+    expect(excludeOf(c({ exclude: '*.tmp\r\n\n  raw/  \n' }))).toEqual(['*.tmp', 'raw/']);
+    const back = choicesOf({ storageClass: 'GLACIER_IR', sse: 'AES256', tags: { a: 'b' } }, ['*.log']);
+    expect(back).toMatchObject({ storageClass: 'GLACIER_IR', encryption: 'AES256', tags: [{ name: 'a', value: 'b' }], exclude: '*.log' });
+    expect(objectOptionsOf(back)).toEqual({ storageClass: 'GLACIER_IR', sse: 'AES256', tags: { a: 'b' } });
+  });
+});
