@@ -7,7 +7,7 @@ import { HeadObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
-import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+import { freshBucket, rawClient, s3Info, objectExists } from '../support/s3-test-client';
 
 let browser: Browser;
 let app: AppSession;
@@ -26,14 +26,7 @@ afterAll(async () => {
 
 const row = (key: string) => app.page.locator(`[data-testid="transfer-row"][data-key="${key}"]`);
 
-async function exists(key: string): Promise<boolean> {
-  try {
-    await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (key: string) => objectExists(rawClient(), bucket, key);
 
 describe('More options', () => {
   it('says the defaults in words, and a drop gets the metadata, tags and storage class chosen, leaving out what matches', async () => {

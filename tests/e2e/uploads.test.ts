@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { dropFiles, dropFolder, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
-import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+import { freshBucket, getObjectBytes, rawClient, s3Info, objectExists } from '../support/s3-test-client';
 
 let browser: Browser;
 let app: AppSession;
@@ -33,14 +33,7 @@ afterAll(async () => {
 
 const row = (key: string) => app.page.locator(`[data-testid="transfer-row"][data-key="${key}"]`);
 
-async function objectExists(key: string): Promise<boolean> {
-  try {
-    await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (key: string) => objectExists(rawClient(), bucket, key);
 
 describe('uploads from the main screen', () => {
   it('adds a file and starts its upload with the keyboard only', async () => {
@@ -97,8 +90,8 @@ describe('uploads from the main screen', () => {
     await dropFolder(app.page, '[data-testid="drop-zone"]', files);
     await row('desk/notes.txt').and(app.page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     await app.page.getByText('2 system files (such as .DS_Store or Thumbs.db) were left out.').waitFor();
-    expect(await objectExists('desk/.DS_Store')).toBe(false);
-    expect(await objectExists('desk/old/Thumbs.db')).toBe(false);
+    expect(await exists('desk/.DS_Store')).toBe(false);
+    expect(await exists('desk/old/Thumbs.db')).toBe(false);
   });
 
   it('copies a presigned link for a finished upload, and the link fetches the object', async () => {
@@ -178,7 +171,7 @@ describe('uploads from the main screen', () => {
     await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
     await r.getByRole('button', { name: 'Cancel: big.bin' }).click();
     await r.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 });
-    expect(await objectExists('big.bin')).toBe(false);
+    expect(await exists('big.bin')).toBe(false);
     await r.getByRole('button', { name: 'Retry: big.bin' }).waitFor();
   });
 
@@ -197,6 +190,6 @@ describe('uploads from the main screen', () => {
     expect(await page.getByRole('button', { name: 'Cancel all' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Clear finished' }).click();
     for (const name of ['all-1.bin', 'all-2.bin']) await row(name).waitFor({ state: 'detached' });
-    expect(await objectExists('all-1.bin')).toBe(false);
+    expect(await exists('all-1.bin')).toBe(false);
   });
 });

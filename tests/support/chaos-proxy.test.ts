@@ -13,7 +13,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { classifyRequest, startChaosProxy, type ChaosProxy } from './chaos-proxy';
-import { freshBucket, getObjectBytes, rawClient, s3Info } from './s3-test-client';
+import { freshBucket, getObjectBytes, rawClient, s3Info, objectExists } from './s3-test-client';
 
 const info = s3Info();
 const direct = rawClient(info);
@@ -40,14 +40,7 @@ async function proxy(opts: Partial<Parameters<typeof startChaosProxy>[0]> = {}):
   return p;
 }
 
-async function exists(key: string): Promise<boolean> {
-  try {
-    await direct.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (key: string) => objectExists(direct, bucket, key);
 
 /** A raw PUT so the test sees the socket-level outcome without SDK retries or rewording. */
 function rawPut(url: string, body: Buffer): Promise<{ status?: number; error?: NodeJS.ErrnoException }> {

@@ -1,6 +1,6 @@
 /** Test helpers around the shared S3 server: a raw client, fresh buckets, and object reads. */
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import type { S3ServerInfo } from './s3-server';
 
@@ -37,4 +37,14 @@ export async function freshBucket(client: S3Client = rawClient(), stem = 'test')
 export async function getObjectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+/** True when HEAD finds the object; any refusal (404, 403) reads as absent. */
+export async function objectExists(client: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
 }
