@@ -73,13 +73,13 @@ describe('properties and metadata', () => {
   it('replaces the user metadata by a copy onto itself: content type, cache headers, the SHA-256 and the bytes stay', async () => {
     const body = randomBytes(3000);
     await put('meta/photo.bin', body, { ContentType: 'application/x-custom', CacheControl: 'max-age=60', Metadata: { owner: 'ana', [SHA256_META]: sha(body) } });
-    const p = await run('objects:setMetadata', { profileId: 'test', bucket, key: 'meta/photo.bin', metadata: { Project: 'Apollo', 'review_by': '2026-12-31' } });
-    expect(p.metadata).toEqual({ project: 'Apollo', review_by: '2026-12-31' });
+    const p = await run('objects:setMetadata', { profileId: 'test', bucket, key: 'meta/photo.bin', metadata: { Project: 'Apollo', 'review-by': '2026-12-31' } });
+    expect(p.metadata).toEqual({ project: 'Apollo', 'review-by': '2026-12-31' });
     expect(p.sha256).toBe(sha(body));
     const head = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: 'meta/photo.bin' }));
     expect(head.ContentType).toBe('application/x-custom');
     expect(head.CacheControl).toBe('max-age=60');
-    expect(head.Metadata).toEqual({ project: 'Apollo', review_by: '2026-12-31', [SHA256_META]: sha(body) });
+    expect(head.Metadata).toEqual({ project: 'Apollo', 'review-by': '2026-12-31', [SHA256_META]: sha(body) });
     expect((await getObjectBytes(raw, bucket, 'meta/photo.bin')).equals(body)).toBe(true);
 
     // Removing every row leaves only the app's key.
