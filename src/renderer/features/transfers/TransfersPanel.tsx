@@ -1,10 +1,12 @@
 /** The transfers panel: overall progress and controls, and a virtualised list of every transfer. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef } from 'react';
+import { Info } from 'lucide-react';
+import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransferSnapshot } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { ExpirySelect, LinkOutput, useShareLink } from '../../components/ShareLink';
+import { PropertiesPanel } from '../browser/PropertiesPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../format';
 import { useAppState } from '../../state/store';
@@ -18,6 +20,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const { run } = useCommand({ toast: true });
   const locale = i18n.language;
   const { expiry, setExpiry, link, copy: copyLink } = useShareLink({ profileId: row.profileId, bucket: row.bucket, key: row.key });
+  const [showProperties, setShowProperties] = useState(false);
   // Frozen numbers read as live: no speed or time left while browser mode has lost its engine.
   const live = useAppState((s) => s.connection) === 'connected';
   const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth' || row.state === 'waiting-network';
@@ -74,9 +77,23 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
             <button type="button" onClick={() => void copyLink()} aria-label={`${t('transfers.copyLink')}: ${row.name}`}>
               {t('transfers.copyLink')}
             </button>
+            {row.direction !== 'download' && (
+              // The object just uploaded: its properties (metadata, versions, preview) without finding it in the listing.
+              <button type="button" onClick={() => setShowProperties(true)} aria-label={t('transfers.propertiesOf', { name: row.name })} title={t('transfers.properties')}>
+                <Info aria-hidden size={16} />
+              </button>
+            )}
           </>
         )}
       </div>
+      {showProperties && (
+        <PropertiesPanel
+          profileId={row.profileId}
+          bucket={row.bucket}
+          entry={{ kind: 'object', key: row.key, name: row.key.slice(row.key.lastIndexOf('/') + 1), size: row.bytesTotal }}
+          onClose={() => setShowProperties(false)}
+        />
+      )}
       {link && <LinkOutput link={link} expiry={expiry} />}
       {row.error && row.state === 'failed' && <ErrorMessage error={row.error} announce={false} />}
       {row.state === 'waiting-network' && <div className="hint transfer-waiting">{t('transfers.waitingNetworkHint')}</div>}
