@@ -94,7 +94,10 @@ export function PropertiesPanel({ profileId, bucket, entry, onClose }: Propertie
             </>
           )}
         </dl>
-        {props && <MetadataEditor profileId={profileId} bucket={bucket} props={props} onSaved={setProps} />}
+        {props && (
+          // Keyed by the object's state: a save or a restore of an older version starts the table from what is stored now.
+          <MetadataEditor key={`${props.etag}|${props.lastModified ?? ''}|${props.versionId ?? ''}`} profileId={profileId} bucket={bucket} props={props} onSaved={setProps} />
+        )}
         {props?.versioned && <Versions profileId={profileId} bucket={bucket} objectKey={entry.key} name={entry.name} onRestored={setProps} />}
         <Share profileId={profileId} bucket={bucket} objectKey={entry.key} />
       </div>
@@ -147,7 +150,6 @@ function MetadataEditor({ profileId, bucket, props, onSaved }: { profileId: stri
     setSaving(false);
     if (!res.ok) return;
     onSaved(res.value);
-    setRows(rowsOf(res.value.metadata));
     store.toast({ level: 'success', key: 'properties.metadataSaved' });
   };
 
