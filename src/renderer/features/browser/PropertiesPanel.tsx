@@ -13,7 +13,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { ExpirySelect, LinkOutput, useShareLink } from '../../components/ShareLink';
 import { Modal } from '../../components/Modal';
 import { formatBytes, formatDate } from '../../format';
-import { useStoreApi } from '../../state/store';
+import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import './properties.css';
 
@@ -217,6 +217,7 @@ function Versions({ profileId, bucket, objectKey, name, onRestored }: { profileI
   const headingId = useId();
   const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const electron = useAppState((s) => s.info?.capabilities.transport) === 'electron';
 
   // Bumped after a restore, so the list is read again with the new version on top.
   const [generation, setGeneration] = useState(0);
@@ -232,6 +233,13 @@ function Versions({ profileId, bucket, objectKey, name, onRestored }: { profileI
   const download = async (v: ObjectVersion) => {
     const res = await run('objects:presign', { profileId, bucket, key: objectKey, versionId: v.versionId, attachment: true, expiresInSeconds: VERSION_LINK_SECONDS });
     if (!res.ok) return;
+    if (electron) {
+      // The app window follows no outside link, and the download queue takes no version yet: the link goes to the
+      // clipboard for the person's browser, and the toast says so.
+      await navigator.clipboard.writeText(res.value).catch(() => undefined);
+      store.toast({ level: 'info', key: 'properties.versionLinkCopied' });
+      return;
+    }
     // The link answers with Content-Disposition: attachment, so following it saves the file and the page stays.
     const a = document.createElement('a');
     a.href = res.value;
