@@ -190,6 +190,30 @@ export const errorCatalogue = {
     en: '"{key}" has no deletion to undo (that version is not a delete marker), so nothing was changed.',
     'pt-BR': '"{key}" não tem exclusão para desfazer (essa versão não é um marcador de exclusão), então nada foi alterado.',
   },
+  METADATA_KEY_INVALID: {
+    en: 'The metadata name "{key}" cannot be used: names may have only letters, digits, "-" and "_" (no spaces or accents).',
+    'pt-BR': 'O nome de metadado "{key}" não pode ser usado: nomes só podem ter letras, dígitos, "-" e "_" (sem espaços nem acentos).',
+  },
+  METADATA_KEY_RESERVED: {
+    en: 'The metadata name "{key}" is reserved for S3 Drop\'s own checks. Choose a name that does not start with "s3drop-".',
+    'pt-BR': 'O nome de metadado "{key}" é reservado para as verificações do próprio S3 Drop. Escolha um nome que não comece com "s3drop-".',
+  },
+  METADATA_KEY_TWICE: {
+    en: 'The metadata name "{key}" appears twice (S3 ignores upper and lower case in names). Keep one of them.',
+    'pt-BR': 'O nome de metadado "{key}" aparece duas vezes (o S3 não diferencia maiúsculas de minúsculas nos nomes). Mantenha só um.',
+  },
+  METADATA_VALUE_INVALID: {
+    en: 'The value of "{key}" cannot be stored: metadata values may have only plain letters, digits, spaces and punctuation (no accents, emoji or line breaks).',
+    'pt-BR': 'O valor de "{key}" não pode ser gravado: valores de metadados só podem ter letras sem acento, dígitos, espaços e pontuação (sem acentos, emojis nem quebras de linha).',
+  },
+  METADATA_TOO_LARGE: {
+    en: 'The metadata takes {bytes} bytes, and S3 allows at most {max} bytes for names and values together (2 KB). Shorten or remove some.',
+    'pt-BR': 'Os metadados ocupam {bytes} bytes, e o S3 permite no máximo {max} bytes para nomes e valores juntos (2 KB). Encurte ou remova alguns.',
+  },
+  VERSION_NOT_FOUND: {
+    en: 'The version {versionId} of "{key}" no longer exists, so it cannot be restored. Refresh the list of versions.',
+    'pt-BR': 'A versão {versionId} de "{key}" não existe mais, então não pode ser restaurada. Atualize a lista de versões.',
+  },
   S3_URL_INVALID: {
     en: '"{url}" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.',
     'pt-BR': '"{url}" não é um endereço de bucket. Escreva como s3://bucket ou s3://bucket/pasta.',

@@ -100,6 +100,51 @@ export interface MoveSummary {
   failed: KeyFailure[];
 }
 
+/** The server-side encryption of an object. */
+export interface ObjectEncryption {
+  /** 'AES256' (S3-managed keys), 'aws:kms', or what the store names. */
+  type: string;
+  kmsKeyId?: string;
+}
+
+/** Everything the properties panel shows about one object. */
+export interface ObjectProperties {
+  key: string;
+  size: number;
+  contentType?: string;
+  lastModified?: string;
+  /** STANDARD when the store names none. */
+  storageClass: string;
+  encryption?: ObjectEncryption;
+  /** The ETag without quotes. */
+  etag: string;
+  /** The app's content hash (the `s3drop-sha256` metadata), when the object has one. */
+  sha256?: string;
+  /** The user metadata, names lowercased as S3 keeps them; the app's own keys are in `appMetadata`. */
+  metadata: Record<string, string>;
+  /** The app's own metadata (`s3drop-*`): shown, never editable. */
+  appMetadata: Record<string, string>;
+  /** The current version's id on a versioned bucket. */
+  versionId?: string;
+  /** True when the bucket keeps old versions (then the panel lists them). */
+  versioned: boolean;
+}
+
+/** One version of a key, newest first in a list. */
+export interface ObjectVersion {
+  versionId: string;
+  size?: number;
+  lastModified?: string;
+  etag?: string;
+  /** True for the key's current version. */
+  latest: boolean;
+  /** True for a delete marker (no content: the key looked deleted from then on). */
+  deleteMarker: boolean;
+}
+
+/** A small preview of an object: the first few KiB of text, or a small image as a data: URL. */
+export type ObjectPreview = { kind: 'text'; text: string; truncated: boolean } | { kind: 'image'; dataUrl: string } | { kind: 'none'; reason: 'type' | 'size' };
+
 const profileId = z.string().min(1).max(200);
 const bucket = z.string().min(1).max(255);
 const prefix = z.string().max(1024).default('');
@@ -109,6 +154,9 @@ export const MAX_DELETE_KEYS = 10_000;
 const versionRef = z.object({ key: objectKey, versionId: z.string().min(1).max(1024) }).strict();
 // An undo token names every marker its delete added: a whole folder's worth, far beyond MAX_DELETE_KEYS.
 const markers = z.array(versionRef).min(1).max(1_000_000);
+const versionId = z.string().min(1).max(1024);
+// The names and values are checked against S3's rules by the engine (shared/object-metadata.ts), in plain words.
+const metadata = z.record(z.string().max(2048), z.string().max(2048));
 
 /** Bucket and object commands. */
 export const bucketCommands = {
@@ -128,7 +176,16 @@ export const bucketCommands = {
   ),
   'objects:presign': command<string>()(
     z
-      .object({ profileId, bucket, key: z.string().min(1).max(1024), expiresInSeconds: z.number().int().min(60).max(604800) })
+      .object({
+        profileId,
+        bucket,
+        key: z.string().min(1).max(1024),
+        expiresInSeconds: z.number().int().min(60).max(604800),
+        /** The link downloads the object under its own name (Content-Disposition: attachment) instead of showing it. */
+        attachment: z.boolean().default(false),
+        /** A link to this older version rather than the current one (the properties panel's versions list). */
+        versionId: versionId.optional(),
+      })
       .strict(),
   ),
   /** Deletes objects and whole folders (keys ending with '/'). */
@@ -147,6 +204,16 @@ export const bucketCommands = {
   'objects:newFolder': command<{ key: string }>()(
     z.object({ profileId, bucket, prefix, name: z.string().min(1).max(1024) }).strict(),
   ),
+  /** Size, type, dates, storage class, encryption, hashes, metadata and versioning of one object. */
+  'objects:properties': command<ObjectProperties>()(z.object({ profileId, bucket, key: objectKey }).strict()),
+  /** Replaces an object's user metadata (a copy onto itself); content type, storage class, encryption and the app's keys stay. */
+  'objects:setMetadata': command<ObjectProperties>()(z.object({ profileId, bucket, key: objectKey, metadata }).strict()),
+  /** The versions of one key on a versioned bucket, newest first. */
+  'objects:versions': command<ObjectVersion[]>()(z.object({ profileId, bucket, key: objectKey }).strict()),
+  /** Makes an older version the current one again (a copy of it onto the key). */
+  'objects:restoreVersion': command<{ versionId?: string }>()(z.object({ profileId, bucket, key: objectKey, versionId }).strict()),
+  /** The first few KiB of a text object, or a small image, for the properties panel. */
+  'objects:preview': command<ObjectPreview>()(z.object({ profileId, bucket, key: objectKey }).strict()),
 } as const;
 
 /** Bucket events (none yet). */

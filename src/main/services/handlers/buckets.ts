@@ -21,12 +21,18 @@ export function createBucketHandlers(
   | 'objects:restore'
   | 'objects:move'
   | 'objects:newFolder'
+  | 'objects:properties'
+  | 'objects:setMetadata'
+  | 'objects:versions'
+  | 'objects:restoreVersion'
+  | 'objects:preview'
 > {
   return {
     'buckets:list': ({ profileId }) => buckets.listBuckets(profileId),
     'buckets:create': ({ profileId, bucket, region, preset }) => buckets.createBucket(profileId, bucket, { ...(region ? { region } : {}), preset }),
     'objects:list': ({ profileId, bucket, prefix, token }) => buckets.listObjects(profileId, bucket, prefix, token),
-    'objects:presign': ({ profileId, bucket, key, expiresInSeconds }) => buckets.presign(profileId, bucket, key, expiresInSeconds),
+    'objects:presign': ({ profileId, bucket, key, expiresInSeconds, attachment, versionId }) =>
+      buckets.presign(profileId, bucket, key, expiresInSeconds, { attachment, ...(versionId ? { versionId } : {}) }),
     'objects:delete': ({ profileId, bucket, keys }) => fileOps.delete(profileId, bucket, keys),
     'objects:undoDelete': ({ profileId, undo }) => fileOps.restore(profileId, undo.bucket, undo.markers),
     'objects:recentlyDeleted': ({ profileId, bucket, prefix }) => fileOps.recentlyDeleted(profileId, bucket, prefix),
@@ -34,5 +40,10 @@ export function createBucketHandlers(
     'objects:move': ({ profileId, bucket, key, destBucket, destKey, overwrite }) =>
       fileOps.move(profileId, bucket, key, destKey, { ...(destBucket ? { destBucket } : {}), overwrite }),
     'objects:newFolder': ({ profileId, bucket, prefix, name }) => fileOps.newFolder(profileId, bucket, prefix, name),
+    'objects:properties': ({ profileId, bucket, key }) => fileOps.properties(profileId, bucket, key),
+    'objects:setMetadata': ({ profileId, bucket, key, metadata }) => fileOps.setMetadata(profileId, bucket, key, metadata),
+    'objects:versions': ({ profileId, bucket, key }) => fileOps.versions(profileId, bucket, key),
+    'objects:restoreVersion': ({ profileId, bucket, key, versionId }) => fileOps.restoreVersion(profileId, bucket, key, versionId),
+    'objects:preview': ({ profileId, bucket, key }) => fileOps.objectPreview(profileId, bucket, key),
   };
 }

@@ -29,6 +29,10 @@ export interface CopyOptions {
   concurrency?: number;
   /** The bucket the copy goes to (default: the source's own; the same profile's client reaches both). */
   destBucket?: string;
+  /** Copy this version of the source (a restore of an older version) instead of the current one. */
+  sourceVersionId?: string;
+  /** Replace the metadata with this (MetadataDirective REPLACE; content headers, storage class and encryption stay). */
+  metadata?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -76,8 +80,12 @@ async function copyKeepingHead(
 ): Promise<{ head: HeadObjectCommandOutput; multipart: boolean } | undefined> {
   const { signal } = options;
   const destBucket = options.destBucket ?? bucket;
-  const head = await headObjectRaw(target, bucket, key, signal);
+  const { sourceVersionId, metadata } = options;
+  const head = await headObjectRaw(target, bucket, key, signal, sourceVersionId);
   if (!head) return undefined;
+  // A copy that replaces the metadata must name every header a REPLACE would otherwise drop (content type and the like).
+  const replace = metadata ? { MetadataDirective: 'REPLACE' as const, ...carriedHeaders(head), Metadata: metadata } : { MetadataDirective: 'COPY' as const, ...storageAndEncryption(head) };
+  const source = sourceVersionId ? `${copySource(bucket, key)}?versionId=${encodeURIComponent(sourceVersionId)}` : copySource(bucket, key);
   const size = head.ContentLength ?? 0;
   const threshold = Math.min(options.partCopyThreshold ?? MAX_SINGLE_COPY, MAX_SINGLE_COPY);
   const multipart = size > threshold;
@@ -85,12 +93,12 @@ async function copyKeepingHead(
     if (!multipart) {
       await objectCall(target, { action: 'CopyObject', bucket: destBucket, key: destKey }, (client) =>
         client.send(
-          new CopyObjectCommand({ Bucket: destBucket, Key: destKey, CopySource: copySource(bucket, key), MetadataDirective: 'COPY', ...storageAndEncryption(head) }),
+          new CopyObjectCommand({ Bucket: destBucket, Key: destKey, CopySource: source, ...replace }),
           { abortSignal: signal },
         ),
       );
     } else {
-      await multipartCopy(target, bucket, key, destBucket, destKey, head, options);
+      await multipartCopy(target, source, destBucket, destKey, metadata ? { ...head, Metadata: metadata } : head, options);
     }
   } catch (err) {
     // Gone between the HEAD and the copy: the same as gone before it.
@@ -139,10 +147,10 @@ export async function moveObject(target: S3Target, bucket: string, key: string, 
   return size;
 }
 
+/** Copies `source` (a CopySource: bucket/key, with a versionId when given) part by part, with the headers of `head`. */
 async function multipartCopy(
   target: S3Target,
-  bucket: string,
-  key: string,
+  source: string,
   destBucket: string,
   destKey: string,
   head: HeadObjectCommandOutput,
@@ -169,7 +177,7 @@ async function multipartCopy(
             Key: destKey,
             UploadId: uploadId,
             PartNumber: n,
-            CopySource: copySource(bucket, key),
+            CopySource: source,
             CopySourceRange: `bytes=${start}-${end - 1}`,
             // Every part must come from the same version: a source rewritten meanwhile fails the copy instead of mixing two.
             ...(head.ETag ? { CopySourceIfMatch: head.ETag } : {}),

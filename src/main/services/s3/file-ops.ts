@@ -1,13 +1,40 @@
 /**
  * The file manager's operations on a bucket: delete (with undo on versioned buckets), "recently deleted" and
- * restore, rename/move within and between buckets, and new folders. The app, browser mode and the CLI all call
+ * restore, rename/move within and between buckets, new folders, and the properties panel's reads and edits
+ * (properties, metadata, versions and their restore, a small preview). The app, browser mode and the CLI all call
  * these; every S3 request goes through objects.ts and copy-object.ts.
  */
-import type { DeletedObject, DeleteSummary, KeyFailure, KeyVersionRef, MoveSummary, RestoreSummary } from '../../../shared/contract';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type {
+  DeletedObject,
+  DeleteSummary,
+  KeyFailure,
+  KeyVersionRef,
+  MoveSummary,
+  ObjectPreview,
+  ObjectProperties,
+  ObjectVersion,
+  RestoreSummary,
+} from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { isAppMetaKey, metadataProblem } from '../../../shared/object-metadata';
 import { eachLimit } from '../concurrency';
-import { moveObject, type CopyOptions } from './copy-object';
-import { deleteObjects, deleteVersions, headObject, listDeleteMarkers, listPrefix, prefixHasObjects, putFolderMarker, versioningOn } from './objects';
+import { copyVerified, moveObject, type CopyOptions } from './copy-object';
+import {
+  cleanEtag,
+  deleteObjects,
+  deleteVersions,
+  getObjectRange,
+  headObject,
+  headObjectRaw,
+  listDeleteMarkers,
+  listKeyVersions,
+  listPrefix,
+  prefixHasObjects,
+  putFolderMarker,
+  SHA256_META,
+  versioningOn,
+} from './objects';
 import type { S3Clients } from './types';
 import { assertBucketRef, assertKey, assertUploadKey, normalisePrefix } from './validate';
 
@@ -15,6 +42,39 @@ import { assertBucketRef, assertKey, assertUploadKey, normalisePrefix } from './
 const HEAD_CONCURRENCY = 8;
 /** Keys moved at once: each is a server-side copy, a HEAD and a delete. */
 const MOVE_CONCURRENCY = 4;
+
+/** The most text a preview shows: enough to recognise a file, small enough to send to the page at once. */
+export const PREVIEW_TEXT_BYTES = 4096;
+/** The largest image a preview fetches (it travels to the page as a data: URL). */
+export const PREVIEW_IMAGE_BYTES = 1024 * 1024;
+/** Image types a browser shows in <img> (SVG included: an <img> never runs its scripts). */
+const PREVIEW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp', 'image/svg+xml', 'image/x-icon', 'image/vnd.microsoft.icon']);
+/** Types that are text although not text/* (JSON, XML, scripts, CSV written by tools that say so). */
+const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-ndjson|x-yaml|yaml|toml|csv|x-sh|sql)\b|[^;]*\+(json|xml)\b)/i;
+/** File endings read as text when the store only says application/octet-stream (uploads by tools that guess nothing). */
+const TEXT_ENDINGS = /\.(txt|md|csv|tsv|json|ndjson|xml|ya?ml|toml|ini|conf|cfg|log|sh|py|js|ts|sql|html?|css)$/i;
+
+/** The properties panel's view of a HEAD: the app's keys apart from the user's, encryption in one place. */
+function propertiesOf(key: string, head: HeadObjectCommandOutput, versioned: boolean): ObjectProperties {
+  const metadata: Record<string, string> = {};
+  const appMetadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(head.Metadata ?? {})) (isAppMetaKey(k) ? appMetadata : metadata)[k] = v;
+  const sha256 = appMetadata[SHA256_META];
+  return {
+    key,
+    size: head.ContentLength ?? 0,
+    ...(head.ContentType ? { contentType: head.ContentType } : {}),
+    ...(head.LastModified ? { lastModified: head.LastModified.toISOString() } : {}),
+    storageClass: head.StorageClass ?? 'STANDARD',
+    ...(head.ServerSideEncryption ? { encryption: { type: head.ServerSideEncryption, ...(head.SSEKMSKeyId ? { kmsKeyId: head.SSEKMSKeyId } : {}) } } : {}),
+    etag: cleanEtag(head.ETag),
+    ...(sha256 ? { sha256 } : {}),
+    metadata,
+    appMetadata,
+    ...(head.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {}),
+    versioned,
+  };
+}
 
 /** One key to move and where it goes. */
 interface MovePair {
@@ -201,5 +261,87 @@ export class FileOpsService {
     if (await prefixHasObjects(ctx, bucket, key, signal)) throw new AppError('NAME_EXISTS', { key, bucket });
     await putFolderMarker(ctx, bucket, key, signal);
     return { key };
+  }
+  /** The properties panel's facts about one object; a missing object is OBJECT_NOT_FOUND. */
+  async properties(profileId: string, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectProperties> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    const [head, versioned] = await Promise.all([headObjectRaw(ctx, bucket, key, signal), versioningOn(ctx, bucket)]);
+    if (!head) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+    return propertiesOf(key, head, versioned);
+  }
+
+  /**
+   * Replaces the user metadata of `key` with `metadata` by a verified copy onto itself (MetadataDirective REPLACE,
+   * part by part above 5 GiB). Content type and the other content headers, storage class, encryption and the app's
+   * own keys (its SHA-256) are carried over; the app's keys cannot be set from here. Resolves to the new properties.
+   */
+  async setMetadata(profileId: string, bucket: string, key: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<ObjectProperties> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    const head = await headObjectRaw(ctx, bucket, key, signal);
+    if (!head) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+    const appMeta = Object.fromEntries(Object.entries(head.Metadata ?? {}).filter(([k]) => isAppMetaKey(k)));
+    const rows = Object.entries(metadata);
+    const problem = metadataProblem(rows, appMeta);
+    if (problem) throw new AppError(problem.code, problem.params);
+    // S3 keeps names lowercased; sending them so makes what is saved exactly what the panel shows next.
+    const next = { ...Object.fromEntries(rows.map(([k, v]) => [k.toLowerCase(), v])), ...appMeta };
+    const copied = await copyVerified(ctx, bucket, key, key, { ...this.copyOptions, metadata: next, ...(signal ? { signal } : {}) });
+    if (copied === undefined) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+    return this.properties(profileId, bucket, key, signal);
+  }
+
+  /** Every version and delete marker of `key`, newest first (empty on a store without versioning). */
+  async versions(profileId: string, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectVersion[]> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    const list = await listKeyVersions(ctx, bucket, key, signal);
+    return list.map(({ key: _key, ...v }) => v);
+  }
+
+  /**
+   * Makes an older version of `key` its current one: a verified copy of that version onto the key, so the history
+   * keeps every version (the one replaced included). A delete marker has no content to restore: VERSION_NOT_FOUND.
+   */
+  async restoreVersion(profileId: string, bucket: string, key: string, versionId: string, signal?: AbortSignal): Promise<{ versionId?: string }> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    // Checked against the key's own list first: a delete marker's id answers a HEAD with 405, not "not found".
+    const known = (await listKeyVersions(ctx, bucket, key, signal)).find((v) => v.versionId === versionId && !v.deleteMarker);
+    if (!known) throw new AppError('VERSION_NOT_FOUND', { key, versionId });
+    const copied = await copyVerified(ctx, bucket, key, key, { ...this.copyOptions, sourceVersionId: versionId, ...(signal ? { signal } : {}) });
+    if (copied === undefined) throw new AppError('VERSION_NOT_FOUND', { key, versionId });
+    const head = await headObjectRaw(ctx, bucket, key, signal);
+    return head?.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {};
+  }
+
+  /**
+   * A small preview for the properties panel, read by the engine rather than by the page through a presigned URL,
+   * so the page's CSP stays `'self'` (the store's address is whatever a profile names): the first
+   * PREVIEW_TEXT_BYTES of text, or an image up to PREVIEW_IMAGE_BYTES as a data: URL (which img-src already allows).
+   */
+  async objectPreview(profileId: string, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectPreview> {
+    assertBucketRef(bucket);
+    assertKey(key);
+    const ctx = await this.clients.forProfile(profileId);
+    const head = await headObject(ctx, bucket, key, signal);
+    if (!head) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+    const type = (head.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (PREVIEW_IMAGE_TYPES.has(type)) {
+      if (head.size > PREVIEW_IMAGE_BYTES) return { kind: 'none', reason: 'size' };
+      const bytes = head.size === 0 ? new Uint8Array(0) : await getObjectRange(ctx, bucket, key, 0, head.size - 1, signal);
+      return { kind: 'image', dataUrl: `data:${type};base64,${Buffer.from(bytes).toString('base64')}` };
+    }
+    const text = TEXT_TYPES.test(type) || ((type === '' || type === 'application/octet-stream' || type === 'binary/octet-stream') && TEXT_ENDINGS.test(key));
+    if (!text) return { kind: 'none', reason: 'type' };
+    // An empty object has no byte 0 to ask for (the store answers InvalidRange).
+    const bytes = head.size === 0 ? new Uint8Array(0) : await getObjectRange(ctx, bucket, key, 0, Math.min(head.size, PREVIEW_TEXT_BYTES) - 1, signal);
+    // `stream: true` leaves a character cut at the end out instead of showing a replacement mark.
+    return { kind: 'text', text: new TextDecoder('utf-8').decode(bytes, { stream: true }), truncated: head.size > bytes.length };
   }
 }

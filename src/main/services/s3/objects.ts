@@ -114,11 +114,14 @@ async function reasonFromGet(client: S3Client, bucket: string, key: string, errC
   return headErr;
 }
 
-/** The SDK's HEAD answer, or undefined when the key does not exist; copies read the headers they must carry over. */
-export async function headObjectRaw(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<HeadObjectCommandOutput | undefined> {
+/**
+ * The SDK's HEAD answer (of `versionId` when given, else the current version), or undefined when the key does not
+ * exist; copies read the headers they must carry over.
+ */
+export async function headObjectRaw(target: S3Target, bucket: string, key: string, signal?: AbortSignal, versionId?: string): Promise<HeadObjectCommandOutput | undefined> {
   const { client, where } = clientOf(target);
   try {
-    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }), { abortSignal: signal });
   } catch (err) {
     if (isNotFound(err)) return undefined;
     const errCtx = { ...where, bucket, key };
@@ -311,6 +314,59 @@ export async function listDeleteMarkers(target: S3Target, bucket: string, prefix
   } while (keyMarker);
   for (const d of out) if (hidden.has(d.key)) d.size = hidden.get(d.key);
   return out.sort((a, b) => (b.deletedAt ?? '').localeCompare(a.deletedAt ?? ''));
+}
+
+/** One version of one key, as ListObjectVersions tells it. */
+export interface StoredVersion extends KeyVersion {
+  size?: number;
+  lastModified?: string;
+  etag?: string;
+  latest: boolean;
+  deleteMarker: boolean;
+}
+
+/**
+ * Every version and delete marker of exactly `key` (ListObjectVersions over the key as a prefix, paged, keeping only
+ * the key itself: `a.txt` as a prefix also lists `a.txt.bak`), newest first.
+ */
+export async function listKeyVersions(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<StoredVersion[]> {
+  const out: StoredVersion[] = [];
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await objectCall(target, { action: 'ListObjectVersions', bucket, key }, (client) =>
+      client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
+    );
+    for (const v of page.Versions ?? []) {
+      if (v.Key !== key || !v.VersionId) continue;
+      out.push({
+        key,
+        versionId: v.VersionId,
+        latest: v.IsLatest === true,
+        deleteMarker: false,
+        ...(v.Size !== undefined ? { size: v.Size } : {}),
+        ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
+        ...(v.ETag ? { etag: cleanEtag(v.ETag) } : {}),
+      });
+    }
+    for (const m of page.DeleteMarkers ?? []) {
+      if (m.Key !== key || !m.VersionId) continue;
+      out.push({ key, versionId: m.VersionId, latest: m.IsLatest === true, deleteMarker: true, ...(m.LastModified ? { lastModified: m.LastModified.toISOString() } : {}) });
+    }
+    // The key sorts first among those it is a prefix of; a page that ends past it leaves nothing of it to list.
+    keyMarker = page.IsTruncated && page.NextKeyMarker === key ? key : undefined;
+    versionMarker = keyMarker ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  // Dates tie within a second on some stores; the latest version goes first regardless.
+  return out.sort((a, b) => Number(b.latest) - Number(a.latest) || (b.lastModified ?? '').localeCompare(a.lastModified ?? ''));
+}
+
+/** The bytes `start` to `end` (inclusive) of an object, or fewer when it is shorter; for small previews only (held in memory). */
+export async function getObjectRange(target: S3Target, bucket: string, key: string, start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+  return objectCall(target, { action: 'GetObject', bucket, key }, async (client) => {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }), { abortSignal: signal });
+    return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
+  });
 }
 
 /** True when at least one key starts with `prefix` (a one-key listing; a folder marker counts). */

@@ -1,9 +1,12 @@
 /** The transfers panel: overall progress and controls, and a virtualised list of every transfer. */
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { Info } from 'lucide-react';
 import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransferSnapshot } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { ExpirySelect, LinkOutput, useShareLink } from '../../components/ShareLink';
+import { PropertiesPanel } from '../browser/PropertiesPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
@@ -11,35 +14,20 @@ import { useCommand } from '../../state/use-command';
 
 const ROW_HEIGHT = 76;
 
-/** Presigned link lifetimes offered by "Copy link". */
-export const EXPIRIES = { hour: 3600, day: 86400, week: 604800 } as const;
-
 const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const { t, i18n } = useTranslation();
-  const store = useStoreApi();
   // A row has no room for a message: refusals are toasts.
   const { run } = useCommand({ toast: true });
   const locale = i18n.language;
-  const [expiry, setExpiry] = useState<keyof typeof EXPIRIES>('day');
-  const [link, setLink] = useState<string | null>(null);
+  const { expiry, setExpiry, link, copy: copyLink } = useShareLink({ profileId: row.profileId, bucket: row.bucket, key: row.key });
+  const [showProperties, setShowProperties] = useState(false);
   // Frozen numbers read as live: no speed or time left while browser mode has lost its engine.
   const live = useAppState((s) => s.connection) === 'connected';
   const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth' || row.state === 'waiting-network';
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
+  const store = useStoreApi();
   const draggable = row.direction === 'download' && row.state === 'done' && !!store.api.bridge.startDrag;
-
-  const copyLink = async () => {
-    const res = await run('objects:presign', { profileId: row.profileId, bucket: row.bucket, key: row.key, expiresInSeconds: EXPIRIES[expiry] });
-    if (!res.ok) return;
-    setLink(res.value);
-    try {
-      await navigator.clipboard.writeText(res.value);
-      store.toast({ level: 'success', key: 'transfers.linkCopied', params: { expiry: t(`transfers.expiry.${expiry}`) } });
-    } catch {
-      // No clipboard permission (some browsers): the link is shown in the row to copy by hand.
-    }
-  };
 
   return (
     <div
@@ -103,25 +91,28 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
         )}
         {row.state === 'done' && (
           <>
-            <label className="sr-only" htmlFor={`exp-${row.id}`}>
-              {t('transfers.linkFor')}
-            </label>
-            <select id={`exp-${row.id}`} value={expiry} onChange={(e) => setExpiry(e.target.value as keyof typeof EXPIRIES)}>
-              {(Object.keys(EXPIRIES) as (keyof typeof EXPIRIES)[]).map((k) => (
-                <option key={k} value={k}>
-                  {t(`transfers.expiry.${k}`)}
-                </option>
-              ))}
-            </select>
+            <ExpirySelect id={`exp-${row.id}`} value={expiry} onChange={setExpiry} />
             <button type="button" onClick={() => void copyLink()} aria-label={`${t('transfers.copyLink')}: ${row.name}`}>
               {t('transfers.copyLink')}
             </button>
+            {row.direction !== 'download' && (
+              // The object just uploaded: its properties (metadata, versions, preview) without finding it in the listing.
+              <button type="button" onClick={() => setShowProperties(true)} aria-label={t('transfers.propertiesOf', { name: row.name })} title={t('transfers.properties')}>
+                <Info aria-hidden size={16} />
+              </button>
+            )}
           </>
         )}
       </div>
-      {link && (
-        <input className="link-output" readOnly value={link} aria-label={t('transfers.linkReady', { expiry: t(`transfers.expiry.${expiry}`) })} data-testid="link-output" onFocus={(e) => e.currentTarget.select()} />
+      {showProperties && (
+        <PropertiesPanel
+          profileId={row.profileId}
+          bucket={row.bucket}
+          entry={{ kind: 'object', key: row.key, name: row.key.slice(row.key.lastIndexOf('/') + 1), size: row.bytesTotal }}
+          onClose={() => setShowProperties(false)}
+        />
       )}
+      {link && <LinkOutput link={link} expiry={expiry} />}
       {row.error && row.state === 'failed' && <ErrorMessage error={row.error} announce={false} />}
       {row.state === 'waiting-network' && <div className="hint transfer-waiting">{t('transfers.waitingNetworkHint')}</div>}
     </div>
