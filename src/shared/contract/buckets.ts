@@ -79,6 +79,15 @@ export interface DeleteSummary {
   undo?: UndoToken;
 }
 
+/** What a delete would touch, for its confirmation: folders counted object by object. */
+export interface DeletePreview {
+  /** Objects the delete removes (folder markers included). */
+  count: number;
+  bytes: number;
+  /** True on a bucket without versioning: the delete cannot be undone. */
+  permanent: boolean;
+}
+
 /** The outcome of removing delete markers (undo, or a restore from "Recently deleted"). */
 export interface RestoreSummary {
   restored: number;
@@ -128,9 +137,18 @@ export const bucketCommands = {
   ),
   'objects:presign': command<string>()(
     z
-      .object({ profileId, bucket, key: z.string().min(1).max(1024), expiresInSeconds: z.number().int().min(60).max(604800) })
+      .object({
+        profileId,
+        bucket,
+        key: z.string().min(1).max(1024),
+        expiresInSeconds: z.number().int().min(60).max(604800),
+        /** The link downloads the object under its own name (Content-Disposition: attachment) instead of showing it. */
+        attachment: z.boolean().default(false),
+      })
       .strict(),
   ),
+  /** What a delete of these keys would touch (folders listed recursively), and whether it is permanent. */
+  'objects:deletePreview': command<DeletePreview>()(z.object({ profileId, bucket, keys: z.array(objectKey).min(1).max(MAX_DELETE_KEYS) }).strict()),
   /** Deletes objects and whole folders (keys ending with '/'). */
   'objects:delete': command<DeleteSummary>()(z.object({ profileId, bucket, keys: z.array(objectKey).min(1).max(MAX_DELETE_KEYS) }).strict()),
   /** Undoes a delete on a versioned bucket by removing the markers it added. */

@@ -15,6 +15,7 @@ export function createBucketHandlers(
   | 'buckets:create'
   | 'objects:list'
   | 'objects:presign'
+  | 'objects:deletePreview'
   | 'objects:delete'
   | 'objects:undoDelete'
   | 'objects:recentlyDeleted'
@@ -26,7 +27,8 @@ export function createBucketHandlers(
     'buckets:list': ({ profileId }) => buckets.listBuckets(profileId),
     'buckets:create': ({ profileId, bucket, region, preset }) => buckets.createBucket(profileId, bucket, { ...(region ? { region } : {}), preset }),
     'objects:list': ({ profileId, bucket, prefix, token }) => buckets.listObjects(profileId, bucket, prefix, token),
-    'objects:presign': ({ profileId, bucket, key, expiresInSeconds }) => buckets.presign(profileId, bucket, key, expiresInSeconds),
+    'objects:presign': ({ profileId, bucket, key, expiresInSeconds, attachment }) => buckets.presign(profileId, bucket, key, expiresInSeconds, { attachment }),
+    'objects:deletePreview': ({ profileId, bucket, keys }) => fileOps.preview(profileId, bucket, keys),
     'objects:delete': ({ profileId, bucket, keys }) => fileOps.delete(profileId, bucket, keys),
     'objects:undoDelete': ({ profileId, undo }) => fileOps.restore(profileId, undo.bucket, undo.markers),
     'objects:recentlyDeleted': ({ profileId, bucket, prefix }) => fileOps.recentlyDeleted(profileId, bucket, prefix),

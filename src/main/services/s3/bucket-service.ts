@@ -114,10 +114,14 @@ export class BucketService {
   }
 
   /** A time-limited GET link for an object. */
-  async presign(profileId: string, bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+  async presign(profileId: string, bucket: string, key: string, expiresInSeconds: number, options: { attachment?: boolean } = {}): Promise<string> {
     assertBucketRef(bucket);
     assertKey(key);
     const ctx = await this.clients.forProfile(profileId);
-    return this.call(ctx, 'GetObject', () => getSignedUrl(ctx.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds }), { bucket, key });
+    // RFC 6266: the plain filename is an ASCII fallback, filename* carries the real (UTF-8) name.
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    const disposition = options.attachment ? `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}` : undefined;
+    const get = new GetObjectCommand({ Bucket: bucket, Key: key, ...(disposition ? { ResponseContentDisposition: disposition } : {}) });
+    return this.call(ctx, 'GetObject', () => getSignedUrl(ctx.client, get, { expiresIn: expiresInSeconds }), { bucket, key });
   }
 }

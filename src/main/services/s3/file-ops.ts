@@ -3,7 +3,7 @@
  * restore, rename/move within and between buckets, and new folders. The app, browser mode and the CLI all call
  * these; every S3 request goes through objects.ts and copy-object.ts.
  */
-import type { DeletedObject, DeleteSummary, KeyFailure, KeyVersionRef, MoveSummary, RestoreSummary } from '../../../shared/contract';
+import type { DeletedObject, DeletePreview, DeleteSummary, KeyFailure, KeyVersionRef, MoveSummary, RestoreSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { moveObject, type CopyOptions } from './copy-object';
@@ -57,6 +57,14 @@ export class FileOpsService {
       permanent: !versioned,
       ...(versioned && result.markers.length > 0 ? { undo: { bucket, markers: result.markers } } : {}),
     };
+  }
+
+  /** What a delete of `keys` would touch (the same expansion the delete uses) and whether the bucket can undo it. */
+  async preview(profileId: string, bucket: string, keys: readonly string[], signal?: AbortSignal): Promise<DeletePreview> {
+    for (const key of keys) assertKey(key);
+    const sizes = await this.expand(profileId, bucket, keys, signal);
+    const versioned = await versioningOn(await this.clients.forProfile(profileId), bucket);
+    return { count: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0), permanent: !versioned };
   }
 
   /**
