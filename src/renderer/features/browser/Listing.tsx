@@ -68,6 +68,9 @@ const ICONS: Record<ListingAction, typeof Download> = {
   copyLink: Copy,
 };
 
+/** The pause between browser-mode download links (see download()). */
+const DOWNLOAD_SPACING_MS = 1000;
+
 /** A dialog the listing has open, if any. */
 type Dialog =
   | { kind: 'delete'; entries: ObjectEntry[] }
@@ -121,13 +124,17 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
     /* eslint-enable react-hooks/set-state-in-effect */
   }, [bucket, prefix]);
 
+  // After a rename the row comes back under its new name (once the folder reloads) and takes the focus back.
+  const refocus = useRef(false);
   // The keyboard's row follows the selection's focus, while the listing has the focus (never stealing it).
   useEffect(() => {
     const body = bodyRef.current;
-    if (!body || sel.focus === undefined || !body.contains(document.activeElement)) return;
+    if (!body || sel.focus === undefined || renaming || !(refocus.current || body.contains(document.activeElement))) return;
     const i = order.indexOf(sel.focus);
     const row = i >= 0 ? document.getElementById(rowId(i)) : null;
-    if (row && document.activeElement !== row && !renaming) row.focus();
+    if (!row) return;
+    refocus.current = false;
+    if (document.activeElement !== row) row.focus();
   }, [sel.focus, order, renaming]);
 
   /** Sends a move, and on a name clash asks before sending it again with overwrite. */
@@ -151,10 +158,12 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
     const entry = shown.find((e) => e.key === renaming.key);
     const name = renaming.name.trim();
     setRenaming(null);
+    refocus.current = true;
     if (!entry || name === entry.name) return;
     const problem = nameProblem(name);
     if (problem) return store.toast({ level: 'warning', key: `listing.nameProblem.${problem}` });
     if (await move(entry, renamedKey(entry, name))) {
+      refocus.current = true;
       setSel({ keys: new Set([renamedKey(entry, name)]), anchor: renamedKey(entry, name), focus: renamedKey(entry, name) });
       onChanged();
     }
@@ -165,9 +174,13 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
       // The browser's own download: a presigned link that answers with Content-Disposition: attachment, one a file.
       const files = list.filter((e) => e.kind === 'object');
       if (files.length < list.length) store.toast({ level: 'info', key: 'listing.download.foldersInBrowser' });
-      for (const f of files) {
+      for (const [i, f] of files.entries()) {
         const res = await run('objects:presign', { profileId, bucket, key: f.key, expiresInSeconds: 3600, attachment: true });
         if (!res.ok) return;
+        // Each link is a navigation of this page that the attachment header turns into a download; a second click
+        // before the first answered would cancel it. The page's CSP (frame-src, connect-src) rules out iframes and
+        // fetch to the store, so the links are spaced out instead.
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_SPACING_MS));
         const a = document.createElement('a');
         a.href = res.value;
         a.download = f.name;

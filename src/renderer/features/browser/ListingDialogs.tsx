@@ -1,5 +1,5 @@
 /** The file manager's dialogs: delete (with its count, size and permanence), move, new folder, a name clash, a link. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeletePreview, DeleteSummary, KeyFailure, ObjectEntry } from '../../../shared/contract';
 import { errorText, type Language } from '../../../shared/errors';
@@ -63,6 +63,11 @@ export function DeleteDialog({ profileId, bucket, entries, onClose, onDeleted }:
   }, []);
 
   const mustType = preview !== null && preview.permanent && preview.count > 1;
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  // The button is disabled while the folders are counted, so it takes the focus once the count is in (Enter deletes).
+  useEffect(() => {
+    if (preview && !mustType) confirmRef.current?.focus();
+  }, [preview, mustType]);
   const ready = preview !== null && preview.count > 0 && (!mustType || typed.trim() === String(preview.count)) && !busy;
 
   const submit = async (e: FormEvent) => {
@@ -101,7 +106,7 @@ export function DeleteDialog({ profileId, bucket, entries, onClose, onDeleted }:
         )}
         <div className="actions">
           {failed === null && (
-            <button type="submit" className="danger" disabled={!ready} autoFocus={!mustType}>
+            <button ref={confirmRef} type="submit" className="danger" disabled={!ready}>
               {busy ? t('listing.delete.deleting') : t('listing.delete.confirm')}
             </button>
           )}
