@@ -1,7 +1,7 @@
 /**
  * Issue 14's file manager in Chromium (browser mode): select three files by click, shift-click and ctrl-click and
  * download them as the browser's own downloads; delete with the confirmation (typing the count); Undo on a
- * versioned bucket (RGW only); rename inline with a name clash; new folder; properties on a double click; the
+ * versioned bucket (RGW only); rename inline with a name clash; new folder; a drop onto a folder row; properties on a double click; the
  * keyboard alone for select, rename and delete; and axe on every new dialog and the context menu.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
-import { fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 
 const info = s3Info();
@@ -148,6 +148,15 @@ describe('file manager listing', () => {
     await row('Empty folder/').waitFor();
     expect(await exists(bucket, 'Empty folder/')).toBe(true);
     expect(await selectedKeys()).toEqual(['Empty folder/']);
+  });
+
+  it('uploads files dropped onto a folder row into that folder', async () => {
+    const { page } = app;
+    await dropFiles(page, 'tr.listing-row[data-key="Empty folder/"]', [{ name: 'dropped.txt', base64: Buffer.from('into the folder\n').toString('base64') }]);
+    await page.locator('[data-testid="transfer-row"][data-key="Empty folder/dropped.txt"][data-state="done"]').waitFor({ timeout: 30_000 });
+    expect((await getObjectBytes(rawClient(), bucket, 'Empty folder/dropped.txt')).toString()).toBe('into the folder\n');
+    // The drop went to the row only: nothing landed in the folder on screen.
+    expect(await exists(bucket, 'dropped.txt')).toBe(false);
   });
 
   it('renames inline, and asks before replacing a name that is taken', async () => {
