@@ -123,7 +123,15 @@ describe('file manager listing', () => {
     expect(await page.locator('tr.listing-row').count()).toBe(4);
     await page.getByLabel('Filter by name').fill('');
     await row('c.bin').waitFor();
-  });
+    // The listing, its toolbar and a selection, in both themes.
+    await row('a.txt').click();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await seriousViolations(page, '#main')).toEqual([]);
+      await screenshot(page, `issue14-listing-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, 120_000);
 
   it('shows a file’s properties on a double click', async () => {
     const { page } = app;
