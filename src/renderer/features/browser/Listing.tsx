@@ -123,6 +123,11 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
     setShowDeleted(false);
     /* eslint-enable react-hooks/set-state-in-effect */
   }, [bucket, prefix]);
+  // An undo stays offered while browsing the bucket's folders, but not in another bucket or connection.
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- as above.
+    setUndo(null);
+  }, [profileId, bucket]);
 
   // After a rename the row comes back under its new name (once the folder reloads) and takes the focus back.
   const refocus = useRef(false);
@@ -289,7 +294,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   const focusIndex = sel.focus === undefined ? -1 : order.indexOf(sel.focus);
   return (
     <section className="listing-section" aria-label={t('main.listing', { where })}>
-      <div className="listing-toolbar" role="toolbar" aria-label={t('listing.toolbar')} aria-controls="listing-table">
+      <div className="listing-toolbar" role="toolbar" aria-label={t('listing.toolbar')}>
         {listingActions.map((a) => {
           const Icon = ICONS[a];
           return (
@@ -348,7 +353,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
       {!error && loaded && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
       {entries.length > 0 && shown.length === 0 && <p className="hint">{t('listing.noMatch', { filter: filter.trim() })}</p>}
       {shown.length > 0 && (
-        <table className="listing" id="listing-table" aria-label={t('main.listing', { where })}>
+        <table className="listing" aria-label={t('main.listing', { where })}>
           <thead>
             <tr>
               {header('name', t('main.name'))}
