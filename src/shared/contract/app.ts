@@ -23,6 +23,8 @@ export interface AppInfo {
   /** Where settings, the journal and logs live, to show in Settings and Help. */
   dataDir: string;
   logsDir: string;
+  /** The person's Downloads folder, where the file manager's downloads go on a desktop. */
+  downloadsDir?: string;
 }
 
 /** A short message for a toast or a native notification. */

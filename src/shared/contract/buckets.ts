@@ -79,6 +79,15 @@ export interface DeleteSummary {
   undo?: UndoToken;
 }
 
+/** What a delete would touch, for its confirmation: folders counted object by object. */
+export interface DeletePreview {
+  /** Objects the delete removes (folder markers included). */
+  count: number;
+  bytes: number;
+  /** True on a bucket without versioning: the delete cannot be undone. */
+  permanent: boolean;
+}
+
 /** The outcome of removing delete markers (undo, or a restore from "Recently deleted"). */
 export interface RestoreSummary {
   restored: number;
@@ -188,6 +197,8 @@ export const bucketCommands = {
       })
       .strict(),
   ),
+  /** What a delete of these keys would touch (folders listed recursively), and whether it is permanent. */
+  'objects:deletePreview': command<DeletePreview>()(z.object({ profileId, bucket, keys: z.array(objectKey).min(1).max(MAX_DELETE_KEYS) }).strict()),
   /** Deletes objects and whole folders (keys ending with '/'). */
   'objects:delete': command<DeleteSummary>()(z.object({ profileId, bucket, keys: z.array(objectKey).min(1).max(MAX_DELETE_KEYS) }).strict()),
   /** Undoes a delete on a versioned bucket by removing the markers it added. */

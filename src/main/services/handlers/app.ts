@@ -1,4 +1,6 @@
 /** Handlers for app-level commands. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreDeps } from '../context';
@@ -39,6 +41,8 @@ export function createAppHandlers(
       capabilities: platform.capabilities,
       dataDir: platform.dataDir,
       logsDir: platform.logsDir,
+      // Every desktop OS keeps it here (Electron's getPath('downloads') answers the same outside XDG overrides).
+      downloadsDir: join(homedir(), 'Downloads'),
     }),
     'app:pickFiles': async ({ folders }) => {
       if (!platform.pickFiles) throw new AppError('NOT_SUPPORTED', { what: 'native file picker' });

@@ -15,6 +15,7 @@ export function createBucketHandlers(
   | 'buckets:create'
   | 'objects:list'
   | 'objects:presign'
+  | 'objects:deletePreview'
   | 'objects:delete'
   | 'objects:undoDelete'
   | 'objects:recentlyDeleted'
@@ -33,6 +34,7 @@ export function createBucketHandlers(
     'objects:list': ({ profileId, bucket, prefix, token }) => buckets.listObjects(profileId, bucket, prefix, token),
     'objects:presign': ({ profileId, bucket, key, expiresInSeconds, attachment, versionId }) =>
       buckets.presign(profileId, bucket, key, expiresInSeconds, { attachment, ...(versionId ? { versionId } : {}) }),
+    'objects:deletePreview': ({ profileId, bucket, keys }) => fileOps.preview(profileId, bucket, keys),
     'objects:delete': ({ profileId, bucket, keys }) => fileOps.delete(profileId, bucket, keys),
     'objects:undoDelete': ({ profileId, undo }) => fileOps.restore(profileId, undo.bucket, undo.markers),
     'objects:recentlyDeleted': ({ profileId, bucket, prefix }) => fileOps.recentlyDeleted(profileId, bucket, prefix),

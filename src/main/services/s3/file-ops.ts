@@ -7,6 +7,7 @@
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type {
   DeletedObject,
+  DeletePreview,
   DeleteSummary,
   KeyFailure,
   KeyVersionRef,
@@ -117,6 +118,14 @@ export class FileOpsService {
       permanent: !versioned,
       ...(versioned && result.markers.length > 0 ? { undo: { bucket, markers: result.markers } } : {}),
     };
+  }
+
+  /** What a delete of `keys` would touch (the same expansion the delete uses) and whether the bucket can undo it. */
+  async preview(profileId: string, bucket: string, keys: readonly string[], signal?: AbortSignal): Promise<DeletePreview> {
+    for (const key of keys) assertKey(key);
+    const sizes = await this.expand(profileId, bucket, keys, signal);
+    const versioned = await versioningOn(await this.clients.forProfile(profileId), bucket);
+    return { count: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0), permanent: !versioned };
   }
 
   /**

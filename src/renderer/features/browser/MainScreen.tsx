@@ -3,7 +3,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BucketSummary, ObjectEntry, Target } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { LandingPanel } from '../landing/LandingPanel';
@@ -13,10 +12,11 @@ import { objectChoicesMemory, type ObjectChoices } from '../options/object-optio
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
+import { Listing } from './Listing';
 
 /** The main screen. */
 export function MainScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const store = useStoreApi();
   const settings = useAppState((s) => s.settings);
   const profiles = useAppState((s) => s.profiles);
@@ -91,7 +91,6 @@ export function MainScreen() {
   const typed = search.trim();
   const target: Target | undefined = profileId && bucket ? { profileId, bucket, prefix } : undefined;
   const crumbs = prefix.split('/').filter(Boolean);
-  const locale = i18n.language;
 
   return (
     <div className="main-grid">
@@ -159,45 +158,20 @@ export function MainScreen() {
         <MoreOptions choices={more} onChange={setMore} withExclude />
         <LandingPanel choices={landing} onChange={changeLanding} dataFile={dataFile} target={target} open={landingOpen} onToggle={setLandingOpen} />
 
-        {bucket && (
-          <section aria-label={t('main.listing', { where: `${bucket}/${prefix}` })}>
-            {listedFor !== `${profileId}|${bucket}|${prefix}` && <p className="hint">{t('common.loading')}</p>}
-            {listError && <ErrorMessage error={listError} />}
-            {!listError && listedFor === `${profileId}|${bucket}|${prefix}` && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
-            {entries.length > 0 && (
-              <table className="listing">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('main.name')}</th>
-                    <th scope="col">{t('main.size')}</th>
-                    <th scope="col">{t('main.modified')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((e) => (
-                    <tr key={e.key}>
-                      <td>
-                        {e.kind === 'folder' ? (
-                          <button type="button" className="link folder" onClick={() => void choose({ lastPrefix: e.key })}>
-                            {e.name}/
-                          </button>
-                        ) : (
-                          e.name
-                        )}
-                      </td>
-                      <td>{e.kind === 'folder' ? t('main.folder') : formatBytes(e.size ?? 0, locale)}</td>
-                      <td>{formatDate(e.lastModified, locale)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {nextToken && (
-              <button type="button" onClick={() => void loadObjects(nextToken)}>
-                {t('main.loadMore')}
-              </button>
-            )}
-          </section>
+        {bucket && profileId && (
+          <Listing
+            profileId={profileId}
+            bucket={bucket}
+            prefix={prefix}
+            entries={entries}
+            loaded={listedFor === `${profileId}|${bucket}|${prefix}`}
+            error={listError}
+            nextToken={nextToken}
+            buckets={(buckets ?? []).map((b) => b.name)}
+            onOpenFolder={(p) => void choose({ lastPrefix: p })}
+            onLoadMore={() => void loadObjects(nextToken)}
+            onChanged={() => void loadObjects()}
+          />
         )}
       </main>
 

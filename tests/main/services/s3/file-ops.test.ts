@@ -80,6 +80,18 @@ describe('delete', () => {
     expect(await keysUnder('sel/')).toEqual(['sel/keep.txt']);
   });
 
+  it('previews a delete for its confirmation: a folder counted object by object, the bytes, and permanence; nothing is deleted', async () => {
+    await put('pre/f/a.txt', 'aaaa');
+    await put('pre/f/deep/b.txt', 'bb');
+    await put('pre/f/', '');
+    await put('pre/c.txt', 'c');
+    const preview = await run('objects:deletePreview', { profileId: 'test', bucket, keys: ['pre/f/', 'pre/c.txt', 'pre/missing.txt'] });
+    // The suite's bucket keeps no versions. The folder's marker counts as one of its objects; a key already gone, as none.
+    expect(preview).toEqual({ count: 4, bytes: 7, permanent: true });
+    expect(await keysUnder('pre/')).toEqual(['pre/c.txt', 'pre/f/', 'pre/f/a.txt', 'pre/f/deep/b.txt']);
+    expect(await refusal('objects:deletePreview', { profileId: 'test', bucket, keys: ['pre/\u0001'] })).toBe('KEY_INVALID');
+  });
+
   it('refuses a bad key with a plain error and deletes nothing', async () => {
     await put('bad/x.txt', 'x');
     expect(await refusal('objects:delete', { profileId: 'test', bucket, keys: ['bad/x.txt', 'bad/\u0001'] })).toBe('KEY_INVALID');
@@ -92,6 +104,11 @@ describe.skipIf(!info.features.versioning)('delete on a versioned bucket (RGW)',
   beforeAll(async () => {
     vb = await freshBucket(raw, 'fileops-ver');
     await raw.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+  });
+
+  it('previews a delete on a versioned bucket as not permanent', async () => {
+    await put('pv/a.txt', 'a', {}, vb);
+    expect(await run('objects:deletePreview', { profileId: 'test', bucket: vb, keys: ['pv/'] })).toEqual({ count: 1, bytes: 1, permanent: false });
   });
 
   it('adds delete markers only; Undo removes exactly them and the objects are back byte for byte', async () => {
