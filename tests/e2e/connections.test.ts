@@ -26,7 +26,7 @@ const folder = mkdtempSync(join(tmpdir(), 's3drop-conn-pair-'));
 
 beforeAll(async () => {
   bucket = await freshBucket(raw, 'conn');
-  sso = await startSsoServer({ accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey });
+  sso = await startSsoServer({ accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, sessionToken: 'e2e-sso-session-token' });
   browser = await launchChromium();
   app = await startApp(browser, info, {
     settings: { onboarded: true, lastProfileId: 'aws:e2e', lastBucket: bucket },
@@ -133,7 +133,7 @@ describe('Connections screen', () => {
     const after = (await ws.call('sync:list', {})) as SyncPairStatus[];
     expect(after.map((p) => p.state)).toEqual(['paused']);
     expect(((await ws.call('settings:get', {})) as Settings).defaultProfileId).toBeUndefined();
-  });
+  }, 180_000);
 });
 
 describe('Sign in again', () => {
@@ -142,7 +142,9 @@ describe('Sign in again', () => {
     await page.getByRole('navigation').getByRole('button', { name: 'Upload' }).click();
     const bytes = Buffer.from('signed in again\n'.repeat(100));
     const path = await spoolFile(app.serve, 'after-sign-in.txt', bytes);
-    await ws.call('transfers:enqueue', { items: [{ path }], target: { profileId: 'aws:corp', bucket, prefix: 'sso' } });
+    const { ids } = (await ws.call('transfers:enqueue', { items: [{ path }], target: { profileId: 'aws:corp', bucket, prefix: 'sso' } })) as { ids: string[] };
+    // Through the engine first: a failure says why, where a row that never shows would only time out.
+    await ws.waitForState(ids[0]!, 'waiting-auth');
     const row = page.locator('[data-testid="transfer-row"][data-key="sso/after-sign-in.txt"]');
     await row.and(page.locator('[data-state="waiting-auth"]')).waitFor({ timeout: 60_000 });
     const banner = page.getByTestId('sign-in-banner');
@@ -165,5 +167,5 @@ describe('Sign in again', () => {
     await banner.waitFor({ state: 'detached' });
     expect((await getObjectBytes(raw, bucket, 'sso/after-sign-in.txt')).equals(bytes)).toBe(true);
     expect(sso.calls).toContain('/token urn:ietf:params:oauth:grant-type:device_code');
-  });
+  }, 180_000);
 });
