@@ -5,7 +5,7 @@
  * (ReadDirectoryChangesW), with no native snapshot machinery to start or stop. The folder may not exist yet: then
  * the nearest existing parent is watched until it appears (nothing is created in ~/.aws for it).
  */
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** What the watcher needs from its owner. */
@@ -46,6 +46,7 @@ export class SsoCacheWatcher {
   }
 
   private arm(): void {
+    const was = this.watched;
     this.watcher?.close();
     this.watcher = undefined;
     this.watched = undefined;
@@ -60,6 +61,14 @@ export class SsoCacheWatcher {
         break;
       } catch {
         // Not there (yet): try its parent.
+      }
+    }
+    // The folder has just appeared (the CLI makes it and writes its token at once): what is already in it counts.
+    if (was !== undefined && was !== this.target && this.watched === this.target) {
+      try {
+        for (const name of readdirSync(this.target)) this.changed(this.target, name);
+      } catch {
+        // Gone again: the next event re-arms.
       }
     }
     // A parent was created between our misses: one more look, so the cache folder itself is not missed.
