@@ -169,3 +169,33 @@ describe('Sign in again', () => {
     expect(sso.calls).toContain('/token urn:ietf:params:oauth:grant-type:device_code');
   }, 180_000);
 });
+
+describe('Connections in Portuguese, dark, at 900×640', () => {
+  it('has no serious axe violation on the screen or the remove dialog, and speaks of "conexão"', async () => {
+    const { page } = app;
+    await ws.call('profiles:add', { name: 'casa', accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, endpoint: info.endpoint, preset: 'custom' });
+    const settings = (await ws.call('settings:get', {})) as Settings;
+    await ws.call('settings:update', { ...settings, language: 'pt-BR', theme: 'dark' });
+    await page.setViewportSize({ width: 900, height: 640 });
+    try {
+      await page.getByRole('navigation').getByRole('button', { name: 'Conexões' }).click();
+      await page.getByRole('heading', { name: 'Conexões', level: 1 }).waitFor();
+      await card(page, 'casa').waitFor();
+      await card(page, 'e2e').getByText('Esta conexão está no seu arquivo de configurações da AWS').waitFor();
+      expect(await seriousViolations(page, 'main')).toEqual([]);
+      await screenshot(page, 'connections-screen-pt-BR-dark-900');
+      await page.getByRole('button', { name: 'Remover: casa' }).click();
+      const remove = page.getByRole('dialog', { name: 'Remover casa?' });
+      await remove.getByText('Nenhuma pasta sincronizada usa esta conexão.').waitFor();
+      expect(await seriousViolations(page, 'dialog')).toEqual([]);
+      await remove.getByRole('button', { name: 'Cancelar' }).click();
+      await remove.waitFor({ state: 'detached' });
+      // Escape or Cancel gives the focus back to the button that opened the dialog.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Remover: casa');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 820 });
+      const now = (await ws.call('settings:get', {})) as Settings;
+      await ws.call('settings:update', { ...now, language: 'en', theme: 'light' });
+    }
+  }, 120_000);
+});
