@@ -37,9 +37,10 @@ export function createProfileHandlers(deps: CoreDeps, profiles: ProfileService, 
       return summary;
     },
     'profiles:remove': async ({ id }) => {
+      // Removed first: a connection that cannot be removed (one from ~/.aws) leaves its pairs running.
+      await profiles.remove(id);
       // Its pairs stop (paused, folder and bucket untouched) rather than failing on every change for want of a connection.
       for (const pair of pairsOf(id)) if (pair.state !== 'paused') await sync!.pause(pair.config.id);
-      await profiles.remove(id);
     },
     'profiles:setDefault': ({ id }) => profiles.setDefault(id),
     'profiles:test': ({ id }) => profiles.test(id),
