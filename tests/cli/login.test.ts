@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSsoServer, type SsoServer } from '../main/services/profiles/sso-server';
+import { corpSsoConfig, startSsoServer, type SsoServer } from '../main/services/profiles/sso-server';
 import { s3Info } from '../support/s3-test-client';
 import { ensureBuiltCli, nodeBin, runCli, waitUntil } from '../support/serve';
 
@@ -25,21 +25,7 @@ beforeAll(async () => {
   mkdirSync(join(home, '.aws'));
   writeFileSync(
     join(home, '.aws', 'config'),
-    [
-      '[profile corp]',
-      'sso_session = corp-session',
-      'sso_account_id = 123456789012',
-      'sso_role_name = Uploader',
-      'region = us-east-1',
-      '',
-      '[profile plain]',
-      'region = us-east-1',
-      '',
-      '[sso-session corp-session]',
-      'sso_start_url = https://corp.example/start',
-      'sso_region = eu-west-1',
-      '',
-    ].join('\n'),
+    [...corpSsoConfig(['region = us-east-1']), '[profile plain]', 'region = us-east-1', ''].join('\n'),
   );
   writeFileSync(join(home, '.aws', 'credentials'), '[plain]\naws_access_key_id = AKIAPLAINPLAIN\naws_secret_access_key = plain-secret\n');
   env = {

@@ -10,7 +10,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileSummary, Settings, SyncPairStatus } from '../../src/shared/contract';
-import { startSsoServer, type SsoServer } from '../main/services/profiles/sso-server';
+import { corpSsoConfig, startSsoServer, type SsoServer } from '../main/services/profiles/sso-server';
 import { launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { openPage, spoolFile, type ServePage } from '../support/serve-page';
@@ -30,21 +30,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   app = await startApp(browser, info, {
     settings: { onboarded: true, lastProfileId: 'aws:e2e', lastBucket: bucket },
-    extraConfig: [
-      '',
-      '[profile corp]',
-      'sso_session = corp-session',
-      'sso_account_id = 123456789012',
-      'sso_role_name = Uploader',
-      `region = ${info.region}`,
-      `endpoint_url = ${info.endpoint}`,
-      '',
-      '[sso-session corp-session]',
-      'sso_start_url = https://corp.example/start',
-      'sso_region = eu-west-1',
-      'sso_registration_scopes = sso:account:access',
-      '',
-    ].join('\n'),
+    extraConfig: ['', ...corpSsoConfig([`region = ${info.region}`, `endpoint_url = ${info.endpoint}`])].join('\n'),
     env: { AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint, AWS_ENDPOINT_URL_SSO: sso.endpoint },
   });
   ws = await openPage(app.serve, { keepMessages: false });

@@ -17,6 +17,7 @@ import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testCore, until } from '../transfers/harness';
+import { corpSsoConfig } from './sso-server';
 
 const info = s3Info();
 const raw = rawClient(info);
@@ -30,20 +31,12 @@ beforeAll(async () => {
   writeFileSync(
     join(home, '.aws', 'config'),
     [
-      '[profile corp]',
-      'sso_session = corp-session',
-      'sso_account_id = 123456789012',
-      'sso_role_name = Uploader',
-      '',
+      ...corpSsoConfig(),
       '[profile other]',
       'sso_start_url = https://other.example/start',
       'sso_region = eu-west-1',
       'sso_account_id = 123456789012',
       'sso_role_name = Uploader',
-      '',
-      '[sso-session corp-session]',
-      'sso_start_url = https://corp.example/start',
-      'sso_region = eu-west-1',
       '',
     ].join('\n'),
   );
