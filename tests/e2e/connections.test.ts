@@ -177,7 +177,7 @@ describe('Connections in Portuguese, dark, at 900×640', () => {
       await remove.getByRole('button', { name: 'Cancelar' }).click();
       await remove.waitFor({ state: 'detached' });
       // Escape or Cancel gives the focus back to the button that opened the dialog.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Remover: casa');
+      expect(await page.locator(':focus').getAttribute('aria-label')).toBe('Remover: casa');
     } finally {
       await page.setViewportSize({ width: 1200, height: 820 });
       const now = (await ws.call('settings:get', {})) as Settings;

@@ -90,8 +90,7 @@ it('a token written to the SSO cache by the AWS CLI sends only that profile’s 
     const fresh = { startUrl: 'https://corp.example/start', region: 'eu-west-1', accessToken: 'from-the-terminal', expiresAt: cliTime(new Date(Date.now() + 3600_000)) };
     writeFileSync(cacheFile('corp-session'), JSON.stringify(fresh, null, 2));
 
-    const [done] = await engine.waitFor([corpId!]);
-    expect(done!.state).toBe('done');
+    await until(() => engine.get(corpId!)?.state === 'done', 'the corp transfer to go on after the terminal sign-in');
     expect((await getObjectBytes(raw, bucket, 'watch/corp.bin')).equals(corpFile.bytes)).toBe(true);
     expect([...new Set(woken.flat())]).toEqual(['aws:corp']);
     expect(engine.get(otherId!)?.state).toBe('waiting-auth');
