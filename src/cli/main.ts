@@ -16,6 +16,7 @@ const commandModules = {
   download: () => import('./commands/download'),
   serve: () => import('./commands/serve'),
   profiles: () => import('./commands/profiles'),
+  login: () => import('./commands/login'),
   sync: () => import('./commands/sync'),
   'athena-ddl': () => import('./commands/athena-ddl'),
   'file-ops': () => import('./commands/file-ops'),
@@ -28,6 +29,7 @@ Puts files into Amazon S3 and S3-compatible storage.
 
 Commands:
   profiles [--json]                          list the profiles you can use (also: profiles add, profiles remove)
+  login [--profile P]                        sign in to an AWS SSO profile (prints a web address and a code)
   upload <path>... s3://bucket[/prefix]      upload files and folders
   download s3://bucket/key-or-folder <dir>   download files and folders (resumes after Ctrl-C)
   ls s3://bucket[/prefix] [--recursive]      list a bucket folder
@@ -96,6 +98,8 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         return await (await commandModules.download()).runDownloadCommand(rest, io, signal);
       case 'serve':
         return await (await commandModules.serve()).runServeCommand(rest, io, signal);
+      case 'login':
+        return await (await commandModules.login()).runLoginCommand(rest, io, signal);
       case 'ls':
         return await (await commandModules['file-ops']()).runLsCommand(rest, io, signal);
       case 'rm':

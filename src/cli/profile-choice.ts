@@ -13,7 +13,7 @@ export function findProfile(list: ProfileSummary[], wanted: string): ProfileSumm
 
 /**
  * The profile id for a command: `--profile` first, then AWS_PROFILE, then the `env` profile when
- * AWS_ACCESS_KEY_ID is set, else `default`. An unknown name is PROFILE_NOT_FOUND (exit 2).
+ * AWS_ACCESS_KEY_ID is set, else the app's chosen default, else `default`. An unknown name is PROFILE_NOT_FOUND (exit 2).
  */
 export async function chooseProfileId(
   profiles: { list(): Promise<ProfileSummary[]> },
@@ -28,7 +28,8 @@ export async function chooseProfileId(
     return found.id;
   }
   if (env.AWS_ACCESS_KEY_ID) return findProfile(list, 'env')?.id ?? 'env';
-  const fallback = findProfile(list, 'default') ?? list.find((p) => p.isDefault);
+  // The connection chosen with "Use this by default" carries the mark; without a choice it is `default`'s.
+  const fallback = list.find((p) => p.isDefault) ?? findProfile(list, 'default');
   if (!fallback) throw new AppError('NO_CREDENTIALS', { profile: 'default' });
   return fallback.id;
 }

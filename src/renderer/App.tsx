@@ -6,6 +6,8 @@ import { ErrorMessage } from './components/ErrorMessage';
 import { Modal } from './components/Modal';
 import { Toasts } from './components/Toasts';
 import { MainScreen } from './features/browser/MainScreen';
+import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
+import { SignInAgainBanner } from './features/connections/SignInAgain';
 import { MfaDialog, SsoDialog } from './features/dialogs/AuthDialogs';
 import { AddProfileForm } from './features/onboarding/AddProfileForm';
 import { Welcome } from './features/onboarding/Welcome';
@@ -88,7 +90,7 @@ export function App() {
       </main>
     );
 
-  const nav: Screen[] = ['main', 'sync', 'settings'];
+  const nav: Screen[] = ['main', 'sync', 'connections', 'settings'];
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -108,8 +110,10 @@ export function App() {
             </nav>
             <ProfileSwitcher />
           </header>
+          <SignInAgainBanner />
           {screen === 'main' && <MainScreen />}
           {screen === 'sync' && <SyncScreen />}
+          {screen === 'connections' && <ConnectionsScreen />}
           {screen === 'settings' && <SettingsScreen />}
         </>
       ) : (

@@ -85,7 +85,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   const handlers: Handlers = {
     ...createAppHandlers(core, diagnostics),
-    ...createProfileHandlers(core, profiles),
+    ...createProfileHandlers(core, profiles, sync),
     ...createBucketHandlers(core, buckets, fileOps),
     ...createTransferHandlers(core, transfers),
     ...createSyncHandlers(core, sync),

@@ -11,7 +11,7 @@ import type { Api } from '../api-types';
 import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
 
 /** The screens of the main window. */
-export type Screen = 'main' | 'sync' | 'settings';
+export type Screen = 'main' | 'sync' | 'connections' | 'settings';
 
 /** A toast on screen. */
 export interface Toast {

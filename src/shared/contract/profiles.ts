@@ -21,7 +21,7 @@ export interface ProfileSummary {
   secretStorage?: 'keychain' | 'memory';
   /** A role profile that will ask for an MFA code. */
   mfa?: boolean;
-  /** True for AWS_PROFILE, or the `default` profile when AWS_PROFILE is unset. */
+  /** The connection chosen with "Use this by default"; without a choice, AWS_PROFILE, or the `default` profile when AWS_PROFILE is unset. */
   isDefault?: boolean;
 }
 
@@ -100,6 +100,7 @@ export const profileCommands = {
   'profiles:add': command<ProfileSummary>()(addProfileSchema),
   'profiles:update': command<ProfileSummary>()(updateProfileSchema),
   'profiles:remove': command<void>()(id),
+  'profiles:setDefault': command<ProfileSummary[]>()(id),
   'profiles:test': command<ConnectionTest>()(id),
   'profiles:ssoSignIn': command<SsoStatus>()(id),
   'profiles:mfaAnswer': command<void>()(
@@ -112,4 +113,6 @@ export interface ProfileEvents {
   'profiles:changed': ProfileSummary[];
   'profiles:mfaRequest': MfaRequest;
   'profiles:ssoStatus': SsoStatus;
+  /** A sign-in happened (in the app, or `aws sso login` in a terminal): these profiles' waiting transfers may go on. */
+  'profiles:signedIn': { profileIds: string[] };
 }

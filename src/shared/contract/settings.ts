@@ -34,6 +34,8 @@ export const settingsSchema = z.object({
    */
   syncFullPassMinutes: z.number().int().min(1).max(1440).default(60),
   lastProfileId: z.string().optional(),
+  /** The connection chosen with "Use this by default": the app opens with it, and the CLI uses it when none is named. */
+  defaultProfileId: z.string().optional(),
   lastBucket: z.string().optional(),
   lastPrefix: z.string().optional(),
   onboarded: z.boolean().default(false),

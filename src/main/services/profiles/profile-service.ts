@@ -2,7 +2,7 @@
  * Profiles: discovery of ~/.aws profiles, app-managed profiles (secret in the keychain only),
  * resolution to refreshing credentials, MFA questions, connection tests and file watching.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -18,12 +18,13 @@ import { AppProfileStore, type StoredAppProfile } from './app-profile-store';
 import { testConnection } from './connection-test';
 import { credentialError, isMfaRejection } from './credential-errors';
 import { runCredentialProcess } from './credential-process';
-import { awsFilePaths, discoverAwsProfiles, envEndpoint, type AwsDiscovery, type AwsProfile } from './discovery';
+import { awsFilePaths, discoverAwsProfiles, envEndpoint, homeDir, type AwsDiscovery, type AwsProfile } from './discovery';
 import { MfaBroker, type MfaPrompt } from './mfa-broker';
 import { proxyEnv, readCaBundle, requestHandlerFor } from './network';
 import { presets } from './presets';
 import { refreshingProvider, type RefreshingProvider } from './refreshing-provider';
-import { SsoSignIn } from './sso-login';
+import { SsoCacheWatcher } from './sso-cache-watcher';
+import { SsoSignIn, ssoCachePath, ssoTarget, type SsoTokenCache } from './sso-login';
 import type { ProfileResolver, ResolvedProfile } from './types';
 
 /** Input for adding an app profile (after the contract schema has parsed it). */
@@ -56,6 +57,8 @@ export class ProfileService implements ProfileResolver {
   private readonly providers = new Map<string, RefreshingProvider>();
   private readonly secretPresent = new Map<string, boolean>();
   private readonly watchers: FSWatcher[] = [];
+  private ssoCache?: SsoCacheWatcher;
+  private readonly offSsoStatus: () => void;
   private debounce?: NodeJS.Timeout;
   private readonly options: Required<ProfileServiceOptions>;
   /** MFA questions in flight; the handler for 'profiles:mfaAnswer' answers them. */
@@ -73,7 +76,44 @@ export class ProfileService implements ProfileResolver {
     this.store = new AppProfileStore(deps.platform.dataDir);
     this.mfa = new MfaBroker(deps.events);
     this.sso = new SsoSignIn(deps, () => this.awsProfiles());
+    // A finished in-app sign-in wakes the waiting transfers at once, whether or not the cache watcher sees the file.
+    this.offSsoStatus = deps.events.on('profiles:ssoStatus', (status) => {
+      if (status.state !== 'done') return;
+      void this.signedInThrough(status.profileId).catch((err: unknown) => deps.logger.warn('profiles: could not tell who a sign-in was for', err));
+    });
     if (this.options.watch) this.startWatching();
+  }
+
+  /** Wakes every profile that shares the cache file the given profile just signed in to. */
+  private async signedInThrough(profileId: string): Promise<void> {
+    const p = await this.find(profileId);
+    await this.ssoTokenChanged(basename(ssoCachePath(homeDir(this.deps.env), ssoTarget(await this.awsProfiles(), p.name))));
+  }
+
+  /**
+   * A token landed in the SSO cache (`aws sso login`, or our own sign-in): every SSO profile that signs in through
+   * that file hears 'profiles:signedIn', so its waiting transfers go on. An expired or unreadable token wakes nobody.
+   */
+  private async ssoTokenChanged(fileName: string): Promise<void> {
+    const d = await this.awsProfiles();
+    const home = homeDir(this.deps.env);
+    const profileIds: string[] = [];
+    let path: string | undefined;
+    for (const p of d.profiles) {
+      if (p.kind !== 'sso') continue;
+      let file: string;
+      try {
+        file = ssoCachePath(home, ssoTarget(d, p.name));
+      } catch {
+        continue; // A profile without a usable sso section cannot be signed in to.
+      }
+      if (basename(file) !== fileName) continue;
+      profileIds.push(`aws:${p.name}`);
+      path = file;
+    }
+    if (!path || !tokenIsFresh(path)) return;
+    this.deps.logger.info(`profiles: a new SSO sign-in for ${profileIds.join(', ')}`);
+    this.deps.events.emit('profiles:signedIn', { profileIds });
   }
 
   /** Where new secrets will be kept, after checking once that the keychain answers. */
@@ -174,7 +214,7 @@ export class ProfileService implements ProfileResolver {
         }),
       );
     }
-    return out;
+    return markChosenDefault(out, this.deps.settings.get().defaultProfileId);
   }
 
   private awsSummary(p: AwsProfile, defaultName: string): ProfileSummary {
@@ -415,9 +455,11 @@ export class ProfileService implements ProfileResolver {
     all[index] = next;
     this.store.save(all);
     this.forgetCredentials(input.id);
-    // A rename changes the id; the last-used choice follows it so the main screen keeps its place.
+    // A rename changes the id; the last-used and default choices follow it so the main screen keeps its place.
     const newId = `app:${next.name}`;
-    if (newId !== input.id && this.deps.settings.get().lastProfileId === input.id) this.deps.settings.update({ lastProfileId: newId });
+    const settings = this.deps.settings.get();
+    if (newId !== input.id && settings.lastProfileId === input.id) this.deps.settings.update({ lastProfileId: newId });
+    if (newId !== input.id && settings.defaultProfileId === input.id) this.deps.settings.update({ defaultProfileId: newId });
     const summary = await this.appSummary(next);
     await this.changed();
     return summary;
@@ -439,8 +481,20 @@ export class ProfileService implements ProfileResolver {
     this.secretPresent.delete(account(victim));
     this.store.save(all.filter((p) => p !== victim));
     this.forgetCredentials(id);
-    if (this.deps.settings.get().lastProfileId === id) this.deps.settings.update({ lastProfileId: undefined });
+    const settings = this.deps.settings.get();
+    if (settings.defaultProfileId === id) this.deps.settings.update({ defaultProfileId: undefined });
+    // The main screen falls back to the chosen default, if another one is chosen.
+    if (settings.lastProfileId === id) this.deps.settings.update({ lastProfileId: settings.defaultProfileId !== id ? settings.defaultProfileId : undefined });
     await this.changed();
+  }
+
+  /** "Use this by default": the CLI then uses it when no profile is named (after AWS_PROFILE and keys in the environment). */
+  async setDefault(id: string): Promise<ProfileSummary[]> {
+    const summary = await this.find(id);
+    this.deps.settings.update({ defaultProfileId: summary.id });
+    const list = await this.list();
+    this.deps.events.emit('profiles:changed', list);
+    return list;
   }
 
   /** "Test connection" for a profile. */
@@ -484,6 +538,11 @@ export class ProfileService implements ProfileResolver {
         // No ~/.aws folder yet: nothing to watch; a restart picks it up.
       }
     }
+    this.ssoCache = new SsoCacheWatcher({
+      home: homeDir(this.deps.env),
+      debounceMs: this.options.watchDebounceMs,
+      onToken: (name) => void this.ssoTokenChanged(name).catch((err: unknown) => this.deps.logger.warn('profiles: reading a new SSO token failed', err)),
+    });
   }
 
   /** Stops watching files and cancels waiting MFA questions. */
@@ -491,9 +550,34 @@ export class ProfileService implements ProfileResolver {
     clearTimeout(this.debounce);
     for (const w of this.watchers) w.close();
     this.watchers.length = 0;
+    this.ssoCache?.close();
+    this.offSsoStatus();
     this.mfa.cancelAll();
     this.sso.dispose();
   }
+}
+
+/** True when an SSO cache file holds a token that has not run out. */
+function tokenIsFresh(path: string): boolean {
+  try {
+    const token = JSON.parse(readFileSync(path, 'utf8')) as Partial<SsoTokenCache>;
+    return Boolean(token.accessToken) && Date.parse(token.expiresAt ?? '') > Date.now();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Moves the default mark to the connection chosen in the app, when it still exists; otherwise the list keeps the
+ * AWS CLI's rule (AWS_PROFILE, or `default`).
+ */
+function markChosenDefault(list: ProfileSummary[], chosen: string | undefined): ProfileSummary[] {
+  if (!chosen || !list.some((p) => p.id === chosen)) return list;
+  for (const p of list) {
+    if (p.id === chosen) p.isDefault = true;
+    else delete p.isDefault;
+  }
+  return list;
 }
 
 /** The STS client settings for role profiles: the profile's region, and AWS_ENDPOINT_URL_STS for private endpoints. */

@@ -162,7 +162,13 @@ export class TransferService implements TransferEngine {
     }
     void cleanupStaleUploads(this.orphanView());
     // A profile edit or a new sign-in is the moment to try the transfers that wait for one.
-    this.unsubscribe = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
+    const offChanged = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
+    // A sign-in (in the app, or `aws sso login` in a terminal) wakes the transfers of the profiles it signed in.
+    const offSignedIn = this.deps.events.on('profiles:signedIn', ({ profileIds }) => this.resumeWaitingAuth(new Set(profileIds)));
+    this.unsubscribe = () => {
+      offChanged();
+      offSignedIn();
+    };
     this.pump();
   }
 
@@ -706,12 +712,12 @@ export class TransferService implements TransferEngine {
     }
   }
 
-  /** Sends every transfer that waits for a sign-in back to the queue. */
-  private resumeWaitingAuth(): void {
+  /** Sends every transfer that waits for a sign-in (of the given profiles, or of any) back to the queue. */
+  private resumeWaitingAuth(profileIds?: ReadonlySet<string>): void {
     if (this.disposed) return;
     let any = false;
     for (const e of this.entries.values()) {
-      if (e.rec.state !== 'waiting-auth') continue;
+      if (e.rec.state !== 'waiting-auth' || (profileIds && !profileIds.has(e.rec.profileId))) continue;
       this.requeue(e);
       any = true;
     }

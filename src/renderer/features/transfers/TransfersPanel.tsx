@@ -11,6 +11,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { SignInAgainButton } from '../connections/SignInAgain';
 
 const ROW_HEIGHT = 76;
 
@@ -69,6 +70,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
             {t('transfers.resume')}
           </button>
         )}
+        {row.state === 'waiting-auth' && <SignInAgainButton profileId={row.profileId} name={row.name} />}
         {row.state === 'waiting-network' && (
           // The engine tries again by itself; this is for someone who knows the connection is back.
           <button type="button" onClick={() => void run('transfers:resume', { id: row.id })} aria-label={`${t('transfers.tryNow')}: ${row.name}`}>

@@ -96,3 +96,23 @@ export async function startSsoServer(keys: { accessKeyId: string; secretAccessKe
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/**
+ * ~/.aws/config lines for the profile "corp", which signs in through the sso-session "corp-session"
+ * (https://corp.example/start), plus `extra` settings of the profile (a region, an endpoint_url).
+ */
+export function corpSsoConfig(extra: string[] = []): string[] {
+  return [
+    '[profile corp]',
+    'sso_session = corp-session',
+    'sso_account_id = 123456789012',
+    'sso_role_name = Uploader',
+    ...extra,
+    '',
+    '[sso-session corp-session]',
+    'sso_start_url = https://corp.example/start',
+    'sso_region = eu-west-1',
+    'sso_registration_scopes = sso:account:access',
+    '',
+  ];
+}
