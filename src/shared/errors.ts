@@ -242,6 +242,10 @@ export const errorCatalogue = {
     en: 'Your settings file was damaged, so the defaults are in use. The old file was kept as {path}.',
     'pt-BR': 'O arquivo de configurações estava danificado, então os padrões estão em uso. O arquivo antigo foi guardado em {path}.',
   },
+  EXISTING_NEEDS_ANSWER: {
+    en: '"{name}" already exists there. Choose whether to replace it, skip it if it is the same, or keep both.',
+    'pt-BR': '"{name}" já existe lá. Escolha se quer substituir, pular se for igual ou manter os dois.',
+  },
   CANCELLED: {
     en: 'The upload was cancelled.',
     'pt-BR': 'O envio foi cancelado.',

@@ -23,7 +23,8 @@ type TransferCommand =
   | 'transfers:cancel'
   | 'transfers:retry'
   | 'transfers:clearFinished'
-  | 'transfers:clearFailed';
+  | 'transfers:clearFailed'
+  | 'transfers:answer';
 
 /** An item to upload, as the contract carries it. */
 export interface EnqueueItem {
@@ -135,5 +136,6 @@ export function createTransferHandlers(deps: CoreDeps, transfers: TransferServic
     'transfers:retry': ({ id }) => transfers.retry(id),
     'transfers:clearFinished': () => transfers.clearFinished(),
     'transfers:clearFailed': () => transfers.clearFailed(),
+    'transfers:answer': ({ ids, choice, applyToAll }) => ({ answered: transfers.answer(ids, choice, applyToAll) }),
   };
 }
