@@ -94,7 +94,7 @@ async function applyExisting(job: DownloadJob, remote: Remote): Promise<'skipped
   if (!st.isFile()) throw new AppError('FOLDER_NOT_WRITABLE', { path: rec.localPath }, { details: 'a folder already has this name' });
   const existing = job.settings.existing;
   // Nothing was written yet: the queue parks the download until the person chooses, as it does for an upload.
-  if (existing === 'ask') throw new AppError('EXISTING_NEEDS_ANSWER', { name: rec.localPath });
+  if (existing === 'ask') throw new AppError('EXISTING_NEEDS_ANSWER', { name: basename(rec.localPath), where: dirname(rec.localPath) });
   if (existing === 'skip-identical' && (await sameAsRemote(rec.localPath, remote, job.signal))) return 'skipped';
   if (existing === 'keep-both') {
     const dir = dirname(rec.localPath);

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
-import { AppError } from '../../../shared/errors';
+import { AppError, retryCanWork } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../s3/errors';
@@ -817,9 +817,12 @@ export class TransferService implements TransferEngine {
     this.settle(e.rec.id);
   }
 
-  /** Re-queues a failed or cancelled transfer, or every failed one without an id. */
+  /**
+   * Re-queues a failed or cancelled transfer, or without an id every failed one that a retry can help
+   * (`retryCanWork`: not a file that is gone or a refused name, which would only fail again at once).
+   */
   retry(id?: string): void {
-    const targets = id === undefined ? [...this.entries.values()].filter((e) => e.rec.state === 'failed') : [this.need(id)];
+    const targets = id === undefined ? [...this.entries.values()].filter((e) => e.rec.state === 'failed' && retryCanWork(e.rec.error)) : [this.need(id)];
     for (const e of targets) {
       if (e.rec.state !== 'failed' && e.rec.state !== 'cancelled') continue;
       e.restarts = 0;

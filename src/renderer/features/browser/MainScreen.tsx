@@ -8,6 +8,7 @@ import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { LandingPanel } from '../landing/LandingPanel';
 import { landingMemory, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { ExistingQuestion } from '../transfers/ExistingQuestion';
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
@@ -194,6 +195,7 @@ export function MainScreen() {
       </main>
 
       <TransfersPanel />
+      <ExistingQuestion />
 
       {creating && profileId && (
         <CreateBucketDialog
