@@ -32,6 +32,11 @@ export const uploadOptionsSchema = z
     template: z.string().max(1024).optional(),
     gzip: z.boolean().optional(),
     convertToUtf8: z.boolean().optional(),
+    /**
+     * "Data mode": the template, gzip and UTF-8 options apply to every file. Without it they apply only to data
+     * files (.csv, .tsv, and .txt with a delimiter; src/shared/data-files.ts), and other files keep their own name.
+     */
+    dataMode: z.boolean().optional(),
   })
   .strict();
 

@@ -29,10 +29,8 @@ export interface DataFile {
 /** The sample relative path the preview uses before any data file was dropped. */
 export const sampleName = 'report.csv';
 
-/** True for the files the CSV check understands: .csv, .tsv and .txt (any case). */
-export function isDataFile(name: string): boolean {
-  return /\.(csv|tsv|txt)$/i.test(name);
-}
+/** True for the files the CSV check understands and the options apply to: .csv, .tsv and .txt (any case). */
+export { isDataFileName as isDataFile } from '../../../shared/data-files';
 
 /** True when any choice changes how files are uploaded (shown as a badge on the collapsed section). */
 export function hasLandingChoices(c: LandingChoices): boolean {
