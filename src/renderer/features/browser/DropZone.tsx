@@ -5,6 +5,7 @@ import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { useDataDestination } from '../landing/use-data-destination';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
@@ -32,6 +33,7 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   // landing options to 'transfers:enqueue'.
   const commands = useCommand({ toast: true });
   const uploader = withUploadOptions(commands, landing && uploadOptionsOf(landing));
+  const dest = useDataDestination(target, landing);
 
   /** A refused name pattern stops the upload before anything is sent; the reason is shown. */
   const blocked = (): boolean => {
@@ -131,7 +133,12 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
         onDrop={onDrop}
       >
         <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
-        {target && <p className="drop-hint">{t('drop.hint', { target: where })}</p>}
+        {target && (
+          <p className="drop-hint" data-testid="drop-destination">
+            {/* The real destination: data options move data files (or, in data mode, every file) elsewhere. */}
+            {dest.data === undefined ? t('drop.hint', { target: where }) : t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data })}
+          </p>
+        )}
         {preparing && (
           <p className="drop-hint" role="status">
             {t('drop.preparing', preparing)}

@@ -12,6 +12,8 @@ export interface LandingChoices {
   template: string;
   gzip: boolean;
   convertToUtf8: boolean;
+  /** "Data mode": the choices apply to every file, not only to data files (.csv, .tsv, .txt with a delimiter). */
+  dataMode?: boolean;
   /** Set while the typed pattern is refused; uploads are not started with it. */
   templateError?: AppErrorData;
 }
@@ -44,6 +46,7 @@ export function uploadOptionsOf(c: LandingChoices): UploadOptions | undefined {
   if (c.template.trim() !== '') options.template = c.template.trim();
   if (c.gzip) options.gzip = true;
   if (c.convertToUtf8) options.convertToUtf8 = true;
+  if (c.dataMode) options.dataMode = true;
   return options;
 }
 
