@@ -94,4 +94,38 @@ describe('no silent surprises', () => {
     await page.getByLabel('Name pattern').fill('');
     await page.getByTestId('drop-destination').getByText(`They will go to ${bucket}/`).waitFor();
   });
+
+  it('a Windows-1252 CSV asks before it goes: nothing is queued until "Upload as is", "Convert and upload" or Cancel', async () => {
+    const { page } = app;
+    const zone = '[data-testid="drop-zone"]';
+    if (!(await page.getByLabel('Name pattern').isVisible())) await page.getByTestId('landing-panel').locator('summary').click();
+    const latin1 = Buffer.from('nome;preço\nJoão;1,50\nAçaí;10,00\n', 'latin1');
+    const dialog = page.getByRole('dialog', { name: 'Check vendas.csv before it goes' });
+
+    await dropFiles(page, zone, [{ name: 'vendas.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    await dialog.waitFor();
+    await dialog.getByText('This file is not in UTF-8').waitFor();
+    await screenshot(page, 'issue15-csv-question');
+    // The question is open: the file is neither in the list nor in the bucket.
+    expect(await page.locator('[data-testid="transfer-row"][data-key="vendas.csv"]').count()).toBe(0);
+    expect(await listKeys('vendas')).toEqual([]);
+    await dialog.getByRole('button', { name: 'Upload as is' }).click();
+    await expect.poll(() => listKeys('vendas'), { timeout: 30_000 }).toEqual(['vendas.csv']);
+    expect((await getObjectBytes(rawClient(), bucket, 'vendas.csv')).equals(latin1)).toBe(true);
+
+    await dropFiles(page, zone, [{ name: 'vendas.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    await dialog.getByRole('button', { name: 'Convert and upload' }).click();
+    // The name is taken now: the same-name question follows, and Replace puts the converted file in its place.
+    await page.getByRole('dialog', { name: 'This name is already taken' }).getByRole('button', { name: /^Replace/ }).click();
+    await expect.poll(async () => (await getObjectBytes(rawClient(), bucket, 'vendas.csv')).toString('utf8'), { timeout: 30_000 }).toBe(latin1.toString('latin1'));
+
+    // Cancel sends nothing: a later drop finishes, and the cancelled file never appears.
+    const cancelled = page.getByRole('dialog', { name: 'Check cancelado.csv before it goes' });
+    await dropFiles(page, zone, [{ name: 'cancelado.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    await cancelled.getByRole('button', { name: 'Cancel' }).click();
+    await dropFiles(page, zone, [{ name: 'after.bin', base64: randomBytes(100).toString('base64') }]);
+    await page.locator('[data-testid="transfer-row"][data-key="after.bin"][data-state="done"]').waitFor({ timeout: 30_000 });
+    expect(await listKeys('cancelado')).toEqual([]);
+    expect(await page.locator('[data-testid="transfer-row"][data-key="cancelado.csv"]').count()).toBe(0);
+  });
 });
