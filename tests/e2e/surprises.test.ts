@@ -48,8 +48,10 @@ describe('no silent surprises', () => {
     const dialog = page.getByRole('dialog', { name: 'This name is already taken' });
     await dialog.waitFor();
     await dialog.getByText(`“a.bin” is already in ${bucket}/.`).waitFor();
-    // A single file: no "Do the same" offer.
+    // A single file: no "Do the same" offer. Nothing runs or waits its turn, so there is nothing to pause.
     expect(await dialog.getByRole('checkbox').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Pause all' }).isDisabled()).toBe(true);
+    await page.locator('[data-testid="transfer-row"][data-state="waiting-answer"]').getByText('Waiting for your answer').waitFor();
     await screenshot(page, 'issue15-ask-one');
     expect((await getObjectBytes(rawClient(), bucket, 'a.bin')).equals(Buffer.from(first[0]!.base64, 'base64'))).toBe(true);
     await dialog.getByRole('button', { name: /^Replace/ }).click();
