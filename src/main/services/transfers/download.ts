@@ -93,8 +93,12 @@ async function applyExisting(job: DownloadJob, remote: Remote): Promise<'skipped
   if (!st) return undefined;
   if (!st.isFile()) throw new AppError('FOLDER_NOT_WRITABLE', { path: rec.localPath }, { details: 'a folder already has this name' });
   const existing = job.settings.existing;
-  // Nothing was written yet: the queue parks the download until the person chooses, as it does for an upload.
-  if (existing === 'ask') throw new AppError('EXISTING_NEEDS_ANSWER', { name: basename(rec.localPath), where: dirname(rec.localPath) });
+  if (existing === 'ask') {
+    // The file already holds the object's bytes (a download finished just before a crash): nothing to ask about.
+    if (await sameAsRemote(rec.localPath, remote, job.signal)) return 'skipped';
+    // Nothing was written yet: the queue parks the download until the person chooses, as it does for an upload.
+    throw new AppError('EXISTING_NEEDS_ANSWER', { name: basename(rec.localPath), where: dirname(rec.localPath) });
+  }
   if (existing === 'skip-identical' && (await sameAsRemote(rec.localPath, remote, job.signal))) return 'skipped';
   if (existing === 'keep-both') {
     const dir = dirname(rec.localPath);
