@@ -266,6 +266,10 @@ export const errorCatalogue = {
     en: 'Your settings file was damaged, so the defaults are in use. The old file was kept as {path}.',
     'pt-BR': 'O arquivo de configurações estava danificado, então os padrões estão em uso. O arquivo antigo foi guardado em {path}.',
   },
+  EXISTING_NEEDS_ANSWER: {
+    en: '"{name}" is already in {where}. Choose whether to replace it, skip it if it is the same, or keep both.',
+    'pt-BR': '"{name}" já está em {where}. Escolha se quer substituir, pular se for igual ou manter os dois.',
+  },
   CANCELLED: {
     en: 'The upload was cancelled.',
     'pt-BR': 'O envio foi cancelado.',
@@ -401,6 +405,30 @@ export class AppError extends Error {
     if (this.options.details !== undefined) data.details = this.options.details;
     return data;
   }
+}
+
+/**
+ * Failures that running the same transfer again cannot fix, so no Retry is offered for them: the file is gone or is
+ * no file (browser mode's dropped copy too, which says "drop it again"), the key or bucket name was refused before
+ * anything was sent (both are fixed at enqueue, so a retry sends the same refused name), the file is bigger than S3
+ * takes, or its content cannot be read as the table its options need. Everything else (access, a missing bucket, a
+ * full disk, the network) may work once the person or the service has changed something, so Retry stays.
+ */
+const RETRY_CANNOT_HELP: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'FILE_NOT_FOUND',
+  'NOT_A_FILE',
+  'SPOOL_FILE_GONE',
+  'BUCKET_NAME_INVALID',
+  'KEY_INVALID',
+  'TEMPLATE_INVALID',
+  'OBJECT_TOO_LARGE',
+  'CSV_INVALID',
+  'INVALID_INPUT',
+]);
+
+/** True when trying a failed (or cancelled) transfer again can succeed, judged by its error code. */
+export function retryCanWork(error: Pick<AppErrorData, 'code'> | undefined): boolean {
+  return !error || !RETRY_CANNOT_HELP.has(error.code);
 }
 
 /** Turns anything thrown into error data, hiding unknown exception text behind UNKNOWN. */

@@ -151,6 +151,18 @@ describe('upload', () => {
     }
   });
 
+  it("the app's default 'ask' does not stop a run: a name that is taken is replaced, as the command line always did", async () => {
+    const env = envFor();
+    const path = join(root, 'again.txt');
+    writeFileSync(path, 'first');
+    expect((await runCli(['upload', path, `s3://${bucket}/again/`], env)).code).toBe(0);
+    writeFileSync(path, 'second, longer');
+    const run = await runCli(['upload', path, `s3://${bucket}/again/`, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(lines(run.stdout)[0]!)).toMatchObject({ uploaded: 1, failed: 0 });
+    expect((await getObjectBytes(client, bucket, 'again/again.txt')).toString()).toBe('second, longer');
+  });
+
   it('takes the endpoint from --endpoint and uploads to the top of the bucket', async () => {
     const file = join(root, 'top.bin');
     const bytes = randomBytes(2048);

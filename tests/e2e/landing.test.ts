@@ -79,6 +79,11 @@ describe('landing zone UI in browser mode', () => {
 
     // Drop the Latin-1 export: the report and the non-UTF-8 warning; the key preview now uses the dropped file.
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'vendas.csv', base64: latin1.toString('base64'), type: 'text/csv' }]);
+    // The check comes first (issue 15): the file is not UTF-8, so nothing is queued until the person chooses.
+    const question = page.getByRole('dialog', { name: 'Check vendas.csv before it goes' });
+    await question.waitFor();
+    expect(await page.locator('[data-testid="transfer-row"]').count()).toBe(0);
+    await question.getByRole('button', { name: 'Upload as is' }).click();
     const report = page.getByTestId('csv-report');
     await report.waitFor();
     const facts = await report.innerText();
@@ -91,12 +96,12 @@ describe('landing zone UI in browser mode', () => {
     await panel.getByRole('cell', { name: 'Conceição' }).waitFor();
     await page.getByTestId('csv-warnings').getByText('This file is not in UTF-8').waitFor();
     await preview.getByText(`vendas.csv will be saved as: in/vendas/dt=${today}/vendas.csv`).waitFor();
-    // Uploaded as dropped (warnings never block): the original bytes under the templated key.
+    // Uploaded as dropped ("Upload as is"): the original bytes under the templated key.
     const plainKey = `in/vendas/dt=${today}/vendas.csv`;
     await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
     expect((await getObjectBytes(rawClient(), bucket, plainKey)).equals(latin1)).toBe(true);
 
-    // One click converts from now on; tick gzip too, and drop again.
+    // One click converts from now on (so the encoding no longer asks); tick gzip too, and drop again.
     await page.getByTestId('csv-warnings').getByRole('button', { name: 'Convert to UTF-8 on upload' }).click();
     await expect(page.getByLabel('Convert to UTF-8 on upload').isChecked()).resolves.toBe(true);
     await page.getByLabel('Compress (gzip)').check();

@@ -115,12 +115,12 @@ describe('UI catalogues', () => {
 
   it('cover every state and kind that keys are built from at run time', () => {
     const dynamic: Record<string, string[]> = {
-      'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth', 'waiting-network'],
+      'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth', 'waiting-network', 'waiting-answer'],
       'sync.state': ['watching', 'scanning', 'syncing', 'up-to-date', 'paused', 'error', 'needs-confirmation'],
       profileKind: ['keys', 'sso', 'role', 'process', 'web-identity', 'instance', 'environment'],
       'settings.languages': ['system', 'en', 'pt-BR'],
       'settings.themes': ['system', 'light', 'dark'],
-      'settings.existingActions': ['overwrite', 'skip-identical', 'keep-both'],
+      'settings.existingActions': ['ask', 'overwrite', 'skip-identical', 'keep-both'],
       'sync.modes': ['upload-only', 'mirror'],
       'transfers.expiry': ['hour', 'day', 'week'],
       'app.nav': ['main', 'sync', 'settings'],

@@ -39,6 +39,9 @@ Options:
   --debug              show technical details and stack traces
   -h, --help           show this help
 
+An object that already exists is replaced, unless the app's setting for same-name files is "Skip if identical" or
+"Keep both" (its "Ask" is for the window: here nobody may be there to answer, so the file replaces the object).
+
 In a folder, a file the bucket cannot take (a name with an invisible character, such as macOS's "Icon" files),
 a link to a place outside the folder and a broken link are left out and listed; links inside the folder are followed.
 
@@ -88,13 +91,19 @@ function checkLocalPaths(paths: string[]): string[] {
   });
 }
 
-/** Overrides settings for this run only; nothing is written to the shared settings file. */
+/**
+ * Overrides settings for this run only; nothing is written to the shared settings file. The app's 'ask' for a name
+ * that is taken becomes 'overwrite' here, as the command line always did: a run must end, and a script or a pipe has
+ * nobody to answer (the transfer would wait for ever). 'skip-identical' and 'keep-both' apply as set.
+ */
 export function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
   const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-  if (Object.keys(clean).length === 0) return;
   const settings = services.core.settings;
   const base = settings.get.bind(settings);
-  settings.get = () => ({ ...base(), ...clean });
+  settings.get = () => {
+    const s = base();
+    return { ...s, ...clean, existingAction: s.existingAction === 'ask' ? 'overwrite' : s.existingAction };
+  };
 }
 
 /**

@@ -2,12 +2,25 @@
 import { z } from 'zod';
 import { command, patchOf } from './define';
 
-/** What to do when the destination object already exists. */
-export const existingActionSchema = z.enum(['overwrite', 'skip-identical', 'keep-both']);
+/** An answer to "this name is taken": replace it, skip when the content is the same, or keep both (`name (1).ext`). */
+export const existingChoiceSchema = z.enum(['overwrite', 'skip-identical', 'keep-both']);
+
+/** A concrete answer to a same-name question. */
+export type ExistingChoice = z.output<typeof existingChoiceSchema>;
+
+/**
+ * What to do when the destination already exists: one of the choices, or 'ask', which parks the transfer in
+ * 'waiting-answer' until the person answers (`transfers:answer`), so nothing is replaced without them knowing.
+ */
+export const existingActionSchema = z.enum(['ask', ...existingChoiceSchema.options]);
+
+/** The existing-file setting (or an upload's own choice). */
+export type ExistingAction = z.output<typeof existingActionSchema>;
 
 /** The persisted settings; every field has a default so a partial or old file still loads. */
 export const settingsSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
+  /** 2: 'ask' became the default existing-file choice (settings-service.ts migrates a version 1 file). */
+  schemaVersion: z.literal(2).default(2),
   language: z.enum(['system', 'en', 'pt-BR']).default('system'),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** Files uploaded at the same time; files of 1 MiB or less count a quarter each (they wait on round trips, not bandwidth). */
@@ -20,7 +33,7 @@ export const settingsSchema = z.object({
   multipartThresholdMiB: z.number().int().min(5).max(5120).default(16),
   /** Upload bandwidth cap in KiB/s; 0 means no limit. */
   bandwidthLimitKiBps: z.number().int().min(0).default(0),
-  existingAction: existingActionSchema.default('overwrite'),
+  existingAction: existingActionSchema.default('ask'),
   notifications: z.boolean().default(true),
   startAtLogin: z.boolean().default(false),
   closeToTray: z.boolean().default(true),

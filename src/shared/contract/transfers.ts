@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { command } from './define';
 import type { AppErrorData } from '../errors';
-import { existingActionSchema } from './settings';
+import { existingActionSchema, existingChoiceSchema } from './settings';
 import type { SyncProblem } from './sync';
 
 /** Where files go: a profile, a bucket and a folder (prefix) inside it. */
@@ -53,6 +53,11 @@ export const uploadOptionsSchema = z
     template: z.string().max(1024).optional(),
     gzip: z.boolean().optional(),
     convertToUtf8: z.boolean().optional(),
+    /**
+     * "Data mode": the template, gzip and UTF-8 options apply to every file. Without it they apply only to data
+     * files (.csv, .tsv, and .txt with a delimiter; src/shared/data-files.ts), and other files keep their own name.
+     */
+    dataMode: z.boolean().optional(),
   })
   .strict();
 
@@ -94,9 +99,20 @@ export interface RenamedDownload {
 
 /**
  * The states a transfer goes through. 'waiting-auth' waits for a sign-in; 'waiting-network' waits for the endpoint to
- * answer again (it keeps its finished parts and tries again by itself).
+ * answer again (it keeps its finished parts and tries again by itself); 'waiting-answer' found its name taken under
+ * the 'ask' choice and waits for `transfers:answer` (nothing was sent or replaced).
  */
-export type TransferState = 'queued' | 'running' | 'paused' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'waiting-auth' | 'waiting-network';
+export type TransferState =
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'done'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled'
+  | 'waiting-auth'
+  | 'waiting-network'
+  | 'waiting-answer';
 
 /** An immutable view of one transfer, as sent to the UI. */
 export interface TransferSnapshot {
@@ -122,6 +138,8 @@ export interface TransferSnapshot {
   error?: AppErrorData;
   /** Where this came from: a drop, the CLI, or a sync pair id. */
   origin?: string;
+  /** The enqueue (one drop, one download) this transfer came with; "Apply to all" answers the rest of it. */
+  batch?: string;
   /** While 'waiting-network': how many times the endpoint was tried without an answer so far. */
   waitAttempt?: number;
   /**
@@ -147,6 +165,8 @@ export interface OverallProgress {
   done: number;
   /** Cancelled rows still in the list (their bytes count in no total). */
   cancelled: number;
+  /** Transfers waiting for an answer about a name that is taken ('waiting-answer'); not counted as queued. */
+  asking?: number;
   allPaused: boolean;
 }
 
@@ -214,6 +234,20 @@ export const transferCommands = {
   /** Drops the finished rows (done, skipped, cancelled); failed ones stay until 'transfers:clearFailed'. */
   'transfers:clearFinished': command<void>()(z.object({}).strict()),
   'transfers:clearFailed': command<void>()(z.object({}).strict()),
+  /**
+   * Answers "this name is taken" for transfers in 'waiting-answer'. With `applyToAll`, the choice also holds for
+   * every other unfinished transfer of the same batches (the rest of that drop), so they do not ask again.
+   * Returns how many transfers the answer reached.
+   */
+  'transfers:answer': command<{ answered: number }>()(
+    z
+      .object({
+        ids: z.array(z.string().min(1).max(100)).min(1).max(100_000),
+        choice: existingChoiceSchema,
+        applyToAll: z.boolean().default(false),
+      })
+      .strict(),
+  ),
 } as const;
 
 /** Transfer events. */

@@ -5,6 +5,7 @@ import type { LeftOut, Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { isSystemJunk } from '../../../shared/junk-files';
 import type { CoreDeps } from '../context';
+import { optionsForFile } from '../landing/data-file';
 import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
 import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validate';
@@ -24,7 +25,8 @@ type TransferCommand =
   | 'transfers:cancel'
   | 'transfers:retry'
   | 'transfers:clearFinished'
-  | 'transfers:clearFailed';
+  | 'transfers:clearFailed'
+  | 'transfers:answer';
 
 /** An item to upload, as the contract carries it. */
 export interface EnqueueItem {
@@ -68,10 +70,10 @@ export async function expandItems(
   const now = new Date();
   // The key is fixed here, once: the journal, the existing-object check and a resume after a restart all see the
   // same key, even when a template's {hh} would render differently an hour later. The body is prepared at upload.
-  const keyOf = async (localPath: string, relativePath: string): Promise<string> => {
+  const keyOf = async (localPath: string, relativePath: string, own: UploadOptions | undefined): Promise<string> => {
     // Only a template's date tokens need a time; without one no file is statted for it.
-    const time = options?.template && templateTime === 'mtime' ? (await stat(localPath)).mtime : now;
-    return landingKey(relativePath, { prefix: target.prefix, template: options?.template, time, gzip: options?.gzip });
+    const time = own?.template && templateTime === 'mtime' ? (await stat(localPath)).mtime : now;
+    return landingKey(relativePath, { prefix: target.prefix, template: own?.template, time, gzip: own?.gzip });
   };
   for (const item of items) {
     let st;
@@ -82,17 +84,20 @@ export async function expandItems(
       throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', { path: item.path }, { cause: err });
     }
     const base = (item.relativeKey ?? basename(item.path)).replace(/^\/+/, '');
-    const add = async (localPath: string, relativePath: string, size: number | undefined) =>
+    const add = async (localPath: string, relativePath: string, size: number | undefined) => {
+      // The landing options are for data files (unless data mode): a photo keeps its name and its bytes.
+      const own = await optionsForFile(options, localPath, relativePath);
       requests.push({
         localPath,
         profileId: target.profileId,
         bucket: target.bucket,
-        key: await keyOf(localPath, relativePath),
+        key: await keyOf(localPath, relativePath, own),
         priority,
         origin,
-        ...(options ? { options } : {}),
+        ...(own ? { options: own } : {}),
         ...(size !== undefined ? { size } : {}),
       });
+    };
     if (st.isFile() && base.includes('/')) {
       // A file of a folder browser mode walked and spooled (its key keeps the folder's path): the folder's rules apply.
       const bad = nameProblem(base, normalisePrefix(target.prefix));
@@ -146,5 +151,6 @@ export function createTransferHandlers(deps: CoreDeps, transfers: TransferServic
     'transfers:retry': ({ id }) => transfers.retry(id),
     'transfers:clearFinished': () => transfers.clearFinished(),
     'transfers:clearFailed': () => transfers.clearFailed(),
+    'transfers:answer': ({ ids, choice, applyToAll }) => ({ answered: transfers.answer(ids, choice, applyToAll) }),
   };
 }

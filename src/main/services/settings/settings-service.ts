@@ -40,7 +40,7 @@ export class SettingsService implements SettingsStore {
       return { settings: settingsSchema.parse({}) };
     }
     try {
-      return { settings: settingsSchema.parse(JSON.parse(text)) };
+      return { settings: settingsSchema.parse(migrateSettings(JSON.parse(text))) };
     } catch (cause) {
       // Keep the damaged file for the user (and support) instead of silently overwriting it.
       const aside = `${file}.corrupt-${Date.now()}`;
@@ -75,7 +75,7 @@ export class SettingsService implements SettingsStore {
   /** The settings in the file now; this process's copy when the file is missing or unreadable (never moved aside here). */
   private onDisk(): Settings {
     try {
-      const parsed = settingsSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      const parsed = settingsSchema.safeParse(migrateSettings(JSON.parse(readFileSync(this.file, 'utf8'))));
       if (parsed.success) return parsed.data;
     } catch {
       /* missing or not JSON: fall through */
@@ -88,4 +88,18 @@ export class SettingsService implements SettingsStore {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
+}
+
+/**
+ * Brings a settings file written by an older version up to the current schema. Version 1 had 'overwrite' as the
+ * default existing-file choice and wrote every field, defaults included, so a file cannot tell a chosen 'overwrite'
+ * from the default one: it becomes the new default 'ask', the side that loses nothing (someone who chose to replace
+ * is asked once and can answer "Replace" for all). 'skip-identical' and 'keep-both' were chosen, and stay.
+ */
+export function migrateSettings(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const old = raw as Record<string, unknown>;
+  if (old.schemaVersion !== undefined && old.schemaVersion !== 1) return raw;
+  const { existingAction, ...rest } = old;
+  return { ...rest, ...(existingAction !== undefined && existingAction !== 'overwrite' ? { existingAction } : {}), schemaVersion: 2 };
 }

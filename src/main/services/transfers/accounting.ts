@@ -174,6 +174,7 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
     ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
     ...(rec.error ? { error: rec.error } : {}),
     ...(rec.origin ? { origin: rec.origin } : {}),
+    ...(rec.batch ? { batch: rec.batch } : {}),
     ...(rec.state === 'waiting-network' && e.waitAttempt !== undefined ? { waitAttempt: e.waitAttempt } : {}),
     ...(rec.verifiedBy ? { verifiedBy: rec.verifiedBy } : {}),
   });
@@ -194,6 +195,7 @@ export function overallOf(entries: Iterable<Accounted>, allPaused: boolean): Ove
       o.running++;
       o.speed += e.meter.speed();
     } else if (st === 'queued' || st === 'waiting-auth' || st === 'waiting-network') o.queued++;
+    else if (st === 'waiting-answer') o.asking = (o.asking ?? 0) + 1;
     else if (st === 'paused') o.paused++;
     else if (st === 'failed') o.failed++;
     else o.done++;

@@ -93,6 +93,12 @@ async function applyExisting(job: DownloadJob, remote: Remote): Promise<'skipped
   if (!st) return undefined;
   if (!st.isFile()) throw new AppError('FOLDER_NOT_WRITABLE', { path: rec.localPath }, { details: 'a folder already has this name' });
   const existing = job.settings.existing;
+  if (existing === 'ask') {
+    // The file already holds the object's bytes (a download finished just before a crash): nothing to ask about.
+    if (await sameAsRemote(rec.localPath, remote, job.signal)) return 'skipped';
+    // Nothing was written yet: the queue parks the download until the person chooses, as it does for an upload.
+    throw new AppError('EXISTING_NEEDS_ANSWER', { name: basename(rec.localPath), where: dirname(rec.localPath) });
+  }
   if (existing === 'skip-identical' && (await sameAsRemote(rec.localPath, remote, job.signal))) return 'skipped';
   if (existing === 'keep-both') {
     const dir = dirname(rec.localPath);
@@ -123,12 +129,13 @@ export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
     rec.partSize = undefined;
   }
   const fresh = rec.etag === undefined || changed;
-  rec.etag = remote.etag;
-  rec.versionId = remote.versionId;
   rec.size = remote.size;
   rec.sha256 = remote.sha256;
   rec.verifiedBy = undefined;
+  // Before the ETag is kept: a download parked by 'ask' must still be fresh when it runs again with the answer.
   if (fresh && (await applyExisting(job, remote)) === 'skipped') return 'skipped';
+  rec.etag = remote.etag;
+  rec.versionId = remote.versionId;
   try {
     await mkdir(dirname(rec.localPath), { recursive: true });
   } catch (err) {

@@ -36,6 +36,8 @@ export interface JournalTransfer {
   versionId?: string;
   /** How a finished download was checked. */
   verifiedBy?: VerifiedBy;
+  /** The enqueue call this transfer came with (one drop); "Apply to all" answers reach the rest of it. */
+  batch?: string;
 }
 
 /** One finished part. */
@@ -148,8 +150,8 @@ export class Journal {
   /** Inserts or replaces a transfer row. */
   put(t: JournalTransfer): void {
     write(() => this.stmt(
-      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error, direction, etag, version_id, verified_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO transfers (id, seq, local_path, profile_id, bucket, key, options, priority, origin, state, size, mtime_ms, sha256, upload_id, part_size, created_at, finished_at, error, direction, etag, version_id, verified_by, batch)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       t.id,
       t.seq,
@@ -173,6 +175,7 @@ export class Journal {
       t.etag ?? null,
       t.versionId ?? null,
       t.verifiedBy ?? null,
+      t.batch ?? null,
     ));
   }
 
@@ -257,6 +260,7 @@ const ADDED_COLUMNS: readonly [string, string][] = [
   ['etag', 'TEXT'],
   ['version_id', 'TEXT'],
   ['verified_by', 'TEXT'],
+  ['batch', 'TEXT'],
 ];
 
 /** Adds the columns an older journal lacks; nothing is rewritten, so old rows stay as they were. */
@@ -303,5 +307,6 @@ function fromRow(r: Row): JournalTransfer {
     ...(r.etag ? { etag: String(r.etag) } : {}),
     ...(r.version_id ? { versionId: String(r.version_id) } : {}),
     ...(r.verified_by ? { verifiedBy: String(r.verified_by) as VerifiedBy } : {}),
+    ...(r.batch ? { batch: String(r.batch) } : {}),
   };
 }

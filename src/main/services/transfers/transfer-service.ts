@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import type { OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
-import { AppError } from '../../../shared/errors';
+import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
+import { AppError, retryCanWork } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
 import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../s3/errors';
@@ -148,8 +148,9 @@ export class TransferService implements TransferEngine {
         finished.push(rec);
         continue;
       }
-      // A transfer that was running when the app stopped goes back to the queue; paused stays paused.
-      if (rec.state !== 'paused') rec.state = 'queued';
+      // A transfer that was running when the app stopped goes back to the queue; paused stays paused, and one that
+      // waits for an answer still waits (asking again would only cost a HEAD and ask the same thing).
+      if (rec.state !== 'paused' && rec.state !== 'waiting-answer') rec.state = 'queued';
       const parts = new Map(this.journal.parts(rec.id).map((p) => [p.partNumber, p] as const));
       this.entries.set(rec.id, this.newEntry(rec, parts));
       if (rec.state === 'queued') this.enqueueId(rec);
@@ -205,8 +206,10 @@ export class TransferService implements TransferEngine {
       assertUploadKey(r.key);
     }
     const now = Date.now();
+    const batch = randomUUID();
     return this.add(requests.map((r) => ({
       id: randomUUID(),
+      batch,
       seq: ++this.seq,
       localPath: r.localPath,
       profileId: r.profileId,
@@ -234,8 +237,10 @@ export class TransferService implements TransferEngine {
     for (const e of this.entries.values()) if (e.rec.direction === 'download' && !FINAL_STATES.has(e.rec.state)) writing.set(e.rec.localPath, e.rec.id);
     const ids = requests.map((r) => writing.get(r.localPath));
     const now = Date.now();
+    const batch = randomUUID();
     const added = this.add(requests.filter((_, i) => ids[i] === undefined).map((r) => ({
       id: randomUUID(),
+      batch,
       seq: ++this.seq,
       direction: 'download' as const,
       localPath: r.localPath,
@@ -372,6 +377,10 @@ export class TransferService implements TransferEngine {
         for (const other of this.entries.values()) {
           if (other !== e && other.rec.profileId === rec.profileId && (other.rec.state === 'queued' || other.rec.state === 'running')) this.holdForAuth(other, appErr);
         }
+        return;
+      }
+      if (appErr.code === 'EXISTING_NEEDS_ANSWER') {
+        this.awaitAnswer(e, appErr);
         return;
       }
       if (NETWORK_CODES.has(appErr.code)) {
@@ -712,6 +721,49 @@ export class TransferService implements TransferEngine {
     }
   }
 
+  /**
+   * Parks a transfer whose name is taken under 'ask': nothing was sent or written, and it stays until `answer`
+   * (or Cancel). An answer given while it was running ("Apply to all" from another row) sends it straight back.
+   */
+  private awaitAnswer(e: Entry, err: AppError): void {
+    if (e.rec.options?.existing && e.rec.options.existing !== 'ask') {
+      this.requeue(e);
+      return;
+    }
+    this.deps.logger.info(`transfer ${e.rec.id}: the name is taken, waiting for an answer`);
+    e.bytesDone = 0;
+    e.rec.state = 'waiting-answer';
+    e.rec.error = err.toData();
+    this.save(e);
+  }
+
+  /**
+   * Answers "the name is taken" for transfers that wait for it: each takes `choice` as its own existing-file choice
+   * (journaled with it, so a restart keeps the answer) and goes back to the queue. With `applyToAll`, every other
+   * unfinished transfer of the same batches takes the choice too, so the rest of that drop does not ask again.
+   * Returns how many transfers took the choice.
+   */
+  answer(ids: string[], choice: ExistingChoice, applyToAll = false): number {
+    const targets = new Set<Entry>();
+    const batches = new Set<string>();
+    for (const id of ids) {
+      const e = this.need(id);
+      if (e.rec.state !== 'waiting-answer') continue;
+      targets.add(e);
+      if (applyToAll && e.rec.batch) batches.add(e.rec.batch);
+    }
+    if (batches.size > 0) {
+      for (const e of this.entries.values()) if (e.rec.batch && batches.has(e.rec.batch) && !FINAL_STATES.has(e.rec.state)) targets.add(e);
+    }
+    for (const e of targets) {
+      e.rec.options = { ...e.rec.options, existing: choice };
+      if (e.rec.state === 'waiting-answer') this.requeue(e);
+      else this.save(e);
+    }
+    this.pump();
+    return targets.size;
+  }
+
   /** Sends every transfer that waits for a sign-in (of the given profiles, or of any) back to the queue. */
   private resumeWaitingAuth(profileIds?: ReadonlySet<string>): void {
     if (this.disposed) return;
@@ -771,9 +823,12 @@ export class TransferService implements TransferEngine {
     this.settle(e.rec.id);
   }
 
-  /** Re-queues a failed or cancelled transfer, or every failed one without an id. */
+  /**
+   * Re-queues a failed or cancelled transfer, or without an id every failed one that a retry can help
+   * (`retryCanWork`: not a file that is gone or a refused name, which would only fail again at once).
+   */
   retry(id?: string): void {
-    const targets = id === undefined ? [...this.entries.values()].filter((e) => e.rec.state === 'failed') : [this.need(id)];
+    const targets = id === undefined ? [...this.entries.values()].filter((e) => e.rec.state === 'failed' && retryCanWork(e.rec.error)) : [this.need(id)];
     for (const e of targets) {
       if (e.rec.state !== 'failed' && e.rec.state !== 'cancelled') continue;
       e.restarts = 0;

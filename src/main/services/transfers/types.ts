@@ -1,5 +1,5 @@
 /** The transfer engine's interface, as sync, the CLI and the handlers use it. */
-import type { OverallProgress, TransferSnapshot, TransferState, UploadOptions } from '../../../shared/contract';
+import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState, UploadOptions } from '../../../shared/contract';
 
 /** The states a transfer does not leave by itself: done, skipped, failed, cancelled. */
 export const FINAL_STATES: ReadonlySet<TransferState> = new Set(['done', 'skipped', 'failed', 'cancelled']);
@@ -53,6 +53,8 @@ export interface TransferEngine {
   cancel(id: string): Promise<void>;
   /** Cancels every transfer that has not finished; failed ones stay for Retry. */
   cancelAll(): Promise<void>;
+  /** Answers 'waiting-answer' transfers (and with `applyToAll` the rest of their batches); returns how many took it. */
+  answer(ids: string[], choice: ExistingChoice, applyToAll?: boolean): number;
   /** Re-queues a failed (or cancelled) transfer, or every failed one without an id. */
   retry(id?: string): void;
   /** Drops finished transfers (done, skipped, cancelled) from the list and the journal; failed ones stay. */

@@ -3,7 +3,7 @@
  * callbacks), and the request parameters both the single PUT and the multipart upload derive from it.
  */
 import mime from 'mime-types';
-import type { UploadOptions } from '../../../shared/contract';
+import type { ExistingAction, UploadOptions } from '../../../shared/contract';
 import type { Logger } from '../log/logger';
 import type { S3ErrorContext } from '../s3/errors';
 import { SHA256_META, SOURCE_SHA256_META } from '../s3/objects';
@@ -17,7 +17,8 @@ export interface UploadSettings {
   partSize: number;
   threshold: number;
   partConcurrency: number;
-  existing: 'overwrite' | 'skip-identical' | 'keep-both';
+  /** 'ask' throws EXISTING_NEEDS_ANSWER when the name is taken, and the queue parks the transfer for the answer. */
+  existing: ExistingAction;
   retry?: RetryPolicy;
   /** Where temporary gzip/UTF-8 copies are written (inside the app's data folder). */
   tmpDir?: string;

@@ -104,6 +104,13 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   if (!rec.uploadId && job.settings.existing !== 'overwrite') {
     const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
     if (head) {
+      if (job.settings.existing === 'ask') {
+        // The same bytes are there already (often this very file, sent just before a crash and not yet journaled as
+        // done): nothing to ask about.
+        if (head.size === st.size && head.sha256 === rec.sha256) return 'skipped';
+        // Nothing was sent yet: the queue parks the transfer until the person chooses, so 'ask' never replaces.
+        throw new AppError('EXISTING_NEEDS_ANSWER', { name: posix.basename(rec.key), where: `${rec.bucket}/${posix.dirname(rec.key) === '.' ? '' : `${posix.dirname(rec.key)}/`}` });
+      }
       if (job.settings.existing === 'skip-identical') {
         if (head.size === st.size && head.sha256 === rec.sha256) return 'skipped';
       } else {

@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
-import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { useCsvQuestion } from '../landing/CsvQuestion';
+import { hasLandingChoices, isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
+import { useDataDestination } from '../landing/use-data-destination';
 import { excludeOf, objectOptionsOf, problemsOf, type ObjectChoices } from '../options/object-options';
 import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
@@ -36,7 +38,26 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const commands = useCommand({ toast: true });
   const landingOptions = landing && uploadOptionsOf(landing);
   const objectOptions = more && objectOptionsOf(more);
-  const uploader = withUploadOptions(commands, landingOptions || objectOptions ? { ...objectOptions, ...landingOptions } : undefined, more ? excludeOf(more) : []);
+  // "More options" apply to every file; the landing options (data files) win where both set a field.
+  const options = landingOptions || objectOptions ? { ...objectOptions, ...landingOptions } : undefined;
+  const exclude = more ? excludeOf(more) : [];
+  const dest = useDataDestination(target, landing);
+  const csvQuestion = useCsvQuestion();
+  // The CSV check comes before the upload whenever the data options are in use (open, or set).
+  const checking = Boolean(onDataFile) || Boolean(landing && hasLandingChoices(landing));
+
+  /**
+   * Checks the drop's first data file before anything is queued, and asks when the check finds a problem. Returns
+   * the commands to queue the drop with (converting when the person chose "Convert and upload"), or null to send
+   * nothing.
+   */
+  const uploaderFor = async (file: DataFile | undefined) => {
+    if (file) onDataFile?.(file);
+    if (!file || !checking) return withUploadOptions(commands, options, exclude);
+    const answer = await csvQuestion.ask(file, options?.convertToUtf8 === true);
+    if (answer === 'cancel') return null;
+    return withUploadOptions(commands, answer === 'convert' ? { ...options, convertToUtf8: true } : options, exclude);
+  };
 
   /** A refused name pattern, or a tag S3 would refuse, stops the upload before anything is sent; the reason is shown. */
   const blocked = (): boolean => {
@@ -61,21 +82,31 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   };
 
   /** Electron paths are the files themselves: the first data file is checked in place. */
-  const noticePaths = (paths: string[]) => {
+  const firstDataPath = (paths: string[]): DataFile | undefined => {
     const first = paths.find(isDataFile);
-    if (first && onDataFile) onDataFile({ path: first, name: first.split(/[\\/]/).pop() ?? first });
+    return first ? { path: first, name: first.split(/[\\/]/).pop() ?? first } : undefined;
+  };
+
+  /** Queues local paths (Electron's drop and native pickers) once the CSV question, if any, is answered. */
+  const sendPaths = async (paths: string[]) => {
+    if (!target) return;
+    const uploader = await uploaderFor(firstDataPath(paths));
+    if (uploader) tell(await enqueuePaths(uploader, target, paths));
   };
 
   const send = async (picked: PickedFile[]) => {
     if (!target || picked.length === 0 || blocked()) return;
-    const data = onDataFile && picked.find((p) => isDataFile(p.relativeKey));
+    const data = (onDataFile || checking) && picked.find((p) => isDataFile(p.relativeKey));
+    let file: DataFile | undefined;
     if (data && bridge.spoolFile) {
       // Browser mode: the upload's spooled copy is deleted once it is sent, so the check gets its own copy.
-      void bridge.spoolFile(data.file).then(
-        (path) => onDataFile({ path, name: data.relativeKey }),
+      file = await bridge.spoolFile(data.file).then(
+        (path) => ({ path, name: data.relativeKey }),
         () => undefined,
       );
-    } else if (data && caps?.dropGivesPaths && bridge.getPathForFile) noticePaths([bridge.getPathForFile(data.file)]);
+    } else if (data && caps?.dropGivesPaths && bridge.getPathForFile) file = firstDataPath([bridge.getPathForFile(data.file)]);
+    const uploader = await uploaderFor(file);
+    if (!uploader) return;
     setPreparing({ done: 0, total: picked.length });
     try {
       tell(await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }), includeJunk));
@@ -94,8 +125,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
       const paths = topLevelFiles(e.dataTransfer)
         .map((f) => bridge.getPathForFile!(f))
         .filter((p) => p !== '');
-      noticePaths(paths);
-      void enqueuePaths(uploader, target, paths).then(tell);
+      void sendPaths(paths);
       return;
     }
     void filesFromDataTransfer(e.dataTransfer).then(send);
@@ -105,10 +135,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
     if (!target || blocked()) return;
     if (caps?.nativeDialogs) {
       const res = await commands.run('app:pickFiles', { folders });
-      if (res.ok) {
-        noticePaths(res.value);
-        tell(await enqueuePaths(uploader, target, res.value));
-      }
+      if (res.ok) await sendPaths(res.value);
       return;
     }
     (folders ? folderInput : filesInput).current?.click();
@@ -140,7 +167,12 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
         onDrop={onDrop}
       >
         <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
-        {target && <p className="drop-hint">{t('drop.hint', { target: where })}</p>}
+        {target && (
+          <p className="drop-hint" data-testid="drop-destination">
+            {/* The real destination: data options move data files (or, in data mode, every file) elsewhere. */}
+            {dest.data === undefined ? t('drop.hint', { target: where }) : t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data })}
+          </p>
+        )}
         {preparing && (
           <p className="drop-hint" role="status">
             {t('drop.preparing', preparing)}
@@ -175,6 +207,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
         data-testid="folder-input"
         onChange={onPicked}
       />
+      {csvQuestion.element}
     </section>
   );
 }

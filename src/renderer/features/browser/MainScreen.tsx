@@ -9,6 +9,7 @@ import { LandingPanel } from '../landing/LandingPanel';
 import { landingMemory, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { MoreOptions } from '../options/MoreOptions';
 import { objectChoicesMemory, type ObjectChoices } from '../options/object-options';
+import { ExistingQuestion } from '../transfers/ExistingQuestion';
 import { TransfersPanel } from '../transfers/TransfersPanel';
 import { CreateBucketDialog } from './CreateBucketDialog';
 import { DropZone } from './DropZone';
@@ -176,6 +177,7 @@ export function MainScreen() {
       </main>
 
       <TransfersPanel />
+      <ExistingQuestion />
 
       {creating && profileId && (
         <CreateBucketDialog

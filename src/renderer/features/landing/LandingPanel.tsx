@@ -112,6 +112,10 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
         />
 
         <DataFileChecks gzip={choices.gzip} convertToUtf8={choices.convertToUtf8} onChange={onChange} />
+        <label className="inline">
+          <input type="checkbox" checked={choices.dataMode === true} onChange={(e) => onChange({ dataMode: e.target.checked })} data-testid="data-mode" />
+          {t('landing.dataMode')}
+        </label>
 
         <section className="landing-report" aria-labelledby={`${ids}-report`}>
           <h3 id={`${ids}-report`}>{dataFile ? t('landing.reportFor', { name: dataFile.name }) : t('landing.reportTitle')}</h3>

@@ -12,6 +12,8 @@ export interface LandingChoices {
   template: string;
   gzip: boolean;
   convertToUtf8: boolean;
+  /** "Data mode": the choices apply to every file, not only to data files (.csv, .tsv, .txt with a delimiter). */
+  dataMode?: boolean;
   /** Set while the typed pattern is refused; uploads are not started with it. */
   templateError?: AppErrorData;
 }
@@ -29,10 +31,8 @@ export interface DataFile {
 /** The sample relative path the preview uses before any data file was dropped. */
 export const sampleName = 'report.csv';
 
-/** True for the files the CSV check understands: .csv, .tsv and .txt (any case). */
-export function isDataFile(name: string): boolean {
-  return /\.(csv|tsv|txt)$/i.test(name);
-}
+/** True for the files the CSV check understands and the options apply to: .csv, .tsv and .txt (any case). */
+export { isDataFileName as isDataFile } from '../../../shared/data-files';
 
 /** True when any choice changes how files are uploaded (shown as a badge on the collapsed section). */
 export function hasLandingChoices(c: LandingChoices): boolean {
@@ -46,6 +46,7 @@ export function uploadOptionsOf(c: LandingChoices): UploadOptions | undefined {
   if (c.template.trim() !== '') options.template = c.template.trim();
   if (c.gzip) options.gzip = true;
   if (c.convertToUtf8) options.convertToUtf8 = true;
+  if (c.dataMode) options.dataMode = true;
   return options;
 }
 

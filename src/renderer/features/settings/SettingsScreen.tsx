@@ -71,7 +71,7 @@ export function SettingsScreen() {
         <label>
           {t('settings.existing')}
           <select value={settings.existingAction} onChange={(e) => void save({ existingAction: e.target.value as Settings['existingAction'] })}>
-            {(['overwrite', 'skip-identical', 'keep-both'] as const).map((a) => (
+            {(['ask', 'overwrite', 'skip-identical', 'keep-both'] as const).map((a) => (
               <option key={a} value={a}>
                 {t(`settings.existingActions.${a}`)}
               </option>

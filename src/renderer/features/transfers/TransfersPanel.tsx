@@ -4,6 +4,7 @@ import { Info } from 'lucide-react';
 import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransferSnapshot } from '../../../shared/contract';
+import { retryCanWork } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { ExpirySelect, LinkOutput, useShareLink } from '../../components/ShareLink';
 import { PropertiesPanel } from '../browser/PropertiesPanel';
@@ -77,12 +78,12 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
             {t('transfers.tryNow')}
           </button>
         )}
-        {(row.state === 'failed' || row.state === 'cancelled') && (
+        {(row.state === 'failed' || row.state === 'cancelled') && retryCanWork(row.error) && (
           <button type="button" onClick={() => void run('transfers:retry', { id: row.id })} aria-label={`${t('transfers.retry')}: ${row.name}`}>
             {t('transfers.retry')}
           </button>
         )}
-        {(active || row.state === 'paused') && (
+        {(active || row.state === 'paused' || row.state === 'waiting-answer') && (
           <button
             type="button"
             onClick={() => void run('transfers:cancel', { id: row.id })}
@@ -139,7 +140,11 @@ export function TransfersPanel() {
     getItemKey: (i) => rows[rows.length - 1 - i]?.id ?? i,
     overscan: 6,
   });
-  const active = overall.running + overall.queued + overall.paused > 0;
+  const active = overall.running + overall.queued + overall.paused + (overall.asking ?? 0) > 0;
+  // Pause all only when something runs or waits its turn: paused rows and questions have nothing to pause.
+  const pausable = overall.running + overall.queued > 0;
+  // Retry failed only when one of them can work (a file that is gone or a refused name would fail again at once).
+  const retryable = overall.failed > 0 && rows.some((r) => r.state === 'failed' && retryCanWork(r.error));
   // Without the engine the last speed and time left would stand still and read as live ("1 sec left" for good).
   const live = useAppState((s) => s.connection) === 'connected';
 
@@ -160,6 +165,7 @@ export function TransfersPanel() {
               {t('transfers.counts', { running: overall.running, queued: overall.queued, paused: overall.paused, done: overall.done, failed: overall.failed })}
               {/* Only when there are some: the line already wraps at 1200 px in Portuguese. */}
               {overall.cancelled > 0 && ` · ${t('transfers.cancelledCount', { cancelled: overall.cancelled })}`}
+              {(overall.asking ?? 0) > 0 && ` · ${t('transfers.asking', { count: overall.asking })}`}
             </span>
           </div>
         )}
@@ -169,7 +175,7 @@ export function TransfersPanel() {
               {t('transfers.resumeAll')}
             </button>
           ) : (
-            <button type="button" disabled={!active} onClick={() => void run('transfers:pause', {})}>
+            <button type="button" disabled={!pausable} onClick={() => void run('transfers:pause', {})}>
               {t('transfers.pauseAll')}
             </button>
           )}
@@ -183,7 +189,7 @@ export function TransfersPanel() {
               {t('transfers.cancelAll')}
             </button>
           )}
-          {overall.failed > 0 && (
+          {retryable && (
             <button type="button" onClick={() => void run('transfers:retry', {})}>
               {t('transfers.retryFailed')}
             </button>

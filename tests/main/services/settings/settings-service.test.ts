@@ -1,5 +1,5 @@
 /** Settings on disk: parallel changes, and two processes (the desktop app and `serve`) sharing one settings.json. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,24 @@ describe('settings.json', () => {
     writeFileSync(join(dataDir, 'settings.json'), '{ not json');
     expect(settings.update({ concurrency: 5 })).toMatchObject({ theme: 'light', concurrency: 5 });
     expect(onDisk(dataDir)).toMatchObject({ theme: 'light', concurrency: 5 });
+  });
+
+  it("a version 1 file's 'overwrite' (the old default, written whether chosen or not) becomes 'ask'; a chosen skip or keep-both stays", () => {
+    const write = (name: string, body: object) => {
+      const dir = join(root, name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'settings.json'), JSON.stringify(body));
+      return dir;
+    };
+    const old = write('v1-overwrite', { schemaVersion: 1, existingAction: 'overwrite', theme: 'dark' });
+    expect(SettingsService.inDataDir(old).get()).toMatchObject({ schemaVersion: 2, existingAction: 'ask', theme: 'dark' });
+    const chosen = write('v1-keep-both', { schemaVersion: 1, existingAction: 'keep-both' });
+    expect(SettingsService.inDataDir(chosen).get().existingAction).toBe('keep-both');
+    // Once migrated, a later 'overwrite' is a choice made under version 2 and is kept.
+    const store = SettingsService.inDataDir(old);
+    store.update({ existingAction: 'overwrite' });
+    expect(onDisk(old)).toMatchObject({ schemaVersion: 2, existingAction: 'overwrite' });
+    expect(SettingsService.inDataDir(old).get().existingAction).toBe('overwrite');
+    expect(SettingsService.inDataDir(join(root, 'fresh')).get().existingAction).toBe('ask');
   });
 });

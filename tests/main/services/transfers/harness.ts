@@ -54,10 +54,14 @@ export function expiringResolver(info: S3ServerInfo, endpoint: string): ProfileR
   return r;
 }
 
-/** Core dependencies over a fresh temp data folder. */
+/**
+ * Core dependencies over a fresh temp data folder. Same-name files are replaced unless a test says otherwise: the
+ * engine's tests send one key many times, and the app's default 'ask' would park each of them for an answer
+ * (ask.test.ts covers 'ask').
+ */
 export function testCore(settings: Partial<Settings> = {}, dataDir = mkdtempSync(join(tmpdir(), 's3drop-data-'))): CoreDeps & { cleanup(): void } {
   const store = SettingsService.inDataDir(dataDir);
-  if (Object.keys(settings).length > 0) store.update(settings);
+  store.update({ existingAction: 'overwrite', ...settings });
   return {
     platform: {
       dataDir,

@@ -103,4 +103,28 @@ describe('landing options', () => {
     const p = csv('bad/x.csv', Buffer.from('x\n'));
     await expect(expandItems([{ path: p }], { profileId: 'test', bucket, prefix: '' }, { template: '{nope}/{name}' })).rejects.toMatchObject({ code: 'TEMPLATE_INVALID' });
   });
+
+  it('the options are for data files: a photo and a plain note keep their names and bytes; data mode applies them to every file', async () => {
+    const photo = csv('mixed/holiday photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    const note = csv('mixed/readme.txt', Buffer.from('Notes about the week\n'));
+    const table = csv('mixed/prices.txt', Buffer.from('sku|price\n1|2\n'));
+    const options: UploadOptions = { template: 'sales/dt={yyyy}-{mm}-{dd}/{name}', gzip: true, convertToUtf8: true };
+    const { requests } = await expandItems([{ path: join(dir, 'mixed') }], { profileId: 'test', bucket, prefix: 'family/' }, options, 0, 'drop', 'mtime');
+    const byName = new Map(requests.map((r) => [r.localPath.split(/[\\/]/).pop(), r]));
+    expect(byName.get('holiday photo.png')?.key).toBe('family/mixed/holiday photo.png');
+    expect(byName.get('holiday photo.png')?.options).toBeUndefined();
+    expect(byName.get('readme.txt')?.key).toBe('family/mixed/readme.txt');
+    expect(byName.get('prices.txt')?.key).toBe('family/sales/dt=2024-03-05/prices.txt.gz');
+
+    const sent = await upload(photo, options, 'mtime', 'family/');
+    expect(sent.snap.key).toBe('family/holiday photo.png');
+    expect(sent.body.equals(readFileSync(photo))).toBe(true);
+    expect(sent.head.ContentType).toBe('image/png');
+    expect((await upload(note, options, 'mtime', 'family/')).snap.key).toBe('family/readme.txt');
+    expect((await upload(table, options, 'mtime', 'family/')).snap.key).toBe('family/sales/dt=2024-03-05/prices.txt.gz');
+
+    // Data mode: the person asked for the options on every file, and the photo follows the pattern too.
+    const moded = await upload(photo, { ...options, gzip: false, convertToUtf8: false, dataMode: true }, 'mtime', 'family/');
+    expect(moded.snap.key).toBe('family/sales/dt=2024-03-05/holiday photo.png');
+  });
 });
