@@ -9,6 +9,7 @@ import { MainScreen } from './features/browser/MainScreen';
 import { MfaDialog, SsoDialog } from './features/dialogs/AuthDialogs';
 import { AddProfileForm } from './features/onboarding/AddProfileForm';
 import { Welcome } from './features/onboarding/Welcome';
+import { HistoryScreen } from './features/history/HistoryScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SyncScreen } from './features/sync/SyncScreen';
 import { resolveLanguage } from './i18n';
@@ -88,7 +89,7 @@ export function App() {
       </main>
     );
 
-  const nav: Screen[] = ['main', 'sync', 'settings'];
+  const nav: Screen[] = ['main', 'sync', 'history', 'settings'];
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -110,6 +111,7 @@ export function App() {
           </header>
           {screen === 'main' && <MainScreen />}
           {screen === 'sync' && <SyncScreen />}
+          {screen === 'history' && <HistoryScreen />}
           {screen === 'settings' && <SettingsScreen />}
         </>
       ) : (

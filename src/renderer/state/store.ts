@@ -11,7 +11,7 @@ import type { Api } from '../api-types';
 import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
 
 /** The screens of the main window. */
-export type Screen = 'main' | 'sync' | 'settings';
+export type Screen = 'main' | 'sync' | 'history' | 'settings';
 
 /** A toast on screen. */
 export interface Toast {
@@ -34,6 +34,8 @@ export interface AppState {
   screen: Screen;
   /** The link to the engine: browser mode can lose it (serve stopped) or be refused (a new token). */
   connection: ConnectionState;
+  /** Grows when history gains entries (or may have, after a reconnect): screens showing history ask again. */
+  historyStamp: number;
 }
 
 /** The store's interface. */
@@ -51,7 +53,7 @@ export interface Store {
 }
 
 /** The state before anything has loaded. */
-export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected' };
+export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected', historyStamp: 0 };
 
 /** Creates the store over an API. */
 export function createStore(api: Api, initial: AppState = initialState): Store {
@@ -103,6 +105,7 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         api.on('profiles:ssoStatus', (sso) => update({ sso })),
         api.on('transfers:progress', (ev) => update((s) => ({ transfers: mergeProgress(s.transfers, ev) }))),
         api.on('sync:status', (sync) => update({ sync })),
+        api.on('history:added', () => update((s) => ({ historyStamp: s.historyStamp + 1 }))),
         api.on('app:notice', (notice) => store.toast(notice)),
       ];
       const offConnection = api.bridge.onConnection?.((connection) => {
@@ -134,6 +137,7 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         profiles: profiles.ok ? profiles.value : [],
         transfers: transfers.ok ? tableFromList(transfers.value) : emptyTable,
         sync: sync.ok ? sync.value : [],
+        historyStamp: state.historyStamp + 1,
       });
       if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
     }

@@ -5,6 +5,7 @@ import type { SyncPairStatus, SyncPreview } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatDate } from '../../format';
 import { useCommand } from '../../state/use-command';
+import { PairActivity } from './PairActivity';
 import { LayoutEditor, LayoutSummary } from './PairLayout';
 import { PreviewText, Skipped } from './PairPreview';
 import { Safety } from './Safety';
@@ -50,6 +51,7 @@ export function PairCard({ pair }: { pair: SyncPairStatus }) {
         {pair.error && <ErrorMessage error={pair.error} announce={false} />}
         {error && <ErrorMessage error={error} />}
         {editing && <LayoutEditor pair={pair} onDone={() => setEditing(false)} />}
+        <PairActivity pairId={id} folder={c.folder} />
       </div>
       <div className="actions">
         <button type="button" className={pair.state === 'paused' && !pair.lastSyncAt ? undefined : 'primary'} onClick={() => void act('sync:now')}>
