@@ -93,7 +93,7 @@ describe('history', () => {
     const activity = card.getByTestId('sync-activity');
     await activity.locator('summary').click();
     const rows = activity.locator('[data-testid="history-row"]');
-    await expect.poll(async () => (await rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')} ${e.getAttribute('data-key')}`))).sort(), { timeout: 30_000 }).toEqual([
+    await expect.poll(async () => (await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset).map((d) => `${d.kind} ${d.key}`))).sort(), { timeout: 30_000 }).toEqual([
       'skip backup/same.txt',
       'upload backup/one.txt',
       'upload backup/sub/two.txt',

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { expandHome } from '../local-folders';
+import { homeDir } from '../profiles/discovery';
 import type { IndexDb } from './index-db';
 import { assertLayout, layoutOf } from './pair-layout';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
@@ -52,12 +54,13 @@ interface StoredPair {
  * Parses a pair's input and refuses a template that cannot work (TEMPLATE_INVALID, with its reason), before
  * anything is saved or scanned. Blank template and table are dropped, so "no template" has one spelling.
  */
-export function parsePair(input: SyncPairInput, id: string): SyncPairConfig {
+export function parsePair(input: SyncPairInput, id: string, home: string): SyncPairConfig {
   const parsed = syncPairInputSchema.parse(input);
   const { template: _t, table: _n, gzip: _g, convertToUtf8: _c, ...rest } = parsed;
   const layout = layoutOf(parsed);
   assertLayout(layout);
-  return { ...rest, ...layout, id };
+  // Typed as `~/Photos`, kept as the real path: the watcher, the index id and the card all need it.
+  return { ...rest, folder: expandHome(rest.folder, home), ...layout, id };
 }
 
 /** Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder. */
@@ -76,6 +79,11 @@ export class PairStore {
   /** Builds the store over `<dataDir>/sync/`. */
   constructor(private readonly deps: CoreDeps) {
     this.dir = join(deps.platform.dataDir, 'sync');
+  }
+
+  /** `parsePair` with this engine's home folder for `~`. */
+  parse(input: SyncPairInput, id: string): SyncPairConfig {
+    return parsePair(input, id, homeDir(this.deps.env));
   }
 
   private get pairsFile(): string {
