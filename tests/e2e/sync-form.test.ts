@@ -46,7 +46,7 @@ describe('sync screen form', () => {
     const describedBy = await folderField.getAttribute('aria-describedby');
     const message = page.locator(`[id="${describedBy}"]`);
     // The engine expanded ~ before it looked.
-    expect(await message.textContent()).toContain(`${join(home, 'No such folder')} is missing`);
+    expect(await message.textContent()).toContain(`There is no folder at ${join(home, 'No such folder')}.`);
     expect(await bucketField.getAttribute('aria-invalid')).toBeNull();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'sync-form-folder-error');

@@ -63,10 +63,13 @@ export function parsePair(input: SyncPairInput, id: string, home: string): SyncP
   return { ...rest, folder: expandHome(rest.folder, home), ...layout, id };
 }
 
-/** Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder. */
-export async function requireFolder(folder: string): Promise<void> {
+/**
+ * Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder.
+ * A folder being added has never been there, and is refused as FOLDER_NOT_FOUND (a typo, not a lost drive).
+ */
+export async function requireFolder(folder: string, code: 'SYNC_FOLDER_MISSING' | 'FOLDER_NOT_FOUND' = 'SYNC_FOLDER_MISSING'): Promise<void> {
   const st = await stat(folder).catch(() => undefined);
-  if (!st?.isDirectory()) throw new AppError('SYNC_FOLDER_MISSING', { path: folder });
+  if (!st?.isDirectory()) throw new AppError(code, { path: folder });
 }
 
 /** The pairs by id, `pairs.json`, each pair's files under `<dataDir>/sync/`, and status events. */

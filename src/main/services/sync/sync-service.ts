@@ -67,7 +67,7 @@ export class SyncService {
    */
   async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
     const config = this.store.parse(input, randomUUID());
-    await requireFolder(config.folder);
+    await requireFolder(config.folder, 'FOLDER_NOT_FOUND');
     const rt = this.store.create(config, options.startPaused ?? false);
     this.store.save();
     // A dry run records its preview on the pair, which the status below carries.

@@ -127,7 +127,9 @@ export function SyncScreen() {
           </div>
           <div className="field">
             <label htmlFor={`${ids}-prefix`}>
-              {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
+              <span>
+                {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
+              </span>
             </label>
             <input id={`${ids}-prefix`} value={prefix} onChange={(e) => setPrefix(e.target.value)} {...describedBy('prefix')} />
             {fieldError('prefix')}
