@@ -102,7 +102,7 @@ describe('screens', () => {
 
   // 24 axe scans and 24 full-page screenshots: about 35-50 s alone, past the default 60 s when the whole suite
   // shares two cores (it timed out so in a bare-machine npm test run).
-  it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', { timeout: 180_000 }, async () => {
+  it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', { timeout: 300_000 }, async () => {
     const { page } = app;
     const problems: string[] = [];
     for (const lang of ['en', 'pt-BR'] as const) {
