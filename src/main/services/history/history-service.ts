@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync, SQLInputValue } from 'node:sqlite';
-import type { CommandArgs, HistoryEntry, HistoryKind, HistoryOutcome, HistoryPage, TransferSnapshot, TransfersProgress } from '../../../shared/contract';
+import type { CommandArgs, HistoryEntry, HistoryKind, HistoryOutcome, HistoryPage, TransferSnapshot } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log/logger';
@@ -88,12 +88,12 @@ export class HistoryService implements HistoryRecorder {
     this.insert = this.db.prepare(
       'INSERT OR IGNORE INTO entries (at, kind, outcome, profile_id, bucket, key, size, pair_id, local_path, error, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.unsubscribe = options.events.on('transfers:progress', (ev) => this.recordTransfers(ev));
+    this.unsubscribe = options.events.on('transfers:progress', (ev) => this.recordTransfers(ev.changed));
   }
 
-  /** Records the transfers a progress snapshot shows finished. */
-  private recordTransfers(ev: TransfersProgress): void {
-    const records = ev.changed.map(recordOfTransfer).filter((r): r is HistoryRecord => r !== undefined);
+  /** Records the transfers among `snapshots` that have finished (each end once, however often it is seen). */
+  recordTransfers(snapshots: readonly TransferSnapshot[]): void {
+    const records = snapshots.map(recordOfTransfer).filter((r): r is HistoryRecord => r !== undefined);
     if (records.length > 0) this.record(records);
   }
 
