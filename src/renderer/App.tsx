@@ -11,6 +11,7 @@ import { SignInAgainBanner } from './features/connections/SignInAgain';
 import { MfaDialog, SsoDialog } from './features/dialogs/AuthDialogs';
 import { AddProfileForm } from './features/onboarding/AddProfileForm';
 import { Welcome } from './features/onboarding/Welcome';
+import { HistoryScreen } from './features/history/HistoryScreen';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SyncScreen } from './features/sync/SyncScreen';
 import { resolveLanguage } from './i18n';
@@ -90,7 +91,7 @@ export function App() {
       </main>
     );
 
-  const nav: Screen[] = ['main', 'sync', 'connections', 'settings'];
+  const nav: Screen[] = ['main', 'sync', 'history', 'connections', 'settings'];
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -114,6 +115,7 @@ export function App() {
           {screen === 'main' && <MainScreen />}
           {screen === 'sync' && <SyncScreen />}
           {screen === 'connections' && <ConnectionsScreen />}
+          {screen === 'history' && <HistoryScreen />}
           {screen === 'settings' && <SettingsScreen />}
         </>
       ) : (

@@ -302,6 +302,14 @@ export const errorCatalogue = {
     en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
     'pt-BR': 'A pasta {path} sumiu ou está vazia (o disco está conectado?). Nada foi apagado.',
   },
+  FOLDER_NOT_FOUND: {
+    en: 'There is no folder at {path}. Check the spelling, or choose it with “Browse…”.',
+    'pt-BR': 'Não existe uma pasta em {path}. Confira o nome ou escolha a pasta em “Procurar…”.',
+  },
+  FOLDER_OUTSIDE_HOME: {
+    en: '{path} is outside your home folder. In the browser, S3 Drop only shows folders inside your home folder.',
+    'pt-BR': '{path} fica fora da sua pasta pessoal. No navegador, o S3 Drop só mostra pastas dentro da sua pasta pessoal.',
+  },
   SYNC_BRAKE: {
     en: 'This sync would delete {count} files ({percent}% of the folder). It was stopped so you can confirm.',
     'pt-BR': 'Esta sincronização apagaria {count} arquivos ({percent}% da pasta). Ela foi parada para você confirmar.',

@@ -63,7 +63,7 @@ describe('screens', () => {
     await page.getByRole('button', { name: bucket }).click();
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'screens.txt', base64: Buffer.from('hi\n').toString('base64') }]);
     await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
-    await tab(page, 2).click();
+    await tab(page, 4).click();
     await page.getByTestId('language-select').selectOption('pt-BR');
     await page.getByRole('heading', { level: 1, name: 'Configurações' }).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('pt-BR');
@@ -75,7 +75,7 @@ describe('screens', () => {
 
   it('saves Advanced and existing-object settings without touching the others, and refuses an out-of-range value', async () => {
     const { page } = app;
-    await tab(page, 2).click();
+    await tab(page, 4).click();
     await page.getByTestId('theme-select').selectOption('dark');
     await page.getByText('Advanced', { exact: true }).click();
     const concurrency = page.getByLabel('Files uploaded at the same time');
@@ -100,20 +100,22 @@ describe('screens', () => {
     await screenshot(page, 'settings-advanced-en-dark');
   });
 
-  // 20 axe scans and 20 full-page screenshots: about 30-40 s alone, past the default 60 s when the whole suite
+  // 24 axe scans and 24 full-page screenshots: about 35-50 s alone, past the default 60 s when the whole suite
   // shares two cores (it timed out so in a bare-machine npm test run).
-  it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', { timeout: 180_000 }, async () => {
+  it('has no serious accessibility violation on any screen, and screenshots every screen in both languages and themes', { timeout: 300_000 }, async () => {
     const { page } = app;
     const problems: string[] = [];
     for (const lang of ['en', 'pt-BR'] as const) {
       for (const theme of ['light', 'dark'] as const) {
-        await tab(page, 2).click();
+        await tab(page, 4).click();
         await page.getByTestId('language-select').selectOption(lang);
         await page.getByTestId('theme-select').selectOption(theme);
         await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
         const shots: [string, () => Promise<void>][] = [
           ['settings', async () => undefined],
           ['sync', async () => tab(page, 1).click()],
+          ['history', async () => tab(page, 2).click()],
+          ['connections', async () => tab(page, 3).click()],
           ['main', async () => tab(page, 0).click()],
           ['create-bucket', async () => page.locator('.create-bucket').click()],
           ['add-profile', async () => {

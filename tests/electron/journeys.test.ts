@@ -104,7 +104,7 @@ describe('an onboarded desktop app', () => {
 
   it('saves a setting to settings.json', async () => {
     const { page } = d;
-    await tab(d, 2).click();
+    await tab(d, 4).click();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await page.getByTestId('theme-select').selectOption('dark');
     await expect.poll(() => savedSettings(d).theme).toBe('dark');

@@ -102,7 +102,7 @@ describe('store', () => {
     const store = createStore(api);
     const stop = await store.start();
     expect(store.getState().phase).toBe('ready');
-    expect([...listeners.keys()].sort()).toEqual(['app:notice', 'profiles:changed', 'profiles:mfaRequest', 'profiles:ssoStatus', 'settings:changed', 'sync:status', 'transfers:progress']);
+    expect([...listeners.keys()].sort()).toEqual(['app:notice', 'history:added', 'profiles:changed', 'profiles:mfaRequest', 'profiles:ssoStatus', 'settings:changed', 'sync:status', 'transfers:progress']);
     for (const set of listeners.values()) expect(set.size).toBe(1);
     let notified = 0;
     store.subscribe(() => notified++);

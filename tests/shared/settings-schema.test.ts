@@ -16,7 +16,8 @@ describe('settings schema', () => {
     expect(s.concurrency).toBe(8);
     expect(s.partConcurrency).toBe(4);
     expect(s.multipartThresholdMiB).toBe(16);
-    expect(s.existingAction).toBe('overwrite');
+    // Issue 15: a taken name asks by default rather than replacing silently.
+    expect(s.existingAction).toBe('ask');
     // Watched sync pairs list the bucket at least hourly unless told otherwise.
     expect(s.syncFullPassMinutes).toBe(60);
     expect(settingsPatchSchema.safeParse({ syncFullPassMinutes: 0 }).success).toBe(false);

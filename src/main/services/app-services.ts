@@ -4,6 +4,7 @@
  */
 import { createAppHandlers } from './handlers/app';
 import { createBucketHandlers } from './handlers/buckets';
+import { createHistoryHandlers } from './handlers/history';
 import { createLandingHandlers } from './handlers/landing';
 import { createProfileHandlers } from './handlers/profiles';
 import { createSyncHandlers } from './handlers/sync';
@@ -11,6 +12,7 @@ import { createTransferHandlers } from './handlers/transfers';
 import type { CoreDeps } from './context';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { EventBus } from './events';
+import { HistoryService } from './history/history-service';
 import type { Logger } from './log/logger';
 import { LandingService } from './landing/landing-service';
 import type { Platform } from './platform';
@@ -54,6 +56,8 @@ export interface AppServices {
   transfers: TransferService;
   sync: SyncService;
   landing: LandingService;
+  /** What was uploaded, downloaded, deleted and synced. */
+  history: HistoryService;
   /** Stops watchers and the queue; the journal keeps what is unfinished for the next start. */
   dispose(): Promise<void>;
 }
@@ -63,14 +67,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const { platform, logger } = options;
   const events = options.events ?? new EventBus();
   const settings = SettingsService.inDataDir(platform.dataDir);
-  const core: CoreDeps = { platform, events, logger, settings, env: options.env ?? { ...process.env } };
+  // Built first: every service records through core.history, and it must see the queue's first snapshots.
+  const history = new HistoryService({ dataDir: platform.dataDir, events, logger });
+  const core: CoreDeps = { platform, events, logger, settings, env: options.env ?? { ...process.env }, history };
   if (settings.loadProblem) logger.warn(settings.loadProblem.message);
 
   const secrets = options.secrets ?? createDefaultSecretStore(core);
   const profiles = new ProfileService(core, secrets);
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);
-  const fileOps = new FileOpsService(clients);
+  const fileOps = new FileOpsService(clients, {}, history);
   const transferOptions: TransferServiceOptions = options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {};
   const transfers = new TransferService(core, clients, transferOptions);
   const sync = new SyncService(core, clients, transfers);
@@ -90,9 +96,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createTransferHandlers(core, transfers),
     ...createSyncHandlers(core, sync),
     ...createLandingHandlers(core, landing),
+    ...createHistoryHandlers(core, history),
   };
 
   await transfers.start();
+  // What the journal still holds from before history existed (or from a run that could not record it).
+  history.recordTransfers(transfers.list().transfers);
   await sync.start();
   if (settings.loadProblem) {
     const problem = settings.loadProblem;
@@ -113,10 +122,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     transfers,
     sync,
     landing,
+    history,
     async dispose() {
       await sync.dispose();
       await transfers.dispose();
       profiles.dispose();
+      history.close();
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Api } from '../api-types';
 import { emptyTable, mergeProgress, tableFromList, type TransferTable } from './merge';
 
 /** The screens of the main window. */
-export type Screen = 'main' | 'sync' | 'connections' | 'settings';
+export type Screen = 'main' | 'sync' | 'history' | 'connections' | 'settings';
 
 /** A toast on screen. */
 export interface Toast {
@@ -34,6 +34,8 @@ export interface AppState {
   screen: Screen;
   /** The link to the engine: browser mode can lose it (serve stopped) or be refused (a new token). */
   connection: ConnectionState;
+  /** Grows when history gains entries (or may have, after a reconnect): screens showing history ask again. */
+  historyStamp: number;
 }
 
 /** The store's interface. */
@@ -51,7 +53,7 @@ export interface Store {
 }
 
 /** The state before anything has loaded. */
-export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected' };
+export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected', historyStamp: 0 };
 
 /** Creates the store over an API. */
 export function createStore(api: Api, initial: AppState = initialState): Store {
@@ -106,6 +108,7 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         api.on('profiles:ssoStatus', (sso) => update({ sso })),
         api.on('transfers:progress', (ev) => update((s) => ({ transfers: mergeProgress(s.transfers, ev) }))),
         api.on('sync:status', (sync) => update({ sync })),
+        api.on('history:added', () => update((s) => ({ historyStamp: s.historyStamp + 1 }))),
         api.on('app:notice', (notice) => store.toast(notice)),
       ];
       const offConnection = api.bridge.onConnection?.((connection) => {
@@ -140,6 +143,7 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
         profiles: profiles.ok ? profiles.value : s.profiles,
         transfers: transfers.ok ? tableFromList(transfers.value) : s.transfers,
         sync: sync.ok ? sync.value : s.sync,
+        historyStamp: s.historyStamp + 1,
       }));
       if (!profiles.ok) store.toast({ level: 'error', error: profiles.error });
     }

@@ -36,10 +36,29 @@ export interface Notice {
   error?: AppErrorData;
 }
 
+/** One folder a listing holds. */
+export interface FolderEntry {
+  name: string;
+  path: string;
+}
+
+/** What `app:listFolders` answers: where it looked (a real path), its parent inside home, and its folders. */
+export interface FolderListing {
+  path: string;
+  home: string;
+  /** Absent at home: the picker goes no higher. */
+  parent?: string;
+  folders: FolderEntry[];
+  /** More folders than a listing returns. */
+  truncated: boolean;
+}
+
 /** App commands. */
 export const appCommands = {
   'app:info': command<AppInfo>()(z.object({}).strict()),
   'app:pickFiles': command<string[]>()(z.object({ folders: z.boolean().default(false) }).strict()),
+  /** Browser mode's folder picker: the folders inside `path` (default home), never outside the person's home. */
+  'app:listFolders': command<FolderListing>()(z.object({ path: z.string().max(4096).optional() }).strict()),
   'app:openExternal': command<void>()(z.object({ url: z.string().url().max(2048) }).strict()),
   'app:openLogs': command<void>()(z.object({}).strict()),
   'app:diagnostics': command<string>()(z.object({}).strict()),

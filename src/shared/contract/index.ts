@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { appCommands, type AppEvents } from './app';
 import { bucketCommands, type BucketEvents } from './buckets';
 import type { OutputOf, ParsedInputOf } from './define';
+import { historyCommands, type HistoryEvents } from './history';
 import { landingCommands, type LandingEvents } from './landing';
 import { profileCommands, type ProfileEvents } from './profiles';
 import { settingsCommands, type SettingsEvents } from './settings';
@@ -15,6 +16,7 @@ import { transferCommands, type TransferEvents } from './transfers';
 export * from './app';
 export * from './buckets';
 export * from './define';
+export * from './history';
 export * from './landing';
 export * from './profiles';
 export * from './settings';
@@ -30,6 +32,7 @@ export const commands = {
   ...transferCommands,
   ...syncCommands,
   ...landingCommands,
+  ...historyCommands,
 } as const;
 
 /** The command map's type. */
@@ -48,7 +51,7 @@ export type CommandArgs<K extends CommandName> = ParsedInputOf<Commands[K]>;
 export type CommandOutput<K extends CommandName> = OutputOf<Commands[K]>;
 
 /** Every event and its payload. */
-export interface Events extends AppEvents, SettingsEvents, ProfileEvents, BucketEvents, TransferEvents, SyncEvents, LandingEvents {}
+export interface Events extends AppEvents, SettingsEvents, ProfileEvents, BucketEvents, TransferEvents, SyncEvents, LandingEvents, HistoryEvents {}
 
 /** An event's name. */
 export type EventName = keyof Events;
@@ -65,6 +68,7 @@ export const eventNames: readonly EventName[] = [
   'profiles:ssoStatus',
   'transfers:progress',
   'sync:status',
+  'history:added',
 ] as const satisfies readonly EventName[];
 
 /** True when a string names a command in the contract. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreDeps } from '../context';
+import { listFolders } from '../local-folders';
+import { homeDir } from '../profiles/discovery';
 
 /** Hosts the browser opens links to; anything else is refused (security checklist: openExternal). */
 export const externalAllowlist = [
@@ -32,7 +34,7 @@ export function isAllowedExternalUrl(raw: string): boolean {
 export function createAppHandlers(
   deps: CoreDeps,
   diagnostics: () => string,
-): Pick<Handlers, 'app:info' | 'app:pickFiles' | 'app:openExternal' | 'app:openLogs' | 'app:diagnostics' | 'settings:get' | 'settings:update'> {
+): Pick<Handlers, 'app:info' | 'app:pickFiles' | 'app:listFolders' | 'app:openExternal' | 'app:openLogs' | 'app:diagnostics' | 'settings:get' | 'settings:update'> {
   const { platform, settings, events } = deps;
   return {
     'app:info': () => ({
@@ -48,6 +50,7 @@ export function createAppHandlers(
       if (!platform.pickFiles) throw new AppError('NOT_SUPPORTED', { what: 'native file picker' });
       return platform.pickFiles({ folders });
     },
+    'app:listFolders': ({ path }) => listFolders(path, homeDir(deps.env)),
     'app:openExternal': async ({ url }) => {
       if (!isAllowedExternalUrl(url)) throw new AppError('NOT_SUPPORTED', { what: `opening ${new URL(url).hostname}` });
       if (!platform.openExternal) throw new AppError('NOT_SUPPORTED', { what: 'opening links' });

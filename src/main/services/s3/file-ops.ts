@@ -20,6 +20,7 @@ import type {
 import { AppError } from '../../../shared/errors';
 import { isAppMetaKey, metadataProblem } from '../../../shared/object-metadata';
 import { eachLimit } from '../concurrency';
+import type { HistoryRecord, HistoryRecorder } from '../history/history-service';
 import { copyVerified, moveObject, type CopyOptions } from './copy-object';
 import {
   cleanEtag,
@@ -93,11 +94,21 @@ function commonPrefix(keys: readonly string[]): string {
 
 /** Delete, undo and restore, move, and new folder, for one profile's buckets. */
 export class FileOpsService {
-  /** Builds the service; `copyOptions` lets tests lower the part-copy threshold. */
+  /** Builds the service; `copyOptions` lets tests lower the part-copy threshold; deletes and restores go to `history`. */
   constructor(
     readonly clients: S3Clients,
     readonly copyOptions: Omit<CopyOptions, 'destBucket' | 'signal'> = {},
+    private readonly history?: HistoryRecorder,
   ) {}
+
+  /** Records what a delete or restore did to each key: done, or failed with its reason. */
+  private recordKeys(base: Pick<HistoryRecord, 'kind' | 'profileId' | 'bucket'>, done: readonly string[], failed: readonly KeyFailure[], sizes?: ReadonlyMap<string, number>): void {
+    const at = Date.now();
+    this.history?.record([
+      ...done.map((key) => ({ ...base, at, key, outcome: 'done' as const, size: sizes?.get(key) ?? 0 })),
+      ...failed.map((f) => ({ ...base, at, key: f.key, outcome: 'failed' as const, size: sizes?.get(f.key) ?? 0, error: f.error })),
+    ]);
+  }
 
   /**
    * Deletes objects, and whole folders for keys ending with '/' (their contents and marker, listed first). On a
@@ -111,10 +122,12 @@ export class FileOpsService {
     const sizes = expanded ?? (await this.expand(profileId, bucket, keys, signal));
     const versioned = await versioningOn(ctx, bucket);
     const result = await deleteObjects(ctx, bucket, [...sizes.keys()], signal, { reportMarkers: versioned });
+    const failed = result.failed.map((f) => ({ key: f.key, error: f.error.toData() }));
+    this.recordKeys({ kind: 'delete', profileId, bucket }, result.deleted, failed, sizes);
     return {
       deleted: result.deleted.length,
       bytes: result.deleted.reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0),
-      failed: result.failed.map((f) => ({ key: f.key, error: f.error.toData() })),
+      failed,
       permanent: !versioned,
       ...(versioned && result.markers.length > 0 ? { undo: { bucket, markers: result.markers } } : {}),
     };
@@ -176,6 +189,7 @@ export class FileOpsService {
     });
     const result = await deleteVersions(ctx, bucket, ok, signal);
     failed.push(...result.failed.map((f) => ({ key: f.key, error: f.error.toData() })));
+    this.recordKeys({ kind: 'restore', profileId, bucket }, result.deleted, failed);
     return { restored: result.deleted.length, failed };
   }
 

@@ -8,7 +8,7 @@ import watcher from '@parcel/watcher';
 import type { S3Clients } from '../s3/types';
 import type { PassSummary } from './executor';
 import { changesSince, type PassBuilder } from './pass-builder';
-import { parsePair, requireFolder, type PairRuntime, type PairStore, type SyncPairInput } from './pair-store';
+import { requireFolder, type PairRuntime, type PairStore, type SyncPairInput } from './pair-store';
 import type { SettledChanges } from './watcher';
 
 /**
@@ -52,7 +52,7 @@ export class CliModes {
    * are looked at, instead of walking the whole folder again (`full` walks it anyway).
    */
   async syncOnce(input: SyncPairInput, options: SyncOnceOptions = {}): Promise<PassSummary> {
-    const config = parsePair(input, await this.pairId(input));
+    const config = this.store.parse(input, await this.pairId(input));
     await requireFolder(config.folder);
     const rt = this.store.find(config.id) ?? this.store.create(config, true);
     rt.config = config;
@@ -88,7 +88,7 @@ export class CliModes {
 
   /** Watches an unsaved pair (the CLI without --once): subscribes first, then a full pass, so no change slips between them. */
   async watchPair(input: SyncPairInput, options: { confirmDeletes?: boolean } = {}): Promise<string> {
-    const config = parsePair(input, await this.pairId(input));
+    const config = this.store.parse(input, await this.pairId(input));
     await requireFolder(config.folder);
     const rt = this.store.find(config.id) ?? this.store.create(config, false);
     rt.transient = true;

@@ -9,6 +9,7 @@ import type { SyncPreview, SyncProblem } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import type { CoreDeps } from '../context';
+import type { HistoryRecord } from '../history/history-service';
 import { moveToTrash } from '../s3/copy-object';
 import { deleteObject, deleteObjects, headObject, versioningOn } from '../s3/objects';
 import type { S3Target } from '../s3/types';
@@ -94,6 +95,9 @@ export class Executor {
       for (const s of plan.skips) if (s.reason === 'same-content') index.putSynced({ key: s.key, etag: s.remote.etag, size: s.remote.size, sha256: s.local.sha256 });
     });
     summary.skipped = plan.skips.length;
+    // Only files found already in the bucket are news; 'synced' skips are every unchanged file of every pass.
+    const found = plan.skips.filter((s) => s.reason === 'same-content');
+    this.record(c.id, c.target.profileId, s3, found.map((s) => ({ kind: 'skip', outcome: 'skipped', key: s.key, size: s.remote.size })));
     await this.upload(rt, index, plan, summary, s3);
     if (summary.conflicts.length > 0) {
       this.deps.events.emit('app:notice', { level: 'warning', key: 'sync.conflicts', params: { count: summary.conflicts.length, folder: c.folder } });
@@ -121,6 +125,7 @@ export class Executor {
         else await moveToTrash(s3.client, s3.bucket, key, `${s3.prefix}${TRASH_PREFIX}${date}/${d.key}`);
         index.deleteSynced(d.key);
         summary.deleted++;
+        this.record(c.id, c.target.profileId, s3, [{ kind: plain ? 'delete' : 'trash', outcome: 'done', key: d.key, size: d.remote.size }]);
       });
       rt.confirmedDeletes = undefined;
     }
@@ -141,6 +146,13 @@ export class Executor {
     if (summary.changedDuringUpload.length === 0) index.setMeta('clean', '1');
     this.store.saveIfListed(rt);
     this.store.setState(rt, rt.watcher && (rt.watcher.pendingCount > 0 || summary.changedDuringUpload.length > 0) ? 'watching' : 'up-to-date');
+  }
+
+  /** Records what a pass did to keys relative to the pair's prefix (uploads are recorded by the queue itself). */
+  private record(pairId: string, profileId: string, s3: PassTarget, items: Pick<HistoryRecord, 'kind' | 'outcome' | 'key' | 'size'>[]): void {
+    if (items.length === 0) return;
+    const at = Date.now();
+    this.deps.history?.record(items.map((i) => ({ ...i, at, key: s3.prefix + i.key, profileId, bucket: s3.bucket, pairId })));
   }
 
   /** Uploads the plan's new, changed and conflicting files, verifies each result and records it in the index. */
@@ -199,6 +211,8 @@ export class Executor {
         summary.bytes += job.local.size;
         if (job.conflictOf) {
           summary.conflicts.push(job.destKey);
+          // The upload itself is recorded by the queue; this says why the file went under another name.
+          this.record(c.id, c.target.profileId, s3, [{ kind: 'conflict', outcome: 'done', key: job.destKey, size: job.local.size }]);
           // The remote change has now been seen; the local version is kept beside it, not over it.
           index.putSynced({ key: job.key, etag: job.conflictOf.etag, size: job.conflictOf.size, sha256: job.local.sha256 });
           return;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
+import { expandHome } from '../local-folders';
+import { homeDir } from '../profiles/discovery';
 import type { IndexDb } from './index-db';
 import { assertLayout, layoutOf } from './pair-layout';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
@@ -52,18 +54,22 @@ interface StoredPair {
  * Parses a pair's input and refuses a template that cannot work (TEMPLATE_INVALID, with its reason), before
  * anything is saved or scanned. Blank template and table are dropped, so "no template" has one spelling.
  */
-export function parsePair(input: SyncPairInput, id: string): SyncPairConfig {
+export function parsePair(input: SyncPairInput, id: string, home: string): SyncPairConfig {
   const parsed = syncPairInputSchema.parse(input);
   const { template: _t, table: _n, gzip: _g, convertToUtf8: _c, ...rest } = parsed;
   const layout = layoutOf(parsed);
   assertLayout(layout);
-  return { ...rest, ...layout, id };
+  // Typed as `~/Photos`, kept as the real path: the watcher, the index id and the card all need it.
+  return { ...rest, folder: expandHome(rest.folder, home), ...layout, id };
 }
 
-/** Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder. */
-export async function requireFolder(folder: string): Promise<void> {
+/**
+ * Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder.
+ * A folder being added has never been there, and is refused as FOLDER_NOT_FOUND (a typo, not a lost drive).
+ */
+export async function requireFolder(folder: string, code: 'SYNC_FOLDER_MISSING' | 'FOLDER_NOT_FOUND' = 'SYNC_FOLDER_MISSING'): Promise<void> {
   const st = await stat(folder).catch(() => undefined);
-  if (!st?.isDirectory()) throw new AppError('SYNC_FOLDER_MISSING', { path: folder });
+  if (!st?.isDirectory()) throw new AppError(code, { path: folder });
 }
 
 /** The pairs by id, `pairs.json`, each pair's files under `<dataDir>/sync/`, and status events. */
@@ -76,6 +82,11 @@ export class PairStore {
   /** Builds the store over `<dataDir>/sync/`. */
   constructor(private readonly deps: CoreDeps) {
     this.dir = join(deps.platform.dataDir, 'sync');
+  }
+
+  /** `parsePair` with this engine's home folder for `~`. */
+  parse(input: SyncPairInput, id: string): SyncPairConfig {
+    return parsePair(input, id, homeDir(this.deps.env));
   }
 
   private get pairsFile(): string {

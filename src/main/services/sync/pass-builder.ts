@@ -183,7 +183,13 @@ export class PassBuilder {
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
     const known = changes && (await this.localFromChanges(rt, index, changes, ignore, prefix));
-    const scan = known ? { files: known, problems: [] } : await scanFolder(c.folder, { ignore, index, prefix, signal });
+    // The count is live while a scan runs; only upwards, so a periodic pass does not show it falling to 0 and back.
+    const onProgress = (n: number) => {
+      if (n <= rt.files) return;
+      rt.files = n;
+      this.store.emitStatus();
+    };
+    const scan = known ? { files: known, problems: [] } : await scanFolder(c.folder, { ignore, index, prefix, signal, onProgress });
     if (!known) index.setMeta('ignore', JSON.stringify(c.ignore));
     if (c.mode === 'mirror' && scan.files.length === 0) {
       // An unmounted drive looks exactly like "the user deleted everything": never act on it.

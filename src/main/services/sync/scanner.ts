@@ -36,6 +36,8 @@ export interface ScanOptions {
   /** Files hashed at once. */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Called after each folder with the files found so far, so a long scan's count moves on screen. */
+  onProgress?: (files: number) => void;
 }
 
 /** The digests the index keeps for a file (SHA-256, MD5 and the AWS CLI's multipart ETag), from one read. */
@@ -187,6 +189,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
   const hashProblems: ScanProblem[] = [];
   const walk = await walkFolder(root, options, async (here) => {
     hashed += await hashBatch(here, files, hashProblems, options);
+    options.onProgress?.(files.length);
   });
   const { collided } = walk;
   return { files: collided.size > 0 ? files.filter((f) => !collided.has(f.key)) : files, problems: [...walk.problems, ...hashProblems], hashed };

@@ -16,7 +16,7 @@ import { CliModes, type SyncOnceOptions } from './cli-modes';
 import { Executor, type PassSummary } from './executor';
 import { IGNORE_FILE, loadIgnoreMatcher } from './ignore';
 import { PassBuilder } from './pass-builder';
-import { PairStore, parsePair, requireFolder, type PairRuntime, type SyncPairInput } from './pair-store';
+import { PairStore, requireFolder, type PairRuntime, type SyncPairInput } from './pair-store';
 import { FolderWatcher, type SettledChanges } from './watcher';
 
 /** Tuning knobs, mostly for tests. */
@@ -66,8 +66,8 @@ export class SyncService {
    * until it is resumed: the UI shows "N files will be uploaded" before the first pass touches the bucket.
    */
   async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
-    const config = parsePair(input, randomUUID());
-    await requireFolder(config.folder);
+    const config = this.store.parse(input, randomUUID());
+    await requireFolder(config.folder, 'FOLDER_NOT_FOUND');
     const rt = this.store.create(config, options.startPaused ?? false);
     this.store.save();
     // A dry run records its preview on the pair, which the status below carries.
@@ -81,7 +81,7 @@ export class SyncService {
     const rt = this.store.get(id);
     const { id: _id, ...current } = rt.config;
     // A blank template or table in the patch clears it (JSON cannot carry `undefined`).
-    const config = parsePair({ ...current, ...patch }, id);
+    const config = this.store.parse({ ...current, ...patch }, id);
     await requireFolder(config.folder);
     await this.stopPair(rt);
     const fresh = this.store.create(config, rt.paused);

@@ -5,6 +5,7 @@ import type { SyncPairStatus, SyncPreview } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatDate } from '../../format';
 import { useCommand } from '../../state/use-command';
+import { PairActivity } from './PairActivity';
 import { LayoutEditor, LayoutSummary } from './PairLayout';
 import { PreviewText, Skipped } from './PairPreview';
 import { Safety } from './Safety';
@@ -27,7 +28,8 @@ export function PairCard({ pair }: { pair: SyncPairStatus }) {
   // The pair's own preview is the plan of its last pass, made before that pass ran: it is news only while the pair
   // waits on the person (a new pair before "Start sync", or the brake's question). Shown otherwise, "Files to
   // upload: 2" would sit beside "Up to date" after those files were uploaded.
-  const waiting = (pair.state === 'paused' && !pair.lastSyncAt) || pair.state === 'needs-confirmation';
+  const isNew = pair.state === 'paused' && !pair.lastSyncAt;
+  const waiting = isNew || pair.state === 'needs-confirmation';
   const plan = askedNow ?? (waiting ? pair.preview : undefined);
   const leftOut = askedNow ?? pair.preview;
   return (
@@ -50,13 +52,17 @@ export function PairCard({ pair }: { pair: SyncPairStatus }) {
         {pair.error && <ErrorMessage error={pair.error} announce={false} />}
         {error && <ErrorMessage error={error} />}
         {editing && <LayoutEditor pair={pair} onDone={() => setEditing(false)} />}
+        <PairActivity pairId={id} folder={c.folder} />
       </div>
       <div className="actions">
-        <button type="button" className={pair.state === 'paused' && !pair.lastSyncAt ? undefined : 'primary'} onClick={() => void act('sync:now')}>
-          {t('sync.syncNow')}
-        </button>
+        {/* A new pair waits on its preview with one clear action, "Start sync"; "Sync now" comes once it runs. */}
+        {!isNew && (
+          <button type="button" className="primary" onClick={() => void act('sync:now')}>
+            {t('sync.syncNow')}
+          </button>
+        )}
         {pair.state === 'paused' ? (
-          <button type="button" className={pair.lastSyncAt ? undefined : 'primary'} onClick={() => void act('sync:resume')}>
+          <button type="button" className={isNew ? 'primary' : undefined} onClick={() => void act('sync:resume')}>
             {pair.lastSyncAt ? t('sync.resume') : t('sync.start')}
           </button>
         ) : (

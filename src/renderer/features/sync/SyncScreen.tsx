@@ -1,14 +1,17 @@
 /** Synced folders: the list of pairs and the form that adds one (with mirror's safety settings and a name pattern). */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { syncPairDefaults, syncPairLimits, type SyncPairConfig } from '../../../shared/contract';
+import type { AppErrorData, ErrorCode } from '../../../shared/errors';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { FolderPicker } from './FolderPicker';
 import { PairCard } from './PairCard';
 import { LayoutFields } from './PairLayout';
 import { Safety } from './Safety';
 import { layoutForAdd, noSyncLayout, type SyncLayoutChoices } from './sync-layout';
 import { SyncError } from './SyncError';
+import './sync-screen.css';
 
 /** The form's own bound for the brake count (the contract sets none): beyond it the field stops growing. */
 const MAX_BRAKE_COUNT = 1_000_000;
@@ -16,6 +19,25 @@ const MAX_BRAKE_COUNT = 1_000_000;
 /** A whole number within bounds; an empty or invalid field counts as the lower bound. */
 function clamp(v: number, min: number, max: number): number {
   return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
+}
+
+/** The form's fields a refusal can be about; anything else is shown under the whole form. */
+type Field = 'folder' | 'bucket' | 'prefix';
+
+/** Which field each refusal concerns, so it is shown (and announced) next to that field. */
+const FIELD_OF: Partial<Record<ErrorCode, Field>> = {
+  SYNC_FOLDER_MISSING: 'folder',
+  FOLDER_NOT_FOUND: 'folder',
+  FOLDER_OUTSIDE_HOME: 'folder',
+  FILE_UNREADABLE: 'folder',
+  BUCKET_NOT_FOUND: 'bucket',
+  BUCKET_NAME_INVALID: 'bucket',
+  KEY_INVALID: 'prefix',
+};
+
+/** The field an error belongs to, or undefined for the form as a whole. */
+function fieldOf(error: AppErrorData | null): Field | undefined {
+  return error ? FIELD_OF[error.code] : undefined;
 }
 
 /** The sync screen. */
@@ -26,7 +48,8 @@ export function SyncScreen() {
   const settings = useAppState((s) => s.settings);
   const nativeDialogs = useAppState((s) => s.info?.capabilities.nativeDialogs ?? false);
   const [folder, setFolder] = useState('');
-  const [bucket, setBucket] = useState(settings?.lastBucket || '');
+  // The form starts empty: a bucket filled in from the last one browsed read as a choice already made.
+  const [bucket, setBucket] = useState('');
   const [prefix, setPrefix] = useState('');
   const [mode, setMode] = useState<SyncPairConfig['mode']>(syncPairDefaults.mode);
   // Mirror's safety settings, with the contract's defaults (the share as a whole percentage).
@@ -35,8 +58,23 @@ export function SyncScreen() {
   const [trashDays, setTrashDays] = useState<number>(syncPairDefaults.trashDays);
   const [layout, setLayout] = useState<SyncLayoutChoices>(noSyncLayout);
   const { run, error, setError } = useCommand();
+  const [picking, setPicking] = useState(false);
+  const ids = useId();
+  const errorField = fieldOf(error);
+  /** The props that tie a field to its error: invalid, and described by the error's sentence. */
+  const describedBy = (field: Field) => (errorField === field ? { 'aria-invalid': true, 'aria-describedby': `${ids}-${field}-error` } : {});
+  const fieldError = (field: Field) => {
+    if (errorField !== field || !error) return null;
+    return (
+      <div id={`${ids}-${field}-error`} className="field-error">
+        <SyncError error={error} />
+      </div>
+    );
+  };
 
-  const choose = async () => {
+  const browse = async () => {
+    // Desktop asks the OS; a browser cannot hand over a path, so the engine lists folders instead.
+    if (!nativeDialogs) return setPicking(true);
     const res = await run('app:pickFiles', { folders: true });
     if (res.ok && res.value[0]) setFolder(res.value[0]);
   };
@@ -72,27 +110,30 @@ export function SyncScreen() {
             void add();
           }}
         >
-          <label>
-            {t('sync.folder')}
-            <span className="row">
-              <input value={folder} onChange={(e) => setFolder(e.target.value)} required />
-              {nativeDialogs && (
-                <button type="button" onClick={() => void choose()}>
-                  {t('sync.choose')}
-                </button>
-              )}
+          <div className="field">
+            <label htmlFor={`${ids}-folder`}>{t('sync.folder')}</label>
+            <span className="field-row">
+              <input id={`${ids}-folder`} value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('sync.folderPlaceholder')} required {...describedBy('folder')} />
+              <button type="button" onClick={() => void browse()}>
+                {t('sync.browse')}
+              </button>
             </span>
-          </label>
-          <label>
-            {t('sync.bucket')}
-            <input value={bucket} onChange={(e) => setBucket(e.target.value)} required />
-          </label>
-          <label>
-            <span>
-              {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
-            </span>
-            <input value={prefix} onChange={(e) => setPrefix(e.target.value)} />
-          </label>
+            {fieldError('folder')}
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-bucket`}>{t('sync.bucket')}</label>
+            <input id={`${ids}-bucket`} value={bucket} onChange={(e) => setBucket(e.target.value)} required {...describedBy('bucket')} />
+            {fieldError('bucket')}
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-prefix`}>
+              <span>
+                {t('sync.prefix')} <span className="hint">{t('common.optional')}</span>
+              </span>
+            </label>
+            <input id={`${ids}-prefix`} value={prefix} onChange={(e) => setPrefix(e.target.value)} {...describedBy('prefix')} />
+            {fieldError('prefix')}
+          </div>
           <fieldset>
             <legend>{t('sync.mode')}</legend>
             {(['upload-only', 'mirror'] as const).map((m) => (
@@ -123,7 +164,7 @@ export function SyncScreen() {
             <summary>{t('sync.layout.title')}</summary>
             <LayoutFields choices={layout} onChange={(patch) => setLayout((c) => ({ ...c, ...patch }))} mode={mode} prefix={prefix.trim()} />
           </details>
-          {error && <SyncError error={error} />}
+          {error && !errorField && <SyncError error={error} />}
           <div className="actions">
             <button type="submit" className="primary" disabled={layout.templateError !== undefined}>
               {t('sync.create')}
@@ -131,6 +172,16 @@ export function SyncScreen() {
           </div>
         </form>
       </section>
+      {picking && (
+        <FolderPicker
+          start={folder}
+          onClose={() => setPicking(false)}
+          onPick={(path) => {
+            setFolder(path);
+            setPicking(false);
+          }}
+        />
+      )}
     </main>
   );
 }

@@ -26,7 +26,7 @@ describe('sync handlers', () => {
     for (const k of ['p/.s3drop-trash/2020-01-01/old.txt', `p/.s3drop-trash/${today}/recent.txt`]) await rawClient().send(new PutObjectCommand({ Bucket: hh.bucket, Key: k, Body: 'x' }));
 
     const bad = await dispatch('sync:add', { folder: join(dir, 'missing'), target: { profileId: 'test', bucket: hh.bucket, prefix: 'p' } });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'SYNC_FOLDER_MISSING' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'FOLDER_NOT_FOUND' } });
     const added = await dispatch('sync:add', { folder: dir, target: { profileId: 'test', bucket: hh.bucket, prefix: 'p' }, mode: 'mirror', brakeShare: 1, stableMs: 200, trashDays: 7 });
     expect(added.ok).toBe(true);
     const id = (added as { value: SyncPairStatus }).value.config.id;

