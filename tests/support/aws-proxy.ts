@@ -18,7 +18,7 @@
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
  *   https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
  * - multipart: the algorithm from CreateMultipartUpload (echoed as `x-amz-checksum-algorithm`), each part checked and
- *   its checksum required, CompleteMultipartUpload's part checksums checked (missing or of another algorithm:
+ *   its checksum required (and listed by ListParts), CompleteMultipartUpload's part checksums checked (missing or of another algorithm:
  *   InvalidRequest; different: InvalidPart), and the composite checksum (`base64-N`, type COMPOSITE) returned:
  *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html#large-object-checksums
@@ -507,8 +507,14 @@ export async function startAwsProxy(upstream: AwsProxyUpstream): Promise<AwsProx
       objects.set(`${bucket}/${key}`, { etag, algorithm: checksum.algorithm, value: checksum.value, type: 'FULL_OBJECT' });
       Object.assign(outHeaders, { [checksumHeader(checksum.algorithm)]: checksum.value, 'x-amz-checksum-type': 'FULL_OBJECT' });
     } else if (ok && kind === 'CompleteMultipartUpload' && upload && /<CompleteMultipartUploadResult/.test(resBody.toString('utf8'))) {
-      const xml = resBody.toString('utf8');
-      const finalEtag = xmlValue(xml, 'ETag')?.replace(/&quot;|"/g, '');
+      let xml = resBody.toString('utf8');
+      let finalEtag = xmlValue(xml, 'ETag')?.replace(/&quot;|"/g, '');
+      if (!finalEtag) {
+        // RGW 16 answers this Complete with an empty <ETag/>; S3 always names it, so the proxy asks RGW's HEAD.
+        finalEtag = String((await forward('HEAD', path, '', {}, undefined)).headers.etag ?? '').replace(/"/g, '');
+        xml = xml.replace(/<ETag>[^<]*<\/ETag>|<ETag\/>/, `<ETag>&quot;${finalEtag}&quot;</ETag>`);
+        resBody = Buffer.from(xml, 'utf8');
+      }
       if (upload.algorithm && finalEtag) {
         const numbers = (entry.completeParts ?? []).map((p) => p.partNumber);
         const value = compositeChecksum(
@@ -520,6 +526,17 @@ export async function startAwsProxy(upstream: AwsProxyUpstream): Promise<AwsProx
         resBody = Buffer.from(xml.replace('</CompleteMultipartUploadResult>', `<${tag}>${value}</${tag}><ChecksumType>COMPOSITE</ChecksumType></CompleteMultipartUploadResult>`), 'utf8');
       }
       uploads.delete(raw.searchParams.get('uploadId') ?? '');
+    } else if (ok && kind === 'ListParts') {
+      // S3 lists each part's checksum (and the upload's algorithm), which lets a resume trust a part it never journaled.
+      const state = uploads.get(raw.searchParams.get('uploadId') ?? '');
+      if (state?.algorithm) {
+        const tag = `Checksum${state.algorithm}`;
+        const xml = resBody.toString('utf8').replace(/<Part>([\s\S]*?)<\/Part>/g, (whole, inner: string) => {
+          const c = state.parts.get(Number(xmlValue(inner, 'PartNumber')))?.checksum;
+          return c ? `<Part>${inner}<${tag}>${c}</${tag}></Part>` : whole;
+        });
+        resBody = Buffer.from(xml.replace('</ListPartsResult>', `<ChecksumAlgorithm>${state.algorithm}</ChecksumAlgorithm></ListPartsResult>`), 'utf8');
+      }
     } else if (ok && kind === 'AbortMultipartUpload') {
       uploads.delete(raw.searchParams.get('uploadId') ?? '');
     } else if (ok && (kind === 'HeadObject' || kind === 'GetObject') && answer.status === 200 && one(req.headers, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {

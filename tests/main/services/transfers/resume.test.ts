@@ -1,6 +1,8 @@
 /**
  * Crash and resume: the engine runs in a child process, is killed with SIGKILL mid-multipart, and restarted.
- * A counting proxy between it and the server shows which parts are sent the second time.
+ * A counting proxy between it and the server shows which parts are sent the second time. With
+ * S3DROP_TEST_S3=aws-proxy the engine's profile is an Amazon S3 one, through an AWS-behaviour proxy in front of the
+ * counting proxy (so the resume of a SHA-256 multipart upload, as on AWS, is the one counted).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +14,7 @@ import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { accessOf, startAwsProxy, type AwsProxy } from '../../../support/aws-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore, until } from './harness';
@@ -24,6 +27,7 @@ const raw = rawClient(info);
 const work = mkdtempSync(join(tmpdir(), 's3drop-resume-'));
 let childJs: string;
 let proxy: CountingProxy;
+let awsFront: AwsProxy | undefined;
 let bucket: string;
 
 beforeAll(async () => {
@@ -33,10 +37,12 @@ beforeAll(async () => {
   childJs = join(outDir, `engine-child-${process.pid}.mjs`);
   await build({ entryPoints: [join(import.meta.dirname, 'engine-child.ts')], outfile: childJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
   proxy = await startCountingProxy(info.endpoint);
+  if (info.aws) awsFront = await startAwsProxy({ ...info, endpoint: proxy.url });
   bucket = await freshBucket(raw, 'resume');
 });
 
 afterAll(async () => {
+  await awsFront?.stop();
   await proxy.stop();
   rmSync(work, { recursive: true, force: true });
   rmSync(childJs, { force: true });
@@ -48,7 +54,7 @@ interface Run {
 }
 
 function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>, download = false): Run {
-  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download };
+  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download, ...(awsFront ? { aws: accessOf(awsFront) } : {}) };
   const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
