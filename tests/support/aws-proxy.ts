@@ -101,6 +101,11 @@ export interface AwsProxy {
   setBucketRegion(bucket: string, region: string): void;
   /** Flips one byte in the body of the next `times` requests of `kind` as they arrive, as a bad link would (0 stops). */
   corruptNext(kind: 'PutObject' | 'UploadPart', times?: number): void;
+  /**
+   * Resolves once no request is being handled. The proxy forwards a body only once it has all of it, so a request
+   * from a client killed just after sending its last byte still reaches the server a moment later.
+   */
+  idle(): Promise<void>;
   /** Every request so far (or since `clearLog`). */
   log(): AwsProxyRequest[];
   clearLog(): void;
@@ -559,13 +564,17 @@ export async function startAwsProxy(upstream: AwsProxyUpstream): Promise<AwsProx
     res.end(method === 'HEAD' ? undefined : resBody);
   };
 
+  let inFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight++;
     const host = one(req.headers, 'host') ?? '';
     const target = parseAmazonHost(host);
     const entry: AwsProxyRequest = { kind: 'Other', method: req.method ?? 'GET', host, headers: {}, trailers: {}, status: 0 };
     log.push(entry);
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     const handled = !target ? Promise.reject(new S3Error(400, 'InvalidRequest', `The AWS proxy only answers *.amazonaws.com, not ${host}`)) : target.service === 'sts' ? handleSts(req, res, entry, target.region) : handleS3(req, res, entry, target);
+    // Counted until the handler is done, not until the client goes: a killed client's request may still be forwarded.
+    void handled.finally(() => inFlight--).catch(() => {});
     handled.catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return res.destroy();
       // A client gone mid-body (kill -9, pause) is a normal event here.
@@ -621,6 +630,9 @@ export async function startAwsProxy(upstream: AwsProxyUpstream): Promise<AwsProx
     arn,
     setBucketRegion: (bucket, region) => void bucketRegions.set(bucket, region),
     corruptNext: (kind, times = 1) => void (corrupt[kind] = times),
+    async idle() {
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    },
     log: () => structuredClone(log),
     clearLog: () => void (log = []),
     async stop() {

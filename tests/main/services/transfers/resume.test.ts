@@ -100,6 +100,7 @@ describe('kill -9 mid-multipart, then restart', () => {
     expect(kept).toBeGreaterThanOrEqual(3);
     expect(kept).toBeLessThan(8);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const second = runChild(dataDir, file, 'resume/a.bin', fast);
     const { code, lines } = await second.done;
@@ -124,6 +125,7 @@ describe('kill -9 mid-multipart, then restart', () => {
     appendFileSync(file, randomBytes(MiB + 7));
     const changed = readFileSync(file);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const second = runChild(dataDir, file, 'resume/b.bin', fast);
     const { code, lines } = await second.done;
@@ -187,6 +189,7 @@ describe('kill -9 mid-download, then restart', () => {
     expect(existsSync(file)).toBe(false);
     expect(existsSync(partPath(file))).toBe(true);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const { code, lines } = await runChild(dataDir, file, 'down/d.bin', fast, true).done;
     expect(code).toBe(0);
@@ -208,6 +211,7 @@ describe('kill -9 mid-download, then restart', () => {
     const changed = randomBytes(31 * MiB + 7);
     await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/e.bin', Body: changed }));
 
+    await awsFront?.idle();
     proxy.resetStats();
     const { code, lines } = await runChild(dataDir, file, 'down/e.bin', fast, true).done;
     expect(code).toBe(0);
