@@ -1,6 +1,7 @@
 /**
  * Starts the S3 server the integration suite runs against, chosen by S3DROP_TEST_S3:
  * `s3rver` (default, runs anywhere), `rgw` (Ceph RGW from Debian, a production implementation),
+ * `aws-proxy` (RGW behind the AWS-behaviour proxy: the app's own profiles are Amazon S3 ones, see `aws`),
  * or `external` (S3DROP_TEST_ENDPOINT, S3DROP_TEST_ACCESS_KEY_ID, S3DROP_TEST_SECRET_ACCESS_KEY,
  * S3DROP_TEST_REGION), the way rclone's test_all runs one suite over every backend.
  */
@@ -10,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { accessOf, startAwsProxy, type AwsProxyAccess } from './aws-proxy';
 
 /** Which optional S3 features the server implements, so tests can skip what it cannot do. */
 export interface S3Features {
@@ -29,6 +31,12 @@ export interface S3ServerInfo {
   accessKeyId: string;
   secretAccessKey: string;
   features: S3Features;
+  /**
+   * With S3DROP_TEST_S3=aws-proxy: how to reach the server as Amazon S3 through the AWS-behaviour proxy. The harness's
+   * app profiles then have no endpoint (the engine's AWS branch); `endpoint` and the keys above stay the server's
+   * own, for checking what landed without the proxy.
+   */
+  aws?: AwsProxyAccess;
 }
 
 /** A running server with its stop function. */
@@ -117,6 +125,18 @@ export async function startRgw(): Promise<RunningS3Server> {
 export async function startS3Server(kind = process.env.S3DROP_TEST_S3 ?? 's3rver'): Promise<RunningS3Server> {
   if (kind === 's3rver') return startS3rver();
   if (kind === 'rgw') return startRgw();
+  if (kind === 'aws-proxy') {
+    const rgw = await startRgw();
+    const proxy = await startAwsProxy(rgw);
+    return {
+      ...rgw,
+      aws: accessOf(proxy),
+      async stop() {
+        await proxy.stop();
+        await rgw.stop();
+      },
+    };
+  }
   if (kind === 'external') {
     const need = (k: string) => {
       const v = process.env[k];
@@ -133,5 +153,5 @@ export async function startS3Server(kind = process.env.S3DROP_TEST_S3 ?? 's3rver
       async stop() {},
     };
   }
-  throw new Error(`unknown S3DROP_TEST_S3=${kind} (use s3rver, rgw or external)`);
+  throw new Error(`unknown S3DROP_TEST_S3=${kind} (use s3rver, rgw, aws-proxy or external)`);
 }

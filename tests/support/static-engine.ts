@@ -6,6 +6,7 @@ import { EventBus } from '../../src/main/services/events';
 import { silentLogger } from '../../src/main/services/log/logger';
 import { S3ClientFactory } from '../../src/main/services/s3/client-factory';
 import { SettingsService } from '../../src/main/services/settings/settings-service';
+import { awsProfile, type AwsProxyAccess } from './aws-proxy';
 
 /** Where and as whom to connect. */
 export interface StaticEndpoint {
@@ -13,6 +14,8 @@ export interface StaticEndpoint {
   region?: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** When set, profiles are Amazon S3 ones reaching the AWS-behaviour proxy (`endpoint` is then unused). */
+  aws?: AwsProxyAccess;
 }
 
 /** Builds the core deps (settings in `dataDir`) and a client factory whose every profile uses `s3`. */
@@ -30,13 +33,14 @@ export function staticEngineDeps(dataDir: string, s3: StaticEndpoint, settings: 
     env: {},
   };
   const clients = new S3ClientFactory(core, {
-    resolve: async (id) => ({
+    resolve: async (id) =>
+      s3.aws ? awsProfile(s3.aws, id, s3.region) : {
       summary: { id, name: id, kind: 'keys', source: 'app', hasSecret: true },
       region: s3.region ?? 'us-east-1',
       endpoint: s3.endpoint,
       forcePathStyle: true,
       credentials: async () => ({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }),
-    }),
+    },
   });
   return { core, clients };
 }

@@ -67,7 +67,9 @@ describe('BucketService', () => {
     await expect(buckets.listObjects('test', 'no-such-bucket-s3drop', '')).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
   });
 
-  it('presigns a GET that a plain HTTP client can fetch', async () => {
+  // Behind the AWS-behaviour proxy (S3DROP_TEST_S3=aws-proxy) the URL names amazonaws.com, which a plain client cannot
+  // reach from here, and the proxy does not implement query-string (presigned) authentication.
+  it.skipIf(info.aws)('presigns a GET that a plain HTTP client can fetch', async () => {
     const url = await buckets.presign('test', bucket, 'docs/a.txt', 300);
     expect(url).toContain('X-Amz-Signature');
     const res = await fetch(url);

@@ -5,17 +5,21 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '../../../../src/main/services/log/logger';
 import type { ResolvedProfile } from '../../../../src/main/services/profiles/types';
+import { clientConfig } from '../../../../src/main/services/s3/client-factory';
 import type { S3Clients, S3Context } from '../../../../src/main/services/s3/types';
 import type { CoreDeps } from '../../../../src/main/services/context';
 import { EventBus } from '../../../../src/main/services/events';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { awsProfile, type AwsProxyAccess } from '../../../support/aws-proxy';
 
 /** Where the test server is, as the child process receives it. */
 export interface EndpointInfo {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** S3DROP_TEST_S3=aws-proxy: the app's client is an Amazon S3 one reaching the server through this proxy. */
+  aws?: AwsProxyAccess;
 }
 
 /** A logger that keeps lines in memory. */
@@ -24,8 +28,9 @@ export function memoryLogger(lines: string[] = []): Logger {
   return { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') };
 }
 
-/** The app's client settings for a custom endpoint, pointed at `endpoint`. */
+/** The app's client settings for a custom endpoint, pointed at `endpoint` (or the engine's own AWS settings, with `info.aws`). */
 export function appClient(info: EndpointInfo, endpoint: string): S3Client {
+  if (info.aws) return new S3Client(clientConfig(awsProfile(info.aws), 'us-east-1', 2));
   return new S3Client({
     endpoint,
     region: info.region,
@@ -37,13 +42,16 @@ export function appClient(info: EndpointInfo, endpoint: string): S3Client {
   });
 }
 
-/** S3Clients over one client (the profile layer is another teammate's; sync only needs the client); `endpoint` is what the profile names. */
-export function fixedClients(client: S3Client, endpoint?: string): S3Clients {
+/**
+ * S3Clients over one client (the profile layer is another teammate's; sync only needs the client); `endpoint` is what
+ * the profile names; `aws` makes it an Amazon S3 profile (no endpoint, `customEndpoint` false).
+ */
+export function fixedClients(client: S3Client, endpoint?: string, aws = false): S3Clients {
   return {
     async forProfile() {
-      const profile = { summary: { id: 'test', name: 'test' }, region: 'us-east-1', forcePathStyle: true, ...(endpoint ? { endpoint } : {}) } as unknown as ResolvedProfile;
+      const profile = { summary: { id: 'test', name: 'test' }, region: 'us-east-1', forcePathStyle: !aws, ...(endpoint && !aws ? { endpoint } : {}) } as unknown as ResolvedProfile;
       // transferClient/region: fields the transfers work adds to S3Context; harmless before it lands.
-      return { client, transferClient: client, region: 'us-east-1', profile, customEndpoint: true } as unknown as S3Context;
+      return { client, transferClient: client, region: 'us-east-1', profile, customEndpoint: !aws } as unknown as S3Context;
     },
     invalidate() {},
   };

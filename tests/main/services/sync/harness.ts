@@ -1,7 +1,8 @@
 /**
  * Test harness for sync: real temp folders, the real S3 server behind the chaos proxy (fault rate 0 unless a
  * test asks, and its request log counts listings and uploads independently of the code under test), and the
- * real transfer engine.
+ * real transfer engine. With S3DROP_TEST_S3=aws-proxy the app's client is an Amazon S3 one, through an AWS-behaviour
+ * proxy in front of the chaos proxy (which still counts what reaches the server).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import type { SyncPairInput } from '../../../../src/main/services/sync/pair-stor
 import { SyncService, type SyncServiceOptions } from '../../../../src/main/services/sync/sync-service';
 import type { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { appClient, fixedClients, makeCore, makeEngine, memoryLogger } from './engine-support';
+import { accessOf, startAwsProxy } from '../../../support/aws-proxy';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, rawClient } from '../../../support/s3-test-client';
 import type { S3ServerInfo } from '../../../support/s3-server';
@@ -25,6 +27,8 @@ export interface Harness {
   dataDir: string;
   bucket: string;
   proxy: ChaosProxy;
+  /** The server as a child process must reach it (through this harness's proxies). */
+  childInfo: S3ServerInfo;
   client: S3Client;
   core: CoreDeps;
   engine: TransferService;
@@ -43,13 +47,15 @@ export interface Harness {
 /** Builds a harness with a fresh bucket and data dir; `options` tune its SyncService. */
 export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join(tmpdir(), 's3drop-sync-data-')), options: SyncServiceOptions = {}): Promise<Harness> {
   const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
-  const client = appClient(info, proxy.url);
+  const awsFront = info.aws ? await startAwsProxy({ ...info, endpoint: proxy.url }) : undefined;
+  const childInfo = { ...info, ...(awsFront ? { aws: accessOf(awsFront) } : {}) };
+  const client = appClient(childInfo, proxy.url);
   const raw = rawClient(info);
   const bucket = await freshBucket(raw, 'sync');
   const logs: string[] = [];
   const core = makeCore(dataDir, logs);
   // The profile names the proxy as its endpoint, as a custom-endpoint profile does (error texts name it).
-  const clients = fixedClients(client, proxy.url);
+  const clients = fixedClients(client, proxy.url, Boolean(awsFront));
   const newEngine = () => makeEngine(core, clients);
   let engine = newEngine();
   await engine.start();
@@ -57,6 +63,7 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     dataDir,
     bucket,
     proxy,
+    childInfo,
     client,
     core,
     engine,
@@ -91,6 +98,7 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
     async close() {
       await h.sync.dispose();
       await engine.dispose();
+      await awsFront?.stop();
       await proxy.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

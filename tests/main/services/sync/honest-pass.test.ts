@@ -95,7 +95,9 @@ describe('--once compares with the bucket as it is', () => {
 });
 
 describe('a pass that cannot reach the bucket', () => {
-  it('fails with the reason and exit 1, and never says "skipped"', async () => {
+  // Stopping the harness's proxy is "the endpoint is down" for a custom-endpoint profile; behind the AWS-behaviour
+  // proxy (S3DROP_TEST_S3=aws-proxy) the AWS side stays up and answers 500, which the outage tests cover.
+  it.skipIf(s3Info().aws)('fails with the reason and exit 1, and never says "skipped"', async () => {
     h = await makeHarness(s3Info());
     const hh = h;
     const dir = folderOf({ 'a.txt': 'a', 'b.txt': 'b' });

@@ -6,7 +6,7 @@ import { appClient, fixedClients, makeCore, makeEngine, type EndpointInfo } from
 const cfg = JSON.parse(process.env.S3DROP_KILL_CHILD ?? '{}') as { info: EndpointInfo; endpoint: string; dataDir: string; pair: SyncPairInput };
 const client = appClient(cfg.info, cfg.endpoint);
 const core = makeCore(cfg.dataDir);
-const clients = fixedClients(client, cfg.endpoint);
+const clients = fixedClients(client, cfg.endpoint, Boolean(cfg.info.aws));
 const engine = makeEngine(core, clients);
 await engine.start();
 const sync = new SyncService(core, clients, engine);

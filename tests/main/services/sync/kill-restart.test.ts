@@ -36,7 +36,7 @@ describe('sync after a crash', () => {
     mkdirSync(outDir, { recursive: true });
     const script = join(outDir, 'kill-child.mjs');
     await build({ entryPoints: [join(import.meta.dirname, 'kill-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: script, logLevel: 'silent' });
-    const info = s3Info();
+    const info = h.childInfo;
     const child = spawn(join(root, 'node_modules/.bin/node'), [script], {
       env: { ...process.env, S3DROP_KILL_CHILD: JSON.stringify({ info, endpoint: h.proxy.url, dataDir: h.dataDir, pair }) },
       stdio: ['ignore', 'pipe', 'pipe'],

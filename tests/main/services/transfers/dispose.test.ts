@@ -41,7 +41,7 @@ it.each([
 ])('dispose mid-multipart (bandwidth limit %i KiB/s, before any part finished: %s): exit code 0, nothing on stderr, and the journal resumes the upload', { timeout: 120_000 }, async (bw, early) => {
   const dataDir = join(work, `data-${bw}-${early}`);
   const f = randomFile(work, `big-${bw}-${early}.bin`, (bw ? 20 : 60) * 1024 * 1024 + 7);
-  const args = { dataDir, endpoint: info.endpoint, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file: f.path, bucket, key: `dispose/big-${bw}-${early}.bin` };
+  const args = { dataDir, endpoint: info.endpoint, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file: f.path, bucket, key: `dispose/big-${bw}-${early}.bin`, ...(info.aws ? { aws: info.aws } : {}) };
   const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BW: String(bw), EARLY: early ? '1' : '0' } });
   let out = '';
   let err = '';

@@ -5,6 +5,7 @@
  */
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import type { AwsProxyAccess } from '../../../support/aws-proxy';
 import { staticEngineDeps } from '../../../support/static-engine';
 
 interface ChildArgs {
@@ -18,6 +19,8 @@ interface ChildArgs {
   key: string;
   settings: Record<string, unknown>;
   download?: boolean;
+  /** S3DROP_TEST_S3=aws-proxy: reach the server as Amazon S3 through this proxy. */
+  aws?: AwsProxyAccess;
 }
 
 const args = JSON.parse(process.argv[2]!) as ChildArgs;

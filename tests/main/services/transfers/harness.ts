@@ -14,12 +14,18 @@ import { silentLogger } from '../../../../src/main/services/log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../../../../src/main/services/profiles/types';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { SettingsService } from '../../../../src/main/services/settings/settings-service';
+import { awsProfile } from '../../../support/aws-proxy';
 import type { S3ServerInfo } from '../../../support/s3-server';
 
-/** A resolver with one profile, `test`, pointing at `endpoint` (the server, or a proxy in front of it). */
+/**
+ * A resolver with one profile, `test`, pointing at `endpoint` (the server, or a proxy in front of it). In the
+ * S3DROP_TEST_S3=aws-proxy run, a profile for the server itself is an Amazon S3 profile reaching it through the
+ * AWS-behaviour proxy (a test that puts its own proxy in front keeps a custom-endpoint profile).
+ */
 export function testResolver(info: S3ServerInfo, endpoint = info.endpoint): ProfileResolver {
   return {
     async resolve(profileId: string): Promise<ResolvedProfile> {
+      if (info.aws && endpoint === info.endpoint) return awsProfile(info.aws, profileId);
       return {
         summary: { id: profileId, name: profileId, kind: 'keys', source: 'app', hasSecret: true },
         region: info.region,

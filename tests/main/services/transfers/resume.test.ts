@@ -1,6 +1,8 @@
 /**
  * Crash and resume: the engine runs in a child process, is killed with SIGKILL mid-multipart, and restarted.
- * A counting proxy between it and the server shows which parts are sent the second time.
+ * A counting proxy between it and the server shows which parts are sent the second time. With
+ * S3DROP_TEST_S3=aws-proxy the engine's profile is an Amazon S3 one, through an AWS-behaviour proxy in front of the
+ * counting proxy (so the resume of a SHA-256 multipart upload, as on AWS, is the one counted).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +14,7 @@ import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { accessOf, startAwsProxy, type AwsProxy } from '../../../support/aws-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore, until } from './harness';
@@ -24,6 +27,7 @@ const raw = rawClient(info);
 const work = mkdtempSync(join(tmpdir(), 's3drop-resume-'));
 let childJs: string;
 let proxy: CountingProxy;
+let awsFront: AwsProxy | undefined;
 let bucket: string;
 
 beforeAll(async () => {
@@ -33,10 +37,12 @@ beforeAll(async () => {
   childJs = join(outDir, `engine-child-${process.pid}.mjs`);
   await build({ entryPoints: [join(import.meta.dirname, 'engine-child.ts')], outfile: childJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
   proxy = await startCountingProxy(info.endpoint);
+  if (info.aws) awsFront = await startAwsProxy({ ...info, endpoint: proxy.url });
   bucket = await freshBucket(raw, 'resume');
 });
 
 afterAll(async () => {
+  await awsFront?.stop();
   await proxy.stop();
   rmSync(work, { recursive: true, force: true });
   rmSync(childJs, { force: true });
@@ -48,7 +54,7 @@ interface Run {
 }
 
 function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>, download = false): Run {
-  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download };
+  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download, ...(awsFront ? { aws: accessOf(awsFront) } : {}) };
   const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -94,6 +100,7 @@ describe('kill -9 mid-multipart, then restart', () => {
     expect(kept).toBeGreaterThanOrEqual(3);
     expect(kept).toBeLessThan(8);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const second = runChild(dataDir, file, 'resume/a.bin', fast);
     const { code, lines } = await second.done;
@@ -118,6 +125,7 @@ describe('kill -9 mid-multipart, then restart', () => {
     appendFileSync(file, randomBytes(MiB + 7));
     const changed = readFileSync(file);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const second = runChild(dataDir, file, 'resume/b.bin', fast);
     const { code, lines } = await second.done;
@@ -182,6 +190,7 @@ describe('kill -9 mid-download, then restart', () => {
     expect(existsSync(file)).toBe(false);
     expect(existsSync(partPath(file))).toBe(true);
 
+    await awsFront?.idle();
     proxy.resetStats();
     const { code, lines } = await runChild(dataDir, file, 'down/d.bin', fast, true).done;
     expect(code).toBe(0);
@@ -204,6 +213,7 @@ describe('kill -9 mid-download, then restart', () => {
     const changed = randomBytes(31 * MiB + 7);
     await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/e.bin', Body: changed }));
 
+    await awsFront?.idle();
     proxy.resetStats();
     const { code, lines } = await runChild(dataDir, file, 'down/e.bin', fast, true).done;
     expect(code).toBe(0);
