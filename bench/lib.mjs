@@ -173,7 +173,7 @@ export function toolEnvs(server, work) {
   const clean = { ...process.env };
   for (const k of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_SESSION_TOKEN', 'NODE_OPTIONS']) delete clean[k];
   const aws = { ...clean, ...keys, AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_PAGER: '' };
-  const s3drop = { ...aws, AWS_REGION: 'us-east-1', S3DROP_DATA_DIR: join(work, 's3drop-data') };
+  const s3drop = { ...aws, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: server.endpoint, S3DROP_DATA_DIR: join(work, 's3drop-data') };
   const rclone = {
     ...clean,
     RCLONE_CONFIG: join(work, 'rclone.conf'),

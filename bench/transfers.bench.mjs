@@ -7,7 +7,7 @@
 // CLI; 1 GiB up and down no slower than rclone; S3 Drop's peak RSS < 300 MiB. The client's CPU per small PUT is
 // reported (aim: 1 ms).
 // Flags: `--rounds N` (default 3; tools take turns, rotating who goes first), `--small N`, `--big-mib N`,
-// `--sweep 16,32,64` (also times S3 Drop's small upload at those --concurrency values), `--skip big,download`.
+// `--sweep 16,32,64` (also times S3 Drop's small upload with that many small files in flight; the default is 32), `--skip big,download`.
 // Duration with the defaults on this 2-core machine: about 6 minutes.
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -131,7 +131,8 @@ async function main() {
         ['s3drop', (round) => up.s3drop(data.small, `small-${round}`)],
         ['awscli', (round) => up.awscli(data.small, `small-${round}`)],
         ['rclone', (round) => up.rclone(data.small, `small-${round}`, tuned)],
-        ...SWEEP.map((c) => [`s3drop-c${c}`, (round) => up.s3drop(data.small, `small-c${c}-${round}`, ['--concurrency', String(c)])]),
+        // A small file takes a quarter of a file slot (slotOf), so N small files in flight is --concurrency N/4.
+        ...SWEEP.map((n) => [`s3drop-${n}`, (round) => up.s3drop(data.small, `small-${n}-${round}`, ['--concurrency', String(n / 4)])]),
       ],
       SMALL,
     );
