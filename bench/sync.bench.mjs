@@ -7,7 +7,7 @@
 // then a first sync of `--first-sync-files N` files (default 20,000; 0 skips it) for its peak RSS.
 // Targets: no-change re-sync ≥ 5× faster than aws s3 sync, idle CPU < 1%, RSS < 300 MiB.
 // Run through `npm run bench -- sync` or directly; `--files N`, `--sync-files N`, `--idle-seconds N` shrink it.
-// Duration with the defaults on this 2-core machine: about 4 minutes (most of it the 20,000-file first sync).
+// Duration with the defaults on a quiet 2-core machine: about 5 minutes (23 under a load average of 25, 8 of them the 20,000-file first sync).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
