@@ -17,6 +17,22 @@ rmSync(cliOnly ? join(out, 'cli') : out, { recursive: true, force: true });
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', define, target: 'node22' };
 
+/**
+ * Node's ES-module view of a built-in reads every one of its exports, and node:http's include getters that load
+ * Node's whole bundled fetch client (undici): about 80 ms of CPU at each start of a command that talks to S3. So an
+ * `import` of http or https in the CLI's bundle becomes a require() of it (the CommonJS view reads nothing up front);
+ * esbuild's interop hands out the same named exports.
+ */
+const builtinsAsCommonJs = {
+  name: 'builtins-as-commonjs',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import' ? { path: args.path.replace(/^node:/, ''), namespace: 'cjs-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (args) => ({ contents: `module.exports = require('node:${args.path}');`, loader: 'js' }));
+  },
+};
+
 /** The CLI and browser-mode server: `s3-drop` starts from a small entry and loads each command's code when it runs. */
 const cli = () =>
   esbuild({
@@ -30,6 +46,7 @@ const cli = () =>
     // Packages are bundled too: a command reads a few chunks instead of resolving hundreds of files in node_modules.
     // Native add-ons cannot be bundled, and ws's optional speed-ups may be absent.
     external: ['@napi-rs/keyring', '@parcel/watcher', 'bufferutil', 'utf-8-validate'],
+    plugins: [builtinsAsCommonJs],
     // The bundled CommonJS packages require() Node's built-ins, and an ES module has no require of its own.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
   });

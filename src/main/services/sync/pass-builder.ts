@@ -182,6 +182,13 @@ export class PassBuilder {
     this.store.setState(rt, 'scanning');
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
+    // The listing and the local side need nothing from each other: both at once, so a pass waits for the longer of
+    // the two rather than for both in turn. A local failure leaves the listing to finish unawaited, so its own
+    // failure is caught here and reported only where it is awaited.
+    const listed = listPrefixParallel(client, bucket, prefix, signal).catch((err: unknown) => {
+      throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
+    });
+    listed.catch(() => {});
     const known = changes && (await this.localFromChanges(rt, index, changes, ignore, prefix));
     // The count is live while a scan runs; only upwards, so a periodic pass does not show it falling to 0 and back.
     const onProgress = (n: number) => {
@@ -195,9 +202,7 @@ export class PassBuilder {
       // An unmounted drive looks exactly like "the user deleted everything": never act on it.
       throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
     }
-    const listing = await listPrefixParallel(client, bucket, prefix, signal).catch((err: unknown) => {
-      throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
-    });
+    const listing = await listed;
     const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();
     const trash: RemoteEntry[] = [];

@@ -208,7 +208,10 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
                 ? await bufferBody(whole, job, counted)
                 : metered(createReadStream(src(job), { highWaterMark: BODY_CHUNK, end: size - 1 }), job, counted),
         };
-        return ctx.transferClient.send(new PutObjectCommand(input), { abortSignal: signal });
+        const command = new PutObjectCommand(input);
+        // Sent from memory, the body is exactly the bytes rec.sha256 was taken from.
+        if (whole) signWithKnownHash(command, rec.sha256!);
+        return ctx.transferClient.send(command, { abortSignal: signal });
       }),
     { ...errCtxOf(job), action: 'PutObject' },
     signal,
@@ -216,6 +219,21 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
   );
   if (ctx.customEndpoint) return md5 !== undefined && rec.options?.sse !== 'aws:kms' && cleanEtag(out.ETag) === md5;
   return out.ChecksumSHA256 === sha256b64;
+}
+
+/**
+ * Gives the SigV4 signer the body's SHA-256 we already took (the x-amz-content-sha256 header, which the signer uses
+ * when present) so it does not hash the same bytes again: a third of the hashing per small PUT. The server still
+ * checks the body against it, so a wrong hash would be refused, never stored.
+ */
+function signWithKnownHash(command: PutObjectCommand, sha256Hex: string): void {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256Hex;
+      return next(args);
+    },
+    { step: 'build', name: 's3dropKnownPayloadHash' },
+  );
 }
 
 /** HEAD after upload: size and the stored content hash must match, or the upload is retried. */
