@@ -1,7 +1,8 @@
 /** "More options" (src/renderer/features/options/object-options.ts): rows S3 would refuse, and the options they make. */
 import { describe, expect, it } from 'vitest';
-import { uploadOptionsSchema } from '../../src/shared/contract';
-import { choicesOf, excludeOf, noObjectChoices, objectOptionsOf, problemsOf, type ObjectChoices } from '../../src/renderer/features/options/object-options';
+import { syncPairInputSchema, uploadOptionsSchema } from '../../src/shared/contract';
+import { patchOf } from '../../src/shared/contract/define';
+import { choicesOf, excludeOf, noObjectChoices, objectOptionsOf, pairPatchOf, problemsOf, type ObjectChoices } from '../../src/renderer/features/options/object-options';
 
 const c = (patch: Partial<ObjectChoices>): ObjectChoices => ({ ...noObjectChoices, ...patch });
 
@@ -43,5 +44,16 @@ describe('More options', () => {
     const back = choicesOf({ storageClass: 'GLACIER_IR', sse: 'AES256', tags: { a: 'b' } }, ['*.log']);
     expect(back).toMatchObject({ storageClass: 'GLACIER_IR', encryption: 'AES256', tags: [{ name: 'a', value: 'b' }], exclude: '*.log' });
     expect(objectOptionsOf(back)).toEqual({ storageClass: 'GLACIER_IR', sse: 'AES256', tags: { a: 'b' } });
+  });
+});
+
+describe('More options in a sync pair\'s settings', () => {
+  it('patches every field, so a choice taken back clears on the pair, and the exclude lines become its ignore list', () => {
+    expect(pairPatchOf(noObjectChoices)).toEqual({ storageClass: '', sse: 'none', kmsKeyId: '', metadata: {}, tags: {}, ignore: [] });
+    const patch = pairPatchOf(c({ storageClass: 'GLACIER_IR', encryption: 'AES256', tags: [{ name: 'a', value: 'b' }], exclude: '*.tmp' }));
+    expect(patch).toEqual({ storageClass: 'GLACIER_IR', sse: 'AES256', kmsKeyId: '', metadata: {}, tags: { a: 'b' }, ignore: ['*.tmp'] });
+    // The contract takes both patches.
+    expect(patchOf(syncPairInputSchema).safeParse(pairPatchOf(noObjectChoices)).success).toBe(true);
+    expect(patchOf(syncPairInputSchema).safeParse(patch).success).toBe(true);
   });
 });

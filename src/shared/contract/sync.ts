@@ -38,7 +38,9 @@ export const syncPairInputSchema = z
     /** Upload a UTF-8 copy of Windows-1252 text files. */
     convertToUtf8: z.boolean().optional(),
     // What each uploaded object gets, as a drop's "More options" give it.
-    ...uploadOptionsSchema.pick({ storageClass: true, sse: true, kmsKeyId: true, metadata: true, tags: true }).shape,
+    ...uploadOptionsSchema.pick({ sse: true, kmsKeyId: true, metadata: true, tags: true }).shape,
+    /** '' is the bucket's default: a patch clears the choice with it (JSON cannot carry undefined). */
+    storageClass: z.union([z.literal(''), uploadOptionsSchema.shape.storageClass.unwrap()]).optional(),
   })
   .strict();
 

@@ -31,7 +31,7 @@ export function layoutOf(config: PairLayout): PairLayout {
 }
 
 /** What each object a pair uploads gets (storage class, encryption, metadata, tags): only the fields it sets. */
-export function objectOptionsOf(config: Pick<UploadOptions, 'storageClass' | 'sse' | 'kmsKeyId' | 'metadata' | 'tags'>): UploadOptions {
+export function objectOptionsOf(config: Pick<UploadOptions, 'sse' | 'kmsKeyId' | 'metadata' | 'tags'> & { storageClass?: UploadOptions['storageClass'] | '' }): UploadOptions {
   const o: UploadOptions = {};
   if (config.storageClass) o.storageClass = config.storageClass;
   if (config.sse && config.sse !== 'none') o.sse = config.sse;

@@ -86,6 +86,22 @@ export function objectOptionsOf(c: ObjectChoices): UploadOptions | undefined {
   return Object.keys(o).length > 0 ? o : undefined;
 }
 
+/**
+ * A sync pair's patch for the choices: every field, blanks included, because a blank clears (JSON drops undefined);
+ * the exclude lines become the pair's own ignore patterns.
+ */
+export function pairPatchOf(c: ObjectChoices) {
+  const o = objectOptionsOf(c) ?? {};
+  return {
+    storageClass: o.storageClass ?? ('' as const),
+    sse: o.sse ?? ('none' as const),
+    kmsKeyId: o.kmsKeyId ?? '',
+    metadata: o.metadata ?? {},
+    tags: o.tags ?? {},
+    ignore: excludeOf(c),
+  };
+}
+
 /** The exclude patterns, one per non-blank line. */
 export function excludeOf(c: ObjectChoices): string[] {
   return c.exclude
@@ -95,7 +111,7 @@ export function excludeOf(c: ObjectChoices): string[] {
 }
 
 /** The form's rows from options a pair already stores (its settings screen starts from them). */
-export function choicesOf(o: UploadOptions | undefined, exclude: string[] = []): ObjectChoices {
+export function choicesOf(o: (Omit<UploadOptions, 'storageClass'> & { storageClass?: UploadOptions['storageClass'] | '' }) | undefined, exclude: string[] = []): ObjectChoices {
   const rows = (r: Record<string, string> | undefined) => Object.entries(r ?? {}).map(([name, value]) => ({ name, value }));
   return {
     storageClass: o?.storageClass ?? '',

@@ -7,6 +7,8 @@ import { useCommand } from '../../state/use-command';
 import { DataFileChecks } from '../landing/DataFileChecks';
 import { sampleName } from '../landing/landing-options';
 import { TemplateField } from '../landing/TemplateField';
+import { MoreOptions } from '../options/MoreOptions';
+import { choicesOf, pairPatchOf, problemsOf, type ObjectChoices } from '../options/object-options';
 import { layoutChoicesOf, layoutPatchOf, usesTable, type SyncLayoutChoices } from './sync-layout';
 import { SyncError } from './SyncError';
 
@@ -71,9 +73,11 @@ export function LayoutEditor({ pair, onDone }: { pair: SyncPairStatus; onDone():
   const { t } = useTranslation();
   const store = useStoreApi();
   const [choices, setChoices] = useState<SyncLayoutChoices>(() => layoutChoicesOf(pair.config));
+  const [more, setMore] = useState<ObjectChoices>(() => choicesOf(pair.config, pair.config.ignore));
   const { run, error } = useCommand();
+  const invalid = problemsOf(more).length > 0;
   const save = async () => {
-    const res = await run('sync:update', { id: pair.config.id, patch: layoutPatchOf(choices) });
+    const res = await run('sync:update', { id: pair.config.id, patch: { ...layoutPatchOf(choices), ...pairPatchOf(more) } });
     if (!res.ok) return;
     store.toast({ level: 'success', key: 'sync.layout.saved' });
     onDone();
@@ -87,9 +91,11 @@ export function LayoutEditor({ pair, onDone }: { pair: SyncPairStatus; onDone():
       }}
     >
       <LayoutFields choices={choices} onChange={(patch) => setChoices((c) => ({ ...c, ...patch }))} mode={pair.config.mode} prefix={pair.config.target.prefix} />
+      {/* What each object of the pair gets, and the pair's own files to leave out (its ignore list). */}
+      <MoreOptions choices={more} onChange={setMore} withExclude />
       {error && <SyncError error={error} />}
       <div className="actions">
-        <button type="submit" className="primary" disabled={choices.templateError !== undefined}>
+        <button type="submit" className="primary" disabled={choices.templateError !== undefined || invalid}>
           {t('common.save')}
         </button>
         <button type="button" onClick={onDone}>
