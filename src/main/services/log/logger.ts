@@ -25,10 +25,24 @@ export function formatLine(level: LogLevel, message: string, details: unknown[],
 function safeJson(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, elideBytes);
   } catch {
     return String(value);
   }
+}
+
+/**
+ * Replaces bytes with their length: the SDK logs a failed command's input, and a PutObject's Body would otherwise land
+ * in the log as a list of every byte of the person's file (a Buffer's toJSON), or a typed array as an object of them.
+ */
+function elideBytes(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  if (value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  const v = value as { type?: unknown; data?: unknown };
+  if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return `[${v.data.length} bytes]`;
+  // A stream body (a file being read) says what it is, not its internal state.
+  if (v && typeof v === 'object' && typeof (v as { pipe?: unknown }).pipe === 'function') return '[stream]';
+  return value;
 }
 
 /** Options for the file logger. */
