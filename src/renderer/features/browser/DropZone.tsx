@@ -1,11 +1,16 @@
-/** The large drop zone plus "Add files…" and "Add folder…" for people who don't drag. */
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+/**
+ * Drops on the main screen: the whole window takes them (a folder row that carries folderDropProps takes them into
+ * its folder), with an overlay that names the destination; the dashed box is the visible hint and holds
+ * "Add files…" and "Add folder…" for people who don't drag.
+ */
+import { FilePlus, FolderPlus, Upload } from 'lucide-react';
+import { useEffect, useEffectEvent, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
-import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
+import { destinationOf, dragHasFiles, dropTargetFor, enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, folderDropElement, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
 export interface DropZoneProps {
@@ -16,17 +21,28 @@ export interface DropZoneProps {
   onDataFile?: (file: DataFile) => void;
 }
 
-/** The drop zone. */
+/** The row that files hover now: marked so the listing's CSS can light it up. */
+let markedRow: Element | null = null;
+function markRow(row: Element | null) {
+  if (row === markedRow) return;
+  markedRow?.removeAttribute('data-drop-over');
+  row?.setAttribute('data-drop-over', '');
+  markedRow = row;
+}
+
+/** The drop zone, and the window-wide drop it stands for. */
 export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const { t } = useTranslation();
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
   const includeJunk = useAppState((s) => s.settings?.uploadJunkFiles ?? false);
-  const [over, setOver] = useState(false);
+  // While files are dragged over the window: where they would go (the folder row under the pointer, or the current folder).
+  const [hovering, setHovering] = useState<Target | 'nowhere' | null>(null);
+  const depth = useRef(0);
   const [preparing, setPreparing] = useState<{ done: number; total: number } | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  const where = target ? `${target.bucket}/${target.prefix}` : '';
+  const where = target ? destinationOf(target) : '';
   const bridge = store.api.bridge;
   // Refusals are toasts: the drop zone has no room for a message. The drop helpers get commands that add the
   // landing options to 'transfers:enqueue'.
@@ -57,8 +73,8 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
     if (first && onDataFile) onDataFile({ path: first, name: first.split(/[\\/]/).pop() ?? first });
   };
 
-  const send = async (picked: PickedFile[]) => {
-    if (!target || picked.length === 0 || blocked()) return;
+  const send = async (picked: PickedFile[], dest: Target) => {
+    if (picked.length === 0 || blocked()) return;
     const data = onDataFile && picked.find((p) => isDataFile(p.relativeKey));
     if (data && bridge.spoolFile) {
       // Browser mode: the upload's spooled copy is deleted once it is sent, so the check gets its own copy.
@@ -69,28 +85,59 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
     } else if (data && caps?.dropGivesPaths && bridge.getPathForFile) noticePaths([bridge.getPathForFile(data.file)]);
     setPreparing({ done: 0, total: picked.length });
     try {
-      tell(await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }), includeJunk));
+      tell(await enqueuePicked(uploader, bridge, dest, picked, (done, total) => setPreparing({ done, total }), includeJunk));
     } finally {
       setPreparing(null);
     }
   };
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    if (!target || blocked()) return;
+  const dropInto = (dt: DataTransfer, dest: Target) => {
+    if (blocked()) return;
     if (caps?.dropGivesPaths && bridge.getPathForFile) {
       // Electron: a dropped folder has a path too; the engine keeps the folder's name in the keys.
       // Items without a path (dragged out of another app's page) cannot be read by the engine: skip them.
-      const paths = topLevelFiles(e.dataTransfer)
+      const paths = topLevelFiles(dt)
         .map((f) => bridge.getPathForFile!(f))
         .filter((p) => p !== '');
       noticePaths(paths);
-      void enqueuePaths(uploader, target, paths).then(tell);
+      void enqueuePaths(uploader, dest, paths).then(tell);
       return;
     }
-    void filesFromDataTransfer(e.dataTransfer).then(send);
+    void filesFromDataTransfer(dt).then((picked) => send(picked, dest));
   };
+
+  // The window's drag events, read through an effect event so the listeners are added once and see the latest target.
+  const onWindowDrag = useEffectEvent((e: DragEvent) => {
+    if (!dragHasFiles(e.dataTransfer)) return;
+    // Always prevented: a file dropped where nothing takes it must not replace the app with the file.
+    e.preventDefault();
+    markRow(e.type === 'dragover' ? folderDropElement(e.target) : null);
+    // Moving from one element to the next fires dragenter on the new one before dragleave on the old: the count
+    // reaches zero only when the drag leaves the window.
+    if (e.type === 'dragenter') depth.current += 1;
+    if (e.type === 'dragleave') {
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setHovering(null);
+      return;
+    }
+    const dest = target && dropTargetFor(e.target, target);
+    if (e.dataTransfer) e.dataTransfer.dropEffect = dest ? 'copy' : 'none';
+    if (e.type === 'drop') {
+      depth.current = 0;
+      setHovering(null);
+      if (dest && e.dataTransfer) dropInto(e.dataTransfer, dest);
+      return;
+    }
+    setHovering((old) => (dest ? (old !== 'nowhere' && old?.prefix === dest.prefix && old.bucket === dest.bucket ? old : dest) : 'nowhere'));
+  });
+  useEffect(() => {
+    const types = ['dragenter', 'dragover', 'dragleave', 'drop'] as const;
+    for (const type of types) window.addEventListener(type, onWindowDrag);
+    return () => {
+      for (const type of types) window.removeEventListener(type, onWindowDrag);
+      markRow(null);
+    };
+  }, []);
 
   const pick = async (folders: boolean) => {
     if (!target || blocked()) return;
@@ -109,43 +156,43 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   const onPicked = (e: ChangeEvent<HTMLInputElement>) => {
     const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
     e.currentTarget.value = '';
-    void send(picked);
+    if (target) void send(picked, target);
   };
 
+  const overlayTarget = hovering && hovering !== 'nowhere' ? destinationOf(hovering) : null;
   return (
     <section className="drop-area">
-      <div
-        className={`drop-zone${over ? ' over' : ''}${target ? '' : ' disabled'}`}
-        role="region"
-        aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')}
-        data-testid="drop-zone"
-        onDragEnter={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = target ? 'copy' : 'none';
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
-        <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
-        {target && <p className="drop-hint">{t('drop.hint', { target: where })}</p>}
-        {preparing && (
-          <p className="drop-hint" role="status">
-            {t('drop.preparing', preparing)}
-          </p>
-        )}
+      <div className={`drop-zone${hovering ? ' over' : ''}${target ? '' : ' disabled'}`} role="region" aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')} data-testid="drop-zone">
+        <Upload className="drop-icon" aria-hidden="true" size="1.75em" />
+        <div className="drop-text">
+          <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
+          {target && <p className="drop-hint">{t('drop.hint', { target: where })}</p>}
+          {preparing && (
+            <p className="drop-hint" role="status">
+              {t('drop.preparing', preparing)}
+            </p>
+          )}
+        </div>
         <div className="drop-buttons">
           <button type="button" disabled={!target} onClick={() => void pick(false)}>
+            <FilePlus aria-hidden="true" size="1.1em" />
             {t('drop.addFiles')}
           </button>
           <button type="button" disabled={!target} onClick={() => void pick(true)}>
+            <FolderPlus aria-hidden="true" size="1.1em" />
             {t('drop.addFolder')}
           </button>
         </div>
       </div>
+      {hovering && (
+        // Shown only while files are dragged over the window; pointer-events pass through so the row under it takes the drop.
+        <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+          <div className="drop-overlay-card">
+            <Upload aria-hidden="true" size="2.5em" />
+            <p>{overlayTarget ? t('drop.overlay', { target: overlayTarget }) : t('drop.noBucket')}</p>
+          </div>
+        </div>
+      )}
       <input
         ref={filesInput}
         type="file"
