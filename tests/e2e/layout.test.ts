@@ -118,6 +118,25 @@ describe('room to see the files', () => {
     }
   });
 
+  it('at 900 px folds the bucket column into a picker that opens it as a drawer and closes it on a choice', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 900, height: 640 });
+    const picker = page.locator('.bucket-picker');
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#buckets-sidebar').isVisible()).toBe(false);
+    await picker.click();
+    expect(await picker.getAttribute('aria-expanded')).toBe('true');
+    await page.locator('#buckets-sidebar').getByRole('button', { name: bucket, exact: true }).click();
+    await page.locator('#buckets-sidebar').waitFor({ state: 'hidden' });
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
+    // Escape closes it too, and the listing is still there behind it.
+    await picker.click();
+    await page.locator('#bucket-search').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('#buckets-sidebar').waitFor({ state: 'hidden' });
+    expect(await onScreen(page, '[data-drop-prefix="Trip to Lisbon/"]')).toBe(true);
+  });
+
   it('takes a drop on a folder row into that folder, and names it in the overlay', async () => {
     const { page } = app;
     await page.setViewportSize({ width: 1280, height: 800 });

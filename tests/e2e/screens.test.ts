@@ -51,7 +51,8 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('screens', () => {
-  it('shows the welcome screen in both languages and themes without serious accessibility problems', async () => {
+  // 12 screenshots and 8 axe scans.
+  it('shows the welcome screen in both languages and themes without serious accessibility problems', { timeout: 300_000 }, async () => {
     for (const locale of ['en-US', 'pt-BR']) {
       const context = await browser.newContext({ locale, viewport: sizes[0] });
       const page = await context.newPage();
@@ -113,49 +114,47 @@ describe('screens', () => {
     await screenshot(page, 'settings-advanced-en-dark');
   });
 
-  // 72 full-page screenshots and 48 axe scans: minutes, not seconds, when the suite shares two cores.
-  it('has no serious accessibility violation on any screen, and screenshots every screen at three sizes in both languages and themes', { timeout: 600_000 }, async () => {
+  // One test per size: 24 full-page screenshots and up to 24 axe scans each, minutes when the suite shares two cores.
+  it.each(sizes)('has no serious accessibility violation on any screen, and screenshots every screen at $width×$height in both languages and themes', { timeout: 600_000 }, async (size) => {
     const { page } = app;
     const problems: string[] = [];
     const drawerToggle = page.getByRole('button', { name: /^(Transfers|Transferências)$/ });
     const setDrawer = async (open: boolean) => {
       if ((await drawerToggle.getAttribute('aria-expanded')) !== String(open)) await drawerToggle.click();
     };
-    for (const size of sizes) {
-      await page.setViewportSize(size);
-      for (const lang of ['en', 'pt-BR'] as const) {
-        for (const theme of ['light', 'dark'] as const) {
-          await tab(page, 2).click();
-          await page.getByTestId('language-select').selectOption(lang);
-          await page.getByTestId('theme-select').selectOption(theme);
-          await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
-          const shots: [string, () => Promise<void>][] = [
-            ['settings', async () => undefined],
-            ['sync', async () => tab(page, 1).click()],
-            ['main', async () => {
-              await tab(page, 0).click();
-              await setDrawer(false);
-            }],
-            ['main-transfers', async () => setDrawer(true)],
-            ['create-bucket', async () => {
-              await setDrawer(false);
-              // At 900 px the bucket column is a drawer behind the bucket picker.
-              if (await page.locator('.bucket-picker').isVisible()) await page.locator('.bucket-picker').click();
-              await page.locator('.create-bucket').click();
-            }],
-            ['add-profile', async () => {
-              await page.keyboard.press('Escape');
-              await page.locator('.profile-switcher > button').click();
-            }],
-          ];
-          for (const [name, open] of shots) {
-            await open();
-            await settle(page);
-            await screenshot(page, `screen-${name}-${sizeName(size)}-${lang}-${theme}`);
-            if (axeAt(size.width)) for (const v of await seriousViolations(page)) problems.push(`${name}/${sizeName(size)}/${lang}/${theme}: ${v}`);
-          }
-          await page.keyboard.press('Escape');
+    await page.setViewportSize(size);
+    for (const lang of ['en', 'pt-BR'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        await tab(page, 2).click();
+        await page.getByTestId('language-select').selectOption(lang);
+        await page.getByTestId('theme-select').selectOption(theme);
+        await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
+        const shots: [string, () => Promise<void>][] = [
+          ['settings', async () => undefined],
+          ['sync', async () => tab(page, 1).click()],
+          ['main', async () => {
+            await tab(page, 0).click();
+            await setDrawer(false);
+          }],
+          ['main-transfers', async () => setDrawer(true)],
+          ['create-bucket', async () => {
+            await setDrawer(false);
+            // At 900 px the bucket column is a drawer behind the bucket picker.
+            if (await page.locator('.bucket-picker').isVisible()) await page.locator('.bucket-picker').click();
+            await page.locator('.create-bucket').click();
+          }],
+          ['add-profile', async () => {
+            await page.keyboard.press('Escape');
+            await page.locator('.profile-switcher > button').click();
+          }],
+        ];
+        for (const [name, open] of shots) {
+          await open();
+          await settle(page);
+          await screenshot(page, `screen-${name}-${sizeName(size)}-${lang}-${theme}`);
+          if (axeAt(size.width)) for (const v of await seriousViolations(page)) problems.push(`${name}/${sizeName(size)}/${lang}/${theme}: ${v}`);
         }
+        await page.keyboard.press('Escape');
       }
     }
     expect(problems).toEqual([]);
