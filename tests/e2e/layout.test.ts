@@ -148,6 +148,7 @@ describe('room to see the files', () => {
     await row.dispatchEvent('dragover', { dataTransfer: dt });
     expect(await page.getByTestId('drop-overlay').textContent()).toBe(`Drop to upload to ${bucket}/Trip to Lisbon/`);
     expect(await row.getAttribute('data-drop-over')).toBe('');
+    await screenshot(page, 'layout-drop-overlay-folder-1280x800');
     await row.dispatchEvent('drop', { dataTransfer: dt });
     await page.locator('[data-testid="transfer-row"][data-key="Trip to Lisbon/postcard.txt"][data-state="done"]').waitFor({ timeout: 30_000 });
     expect((await getObjectBytes(rawClient(), bucket, 'Trip to Lisbon/postcard.txt')).equals(body)).toBe(true);

@@ -118,7 +118,7 @@ export function MainScreen() {
         <ul className="bucket-list">
           {filtered.map((b) => (
             <li key={b.name}>
-              <button type="button" className={b.name === bucket ? 'selected' : ''} aria-pressed={b.name === bucket} onClick={() => chooseBucket(b.name)}>
+              <button type="button" className={b.name === bucket ? 'selected' : ''} aria-pressed={b.name === bucket} title={b.name} onClick={() => chooseBucket(b.name)}>
                 <Database aria-hidden="true" size="1em" />
                 <span className="bucket-name">{b.name}</span>
               </button>
