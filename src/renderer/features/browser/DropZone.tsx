@@ -160,9 +160,11 @@ export function DropZone({ target, landing, onDataFile }: DropZoneProps) {
   };
 
   const overlayTarget = hovering && hovering !== 'nowhere' ? destinationOf(hovering) : null;
+  // The box lights up only when the drop would go where its sentence says (not while a folder row is aimed at).
+  const overHere = !!target && overlayTarget === where;
   return (
     <section className="drop-area">
-      <div className={`drop-zone${hovering ? ' over' : ''}${target ? '' : ' disabled'}`} role="region" aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')} data-testid="drop-zone">
+      <div className={`drop-zone${overHere ? ' over' : ''}${target ? '' : ' disabled'}`} role="region" aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')} data-testid="drop-zone">
         <Upload className="drop-icon" aria-hidden="true" size="1.75em" />
         <div className="drop-text">
           <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
