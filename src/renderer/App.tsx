@@ -1,4 +1,5 @@
 /** The app shell: header with navigation and the profile switcher, the current screen, dialogs, toasts. */
+import { FolderSync, History, Plug, Plus, Settings as SettingsIcon, Upload, type LucideIcon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConnectionBanner } from './components/ConnectionBanner';
@@ -39,8 +40,9 @@ function ProfileSwitcher() {
           ))}
         </select>
       </label>
-      <button type="button" onClick={() => setAdding(true)}>
-        {t('main.addProfile')}
+      <button type="button" className="add-profile" onClick={() => setAdding(true)}>
+        <Plus aria-hidden="true" size="1.1em" />
+        <span className="bar-label">{t('main.addProfile')}</span>
       </button>
       {adding && (
         <Modal title={t('addProfile.title')} onClose={() => setAdding(false)}>
@@ -56,6 +58,9 @@ function ProfileSwitcher() {
     </div>
   );
 }
+
+/** Each section's icon in the nav, by screen name (sections without one show only their name). */
+const navIcons: Record<string, LucideIcon> = { main: Upload, sync: FolderSync, settings: SettingsIcon, connections: Plug, history: History };
 
 /** The app. */
 export function App() {
@@ -103,11 +108,15 @@ export function App() {
           <header className="app-header">
             <span className="brand">{t('app.title')}</span>
             <nav aria-label={t('app.nav.label')} className="tabs">
-              {nav.map((s) => (
-                <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} className={screen === s ? 'active' : ''} onClick={() => store.update({ screen: s })}>
-                  {t(`app.nav.${s}`)}
-                </button>
-              ))}
+              {nav.map((s) => {
+                const Icon = navIcons[s];
+                return (
+                  <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} className={screen === s ? 'active' : ''} onClick={() => store.update({ screen: s })}>
+                    {Icon && <Icon aria-hidden="true" size="1.1em" />}
+                    {t(`app.nav.${s}`)}
+                  </button>
+                );
+              })}
             </nav>
             <ProfileSwitcher />
           </header>

@@ -97,6 +97,9 @@ describe('uploads from the main screen', () => {
   it('copies a presigned link for a finished upload, and the link fetches the object', async () => {
     const { page } = app;
     const r = row('report/readme.txt');
+    // All is done, so the transfers drawer has closed to its bar: open it as a person would.
+    const drawer = page.getByRole('button', { name: 'Transfers', exact: true });
+    if ((await drawer.getAttribute('aria-expanded')) === 'false') await drawer.click();
     await r.getByLabel('Link valid for').selectOption('hour');
     await r.getByRole('button', { name: /Copy link/ }).click();
     const link = await r.getByTestId('link-output').inputValue();
@@ -159,8 +162,8 @@ describe('uploads from the main screen', () => {
     const bar = r.getByRole('progressbar');
     const pausedAt = Number(await bar.getAttribute('aria-valuenow'));
     expect(pausedAt).toBeLessThan(100);
-    // The summary counts the paused upload, so "Uploading 0 · waiting 0" does not read as if it were gone.
-    await page.getByText(/^Uploading 0 · waiting 0 · paused 1 · /).waitFor({ timeout: 30_000 });
+    // The summary counts the paused upload (and only the counts there are), so it does not read as if it were gone.
+    await page.getByText(/^1 paused( · |$)/).waitFor({ timeout: 30_000 });
     await screenshot(page, 'transfers-paused');
     await r.getByRole('button', { name: 'Resume: big.bin' }).click();
     await r.and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
@@ -186,7 +189,7 @@ describe('uploads from the main screen', () => {
     await row('all-1.bin').and(page.locator('[data-state="running"]')).or(row('all-2.bin').and(page.locator('[data-state="running"]'))).first().waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel all' }).click();
     for (const name of ['all-1.bin', 'all-2.bin']) await row(name).and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 });
-    await page.getByText(/ · cancelled [1-9]\d*$/).waitFor();
+    await page.getByText(/(^| · )[1-9]\d* cancelled$/).waitFor();
     expect(await page.getByRole('button', { name: 'Cancel all' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Clear finished' }).click();
     for (const name of ['all-1.bin', 'all-2.bin']) await row(name).waitFor({ state: 'detached' });

@@ -123,6 +123,7 @@ describe('UI catalogues', () => {
       'settings.existingActions': ['ask', 'overwrite', 'skip-identical', 'keep-both'],
       'sync.modes': ['upload-only', 'mirror'],
       'transfers.expiry': ['hour', 'day', 'week'],
+      'transfers.count': ['running', 'queued', 'paused', 'done', 'failed', 'cancelled'],
       'app.nav': ['main', 'sync', 'settings'],
       'addProfile.presets': ['minio', 'r2', 'b2', 'wasabi', 'custom'],
       'sync.problem': [...syncProblemKinds],

@@ -46,6 +46,10 @@ export const settingsSchema = z.object({
    * others changed there; between those passes the pair's index stands in for the bucket.
    */
   syncFullPassMinutes: z.number().int().min(1).max(1440).default(60),
+  /** The transfers drawer: 'auto' opens it while work runs and closes it when all is done; 'open'/'closed' pin it. */
+  transfersDrawer: z.enum(['auto', 'open', 'closed']).default('auto'),
+  /** The open transfers drawer's list height in CSS pixels (dragged or arrow-keyed by its handle). */
+  transfersDrawerHeight: z.number().int().min(80).max(2000).default(260),
   lastProfileId: z.string().optional(),
   /** The connection chosen with "Use this by default": the app opens with it, and the CLI uses it when none is named. */
   defaultProfileId: z.string().optional(),

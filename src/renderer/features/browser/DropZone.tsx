@@ -1,5 +1,10 @@
-/** The large drop zone plus "Add files…" and "Add folder…" for people who don't drag. */
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+/**
+ * Drops on the main screen: the whole window takes them (a folder row that carries folderDropProps takes them into
+ * its folder), with an overlay that names the destination; the dashed box is the visible hint and holds
+ * "Add files…" and "Add folder…" for people who don't drag.
+ */
+import { FilePlus, FolderPlus, Upload } from 'lucide-react';
+import { useEffect, useEffectEvent, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
 import { useAppState, useStoreApi } from '../../state/store';
@@ -8,7 +13,7 @@ import { useCsvQuestion } from '../landing/CsvQuestion';
 import { hasLandingChoices, isDataFile, localiseTemplateError, uploadOptionsOf, withUploadOptions, type DataFile, type LandingChoices } from '../landing/landing-options';
 import { useDataDestination } from '../landing/use-data-destination';
 import { excludeOf, objectOptionsOf, problemsOf, type ObjectChoices } from '../options/object-options';
-import { enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
+import { destinationOf, dragHasFiles, dropTargetFor, enqueuePaths, enqueuePicked, filesFromDataTransfer, filesFromInput, folderDropElement, topLevelFiles, type DropOutcome, type PickedFile } from './drop';
 
 /** Props: where dropped files go (undefined until a bucket is chosen), and the data-file choices. */
 export interface DropZoneProps {
@@ -21,17 +26,28 @@ export interface DropZoneProps {
   more?: ObjectChoices;
 }
 
-/** The drop zone. */
+/** The row that files hover now: marked so the listing's CSS can light it up. */
+let markedRow: Element | null = null;
+function markRow(row: Element | null) {
+  if (row === markedRow) return;
+  markedRow?.removeAttribute('data-drop-over');
+  row?.setAttribute('data-drop-over', '');
+  markedRow = row;
+}
+
+/** The drop zone, and the window-wide drop it stands for. */
 export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const { t } = useTranslation();
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
   const includeJunk = useAppState((s) => s.settings?.uploadJunkFiles ?? false);
-  const [over, setOver] = useState(false);
+  // While files are dragged over the window: where they would go (the folder row under the pointer, or the current folder).
+  const [hovering, setHovering] = useState<Target | 'nowhere' | null>(null);
+  const depth = useRef(0);
   const [preparing, setPreparing] = useState<{ done: number; total: number } | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  const where = target ? `${target.bucket}/${target.prefix}` : '';
+  const where = target ? destinationOf(target) : '';
   const bridge = store.api.bridge;
   // Refusals are toasts: the drop zone has no room for a message. The drop helpers get commands that add the
   // landing options to 'transfers:enqueue'.
@@ -88,14 +104,13 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   };
 
   /** Queues local paths (Electron's drop and native pickers) once the CSV question, if any, is answered. */
-  const sendPaths = async (paths: string[]) => {
-    if (!target) return;
+  const sendPaths = async (paths: string[], to: Target) => {
     const uploader = await uploaderFor(firstDataPath(paths));
-    if (uploader) tell(await enqueuePaths(uploader, target, paths));
+    if (uploader) tell(await enqueuePaths(uploader, to, paths));
   };
 
-  const send = async (picked: PickedFile[]) => {
-    if (!target || picked.length === 0 || blocked()) return;
+  const send = async (picked: PickedFile[], to: Target) => {
+    if (picked.length === 0 || blocked()) return;
     const data = (onDataFile || checking) && picked.find((p) => isDataFile(p.relativeKey));
     let file: DataFile | undefined;
     if (data && bridge.spoolFile) {
@@ -109,33 +124,64 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
     if (!uploader) return;
     setPreparing({ done: 0, total: picked.length });
     try {
-      tell(await enqueuePicked(uploader, bridge, target, picked, (done, total) => setPreparing({ done, total }), includeJunk));
+      tell(await enqueuePicked(uploader, bridge, to, picked, (done, total) => setPreparing({ done, total }), includeJunk));
     } finally {
       setPreparing(null);
     }
   };
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    if (!target || blocked()) return;
+  const dropInto = (dt: DataTransfer, to: Target) => {
+    if (blocked()) return;
     if (caps?.dropGivesPaths && bridge.getPathForFile) {
       // Electron: a dropped folder has a path too; the engine keeps the folder's name in the keys.
       // Items without a path (dragged out of another app's page) cannot be read by the engine: skip them.
-      const paths = topLevelFiles(e.dataTransfer)
+      const paths = topLevelFiles(dt)
         .map((f) => bridge.getPathForFile!(f))
         .filter((p) => p !== '');
-      void sendPaths(paths);
+      void sendPaths(paths, to);
       return;
     }
-    void filesFromDataTransfer(e.dataTransfer).then(send);
+    void filesFromDataTransfer(dt).then((picked) => send(picked, to));
   };
+
+  // The window's drag events, read through an effect event so the listeners are added once and see the latest target.
+  const onWindowDrag = useEffectEvent((e: DragEvent) => {
+    if (!dragHasFiles(e.dataTransfer)) return;
+    // Always prevented: a file dropped where nothing takes it must not replace the app with the file.
+    e.preventDefault();
+    markRow(e.type === 'dragover' ? folderDropElement(e.target) : null);
+    // Moving from one element to the next fires dragenter on the new one before dragleave on the old: the count
+    // reaches zero only when the drag leaves the window.
+    if (e.type === 'dragenter') depth.current += 1;
+    if (e.type === 'dragleave') {
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setHovering(null);
+      return;
+    }
+    const to = target && dropTargetFor(e.target, target);
+    if (e.dataTransfer) e.dataTransfer.dropEffect = to ? 'copy' : 'none';
+    if (e.type === 'drop') {
+      depth.current = 0;
+      setHovering(null);
+      if (to && e.dataTransfer) dropInto(e.dataTransfer, to);
+      return;
+    }
+    setHovering((old) => (to ? (old !== 'nowhere' && old?.prefix === to.prefix && old.bucket === to.bucket ? old : to) : 'nowhere'));
+  });
+  useEffect(() => {
+    const types = ['dragenter', 'dragover', 'dragleave', 'drop'] as const;
+    for (const type of types) window.addEventListener(type, onWindowDrag);
+    return () => {
+      for (const type of types) window.removeEventListener(type, onWindowDrag);
+      markRow(null);
+    };
+  }, []);
 
   const pick = async (folders: boolean) => {
     if (!target || blocked()) return;
     if (caps?.nativeDialogs) {
       const res = await commands.run('app:pickFiles', { folders });
-      if (res.ok) await sendPaths(res.value);
+      if (res.ok) await sendPaths(res.value, target);
       return;
     }
     (folders ? folderInput : filesInput).current?.click();
@@ -145,48 +191,51 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const onPicked = (e: ChangeEvent<HTMLInputElement>) => {
     const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
     e.currentTarget.value = '';
-    void send(picked);
+    if (target) void send(picked, target);
   };
+
+  const overlayTarget = hovering && hovering !== 'nowhere' ? destinationOf(hovering) : null;
+  // The box lights up only when the drop would go where its sentence says (not while a folder row is aimed at).
+  const overHere = !!target && overlayTarget === where;
 
   return (
     <section className="drop-area">
-      <div
-        className={`drop-zone${over ? ' over' : ''}${target ? '' : ' disabled'}`}
-        role="region"
-        aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')}
-        data-testid="drop-zone"
-        onDragEnter={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = target ? 'copy' : 'none';
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
-        <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
-        {target && (
-          <p className="drop-hint" data-testid="drop-destination">
-            {/* The real destination: data options move data files (or, in data mode, every file) elsewhere. */}
-            {dest.data === undefined ? t('drop.hint', { target: where }) : t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data })}
-          </p>
-        )}
-        {preparing && (
-          <p className="drop-hint" role="status">
-            {t('drop.preparing', preparing)}
-          </p>
-        )}
+      <div className={`drop-zone${overHere ? ' over' : ''}${target ? '' : ' disabled'}`} role="region" aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')} data-testid="drop-zone">
+        <Upload className="drop-icon" aria-hidden="true" size="1.75em" />
+        <div className="drop-text">
+          <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
+          {target && (
+            <p className="drop-hint" data-testid="drop-destination">
+              {/* The real destination: data options move data files (or, in data mode, every file) elsewhere. */}
+              {dest.data === undefined ? t('drop.hint', { target: where }) : t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data })}
+            </p>
+          )}
+          {preparing && (
+            <p className="drop-hint" role="status">
+              {t('drop.preparing', preparing)}
+            </p>
+          )}
+        </div>
         <div className="drop-buttons">
           <button type="button" disabled={!target} onClick={() => void pick(false)}>
+            <FilePlus aria-hidden="true" size="1.1em" />
             {t('drop.addFiles')}
           </button>
           <button type="button" disabled={!target} onClick={() => void pick(true)}>
+            <FolderPlus aria-hidden="true" size="1.1em" />
             {t('drop.addFolder')}
           </button>
         </div>
       </div>
+      {hovering && (
+        // Shown only while files are dragged over the window; pointer-events pass through so the row under it takes the drop.
+        <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+          <div className="drop-overlay-card">
+            <Upload aria-hidden="true" size="2.5em" />
+            <p>{overlayTarget ? t('drop.overlay', { target: overlayTarget }) : t('drop.noBucket')}</p>
+          </div>
+        </div>
+      )}
       <input
         ref={filesInput}
         type="file"

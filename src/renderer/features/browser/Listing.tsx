@@ -4,7 +4,7 @@
  * and a link, and drops onto folder rows. The rules live in listing-model.ts; this file wires events to them.
  */
 import { Copy, Download, FolderInput, FolderPlus, History, Info, Pencil, Trash2 } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, useState,type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ObjectEntry, UndoToken } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
@@ -12,7 +12,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
-import { enqueuePaths, enqueuePicked, filesFromDataTransfer, topLevelFiles, type DropOutcome } from './drop';
+import { folderDropProps } from './drop';
 import {
   ariaSort,
   clickSelect,
@@ -90,7 +90,6 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   const store = useStoreApi();
   const caps = useAppState((s) => s.info?.capabilities);
   const downloadsDir = useAppState((s) => s.info?.downloadsDir);
-  const includeJunk = useAppState((s) => s.settings?.uploadJunkFiles ?? false);
   const commands = useCommand({ toast: true });
   const { run, report } = commands;
 
@@ -102,7 +101,6 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const [undo, setUndo] = useState<{ token: UndoToken; count: number } | null>(null);
   const [failures, setFailures] = useState<{ what: string; failed: { key: string; error: AppErrorData }[] } | null>(null);
-  const [dropOver, setDropOver] = useState<string | null>(null);
   const [showDeleted, setShowDeleted] = useState(false);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
 
@@ -259,29 +257,6 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
     e.preventDefault();
   };
 
-  const tell = ({ queued, leftOut }: DropOutcome) => {
-    if (queued > 0) store.toast({ level: 'info', key: 'drop.queued', params: { count: queued } });
-    if (leftOut.systemFiles > 0) store.toast({ level: 'info', key: 'drop.leftOutSystem', params: { count: leftOut.systemFiles } });
-  };
-
-  /** Files dropped on a folder row upload into that folder, through the same code as the drop zone. */
-  const onFolderDrop = (e: DragEvent, folder: ObjectEntry) => {
-    e.preventDefault();
-    // The row's drop is the whole drop: the window-wide drop target must not upload the same files to the folder on screen.
-    e.stopPropagation();
-    setDropOver(null);
-    const target = { profileId, bucket, prefix: folder.key };
-    const bridge = store.api.bridge;
-    if (caps?.dropGivesPaths && bridge.getPathForFile) {
-      const paths = topLevelFiles(e.dataTransfer)
-        .map((f) => bridge.getPathForFile!(f))
-        .filter((p) => p !== '');
-      void enqueuePaths(commands, target, paths).then(tell);
-      return;
-    }
-    void filesFromDataTransfer(e.dataTransfer).then(async (picked) => tell(await enqueuePicked(commands, bridge, target, picked, undefined, includeJunk)));
-  };
-
   const header = (key: SortKey, label: string) => (
     <th scope="col" aria-sort={ariaSort(sort, key)}>
       <button type="button" className="listing-sort" onClick={() => setSort(nextSort(sort, key))}>
@@ -373,7 +348,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                   aria-selected={isSel}
                   // One tab stop for the whole listing: the focused row (or the first); arrows move between rows.
                   tabIndex={i === (focusIndex >= 0 ? focusIndex : 0) ? 0 : -1}
-                  className={`listing-row${isSel ? ' selected' : ''}${dropOver === e.key ? ' drop-over' : ''}`}
+                  className={`listing-row${isSel ? ' selected' : ''}`}
                   onClick={(ev) => onRowClick(ev, e.key)}
                   onDoubleClick={() => open(e)}
                   onFocus={(ev) => {
@@ -385,18 +360,9 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                     if (!isSel) setSel(clickSelect(sel, order, e.key));
                     setMenu({ x: ev.clientX, y: ev.clientY });
                   }}
-                  {...(e.kind === 'folder'
-                    ? {
-                        onDragOver: (ev: DragEvent) => {
-                          ev.preventDefault();
-                          ev.stopPropagation();
-                          ev.dataTransfer.dropEffect = 'copy';
-                          if (dropOver !== e.key) setDropOver(e.key);
-                        },
-                        onDragLeave: () => setDropOver((k) => (k === e.key ? null : k)),
-                        onDrop: (ev: DragEvent) => onFolderDrop(ev, e),
-                      }
-                    : {})}
+                  // A folder row takes files dropped on it into its folder: the window-wide drop (DropZone) reads this
+                  // mark, so the drop gets the same options, checks and overlay as any other.
+                  {...(e.kind === 'folder' ? folderDropProps(e.key) : {})}
                 >
                   <td>
                     {isRenaming ? (

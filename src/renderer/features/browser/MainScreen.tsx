@@ -1,4 +1,5 @@
 /** The main screen: bucket picker, breadcrumb, folder listing, the drop zone, and the transfers panel. */
+import { ChevronDown, Database, RefreshCw } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BucketSummary, ObjectEntry, Target } from '../../../shared/contract';
@@ -34,6 +35,8 @@ export function MainScreen() {
   const { settle: saving } = useCommand({ toast: true });
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
+  // At 900 px and below the bucket list is a drawer over the content, opened by the bucket picker button.
+  const [bucketsOpen, setBucketsOpen] = useState(false);
   const [entries, setEntries] = useState<ObjectEntry[]>([]);
   // The folder whose first page is on screen; differs from the wanted one while a listing loads.
   const [listedFor, setListedFor] = useState<string | null>(null);
@@ -59,6 +62,10 @@ export function MainScreen() {
   );
 
   const choose = useCallback((patch: { lastBucket?: string; lastPrefix?: string }) => saving(store.saveSettings(patch)), [store, saving]);
+  const chooseBucket = (name: string) => {
+    setBucketsOpen(false);
+    void choose({ lastBucket: name, lastPrefix: '' });
+  };
 
   const loadBuckets = useCallback(async () => {
     if (!profileId) return;
@@ -95,7 +102,15 @@ export function MainScreen() {
 
   return (
     <div className="main-grid">
-      <aside className="sidebar" aria-labelledby="buckets-title">
+      {bucketsOpen && <div className="sidebar-scrim" onClick={() => setBucketsOpen(false)} />}
+      <aside
+        className={`sidebar${bucketsOpen ? ' open' : ''}`}
+        id="buckets-sidebar"
+        aria-labelledby="buckets-title"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && bucketsOpen) setBucketsOpen(false);
+        }}
+      >
         <h2 id="buckets-title">{t('main.bucket')}</h2>
         <label className="sr-only" htmlFor="bucket-search">
           {t('main.searchBuckets')}
@@ -108,14 +123,15 @@ export function MainScreen() {
         <ul className="bucket-list">
           {filtered.map((b) => (
             <li key={b.name}>
-              <button type="button" className={b.name === bucket ? 'selected' : ''} aria-pressed={b.name === bucket} onClick={() => void choose({ lastBucket: b.name, lastPrefix: '' })}>
-                {b.name}
+              <button type="button" className={b.name === bucket ? 'selected' : ''} aria-pressed={b.name === bucket} title={b.name} onClick={() => chooseBucket(b.name)}>
+                <Database aria-hidden="true" size="1em" />
+                <span className="bucket-name">{b.name}</span>
               </button>
             </li>
           ))}
         </ul>
         {typed && !(buckets ?? []).some((b) => b.name === typed) && /^[a-z0-9.-]{3,63}$/.test(typed) && (
-          <button type="button" onClick={() => void choose({ lastBucket: typed, lastPrefix: '' })}>
+          <button type="button" onClick={() => chooseBucket(typed)}>
             {t('main.useTyped', { bucket: typed })}
           </button>
         )}
@@ -126,34 +142,43 @@ export function MainScreen() {
       </aside>
 
       <main className="content" id="main">
-        {!bucket ? (
-          <p className="hint">{t('main.chooseBucket')}</p>
-        ) : (
-          <nav aria-label={t('main.breadcrumb')} className="breadcrumb">
-            <ol>
-              <li>
-                <button type="button" className="link" onClick={() => void choose({ lastPrefix: '' })} aria-current={crumbs.length === 0 ? 'location' : undefined}>
-                  {bucket}
-                </button>
-              </li>
-              {crumbs.map((c, i) => (
-                <li key={`${i}-${c}`}>
-                  <button
-                    type="button"
-                    className="link"
-                    aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-                    onClick={() => void choose({ lastPrefix: crumbs.slice(0, i + 1).join('/') + '/' })}
-                  >
-                    {c}
+        <div className="content-head">
+          {/* Shown at 900 px and below only, where the bucket list folds into this picker. */}
+          <button type="button" className="bucket-picker" aria-expanded={bucketsOpen} aria-controls="buckets-sidebar" onClick={() => setBucketsOpen((o) => !o)}>
+            <Database aria-hidden="true" size="1em" />
+            <span>{bucket ?? t('main.bucket')}</span>
+            <ChevronDown aria-hidden="true" size="1em" />
+          </button>
+          {!bucket ? (
+            <p className="hint">{t('main.chooseBucket')}</p>
+          ) : (
+            <nav aria-label={t('main.breadcrumb')} className="breadcrumb">
+              <ol>
+                <li>
+                  <button type="button" className="link" onClick={() => void choose({ lastPrefix: '' })} aria-current={crumbs.length === 0 ? 'location' : undefined}>
+                    {bucket}
                   </button>
                 </li>
-              ))}
-            </ol>
-            <button type="button" onClick={() => void loadObjects()}>
-              {t('main.refresh')}
-            </button>
-          </nav>
-        )}
+                {crumbs.map((c, i) => (
+                  <li key={`${i}-${c}`}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+                      onClick={() => void choose({ lastPrefix: crumbs.slice(0, i + 1).join('/') + '/' })}
+                    >
+                      {c}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+              <button type="button" className="refresh" onClick={() => void loadObjects()}>
+                <RefreshCw aria-hidden="true" size="1em" />
+                {t('main.refresh')}
+              </button>
+            </nav>
+          )}
+        </div>
 
         <DropZone target={target} landing={landing} onDataFile={landingOpen ? setDataFile : undefined} more={more} />
         <MoreOptions choices={more} onChange={setMore} withExclude />

@@ -161,3 +161,36 @@ export async function enqueuePaths(commands: Pick<Commands, 'run'>, target: Targ
   }
   return outcome;
 }
+
+/** The attribute that makes an element (a folder row in the listing) take drops into its own folder. */
+export const DROP_PREFIX_ATTR = 'data-drop-prefix';
+
+/**
+ * Props that make an element take drops into the folder `prefix` ("photos/2026/"): spread them on a folder row. The
+ * main screen's window-wide drop handler finds the row under the pointer, names its folder in the overlay, marks the
+ * row with `data-drop-over` while files hover it (style it in CSS), and uploads there.
+ */
+export function folderDropProps(prefix: string): Record<typeof DROP_PREFIX_ATTR, string> {
+  return { [DROP_PREFIX_ATTR]: prefix };
+}
+
+/** The element carrying folderDropProps nearest to where a drag event happened, if any. */
+export function folderDropElement(at: EventTarget | null): Element | null {
+  return at instanceof Element ? at.closest(`[${DROP_PREFIX_ATTR}]`) : null;
+}
+
+/** Where a drop that happened over `at` goes: the folder of the row under it, else `current`. */
+export function dropTargetFor(at: EventTarget | null, current: Target): Target {
+  const prefix = folderDropElement(at)?.getAttribute(DROP_PREFIX_ATTR);
+  return prefix ? { ...current, prefix } : current;
+}
+
+/** Bucket and folder as one path ("family-photos/Trip to Lisbon/"): the words every sentence about a drop's destination uses. */
+export function destinationOf(target: Target): string {
+  return `${target.bucket}/${target.prefix}`;
+}
+
+/** Whether a drag carries files (not text or a link dragged inside the page). */
+export function dragHasFiles(dt: DataTransfer | null): boolean {
+  return !!dt && Array.from(dt.types ?? []).includes('Files');
+}
