@@ -138,8 +138,8 @@ describe('upload', () => {
     const outLines = lines(run.stdout);
     expect(outLines).toHaveLength(1);
     const summary = JSON.parse(outLines[0]!) as Record<string, number>;
-    expect(Object.keys(summary).sort()).toEqual(['bytes', 'deleted', 'failed', 'problems', 'seconds', 'skipped', 'systemFiles', 'uploaded']);
-    expect(summary).toMatchObject({ uploaded: 4, skipped: 0, failed: 0, deleted: 0, bytes: 71_010, problems: 0, systemFiles: 0 });
+    expect(Object.keys(summary).sort()).toEqual(['bytes', 'deleted', 'excluded', 'failed', 'problems', 'seconds', 'skipped', 'systemFiles', 'uploaded']);
+    expect(summary).toMatchObject({ uploaded: 4, skipped: 0, failed: 0, deleted: 0, bytes: 71_010, problems: 0, systemFiles: 0, excluded: 0 });
     expect(summary.seconds).toBeGreaterThanOrEqual(0);
 
     expect(await keysUnder('landing/')).toEqual(
