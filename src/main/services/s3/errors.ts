@@ -140,7 +140,9 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
     if (isHtmlAnswer(e.$response?.headers?.['content-type'], typeof body === 'string' ? body : e.$responseBodyText)) return webPageError(endpoint, status, ctx.action);
   }
 
-  switch (code) {
+  // A 301 is S3's "this bucket lives in another region"; a HEAD's answer has no body to name it, only the
+  // x-amz-bucket-region header, so the SDK reports it as Unknown (the "Ask" check of a taken name is a HEAD).
+  switch (status === 301 ? 'PermanentRedirect' : code) {
     case 'ENOENT':
       return make('FILE_NOT_FOUND', { path: ctx.path ?? '' }, false);
     case 'EACCES':

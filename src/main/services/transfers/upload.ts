@@ -135,6 +135,10 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
     return 'done';
   }
   if (!after || after.size !== st.size || Math.trunc(after.mtimeMs) !== Math.trunc(st.mtimeMs)) {
+    // The object under rec.key is now this transfer's own (of the file as it was): the new try replaces it with the
+    // file as it is. Without this, 'ask' would ask about the transfer's own object and 'keep both' would keep it.
+    rec.options = { ...rec.options, existing: 'overwrite' };
+    job.save();
     throw new AppError('FILE_CHANGED', { path: rec.localPath }, { retryable: true });
   }
   return 'done';

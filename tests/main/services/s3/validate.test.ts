@@ -69,6 +69,12 @@ describe('toAppError', () => {
     expect(toAppError(s3err('NoSuchBucket', 404), { bucket: 'x' }).options.retryable).toBe(false);
     expect(toAppError(s3err('RequestTimeTooSkewed', 403)).code).toBe('CLOCK_SKEW');
   });
+  it('names the region of a bucket elsewhere from a HEAD\'s bodiless 301 (the SDK calls it Unknown)', () => {
+    const head301 = Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 301 }, $response: { statusCode: 301, headers: { 'x-amz-bucket-region': 'eu-west-1' } } });
+    const e = toAppError(head301, { action: 'HeadObject', bucket: 'photos' });
+    expect(e.code).toBe('WRONG_REGION');
+    expect(e.message).toContain('eu-west-1');
+  });
   it('hides unknown exception text behind UNKNOWN, keeping it in details', () => {
     const e = toAppError(new Error('weird thing'));
     expect(e.code).toBe('UNKNOWN');
