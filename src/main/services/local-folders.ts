@@ -29,18 +29,24 @@ function within(root: string, child: string): boolean {
  * listing is refused (FOLDER_OUTSIDE_HOME). Links inside it that lead out of home are left out, as are hidden folders.
  */
 export async function listFolders(path: string | undefined, home: string): Promise<FolderListing> {
-  const realHome = await realpath(home);
+  // A home that is gone (a removed account, a test's temporary HOME) is a folder not found, not a crash.
+  const realHome = await realpath(home).catch(() => {
+    throw new AppError('FOLDER_NOT_FOUND', { path: home });
+  });
   const asked = resolve(realHome, expandHome(path?.trim() || '~', realHome));
   const real = await realpath(asked).catch(() => undefined);
   if (!real || !(await stat(real)).isDirectory()) throw new AppError('FOLDER_NOT_FOUND', { path: asked });
   if (!within(realHome, real)) throw new AppError('FOLDER_OUTSIDE_HOME', { path: asked });
   const folders: FolderListing['folders'] = [];
-  for (const d of await readdir(real, { withFileTypes: true })) {
+  const entries = await readdir(real, { withFileTypes: true }).catch((err: unknown) => {
+    throw new AppError('FILE_UNREADABLE', { path: real }, { cause: err });
+  });
+  for (const d of entries) {
     if (d.name.startsWith('.')) continue;
     const full = join(real, d.name);
     if (d.isSymbolicLink()) {
       const target = await realpath(full).catch(() => undefined);
-      if (!target || !within(realHome, target) || !(await stat(target)).isDirectory()) continue;
+      if (!target || !within(realHome, target) || !(await stat(target).catch(() => undefined))?.isDirectory()) continue;
     } else if (!d.isDirectory()) continue;
     folders.push({ name: d.name, path: full });
   }
