@@ -111,7 +111,7 @@ export function App() {
               {nav.map((s) => {
                 const Icon = navIcons[s];
                 return (
-                  <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} className={screen === s ? 'active' : ''} onClick={() => store.update({ screen: s })}>
+                  <button key={s} type="button" data-testid={`nav-${s}`} aria-current={screen === s ? 'page' : undefined} className={screen === s ? 'active' : ''} onClick={() => store.update({ screen: s })}>
                     {Icon && <Icon aria-hidden="true" size="1.1em" />}
                     {t(`app.nav.${s}`)}
                   </button>

@@ -139,10 +139,10 @@ describe('landing zone UI in browser mode', () => {
 
   it('reads in Portuguese (dark theme) with the same report, and stays accessible', async () => {
     const { page } = app;
-    await page.locator('.tabs button').nth(2).click();
+    await page.getByTestId('nav-settings').click();
     await page.getByTestId('language-select').selectOption('pt-BR');
     await page.getByTestId('theme-select').selectOption('dark');
-    await page.locator('.tabs button').nth(0).click();
+    await page.getByTestId('nav-main').click();
     // The section kept its choices and the last file while on another screen.
     const panel = page.getByTestId('landing-panel');
     await panel.locator('summary').getByText('Opções para arquivos de dados (CSV)').waitFor();
