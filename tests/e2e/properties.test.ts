@@ -5,9 +5,8 @@
  * (Listing.tsx, the fm branch) is merged; until then that test is skipped.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { GetObjectCommand, HeadObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -21,8 +20,6 @@ const body = 'hello from the properties panel\nsecond line\n';
 /** Versioning (RGW only): the metadata edit then leaves the first upload as an older version to download and restore. */
 const versioning = s3Info().features.versioning;
 
-/** True once the file manager's listing (double-click opens properties) is part of this tree. */
-const listingMerged = existsSync(join(import.meta.dirname, '../../src/renderer/features/browser/Listing.tsx'));
 
 beforeAll(async () => {
   bucket = await freshBucket(rawClient(), 'e2e-props');
@@ -46,10 +43,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Opens the panel from the finished upload's row; the transfers drawer closes when all is done, so open it first. */
+async function openFromRow(page: Page): Promise<void> {
+  if ((await page.getByTestId('transfers-drawer').getAttribute('data-open')) !== 'true') await page.getByTestId('transfers-toggle').click();
+  await page.getByRole('button', { name: 'Properties: file.txt' }).click();
+}
+
 describe('properties panel', () => {
   it('shows the facts, the SHA-256 and a preview; edits metadata; copies a link; axe clean', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Properties: file.txt' }).click();
+    await openFromRow(page);
     const dialog = page.getByRole('dialog', { name: 'Properties of file.txt' });
     await dialog.waitFor();
     const sha = createHash('sha256').update(body).digest('hex');
@@ -87,7 +90,7 @@ describe('properties panel', () => {
 
   it.skipIf(!versioning)('lists versions on a versioned bucket; downloads and restores the older one (RGW)', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Properties: file.txt' }).click();
+    await openFromRow(page);
     const dialog = page.getByRole('dialog', { name: 'Properties of file.txt' });
     const versions = dialog.getByRole('region', { name: 'Versions' });
     // The upload, and the copy the metadata edit made on top of it.
@@ -114,7 +117,7 @@ describe('properties panel', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
-  it.skipIf(!listingMerged)('opens from a double-click on the file in the listing (needs the fm branch)', async () => {
+  it('opens from a double-click on the file in the listing', async () => {
     const { page } = app;
     await page.getByRole('row', { name: /file\.txt/ }).dblclick();
     const dialog = page.getByRole('dialog', { name: 'Properties of file.txt' });

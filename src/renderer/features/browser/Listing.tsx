@@ -12,6 +12,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { FileIcon } from '../../components/FileIcon';
 import { folderDropProps } from './drop';
 import {
   ariaSort,
@@ -365,6 +366,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                   {...(e.kind === 'folder' ? folderDropProps(e.key) : {})}
                 >
                   <td>
+                    <FileIcon name={e.name} kind={e.kind} />{' '}
                     {isRenaming ? (
                       <input
                         className="listing-rename"

@@ -78,7 +78,7 @@ export function MoreOptions({ choices, onChange, withExclude = false, defaultOpe
   };
 
   return (
-    <details className="more-options" open={defaultOpen || undefined} data-testid="more-options">
+    <details className="more-options landing card" open={defaultOpen || undefined} data-testid="more-options">
       <summary>
         <span className="more-options-title">{t('moreOptions.title')}</span>
         <span className="hint more-options-summary" data-testid="more-options-summary">
