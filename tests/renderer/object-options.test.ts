@@ -29,14 +29,22 @@ describe('More options', () => {
         tags: [{ name: 'aws:team', value: 'x' }, { name: 'ok', value: 'semi;colon' }, ...Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, value: 'v' }))],
       }),
     );
-    expect(problems.map((p) => `${p.list}[${p.index}] ${p.key}`)).toEqual([
-      'metadata[0] moreOptions.metadataName',
-      'metadata[2] moreOptions.duplicateName',
+    expect(problems.map((p) => `${p.list}[${p.index}] ${p.error?.code ?? p.key}`)).toEqual([
+      'metadata[0] METADATA_KEY_INVALID',
       'tags[0] moreOptions.tagReserved',
       'tags[1] moreOptions.tagText',
       'tags[10] moreOptions.tooManyTags',
       'tags[11] moreOptions.tooManyTags',
     ]);
+  });
+
+  it('checks metadata with the rules the properties panel and the engine share, on the row at fault', () => {
+    const twice = problemsOf(c({ metadata: [{ name: 'Owner', value: 'a' }, { name: '', value: '' }, { name: 'owner', value: 'b' }] }));
+    expect(twice.map((p) => `${p.index} ${p.error?.code}`)).toEqual(['2 METADATA_KEY_TWICE']);
+    expect(problemsOf(c({ metadata: [{ name: 's3drop-sha256', value: 'x' }] }))[0]?.error?.code).toBe('METADATA_KEY_RESERVED');
+    // What the form accepts, the contract accepts too (the same rules on both sides).
+    expect(uploadOptionsSchema.safeParse(objectOptionsOf(c({ metadata: [{ name: 'Owner_Name', value: 'Ana' }] }))).success).toBe(true);
+    expect(uploadOptionsSchema.safeParse({ metadata: { 'bad key': 'x' } }).success).toBe(false);
   });
 
   it('reads exclude patterns one per line, and a pair\'s stored options back into the form', () => {

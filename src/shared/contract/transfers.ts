@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { command } from './define';
 import type { AppErrorData } from '../errors';
+import { MAX_METADATA_BYTES, metadataProblem } from '../object-metadata';
 import { existingActionSchema, existingChoiceSchema } from './settings';
 import type { SyncProblem } from './sync';
 
@@ -46,7 +47,14 @@ export const uploadOptionsSchema = z
       .optional(),
     sse: z.enum(['none', 'AES256', 'aws:kms']).optional(),
     kmsKeyId: z.string().max(2048).optional(),
-    metadata: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.string().max(1024)).optional(),
+    // The same rules the properties panel and its engine apply (shared/object-metadata.ts): one home for them.
+    metadata: z
+      .record(z.string().min(1).max(MAX_METADATA_BYTES), z.string().max(MAX_METADATA_BYTES))
+      .superRefine((m, ctx) => {
+        const problem = metadataProblem(Object.entries(m));
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem.code} ${JSON.stringify(problem.params)}` });
+      })
+      .optional(),
     tags: tagsSchema.optional(),
     existing: existingActionSchema.optional(),
     /** A key template (see the landing zone), applied to each file's relative path. */

@@ -5,6 +5,8 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Plus, Trash2 } from 'lucide-react';
+import { errorText } from '../../../shared/errors';
+import { resolveLanguage } from '../../i18n';
 import { excludeOf, problemsOf, storageClassChoices, type NameValue, type ObjectChoices } from './object-options';
 import './more-options.css';
 
@@ -20,7 +22,7 @@ export interface MoreOptionsProps {
 
 /** The section. */
 export function MoreOptions({ choices, onChange, withExclude = false, defaultOpen = false }: MoreOptionsProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
   const problems = problemsOf(choices);
   const set = (patch: Partial<ObjectChoices>) => onChange({ ...choices, ...patch });
@@ -64,7 +66,7 @@ export function MoreOptions({ choices, onChange, withExclude = false, defaultOpe
               </button>
               {problem && (
                 <p className="field-error" id={errId} role="alert">
-                  {t(problem.key)}
+                  {problem.error ? errorText(problem.error.code, resolveLanguage(i18n.language), problem.error.params) : t(problem.key)}
                 </p>
               )}
             </div>

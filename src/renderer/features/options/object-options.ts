@@ -3,6 +3,7 @@
  * which files of a folder stay out. Pure: the form's rows, their checks, and the upload options they make.
  */
 import { tagKeySchema, tagValueSchema, uploadOptionsSchema, type UploadOptions } from '../../../shared/contract';
+import { metadataProblem, type MetadataProblem } from '../../../shared/object-metadata';
 
 /** The storage classes offered, in the order a person meets them (cheapest to reach first). */
 export const storageClassChoices = uploadOptionsSchema.shape.storageClass.unwrap().options.filter((c) => c !== 'REDUCED_REDUNDANCY');
@@ -30,26 +31,28 @@ export interface ObjectChoices {
 /** Nothing chosen: objects get the bucket's defaults and no file is left out. */
 export const noObjectChoices: ObjectChoices = { storageClass: '', encryption: 'default', kmsKeyId: '', metadata: [], tags: [], exclude: '' };
 
-/** A problem of one row, as an i18n key. */
+/** A problem of one row: an i18n key, or (metadata) the shared rules' error code and values. */
 export interface RowProblem {
   list: 'metadata' | 'tags';
   index: number;
   key: string;
+  error?: MetadataProblem;
 }
-
-const METADATA_NAME = /^[a-z0-9-]{1,64}$/;
 
 /** The rows that S3 would refuse, each with the i18n key of the rule it breaks; blank rows are ignored. */
 export function problemsOf(c: ObjectChoices): RowProblem[] {
   const problems: RowProblem[] = [];
-  const seen = { metadata: new Set<string>(), tags: new Set<string>() };
-  c.metadata.forEach((row, index) => {
-    if (isBlank(row)) return;
-    if (!METADATA_NAME.test(row.name.trim())) problems.push({ list: 'metadata', index, key: 'moreOptions.metadataName' });
-    else if (seen.metadata.has(row.name.trim())) problems.push({ list: 'metadata', index, key: 'moreOptions.duplicateName' });
-    else if (row.value.length > 1024) problems.push({ list: 'metadata', index, key: 'moreOptions.metadataValue' });
-    seen.metadata.add(row.name.trim());
-  });
+  const seen = { tags: new Set<string>() };
+  // Metadata follows the rules the properties panel and the engine share (shared/object-metadata.ts): the first
+  // problem, shown on the row it names (a repeated name: its second row).
+  const metaRows = c.metadata.map((row, index) => ({ row, index })).filter(({ row }) => !isBlank(row));
+  const metaProblem = metadataProblem(metaRows.map(({ row }) => [row.name.trim(), row.value] as const));
+  if (metaProblem) {
+    const named = String(metaProblem.params.key ?? '').toLowerCase();
+    const hits = metaRows.filter(({ row }) => row.name.trim().toLowerCase() === named);
+    const at = hits[metaProblem.code === 'METADATA_KEY_TWICE' ? 1 : 0] ?? metaRows[metaRows.length - 1]!;
+    problems.push({ list: 'metadata', index: at.index, key: 'moreOptions.metadataInvalid', error: metaProblem });
+  }
   let tags = 0;
   c.tags.forEach((row, index) => {
     if (isBlank(row)) return;
