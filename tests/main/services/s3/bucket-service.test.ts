@@ -77,7 +77,8 @@ describe('BucketService', () => {
     expect(await res.text()).toBe('docs/a.txt');
   });
 
-  it('presigns a download link: the store answers with Content-Disposition attachment under the object\'s own name', async () => {
+  // (Not behind the AWS-behaviour proxy, for the reason above.)
+  it.skipIf(info.aws)('presigns a download link: the store answers with Content-Disposition attachment under the object\'s own name', async () => {
     const res = await fetch(await buckets.presign('test', bucket, 'docs/a.txt', 300, { attachment: true }));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="a.txt"; filename*=UTF-8''a.txt`);

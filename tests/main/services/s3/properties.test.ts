@@ -134,7 +134,9 @@ describe('preview', () => {
 });
 
 describe('presign', () => {
-  it('signs a download link (Content-Disposition: attachment) that serves the object', async () => {
+  // Behind the AWS-behaviour proxy the link names amazonaws.com, which a plain client cannot reach from here, and the
+  // proxy does not implement query-string (presigned) authentication.
+  it.skipIf(info.aws)('signs a download link (Content-Disposition: attachment) that serves the object', async () => {
     await put('dl/file name.txt', 'hello');
     const url = await run('objects:presign', { profileId: 'test', bucket, key: 'dl/file name.txt', expiresInSeconds: 600, attachment: true });
     const res = await fetch(url);
@@ -165,8 +167,11 @@ describe.skipIf(!info.features.versioning)('versions (RGW)', () => {
       [v1.VersionId, false, false, 5],
     ]);
 
-    const link = await run('objects:presign', { profileId: 'test', bucket: vb, key: 'doc.txt', expiresInSeconds: 600, versionId: v1.VersionId!, attachment: true });
-    expect(await (await fetch(link)).text()).toBe('first');
+    // (Not behind the AWS-behaviour proxy: see 'presign' above.)
+    if (!info.aws) {
+      const link = await run('objects:presign', { profileId: 'test', bucket: vb, key: 'doc.txt', expiresInSeconds: 600, versionId: v1.VersionId!, attachment: true });
+      expect(await (await fetch(link)).text()).toBe('first');
+    }
 
     const restored = await run('objects:restoreVersion', { profileId: 'test', bucket: vb, key: 'doc.txt', versionId: v1.VersionId! });
     expect(restored.versionId).toBeDefined();
