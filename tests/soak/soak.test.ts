@@ -13,7 +13,7 @@
  * and go on by themselves, and the run still ends with nothing lost, corrupted or pending (issue 13).
  *
  * Knobs: SOAK_FILES (default 5000), SOAK_SEED (default 20261125), SOAK_FAULT_RATE (default 0.2), SOAK_KILLS (3),
- * SOAK_BROWSER_FILES (default 400), SOAK_OUTAGE_SECONDS (default 30; 0 for none), SOAK_CACHE_DIR (the bundle, progress
+ * SOAK_BROWSER_FILES (default 400), SOAK_BROWSER_MINUTES (how long the browser phase may wait, default 20), SOAK_OUTAGE_SECONDS (default 30; 0 for none), SOAK_CACHE_DIR (the bundle, progress
  * logs and figures; default node_modules/.cache/s3drop-soak, which a worktree shares with the main checkout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -408,12 +408,17 @@ describe('soak: browser mode', () => {
     // Then wait, as a person would, pressing "Retry all" when the queue stops with failures.
     let retries = 0;
     let lastNote = 0;
-    const deadline = Date.now() + 20 * 60_000;
+    const deadline = Date.now() + Number(process.env.SOAK_BROWSER_MINUTES ?? 20) * 60_000;
     for (;;) {
       await new Promise((r) => setTimeout(r, 250));
-      if (Date.now() > deadline) throw new Error('browser-mode soak did not finish');
       if (await maybeKillMidUpload()) continue;
       const list = (await page.call('transfers:list', {})) as TransferList;
+      if (Date.now() > deadline) {
+        // Say what is stuck, so a CI log alone tells where to look.
+        const stuck = list.transfers.filter((t) => t.state !== 'done' && t.state !== 'skipped').slice(0, 10);
+        note(`stuck: ${JSON.stringify(stuck)}`);
+        throw new Error(`browser-mode soak did not finish: kills ${kills.length}, landed ${landed.size}, retries ${retries}, overall ${JSON.stringify(list.overall)}, first unfinished ${JSON.stringify(stuck.slice(0, 3))}`);
+      }
       const o = list.overall;
       if (Date.now() - lastNote > 5_000) {
         lastNote = Date.now();
