@@ -42,8 +42,6 @@ const PROBE_TIMEOUT_MS = 15_000;
 const MiB = 1024 * 1024;
 /** A changed source or a failed verification: the transfer starts over from nothing, up to `fileRestarts` times. */
 const RESTART_CODES: ReadonlySet<string> = new Set(['FILE_CHANGED', 'CHECKSUM_MISMATCH', 'OBJECT_CHANGED', 'DOWNLOAD_MISMATCH']);
-/** How long a finished single PUT's journal row may wait to share a transaction with others. */
-const FINISH_WRITE_DELAY_MS = 50;
 
 /** Tuning for tests and the CLI; production uses the defaults. */
 export interface TransferServiceOptions {
@@ -111,7 +109,6 @@ export class TransferService implements TransferEngine {
   private readonly progress: Throttle;
   /** Finished transfers whose final row is not written yet (see `finish`). */
   private readonly finishedUnwritten = new Set<string>();
-  private finishTimer?: NodeJS.Timeout;
   /** Who waits on each unfinished transfer; a waiter resolves when its count of unfinished ids reaches zero. */
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly bandwidth: TokenBucket;
@@ -442,11 +439,10 @@ export class TransferService implements TransferEngine {
         this.j.put(rec);
       });
     } else {
-      // A single PUT has no parts to clear, and its final row can wait a moment: thousands of small files then
-      // cost one transaction per group instead of one each. A crash in that window only means the file is sent
-      // again at the next start (the row still says queued); nothing is lost.
+      // A single PUT has no parts to clear, and its final row can wait for the next progress event (`flush` writes
+      // it first): thousands of small files then cost one transaction per event instead of one each. A crash in
+      // that window only means the file is sent again at the next start (the row still says queued); nothing is lost.
       this.finishedUnwritten.add(rec.id);
-      this.finishTimer ??= setTimeout(() => this.writeFinished(), FINISH_WRITE_DELAY_MS);
     }
     this.touch(rec.id);
     this.settle(e.rec.id);
@@ -454,8 +450,6 @@ export class TransferService implements TransferEngine {
 
   /** Writes the final rows `finish` deferred; each row is the entry's current state, so a later change is never undone. */
   private writeFinished(): void {
-    if (this.finishTimer) clearTimeout(this.finishTimer);
-    this.finishTimer = undefined;
     if (this.finishedUnwritten.size === 0 || !this.journal) return;
     const ids = [...this.finishedUnwritten];
     this.finishedUnwritten.clear();
@@ -561,6 +555,9 @@ export class TransferService implements TransferEngine {
   private flush(): void {
     // Pruned here, at most 5 times a second, rather than after each of thousands of small files.
     if (this.journal) this.pruneHistory();
+    // No event may announce a finish the journal does not hold yet: listeners act on it at once (browser mode deletes
+    // the dropped copy), and a process killed right after would otherwise re-run a transfer whose source is gone.
+    this.writeFinished();
     const changed: TransferSnapshot[] = [];
     for (const id of this.dirty) {
       const e = this.entries.get(id);

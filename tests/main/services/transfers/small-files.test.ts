@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandItems } from '../../../../src/main/services/handlers/transfers';
+import { Journal } from '../../../../src/main/services/transfers/journal';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
+import { startChaosProxy } from '../../../support/chaos-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore } from './harness';
@@ -116,6 +118,40 @@ describe('final journal rows written in groups', () => {
     } finally {
       await second.dispose();
       core.cleanup();
+    }
+  });
+
+  it('a transfer is announced finished only once its journal row says so (browser mode deletes the dropped copy on that event)', async () => {
+    // Requests of uneven length, so finishes fall all over the progress interval (a flush comes every 200 ms).
+    const slow = await startChaosProxy({ upstream: info.endpoint, latencyMs: 30 });
+    const core = testCore();
+    const engine = new TransferService(core, testClients(core, info, slow.url));
+    await engine.start();
+    // What a process killed right after the event would find at its next start.
+    const seenInJournal: string[] = [];
+    const off = core.events.on('transfers:progress', ({ changed }) => {
+      const finished = changed.filter((t) => t.state === 'done');
+      if (finished.length === 0) return;
+      const { journal } = Journal.open(join(core.platform.dataDir, 'journal.sqlite'));
+      try {
+        const rows = new Map(journal.all().map((r) => [r.id, r.state] as const));
+        for (const t of finished) seenInJournal.push(`${t.key}: ${rows.get(t.id)}`);
+      } finally {
+        journal.close();
+      }
+    });
+    try {
+      const files = Array.from({ length: 60 }, (_, i) => randomFile(dir, `announced-${i}.bin`, 50 + i));
+      const ids = engine.enqueue(files.map((f, i) => ({ localPath: f.path, profileId: 'test', bucket, key: `announced/${i}.bin` })));
+      await engine.waitFor(ids);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seenInJournal.filter((line) => !line.endsWith(': done'))).toEqual([]);
+      expect(seenInJournal).toHaveLength(files.length);
+    } finally {
+      off();
+      await engine.dispose();
+      core.cleanup();
+      await slow.stop();
     }
   });
 
