@@ -21,6 +21,7 @@ import { contentDisposition } from '../../src/server/downloads';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { centralHeader, dataDescriptor, endRecords, localHeader, planZip } from '../../src/server/zip-writer';
 import { DOWNLOAD_PATH } from '../../src/shared/wire';
+import { startCountingProxy } from '../support/counting-proxy';
 import { missingPrograms } from '../support/programs';
 import { readZip } from '../support/zip-reader';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
@@ -109,6 +110,11 @@ function pythonZip(zip: Buffer): Record<string, string> | undefined {
   return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 * MiB })) as Record<string, string>;
 }
 
+/** What the server needs of the engine: the real S3 clients, and an engine with nothing queued. */
+function servicesOver(clients: ReturnType<typeof testClients>): Pick<AppServices, 'dispatch' | 'events' | 'transfers' | 'clients'> {
+  return { dispatch: createDispatcher({} as Handlers, silentLogger), events, transfers: { sources: () => [] }, clients } as unknown as Pick<AppServices, 'dispatch' | 'events' | 'transfers' | 'clients'>;
+}
+
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
@@ -117,8 +123,7 @@ beforeAll(async () => {
   core = testCore({}, join(root, 'data'));
   const clients = testClients(core, info);
   events.on('app:notice', (n) => notices.push(n));
-  const services = { dispatch: createDispatcher({} as Handlers, silentLogger), events, transfers: { sources: () => [] }, clients } as unknown as Pick<AppServices, 'dispatch' | 'events' | 'transfers' | 'clients'>;
-  server = await startServer({ services, logger: silentLogger, staticDir: join(root, 'renderer'), dataDir: join(root, 'data'), port: 0 });
+  server = await startServer({ services: servicesOver(clients), logger: silentLogger, staticDir: join(root, 'renderer'), dataDir: join(root, 'data'), port: 0 });
   origin = `http://127.0.0.1:${server.port}`;
 });
 
@@ -244,6 +249,38 @@ describe('verification while streaming', () => {
     const res = await fetchDownload(['bad/']);
     expect(res.cut).toBe(true);
     expect(() => readZip(res.body)).toThrow();
+  });
+});
+
+describe('a browser that goes away', () => {
+  it('stops the S3 read at once, and no further object is fetched', async () => {
+    const proxy = await startCountingProxy(info.endpoint);
+    const own = await startServer({ services: servicesOver(testClients(core, info, proxy.url)), logger: silentLogger, staticDir: join(root, 'renderer'), dataDir: join(root, 'data-gone'), port: 0 });
+    try {
+      // Far more than the sockets between S3, the server and this client buffer: the first read is still running.
+      await put('gone/first.bin', randomBytes(24 * MiB));
+      await put('gone/second.bin', randomBytes(10));
+      const res = await fetch(`http://127.0.0.1:${own.port}${DOWNLOAD_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${own.token}` }, body: JSON.stringify({ profileId: 'test', bucket, keys: ['gone/'] }) });
+      const { url } = (await res.json()) as { url: string };
+      proxy.resetStats();
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: own.port, path: url }, (r) => {
+          // The first bytes are in: the browser goes away.
+          r.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => undefined);
+        req.once('error', reject);
+        req.end();
+      });
+      await until(() => proxy.stats().cutShort >= 1, 'the S3 read to be cut');
+      expect(proxy.stats().byKind.GetObject).toBe(1);
+    } finally {
+      await own.close();
+      await proxy.stop();
+    }
   });
 });
 
