@@ -15,7 +15,7 @@ import { crc32 } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Clients, S3Context } from '../main/services/s3/types';
 import { httpStatus } from '../main/services/s3/errors';
-import { contentCheckOf, objectCall, type ContentCheck } from '../main/services/s3/objects';
+import { cleanEtag, contentCheckOf, objectCall, type ContentCheck } from '../main/services/s3/objects';
 import { expandChoice, unclashedName, type ChosenObject } from '../main/services/transfers/download-plan';
 import { safeRelativePath } from '../main/services/transfers/local-names';
 import { downloadSourceSchema } from '../shared/contract';
@@ -206,6 +206,12 @@ async function getBody(ctx: S3Context, bucket: string, object: ChosenObject, sig
     const out = await objectCall(ctx, { action: 'GetObject', bucket, key: object.key }, (client) =>
       client.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, ...(object.etag ? { IfMatch: `"${object.etag}"` } : {}) }), { abortSignal: signal }),
     );
+    // A store that ignores If-Match (s3rver) still says which version it sent: another one, or another length, would
+    // break the planned Content-Length and ZIP offsets.
+    if ((object.etag && cleanEtag(out.ETag) !== object.etag) || (out.ContentLength !== undefined && out.ContentLength !== object.size)) {
+      (out.Body as Readable | undefined)?.destroy();
+      throw new AppError('OBJECT_CHANGED', { key: object.key }, { details: 'the ETag or size differs from the listing' });
+    }
     // Node's SDK body is a Readable (an IncomingMessage); an empty object may come without one.
     const stream = (out.Body as Readable | undefined) ?? Readable.from([]);
     return { stream, check: contentCheckOf(out), ...(out.LastModified ? { lastModified: out.LastModified } : {}) };

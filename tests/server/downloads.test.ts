@@ -244,6 +244,17 @@ describe('verification while streaming', () => {
     expect(res.body.equals(bad)).toBe(true);
   });
 
+  it('an object replaced between the link and the download is refused, not mixed (If-Match)', async () => {
+    await put('changing.bin', randomBytes(100));
+    const { url } = await ask(['changing.bin']);
+    await put('changing.bin', randomBytes(100));
+    notices.length = 0;
+    const res = await call(url!);
+    expect(res.status).toBe(502);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    await until(() => notices.some((n) => n.error?.code === 'OBJECT_CHANGED'), 'the changed-object notice');
+  });
+
   it('a ZIP with a mismatched entry stops before its central directory', async () => {
     await put('bad/two.bin', randomBytes(10));
     const res = await fetchDownload(['bad/']);
