@@ -27,6 +27,8 @@ import { centralHeader, dataDescriptor, dosDateTime, endRecords, localHeader, pl
 export const TICKET_MS = 60_000;
 /** Links handed out and not yet followed; an older one goes when a newer one would pass this. */
 const MAX_TICKETS = 64;
+/** GETs a ZIP sends ahead of the object it is streaming (see `zipStream`). */
+export const ZIP_LOOKAHEAD = 4;
 /** The largest choice a page may post: 10,000 keys of 1,024 characters, as the contract allows, and some room. */
 export const MAX_CHOICE_BYTES = 12 * 1024 * 1024;
 
@@ -200,8 +202,15 @@ export class Downloads {
   }
 }
 
+/** An object's bytes as a GET answered, and what they can be checked against. */
+interface Body {
+  stream: Readable;
+  check: ContentCheck;
+  lastModified?: Date;
+}
+
 /** A GET of exactly the version that was listed (If-Match: a changed object fails instead of mixing two versions). */
-async function getBody(ctx: S3Context, bucket: string, object: ChosenObject, signal: AbortSignal): Promise<{ stream: Readable; check: ContentCheck; lastModified?: Date }> {
+async function getBody(ctx: S3Context, bucket: string, object: ChosenObject, signal: AbortSignal): Promise<Body> {
   try {
     const out = await objectCall(ctx, { action: 'GetObject', bucket, key: object.key }, (client) =>
       client.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, ...(object.etag ? { IfMatch: `"${object.etag}"` } : {}) }), { abortSignal: signal }),
@@ -256,23 +265,42 @@ function holdLastUntilChecked(check: ContentCheck, object: ChosenObject): Transf
  */
 async function* zipStream(ctx: S3Context, zip: Extract<Prepared, { kind: 'zip' }>, signal: AbortSignal): AsyncGenerator<Buffer> {
   const crcs: number[] = [];
-  for (const [i, p] of zip.entries.entries()) {
-    const object = zip.objects[i]!;
-    const body = await getBody(ctx, zip.bucket, object, signal);
-    p.entry.dos = dosDateTime(body.lastModified ?? new Date());
-    yield localHeader(p);
-    const verify = new StreamCheck(object.size, body.check);
-    let crc = 0;
-    // Leaving this loop early (the browser went away) destroys the S3 body.
-    for await (const chunk of body.stream as AsyncIterable<Buffer>) {
-      crc = crc32(chunk, crc);
-      verify.update(chunk);
-      yield chunk;
+  // The next few GETs are sent while one object streams, so many small files do not wait one round trip each. Their
+  // bodies are not read until their turn: each waits in its socket's buffer, so memory stays a few buffers' worth.
+  const ahead: Promise<Body>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (ahead.length < ZIP_LOOKAHEAD && next < zip.objects.length) {
+      const got = getBody(ctx, zip.bucket, zip.objects[next++]!, signal);
+      // Awaited in its turn; this only keeps a failure of one not yet awaited from being "unhandled".
+      got.catch(() => undefined);
+      ahead.push(got);
     }
-    const problem = verify.problem();
-    if (problem) throw mismatch(object.key, problem);
-    yield dataDescriptor(p, crc);
-    crcs.push(crc);
+  };
+  try {
+    for (const [i, p] of zip.entries.entries()) {
+      const object = zip.objects[i]!;
+      fill();
+      const body = await ahead.shift()!;
+      fill();
+      p.entry.dos = dosDateTime(body.lastModified ?? new Date());
+      yield localHeader(p);
+      const verify = new StreamCheck(object.size, body.check);
+      let crc = 0;
+      // Leaving this loop early (the browser went away) destroys the S3 body.
+      for await (const chunk of body.stream as AsyncIterable<Buffer>) {
+        crc = crc32(chunk, crc);
+        verify.update(chunk);
+        yield chunk;
+      }
+      const problem = verify.problem();
+      if (problem) throw mismatch(object.key, problem);
+      yield dataDescriptor(p, crc);
+      crcs.push(crc);
+    }
+  } finally {
+    // Stopped early: the GETs sent ahead are let go too.
+    for (const got of ahead) void got.then((b) => b.stream.destroy(), () => undefined);
   }
   let cdSize = 0;
   let batch: Buffer[] = [];
