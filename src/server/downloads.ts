@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Clients, S3Context } from '../main/services/s3/types';
-import { httpStatus } from '../main/services/s3/errors';
+import { httpStatus, toAppError } from '../main/services/s3/errors';
 import { cleanEtag, contentCheckOf, objectCall, type ContentCheck } from '../main/services/s3/objects';
 import { expandChoice, unclashedName, type ChosenObject } from '../main/services/transfers/download-plan';
 import { safeRelativePath } from '../main/services/transfers/local-names';
@@ -155,7 +155,7 @@ export class Downloads {
   }
 
   /** Streams what a link names (404 for an unknown, used or expired one). The caller has checked Host and Origin. */
-  async serve(ticket: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+  async serve(ticket: string, res: ServerResponse, headers: Record<string, string>): Promise<void> {
     const t = this.tickets.get(ticket);
     this.tickets.delete(ticket);
     if (!t || t.expires <= Date.now()) return void res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('This download link has expired.');
@@ -190,7 +190,8 @@ export class Downloads {
       // The browser went away (cancelled, tab closed): nothing failed that the person needs to hear about.
       const code = (err as NodeJS.ErrnoException | undefined)?.code;
       if (code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | undefined)?.name === 'AbortError') return;
-      const error = err instanceof AppError ? err : new AppError('SERVER_ERROR', {}, { cause: err });
+      // toAppError names a dropped S3 connection or an expired session in plain words, as elsewhere.
+      const error = toAppError(err);
       this.deps.notify(error);
       // Before any byte the browser gets an error status; after, the connection is cut short of the Content-Length,
       // which the browser marks as a failed download (never as a complete file).

@@ -142,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method !== 'GET') return refuse(res, 405, 'use GET');
       const site = req.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') return refuse(res, 403, 'foreign site');
-      return downloads.serve(url.pathname.slice(DOWNLOAD_PATH.length + 1), req, res, securityHeaders(csp));
+      return downloads.serve(url.pathname.slice(DOWNLOAD_PATH.length + 1), res, securityHeaders(csp));
     }
     if (url.pathname.startsWith('/api/')) {
       if (!tokenMatches(token, bearerToken(req.headers.authorization))) return refuse(res, 401, 'missing or wrong token');
