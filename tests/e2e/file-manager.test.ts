@@ -1,12 +1,13 @@
 /**
  * Issue 14's file manager in Chromium (browser mode): select three files by click, shift-click and ctrl-click and
- * download them as one ZIP the server streams, one file as itself and a folder as a ZIP (the browser's own downloads); delete with the confirmation (typing the count); Undo on a
+ * download them as one ZIP the server streams, one file as itself and a folder as a ZIP (the browser's own downloads),
+ * and a file that fails its check ends as a failed download; delete with the confirmation (typing the count); Undo on a
  * versioned bucket (RGW only); rename inline with a name clash; new folder; a drop onto a folder row; properties on a double click; the
  * keyboard alone for select, rename and delete; and axe on every new dialog and the context menu.
  */
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
@@ -120,6 +121,21 @@ describe('file manager listing', () => {
     const entries = await downloadZip(() => toolbar().getByRole('button', { name: 'Download' }).click(), 'old.zip');
     expect([...entries.keys()].sort()).toEqual(['old/deep/y.txt', 'old/x.txt']);
     for (const [name, bytes] of entries) expect(bytes.equals(bodies[name]!), name).toBe(true);
+  }, 180_000);
+
+  it('a file whose bytes do not match its stored SHA-256 ends as a failed download in the browser, never a complete one', async () => {
+    const { page } = app;
+    await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'bad.bin', Body: Buffer.alloc(100_000, 7), Metadata: { 's3drop-sha256': '0'.repeat(64) } }));
+    try {
+      await reload();
+      await row('bad.bin').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), toolbar().getByRole('button', { name: 'Download' }).click()]);
+      expect(await download.failure()).not.toBeNull();
+    } finally {
+      await rawClient().send(new DeleteObjectCommand({ Bucket: bucket, Key: 'bad.bin' }));
+      await reload();
+      await row('bad.bin').waitFor({ state: 'detached' });
+    }
   }, 180_000);
 
   it('sorts by a column header (aria-sort) and filters by name', async () => {
