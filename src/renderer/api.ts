@@ -2,8 +2,9 @@
  * The contract client. In Electron it wraps the preload bridge; in browser mode it speaks the same
  * contract over a token-protected WebSocket. The UI cannot tell which, except through `capabilities`.
  */
+import type { AppErrorData } from '../shared/errors';
 import type { Result } from '../shared/result';
-import { SESSION_PATH, SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
+import { DOWNLOAD_PATH, SESSION_PATH, SPOOL_PATH, TOKEN_PROTOCOL_PREFIX, WS_PATH, type WireMessage } from '../shared/wire';
 import type { Api } from './api-types';
 import type { Bridge, ConnectionState } from '../shared/bridge';
 
@@ -144,6 +145,22 @@ export function createWebSocketBridge(token: string, base: string = window.locat
       onProgress?.(file.size);
       const body = (await res.json()) as { path: string };
       return body.path;
+    },
+    async downloadLink(source) {
+      try {
+        const res = await fetch(base + DOWNLOAD_PATH, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(source),
+          cache: 'no-store',
+        });
+        const body = (await res.json()) as { url?: string; error?: AppErrorData | string };
+        if (res.ok && body.url) return { ok: true, value: base + body.url };
+        if (typeof body.error === 'object') return { ok: false, error: body.error };
+      } catch {
+        // No answer, or not JSON: the server is away, as below.
+      }
+      return { ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'Could not reach S3 Drop.', retryable: true } };
     },
   };
 }

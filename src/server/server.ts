@@ -13,7 +13,7 @@ import type { Logger } from '../main/services/log/logger';
 import { toAppError } from '../main/services/s3/errors';
 import { AppError, toErrorData, type AppErrorData } from '../shared/errors';
 import { fail, type Result } from '../shared/result';
-import { SESSION_PATH, SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
+import { DOWNLOAD_PATH, SESSION_PATH, SPOOL_PATH, WS_PATH, type WireInvoke, type WireMessage } from '../shared/wire';
 import type { TransferState, TransfersProgress } from '../shared/contract';
 import {
   bearerToken,
@@ -28,12 +28,13 @@ import {
   tokenMatches,
   type OriginPolicy,
 } from './security';
+import { Downloads } from './downloads';
 import { Spool, SpoolIncomplete } from './spool';
 import { loadCsp, securityHeaders, serveStatic } from '../main/services/static-files';
 
 /** What `startServer` needs. */
 export interface ServerOptions {
-  services: Pick<AppServices, 'dispatch' | 'events' | 'transfers'>;
+  services: Pick<AppServices, 'dispatch' | 'events' | 'transfers' | 'clients'>;
   logger: Logger;
   /** The built renderer (out/renderer). */
   staticDir: string;
@@ -94,6 +95,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const spool = new Spool(options.dataDir);
   const policy: OriginPolicy = { port: 0, allowRemote: options.allowRemote ?? false };
   const timeouts: ServerTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const downloads = new Downloads({
+    clients: services.clients,
+    notify: (error) => services.events.emit('app:notice', { level: 'error', error: error.toData() }),
+  });
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -130,6 +135,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = requestTarget(req.url);
     if (!url) return refuse(res, 400, 'bad request target');
 
+    if (url.pathname.startsWith(`${DOWNLOAD_PATH}/`)) {
+      // A followed download link: a navigation, which cannot carry the token, so the one-time ticket in the path
+      // stands for it (only a page that held the token could get one). Fetch metadata, where the browser sends it,
+      // must say the link was followed from our own page or typed, never from another site.
+      if (req.method !== 'GET') return refuse(res, 405, 'use GET');
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') return refuse(res, 403, 'foreign site');
+      return downloads.serve(url.pathname.slice(DOWNLOAD_PATH.length + 1), res, securityHeaders(csp));
+    }
     if (url.pathname.startsWith('/api/')) {
       if (!tokenMatches(token, bearerToken(req.headers.authorization))) return refuse(res, 401, 'missing or wrong token');
       if (url.pathname === SESSION_PATH) return void res.writeHead(204, { ...securityHeaders(csp), 'cache-control': 'no-store' }).end();
@@ -138,6 +152,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const path = await spool.receive(req, url.searchParams.get('name'), timeouts.idleMs);
         logger.debug('browser mode: spooled a dropped file');
         return json(res, 200, { path });
+      }
+      if (url.pathname === DOWNLOAD_PATH) {
+        if (req.method !== 'POST') return refuse(res, 405, 'use POST');
+        try {
+          return json(res, 200, { url: await downloads.prepare(req) });
+        } catch (err) {
+          // The page shows the reason (no such key, no access) as it does for any command.
+          return json(res, 400, { error: toAppError(err).toData() });
+        }
       }
       return refuse(res, 404, 'no such API');
     }

@@ -3,7 +3,7 @@
  * browser-mode WebSocket transport builds. It lives here, not in the renderer, so the preload can implement it
  * without importing the renderer.
  */
-import type { Capabilities } from './contract';
+import type { Capabilities, DownloadSource } from './contract';
 import type { Result } from './result';
 
 /** The one IPC channel outside the contract's commands: a drag of a finished download out of the window (Electron). */
@@ -31,4 +31,9 @@ export interface Bridge<F> {
   startDrag?(transferId: string): void;
   /** Browser mode: streams a dropped File to the local server and returns the spooled path. */
   spoolFile?(file: F, onProgress?: (sent: number) => void): Promise<string>;
+  /**
+   * Browser mode: a one-time link the server streams the chosen keys through (one file as itself, anything more as
+   * a ZIP); following it is the browser's own download.
+   */
+  downloadLink?(source: DownloadSource): Promise<Result<string>>;
 }

@@ -37,3 +37,9 @@ export const SESSION_PATH = '/api/session';
 
 /** The subprotocol prefix that carries the token. */
 export const TOKEN_PROTOCOL_PREFIX = 's3drop.';
+
+/**
+ * Browser mode's downloads: POST the choice here with the token for a one-time link, `<DOWNLOAD_PATH>/<ticket>`,
+ * which the page then follows as a browser download.
+ */
+export const DOWNLOAD_PATH = '/api/download';

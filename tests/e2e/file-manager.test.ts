@@ -1,16 +1,18 @@
 /**
  * Issue 14's file manager in Chromium (browser mode): select three files by click, shift-click and ctrl-click and
- * download them as the browser's own downloads; delete with the confirmation (typing the count); Undo on a
+ * download them as one ZIP the server streams, one file as itself and a folder as a ZIP (the browser's own downloads),
+ * and a file that fails its check ends as a failed download; delete with the confirmation (typing the count); Undo on a
  * versioned bucket (RGW only); rename inline with a name clash; new folder; a drop onto a folder row; properties on a double click; the
  * keyboard alone for select, rename and delete; and axe on every new dialog and the context menu.
  */
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Download, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+import { readZip } from '../support/zip-reader';
 
 const info = s3Info();
 let browser: Browser;
@@ -68,12 +70,20 @@ const selectedKeys = () => app.page.locator('tr.listing-row[aria-selected="true"
 const activeKey = () =>
   app.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { dataset?: { key?: string } } | null } }).document.activeElement?.dataset?.key ?? null);
 
+/** Runs `click`, expects exactly one browser download named `name`, and reads it as a ZIP. */
+async function downloadZip(click: () => Promise<void>, name: string): Promise<Map<string, Buffer>> {
+  const [download] = await Promise.all([app.page.waitForEvent('download'), click()]);
+  expect(download.suggestedFilename()).toBe(name);
+  expect(await download.failure()).toBeNull();
+  return readZip(readFileSync(await download.path()));
+}
+
 async function reload(): Promise<void> {
   await app.page.getByRole('button', { name: 'Refresh', exact: true }).click();
 }
 
 describe('file manager listing', () => {
-  it('selects three files with click, shift-click and ctrl-click and downloads them through the browser', async () => {
+  it('selects three files with click, shift-click and ctrl-click and downloads them as one ZIP the server streams', async () => {
     const { page } = app;
     await row('d.txt').waitFor({ timeout: 30_000 });
     // Folders first: old/ is above the files, and the files are in name order.
@@ -93,19 +103,39 @@ describe('file manager listing', () => {
     expect(await selectedKeys()).toEqual(['a.txt', 'c.bin', 'd.txt']);
     await page.getByText('3 selected').waitFor();
 
-    const downloads: Download[] = [];
-    const all = new Promise<void>((resolve) => {
-      page.on('download', (d) => {
-        downloads.push(d);
-        if (downloads.length === 3) resolve();
-      });
-    });
-    await toolbar().getByRole('button', { name: 'Download' }).click();
-    await all;
-    const got: Record<string, Buffer> = {};
-    for (const d of downloads) got[d.suggestedFilename()] = readFileSync(await d.path());
-    expect(Object.keys(got).sort()).toEqual(['a.txt', 'c.bin', 'd.txt']);
-    for (const [name, bytes] of Object.entries(got)) expect(bytes.equals(bodies[name]!)).toBe(true);
+    // One click, one browser download: a ZIP named after the bucket (the files sit at its top).
+    const entries = await downloadZip(() => toolbar().getByRole('button', { name: 'Download' }).click(), `${bucket}.zip`);
+    expect([...entries.keys()].sort()).toEqual(['a.txt', 'c.bin', 'd.txt']);
+    for (const [name, bytes] of entries) expect(bytes.equals(bodies[name]!), name).toBe(true);
+  }, 180_000);
+
+  it('downloads one file as itself, and a folder as one ZIP that keeps its structure under the folder’s name', async () => {
+    const { page } = app;
+    await row('e.txt').click();
+    const [one] = await Promise.all([page.waitForEvent('download'), toolbar().getByRole('button', { name: 'Download' }).click()]);
+    expect(one.suggestedFilename()).toBe('e.txt');
+    expect(await one.failure()).toBeNull();
+    expect(readFileSync(await one.path()).equals(bodies['e.txt']!)).toBe(true);
+
+    await row('old/').click();
+    const entries = await downloadZip(() => toolbar().getByRole('button', { name: 'Download' }).click(), 'old.zip');
+    expect([...entries.keys()].sort()).toEqual(['old/deep/y.txt', 'old/x.txt']);
+    for (const [name, bytes] of entries) expect(bytes.equals(bodies[name]!), name).toBe(true);
+  }, 180_000);
+
+  it('a file whose bytes do not match its stored SHA-256 ends as a failed download in the browser, never a complete one', async () => {
+    const { page } = app;
+    await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'bad.bin', Body: Buffer.alloc(100_000, 7), Metadata: { 's3drop-sha256': '0'.repeat(64) } }));
+    try {
+      await reload();
+      await row('bad.bin').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), toolbar().getByRole('button', { name: 'Download' }).click()]);
+      expect(await download.failure()).not.toBeNull();
+    } finally {
+      await rawClient().send(new DeleteObjectCommand({ Bucket: bucket, Key: 'bad.bin' }));
+      await reload();
+      await row('bad.bin').waitFor({ state: 'detached' });
+    }
   }, 180_000);
 
   it('sorts by a column header (aria-sort) and filters by name', async () => {

@@ -258,7 +258,7 @@ describe('spool bookkeeping', () => {
       dispatch: async (name: unknown) => (name === 'transfers:enqueue' ? { ok: true as const, value: { ids: ['t1'] } } : { ok: true as const, value: undefined }),
       events: new EventBus(),
       transfers: { sources: () => [source] },
-    } as unknown as Pick<AppServices, 'dispatch' | 'events' | 'transfers'>;
+    } as unknown as Pick<AppServices, 'dispatch' | 'events' | 'transfers' | 'clients'>;
     const own = await startServer({ services: fake, logger: silentLogger, staticDir, dataDir: join(root, 'data-shutdown'), port: 0 });
     const res = await fetch(`http://127.0.0.1:${own.port}${SPOOL_PATH}?name=last.bin`, { method: 'PUT', headers: { authorization: `Bearer ${own.token}` }, body: 'x' });
     const { path } = (await res.json()) as { path: string };

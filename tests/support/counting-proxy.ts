@@ -13,6 +13,8 @@ export interface CountingStats {
   /** Request-body bytes received from clients. */
   bytesIn: number;
   requests: number;
+  /** Responses the client went away from before their end (a reader that stopped reading). */
+  cutShort: number;
 }
 
 /** A request whose body the proxy kept, to assert what reached the server. */
@@ -37,11 +39,14 @@ export interface CountingProxy {
 /** Starts a counting proxy on 127.0.0.1 in front of `upstream`; `keepBodies` picks the (small) requests to keep whole. */
 export async function startCountingProxy(upstream: string, options: { keepBodies?: (kind: RequestKind) => boolean } = {}): Promise<CountingProxy> {
   const up = new URL(upstream);
-  let stats: CountingStats = { byKind: {}, bytesIn: 0, requests: 0 };
+  let stats: CountingStats = { byKind: {}, bytesIn: 0, requests: 0, cutShort: 0 };
   const kept: KeptRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const { kind } = classifyRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
+    res.on('close', () => {
+      if (!res.writableFinished) stats.cutShort++;
+    });
     stats.requests++;
     stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
     const out = httpRequest({ hostname: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
@@ -73,7 +78,7 @@ export async function startCountingProxy(upstream: string, options: { keepBodies
     url: `http://127.0.0.1:${port}`,
     stats: () => structuredClone(stats),
     resetStats: () => {
-      stats = { byKind: {}, bytesIn: 0, requests: 0 };
+      stats = { byKind: {}, bytesIn: 0, requests: 0, cutShort: 0 };
     },
     kept: () => structuredClone(kept),
     async stop() {

@@ -94,6 +94,9 @@ export const downloadSourceSchema = z
   })
   .strict();
 
+/** What to download, as the contract and browser mode's download link take it. */
+export type DownloadSource = z.infer<typeof downloadSourceSchema>;
+
 /** A local name the OS could not hold as the key spelled it, and what it became. */
 export interface RenamedDownload {
   key: string;

@@ -74,6 +74,23 @@ export function cleanEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
 }
 
+/** What an object's own headers (a HEAD's or a GET's) let a reader check its bytes against. */
+export interface ContentCheck {
+  /** The app's stored SHA-256 (SHA256_META). */
+  sha256?: string;
+  /** The ETag when it is the MD5 of the content: a single-part upload without SSE-KMS or SSE-C. */
+  md5?: string;
+}
+
+/** The content check an object's headers allow: its stored SHA-256, else the MD5 of a single-part ETag, else none. */
+export function contentCheckOf(head: Pick<HeadObjectCommandOutput, 'ETag' | 'Metadata' | 'ServerSideEncryption' | 'SSECustomerAlgorithm'>): ContentCheck {
+  const etag = cleanEtag(head.ETag);
+  // An SSE-KMS or SSE-C ETag is no MD5 of the content, and a multipart one ('…-3') never is.
+  const md5 = /^[0-9a-f]{32}$/i.test(etag) && head.ServerSideEncryption !== 'aws:kms' && !head.SSECustomerAlgorithm ? etag.toLowerCase() : undefined;
+  const sha256 = head.Metadata?.[SHA256_META];
+  return { ...(sha256 ? { sha256 } : {}), ...(md5 ? { md5 } : {}) };
+}
+
 /**
  * True when the answer means "no such key": NoSuchKey, or a bare 404 (a HEAD has no body to say more). A missing
  * bucket or upload is a different problem and is reported, not taken as "already gone".

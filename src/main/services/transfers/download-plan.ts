@@ -30,21 +30,28 @@ export interface DownloadPlan {
   renamed: RenamedDownload[];
 }
 
+/** One object a choice brings: its key, its path relative to the download folder ('/'-separated), size and ETag. */
+export interface ChosenObject {
+  key: string;
+  rel: string;
+  size: number;
+  etag: string;
+}
+
 /**
- * Expands keys into downloads: a key that names an object is that file; a key ending in '/', or naming no object,
- * is a folder and brings every object under it. Nothing is queued when a key names neither (OBJECT_NOT_FOUND).
+ * Expands keys into objects: a key that names an object is that file; a key ending in '/', or naming no object,
+ * is a folder and brings every object under it, under the folder's own name. OBJECT_NOT_FOUND when a key names
+ * neither.
  */
-export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Promise<DownloadPlan> {
-  assertBucketRef(choice.bucket);
-  const { bucket, signal } = choice;
-  const platform = choice.platform ?? process.platform;
-  const items: { key: string; rel: string; size: number }[] = [];
-  for (const key of choice.keys) {
+export async function expandChoice(ctx: S3Context, bucket: string, keys: readonly string[], signal?: AbortSignal): Promise<ChosenObject[]> {
+  assertBucketRef(bucket);
+  const items: ChosenObject[] = [];
+  for (const key of keys) {
     // '' is the whole bucket (the CLI's s3://bucket).
     if (key !== '' && !key.endsWith('/')) {
       const head = await headObject(ctx, bucket, key, signal);
       if (head) {
-        items.push({ key, rel: posix.basename(key), size: head.size });
+        items.push({ key, rel: posix.basename(key), size: head.size, etag: head.etag });
         continue;
       }
     }
@@ -54,8 +61,34 @@ export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Pro
     // 'photos/2024/' downloads into '2024/…'; a prefix of only slashes has no name, so the bucket's stands in.
     const top = prefix.replace(/\/+$/, '').split('/').pop() || bucket;
     const rels = [...listed.keys()].sort();
-    for (const rel of rels) items.push({ key: prefix + rel, rel: `${top}/${rel}`, size: listed.get(rel)!.size });
+    for (const rel of rels) {
+      const o = listed.get(rel)!;
+      items.push({ key: prefix + rel, rel: `${top}/${rel}`, size: o.size, etag: o.etag });
+    }
   }
+  return items;
+}
+
+/**
+ * A name no earlier one took: two keys that the cleaning (or a case-blind disk) makes one name, and the later one
+ * becomes `name (1).ext`. `fold` is how the disk compares names; `paths` is node's path module or its posix half.
+ */
+export function unclashedName(path: string, taken: Set<string>, fold: (p: string) => string, paths: Pick<typeof posix, 'basename' | 'dirname' | 'join'>): { path: string; clash: boolean } {
+  let out = path;
+  let n = 0;
+  while (taken.has(fold(out))) out = paths.join(paths.dirname(path), keepBothKey(paths.basename(path), ++n));
+  taken.add(fold(out));
+  return { path: out, clash: n > 0 };
+}
+
+/**
+ * Expands keys into downloads (see `expandChoice`), each with its local path. Nothing is queued when a key names
+ * neither an object nor a folder (OBJECT_NOT_FOUND).
+ */
+export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Promise<DownloadPlan> {
+  const { bucket, signal } = choice;
+  const platform = choice.platform ?? process.platform;
+  const items = await expandChoice(ctx, bucket, choice.keys, signal);
 
   const requests: DownloadRequest[] = [];
   const renamed: RenamedDownload[] = [];
@@ -63,14 +96,8 @@ export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Pro
   const fold = caseInsensitiveFs(platform) ? (p: string) => p.toLowerCase() : (p: string) => p;
   for (const it of items) {
     const safe = localPathFor(choice.folder, it.rel, platform);
-    let path = safe.path;
-    let reason: RenamedDownload['reason'] | undefined = safe.reason;
-    // Two keys that the cleaning (or a case-blind disk) makes one name: the later one becomes `name (1).ext`.
-    for (let n = 1; taken.has(fold(path)); n++) {
-      path = join(dirname(safe.path), keepBothKey(basename(safe.path), n));
-      reason = 'clash';
-    }
-    taken.add(fold(path));
+    const { path, clash } = unclashedName(safe.path, taken, fold, { basename, dirname, join });
+    const reason: RenamedDownload['reason'] | undefined = clash ? 'clash' : safe.reason;
     if (reason) renamed.push({ key: it.key, path, reason });
     requests.push({
       profileId: choice.profileId,

@@ -69,9 +69,6 @@ const ICONS: Record<ListingAction, typeof Download> = {
   copyLink: Copy,
 };
 
-/** The pause between browser-mode download links (see download()). */
-const DOWNLOAD_SPACING_MS = 1000;
-
 /** A dialog the listing has open, if any. */
 type Dialog =
   | { kind: 'delete'; entries: ObjectEntry[] }
@@ -175,22 +172,18 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
 
   const download = async (list: ObjectEntry[]) => {
     if (caps?.transport === 'browser') {
-      // The browser's own download: a presigned link that answers with Content-Disposition: attachment, one a file.
-      const files = list.filter((e) => e.kind === 'object');
-      if (files.length < list.length) store.toast({ level: 'info', key: 'listing.download.foldersInBrowser' });
-      for (const [i, f] of files.entries()) {
-        const res = await run('objects:presign', { profileId, bucket, key: f.key, expiresInSeconds: 3600, attachment: true });
-        if (!res.ok) return;
-        // Each link is a navigation of this page that the attachment header turns into a download; a second click
-        // before the first answered would cancel it. The page's CSP (frame-src, connect-src) rules out iframes and
-        // fetch to the store, so the links are spaced out instead.
-        if (i > 0) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_SPACING_MS));
-        const a = document.createElement('a');
-        a.href = res.value;
-        a.download = f.name;
-        a.rel = 'noopener';
-        a.click();
-      }
+      // One browser download for the whole choice, streamed by the server (one file as itself, more as a ZIP): the
+      // browser never needs to reach the S3 endpoint, and folders download too.
+      const link = store.api.bridge.downloadLink;
+      if (!link) return report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'downloads' } });
+      const res = await link({ profileId, bucket, keys: list.map((e) => e.key) });
+      if (!res.ok) return report(res.error);
+      // The download attribute keeps this page where it is, even when the server answers with an error.
+      const a = document.createElement('a');
+      a.href = res.value;
+      a.download = '';
+      a.rel = 'noopener';
+      a.click();
       return;
     }
     if (!downloadsDir) return report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'downloads' } });
