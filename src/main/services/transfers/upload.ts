@@ -165,13 +165,15 @@ async function openSource(job: UploadJob, readWhole: (size: number) => boolean):
     if (!st.isFile()) throw new AppError('NOT_A_FILE', { path });
     if (!readWhole(st.size)) return { st };
     // One byte more than the size is asked for, so a file that grew since the fstat is caught like one that shrank.
+    // A read that comes back short exactly at the size has met the end of the file: no second read to find it.
     const buf = Buffer.allocUnsafe(st.size + 1);
     let n = 0;
     for (;;) {
       job.signal.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      const want = buf.length - n;
+      const { bytesRead } = await fh.read(buf, n, want, n);
       n += bytesRead;
-      if (bytesRead === 0 || n === buf.length) break;
+      if (bytesRead === 0 || n === buf.length || (n === st.size && bytesRead < want)) break;
     }
     if (n !== st.size) throw new AppError('FILE_CHANGED', { path }, { retryable: true });
     return { st, whole: buf.subarray(0, n) };
