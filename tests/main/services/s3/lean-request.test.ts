@@ -5,6 +5,8 @@
  * ETag the SDK path gives it. Behind the chaos proxy, a custom-endpoint profile (the AWS branch runs in aws-mode.test.ts).
  */
 import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanPutObject } from '../../../../src/main/services/s3/lean-request';
@@ -125,5 +127,41 @@ describe('lean PUT, what lands', () => {
     const body = Buffer.from('x');
     expect(await leanPutObject(ctx, { ...inputOf('other.txt', body), CacheControl: 'no-cache' }, hex(body, 'sha256'))).toBeUndefined();
     expect(await leanPutObject({ ...ctx, agents: undefined }, inputOf('other.txt', body), hex(body, 'sha256'))).toBeUndefined();
+  });
+});
+
+describe('lean PUT, a skewed clock', () => {
+  it('takes the server clock from a RequestTimeTooSkewed answer, as the SDK does, so the retry is signed in its time', async () => {
+    const ahead = 3 * 60 * 60 * 1000;
+    const seen: IncomingHttpHeaders[] = [];
+    // A store whose clock is three hours ahead: it refuses any request not signed near its own time.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen.push(req.headers);
+        const now = new Date(Date.now() + ahead);
+        const signedAt = Date.parse(String(req.headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+        res.setHeader('date', now.toUTCString());
+        if (Math.abs(signedAt - now.getTime()) > 15 * 60 * 1000) {
+          res.writeHead(403, { 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>');
+        } else {
+          res.writeHead(200, { etag: '"x"' });
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const skewed = testClients(core, info, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const c = await skewed.forProfile('skew');
+      const body = Buffer.from('skew');
+      const out = await withRetry(() => leanPutObject(c, inputOf('skew.txt', body), hex(body, 'sha256')), { action: 'PutObject', bucket, key: 'skew.txt' }, undefined, { attempts: 3, baseMs: 1, maxMs: 5 });
+      expect(out?.ETag).toBe('"x"');
+      expect(seen).toHaveLength(2);
+    } finally {
+      skewed.invalidate();
+      server.close();
+    }
   });
 });
