@@ -68,7 +68,7 @@ async function failure(c: S3Context, how: 'lean' | 'sdk', input: PutObjectComman
 }
 
 describe('lean PUT, errors as through the SDK', () => {
-  const faults: FaultKind[] = ['internal-error', 'slow-down', 'request-timeout', 'expired-token', 'wrong-region', 'html', 'reset'];
+  const faults: FaultKind[] = ['internal-error', 'slow-down', 'request-timeout', 'expired-token', 'wrong-region', 'html', 'reset', 'reset-response'];
   it.each(faults)('%s: the same AppError code and retryability', async (fault) => {
     const key = `faults/${fault}.txt`;
     const input = inputOf(key, Buffer.from(`fault ${fault}`));
