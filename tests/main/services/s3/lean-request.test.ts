@@ -11,12 +11,12 @@ import { HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanPutObject } from '../../../../src/main/services/s3/lean-request';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
-import { toAppError } from '../../../../src/main/services/s3/errors';
+import { isAbort, toAppError } from '../../../../src/main/services/s3/errors';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { withRetry } from '../../../../src/main/services/transfers/retry';
 import { startChaosProxy, type ChaosProxy, type FaultKind } from '../../../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
-import { testClients, testCore, testResolver } from '../transfers/harness';
+import { testClients, testCore, testResolver, until } from '../transfers/harness';
 
 const info = s3Info();
 const raw = rawClient(info);
@@ -121,6 +121,20 @@ describe('lean PUT, what lands', () => {
     expect(head.ContentType).toBe('text/plain');
     expect(head.Metadata).toMatchObject({ team: 'sales', 's3drop-sha256': hex(body, 'sha256') });
     expect((await getObjectBytes(raw, bucket, key)).equals(body)).toBe(true);
+  });
+
+  it('a pause while the store has not answered ends the request as an abort (not a failure), as through the SDK', async () => {
+    const key = 'abort/stalled.bin';
+    const body = Buffer.from('stalled');
+    proxy.injectNext('stall', (r) => r.key === key);
+    const pause = new AbortController();
+    const sent = leanPutObject(ctx, inputOf(key, body), hex(body, 'sha256'), pause.signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await until(() => proxy.events().some((e) => e.key === key && e.fault === 'stall'), 'the stalled PUT to reach the proxy');
+    pause.abort();
+    expect(isAbort(await sent)).toBe(true);
   });
 
   it('an input with a field it does not send, or a context without its pools, is left to the SDK', async () => {
