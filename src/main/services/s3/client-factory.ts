@@ -8,18 +8,28 @@ import type { CoreDeps } from '../context';
 import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
 import { isHtmlAnswer, webPageError } from './errors';
-import type { S3Clients, S3Context } from './types';
+import type { S3Agents, S3Clients, S3Context } from './types';
 
 /** How long a socket may sit with no byte read or written before the request fails (and is retried). */
 export const SOCKET_IDLE_MS = 120_000;
 
-/** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
-export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number, logger?: Logger): S3ClientConfig {
-  const custom = Boolean(profile.endpoint);
-  // Enough sockets for file concurrency × part concurrency; the SDK default of 50 would queue requests silently.
-  // HTTPS_PROXY/HTTP_PROXY/NO_PROXY go into our own agents (Node 24 routes through `proxyEnv`), rather than
-  // taking `profile.requestHandler`: that handler lacks the socket limits and the stall timeout below.
+/** How long opening a connection may take before the request fails (and is retried). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A profile's keep-alive socket pools, with its proxy and CA settings. Enough sockets for file concurrency × part
+ * concurrency; the SDK default of 50 would queue requests silently. HTTPS_PROXY/HTTP_PROXY/NO_PROXY go into our own
+ * agents (Node 24 routes through `proxyEnv`), rather than taking `profile.requestHandler`: that handler lacks the
+ * socket limits and the stall timeout of `clientConfig`.
+ */
+export function profileAgents(profile: ResolvedProfile): S3Agents {
   const agentOptions = { keepAlive: true, maxSockets: 256, ...(profile.proxyEnv ? { proxyEnv: profile.proxyEnv } : {}) };
+  return { http: new HttpAgent(agentOptions), https: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }) };
+}
+
+/** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
+export function clientConfig(profile: ResolvedProfile, region: string, maxAttempts: number, logger?: Logger, agents: S3Agents = profileAgents(profile)): S3ClientConfig {
+  const custom = Boolean(profile.endpoint);
   const config: S3ClientConfig = {
     region,
     // A provider, never a resolved value: the SDK calls it again when credentials near expiry.
@@ -34,9 +44,9 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
     // 2,000 small files). `debug` stays: one SDK path (region redirects) calls it without `?.`.
     logger: sdkLogger(logger),
     requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }),
-      connectionTimeout: 10_000,
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
       // A stalled socket must fail (and be retried) rather than hang an upload forever. In this handler version
       // requestTimeout only logs a warning, and a whole-request limit would cut a slow but moving 5 GiB part;
       // socketTimeout is an inactivity limit (no byte read or written for this long), which a moving upload
@@ -147,11 +157,15 @@ export class S3ClientFactory implements S3Clients {
     const region = regionOverride ?? profile.region ?? 'us-east-1';
     this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
     const client = new S3Client(clientConfig(profile, region, 3, this.deps.logger));
-    const transferClient = new S3Client(clientConfig(profile, region, 1, this.deps.logger));
+    // The transfer client's pools are shared with the lean small-PUT path (lean-request.ts), which signs and sends
+    // through the same sockets, proxy and CA settings.
+    const agents = profileAgents(profile);
+    const transferClient = new S3Client(clientConfig(profile, region, 1, this.deps.logger, agents));
     if (profile.endpoint) for (const c of [client, transferClient]) guardAgainstWebPages(c, profile.endpoint);
     return {
       client,
       transferClient,
+      agents,
       profile,
       region,
       customEndpoint: Boolean(profile.endpoint),

@@ -1,5 +1,7 @@
 /** The S3 client seam: every service that talks to S3 gets its clients here. */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedProfile } from '../profiles/types';
 
 /** A ready client and what it was built from. */
@@ -8,11 +10,19 @@ export interface S3Context {
   client: S3Client;
   /** A client without SDK retries, for streamed bodies the engine retries itself (a consumed stream cannot be resent). */
   transferClient: S3Client;
+  /** The keep-alive pools `transferClient` sends through, for requests signed and sent below the SDK (lean-request.ts). */
+  agents?: S3Agents;
   profile: ResolvedProfile;
   /** The region the clients sign for. */
   region: string;
   /** True for non-AWS endpoints (MinIO, R2, Ceph, s3rver…). */
   customEndpoint: boolean;
+}
+
+/** A profile's socket pools, one per protocol, carrying its proxy and CA settings. */
+export interface S3Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
 }
 
 /**

@@ -11,6 +11,7 @@ import { AppError } from '../../../shared/errors';
 import type { UploadOptions } from '../../../shared/contract';
 import { prepareCsvUpload } from '../landing/prepare-upload';
 import { base64Of, hashBuffer, hashFile } from '../s3/content-hash';
+import { leanPutObject } from '../s3/lean-request';
 import { cleanEtag, headObject } from '../s3/objects';
 import { planUpload } from '../s3/part-plan';
 import { BODY_CHUNK, bufferBody, counting, metered } from './accounting';
@@ -164,13 +165,15 @@ async function openSource(job: UploadJob, readWhole: (size: number) => boolean):
     if (!st.isFile()) throw new AppError('NOT_A_FILE', { path });
     if (!readWhole(st.size)) return { st };
     // One byte more than the size is asked for, so a file that grew since the fstat is caught like one that shrank.
+    // A read that comes back short exactly at the size has met the end of the file: no second read to find it.
     const buf = Buffer.allocUnsafe(st.size + 1);
     let n = 0;
     for (;;) {
       job.signal.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      const want = buf.length - n;
+      const { bytesRead } = await fh.read(buf, n, want, n);
       n += bytesRead;
-      if (bytesRead === 0 || n === buf.length) break;
+      if (bytesRead === 0 || n === buf.length || (n === st.size && bytesRead < want)) break;
     }
     if (n !== st.size) throw new AppError('FILE_CHANGED', { path }, { retryable: true });
     return { st, whole: buf.subarray(0, n) };
@@ -200,18 +203,20 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
   const out = await withRetry(
     () =>
       counting(job, async (counted) => {
+        const body = size === 0 ? Buffer.alloc(0) : whole ? await bufferBody(whole, job, counted) : undefined;
         const input: PutObjectCommandInput = {
           ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256),
           ContentLength: size,
           // Custom stores check Content-MD5; AWS checks the SHA-256 of the whole body.
           ...(ctx.customEndpoint ? (md5 ? { ContentMD5: base64Of(md5) } : {}) : { ChecksumSHA256: sha256b64 }),
-          Body:
-            size === 0
-              ? Buffer.alloc(0)
-              : whole
-                ? await bufferBody(whole, job, counted)
-                : metered(createReadStream(src(job), { highWaterMark: BODY_CHUNK, end: size - 1 }), job, counted),
+          Body: body ?? metered(createReadStream(src(job), { highWaterMark: BODY_CHUNK, end: size - 1 }), job, counted),
         };
+        // A small body in memory goes below the SDK (lean-request.ts keeps its guarantees), unless the input or the
+        // bucket's route is one it leaves to the SDK.
+        if (Buffer.isBuffer(body) && (whole || size === 0)) {
+          const lean = await leanPutObject(ctx, { ...input, Body: body }, rec.sha256!, signal);
+          if (lean) return lean;
+        }
         const command = new PutObjectCommand(input);
         // Sent from memory, the body is exactly the bytes rec.sha256 was taken from.
         if (whole) signWithKnownHash(command, rec.sha256!);

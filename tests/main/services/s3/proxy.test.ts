@@ -2,12 +2,14 @@
  * HTTPS_PROXY/HTTP_PROXY/NO_PROXY from a profile: the app's S3 clients send every request through the proxy,
  * unless NO_PROXY names the host. A tiny real forward proxy on loopback counts what passes.
  */
+import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileResolver, ResolvedProfile } from '../../../../src/main/services/profiles/types';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
+import { leanPutObject } from '../../../../src/main/services/s3/lean-request';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testCore } from '../transfers/harness';
 
@@ -58,6 +60,10 @@ async function put(proxyEnv: Record<string, string>, key: string): Promise<void>
     const ctx = await factory.forProfile('p');
     await ctx.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `via ${key}` }));
     await ctx.transferClient.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}-2`, Body: 'x' }));
+    // The small-PUT path below the SDK sends on the same agents, so the same proxy settings hold for it.
+    const lean = Buffer.from('lean');
+    const sent = await leanPutObject(ctx, { Bucket: bucket, Key: `${key}-3`, Body: lean }, createHash('sha256').update(lean).digest('hex'));
+    expect(sent).toBeDefined();
   } finally {
     factory.invalidate();
     core.cleanup();
@@ -65,10 +71,10 @@ async function put(proxyEnv: Record<string, string>, key: string): Promise<void>
 }
 
 describe('proxy settings from the profile', () => {
-  it('HTTP_PROXY: both clients go through the proxy', async () => {
+  it('HTTP_PROXY: both clients and the lean PUT go through the proxy', async () => {
     seen = [];
     await put({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl }, 'proxied');
-    expect(seen.filter((l) => l.startsWith('PUT ') && l.includes(`/${bucket}/proxied`))).toHaveLength(2);
+    expect(seen.filter((l) => l.startsWith('PUT ') && l.includes(`/${bucket}/proxied`))).toHaveLength(3);
     expect((await getObjectBytes(raw, bucket, 'proxied')).toString()).toBe('via proxied');
   });
 

@@ -66,11 +66,16 @@ describe('single PUT as on AWS', () => {
     const put = log.find((r) => r.kind === 'PutObject')!;
     expect(put.host).toBe(`${bucket}.s3.us-east-1.amazonaws.com`);
     expect(put.headers['x-amz-checksum-sha256']).toBe(sha256b64(f.bytes));
+    // Small bodies go below the SDK (lean-request.ts): the same checksum headers, and no Content-MD5 on AWS.
+    if (size <= 64 * 1024) expect(put.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(f.bytes).digest('hex'));
+    expect(put.headers['content-md5']).toBeUndefined();
     // The checksum is known before the body, so even a streamed body goes plain (no aws-chunked, no trailer).
     expect(put.headers['content-encoding']).toBeUndefined();
     // The echoed checksum proves what landed: the post-upload HEAD is skipped.
     expect(log.filter((r) => r.kind === 'HeadObject')).toEqual([]);
     expect((await getObjectBytes(raw, bucket, `aws/${name}`)).equals(f.bytes)).toBe(true);
+    const stored = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: `aws/${name}` }));
+    expect(stored.Metadata?.['s3drop-sha256']).toBe(createHash('sha256').update(f.bytes).digest('hex'));
   });
 });
 

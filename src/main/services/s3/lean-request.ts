@@ -1,0 +1,305 @@
+/**
+ * Requests signed and sent below the SDK, for the many small PUTs where the SDK's middleware stack costs more CPU
+ * than the request itself (docs/benchmarks.md). General on purpose (sign + send + map errors), so a small GET could
+ * use it too. Every guarantee of the SDK path is kept by borrowing the SDK's own parts rather than copying them:
+ * - where a request goes (endpoint, path-style or virtual-hosted, signing region and service) is asked of the SDK once
+ *   per bucket, by running a real command up to its signature (`routeOf`), and anything unusual falls back to it;
+ * - credentials come from the transfer client's provider, which refreshes itself; the clock offset is the client's,
+ *   corrected from each answer's Date as the SDK does, so RequestTimeTooSkewed is retried the same way;
+ * - sockets are the transfer client's own keep-alive pools (proxy and CA bundle included), with its timeouts;
+ * - failures are thrown shaped as the SDK's (name, Code, $metadata, $response, the XML's fields), so `toAppError`,
+ *   `withRetry` and the web-page guard read them exactly as they read the SDK's.
+ * The caller retries (withRetry), as with the transfer client, which has no retries of its own.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
+import { isHtmlAnswer, webPageError } from './errors';
+import type { S3Context } from './types';
+
+/** Where requests for one bucket go, and how they are signed: what the SDK itself chose. */
+interface Route {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  /** The host header the SDK sends (with a port when not the default). */
+  host: string;
+  /** The path before the key: `/bucket` for path-style, empty for virtual-hosted. */
+  prefix: string;
+  signingRegion: string;
+  signingService: string;
+  /** The SDK's user-agent headers, so a server's logs read the same. */
+  agentHeaders: Record<string, string>;
+}
+
+/** One request: the object it names, its headers (lowercase names), the body and that body's hex SHA-256. */
+export interface LeanRequest {
+  method: 'PUT' | 'GET' | 'HEAD';
+  bucket: string;
+  key: string;
+  /** The SDK command's name, for messages and the web-page guard ('PutObjectCommand'). */
+  commandName: string;
+  /** The query the SDK adds (`x-id=PutObject`), which is part of what is signed. */
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** The body's SHA-256 (hex), already known, so it is not taken again for the signature. */
+  payloadSha256?: string;
+  signal?: AbortSignal;
+}
+
+/** An answer with a 2xx status; its body is read whole (small requests only). */
+export interface LeanResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+interface LeanState {
+  signer: SignatureV4;
+  routes: Map<string, Promise<Route | undefined>>;
+}
+
+const states = new WeakMap<S3Context['transferClient'], LeanState>();
+
+/** The sentinel thrown to stop a command once the SDK has built and signed it (nothing is sent). */
+class Captured extends Error {
+  constructor(readonly request: { protocol: string; hostname: string; port?: number; path: string; headers: Record<string, string> }) {
+    super('captured');
+  }
+}
+
+/** True when the context can send below the SDK (built by S3ClientFactory, with its socket pools). */
+export function canSendLean(ctx: S3Context): boolean {
+  return ctx.agents !== undefined;
+}
+
+function stateOf(ctx: S3Context): LeanState {
+  const client = ctx.transferClient;
+  let state = states.get(client);
+  if (!state) {
+    const config = client.config;
+    state = {
+      // The SDK's own settings for S3: the path is signed as sent (already escaped once), and the payload hash is a header.
+      signer: new SignatureV4({ service: 's3', region: ctx.region, credentials: config.credentials, sha256: config.sha256, uriEscapePath: false, applyChecksum: true }),
+      routes: new Map(),
+    };
+    states.set(client, state);
+  }
+  return state;
+}
+
+/**
+ * Asks the SDK where a PutObject to `bucket` goes, by running one through its middleware up to the signature and
+ * reading the signed request. Undefined when the SDK signs it in a way this module does not (S3 Express sessions,
+ * SigV4a), so such buckets stay on the SDK path.
+ */
+async function routeOf(ctx: S3Context, bucket: string): Promise<Route | undefined> {
+  const state = stateOf(ctx);
+  let route = state.routes.get(bucket);
+  if (!route) {
+    route = captureRoute(ctx, bucket);
+    // A failure (credentials not available yet) must not stick.
+    route.catch(() => state.routes.delete(bucket));
+    state.routes.set(bucket, route);
+  }
+  return route;
+}
+
+async function captureRoute(ctx: S3Context, bucket: string): Promise<Route | undefined> {
+  const command = new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: Buffer.alloc(0) });
+  command.middlewareStack.addRelativeTo(
+    () => (args: { request: unknown }) => {
+      throw new Captured(args.request as Captured['request']);
+    },
+    { toMiddleware: 'httpSigningMiddleware', relation: 'after', name: 's3dropCaptureRoute' },
+  );
+  try {
+    await ctx.transferClient.send(command);
+  } catch (err) {
+    if (!(err instanceof Captured)) throw err;
+    const { protocol, hostname, port, path, headers } = err.request;
+    const scope = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,/.exec(headers.authorization ?? '');
+    const unusual = Object.keys(headers).some((h) => h === 'x-amz-s3session-token' || h.startsWith('x-amz-region-set'));
+    if (!scope || unusual || !path.endsWith('/k')) return undefined;
+    const agentHeaders: Record<string, string> = {};
+    for (const h of ['user-agent', 'x-amz-user-agent']) if (headers[h]) agentHeaders[h] = headers[h];
+    return { protocol, hostname, port, host: headers.host ?? hostname, prefix: path.slice(0, -2), signingRegion: scope[1]!, signingService: scope[2]!, agentHeaders };
+  }
+  return undefined;
+}
+
+/** The SDK's escaping of a greedy path label: each segment through encodeURIComponent, and `!'()*` too. */
+export function escapeKey(key: string): string {
+  return key
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+}
+
+/** The value of an XML element in an error body (S3 errors are flat: `<Error><Code>…</Code>…</Error>`). */
+function xmlFields(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const inner = /<Error>([\s\S]*)<\/Error>/.exec(text)?.[1] ?? '';
+  for (const m of inner.matchAll(/<([A-Za-z][\w-]*)>([^<]*)<\/\1>/g)) out[m[1]!] = unescapeXml(m[2]!);
+  return out;
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+}
+
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/**
+ * An error answer as the SDK throws it: `name` and `Code` from the XML (`NotFound`/`Unknown` with no body), the XML's
+ * other fields (Region, Endpoint…) as properties, `$metadata.httpStatusCode` and the raw `$response`.
+ */
+export function serviceError(statusCode: number, headers: IncomingHttpHeaders, text: string): Error {
+  const fields = xmlFields(text);
+  const code = fields.Code ?? (statusCode === 404 ? 'NotFound' : 'Unknown');
+  const err = new Error(fields.Message ?? code);
+  const { Code: _code, Message: _message, ...rest } = fields;
+  return Object.assign(err, rest, {
+    name: code,
+    Code: code,
+    $fault: statusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: statusCode, requestId: headers['x-amz-request-id'], extendedRequestId: headers['x-amz-id-2'] },
+    $response: { statusCode, headers: flatHeaders(headers), body: text },
+  });
+}
+
+/** The SDK's clock correction: an answer whose Date is five minutes or more from ours sets the client's offset. */
+function correctClock(ctx: S3Context, date: string | undefined): void {
+  const server = date ? Date.parse(date) : NaN;
+  if (Number.isNaN(server)) return;
+  const config = ctx.transferClient.config as { systemClockOffset?: number };
+  const offset = config.systemClockOffset ?? 0;
+  if (Math.abs(Date.now() + offset - server) >= 300_000) config.systemClockOffset = server - Date.now();
+}
+
+/** One HTTP exchange on the pooled sockets, with the SDK handler's connection and inactivity timeouts. */
+function exchange(
+  ctx: S3Context,
+  route: Route,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal?: AbortSignal,
+): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  const https = route.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const timeoutError = (message: string) => Object.assign(new Error(message), { name: 'TimeoutError' });
+    const req = send({ protocol: route.protocol, hostname: route.hostname, port: route.port, method, path, headers, agent: https ? ctx.agents!.https : ctx.agents!.http, signal });
+    req.on('error', reject);
+    req.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const t = setTimeout(() => req.destroy(timeoutError(`Socket timed out without establishing a connection within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => clearTimeout(t));
+      req.once('close', () => clearTimeout(t));
+    });
+    req.setTimeout(SOCKET_IDLE_MS, () => req.destroy(timeoutError(`Connection timed out after ${SOCKET_IDLE_MS} ms`)));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * Signs and sends one request; resolves with a 2xx answer, or throws as the SDK would (web pages from custom
+ * endpoints as ENDPOINT_NOT_S3, service errors SDK-shaped, network errors as Node gives them). Undefined when the
+ * SDK routes the bucket in a way this module leaves to it: the caller then sends through the SDK.
+ */
+export async function leanSend(ctx: S3Context, r: LeanRequest): Promise<LeanResponse | undefined> {
+  const route = await routeOf(ctx, r.bucket);
+  if (!route) return undefined;
+  const state = stateOf(ctx);
+  const path = `${route.prefix}/${escapeKey(r.key)}`;
+  const headers: Record<string, string> = { ...r.headers, host: route.host, ...route.agentHeaders };
+  if (r.payloadSha256) headers['x-amz-content-sha256'] = r.payloadSha256;
+  const offset = (ctx.transferClient.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+  const signed = await state.signer.sign(
+    { method: r.method, protocol: route.protocol, hostname: route.hostname, port: route.port, path, query: r.query, headers, body: r.body },
+    { signingDate: new Date(Date.now() + offset), signingRegion: route.signingRegion, signingService: route.signingService },
+  );
+  const query = Object.entries(r.query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  const res = await exchange(ctx, route, r.method, query ? `${path}?${query}` : path, signed.headers, r.body, r.signal);
+  const date = res.headers.date;
+  correctClock(ctx, date);
+  // The web-page guard of custom endpoints (client-factory.ts guardAgainstWebPages), on the raw answer.
+  const endpoint = ctx.profile.endpoint;
+  const head = { statusCode: res.statusCode, headers: flatHeaders(res.headers) };
+  if (endpoint && (looksLikeWebPage(r.commandName, head) || (res.statusCode >= 300 && isHtmlAnswer(undefined, res.body.subarray(0, 256).toString('utf8'))))) {
+    throw webPageError(endpoint, res.statusCode, r.commandName);
+  }
+  if (res.statusCode < 200 || res.statusCode >= 300) throw serviceError(res.statusCode, res.headers, res.body.toString('utf8'));
+  return res;
+}
+
+/** The PutObject fields the lean path sends, each as the SDK serializes it; an input with any other goes through the SDK. */
+const putHeaders: Partial<Record<keyof PutObjectCommandInput, string>> = {
+  ContentType: 'content-type',
+  ContentLength: 'content-length',
+  ContentMD5: 'content-md5',
+  ChecksumSHA256: 'x-amz-checksum-sha256',
+  StorageClass: 'x-amz-storage-class',
+  ServerSideEncryption: 'x-amz-server-side-encryption',
+  SSEKMSKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
+  Tagging: 'x-amz-tagging',
+};
+
+/** The headers of a PutObject input, as the SDK's serializer writes them; undefined when a field is not one of ours. */
+function putObjectHeaders(input: PutObjectCommandInput): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const [field, value] of Object.entries(input) as [keyof PutObjectCommandInput, unknown][]) {
+    if (value === undefined || field === 'Bucket' || field === 'Key' || field === 'Body') continue;
+    if (field === 'Metadata') {
+      for (const [k, v] of Object.entries(value as Record<string, string>)) {
+        // The SDK leaves out empty header values; rather than copy that rule, such metadata stays on the SDK path.
+        if (v === '') return undefined;
+        headers[`x-amz-meta-${k.toLowerCase()}`] = v;
+      }
+      continue;
+    }
+    const name = putHeaders[field];
+    if (!name || value === '') return undefined;
+    headers[name] = String(value);
+  }
+  return headers;
+}
+
+/**
+ * PutObject of a body held in memory, below the SDK; answers the ETag and the echoed SHA-256 checksum as
+ * PutObjectCommand's output does, or undefined when the input or the bucket's route is left to the SDK.
+ */
+export async function leanPutObject(
+  ctx: S3Context,
+  input: PutObjectCommandInput & { Body: Buffer },
+  payloadSha256: string,
+  signal?: AbortSignal,
+): Promise<{ ETag?: string; ChecksumSHA256?: string } | undefined> {
+  const headers = putObjectHeaders(input);
+  if (!headers || !canSendLean(ctx)) return undefined;
+  headers['content-length'] = String(input.Body.length);
+  const res = await leanSend(ctx, { method: 'PUT', bucket: input.Bucket!, key: input.Key!, commandName: 'PutObjectCommand', query: { 'x-id': 'PutObject' }, headers, body: input.Body, payloadSha256, signal });
+  if (!res) return undefined;
+  const one = (h: string) => {
+    const v = res.headers[h];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  return { ETag: one('etag'), ChecksumSHA256: one('x-amz-checksum-sha256') };
+}

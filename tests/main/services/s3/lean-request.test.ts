@@ -1,0 +1,181 @@
+/**
+ * The small-PUT path below the SDK (lean-request.ts) keeps the SDK path's guarantees: each fault a network or a store
+ * produces maps to the same AppError (code and retryable) as the same fault met through the SDK; 500, 503 and a reset
+ * are retried by the same policy until the object is the bytes; and the object carries the type, metadata and the
+ * ETag the SDK path gives it. Behind the chaos proxy, a custom-endpoint profile (the AWS branch runs in aws-mode.test.ts).
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leanPutObject } from '../../../../src/main/services/s3/lean-request';
+import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
+import { isAbort, toAppError } from '../../../../src/main/services/s3/errors';
+import type { S3Context } from '../../../../src/main/services/s3/types';
+import { withRetry } from '../../../../src/main/services/transfers/retry';
+import { startChaosProxy, type ChaosProxy, type FaultKind } from '../../../support/chaos-proxy';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
+import { testClients, testCore, testResolver, until } from '../transfers/harness';
+
+const info = s3Info();
+const raw = rawClient(info);
+let proxy: ChaosProxy;
+let core: ReturnType<typeof testCore>;
+let clients: S3ClientFactory;
+let ctx: S3Context;
+let bucket: string;
+
+beforeAll(async () => {
+  proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
+  core = testCore();
+  clients = testClients(core, info, proxy.url);
+  ctx = await clients.forProfile('test');
+  bucket = await freshBucket(raw, 'lean');
+});
+
+afterAll(async () => {
+  clients?.invalidate();
+  core?.cleanup();
+  await proxy?.stop();
+});
+
+const hex = (b: Buffer, algorithm: 'sha256' | 'md5') => createHash(algorithm).update(b).digest('hex');
+
+/** The PutObject input the engine's single PUT sends for a custom endpoint, with a user metadata field. */
+function inputOf(key: string, body: Buffer, target = bucket): PutObjectCommandInput & { Body: Buffer } {
+  return {
+    Bucket: target,
+    Key: key,
+    ContentType: 'text/plain',
+    Metadata: { Team: 'sales', 's3drop-sha256': hex(body, 'sha256') },
+    ContentLength: body.length,
+    ContentMD5: Buffer.from(hex(body, 'md5'), 'hex').toString('base64'),
+    Body: body,
+  };
+}
+
+/** The AppError a PUT fails with (code and retryable), sent below the SDK or through it. */
+async function failure(c: S3Context, how: 'lean' | 'sdk', input: PutObjectCommandInput & { Body: Buffer }) {
+  const send = how === 'lean' ? () => leanPutObject(c, input, hex(input.Body, 'sha256')) : () => c.transferClient.send(new PutObjectCommand(input));
+  const err = await send().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `${how} PUT should fail`).toBeDefined();
+  const app = toAppError(err, { action: 'PutObject', bucket: input.Bucket, key: input.Key, endpoint: c.profile.endpoint });
+  return { code: app.code, retryable: app.options.retryable === true };
+}
+
+describe('lean PUT, errors as through the SDK', () => {
+  const faults: FaultKind[] = ['internal-error', 'slow-down', 'request-timeout', 'expired-token', 'wrong-region', 'html', 'reset', 'reset-response'];
+  it.each(faults)('%s: the same AppError code and retryability', async (fault) => {
+    const key = `faults/${fault}.txt`;
+    const input = inputOf(key, Buffer.from(`fault ${fault}`));
+    proxy.injectNext(fault, (r) => r.key === key);
+    const lean = await failure(ctx, 'lean', input);
+    proxy.injectNext(fault, (r) => r.key === key);
+    const sdk = await failure(ctx, 'sdk', input);
+    expect(lean).toEqual(sdk);
+  });
+
+  it('a bucket that does not exist: BUCKET_NOT_FOUND, as through the SDK', async () => {
+    const input = inputOf('x.txt', Buffer.from('x'), `${bucket}-missing`);
+    const lean = await failure(ctx, 'lean', input);
+    expect(lean).toEqual(await failure(ctx, 'sdk', input));
+    expect(lean.code).toBe('BUCKET_NOT_FOUND');
+  });
+
+  it.skipIf(info.kind === 's3rver')('a wrong secret: the same refusal as through the SDK (the server checks signatures)', async () => {
+    const resolver = testResolver(info, proxy.url);
+    const wrong = new S3ClientFactory(core, {
+      resolve: async (id) => ({ ...(await resolver.resolve(id)), credentials: async () => ({ accessKeyId: info.accessKeyId, secretAccessKey: `${info.secretAccessKey}x` }) }),
+    });
+    const c = await wrong.forProfile('wrong');
+    const input = inputOf('wrong-secret.txt', Buffer.from('w'));
+    const lean = await failure(c, 'lean', input);
+    expect(lean).toEqual(await failure(c, 'sdk', input));
+    expect(lean.code).toBe('SIGNATURE_MISMATCH');
+    wrong.invalidate();
+  });
+});
+
+describe('lean PUT, what lands', () => {
+  it('retried after a 500, a 503 and a reset by the engine policy, and the object is the bytes', async () => {
+    const key = 'retry/small.bin';
+    const body = Buffer.from(createHash('sha512').update('retry').digest());
+    for (const fault of ['internal-error', 'slow-down', 'reset'] as const) proxy.injectNext(fault, (r) => r.key === key);
+    proxy.resetStats();
+    const out = await withRetry(() => leanPutObject(ctx, inputOf(key, body), hex(body, 'sha256')), { action: 'PutObject', bucket, key }, undefined, { attempts: 6, baseMs: 1, maxMs: 5 });
+    expect(out).toBeDefined();
+    expect(proxy.stats().byKind.PutObject).toBe(4);
+    expect((await getObjectBytes(raw, bucket, key)).equals(body)).toBe(true);
+  });
+
+  it('the ETag, type and metadata the SDK path gives, with Content-MD5 checked by the store', async () => {
+    const key = 'meta/a b+c(1)é.txt';
+    const body = Buffer.from('hello from below the SDK');
+    const out = await leanPutObject(ctx, inputOf(key, body), hex(body, 'sha256'));
+    expect(out?.ETag?.replace(/"/g, '')).toBe(hex(body, 'md5'));
+    const head = await raw.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ContentType).toBe('text/plain');
+    expect(head.Metadata).toMatchObject({ team: 'sales', 's3drop-sha256': hex(body, 'sha256') });
+    expect((await getObjectBytes(raw, bucket, key)).equals(body)).toBe(true);
+  });
+
+  it('a pause while the store has not answered ends the request as an abort (not a failure), as through the SDK', async () => {
+    const key = 'abort/stalled.bin';
+    const body = Buffer.from('stalled');
+    proxy.injectNext('stall', (r) => r.key === key);
+    const pause = new AbortController();
+    const sent = leanPutObject(ctx, inputOf(key, body), hex(body, 'sha256'), pause.signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await until(() => proxy.events().some((e) => e.key === key && e.fault === 'stall'), 'the stalled PUT to reach the proxy');
+    pause.abort();
+    expect(isAbort(await sent)).toBe(true);
+  });
+
+  it('an input with a field it does not send, or a context without its pools, is left to the SDK', async () => {
+    const body = Buffer.from('x');
+    expect(await leanPutObject(ctx, { ...inputOf('other.txt', body), CacheControl: 'no-cache' }, hex(body, 'sha256'))).toBeUndefined();
+    expect(await leanPutObject({ ...ctx, agents: undefined }, inputOf('other.txt', body), hex(body, 'sha256'))).toBeUndefined();
+  });
+});
+
+describe('lean PUT, a skewed clock', () => {
+  it('takes the server clock from a RequestTimeTooSkewed answer, as the SDK does, so the retry is signed in its time', async () => {
+    const ahead = 3 * 60 * 60 * 1000;
+    const seen: IncomingHttpHeaders[] = [];
+    // A store whose clock is three hours ahead: it refuses any request not signed near its own time.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen.push(req.headers);
+        const now = new Date(Date.now() + ahead);
+        const signedAt = Date.parse(String(req.headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+        res.setHeader('date', now.toUTCString());
+        if (Math.abs(signedAt - now.getTime()) > 15 * 60 * 1000) {
+          res.writeHead(403, { 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>');
+        } else {
+          res.writeHead(200, { etag: '"x"' });
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const skewed = testClients(core, info, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const c = await skewed.forProfile('skew');
+      const body = Buffer.from('skew');
+      const out = await withRetry(() => leanPutObject(c, inputOf('skew.txt', body), hex(body, 'sha256')), { action: 'PutObject', bucket, key: 'skew.txt' }, undefined, { attempts: 3, baseMs: 1, maxMs: 5 });
+      expect(out?.ETag).toBe('"x"');
+      expect(seen).toHaveLength(2);
+    } finally {
+      skewed.invalidate();
+      server.close();
+    }
+  });
+});
