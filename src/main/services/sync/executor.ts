@@ -13,6 +13,7 @@ import type { HistoryRecord } from '../history/history-service';
 import { moveToTrash } from '../s3/copy-object';
 import { deleteObject, deleteObjects, headObject, versioningOn } from '../s3/objects';
 import type { S3Target } from '../s3/types';
+import type { TransferSnapshot } from '../../../shared/contract';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
 import type { IndexDb } from './index-db';
 import { layoutOf, objectOptionsOf, transformsBody } from './pair-layout';
@@ -79,13 +80,25 @@ export function enqueueOnce(engine: Pick<TransferEngine, 'enqueue' | 'list'>, re
   return ids.map((id) => id ?? freshIds[next++]!);
 }
 
+/** One file a pass uploads: under its own key, or beside a remote change (`conflictOf`) under `destKey`. */
+interface UploadJob {
+  local: Plan['uploads'][number]['local'];
+  key: string;
+  destKey: string;
+  conflictOf: RemoteEntry | undefined;
+}
+
+/** How many of a pass's uploads the queue holds at once (see `upload`). */
+export const UPLOAD_WINDOW = 2_000;
+
 /** Carries out plans for the pairs of one store. */
 export class Executor {
-  /** Builds the executor; uploads go through `engine`'s queue. */
+  /** Builds the executor; uploads go through `engine`'s queue, `uploadWindow` at a time. */
   constructor(
     private readonly deps: CoreDeps,
     private readonly store: PairStore,
     private readonly engine: TransferEngine,
+    private readonly uploadWindow = UPLOAD_WINDOW,
   ) {}
 
   /** Carries out a plan: record identical files, upload, then (only if all uploads worked) delete to trash. */
@@ -160,14 +173,14 @@ export class Executor {
     const c = rt.config;
     const layout = layoutOf(c);
     const transformed = transformsBody(layout);
-    const jobs = [
-      ...plan.uploads.map((u) => ({ local: u.local, key: u.key, destKey: u.key, conflictOf: undefined as RemoteEntry | undefined })),
+    const jobs: UploadJob[] = [
+      ...plan.uploads.map((u) => ({ local: u.local, key: u.key, destKey: u.key, conflictOf: undefined })),
       ...plan.conflicts.map((u) => ({ local: u.local, key: u.key, destKey: u.copyKey, conflictOf: u.remote })),
     ];
     if (jobs.length === 0) return;
     rt.pending = jobs.length;
     this.store.setState(rt, 'syncing');
-    const requests: UploadRequest[] = jobs.map((j) => ({
+    const requestOf = (j: UploadJob): UploadRequest => ({
       localPath: join(c.folder, j.local.rel),
       profileId: c.target.profileId,
       bucket: s3.bucket,
@@ -178,14 +191,15 @@ export class Executor {
       size: j.local.size,
       // The key is already rendered (from the file's mtime); only the body choices go to the engine.
       options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}), ...objectOptionsOf(c) },
-    }));
-    const ids = enqueueOnce(this.engine, requests);
-    // Matched by id: an engine may leave out snapshots it has already dropped from its history.
-    const byId = new Map((await this.engine.waitFor(ids)).map((snap) => [snap.id, snap]));
-    await eachLimit(
-      jobs.map((job, i) => ({ job, snap: byId.get(ids[i]!) })),
-      8,
-      async ({ snap, job }) => {
+    });
+    // A window of the pass at a time, the next queued while the last of the previous still run (so the queue never
+    // runs dry between windows): a 100,000-file first sync must not hold 100,000 transfers, their requests and their
+    // waits in memory at once.
+    let previous: Promise<void> | undefined;
+    for (let start = 0; start < jobs.length; start += this.uploadWindow) {
+      const window = jobs.slice(start, start + this.uploadWindow);
+      const ids = enqueueOnce(this.engine, window.map(requestOf));
+      const done = this.finishWindow(rt, window, ids, async (job, snap) => {
         let etag: string | undefined;
         let size = job.local.size;
         if (!snap || ((snap.state === 'done' || snap.state === 'skipped') && transformed)) {
@@ -226,8 +240,35 @@ export class Executor {
         }
         // The synced hash is always the local file's (a copy's own hash is never compared with a file's).
         index.putSynced({ key: job.destKey, etag, size, sha256: job.local.sha256 });
-      },
-    );
+      });
+      // Awaited below; this only keeps it from counting as unhandled if the previous window fails first.
+      done.catch(() => undefined);
+      if (previous) await previous;
+      previous = done;
+    }
+    await previous;
     rt.pending = 0;
+  }
+
+  /**
+   * Waits for one window's transfers, each on its own (so the pair's count of files still to upload falls as each
+   * ends, not in one jump at the end), then checks and records each result with `settle`.
+   */
+  private async finishWindow(rt: PairRuntime, jobs: UploadJob[], ids: string[], settle: (job: UploadJob, snap: TransferSnapshot | undefined) => Promise<void>): Promise<void> {
+    const snaps = await Promise.all(
+      ids.map(async (id) => {
+        const [snap] = await this.engine.waitFor([id]);
+        rt.pending = Math.max(0, rt.pending - 1);
+        this.store.emitStatus();
+        return snap;
+      }),
+    );
+    // Matched by id: an engine may leave out snapshots it has already dropped from its history.
+    const byId = new Map(snaps.filter((snap) => snap !== undefined).map((snap) => [snap.id, snap]));
+    await eachLimit(
+      jobs.map((job, i) => ({ job, snap: byId.get(ids[i]!) })),
+      8,
+      ({ job, snap }) => settle(job, snap),
+    );
   }
 }

@@ -23,6 +23,8 @@ import { FolderWatcher, type SettledChanges } from './watcher';
 export interface SyncServiceOptions {
   /** How often a watched pair compares with the bucket; default: the `syncFullPassMinutes` setting. */
   fullPassEveryMs?: number;
+  /** How many of a pass's uploads the queue holds at once; default `UPLOAD_WINDOW` (tests make it small). */
+  uploadWindow?: number;
 }
 
 /** Sync pairs: their life cycle, watchers and passes. */
@@ -41,7 +43,7 @@ export class SyncService {
     private readonly options: SyncServiceOptions = {},
   ) {
     this.store = new PairStore(deps);
-    this.march = new PassBuilder(deps, this.store, clients, new Executor(deps, this.store, transfers), (id, summary) => {
+    this.march = new PassBuilder(deps, this.store, clients, new Executor(deps, this.store, transfers, options.uploadWindow), (id, summary) => {
       for (const fn of this.passListeners) fn(id, summary);
     });
     this.cli = new CliModes(this.store, this.march, clients, (rt, forceFullPass) => this.startPair(rt, forceFullPass));

@@ -250,3 +250,26 @@ describe('sync hands the engine what its index knows', () => {
     expect(await text(hh, 'backup/bigger.txt')).toBe('y'.repeat(70_000));
   });
 });
+
+describe('a pass with many uploads', () => {
+  it('hands the queue a window at a time (at most one earlier window still unfinished), and every file lands', async () => {
+    h = await makeHarness(s3Info(), undefined, { uploadWindow: 10 });
+    const dir = tempFolder();
+    for (let i = 0; i < 35; i++) writeFileSync(join(dir, `f${String(i).padStart(2, '0')}.txt`), `file ${i}`);
+    // What the queue holds each time the pass hands it more: no more than one earlier window still unfinished.
+    const handed: { size: number; unfinishedBefore: number }[] = [];
+    const engine = h.engine;
+    const enqueue = engine.enqueue.bind(engine);
+    engine.enqueue = (requests) => {
+      const unfinishedBefore = engine.list().transfers.filter((t) => t.state !== 'done' && t.state !== 'skipped' && t.state !== 'failed').length;
+      handed.push({ size: requests.length, unfinishedBefore });
+      return enqueue(requests);
+    };
+    const summary = await h.sync.syncOnce(pair(dir, h.bucket, { target: { profileId: 'test', bucket: h.bucket, prefix: 'windows' } }));
+    expect(summary).toMatchObject({ uploaded: 35, failed: 0 });
+    expect(handed.map((w) => w.size)).toEqual([10, 10, 10, 5]);
+    expect(Math.max(...handed.map((w) => w.unfinishedBefore))).toBeLessThanOrEqual(10);
+    expect((await h.keys('windows/')).length).toBe(35);
+    for (const i of [0, 17, 34]) expect(await text(h, `windows/f${String(i).padStart(2, '0')}.txt`)).toBe(`file ${i}`);
+  });
+});
