@@ -180,8 +180,18 @@ export class Executor {
       options: { existing: 'overwrite', ...(layout.gzip ? { gzip: true } : {}), ...(layout.convertToUtf8 ? { convertToUtf8: true } : {}), ...objectOptionsOf(c) },
     }));
     const ids = enqueueOnce(this.engine, requests);
+    // One wait per transfer, so the pair's count of files still to upload falls as each one ends (the Sync
+    // screen's live count) rather than in one jump when the last one does.
+    const snaps = await Promise.all(
+      ids.map(async (id) => {
+        const [snap] = await this.engine.waitFor([id]);
+        rt.pending = Math.max(0, rt.pending - 1);
+        this.store.emitStatus();
+        return snap;
+      }),
+    );
     // Matched by id: an engine may leave out snapshots it has already dropped from its history.
-    const byId = new Map((await this.engine.waitFor(ids)).map((snap) => [snap.id, snap]));
+    const byId = new Map(snaps.filter((snap) => snap !== undefined).map((snap) => [snap.id, snap]));
     await eachLimit(
       jobs.map((job, i) => ({ job, snap: byId.get(ids[i]!) })),
       8,
