@@ -1,4 +1,7 @@
-/** Issue 6 sync screen: add a synced folder, see its state and counts, preview it in plain words, and sync now. */
+/**
+ * Issue 6 sync screen: add a synced folder, see its state and counts, preview it in plain words, and sync now. Issue 15:
+ * the count says "2 files" (and "N still to upload" only while a pass has uploads left).
+ */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +57,8 @@ describe('sync screen', () => {
     await card.getByRole('button', { name: 'Start sync' }).click();
     await card.getByText('Up to date').or(card.getByText('Watching for changes')).first().waitFor({ timeout: 60_000 });
     await card.getByText(/^Last synced /).waitFor({ timeout: 60_000 });
+    // Issue 15: the count reads as a person says it; nothing is left to upload once the pass is done.
+    await expect.poll(() => card.getByTestId('sync-counts').textContent(), { timeout: 30_000 }).toBe('2 files');
     // The plan made before the pass is not shown beside "Up to date"; asking for a preview shows what is left now.
     await card.getByText(/^Files to upload: 2 /).waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(page, 'sync-pair');
