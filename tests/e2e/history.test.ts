@@ -1,7 +1,8 @@
 /**
  * Issue 15 history: an upload and a delete show in the History screen with their outcome and size, the list can be
  * searched and filtered, it is still there after `serve` restarts, and a row opens the object's folder; a synced
- * folder's card lists what its passes did. axe finds nothing serious on either.
+ * folder's card lists what its passes did. axe finds nothing serious on either. A person with more than one
+ * answer's worth (500) of entries pages back to the oldest with "Show older".
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { EventBus } from '../../src/main/services/events';
+import { HistoryService } from '../../src/main/services/history/history-service';
+import { memoryLogger } from '../main/services/sync/engine-support';
 import { seriousViolations } from '../support/axe';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
@@ -102,4 +106,29 @@ describe('history', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'sync-activity');
   });
+
+  it('pages back past 500 entries with "Show older", to the oldest one', async () => {
+    const { page } = app;
+    // Written by the engine's own history service into serve's data folder (SQLite lets two writers share it).
+    const history = new HistoryService({ dataDir: app.dataDir, events: new EventBus(), logger: memoryLogger() });
+    const count = 650;
+    const base = Date.now() - 3_600_000;
+    history.record(Array.from({ length: count }, (_, i) => ({ at: base + i, kind: 'upload' as const, outcome: 'done' as const, profileId: fixtureProfileId(), bucket, key: `paging/old-${String(i).padStart(3, '0')}.txt`, size: 10 })));
+    history.close();
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await page.getByTestId('history-search').fill('paging/old-');
+    const rows = page.locator('[data-testid="history-row"]');
+    const older = page.getByRole('button', { name: 'Show older' });
+    // 100 a page: six clicks reach the oldest; the button goes once nothing older is left.
+    for (let shown = 100; shown < count; shown += 100) {
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(shown);
+      await older.click();
+    }
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(count);
+    await page.locator('[data-testid="history-row"][data-key="paging/old-000.txt"]').waitFor();
+    expect(await older.count()).toBe(0);
+    const keys = await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.key));
+    expect(new Set(keys).size).toBe(count);
+    await page.getByTestId('history-search').fill('');
+  }, 120_000);
 });

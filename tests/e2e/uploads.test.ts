@@ -178,7 +178,7 @@ describe('uploads from the main screen', () => {
     await r.getByRole('button', { name: 'Retry: big.bin' }).waitFor();
   });
 
-  it('cancels everything at once with "Cancel all"; "Clear finished" then takes the cancelled rows away', async () => {
+  it('cancels everything at once with "Cancel all"; "Clear finished" then takes the cancelled rows away and keeps the failed one, which "Clear failed" takes', async () => {
     const { page } = app;
     const files = ['all-1.bin', 'all-2.bin'].map((name) => {
       const path = join(work, name);
@@ -194,5 +194,11 @@ describe('uploads from the main screen', () => {
     await page.getByRole('button', { name: 'Clear finished' }).click();
     for (const name of ['all-1.bin', 'all-2.bin']) await row(name).waitFor({ state: 'detached' });
     expect(await exists('all-1.bin')).toBe(false);
+    // Issue 15: the failed upload above stays through "Clear finished" (what went wrong is not hidden with what
+    // went well); "Clear failed" is the way to take it away.
+    await row('lost.txt').and(page.locator('[data-state="failed"]')).waitFor();
+    await page.getByRole('button', { name: 'Clear failed' }).click();
+    await row('lost.txt').waitFor({ state: 'detached' });
+    expect(await page.getByRole('button', { name: 'Clear failed' }).count()).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Modal } from '../../components/Modal';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import './auth-dialogs.css';
 
 /** Asks for a 6-digit code when the engine needs one; cancelling answers null so the engine stops waiting. */
 export function MfaDialog() {
@@ -34,7 +35,7 @@ export function MfaDialog() {
         {mfa.retry && <p role="alert">{t('mfa.retry')}</p>}
         <label>
           {t('mfa.code')}
-          <input value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))} inputMode="numeric" pattern="\d{6}" required autoFocus autoComplete="one-time-code" />
+          <input className="mfa-code" value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))} inputMode="numeric" pattern="\d{6}" required autoFocus autoComplete="one-time-code" />
         </label>
         <div className="actions">
           <button type="button" onClick={() => void answer(null)}>
@@ -59,28 +60,35 @@ export function SsoDialog() {
   const close = () => store.update({ sso: undefined });
   return (
     <Modal title={t('sso.title')} onClose={close}>
-      {sso.state === 'waiting' && (
-        <>
-          <p>{t('sso.waiting')}</p>
-          <p className="user-code">{sso.userCode}</p>
-          {sso.verificationUri &&
+      <div className="sso-dialog">
+        {sso.state === 'waiting' && (
+          <>
+            <p>{t('sso.waiting')}</p>
+            <p className="user-code">{sso.userCode}</p>
+            <p className="hint" role="status">
+              {t('sso.closesItself')}
+            </p>
+          </>
+        )}
+        {sso.state === 'failed' && <p role="alert">{t('sso.failed')}</p>}
+        {sso.state === 'expired' && <p role="alert">{t('sso.expired')}</p>}
+        <div className="actions">
+          {sso.state === 'waiting' &&
+            sso.verificationUri &&
             (desktop ? (
               <button type="button" className="primary" onClick={() => void store.api.invoke('app:openExternal', { url: sso.verificationUri! })}>
                 {t('sso.open')}
               </button>
             ) : (
-              <a href={sso.verificationUri} target="_blank" rel="noopener noreferrer">
+              // A link, not a button: the browser opens it in a new tab, which the page may not do itself.
+              <a className="button-link primary" href={sso.verificationUri} target="_blank" rel="noopener noreferrer">
                 {t('sso.open')}
               </a>
             ))}
-        </>
-      )}
-      {sso.state === 'failed' && <p role="alert">{t('sso.failed')}</p>}
-      {sso.state === 'expired' && <p role="alert">{t('sso.expired')}</p>}
-      <div className="actions">
-        <button type="button" onClick={close}>
-          {t('common.close')}
-        </button>
+          <button type="button" onClick={close}>
+            {t('common.close')}
+          </button>
+        </div>
       </div>
     </Modal>
   );

@@ -1,6 +1,6 @@
 /** Reads history through `history:list`, asking again whenever the engine announces new entries. */
 import { useCallback, useEffect, useState } from 'react';
-import { historyPageLimits, type CommandInput, type HistoryEntry } from '../../../shared/contract';
+import { historyPageLimits, type CommandInput, type HistoryEntry, type HistoryPage } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { useAppState } from '../../state/store';
 import { useCommand } from '../../state/use-command';
@@ -20,33 +20,56 @@ export interface HistoryView {
   showOlder(): void;
 }
 
-/** The entries matching `filter`, newest first, `pageSize` at a time. */
+/**
+ * Puts a fresh first page above what was shown: entries older than the page's last are kept (they never change), so
+ * new entries never leave a gap. When the page is all new (more arrived than a page holds), the older ones would sit
+ * below a gap, so the list starts again from the page.
+ */
+export function mergeNewest(page: HistoryPage, shown: HistoryEntry[], shownMore: boolean): { entries: HistoryEntry[]; more: boolean } {
+  const last = page.entries.at(-1);
+  if (!page.more || !last) return { entries: page.entries, more: page.more };
+  const older = shown.filter((e) => e.id < last.id);
+  const joins = shown.length > 0 && shown[0]!.id >= last.id;
+  if (!joins || older.length === 0) return { entries: page.entries, more: page.more };
+  return { entries: [...page.entries, ...older], more: shownMore };
+}
+
+/**
+ * The entries matching `filter`, newest first, `pageSize` at a time: the first page is asked for again whenever the
+ * engine announces new entries, and "Show older" asks for the page before the last entry shown (history:list's
+ * `before` cursor), with no cap on how far back a person can go.
+ */
 export function useHistory(filter: HistoryFilter, pageSize: number = historyPageLimits.default): HistoryView {
   const stamp = useAppState((s) => s.historyStamp);
   const { run, error } = useCommand({ keepError: true });
-  const [entries, setEntries] = useState<HistoryEntry[]>([]);
-  const [more, setMore] = useState(false);
-  const [loaded, setLoaded] = useState(false);
   const key = JSON.stringify(filter);
-  // Pages shown, for the filter they were asked under: a new filter starts again from one page.
-  const [paging, setPaging] = useState({ key, pages: 1 });
-  const pages = paging.key === key ? paging.pages : 1;
+  // What is shown, for the filter it was asked under: a new filter starts again from its first page.
+  const [shown, setShown] = useState<{ key: string; entries: HistoryEntry[]; more: boolean } | null>(null);
+  const current = shown?.key === key ? shown : null;
+  const limit = Math.min(historyPageLimits.max, pageSize);
 
   useEffect(() => {
     let stale = false;
-    // Every page shown so far is asked for again at once, so new entries never leave a gap above older pages.
-    const limit = Math.min(historyPageLimits.max, pageSize * pages);
     void run('history:list', { ...(JSON.parse(key) as HistoryFilter), limit }).then((res) => {
       if (stale || !res.ok) return;
-      setEntries(res.value.entries);
-      setMore(res.value.more && limit < historyPageLimits.max);
-      setLoaded(true);
+      setShown((prev) => ({ key, ...(prev?.key === key ? mergeNewest(res.value, prev.entries, prev.more) : res.value) }));
     });
     return () => {
       stale = true;
     };
-  }, [run, key, stamp, pages, pageSize]);
+  }, [run, key, stamp, limit]);
 
-  const showOlder = useCallback(() => setPaging({ key, pages: pages + 1 }), [key, pages]);
-  return { entries, more, loaded, error, showOlder };
+  const last = current?.entries.at(-1)?.id;
+  const showOlder = useCallback(() => {
+    if (last === undefined) return;
+    void run('history:list', { ...(JSON.parse(key) as HistoryFilter), limit, before: last }).then((res) => {
+      if (!res.ok) return;
+      // Appended only if the list still ends where it was asked from (a new filter or a fresh start wins).
+      setShown((prev) =>
+        prev?.key === key && prev.entries.at(-1)?.id === last ? { key, entries: [...prev.entries, ...res.value.entries], more: res.value.more } : prev,
+      );
+    });
+  }, [run, key, limit, last]);
+  // While a new filter's first answer is on its way, the last answer stays (no empty flash between keystrokes).
+  return { entries: (current ?? shown)?.entries ?? [], more: current?.more ?? false, loaded: shown !== null, error, showOlder };
 }

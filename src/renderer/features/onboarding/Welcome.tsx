@@ -35,8 +35,12 @@ export function Welcome() {
     setBusy(null);
     if (!res.ok) return;
     if (res.value.state === 'done') await connect(p);
-    // Otherwise the browser sign-in is under way; 'profiles:ssoStatus' tells us when it is done.
-    else setSsoFor(p);
+    else {
+      // The answer opens the dialog: a sign-in already under way (the dialog closed, asked again) sends no new
+      // 'waiting' event. 'profiles:ssoStatus' tells us when it is done.
+      store.update({ sso: res.value });
+      setSsoFor(p);
+    }
   };
   useEffect(() => {
     if (!ssoFor) return;

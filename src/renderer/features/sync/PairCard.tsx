@@ -43,7 +43,11 @@ export function PairCard({ pair }: { pair: SyncPairStatus }) {
           <span className={`badge state-${pair.state}`}>{t(`sync.state.${pair.state}`)}</span>{' '}
           <span className="hint">{pair.lastSyncAt ? t('sync.lastSync', { when: formatDate(pair.lastSyncAt, i18n.language) }) : t('sync.never')}</span>
         </div>
-        <div className="hint">{t('sync.counts', { files: pair.files, pending: pair.pending })}</div>
+        {/* Live: the count of files still to upload falls as each upload of a pass ends (sync:status). */}
+        <div className="hint" data-testid="sync-counts">
+          {t('sync.files', { count: pair.files })}
+          {pair.pending > 0 && ` · ${t('sync.toUpload', { count: pair.pending })}`}
+        </div>
         <p className="hint">{t(`sync.modes.${c.mode}`)}</p>
         <Safety mode={c.mode} brakeShare={c.brakeShare} brakeCount={c.brakeCount} trashDays={c.trashDays} />
         <LayoutSummary config={c} />
