@@ -105,6 +105,46 @@ describe('listings', () => {
     }
   });
 
+  it('lists keys with characters XML and URLs must escape exactly as they were written, serially and in parallel', async () => {
+    const odd = ['a b.txt', 'a+b.txt', '100%.txt', '%2F.txt', `x&y<z>"q'.txt`, 'ção/é.txt', '😀.txt', 'sub dir/f.txt', 'tab\tin.txt'];
+    await eachLimit(odd, 8, (k) => put(`odd/${k}`, k));
+    const serial = await listPrefix(ctx, bucket, 'odd/');
+    expect([...serial.keys()].sort()).toEqual([...odd].sort());
+    expect(serial.get('ção/é.txt')!.size).toBe(Buffer.byteLength('ção/é.txt'));
+    const parallel = await listPrefixParallel(ctx, bucket, 'odd/');
+    expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
+  });
+
+  it('a listing answer cut off mid-body is asked again, and the listing is whole', async () => {
+    const serial = await listPrefix(ctx, bucket, 'tree/');
+    const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
+    const seen = testCore();
+    try {
+      const viaProxy = await testClients(seen, info, proxy.url).forProfile('test');
+      proxy.injectNext('reset-response', (r) => r.kind === 'ListObjects');
+      const again = await listPrefix(viaProxy, bucket, 'tree/');
+      expect(new Map([...again].sort())).toEqual(new Map([...serial].sort()));
+      expect(proxy.stats().faults['reset-response']).toBe(1);
+    } finally {
+      seen.cleanup();
+      await proxy.stop();
+    }
+  });
+
+  it('a web page answering 200 where a listing was expected reads as ENDPOINT_NOT_S3, not as an empty folder', async () => {
+    const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
+    const seen = testCore();
+    try {
+      const viaProxy = await testClients(seen, info, proxy.url).forProfile('test');
+      proxy.injectNext('html', (r) => r.kind === 'ListObjects');
+      const err = await failure(listPrefixParallel(viaProxy, bucket, 'tree/'));
+      expect(err?.code).toBe('ENDPOINT_NOT_S3');
+    } finally {
+      seen.cleanup();
+      await proxy.stop();
+    }
+  });
+
   it('deleteObjects removes more than one batch of 1,000 and reports each key', async () => {
     const many = keys.filter((k) => k.startsWith('many/')).map((k) => `tree/${k}`);
     const result = await deleteObjects(ctx, bucket, many);
