@@ -3,8 +3,12 @@
  * URL-encoded keys, continuation tokens, CommonPrefixes, entities and characters XML must escape; and everything it
  * does not fully understand refused (undefined), so the SDK reads that answer instead.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { parseListBucketResult } from '../../../../src/main/services/s3/list-xml';
+import { listPrefix } from '../../../../src/main/services/s3/objects';
 
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 
@@ -93,5 +97,35 @@ describe('parseListBucketResult', () => {
     ['a malformed %-sequence under url encoding', '<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>a%E2%8</Key><Size>1</Size></Contents></ListBucketResult>'],
   ])('refuses %s, leaving the answer to the SDK', (_why, xml) => {
     expect(parseListBucketResult(xml)).toBeUndefined();
+  });
+});
+
+describe('listings through the SDK', () => {
+  it('read the body with the small reader: a store whose LastModified the SDK cannot parse still lists', async () => {
+    // An S3-compatible store with an odd date: the SDK's own reading throws on it ("Invalid RFC3339 timestamp"),
+    // and a listing never uses dates. It also shows the reader, not the SDK, read the answer.
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult ${NS}><Name>b</Name><Prefix>p/</Prefix><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>p/a%2Bb+c.txt</Key><LastModified>yesterday</LastModified><ETag>&quot;0cc175b9c0f1b6a831c399e269772661&quot;</ETag><Size>1</Size></Contents></ListBucketResult>`;
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.end(xml);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const client = new S3Client({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      maxAttempts: 1,
+    });
+    try {
+      const listed = await listPrefix(client, 'b', 'p/');
+      expect([...listed.values()]).toEqual([{ key: 'a+b c.txt', size: 1, etag: '0cc175b9c0f1b6a831c399e269772661' }]);
+      expect(asked[0]).toContain('encoding-type=url');
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });
