@@ -1,5 +1,5 @@
 /** Builds the engine for one CLI run: the Node platform, the shared log format, and the AWS environment. */
-import { createAppServices, type AppServices } from '../main/services/app-services';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../main/services/app-services';
 import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
@@ -38,11 +38,20 @@ export const CLI_NETWORK_WAIT_MS = 120_000;
  */
 export async function buildCliServices(
   env: Record<string, string | undefined>,
-  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'>; networkWaitMs?: number },
+  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'>; networkWaitMs?: number; staleUploads?: AppServicesOptions['staleUploads'] },
 ): Promise<CliServices> {
   const platform = createNodePlatform(env);
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
-  const services = await createAppServices({ platform, logger, env, networkWaitMs: options.networkWaitMs ?? CLI_NETWORK_WAIT_MS });
+  // A command run looks for stale multipart uploads only once it transfers something: a no-change sync pass
+  // (or a listing) must not pay a ListMultipartUploads per bucket the journal knows. `serve` keeps running, and
+  // cleans up at start as the app does.
+  const services = await createAppServices({
+    platform,
+    logger,
+    env,
+    networkWaitMs: options.networkWaitMs ?? CLI_NETWORK_WAIT_MS,
+    staleUploads: options.staleUploads ?? 'on-first-transfer',
+  });
   if (options.io) {
     // Loaded here, not at the top: only commands that build the engine need the terminal prompt.
     const { ttyMfaPrompt } = await import('./commands/profiles');

@@ -4,7 +4,7 @@
  * (Speed itself is measured by bench/cli-start.bench.mjs, never asserted here.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,17 @@ describe('what starting the CLI loads', () => {
     const run = runObserved(['upload', '--help'], 'upload-help');
     expect(run.code, run.stderr).toBe(0);
     expect(sdkLoaded(run.urls).length).toBeGreaterThan(0);
+  });
+
+  it('a sync run loads no STS client: only "Test connection" needs one', () => {
+    const folder = join(work, 'sync-folder');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a.txt'), 'a');
+    // No keys: the run ends on that, after the engine (and what it loads) is built.
+    const run = runObserved(['sync', folder, 's3://bucket/p', '--once', '--endpoint', 'http://127.0.0.1:9'], 'sync-no-sts');
+    expect(sdkLoaded(run.urls).length, run.stderr).toBeGreaterThan(0);
+    const sts = run.urls.filter((url) => url.startsWith('file:') && readFileSync(fileURLToPath(url), 'utf8').includes('node_modules/@aws-sdk/client-sts/'));
+    expect(sts).toEqual([]);
   });
 
   it("keeps Node's compile cache in the app's data folder", () => {

@@ -39,6 +39,8 @@ export interface AppServicesOptions {
   events?: EventBus;
   /** How long transfers wait for an endpoint that does not answer (ms); default for as long as the app runs. */
   networkWaitMs?: number;
+  /** When the transfer queue looks for stale multipart uploads (TransferServiceOptions); default at start. */
+  staleUploads?: TransferServiceOptions['staleUploads'];
 }
 
 /** The built engine. */
@@ -77,7 +79,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const clients = new S3ClientFactory(core, profiles);
   const buckets = new BucketService(core, clients);
   const fileOps = new FileOpsService(clients, {}, history);
-  const transferOptions: TransferServiceOptions = options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {};
+  const transferOptions: TransferServiceOptions = {
+    ...(options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {}),
+    ...(options.staleUploads !== undefined ? { staleUploads: options.staleUploads } : {}),
+  };
   const transfers = new TransferService(core, clients, transferOptions);
   const sync = new SyncService(core, clients, transfers);
   const landing = new LandingService(core);

@@ -14,12 +14,16 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type HeadObjectCommandOutput,
+  type ListObjectsV2CommandInput,
+  type ListObjectsV2CommandOutput,
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { DeserializeMiddleware } from '@smithy/types';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './errors';
+import { parseListBucketResult, type ListPage } from './list-xml';
 import type { S3Target } from './types';
 
 /** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
@@ -170,6 +174,53 @@ function keyBefore(a: string, b: string): boolean {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
 }
 
+/** What the SDK reads from a page the lean reader refused (an empty answer's body, so its own parse costs nothing). */
+const EMPTY_LIST = new TextEncoder().encode('<ListBucketResult></ListBucketResult>');
+
+/** A page's body, read whole. */
+async function bodyBytes(body: unknown): Promise<Uint8Array | undefined> {
+  if (body instanceof Uint8Array) return body;
+  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return undefined;
+  const chunks: Buffer[] = [];
+  for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * One ListObjectsV2 page. The request goes through the SDK (its route, signature, retries, clock correction, error
+ * answers and web-page guard all stay as they are); only a 2xx answer's body is read by the small reader of
+ * list-xml.ts, just inside the SDK's deserializer, which is then handed an empty listing. A body the reader refuses
+ * goes to the SDK unchanged. Keys come URL-encoded (encoding-type=url), so a key with a character XML cannot
+ * carry is still listed.
+ */
+export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage> {
+  const command = new ListObjectsV2Command({ ...input, EncodingType: 'url' });
+  let lean: ListPage | undefined;
+  const reader: DeserializeMiddleware<ListObjectsV2CommandInput, ListObjectsV2CommandOutput> = (next) => async (args) => {
+    const out = await next(args);
+    const response = out.response as { statusCode?: number; body?: unknown };
+    lean = undefined; // a retried request's earlier answer does not count
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status >= 300) return out;
+    const bytes = await bodyBytes(response.body);
+    if (!bytes) return out;
+    lean = parseListBucketResult(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    response.body = lean ? EMPTY_LIST : bytes;
+    return out;
+  };
+  command.middlewareStack.addRelativeTo(reader, { toMiddleware: 'deserializerMiddleware', relation: 'after', name: 's3dropLeanListReader' });
+  const page = await objectCall(target, { action: 'ListObjectsV2', bucket: input.Bucket, key: input.Prefix }, (client) => client.send(command, { abortSignal: signal }));
+  if (lean) return lean;
+  // The SDK's own reading (a body the small reader refused), decoded as the small reader would.
+  const decode = page.EncodingType === 'url' ? (s: string) => decodeURIComponent(s.replace(/\+/g, ' ')) : (s: string) => s;
+  return {
+    objects: (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ key: decode(o.Key), size: o.Size ?? 0, etag: o.ETag ?? '' }])),
+    prefixes: (page.CommonPrefixes ?? []).flatMap((cp) => (cp.Prefix === undefined ? [] : [decode(cp.Prefix)])),
+    isTruncated: page.IsTruncated ?? false,
+    ...(page.NextContinuationToken !== undefined ? { nextContinuationToken: page.NextContinuationToken } : {}),
+  };
+}
+
 /**
  * Pages through the objects under `prefix` whose keys are after `from` (exclusive) and before `to`, adding each to
  * `out` keyed relative to `prefix`; folder markers are left out. Without bounds: everything under the prefix.
@@ -185,22 +236,19 @@ async function listRange(
   markers = false,
 ): Promise<void> {
   let token: string | undefined;
+  // Encoded once: every key of the range is compared with it.
+  const end = to === undefined ? undefined : Buffer.from(to, 'utf8');
   do {
-    const page = await objectCall(target, { action: 'ListObjectsV2', bucket, key: prefix }, (client) =>
-      client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : from ? { StartAfter: from } : {}) }),
-        { abortSignal: signal },
-      ),
-    );
-    for (const o of page.Contents ?? []) {
-      if (!o.Key || !o.Key.startsWith(prefix)) continue;
+    const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : from ? { StartAfter: from } : {}) }, signal);
+    for (const o of page.objects) {
+      if (!o.key.startsWith(prefix)) continue;
       // The rest of this page, and any page after it, belongs to the next range.
-      if (to !== undefined && !keyBefore(o.Key, to)) return;
-      const key = o.Key.slice(prefix.length);
+      if (end !== undefined && Buffer.compare(Buffer.from(o.key, 'utf8'), end) >= 0) return;
+      const key = o.key.slice(prefix.length);
       if (!markers && (key === '' || key.endsWith('/'))) continue;
-      out.set(key, { key, size: o.Size ?? 0, etag: cleanEtag(o.ETag) });
+      out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = page.isTruncated ? page.nextContinuationToken : undefined;
   } while (token);
 }
 
@@ -223,12 +271,9 @@ export async function listPrefix(target: S3Target, bucket: string, prefix: strin
  * 1,000 sub-prefixes); past it, the last range is paged serially.
  */
 export async function listPrefixParallel(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, concurrency = 8): Promise<Map<string, StoredObject>> {
-  const top = await objectCall(target, { action: 'ListObjectsV2', bucket, key: prefix }, (client) =>
-    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/' }), { abortSignal: signal }),
-  );
-  const bounds = (top.CommonPrefixes ?? [])
-    .map((cp) => cp.Prefix)
-    .filter((p): p is string => p !== undefined && p.startsWith(prefix))
+  const top = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/' }, signal);
+  const bounds = top.prefixes
+    .filter((p) => p.startsWith(prefix))
     .sort((a, b) => (keyBefore(a, b) ? -1 : keyBefore(b, a) ? 1 : 0));
   const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
   const out = new Map<string, StoredObject>();

@@ -61,6 +61,12 @@ export interface TransferServiceOptions {
    * the app runs (the app and browser mode); the CLI passes a bounded budget so that a run always ends.
    */
   networkWaitMs?: number;
+  /**
+   * When stale multipart uploads are looked for (orphans.ts): 'at-start' (the app and browser mode, which keep
+   * running), or 'on-first-transfer' (a CLI run, whose no-change sync pass must not pay a ListMultipartUploads per
+   * bucket; a run that transfers anything still cleans up). Default 'at-start'.
+   */
+  staleUploads?: 'at-start' | 'on-first-transfer';
 }
 
 /** One profile's endpoint that stopped answering: the probe timer and how long it has been down. */
@@ -102,6 +108,8 @@ export class TransferService implements TransferEngine {
   private allPaused = false;
   private seq = 0;
   private disposed = false;
+  /** The stale multipart upload clean-up has been started (once per run). */
+  private staleUploadsCleaned = false;
   private unsubscribe?: () => void;
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
@@ -122,7 +130,7 @@ export class TransferService implements TransferEngine {
     readonly clients: S3Clients,
     options: TransferServiceOptions = {},
   ) {
-    this.options = { historyLimit: 1000, progressIntervalMs: SNAPSHOT_INTERVAL_MS, fileRestarts: 3, networkBackoff: defaultWaitPolicy, networkWaitMs: Infinity, ...options };
+    this.options = { historyLimit: 1000, progressIntervalMs: SNAPSHOT_INTERVAL_MS, fileRestarts: 3, networkBackoff: defaultWaitPolicy, networkWaitMs: Infinity, staleUploads: 'at-start', ...options };
     this.bandwidth = new TokenBucket(() => deps.settings.get().bandwidthLimitKiBps * 1024);
     this.progress = new Throttle(() => this.flush(), this.options.progressIntervalMs);
   }
@@ -158,7 +166,7 @@ export class TransferService implements TransferEngine {
       if (dropped.has(rec.id)) this.journal.remove(rec.id);
       else this.entries.set(rec.id, this.newEntry(rec, new Map()));
     }
-    void cleanupStaleUploads(this.orphanView());
+    if (this.options.staleUploads !== 'on-first-transfer') this.cleanStaleUploads();
     // A profile edit or a new sign-in is the moment to try the transfers that wait for one.
     const offChanged = this.deps.events.on('profiles:changed', () => this.resumeWaitingAuth());
     // A sign-in (in the app, or `aws sso login` in a terminal) wakes the transfers of the profiles it signed in.
@@ -299,7 +307,15 @@ export class TransferService implements TransferEngine {
     }
   }
 
+  /** Starts the clean-up of stale multipart uploads, once; only after start() has loaded every entry (it reads which uploads they need). */
+  private cleanStaleUploads(): void {
+    if (this.staleUploadsCleaned) return;
+    this.staleUploadsCleaned = true;
+    void cleanupStaleUploads(this.orphanView());
+  }
+
   private run(e: Entry): void {
+    this.cleanStaleUploads();
     const { rec } = e;
     const slot = slotOf(rec.size || sizeOnDisk(rec.localPath));
     this.running += slot;

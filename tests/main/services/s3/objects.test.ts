@@ -12,7 +12,7 @@ import { carriedHeaders, copyObject, moveToTrash } from '../../../../src/main/se
 import { deleteObjects, headObject, headObjectRaw, isNotFound, listPrefix, listPrefixParallel, SHA256_META, SOURCE_SHA256_META } from '../../../../src/main/services/s3/objects';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { freePort } from '../../../support/s3-server';
-import { startChaosProxy } from '../../../support/chaos-proxy';
+import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore } from '../transfers/harness';
 
@@ -39,6 +39,18 @@ const failure = (p: Promise<unknown>) =>
     () => undefined,
     (e: unknown) => e as AppError,
   );
+
+/** Runs `fn` with a context whose requests pass through a chaos proxy (no random faults), then stops it. */
+async function throughProxy(fn: (viaProxy: S3Context, proxy: ChaosProxy) => Promise<void>): Promise<void> {
+  const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
+  const seen = testCore();
+  try {
+    await fn(await testClients(seen, info, proxy.url).forProfile('test'), proxy);
+  } finally {
+    seen.cleanup();
+    await proxy.stop();
+  }
+}
 
 describe('headObject', () => {
   it('gives one shape: size, the ETag without quotes, the stored hashes and the metadata; undefined when the key is missing', async () => {
@@ -90,19 +102,43 @@ describe('listings', () => {
 
   it('listPrefixParallel finds the same objects, paging from each sub-prefix on its own', async () => {
     const serial = await listPrefix(ctx, bucket, 'tree/');
-    const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
-    const seen = testCore();
-    try {
-      const viaProxy = await testClients(seen, info, proxy.url).forProfile('test');
+    await throughProxy(async (viaProxy, proxy) => {
       const parallel = await listPrefixParallel(viaProxy, bucket, 'tree/', undefined, 3);
       expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
       // One range per sub-prefix the delimiter listing gave (s3rver leaves out deep/, whose keys the range before it finds).
       const ranges = proxy.events().filter((e) => e.kind === 'ListObjects' && e.url.includes('start-after='));
       expect(ranges.length).toBeGreaterThanOrEqual(3);
-    } finally {
-      seen.cleanup();
-      await proxy.stop();
-    }
+    });
+  });
+
+  it('lists keys with characters XML and URLs must escape exactly as they were written, serially and in parallel', async () => {
+    const odd = ['a b.txt', 'a+b.txt', '100%.txt', '%2F.txt', `x&y<z>"q'.txt`, 'ção/é.txt', '😀.txt', 'sub dir/f.txt', 'tab\tin.txt'];
+    await eachLimit(odd, 8, async (k) => {
+      await put(`odd/${k}`, k);
+    });
+    const serial = await listPrefix(ctx, bucket, 'odd/');
+    expect([...serial.keys()].sort()).toEqual([...odd].sort());
+    expect(serial.get('ção/é.txt')!.size).toBe(Buffer.byteLength('ção/é.txt'));
+    const parallel = await listPrefixParallel(ctx, bucket, 'odd/');
+    expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
+  });
+
+  it('a listing answer cut off mid-body is asked again, and the listing is whole', async () => {
+    const serial = await listPrefix(ctx, bucket, 'tree/');
+    await throughProxy(async (viaProxy, proxy) => {
+      proxy.injectNext('reset-response', (r) => r.kind === 'ListObjects');
+      const again = await listPrefix(viaProxy, bucket, 'tree/');
+      expect(new Map([...again].sort())).toEqual(new Map([...serial].sort()));
+      expect(proxy.stats().faults['reset-response']).toBe(1);
+    });
+  });
+
+  it('a web page answering 200 where a listing was expected reads as ENDPOINT_NOT_S3, not as an empty folder', async () => {
+    await throughProxy(async (viaProxy, proxy) => {
+      proxy.injectNext('html', (r) => r.kind === 'ListObjects');
+      const err = await failure(listPrefixParallel(viaProxy, bucket, 'tree/'));
+      expect(err?.code).toBe('ENDPOINT_NOT_S3');
+    });
   });
 
   it('deleteObjects removes more than one batch of 1,000 and reports each key', async () => {
