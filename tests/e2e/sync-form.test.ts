@@ -1,7 +1,8 @@
 /**
  * Issue 15 sync screen, browser mode: the add form starts empty; a missing folder (typed with ~, shown expanded) is
  * reported next to the folder field; "Browse…" walks the home folder through the engine's folder picker; a new pair
- * offers one action, "Start sync", and "Sync now" only once it runs. axe finds nothing serious on the way.
+ * offers one action, "Start sync", and "Sync now" only once it runs. axe finds nothing serious on the way. A double
+ * click on "Add and preview" adds the pair once, with one toast.
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,5 +71,39 @@ describe('sync screen form', () => {
     await card.getByRole('button', { name: 'Start sync' }).click();
     await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 30_000 });
     expect(await card.getByRole('button', { name: 'Start sync' }).count()).toBe(0);
+  });
+
+  it('adds the pair once, with one toast, when "Add and preview" is clicked twice in a row', async () => {
+    const { page } = app;
+    mkdirSync(join(app.home, 'Twice'));
+    const folder = join(realpathSync(app.home), 'Twice');
+    // Counts the sync:add commands the page sends and the answers it gets, over the page's one socket (opened anew
+    // by the reload, so this listener sees it).
+    const sent = new Set<number>();
+    const answered = new Set<number>();
+    page.on('websocket', (ws) => {
+      ws.on('framesent', ({ payload }) => {
+        const msg = JSON.parse(String(payload)) as { type: string; id: number; name: string };
+        if (msg.type === 'invoke' && msg.name === 'sync:add') sent.add(msg.id);
+      });
+      ws.on('framereceived', ({ payload }) => {
+        const msg = JSON.parse(String(payload)) as { type: string; id: number };
+        if (msg.type === 'result' && sent.has(msg.id)) answered.add(msg.id);
+      });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Synced folders' }).click();
+    await page.getByLabel('Folder on this computer').fill(folder);
+    await page.getByLabel('Bucket', { exact: true }).fill(bucket);
+    await page.getByRole('button', { name: 'Add and preview' }).dblclick();
+    const card = page.locator('.sync-card').filter({ hasText: folder });
+    await card.getByRole('button', { name: 'Start sync' }).first().waitFor({ timeout: 30_000 });
+    // Every add the page sent has been answered: nothing more can arrive.
+    await expect.poll(() => answered.size > 0 && answered.size === sent.size).toBe(true);
+    expect(sent.size).toBe(1);
+    const toasts = page.locator('.toast').filter({ hasText: 'Check what will be uploaded, then press “Start sync”.' });
+    await expect.poll(() => toasts.count()).toBe(1);
+    expect(await card.count()).toBe(1);
+    await screenshot(page, 'sync-added-once');
   });
 });

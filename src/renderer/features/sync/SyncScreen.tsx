@@ -1,5 +1,5 @@
 /** Synced folders: the list of pairs and the form that adds one (with mirror's safety settings and a name pattern). */
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { syncPairDefaults, syncPairLimits, type SyncPairConfig } from '../../../shared/contract';
 import type { AppErrorData, ErrorCode } from '../../../shared/errors';
@@ -59,6 +59,10 @@ export function SyncScreen() {
   const [layout, setLayout] = useState<SyncLayoutChoices>(noSyncLayout);
   const { run, error, setError } = useCommand();
   const [picking, setPicking] = useState(false);
+  // A second submit while the first sync:add is on its way (a double click, Enter pressed twice) added the pair twice,
+  // with two identical toasts: the ref refuses it at once, the state greys the button out.
+  const adding = useRef(false);
+  const [busy, setBusy] = useState(false);
   const ids = useId();
   const errorField = fieldOf(error);
   /** The props that tie a field to its error: invalid, and described by the error's sentence. */
@@ -81,6 +85,9 @@ export function SyncScreen() {
 
   const add = async () => {
     if (!settings?.lastProfileId) return setError(null);
+    if (adding.current) return;
+    adding.current = true;
+    setBusy(true);
     const res = await run('sync:add', {
       folder: folder.trim(),
       target: { profileId: settings.lastProfileId, bucket: bucket.trim(), prefix: prefix.trim() },
@@ -89,6 +96,9 @@ export function SyncScreen() {
       startPaused: true,
       ...(mode === 'mirror' ? { brakeShare: brakePercent / 100, brakeCount, trashDays } : {}),
       ...layoutForAdd(layout),
+    }).finally(() => {
+      adding.current = false;
+      setBusy(false);
     });
     if (!res.ok) return;
     store.toast({ level: 'success', key: 'sync.created' });
@@ -166,7 +176,7 @@ export function SyncScreen() {
           </details>
           {error && !errorField && <SyncError error={error} />}
           <div className="actions">
-            <button type="submit" className="primary" disabled={layout.templateError !== undefined}>
+            <button type="submit" className="primary" disabled={busy || layout.templateError !== undefined}>
               {t('sync.create')}
             </button>
           </div>
