@@ -1,7 +1,7 @@
 /**
  * Issue 6 and 15 screens: switching to Portuguese and back; axe-core finds no serious or critical violation on any
  * screen in either theme at 900×640 and 1280×800; screenshots of every screen at 900×640, 1280×800 and 1920×1080 in
- * both languages and both themes (test-results/screen-<name>-<size>-<lang>-<theme>.png).
+ * both languages and both themes (test-results/screen-<name>-<size>-<lang>-<theme>.png); the Settings rows evenly spaced.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,6 +112,46 @@ describe('screens', () => {
     expect(await concurrency.inputValue()).toBe('3');
     expect(saved().concurrency).toBe(3);
     await screenshot(page, 'settings-advanced-en-dark');
+  });
+
+  it('spaces the Settings rows evenly, checkboxes and Advanced (open or closed) included', async () => {
+    const { page } = app;
+    await page.setViewportSize(sizes[1]);
+    await tab(page, 4).click();
+    await page.getByTestId('language-select').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    const advanced = page.locator('details.advanced');
+    if ((await advanced.getAttribute('open')) !== null) await advanced.locator('summary').click();
+    const m = await page.evaluate(() => {
+      type Box = { top: number; bottom: number; height: number };
+      type El = { children: ArrayLike<El>; getBoundingClientRect(): Box; querySelectorAll(s: string): ArrayLike<El>; querySelector(s: string): El };
+      const win = globalThis as unknown as { document: { querySelector(s: string): El }; getComputedStyle(e: El): { lineHeight: string } };
+      const doc = win.document;
+      const getStyle = (e: El) => win.getComputedStyle(e);
+      const general = doc.querySelector('section.card.form');
+      const rows = Array.from(general.children).map((c) => c.getBoundingClientRect());
+      const gaps = rows.slice(2).map((r, i) => Math.round(r.top - rows[i + 1]!.bottom));
+      // A checkbox row against one line of its text: taller is room the eye reads as a wider gap.
+      const checks = Array.from(general.querySelectorAll('label.inline')).map((label) => Math.round(label.getBoundingClientRect().height - parseFloat(getStyle(label).lineHeight)));
+      const details = doc.querySelector('details.advanced').getBoundingClientRect();
+      const summary = doc.querySelector('details.advanced > summary').getBoundingClientRect();
+      return { gaps, checks, above: Math.round(summary.top - details.top), below: Math.round(details.bottom - summary.bottom) };
+    });
+    // One gap between every row of the General card (after its heading), checkbox rows included.
+    expect(new Set(m.gaps).size).toBe(1);
+    expect(m.checks).toEqual([0, 0, 0, 0]);
+    expect(m.below).toBe(m.above);
+    // Open, its fields are as far apart (and from the title) as the General card's rows.
+    await advanced.locator('summary').click();
+    const inside = await page.evaluate(() => {
+      type El = { getBoundingClientRect(): { top: number; bottom: number } };
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
+      const rows = Array.from(doc.querySelectorAll('details.advanced > summary, details.advanced label')).map((e) => e.getBoundingClientRect());
+      return rows.slice(1).map((r, i) => Math.round(r.top - rows[i]!.bottom));
+    });
+    expect(inside).toEqual(inside.map(() => m.gaps[0]));
+    await screenshot(page, 'settings-spacing-en');
+    await advanced.locator('summary').click();
   });
 
   // One test per size: 24 full-page screenshots and up to 24 axe scans each, minutes when the suite shares two cores.

@@ -4,6 +4,7 @@ import type { Settings } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import './settings.css';
 
 type NumberField = 'concurrency' | 'partSizeMiB' | 'bandwidthLimitKiBps';
 
@@ -36,7 +37,7 @@ export function SettingsScreen() {
   );
 
   const checkbox = (field: 'notifications' | 'startAtLogin' | 'closeToTray' | 'uploadJunkFiles', label: string) => (
-    <label className="inline">
+    <label className="inline settings-check">
       <input type="checkbox" checked={settings[field]} onChange={(e) => void save({ [field]: e.target.checked })} />
       {label}
     </label>
@@ -83,11 +84,13 @@ export function SettingsScreen() {
         {checkbox('closeToTray', t('settings.closeToTray'))}
         {checkbox('uploadJunkFiles', t('settings.uploadJunkFiles'))}
       </section>
-      <details className="card form advanced">
+      <details className="card form advanced settings-advanced">
         <summary>{t('settings.advanced')}</summary>
-        {numberInput('concurrency', t('settings.concurrency'), 1, 64)}
-        {numberInput('partSizeMiB', t('settings.partSize'), 5, 5120)}
-        {numberInput('bandwidthLimitKiBps', t('settings.bandwidth'), 0)}
+        <div className="settings-advanced-body">
+          {numberInput('concurrency', t('settings.concurrency'), 1, 64)}
+          {numberInput('partSizeMiB', t('settings.partSize'), 5, 5120)}
+          {numberInput('bandwidthLimitKiBps', t('settings.bandwidth'), 0)}
+        </div>
       </details>
       {info && (
         <section className="card">
