@@ -107,7 +107,10 @@ describe('first run', () => {
     await checklist.waitFor({ timeout: 30_000 });
     const lines = await checklist.locator('li').allTextContents();
     expect(lines).toHaveLength(3);
-    expect(lines.every((l) => /^(✓ \S.*|✗ \S.* — \S.*)$/.test(l))).toBe(true);
+    // The state in words for a screen reader, then the default, and why when it was not applied.
+    expect(lines.every((l) => /^(Applied: \S.*|Not applied: \S.* — \S.*)$/.test(l))).toBe(true);
+    // The app's icon set shows the state to the eye; the icon itself is silent.
+    expect(await checklist.locator('li > svg.lucide[aria-hidden="true"]').count()).toBe(3);
     expect(await page.locator('.toast').filter({ hasText: 'safe default' }).count()).toBe(0);
     await screenshot(page, 'create-bucket-outcome');
     await dialog.getByRole('button', { name: 'Done' }).click();

@@ -1,4 +1,5 @@
 /** "Create bucket…": a name, a region, a purpose preset, and the safe defaults explained in one line. */
+import { CircleCheck, CircleX } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bucketNameProblems, suggestBucketName } from '../../../shared/bucket-name';
@@ -8,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { localisedErrorParams } from '../../error-reasons';
 import { Modal } from '../../components/Modal';
 import { useCommand } from '../../state/use-command';
+import './create-bucket.css';
 
 /** Regions offered in the picker (region codes are the same in every language). */
 export const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'sa-east-1', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
@@ -52,15 +54,20 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
         <ul className="checklist" data-testid="bucket-defaults">
           {created.defaults.map((d) => (
             <li key={d.name} className={d.kept ? 'kept' : 'not-kept'} data-kept={d.kept}>
-              <span aria-hidden="true">{d.kept ? '✓' : '✗'}</span> {t(`createBucket.default.${d.name}`)}
-              {!d.kept && (
-                <span className="hint">
-                  {' — '}
-                  {d.error
-                    ? errorText(d.error.code, lang, localisedErrorParams(d.error, { t: (key, values) => t(key, values), exists: (key) => i18n.exists(key) }))
-                    : t(`createBucket.why.${d.why ?? 'unsupported'}`)}
-                </span>
-              )}
+              {/* The icon is for the eye; a screen reader hears the same state in words. */}
+              {d.kept ? <CircleCheck aria-hidden="true" size="1.1em" /> : <CircleX aria-hidden="true" size="1.1em" />}
+              <span>
+                <span className="sr-only">{t(d.kept ? 'createBucket.state.kept' : 'createBucket.state.notKept')} </span>
+                {t(`createBucket.default.${d.name}`)}
+                {!d.kept && (
+                  <span className="hint">
+                    {' — '}
+                    {d.error
+                      ? errorText(d.error.code, lang, localisedErrorParams(d.error, { t: (key, values) => t(key, values), exists: (key) => i18n.exists(key) }))
+                      : t(`createBucket.why.${d.why ?? 'unsupported'}`)}
+                  </span>
+                )}
+              </span>
             </li>
           ))}
         </ul>
