@@ -314,6 +314,10 @@ export const errorCatalogue = {
     en: 'This sync would delete {count} files ({percent}% of the folder). It was stopped so you can confirm.',
     'pt-BR': 'Esta sincronização apagaria {count} arquivos ({percent}% da pasta). Ela foi parada para você confirmar.',
   },
+  SYNC_PAIR_EXISTS: {
+    en: '{folder} is already synced to this place. Change the folder or the place, or use the pair that is there.',
+    'pt-BR': '{folder} já está sincronizada com este lugar. Mude a pasta ou o lugar, ou use o par que já existe.',
+  },
   SYNC_PAIR_NOT_FOUND: {
     en: 'That synced folder is no longer in the list.',
     'pt-BR': 'Essa pasta sincronizada não está mais na lista.',

@@ -6,8 +6,8 @@
  * (cli-modes.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { SyncPairStatus, SyncPreview } from '../../../shared/contract';
-import { toErrorData } from '../../../shared/errors';
+import type { SyncPairConfig, SyncPairStatus, SyncPreview } from '../../../shared/contract';
+import { AppError, toErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
@@ -69,6 +69,7 @@ export class SyncService {
    */
   async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
     const config = this.store.parse(input, randomUUID());
+    this.refuseTwin(config);
     await requireFolder(config.folder, 'FOLDER_NOT_FOUND');
     const rt = this.store.create(config, options.startPaused ?? false);
     this.store.save();
@@ -78,12 +79,23 @@ export class SyncService {
     return this.store.status(rt);
   }
 
+  /**
+   * Two pairs of one folder to one place would upload every file twice and race on the same keys (a double click on
+   * "Add" once made one): the second is refused, naming the folder.
+   */
+  private refuseTwin(config: SyncPairConfig): void {
+    const same = (a: SyncPairConfig) =>
+      a.id !== config.id && a.folder === config.folder && a.target.profileId === config.target.profileId && a.target.bucket === config.target.bucket && a.target.prefix === config.target.prefix;
+    if (this.store.all().some((rt) => !rt.transient && same(rt.config))) throw new AppError('SYNC_PAIR_EXISTS', { folder: config.folder });
+  }
+
   /** Changes a pair's settings and restarts it. */
   async update(id: string, patch: Partial<SyncPairInput>): Promise<SyncPairStatus> {
     const rt = this.store.get(id);
     const { id: _id, ...current } = rt.config;
     // A blank template or table in the patch clears it (JSON cannot carry `undefined`).
     const config = this.store.parse({ ...current, ...patch }, id);
+    this.refuseTwin(config);
     await requireFolder(config.folder);
     await this.stopPair(rt);
     const fresh = this.store.create(config, rt.paused);

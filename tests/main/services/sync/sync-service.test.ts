@@ -273,3 +273,16 @@ describe('a pass with many uploads', () => {
     for (const i of [0, 17, 34]) expect(await text(h, `windows/f${String(i).padStart(2, '0')}.txt`)).toBe(`file ${i}`);
   });
 });
+
+describe('one folder, one place', () => {
+  it('a second pair of the same folder to the same place is refused (by add and by an edit); another prefix is fine', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'one');
+    const first = await h.sync.add(pair(dir, h.bucket, { stableMs: 600_000 }), { startPaused: true });
+    await expect(h.sync.add(pair(dir, h.bucket, { stableMs: 600_000 }), { startPaused: true })).rejects.toMatchObject({ code: 'SYNC_PAIR_EXISTS' });
+    const other = await h.sync.add(pair(dir, h.bucket, { stableMs: 600_000, target: { profileId: 'test', bucket: h.bucket, prefix: 'elsewhere' } }), { startPaused: true });
+    await expect(h.sync.update(other.config.id, { target: first.config.target })).rejects.toMatchObject({ code: 'SYNC_PAIR_EXISTS' });
+    expect(h.sync.list()).toHaveLength(2);
+  });
+});
