@@ -309,28 +309,87 @@ async function openCreating(partPath: string, localPath: string): Promise<FileHa
   }
 }
 
+/**
+ * Journals fetched ranges once they are on disk, off the fetchers' path: one datasync covers every range that
+ * finished while the previous one ran, so a fetcher starts its next range at once instead of waiting for the disk
+ * (an fdatasync flushes the whole file's dirty pages, other ranges' too). A range is still journaled only after it
+ * reached the disk.
+ */
+class RangeJournal {
+  private waiting: JournalPart[] = [];
+  private running?: Promise<void>;
+  /** The write error that stopped it; fetchers stop too. */
+  failed?: AppError;
+
+  /** Over the part file being written. */
+  constructor(
+    private readonly job: DownloadJob,
+    private readonly fh: FileHandle,
+  ) {}
+
+  /** A range whose bytes were all written. */
+  add(part: JournalPart): void {
+    this.waiting.push(part);
+    this.running ??= this.flushAll();
+  }
+
+  /** Waits until every range added is journaled (or a write error stopped it). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async flushAll(): Promise<void> {
+    const { job } = this;
+    try {
+      while (this.waiting.length > 0 && !this.failed) {
+        const batch = this.waiting;
+        this.waiting = [];
+        await this.fh.datasync();
+        job.journal.batch(() => {
+          for (const p of batch) job.journal.putPart(job.rec.id, p);
+        });
+        for (const p of batch) {
+          job.parts.set(p.partNumber, p);
+          job.onPartDone();
+        }
+      }
+    } catch (err) {
+      this.failed = writeError(err, job.rec.localPath);
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
+
 /** Fetches the ranges the journal does not have, `partConcurrency` at a time (one stream each, so memory stays small). */
 async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, partCount: number): Promise<void> {
   const { signal } = job;
   const todo: number[] = [];
   for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
+  const journaled = new RangeJournal(job, fh);
   let next = 0;
   let failed: unknown;
   const worker = async () => {
-    while (next < todo.length && failed === undefined && !signal.aborted) {
+    while (next < todo.length && failed === undefined && !journaled.failed && !signal.aborted) {
       const n = todo[next++]!;
       try {
         await fetchPart(job, fh, n, partSize);
+        const range = partRange(n, partSize, job.rec.size);
+        journaled.add({ partNumber: n, etag: job.rec.etag!, size: range.end - range.start });
       } catch (err) {
         failed ??= err;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(job.settings.partConcurrency, todo.length)) }, worker));
+  // Ranges fetched before a pause or a failure are kept for the resume, as soon as they are on disk.
+  await journaled.drain();
   if (signal.aborted) throw signal.reason;
   if (failed !== undefined) throw failed;
+  if (journaled.failed) throw journaled.failed;
 }
 
+/** Fetches one range into its place in the part file (journaled by the caller once it is on disk). */
 async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: number): Promise<void> {
   const { rec, signal } = job;
   const range = partRange(n, partSize, rec.size);
@@ -350,14 +409,6 @@ async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: 
     signal,
     job.settings.retry,
   );
-  // On disk before it is journaled: a range the journal names is never lost to a power cut.
-  await fh.datasync().catch((err: unknown) => {
-    throw writeError(err, job.rec.localPath);
-  });
-  const part: JournalPart = { partNumber: n, etag: rec.etag!, size: range.end - range.start };
-  job.parts.set(n, part);
-  job.journal.putPart(rec.id, part);
-  job.onPartDone();
 }
 
 /**
