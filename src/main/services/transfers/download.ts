@@ -330,7 +330,16 @@ class RangeJournal {
   /** A range whose bytes were all written. */
   add(part: JournalPart): void {
     this.waiting.push(part);
-    this.running ??= this.flushAll();
+    this.kick();
+  }
+
+  /** Starts a flush unless one runs; a range added as the last one ended is picked up when it settles. */
+  private kick(): void {
+    if (this.running || this.waiting.length === 0 || this.failed) return;
+    this.running = this.flushAll().finally(() => {
+      this.running = undefined;
+      this.kick();
+    });
   }
 
   /** Waits until every range added is journaled (or a write error stopped it). */
@@ -355,8 +364,6 @@ class RangeJournal {
       }
     } catch (err) {
       this.failed = writeError(err, job.rec.localPath);
-    } finally {
-      this.running = undefined;
     }
   }
 }
