@@ -32,8 +32,8 @@ export interface ContentHashes {
 /** ContentHashes with the MD5 that was asked for. */
 export type ContentHashesWithMd5 = ContentHashes & { md5: string };
 
-/** Feeds chunks to every digest asked for, cutting AWS CLI parts across chunk boundaries. */
-class Hasher {
+/** Feeds chunks to every digest asked for, cutting AWS CLI parts across chunk boundaries (bytes arriving in order, as a whole-object GET's do). */
+export class Hasher {
   private readonly sha = createHash('sha256');
   private readonly md5?: Hash;
   private readonly partDigests?: Buffer[];
@@ -41,6 +41,7 @@ class Hasher {
   private inPart = 0;
   size = 0;
 
+  /** Which digests besides SHA-256. */
   constructor(options: HashOptions) {
     if (options.md5) this.md5 = createHash('md5');
     if (options.awsCliEtag) {
@@ -49,6 +50,7 @@ class Hasher {
     }
   }
 
+  /** Adds the next bytes. */
   update(chunk: Buffer): void {
     this.sha.update(chunk);
     this.md5?.update(chunk);
@@ -67,6 +69,7 @@ class Hasher {
     }
   }
 
+  /** The digests of everything added. */
   digest(): ContentHashes {
     const out: ContentHashes = { size: this.size, sha256: this.sha.digest('hex') };
     if (this.md5) out.md5 = this.md5.digest('hex');

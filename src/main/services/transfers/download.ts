@@ -7,11 +7,11 @@
 import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
-import { hashFile } from '../s3/content-hash';
+import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
-import { cleanEtag, headObjectRaw, SHA256_META } from '../s3/objects';
+import { cleanEtag, headObjectRaw, isNotFound, SHA256_META } from '../s3/objects';
 import { partRange, partSizeFor } from '../s3/part-plan';
 import { counting } from './accounting';
 import type { JournalPart } from './journal';
@@ -21,6 +21,12 @@ import { errCtxOf, type UploadJob, type UploadOutcome } from './upload-job';
 
 /** The suffix a file carries until it is complete and verified. */
 export const PART_SUFFIX = '.s3drop-part';
+
+/**
+ * Bytes gathered before one write: a socket hands over 16–64 KiB at a time, and one write call per chunk cost more
+ * CPU than everything else in a big download. Each range in flight holds at most this much besides its chunk.
+ */
+const WRITE_BATCH = 1024 * 1024;
 
 /** One download: the same job as an upload, without the upload-only body fields. */
 export type DownloadJob = Omit<UploadJob, 'source' | 'contentType' | 'sourceSha256'>;
@@ -61,10 +67,8 @@ function writeError(err: unknown, path: string): AppError {
   return new AppError('FOLDER_NOT_WRITABLE', { path }, { retryable: false, details: code, cause: err });
 }
 
-async function headRemote(job: DownloadJob): Promise<Remote> {
-  const { rec, ctx, signal } = job;
-  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
-  if (!out) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket });
+/** What a HEAD or a GET's headers say about the object: its size, version and how it can be verified. */
+function remoteOf(out: HeadObjectCommandOutput | GetObjectCommandOutput): Remote {
   const etag = cleanEtag(out.ETag);
   // An SSE-KMS or SSE-C ETag is no MD5 of the content, and a multipart one ('…-3') never is.
   const md5 = /^[0-9a-f]{32}$/i.test(etag) && out.ServerSideEncryption !== 'aws:kms' && !out.SSECustomerAlgorithm ? etag.toLowerCase() : undefined;
@@ -77,6 +81,52 @@ async function headRemote(job: DownloadJob): Promise<Remote> {
     ...(md5 ? { md5 } : {}),
     ...(out.LastModified ? { lastModified: out.LastModified } : {}),
   };
+}
+
+async function headRemote(job: DownloadJob): Promise<Remote> {
+  const { rec, ctx, signal } = job;
+  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
+  if (!out) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket });
+  return remoteOf(out);
+}
+
+/**
+ * One GET of the object (a range of it, or all of it), If-Match the version being fetched when one is known. A
+ * 412 (If-Match failed) or 416 (a range past the end: the object shrank) means the object changed.
+ */
+async function getObject(job: DownloadJob, range?: { start: number; end: number }, ifMatch = true): Promise<GetObjectCommandOutput> {
+  const { rec, ctx, signal } = job;
+  try {
+    return await ctx.transferClient.send(
+      new GetObjectCommand({
+        Bucket: rec.bucket,
+        Key: rec.key,
+        ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
+        ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
+      }),
+      { abortSignal: signal },
+    );
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
+    if (isNotFound(err)) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket }, { retryable: false, cause: err });
+    throw err;
+  }
+}
+
+/** A whole-object GET's answer, its body not read yet. */
+interface WholeGet {
+  remote: Remote;
+  body: Readable;
+}
+
+/**
+ * GETs the whole object: its headers tell all a HEAD would, so a small object costs one request, not two. No
+ * If-Match: a changed object is found by comparing, as after a HEAD, and starts over without a failed request.
+ */
+async function getWhole(job: DownloadJob): Promise<WholeGet> {
+  const out = await withRetry(() => getObject(job, undefined, false), { ...errCtxOf(job), action: 'GetObject' }, job.signal, job.settings.retry);
+  return { remote: remoteOf(out), body: out.Body as Readable };
 }
 
 /** True when the local file provably holds the object's bytes (by SHA-256 or a single-part ETag; size alone proves nothing). */
@@ -121,7 +171,23 @@ async function applyExisting(job: DownloadJob, remote: Remote): Promise<'skipped
  */
 export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
   const { rec } = job;
-  const remote = await headRemote(job);
+  // Nothing fetched yet and small by the listing: one GET, whose headers replace the HEAD. Its body is read only
+  // once the existing-file choice allows it; an object that grew past the threshold meanwhile goes in ranges.
+  let whole = job.parts.size === 0 && rec.size <= job.settings.threshold ? await getWhole(job) : undefined;
+  if (whole && whole.remote.size > job.settings.threshold) {
+    whole.body.destroy();
+    whole = undefined;
+  }
+  try {
+    return await downloadFrom(job, whole?.remote ?? (await headRemote(job)), whole);
+  } finally {
+    // Read to its end when it was used; a skipped or refused one is let go here instead of holding its socket.
+    whole?.body.destroy();
+  }
+}
+
+async function downloadFrom(job: DownloadJob, remote: Remote, whole: WholeGet | undefined): Promise<UploadOutcome> {
+  const { rec } = job;
   const changed = rec.etag !== undefined && (rec.etag !== remote.etag || (rec.versionId ?? '') !== (remote.versionId ?? ''));
   if (changed) {
     job.logger.info(`transfer ${rec.id}: the object changed since the download began, starting over`);
@@ -136,6 +202,7 @@ export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
   if (fresh && (await applyExisting(job, remote)) === 'skipped') return 'skipped';
   rec.etag = remote.etag;
   rec.versionId = remote.versionId;
+  if (whole) return downloadWhole(job, whole);
   try {
     await mkdir(dirname(rec.localPath), { recursive: true });
   } catch (err) {
@@ -163,7 +230,8 @@ export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
   } finally {
     await fh.close();
   }
-  await verify(job, partPath, remote);
+  const h = await hashFile(partPath, { md5: !remote.sha256 && remote.md5 !== undefined, signal: job.signal, sizeHint: remote.size });
+  await verify(job, h, remote);
   try {
     // The object's time, as `aws s3 cp` and rclone give it; a later sync then sees the two as the same.
     if (remote.lastModified) await utimes(partPath, remote.lastModified, remote.lastModified);
@@ -174,79 +242,226 @@ export async function downloadFile(job: DownloadJob): Promise<UploadOutcome> {
   return 'done';
 }
 
+/**
+ * A small object in one GET, hashed as it arrives. Nothing is journaled (a crash only means it is fetched again),
+ * and the part file is created, written, fsynced, dated and closed through one handle.
+ */
+async function downloadWhole(job: DownloadJob, whole: WholeGet): Promise<UploadOutcome> {
+  const { rec, signal } = job;
+  const remote = whole.remote;
+  rec.partSize = Math.max(1, remote.size);
+  job.onPlan(1);
+  const partPath = partPathOf(rec.localPath);
+  let first: Readable | undefined = whole.body;
+  const h = await withRetry(
+    () =>
+      counting(job, async (counted) => {
+        // A retry asks again, If-Match the version whose headers were taken.
+        const body = first ?? ((await getObject(job)).Body as Readable);
+        first = undefined;
+        const fh = await openCreating(partPath, rec.localPath);
+        try {
+          const hasher = new Hasher({ md5: !remote.sha256 && remote.md5 !== undefined });
+          await receive(job, body, fh, 0, remote.size, counted, hasher);
+          try {
+            // On disk before it gets its name: a power cut must not leave a short file under the final name.
+            await fh.datasync();
+            // The object's time, as `aws s3 cp` and rclone give it; a later sync then sees the two as the same.
+            if (remote.lastModified) await fh.utimes(remote.lastModified, remote.lastModified);
+          } catch (err) {
+            throw writeError(err, rec.localPath);
+          }
+          return hasher.digest();
+        } catch (err) {
+          body.destroy();
+          throw err;
+        } finally {
+          await fh.close();
+        }
+      }),
+    { ...errCtxOf(job), action: 'GetObject' },
+    signal,
+    job.settings.retry,
+  );
+  // Its bytes were counted outside the journal's parts: a mismatch takes them back from the progress too.
+  await verify(job, h, remote, remote.size);
+  try {
+    await rename(partPath, rec.localPath);
+  } catch (err) {
+    throw writeError(err, rec.localPath);
+  }
+  job.onPartDone();
+  return 'done';
+}
+
+/** Opens a new part file, making its folder only when it is missing (one call per file, not two, for thousands). */
+async function openCreating(partPath: string, localPath: string): Promise<FileHandle> {
+  try {
+    return await open(partPath, 'w');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(err, localPath);
+  }
+  try {
+    await mkdir(dirname(partPath), { recursive: true });
+    return await open(partPath, 'w');
+  } catch (err) {
+    throw writeError(err, dirname(localPath));
+  }
+}
+
+/**
+ * Journals fetched ranges once they are on disk, off the fetchers' path: one datasync covers every range that
+ * finished while the previous one ran, so a fetcher starts its next range at once instead of waiting for the disk
+ * (an fdatasync flushes the whole file's dirty pages, other ranges' too). A range is still journaled only after it
+ * reached the disk.
+ */
+class RangeJournal {
+  private waiting: JournalPart[] = [];
+  private running?: Promise<void>;
+  /** The write error that stopped it; fetchers stop too. */
+  failed?: AppError;
+
+  /** Over the part file being written. */
+  constructor(
+    private readonly job: DownloadJob,
+    private readonly fh: FileHandle,
+  ) {}
+
+  /** A range whose bytes were all written. */
+  add(part: JournalPart): void {
+    this.waiting.push(part);
+    this.kick();
+  }
+
+  /** Starts a flush unless one runs; a range added as the last one ended is picked up when it settles. */
+  private kick(): void {
+    if (this.running || this.waiting.length === 0 || this.failed) return;
+    this.running = this.flushAll().finally(() => {
+      this.running = undefined;
+      this.kick();
+    });
+  }
+
+  /** Waits until every range added is journaled (or a write error stopped it). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async flushAll(): Promise<void> {
+    const { job } = this;
+    try {
+      while (this.waiting.length > 0 && !this.failed) {
+        const batch = this.waiting;
+        this.waiting = [];
+        await this.fh.datasync();
+        job.journal.batch(() => {
+          for (const p of batch) job.journal.putPart(job.rec.id, p);
+        });
+        for (const p of batch) {
+          job.parts.set(p.partNumber, p);
+          job.onPartDone();
+        }
+      }
+    } catch (err) {
+      this.failed = writeError(err, job.rec.localPath);
+    }
+  }
+}
+
 /** Fetches the ranges the journal does not have, `partConcurrency` at a time (one stream each, so memory stays small). */
 async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, partCount: number): Promise<void> {
   const { signal } = job;
   const todo: number[] = [];
   for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
+  const journaled = new RangeJournal(job, fh);
   let next = 0;
   let failed: unknown;
   const worker = async () => {
-    while (next < todo.length && failed === undefined && !signal.aborted) {
+    while (next < todo.length && failed === undefined && !journaled.failed && !signal.aborted) {
       const n = todo[next++]!;
       try {
         await fetchPart(job, fh, n, partSize);
+        const range = partRange(n, partSize, job.rec.size);
+        journaled.add({ partNumber: n, etag: job.rec.etag!, size: range.end - range.start });
       } catch (err) {
         failed ??= err;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(job.settings.partConcurrency, todo.length)) }, worker));
+  // Ranges fetched before a pause or a failure are kept for the resume, as soon as they are on disk.
+  await journaled.drain();
   if (signal.aborted) throw signal.reason;
   if (failed !== undefined) throw failed;
+  if (journaled.failed) throw journaled.failed;
 }
 
+/** Fetches one range into its place in the part file (journaled by the caller once it is on disk). */
 async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: number): Promise<void> {
-  const { rec, ctx, signal } = job;
-  const { start, end } = partRange(n, partSize, rec.size);
+  const { rec, signal } = job;
+  const range = partRange(n, partSize, rec.size);
   await withRetry(
     () =>
       counting(job, async (counted) => {
-        let out;
-        try {
-          out = await ctx.transferClient.send(
-            new GetObjectCommand({ Bucket: rec.bucket, Key: rec.key, Range: `bytes=${start}-${end - 1}`, IfMatch: `"${rec.etag}"` }),
-            { abortSignal: signal },
-          );
-        } catch (err) {
-          // 412: If-Match failed. 416: a range taken from the HEAD's size is no longer there, so the object shrank.
-          const status = httpStatus(err);
-          if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
-          throw err;
-        }
+        const out = await getObject(job, range);
+        const body = out.Body as Readable;
         // A store that ignores If-Match still names the version it sent.
-        if (out.ETag && cleanEtag(out.ETag) !== rec.etag) throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
-        let pos = start;
-        for await (const chunk of out.Body as Readable) {
-          const buf = chunk as Buffer;
-          if (pos + buf.length > end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject part ${n} sent more than asked` });
-          await job.bandwidth.take(buf.length, signal);
-          await writeAt(fh, buf, pos, rec.localPath);
-          pos += buf.length;
-          counted.n += buf.length;
-          job.onBytes(buf.length);
+        if (out.ETag && cleanEtag(out.ETag) !== rec.etag) {
+          body.destroy();
+          throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
         }
-        if (pos !== end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject part ${n} ended after ${pos - start} of ${end - start} bytes` });
+        await receive(job, body, fh, range.start, range.end, counted);
       }),
     { ...errCtxOf(job), action: 'GetObject' },
     signal,
     job.settings.retry,
   );
-  // On disk before it is journaled: a range the journal names is never lost to a power cut.
-  await fh.datasync().catch((err: unknown) => {
-    throw writeError(err, job.rec.localPath);
-  });
-  const part: JournalPart = { partNumber: n, etag: rec.etag!, size: end - start };
-  job.parts.set(n, part);
-  job.journal.putPart(rec.id, part);
-  job.onPartDone();
 }
 
-async function writeAt(fh: FileHandle, buf: Buffer, pos: number, path: string): Promise<void> {
+/**
+ * Reads a GET's body into bytes [start, end) of the file, WRITE_BATCH at a time (one gathered write, no copying),
+ * through the bandwidth limit, counting progress; `hasher` sees the bytes in order when the body is a whole object.
+ */
+async function receive(job: DownloadJob, body: Readable, fh: FileHandle, start: number, end: number, counted: { n: number }, hasher?: Hasher): Promise<void> {
+  const { signal } = job;
+  let pos = start;
+  let flushed = start;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    await writeAt(fh, pending, flushed, job.rec.localPath);
+    flushed += pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    if (pos + buf.length > end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject sent more than the ${end - start} bytes asked` });
+    await job.bandwidth.take(buf.length, signal);
+    hasher?.update(buf);
+    pending.push(buf);
+    pendingBytes += buf.length;
+    pos += buf.length;
+    if (pendingBytes >= WRITE_BATCH) await flush();
+    counted.n += buf.length;
+    job.onBytes(buf.length);
+  }
+  if (pendingBytes > 0) await flush();
+  if (pos !== end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject ended after ${pos - start} of ${end - start} bytes` });
+}
+
+/** Writes buffers at a position with one gathered write, going on after a short one. */
+async function writeAt(fh: FileHandle, bufs: Buffer[], pos: number, path: string): Promise<void> {
   try {
-    for (let off = 0; off < buf.length; ) {
-      const { bytesWritten } = await fh.write(buf, off, buf.length - off, pos + off);
-      off += bytesWritten;
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    const done = (await fh.writev(bufs, pos)).bytesWritten;
+    if (done < total) {
+      const rest = Buffer.concat(bufs).subarray(done);
+      for (let off = 0; off < rest.length; ) {
+        const { bytesWritten } = await fh.write(rest, off, rest.length - off, pos + done + off);
+        off += bytesWritten;
+      }
     }
   } catch (err) {
     throw writeError(err, path);
@@ -254,18 +469,18 @@ async function writeAt(fh: FileHandle, buf: Buffer, pos: number, path: string): 
 }
 
 /**
- * The whole file against the object: its SHA-256 where the app stored one, else the MD5 of a single-part ETag,
- * else the size alone; `verifiedBy` records which, for the details. A mismatch throws away what was fetched; the queue then starts over.
+ * The whole file's hashes against the object: its SHA-256 where the app stored one, else the MD5 of a single-part
+ * ETag, else the size alone; `verifiedBy` records which, for the details. A mismatch throws away what was fetched
+ * (the journal's parts and `unjournaled` bytes); the queue then starts over.
  */
-async function verify(job: DownloadJob, partPath: string, remote: Remote): Promise<void> {
+async function verify(job: DownloadJob, h: ContentHashes, remote: Remote, unjournaled = 0): Promise<void> {
   const { rec } = job;
-  const h = await hashFile(partPath, { md5: !remote.sha256 && remote.md5 !== undefined, signal: job.signal, sizeHint: remote.size });
   const ok = h.size === remote.size && (remote.sha256 ? h.sha256 === remote.sha256 : remote.md5 ? h.md5 === remote.md5 : true);
   if (ok) {
     rec.verifiedBy = remote.sha256 ? 'sha256' : remote.md5 ? 'md5' : 'size';
     return;
   }
   job.logger.warn(`transfer ${rec.id}: the downloaded bytes do not match the object`);
-  job.onBytes(-(await discardDownload(job)));
+  job.onBytes(-(await discardDownload(job)) - unjournaled);
   throw new AppError('DOWNLOAD_MISMATCH', { key: rec.key }, { retryable: true, details: `read ${h.size} of ${remote.size} bytes; ${remote.sha256 ? 'SHA-256' : 'MD5'} differs` });
 }
