@@ -10,6 +10,8 @@ import { classifyRequest, type RequestKind } from './chaos-proxy';
 /** Counters since start or the last reset. */
 export interface CountingStats {
   byKind: Partial<Record<RequestKind, number>>;
+  /** Requests by operation that came through the SDK (its `amz-sdk-invocation-id` header): those sent below it have none. */
+  viaSdk: Partial<Record<RequestKind, number>>;
   /** Request-body bytes received from clients. */
   bytesIn: number;
   requests: number;
@@ -39,7 +41,7 @@ export interface CountingProxy {
 /** Starts a counting proxy on 127.0.0.1 in front of `upstream`; `keepBodies` picks the (small) requests to keep whole. */
 export async function startCountingProxy(upstream: string, options: { keepBodies?: (kind: RequestKind) => boolean } = {}): Promise<CountingProxy> {
   const up = new URL(upstream);
-  let stats: CountingStats = { byKind: {}, bytesIn: 0, requests: 0, cutShort: 0 };
+  let stats: CountingStats = { byKind: {}, viaSdk: {}, bytesIn: 0, requests: 0, cutShort: 0 };
   const kept: KeptRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
@@ -49,6 +51,7 @@ export async function startCountingProxy(upstream: string, options: { keepBodies
     });
     stats.requests++;
     stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+    if (req.headers['amz-sdk-invocation-id'] !== undefined) stats.viaSdk[kind] = (stats.viaSdk[kind] ?? 0) + 1;
     const out = httpRequest({ hostname: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, upRes.headers);
       upRes.pipe(res);
@@ -78,7 +81,7 @@ export async function startCountingProxy(upstream: string, options: { keepBodies
     url: `http://127.0.0.1:${port}`,
     stats: () => structuredClone(stats),
     resetStats: () => {
-      stats = { byKind: {}, bytesIn: 0, requests: 0, cutShort: 0 };
+      stats = { byKind: {}, viaSdk: {}, bytesIn: 0, requests: 0, cutShort: 0 };
     },
     kept: () => structuredClone(kept),
     async stop() {

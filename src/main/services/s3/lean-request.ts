@@ -11,9 +11,10 @@
  *   `withRetry` and the web-page guard read them exactly as they read the SDK's.
  * The caller retries (withRetry), as with the transfer client, which has no retries of its own.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { PutObjectCommand, type GetObjectCommandOutput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { isHtmlAnswer, webPageError } from './errors';
@@ -48,6 +49,8 @@ export interface LeanRequest {
   /** The body's SHA-256 (hex), already known, so it is not taken again for the signature. */
   payloadSha256?: string;
   signal?: AbortSignal;
+  /** A 2xx body announced longer than this is handed over unread (`stream`); one found longer without notice is dropped (undefined). */
+  maxBytes?: number;
 }
 
 /** An answer with a 2xx status; its body is read whole (small requests only). */
@@ -55,6 +58,8 @@ export interface LeanResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The body not read yet (then `body` is empty), when its announced length was over the request's `maxBytes`. */
+  stream?: IncomingMessage;
 }
 
 interface LeanState {
@@ -193,7 +198,8 @@ function exchange(
   headers: Record<string, string>,
   body: Buffer | undefined,
   signal?: AbortSignal,
-): Promise<{ statusCode: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  maxBytes = Infinity,
+): Promise<LeanResponse | undefined> {
   const https = route.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -209,7 +215,20 @@ function exchange(
     req.setTimeout(SOCKET_IDLE_MS, () => req.destroy(timeoutError(`Connection timed out after ${SOCKET_IDLE_MS} ms`)));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+      // Longer than the caller holds in memory (the object grew since it was listed): its body is handed over unread,
+      // so the caller streams it instead of asking again.
+      if (ok && Number(res.headers['content-length'] ?? 0) > maxBytes) return resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0), stream: res });
+      let got = 0;
+      res.on('data', (c: Buffer) => {
+        got += c.length;
+        // No length announced and more than asked: dropped, and the caller goes through the SDK.
+        if (ok && got > maxBytes) {
+          res.destroy();
+          return resolve(undefined);
+        }
+        chunks.push(c);
+      });
       res.on('error', reject);
       res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
     });
@@ -237,7 +256,8 @@ export async function leanSend(ctx: S3Context, r: LeanRequest): Promise<LeanResp
   const query = Object.entries(r.query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
-  const res = await exchange(ctx, route, r.method, query ? `${path}?${query}` : path, signed.headers, r.body, r.signal);
+  const res = await exchange(ctx, route, r.method, query ? `${path}?${query}` : path, signed.headers, r.body, r.signal, r.maxBytes);
+  if (!res) return undefined;
   const date = res.headers.date;
   correctClock(ctx, date);
   // The web-page guard of custom endpoints (client-factory.ts guardAgainstWebPages), on the raw answer.
@@ -302,4 +322,37 @@ export async function leanPutObject(
     return Array.isArray(v) ? v[0] : v;
   };
   return { ETag: one('etag'), ChecksumSHA256: one('x-amz-checksum-sha256') };
+}
+
+/**
+ * A whole-object GetObject of at most `maxBytes`, below the SDK: the output fields a download reads, parsed from the
+ * headers as the SDK's deserializer does, the body in memory (a plain Readable, without the SDK's transform helpers). Undefined when the bucket's route is left to the SDK,
+ * on Amazon S3 (where the SDK asks for and checks response checksums), or when the answer turned out longer than
+ * `maxBytes` without saying so; one announced longer (the object grew) comes with its body unread, as the SDK's.
+ */
+export async function leanGetObject(
+  ctx: S3Context,
+  input: { Bucket: string; Key: string; IfMatch?: string },
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<(Omit<GetObjectCommandOutput, 'Body'> & { Body: Readable }) | undefined> {
+  if (!canSendLean(ctx) || !ctx.customEndpoint) return undefined;
+  const headers: Record<string, string> = input.IfMatch !== undefined ? { 'if-match': input.IfMatch } : {};
+  const res = await leanSend(ctx, { method: 'GET', bucket: input.Bucket, key: input.Key, commandName: 'GetObjectCommand', query: { 'x-id': 'GetObject' }, headers, signal, maxBytes });
+  if (!res) return undefined;
+  const h = flatHeaders(res.headers);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (k.startsWith('x-amz-meta-')) metadata[k.slice('x-amz-meta-'.length)] = v;
+  const length = h['content-length'];
+  return {
+    $metadata: { httpStatusCode: res.statusCode, requestId: h['x-amz-request-id'], extendedRequestId: h['x-amz-id-2'] },
+    Body: res.stream ?? Readable.from(res.body.length > 0 ? [res.body] : []),
+    ContentLength: length !== undefined ? Number(length) : res.body.length,
+    ...(h.etag !== undefined ? { ETag: h.etag } : {}),
+    ...(h['x-amz-version-id'] !== undefined ? { VersionId: h['x-amz-version-id'] } : {}),
+    ...(h['last-modified'] !== undefined ? { LastModified: new Date(h['last-modified']) } : {}),
+    ...(h['x-amz-server-side-encryption'] !== undefined ? { ServerSideEncryption: h['x-amz-server-side-encryption'] as GetObjectCommandOutput['ServerSideEncryption'] } : {}),
+    ...(h['x-amz-server-side-encryption-customer-algorithm'] !== undefined ? { SSECustomerAlgorithm: h['x-amz-server-side-encryption-customer-algorithm'] } : {}),
+    Metadata: metadata,
+  };
 }

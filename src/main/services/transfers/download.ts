@@ -11,9 +11,10 @@ import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOu
 import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
+import { leanGetObject } from '../s3/lean-request';
 import { cleanEtag, headObjectRaw, isNotFound, SHA256_META } from '../s3/objects';
 import { partRange, partSizeFor } from '../s3/part-plan';
-import { counting } from './accounting';
+import { BODY_CHUNK, counting } from './accounting';
 import type { JournalPart } from './journal';
 import { withRetry } from './retry';
 import { keepBothKey } from './upload';
@@ -94,18 +95,19 @@ async function headRemote(job: DownloadJob): Promise<Remote> {
  * One GET of the object (a range of it, or all of it), If-Match the version being fetched when one is known. A
  * 412 (If-Match failed) or 416 (a range past the end: the object shrank) means the object changed.
  */
-async function getObject(job: DownloadJob, range?: { start: number; end: number }, ifMatch = true): Promise<GetObjectCommandOutput> {
+async function getObject(job: DownloadJob, range?: { start: number; end: number }, ifMatch = true): Promise<Omit<GetObjectCommandOutput, 'Body'> & { Body?: unknown }> {
   const { rec, ctx, signal } = job;
   try {
-    return await ctx.transferClient.send(
-      new GetObjectCommand({
-        Bucket: rec.bucket,
-        Key: rec.key,
-        ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
-        ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
-      }),
-      { abortSignal: signal },
-    );
+    const input = {
+      Bucket: rec.bucket,
+      Key: rec.key,
+      ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
+    };
+    // A small whole object (by the listing; as small as an upload's lean body) below the SDK, whose per-request CPU
+    // is most of its cost (docs/benchmarks.md); one that grew past it goes through the SDK.
+    const lean = !range && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
+    if (lean) return lean;
+    return await ctx.transferClient.send(new GetObjectCommand({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
   } catch (err) {
     const status = httpStatus(err);
     if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });

@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leanPutObject } from '../../../../src/main/services/s3/lean-request';
+import { leanGetObject, leanPutObject } from '../../../../src/main/services/s3/lean-request';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
-import { isAbort, toAppError } from '../../../../src/main/services/s3/errors';
+import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../../../../src/main/services/s3/errors';
+import { isNotFound } from '../../../../src/main/services/s3/objects';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { withRetry } from '../../../../src/main/services/transfers/retry';
 import { startChaosProxy, type ChaosProxy, type FaultKind } from '../../../support/chaos-proxy';
@@ -179,3 +180,95 @@ describe('lean PUT, a skewed clock', () => {
     }
   });
 });
+
+/** The AppError a whole GET fails with (code, retryable, and the status and code download.ts maps), below the SDK or through it. */
+async function getFailure(c: S3Context, how: 'lean' | 'sdk', input: { Bucket: string; Key: string; IfMatch?: string }) {
+  // The body is read too: a connection cut after the headers fails an SDK GET only then.
+  const send = async () => {
+    const out = how === 'lean' ? await leanGetObject(c, input, 64 * 1024) : await c.transferClient.send(new GetObjectCommand(input));
+    await bytesOf(out?.Body ?? []);
+  };
+  const err = await send().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `${how} GET should fail`).toBeDefined();
+  const app = toAppError(err, { action: 'GetObject', bucket: input.Bucket, key: input.Key, endpoint: c.profile.endpoint });
+  return { code: app.code, retryable: app.options.retryable === true, status: httpStatus(err), s3: s3ErrorCode(err), notFound: isNotFound(err) };
+}
+
+describe('lean GET, errors as through the SDK', () => {
+  const key = 'get/there.txt';
+  beforeAll(async () => {
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'there' }));
+  });
+
+  const faults: FaultKind[] = ['internal-error', 'slow-down', 'request-timeout', 'expired-token', 'wrong-region', 'html', 'reset', 'reset-response'];
+  it.each(faults)('%s: the same AppError code and retryability', async (fault) => {
+    proxy.injectNext(fault, (r) => r.key === key && r.kind === 'GetObject');
+    const lean = await getFailure(ctx, 'lean', { Bucket: bucket, Key: key });
+    proxy.injectNext(fault, (r) => r.key === key && r.kind === 'GetObject');
+    expect(lean).toEqual(await getFailure(ctx, 'sdk', { Bucket: bucket, Key: key }));
+  });
+
+  it('a key that is not there: a 404 download.ts reads as OBJECT_NOT_FOUND, as through the SDK', async () => {
+    const input = { Bucket: bucket, Key: 'get/missing.txt' };
+    const lean = await getFailure(ctx, 'lean', input);
+    expect(lean).toEqual(await getFailure(ctx, 'sdk', input));
+    expect(lean.notFound).toBe(true);
+  });
+
+  // s3rver ignores If-Match on a GET.
+  it.skipIf(info.kind === 's3rver')('If-Match an ETag the object no longer has: a 412 PreconditionFailed (OBJECT_CHANGED in download.ts), as through the SDK', async () => {
+    const input = { Bucket: bucket, Key: key, IfMatch: `"${'0'.repeat(32)}"` };
+    const lean = await getFailure(ctx, 'lean', input);
+    expect(lean).toEqual(await getFailure(ctx, 'sdk', input));
+    expect(lean.status).toBe(412);
+  });
+
+  it.skipIf(info.kind === 's3rver')('a wrong secret: the same 403 refusal as through the SDK', async () => {
+    const resolver = testResolver(info, proxy.url);
+    const wrong = new S3ClientFactory(core, {
+      resolve: async (id) => ({ ...(await resolver.resolve(id)), credentials: async () => ({ accessKeyId: info.accessKeyId, secretAccessKey: `${info.secretAccessKey}x` }) }),
+    });
+    const c = await wrong.forProfile('wrong');
+    const lean = await getFailure(c, 'lean', { Bucket: bucket, Key: key });
+    expect(lean).toEqual(await getFailure(c, 'sdk', { Bucket: bucket, Key: key }));
+    expect(lean.status).toBe(403);
+    wrong.invalidate();
+  });
+});
+
+describe('lean GET, what it reads', () => {
+  it('the fields a download reads (ETag, size, version, metadata, encryption, date) and the bytes, as the SDK gives them', async () => {
+    const key = 'get/a b+c(1)é.bin';
+    const body = Buffer.from(createHash('sha512').update('get').digest());
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { 's3drop-sha256': hex(body, 'sha256'), Team: 'sales' } }));
+    const lean = await leanGetObject(ctx, { Bucket: bucket, Key: key }, 64 * 1024);
+    const sdk = await ctx.transferClient.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const fields = (o: Omit<GetObjectCommandOutput, 'Body'>) => ({ ETag: o.ETag, ContentLength: o.ContentLength, VersionId: o.VersionId, Metadata: o.Metadata, ServerSideEncryption: o.ServerSideEncryption, SSECustomerAlgorithm: o.SSECustomerAlgorithm, LastModified: o.LastModified });
+    expect(fields(lean!)).toEqual(fields(sdk));
+    expect((await bytesOf(lean!.Body)).equals(body)).toBe(true);
+    await sdk.Body?.transformToByteArray();
+  });
+
+  it('an object longer than it may hold comes with its body unread, streamed whole', async () => {
+    const key = 'get/grown.bin';
+    const body = Buffer.alloc(200 * 1024, 7);
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const lean = await leanGetObject(ctx, { Bucket: bucket, Key: key }, 64 * 1024);
+    expect(lean?.ContentLength).toBe(body.length);
+    expect((await bytesOf(lean!.Body)).equals(body)).toBe(true);
+  });
+
+  it('Amazon S3 (where the SDK checks response checksums) and a context without its pools are left to the SDK', async () => {
+    expect(await leanGetObject({ ...ctx, customEndpoint: false }, { Bucket: bucket, Key: 'get/there.txt' }, 64 * 1024)).toBeUndefined();
+    expect(await leanGetObject({ ...ctx, agents: undefined }, { Bucket: bucket, Key: 'get/there.txt' }, 64 * 1024)).toBeUndefined();
+  });
+});
+
+async function bytesOf(body: unknown): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}

@@ -59,6 +59,8 @@ describe('small objects', () => {
     expect(snaps.map((s) => s.verifiedBy)).toEqual(plan.requests.map(() => 'sha256'));
     expect(proxy.stats().byKind.HeadObject ?? 0).toBe(0);
     expect(proxy.stats().byKind.GetObject).toBe(bodies.size);
+    // Each went below the SDK (lean-request.ts), whose per-request CPU is most of a small download's.
+    expect(proxy.stats().viaSdk.GetObject ?? 0).toBe(0);
     for (const [k, b] of bodies) expect(readFileSync(join(folder, 'few', k.slice('few/'.length))).equals(b)).toBe(true);
     expect(readdirSync(join(folder, 'few')).filter((n) => n.endsWith('.s3drop-part'))).toEqual([]);
   });
@@ -91,6 +93,34 @@ describe('small objects', () => {
     }
   });
 
+  it('one whose stored SHA-256 does not match its bytes is fetched again below the SDK, never succeeds, and leaves no file', async () => {
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'liar/l.bin', Body: randomBytes(3000), Metadata: { 's3drop-sha256': '0'.repeat(64) } }));
+    const folder = join(work, 'liar');
+    const plan = await planDownloads(await clients.forProfile('test'), { profileId: 'test', bucket, keys: ['liar/l.bin'], folder });
+    proxy.resetStats();
+    const [snap] = await engine.waitFor(engine.enqueueDownloads(plan.requests));
+    expect(snap?.state).toBe('failed');
+    expect(snap?.error?.code).toBe('DOWNLOAD_MISMATCH');
+    expect(snap?.bytesDone).toBe(0);
+    expect(proxy.stats().byKind.GetObject).toBeGreaterThan(1);
+    expect(proxy.stats().viaSdk.GetObject ?? 0).toBe(0);
+    expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+  });
+
+  it('one that grew to more than a lean GET holds, but under the threshold, is streamed from that same GET', async () => {
+    await put('mid/m.bin', randomBytes(1000));
+    const folder = join(work, 'mid');
+    const plan = await planDownloads(await clients.forProfile('test'), { profileId: 'test', bucket, keys: ['mid/m.bin'], folder });
+    const grown = randomBytes(MiB);
+    await put('mid/m.bin', grown);
+    proxy.resetStats();
+    const [snap] = await engine.waitFor(engine.enqueueDownloads(plan.requests));
+    expect(snap?.state).toBe('done');
+    expect(snap?.verifiedBy).toBe('sha256');
+    expect(proxy.stats().byKind.GetObject).toBe(1);
+    expect(readFileSync(join(folder, 'm.bin')).equals(grown)).toBe(true);
+  });
+
   it('one that grew past the threshold after it was listed goes in ranges, byte for byte', async () => {
     await put('grow/g.bin', randomBytes(1000));
     const folder = join(work, 'grow');
@@ -104,6 +134,7 @@ describe('small objects', () => {
     expect(snap?.bytesTotal).toBe(grown.length);
     // The first GET's headers told the new size; its body was left unread, and the three ranges followed.
     expect(proxy.stats().byKind.GetObject).toBe(4);
+    expect(proxy.stats().viaSdk.GetObject).toBe(3);
     expect(readFileSync(join(folder, 'g.bin')).equals(grown)).toBe(true);
   });
 });
