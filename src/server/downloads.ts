@@ -183,8 +183,16 @@ export class Downloads {
         send();
         await pipeline(body.stream, holdLastUntilChecked(body.check, prepared.object), res);
       } else {
+        const parts = zipStream(ctx, prepared, abort.signal);
+        // The first object's GET answers before any header goes out, so a ZIP whose first object cannot be read
+        // (gone, changed, no access) fails with an error status as a single file does, not as a cut-short archive.
+        const first = await parts.next();
         send();
-        await pipeline(Readable.from(zipStream(ctx, prepared, abort.signal), { objectMode: false }), res);
+        const all = async function* (): AsyncGenerator<Buffer> {
+          if (!first.done) yield first.value;
+          yield* parts;
+        };
+        await pipeline(Readable.from(all(), { objectMode: false }), res);
       }
     } catch (err) {
       // The browser went away (cancelled, tab closed): nothing failed that the person needs to hear about.

@@ -255,6 +255,18 @@ describe('verification while streaming', () => {
     await until(() => notices.some((n) => n.error?.code === 'OBJECT_CHANGED'), 'the changed-object notice');
   });
 
+  it('a ZIP whose first object changed after the link was made answers an error status, not a cut-short archive', async () => {
+    await put('first-changed/a.bin', randomBytes(100));
+    await put('first-changed/b.bin', randomBytes(100));
+    const { url } = await ask(['first-changed/']);
+    await put('first-changed/a.bin', randomBytes(100));
+    notices.length = 0;
+    const res = await call(url!);
+    expect(res.status).toBe(502);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    await until(() => notices.some((n) => n.error?.code === 'OBJECT_CHANGED'), 'the changed-object notice');
+  });
+
   it('a ZIP with a mismatched entry stops before its central directory', async () => {
     await put('bad/two.bin', randomBytes(10));
     const res = await fetchDownload(['bad/']);
