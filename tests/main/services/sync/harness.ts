@@ -109,8 +109,15 @@ export async function makeHarness(info: S3ServerInfo, dataDir = mkdtempSync(join
 /** Polls until `fn` returns true (the watcher and the queue are asynchronous); no timing is asserted. */
 export async function until(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
-  while (!(await fn())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await fn()) return;
+    } catch (err) {
+      // A read that races the upload it watches (s3rver aborts a GET of an object being replaced) is "not yet".
+      lastError = err;
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
