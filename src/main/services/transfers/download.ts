@@ -12,7 +12,7 @@ import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
 import { leanGetObject } from '../s3/lean-request';
-import { cleanEtag, headObjectRaw, isNotFound, SHA256_META } from '../s3/objects';
+import { cleanEtag, contentCheckOf, headObjectRaw, isNotFound } from '../s3/objects';
 import { partRange, partSizeFor } from '../s3/part-plan';
 import { BODY_CHUNK, counting } from './accounting';
 import type { JournalPart } from './journal';
@@ -70,16 +70,11 @@ function writeError(err: unknown, path: string): AppError {
 
 /** What a HEAD or a GET's headers say about the object: its size, version and how it can be verified. */
 function remoteOf(out: HeadObjectCommandOutput | GetObjectCommandOutput): Remote {
-  const etag = cleanEtag(out.ETag);
-  // An SSE-KMS or SSE-C ETag is no MD5 of the content, and a multipart one ('…-3') never is.
-  const md5 = /^[0-9a-f]{32}$/i.test(etag) && out.ServerSideEncryption !== 'aws:kms' && !out.SSECustomerAlgorithm ? etag.toLowerCase() : undefined;
-  const sha256 = out.Metadata?.[SHA256_META];
   return {
     size: out.ContentLength ?? 0,
-    etag,
+    etag: cleanEtag(out.ETag),
     ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
-    ...(sha256 ? { sha256 } : {}),
-    ...(md5 ? { md5 } : {}),
+    ...contentCheckOf(out),
     ...(out.LastModified ? { lastModified: out.LastModified } : {}),
   };
 }
