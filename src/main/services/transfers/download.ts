@@ -29,6 +29,9 @@ export const PART_SUFFIX = '.s3drop-part';
  */
 const WRITE_BATCH = 1024 * 1024;
 
+/** Bytes read back at a time to hash a big download's ranges in order. */
+const HASH_READ = 4 * 1024 * 1024;
+
 /** One download: the same job as an upload, without the upload-only body fields. */
 export type DownloadJob = Omit<UploadJob, 'source' | 'contentType' | 'sourceSha256'>;
 
@@ -222,12 +225,17 @@ async function downloadFrom(job: DownloadJob, remote: Remote, whole: WholeGet | 
   } catch (err) {
     throw writeError(err, rec.localPath);
   }
+  // Size alone proves nothing a hash would add to the length check, so nothing is hashed for such an object.
+  const follower = remote.sha256 || remote.md5 ? new HashFollower(fh, partSize, partCount, remote.size, { md5: !remote.sha256, signal: job.signal }) : undefined;
+  let h: ContentHashes;
   try {
-    await fetchParts(job, fh, partSize, partCount);
+    await fetchParts(job, fh, partSize, partCount, follower);
+    h = follower ? await follower.result : { sha256: '', size: (await fh.stat()).size };
   } finally {
+    follower?.stop();
+    await follower?.result.catch(() => undefined);
     await fh.close();
   }
-  const h = await hashFile(partPath, { md5: !remote.sha256 && remote.md5 !== undefined, signal: job.signal, sizeHint: remote.size });
   await verify(job, h, remote);
   try {
     // The object's time, as `aws s3 cp` and rclone give it; a later sync then sees the two as the same.
@@ -241,7 +249,9 @@ async function downloadFrom(job: DownloadJob, remote: Remote, whole: WholeGet | 
 
 /**
  * A small object in one GET, hashed as it arrives. Nothing is journaled (a crash only means it is fetched again),
- * and the part file is created, written, fsynced, dated and closed through one handle.
+ * and the part file is created, written, dated and closed through one handle. It is not fsynced, as browsers, the
+ * AWS CLI and rclone do not: a crash or a kill -9 loses nothing the page cache holds, and a flush per file cost
+ * more than all the rest of a small download (docs/benchmarks.md).
  */
 async function downloadWhole(job: DownloadJob, whole: WholeGet): Promise<UploadOutcome> {
   const { rec, signal } = job;
@@ -261,8 +271,6 @@ async function downloadWhole(job: DownloadJob, whole: WholeGet): Promise<UploadO
           const hasher = new Hasher({ md5: !remote.sha256 && remote.md5 !== undefined });
           await receive(job, body, fh, 0, remote.size, counted, hasher);
           try {
-            // On disk before it gets its name: a power cut must not leave a short file under the final name.
-            await fh.datasync();
             // The object's time, as `aws s3 cp` and rclone give it; a later sync then sees the two as the same.
             if (remote.lastModified) await fh.utimes(remote.lastModified, remote.lastModified);
           } catch (err) {
@@ -308,20 +316,21 @@ async function openCreating(partPath: string, localPath: string): Promise<FileHa
 
 /**
  * Journals fetched ranges once they are on disk, off the fetchers' path: one datasync covers every range that
- * finished while the previous one ran, so a fetcher starts its next range at once instead of waiting for the disk
- * (an fdatasync flushes the whole file's dirty pages, other ranges' too). A range is still journaled only after it
- * reached the disk.
+ * finished while the previous one ran (an fdatasync flushes the whole file's dirty pages, other ranges' too), so a
+ * range in the journal survives even a power cut. It flushes through a handle of its own, so a finished download
+ * need not wait for the disk: `stop` lets the datasync in flight end on its own and journals nothing more.
  */
 class RangeJournal {
   private waiting: JournalPart[] = [];
   private running?: Promise<void>;
+  private stopped = false;
   /** The write error that stopped it; fetchers stop too. */
   failed?: AppError;
 
   /** Over the part file being written. */
   constructor(
     private readonly job: DownloadJob,
-    private readonly fh: FileHandle,
+    private readonly partPath: string,
   ) {}
 
   /** A range whose bytes were all written. */
@@ -332,25 +341,36 @@ class RangeJournal {
 
   /** Starts a flush unless one runs; a range added as the last one ended is picked up when it settles. */
   private kick(): void {
-    if (this.running || this.waiting.length === 0 || this.failed) return;
+    if (this.running || this.waiting.length === 0 || this.failed || this.stopped) return;
     this.running = this.flushAll().finally(() => {
       this.running = undefined;
       this.kick();
     });
   }
 
-  /** Waits until every range added is journaled (or a write error stopped it). */
+  /** Waits until every range added is journaled (or a write error stopped it): a pause or a failure keeps them. */
   async drain(): Promise<void> {
     while (this.running) await this.running;
   }
 
+  /**
+   * The download is complete: its ranges will not be needed for a resume (a crash before the rename only fetches
+   * some again), so nothing more is journaled and nobody waits for the disk.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async flushAll(): Promise<void> {
     const { job } = this;
+    let fh: FileHandle | undefined;
     try {
-      while (this.waiting.length > 0 && !this.failed) {
+      fh = await open(this.partPath, 'r+');
+      while (this.waiting.length > 0 && !this.failed && !this.stopped) {
         const batch = this.waiting;
         this.waiting = [];
-        await this.fh.datasync();
+        await fh.datasync();
+        if (this.stopped) return;
         job.journal.batch(() => {
           for (const p of batch) job.journal.putPart(job.rec.id, p);
         });
@@ -360,17 +380,84 @@ class RangeJournal {
         }
       }
     } catch (err) {
-      this.failed = writeError(err, job.rec.localPath);
+      if (!this.stopped) this.failed = writeError(err, job.rec.localPath);
+    } finally {
+      await fh?.close().catch(() => undefined);
     }
   }
 }
 
+/**
+ * Hashes the part file in order while its ranges arrive: each run of finished ranges at the front is read back
+ * (from the page cache the bytes just went to) and hashed, so the whole-file check is ready when the last range is,
+ * instead of reading the whole file again after it.
+ */
+class HashFollower {
+  private readonly hasher: Hasher;
+  private readonly finished = new Set<number>();
+  private next = 1;
+  private wake?: () => void;
+  private stopped = false;
+  /** The file's hashes once every range was hashed; rejects when stopped first. */
+  readonly result: Promise<ContentHashes>;
+
+  /** Over the part file, whose ranges are `partSize` long. */
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly partSize: number,
+    private readonly partCount: number,
+    private readonly size: number,
+    private readonly options: { md5: boolean; signal: AbortSignal },
+  ) {
+    this.hasher = new Hasher({ md5: options.md5 });
+    this.result = this.run();
+    // A download that fails first stops it; its rejection is then nobody's news.
+    this.result.catch(() => undefined);
+  }
+
+  /** Range `n` is in the file (fetched now, or journaled by an earlier run). */
+  done(n: number): void {
+    this.finished.add(n);
+    this.wake?.();
+  }
+
+  /** The download ended without all its ranges: hashing stops. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<ContentHashes> {
+    const buf = Buffer.allocUnsafe(Math.min(HASH_READ, Math.max(1, this.size)));
+    while (this.next <= this.partCount) {
+      if (this.stopped) throw new Error('the download stopped before its last range');
+      if (!this.finished.delete(this.next)) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
+      const { start, end } = partRange(this.next++, this.partSize, this.size);
+      for (let pos = start; pos < end; ) {
+        this.options.signal.throwIfAborted();
+        const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+        if (bytesRead === 0) throw new AppError('NETWORK', {}, { retryable: true, details: `the part file ends at ${pos} of ${this.size} bytes` });
+        this.hasher.update(buf.subarray(0, bytesRead));
+        pos += bytesRead;
+      }
+    }
+    return this.hasher.digest();
+  }
+}
+
 /** Fetches the ranges the journal does not have, `partConcurrency` at a time (one stream each, so memory stays small). */
-async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, partCount: number): Promise<void> {
+async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, partCount: number, follower?: HashFollower): Promise<void> {
   const { signal } = job;
   const todo: number[] = [];
-  for (let n = 1; n <= partCount; n++) if (!job.parts.has(n)) todo.push(n);
-  const journaled = new RangeJournal(job, fh);
+  for (let n = 1; n <= partCount; n++) {
+    if (!job.parts.has(n)) todo.push(n);
+    else follower?.done(n);
+  }
+  const journaled = new RangeJournal(job, partPathOf(job.rec.localPath));
   let next = 0;
   let failed: unknown;
   const worker = async () => {
@@ -380,12 +467,17 @@ async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, pa
         await fetchPart(job, fh, n, partSize);
         const range = partRange(n, partSize, job.rec.size);
         journaled.add({ partNumber: n, etag: job.rec.etag!, size: range.end - range.start });
+        follower?.done(n);
       } catch (err) {
         failed ??= err;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(job.settings.partConcurrency, todo.length)) }, worker));
+  if (failed === undefined && !journaled.failed && !signal.aborted) {
+    journaled.stop();
+    return;
+  }
   // Ranges fetched before a pause or a failure are kept for the resume, as soon as they are on disk.
   await journaled.drain();
   if (signal.aborted) throw signal.reason;

@@ -189,6 +189,24 @@ describe('verification and the existing-file choice', () => {
     expect(existsSync(folder) ? filesIn(folder) : []).toEqual([]);
   });
 
+  it('in ranges too: the hash follows the ranges as they land, a lying SHA-256 never succeeds, and an MD5 ETag is checked', async () => {
+    // Above the 16 MiB threshold: fetched in 5 MiB ranges, three at a time, so they land out of order.
+    await put('bad/big-liar.bin', randomBytes(17 * MiB), { 's3drop-sha256': '0'.repeat(64) });
+    const liarFolder = join(work, 'bad-big');
+    const liar = await download(['bad/big-liar.bin'], liarFolder);
+    expect(liar.snaps[0]?.state).toBe('failed');
+    expect(liar.snaps[0]?.error?.code).toBe('DOWNLOAD_MISMATCH');
+    expect(existsSync(liarFolder) ? filesIn(liarFolder) : []).toEqual([]);
+
+    const body = randomBytes(17 * MiB + 3);
+    await put('ranges/plain.bin', body);
+    const { snaps } = await download(['ranges/plain.bin'], join(work, 'ranges'));
+    expect(snaps[0]?.state).toBe('done');
+    expect(snaps[0]?.partsTotal).toBe(4);
+    expect(snaps[0]?.verifiedBy).toBe(await multipartCheck('ranges/plain.bin'));
+    expect(readFileSync(join(work, 'ranges', 'plain.bin')).equals(body)).toBe(true);
+  });
+
   it('an existing file is replaced, kept beside, or skipped when identical, as the setting says', async () => {
     const body = randomBytes(5000);
     await put('exist/report.pdf', body);
