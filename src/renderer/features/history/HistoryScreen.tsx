@@ -1,6 +1,6 @@
 /** History: what was uploaded, downloaded, deleted and synced, searchable by name and filtered by kind and outcome. */
 import { History, Search } from 'lucide-react';
-import { useDeferredValue, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { historyKinds, historyOutcomes, type HistoryKind, type HistoryOutcome } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -13,10 +13,8 @@ export function HistoryScreen() {
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<HistoryKind | ''>('');
   const [outcome, setOutcome] = useState<HistoryOutcome | ''>('');
-  // Typing asks the engine once the input settles into a render, not for every keystroke's state.
-  const search = useDeferredValue(query);
-  const filtered = search.trim() !== '' || kind !== '' || outcome !== '';
-  const view = useHistory({ query: search, ...(kind ? { kinds: [kind] } : {}), ...(outcome ? { outcomes: [outcome] } : {}) });
+  const filtered = query.trim() !== '' || kind !== '' || outcome !== '';
+  const view = useHistory({ query, ...(kind ? { kinds: [kind] } : {}), ...(outcome ? { outcomes: [outcome] } : {}) });
   return (
     <main className="page history-page" id="main">
       <h1>{t('history.title')}</h1>
@@ -59,7 +57,7 @@ export function HistoryScreen() {
           <p>{filtered ? t('history.noMatch') : t('history.empty')}</p>
         </div>
       ) : (
-        <HistoryTable entries={view.entries} label={t('history.title')} />
+        <HistoryTable entries={view.entries} label={t('history.title')} busy={view.busy} />
       )}
       {view.more && (
         <div className="actions">

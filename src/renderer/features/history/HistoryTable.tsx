@@ -84,9 +84,9 @@ function Row({ entry }: { entry: HistoryEntry }) {
 }
 
 /** The entries as a list, newest first; `label` names it for screen readers. */
-export function HistoryTable({ entries, label }: { entries: readonly HistoryEntry[]; label: string }) {
+export function HistoryTable({ entries, label, busy = false }: { entries: readonly HistoryEntry[]; label: string; busy?: boolean }) {
   return (
-    <ul className="history-list" aria-label={label}>
+    <ul className="history-list" aria-label={label} aria-busy={busy}>
       {entries.map((e) => (
         <Row key={e.id} entry={e} />
       ))}

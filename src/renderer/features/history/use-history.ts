@@ -1,5 +1,5 @@
 /** Reads history through `history:list`, asking again whenever the engine announces new entries. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import { historyPageLimits, type CommandInput, type HistoryEntry, type HistoryPage } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { useAppState } from '../../state/store';
@@ -15,6 +15,8 @@ export interface HistoryView {
   more: boolean;
   /** False until the first answer (an empty list is then "nothing yet", not "loading"). */
   loaded: boolean;
+  /** The entries shown are an earlier filter's: the current one's answer is on its way. */
+  busy: boolean;
   error: AppErrorData | null;
   /** Appends the next page of older entries. */
   showOlder(): void;
@@ -42,10 +44,14 @@ export function mergeNewest(page: HistoryPage, shown: HistoryEntry[], shownMore:
 export function useHistory(filter: HistoryFilter, pageSize: number = historyPageLimits.default): HistoryView {
   const stamp = useAppState((s) => s.historyStamp);
   const { run, error } = useCommand({ keepError: true });
-  const key = JSON.stringify(filter);
+  const latest = JSON.stringify(filter);
+  // Typing asks the engine once the input settles into a render, not for every keystroke's state.
+  const key = useDeferredValue(latest);
   // What is shown, for the filter it was asked under: a new filter starts again from its first page.
   const [shown, setShown] = useState<{ key: string; entries: HistoryEntry[]; more: boolean } | null>(null);
-  const current = shown?.key === key ? shown : null;
+  // Only an answer to the filter as it is now counts: one typed a moment ago is still an earlier filter's, even
+  // before its own request goes out.
+  const current = shown?.key === latest ? shown : null;
   const limit = Math.min(historyPageLimits.max, pageSize);
 
   useEffect(() => {
@@ -62,14 +68,15 @@ export function useHistory(filter: HistoryFilter, pageSize: number = historyPage
   const last = current?.entries.at(-1)?.id;
   const showOlder = useCallback(() => {
     if (last === undefined) return;
-    void run('history:list', { ...(JSON.parse(key) as HistoryFilter), limit, before: last }).then((res) => {
+    void run('history:list', { ...(JSON.parse(latest) as HistoryFilter), limit, before: last }).then((res) => {
       if (!res.ok) return;
       // Appended only if the list still ends where it was asked from (a new filter or a fresh start wins).
       setShown((prev) =>
-        prev?.key === key && prev.entries.at(-1)?.id === last ? { key, entries: [...prev.entries, ...res.value.entries], more: res.value.more } : prev,
+        prev?.key === latest && prev.entries.at(-1)?.id === last ? { key: latest, entries: [...prev.entries, ...res.value.entries], more: res.value.more } : prev,
       );
     });
-  }, [run, key, limit, last]);
-  // While a new filter's first answer is on its way, the last answer stays (no empty flash between keystrokes).
-  return { entries: (current ?? shown)?.entries ?? [], more: current?.more ?? false, loaded: shown !== null, error, showOlder };
+  }, [run, latest, limit, last]);
+  // While a new filter's first answer is on its way, the last answer stays (no empty flash between keystrokes),
+  // marked busy and without "Show older", whose page would be the old filter's.
+  return { entries: (current ?? shown)?.entries ?? [], more: current?.more ?? false, loaded: shown !== null, busy: shown !== null && current === null, error, showOlder };
 }
