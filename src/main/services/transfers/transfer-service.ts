@@ -252,6 +252,7 @@ export class TransferService implements TransferEngine {
       profileId: r.profileId,
       bucket: r.bucket,
       key: r.key,
+      ...(r.versionId ? { options: { versionId: r.versionId } } : {}),
       priority: r.priority ?? 0,
       ...(r.origin ? { origin: r.origin } : {}),
       state: 'queued' as const,
