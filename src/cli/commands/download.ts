@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planDownloads } from '../../main/services/transfers/download-plan';
+import { makeEmptyFolders, planDownloads } from '../../main/services/transfers/download-plan';
 import type { DownloadRequest } from '../../main/services/transfers/types';
 import type { RenamedDownload, TransferSnapshot } from '../../shared/contract';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
@@ -95,12 +95,15 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
     const ctx = await services.clients.forProfile(profileId);
     const requests: DownloadRequest[] = [];
     const renamed: RenamedDownload[] = [];
+    const folders: string[] = [];
     for (const bucket of new Set(sources.map((s) => s.bucket))) {
       const keys = sources.filter((s) => s.bucket === bucket).map((s) => s.key);
       const plan = await planDownloads(ctx, { profileId, bucket, keys, folder, origin: 'cli', signal });
       requests.push(...plan.requests);
       renamed.push(...plan.renamed);
+      folders.push(...plan.folders);
     }
+    await makeEmptyFolders(folders);
     for (const r of renamed) io.stderr.write(`renamed: ${printable(r.key)} -> ${printable(r.path)} (${renameWords[r.reason]})\n`);
     // Only a leftover bound for the same local folder is followed: a run into another folder starts its own (the
     // folder, not the name, since keep-both may have renamed the leftover's file).
