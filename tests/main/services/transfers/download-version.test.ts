@@ -91,6 +91,30 @@ describe.skipIf(!info.features.versioning)('an older version of a file (RGW)', (
     expect(readFileSync(join(folder, 'current', `report-${size}.bin`)).equals(v2)).toBe(true);
   });
 
+  it('an older version asked for while the current one still downloads to the same name goes beside it, as its own transfer', async () => {
+    const key = 'docs/both.bin';
+    const v1 = randomBytes(12 * MiB);
+    const v1Id = await put(vb, key, v1);
+    const v2 = randomBytes(12 * MiB + 3);
+    await put(vb, key, v2);
+    const folder = join(work, 'both');
+    core.settings.update({ bandwidthLimitKiBps: 4 * 1024 });
+    try {
+      const current = await dispatch('transfers:download', { source: { profileId: 'test', bucket: vb, keys: [key] }, folder });
+      const older = await dispatch('transfers:download', { source: { profileId: 'test', bucket: vb, keys: [key], versionId: v1Id! }, folder });
+      const ids = [current, older].map((r) => (r.ok ? (r.value as { ids: string[] }).ids[0] : undefined));
+      expect(ids[0]).toBeDefined();
+      expect(ids[1]).toBeDefined();
+      expect(ids[1]).not.toBe(ids[0]);
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+      expect((await engine.waitFor(ids as string[])).map((s) => s.state)).toEqual(['done', 'done']);
+      expect(readFileSync(join(folder, 'both.bin')).equals(v2)).toBe(true);
+      expect(readFileSync(join(folder, 'both (1).bin')).equals(v1)).toBe(true);
+    } finally {
+      core.settings.update({ bandwidthLimitKiBps: 0 });
+    }
+  });
+
   it('a version id the key does not have is refused as not found', async () => {
     await put(vb, 'docs/x.txt', Buffer.from('x'));
     const res = await download({ bucket: vb, keys: ['docs/x.txt'], versionId: 'no-such-version-0000' }, join(work, 'none'));
