@@ -99,7 +99,7 @@ export class StreamCheck {
 /** The name of the ZIP: the folder's own when one folder was chosen, else the chosen keys' common folder, else the bucket's. */
 function zipName(bucket: string, keys: readonly string[], objects: readonly ChosenObject[]): string {
   const single = keys.length === 1 ? keys[0]!.replace(/\/+$/, '') : undefined;
-  if (single !== undefined && objects.every((o) => o.key !== keys[0])) return `${posix.basename(single) || bucket}.zip`;
+  if (single !== undefined && objects.every((o) => o.folder || o.key !== keys[0])) return `${posix.basename(single) || bucket}.zip`;
   const parents = new Set(keys.map((k) => posix.dirname(k.replace(/\/+$/, ''))));
   const parent = parents.size === 1 ? [...parents][0]! : '.';
   return `${parent === '.' ? bucket : posix.basename(parent)}.zip`;
@@ -130,9 +130,9 @@ export class Downloads {
     }
     const parsed = downloadSourceSchema.safeParse(body);
     if (!parsed.success) throw new AppError('NOT_SUPPORTED', { what: 'this download request' }, { details: parsed.error.message });
-    const { profileId, bucket, keys } = parsed.data;
+    const { profileId, bucket, keys, versionId } = parsed.data;
     const ctx = await this.deps.clients.forProfile(profileId);
-    const objects = await expandChoice(ctx, bucket, keys);
+    const objects = await expandChoice(ctx, bucket, keys, undefined, versionId);
     const prepared = this.arrange(profileId, bucket, keys, objects);
     const now = Date.now();
     for (const [id, t] of this.tickets) if (t.expires <= now || this.tickets.size >= MAX_TICKETS) this.tickets.delete(id);
@@ -144,13 +144,19 @@ export class Downloads {
   /** One file chosen is sent as itself; anything else becomes a ZIP whose names keep the folders and suit every OS. */
   private arrange(profileId: string, bucket: string, keys: readonly string[], objects: ChosenObject[]): Prepared {
     const only = objects[0];
-    if (objects.length === 1 && only && keys.length === 1 && only.key === keys[0]) {
+    if (objects.length === 1 && only && !only.folder && keys.length === 1 && only.key === keys[0]) {
       return { kind: 'file', profileId, bucket, object: only, name: portableName(only.rel) };
     }
     const taken = new Set<string>();
     // Windows and macOS compare names without case, so `A.txt` and `a.txt` would be one file once unzipped there.
     const fold = (p: string) => p.toLowerCase();
-    const plan = planZip(objects.map((o) => ({ name: unclashedName(portableName(o.rel), taken, fold, posix).path, size: o.size })));
+    // A folder marker becomes a directory entry (its name ends in '/'), so an empty folder survives the round trip.
+    const plan = planZip(
+      objects.map((o) => {
+        const name = unclashedName(portableName(o.rel), taken, fold, posix).path;
+        return o.folder ? { name: `${name}/`, size: 0, dir: true } : { name, size: o.size };
+      }),
+    );
     return { kind: 'zip', profileId, bucket, name: zipName(bucket, keys, objects), objects, entries: plan.placed, cdOffset: plan.cdOffset, total: plan.total };
   }
 
@@ -222,7 +228,7 @@ interface Body {
 async function getBody(ctx: S3Context, bucket: string, object: ChosenObject, signal: AbortSignal): Promise<Body> {
   try {
     const out = await objectCall(ctx, { action: 'GetObject', bucket, key: object.key }, (client) =>
-      client.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, ...(object.etag ? { IfMatch: `"${object.etag}"` } : {}) }), { abortSignal: signal }),
+      client.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, ...(object.versionId ? { VersionId: object.versionId } : {}), ...(object.etag ? { IfMatch: `"${object.etag}"` } : {}) }), { abortSignal: signal }),
     );
     // A store that ignores If-Match (s3rver) still says which version it sent: another one, or another length, would
     // break the planned Content-Length and ZIP offsets.
@@ -280,7 +286,9 @@ async function* zipStream(ctx: S3Context, zip: Extract<Prepared, { kind: 'zip' }
   let next = 0;
   const fill = () => {
     while (ahead.length < ZIP_LOOKAHEAD && next < zip.objects.length) {
-      const got = getBody(ctx, zip.bucket, zip.objects[next++]!, signal);
+      const chosen = zip.objects[next++]!;
+      // A directory entry has no bytes to read.
+      const got = chosen.folder ? Promise.resolve<Body>({ stream: Readable.from([]), check: {} }) : getBody(ctx, zip.bucket, chosen, signal);
       // Awaited in its turn; this only keeps a failure of one not yet awaited from being "unhandled".
       got.catch(() => undefined);
       ahead.push(got);

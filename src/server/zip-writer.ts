@@ -18,6 +18,8 @@ export interface ZipEntry {
   /** The name inside the archive, '/'-separated, already made safe. */
   name: string;
   size: number;
+  /** A directory entry (an empty folder): its name ends in '/', and it has no bytes. */
+  dir?: boolean;
   /** DOS time and date fields (see `dosDateTime`). */
   dos?: { time: number; date: number };
 }
@@ -105,7 +107,8 @@ export function centralHeader(p: PlacedEntry, crc: number): Buffer {
   h.writeUInt16LE(p.nameBytes.length, 28);
   h.writeUInt16LE(extra.length, 30);
   // 32: comment length, 34: disk number, 36: internal attributes: all 0.
-  h.writeUInt32LE((0o100644 << 16) >>> 0, 38); // a regular file, rw-r--r--
+  // A directory, rwxr-xr-x, with the MS-DOS directory bit for readers that ignore the UNIX mode; else a regular file, rw-r--r--.
+  h.writeUInt32LE(p.entry.dir ? ((0o40755 << 16) | 0x10) >>> 0 : (0o100644 << 16) >>> 0, 38);
   h.writeUInt32LE(offsetOver ? MAX32 : p.offset, 42);
   return Buffer.concat([h, p.nameBytes, extra]);
 }

@@ -214,6 +214,10 @@ export const errorCatalogue = {
     en: 'The version {versionId} of "{key}" no longer exists, so it cannot be restored. Refresh the list of versions.',
     'pt-BR': 'A versão {versionId} de "{key}" não existe mais, então não pode ser restaurada. Atualize a lista de versões.',
   },
+  VERSION_NEEDS_ONE_FILE: {
+    en: 'An older version can be downloaded only for one file at a time, not for several files or a folder. Choose a single file.',
+    'pt-BR': 'Uma versão anterior só pode ser baixada de um arquivo por vez, não de vários arquivos nem de uma pasta. Escolha um único arquivo.',
+  },
   S3_URL_INVALID: {
     en: '"{url}" is not a bucket address. Write it as s3://bucket or s3://bucket/folder.',
     'pt-BR': '"{url}" não é um endereço de bucket. Escreva como s3://bucket ou s3://bucket/pasta.',

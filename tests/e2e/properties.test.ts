@@ -98,8 +98,11 @@ describe('properties panel', () => {
     await versions.getByText('Current').waitFor();
     const download = page.waitForEvent('download');
     await versions.getByRole('button', { name: /^Download the version of file\.txt/ }).click();
-    const saved = await (await download).path();
-    expect(readFileSync(saved, 'utf8')).toBe(body);
+    // Through the server's download route, pinned to that version, under the object's own name.
+    const arrived = await download;
+    expect(arrived.url()).toContain('/api/download/');
+    expect(arrived.suggestedFilename()).toBe('file.txt');
+    expect(readFileSync(await arrived.path(), 'utf8')).toBe(body);
     expect(await seriousViolations(page)).toEqual([]);
 
     await versions.getByRole('button', { name: /^Restore the version of file\.txt/ }).click();

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../src/main/services/app-services';
 import { createDispatcher, type Handlers } from '../../src/main/services/dispatch';
@@ -81,16 +81,22 @@ function call(path: string, options: { method?: string; headers?: Record<string,
   });
 }
 
+/** What a choice may carry besides its keys: another bucket, an older version. */
+interface ChoiceExtra {
+  bucket?: string;
+  versionId?: string;
+}
+
 /** Asks for a link the way the page does (token, own Origin); returns the answer and the link. */
-async function ask(keys: string[], headers: Record<string, string> = { authorization: `Bearer ${server.token}`, origin }): Promise<{ status: number; url?: string; error?: { code: string } }> {
-  const res = await call(DOWNLOAD_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ profileId: 'test', bucket, keys }) });
+async function ask(keys: string[], headers: Record<string, string> = { authorization: `Bearer ${server.token}`, origin }, extra: ChoiceExtra = {}): Promise<{ status: number; url?: string; error?: { code: string } }> {
+  const res = await call(DOWNLOAD_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ profileId: 'test', bucket, keys, ...extra }) });
   const body = JSON.parse(res.body.toString() || '{}') as { url?: string; error?: { code: string } | string };
   return { status: res.status, ...(body.url ? { url: body.url } : {}), ...(typeof body.error === 'object' ? { error: body.error } : {}) };
 }
 
 /** Asks for a link and follows it as a browser's same-origin navigation does. */
-async function fetchDownload(keys: string[]): Promise<Answer> {
-  const { url } = await ask(keys);
+async function fetchDownload(keys: string[], extra: ChoiceExtra = {}): Promise<Answer> {
+  const { url } = await ask(keys, undefined, extra);
   expect(url).toBeDefined();
   return call(url!, { headers: { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' } });
 }
@@ -108,6 +114,16 @@ function pythonZip(zip: Buffer): Record<string, string> | undefined {
   writeFileSync(file, zip);
   const script = 'import hashlib,json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))';
   return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 * MiB })) as Record<string, string>;
+}
+
+/** Python's zipfile extracting the archive, where Python is installed: the folders it made that hold nothing. */
+function pythonDirs(zip: Buffer): string[] | undefined {
+  if (missingPrograms(['python3']).length > 0) return undefined;
+  const file = join(root, `dirs-${randomBytes(4).toString('hex')}.zip`);
+  writeFileSync(file, zip);
+  const out = `${file}.d`;
+  const script = 'import os,sys,zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\nprint("\\n".join(sorted(os.path.relpath(d,sys.argv[2])+"/" for d,s,f in os.walk(sys.argv[2]) if not s and not f)))';
+  return execFileSync('python3', ['-c', script, file, out], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
 }
 
 /** What the server needs of the engine: the real S3 clients, and an engine with nothing queued. */
@@ -219,6 +235,49 @@ describe('a folder, or several things, as one ZIP', () => {
     expect(dispositionName(res.headers['content-disposition'])).toBe('docs.zip');
     const entries = readZip(res.body);
     expect([...entries.keys()].sort()).toEqual(['a/b/ação 日本 😀.txt', 'a/colon_star_.txt', 'one.bin', 'zero.bin']);
+  });
+});
+
+describe('empty folders in a ZIP', () => {
+  it('a folder marker (name/, zero bytes) becomes a directory entry, so an empty folder survives the round trip', async () => {
+    await put('tree/file.txt', Buffer.from('f'));
+    await put('tree/empty/', Buffer.alloc(0));
+    await put('tree/sub/deeper/', Buffer.alloc(0));
+    const res = await fetchDownload(['tree/']);
+    expect(res.status).toBe(200);
+    expect(res.cut).toBe(false);
+    const entries = readZip(res.body);
+    expect([...entries.keys()].sort()).toEqual(['tree/empty/', 'tree/file.txt', 'tree/sub/deeper/']);
+    expect(entries.get('tree/empty/')!.length).toBe(0);
+    // Unzipped by another reader, the markers are folders on disk, not files.
+    const py = pythonDirs(res.body);
+    if (py) expect(py).toEqual(['tree/empty/', 'tree/sub/deeper/']);
+  });
+
+  it('a folder holding only its own marker downloads as a ZIP of that one empty folder', async () => {
+    await put('lonely/', Buffer.alloc(0));
+    const res = await fetchDownload(['lonely/']);
+    expect(res.status).toBe(200);
+    expect(dispositionName(res.headers['content-disposition'])).toBe('lonely.zip');
+    expect([...readZip(res.body).keys()]).toEqual(['lonely/']);
+  });
+});
+
+describe.skipIf(!info.features.versioning)('an older version (RGW)', () => {
+  it('downloads the version the link names, as the object’s own name, byte for byte; several keys are refused', async () => {
+    const vb = await freshBucket(raw, 'dlroute-ver');
+    await raw.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+    const v1 = randomBytes(3 * MiB + 5);
+    const v1Id = (await raw.send(new PutObjectCommand({ Bucket: vb, Key: 'docs/report.pdf', Body: v1 }))).VersionId;
+    await raw.send(new PutObjectCommand({ Bucket: vb, Key: 'docs/report.pdf', Body: randomBytes(1000) }));
+    const res = await fetchDownload(['docs/report.pdf'], { bucket: vb, versionId: v1Id! });
+    expect(res.status).toBe(200);
+    expect(res.cut).toBe(false);
+    expect(dispositionName(res.headers['content-disposition'])).toBe('report.pdf');
+    expect(res.body.equals(v1)).toBe(true);
+    const refused = await ask(['docs/report.pdf', 'docs/'], undefined, { bucket: vb, versionId: v1Id! });
+    expect(refused.status).toBe(400);
+    expect(refused.error?.code).toBe('VERSION_NEEDS_ONE_FILE');
   });
 });
 

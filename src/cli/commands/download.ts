@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planDownloads } from '../../main/services/transfers/download-plan';
+import { makeEmptyFolders, planDownloads } from '../../main/services/transfers/download-plan';
 import type { DownloadRequest } from '../../main/services/transfers/types';
 import type { RenamedDownload, TransferSnapshot } from '../../shared/contract';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
@@ -28,6 +28,7 @@ Options:
   --endpoint URL       an S3-compatible endpoint (MinIO, R2, Ceph…); same as AWS_ENDPOINT_URL_S3
   --concurrency N      files downloaded at the same time (1-64)
   --part-size MiB      size of each ranged request for big files, in MiB (5-5120)
+  --version-id ID      download this older version of the one file given (see its versions in the app)
   --retry-for SECONDS  how long to keep trying when the storage service stops answering (default ${CLI_NETWORK_WAIT_MS / 1000})
   --json               end with one JSON summary line on stdout
   --debug              show technical details and stack traces
@@ -67,7 +68,7 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
     args,
     allowPositionals: true,
     strict: true,
-    options: transferCliOptions,
+    options: { ...transferCliOptions, 'version-id': { type: 'string' } },
   });
   if (values.help) {
     io.stdout.write(downloadHelp);
@@ -75,6 +76,7 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
   }
   if (positionals.length < 2) throw usageError('download', 'Give at least one s3://bucket/file-or-folder, then the local folder to download into');
   const sources = positionals.slice(0, -1).map(parseSource);
+  if (values['version-id'] !== undefined && sources.length !== 1) throw usageError('download', '--version-id is for one file: give a single s3://bucket/file');
   const folder = checkFolder(positionals[positionals.length - 1]!);
   const concurrency = intOption(values.concurrency, 'concurrency', 1, 64, 'download');
   const partSizeMiB = intOption(values['part-size'], 'part-size', 5, 5120, 'download');
@@ -95,12 +97,15 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
     const ctx = await services.clients.forProfile(profileId);
     const requests: DownloadRequest[] = [];
     const renamed: RenamedDownload[] = [];
+    const folders: string[] = [];
     for (const bucket of new Set(sources.map((s) => s.bucket))) {
       const keys = sources.filter((s) => s.bucket === bucket).map((s) => s.key);
-      const plan = await planDownloads(ctx, { profileId, bucket, keys, folder, origin: 'cli', signal });
+      const plan = await planDownloads(ctx, { profileId, bucket, keys, folder, origin: 'cli', signal, ...(values['version-id'] ? { versionId: values['version-id'] } : {}) });
       requests.push(...plan.requests);
       renamed.push(...plan.renamed);
+      folders.push(...plan.folders);
     }
+    await makeEmptyFolders(folders);
     for (const r of renamed) io.stderr.write(`renamed: ${printable(r.key)} -> ${printable(r.path)} (${renameWords[r.reason]})\n`);
     // Only a leftover bound for the same local folder is followed: a run into another folder starts its own (the
     // folder, not the name, since keep-both may have renamed the leftover's file).

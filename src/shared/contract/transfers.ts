@@ -91,6 +91,11 @@ export const downloadSourceSchema = z
     bucket: z.string().min(1).max(255),
     /** Objects, or folders (prefixes); a name that is no object is taken as a folder. */
     keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000),
+    /**
+     * An older version of the one key, instead of the current one; only with a single key that names a file
+     * (the engine refuses anything else with VERSION_NEEDS_ONE_FILE).
+     */
+    versionId: z.string().min(1).max(1024).optional(),
   })
   .strict();
 

@@ -12,7 +12,7 @@ import { assertBucketRef, assertUploadKey, normalisePrefix } from '../s3/validat
 import { createPatternMatcher } from '../sync/ignore';
 import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { S3Clients } from '../s3/types';
-import { planDownloads } from '../transfers/download-plan';
+import { makeEmptyFolders, planDownloads } from '../transfers/download-plan';
 import type { TransferService } from '../transfers/transfer-service';
 import type { UploadRequest } from '../transfers/types';
 
@@ -142,6 +142,7 @@ export function createTransferHandlers(deps: CoreDeps, transfers: TransferServic
     'transfers:download': async ({ source, folder, priority }) => {
       const ctx = await clients.forProfile(source.profileId);
       const plan = await planDownloads(ctx, { ...source, folder, priority, origin: 'drop' });
+      await makeEmptyFolders(plan.folders);
       return { ids: transfers.enqueueDownloads(plan.requests), renamed: plan.renamed };
     },
     'transfers:list': () => transfers.list(),

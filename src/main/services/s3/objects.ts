@@ -152,9 +152,9 @@ export async function headObjectRaw(target: S3Target, bucket: string, key: strin
   }
 }
 
-/** HEAD of an object, or undefined when it does not exist. */
-export async function headObject(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectHead | undefined> {
-  const out = await headObjectRaw(target, bucket, key, signal);
+/** HEAD of an object (of `versionId` when given), or undefined when it does not exist. */
+export async function headObject(target: S3Target, bucket: string, key: string, signal?: AbortSignal, versionId?: string): Promise<ObjectHead | undefined> {
+  const out = await headObjectRaw(target, bucket, key, signal, versionId);
   if (!out) return undefined;
   const metadata = out.Metadata ?? {};
   return {
@@ -242,8 +242,10 @@ async function listRange(
     const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : from ? { StartAfter: from } : {}) }, signal);
     for (const o of page.objects) {
       if (!o.key.startsWith(prefix)) continue;
-      // The rest of this page, and any page after it, belongs to the next range.
-      if (end !== undefined && Buffer.compare(Buffer.from(o.key, 'utf8'), end) >= 0) return;
+      // The rest of this page, and any page after it, belongs to the next range; but the next range starts after its
+      // bound (StartAfter), so the bound's own folder marker is this range's.
+      const past = end === undefined ? -1 : Buffer.compare(Buffer.from(o.key, 'utf8'), end);
+      if (past > 0 || (past === 0 && !markers)) return;
       const key = o.key.slice(prefix.length);
       if (!markers && (key === '' || key.endsWith('/'))) continue;
       out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
@@ -268,16 +270,17 @@ export async function listPrefix(target: S3Target, bucket: string, prefix: strin
  * its own, `concurrency` ranges at a time. Ranges rather than each sub-prefix alone, so that the result never
  * depends on the delimiter listing being complete: s3rver leaves out a sub-prefix whose keys all lie two levels
  * further down, and its keys are still found, in the range before it. Only the first delimiter page is used (up to
- * 1,000 sub-prefixes); past it, the last range is paged serially.
+ * 1,000 sub-prefixes); past it, the last range is paged serially. With `markers`, folder markers are kept, as in
+ * `listPrefix` (a download makes them empty folders).
  */
-export async function listPrefixParallel(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, concurrency = 8): Promise<Map<string, StoredObject>> {
+export async function listPrefixParallel(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, concurrency = 8, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
   const top = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/' }, signal);
   const bounds = top.prefixes
     .filter((p) => p.startsWith(prefix))
     .sort((a, b) => (keyBefore(a, b) ? -1 : keyBefore(b, a) ? 1 : 0));
   const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
   const out = new Map<string, StoredObject>();
-  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, signal, r.from, r.to));
+  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, signal, r.from, r.to, options.markers ?? false));
   return out;
 }
 

@@ -84,7 +84,7 @@ function remoteOf(out: HeadObjectCommandOutput | GetObjectCommandOutput): Remote
 
 async function headRemote(job: DownloadJob): Promise<Remote> {
   const { rec, ctx, signal } = job;
-  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
+  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal, rec.options?.versionId), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
   if (!out) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket });
   return remoteOf(out);
 }
@@ -100,10 +100,12 @@ async function getObject(job: DownloadJob, range?: { start: number; end: number 
       Bucket: rec.bucket,
       Key: rec.key,
       ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
+      // A pinned older version (journaled in the options), on every GET of this transfer, resumes included.
+      ...(rec.options?.versionId ? { VersionId: rec.options.versionId } : {}),
     };
     // A small whole object (by the listing; as small as an upload's lean body) below the SDK, whose per-request CPU
     // is most of its cost (docs/benchmarks.md); one that grew past it goes through the SDK.
-    const lean = !range && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
+    const lean = !range && !input.VersionId && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
     if (lean) return lean;
     return await ctx.transferClient.send(new GetObjectCommand({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
   } catch (err) {

@@ -16,7 +16,7 @@ export interface JournalTransfer {
   profileId: string;
   bucket: string;
   key: string;
-  options?: UploadOptions;
+  options?: TransferOptions;
   priority: number;
   origin?: string;
   state: TransferState;
@@ -39,6 +39,9 @@ export interface JournalTransfer {
   /** The enqueue call this transfer came with (one drop); "Apply to all" answers reach the rest of it. */
   batch?: string;
 }
+
+/** A transfer's options as journaled: an upload's, or a download's pinned older version (`versionId`). */
+export type TransferOptions = UploadOptions & { versionId?: string };
 
 /** One finished part. */
 export interface JournalPart {
@@ -291,7 +294,7 @@ function fromRow(r: Row): JournalTransfer {
     profileId: String(r.profile_id),
     bucket: String(r.bucket),
     key: String(r.key),
-    ...(r.options ? { options: JSON.parse(String(r.options)) as UploadOptions } : {}),
+    ...(r.options ? { options: JSON.parse(String(r.options)) as TransferOptions } : {}),
     priority: Number(r.priority),
     ...(r.origin ? { origin: String(r.origin) } : {}),
     state: String(r.state) as TransferState,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError, retryCanWork } from '../../../shared/errors';
@@ -23,7 +23,7 @@ import { abandonMultipart } from './multipart';
 import { cleanupStaleUploads, type QueueView } from './orphans';
 import { discardDownload, downloadFile } from './download';
 import { FINAL_STATES, type DownloadRequest, type TransferEngine, type UploadRequest } from './types';
-import { uploadFile } from './upload';
+import { keepBothKey, uploadFile } from './upload';
 
 /**
  * What history pruning may drop. Never a failed transfer: it waits for the person's Retry, and pruning it would
@@ -233,17 +233,27 @@ export class TransferService implements TransferEngine {
 
   /**
    * Adds downloads (every bucket checked first, so a bad one adds nothing); returns their ids in order. A request for
-   * a local file that an unfinished download already writes gets that download's id: two writers of one part file
-   * would spoil each other's ranges.
+   * a local file that an unfinished download of the same version already writes gets that download's id: two
+   * writers of one part file would spoil each other's ranges. Another version of it goes beside it, as `name (1).ext`.
    */
   enqueueDownloads(requests: DownloadRequest[]): string[] {
     for (const r of requests) assertBucketRef(r.bucket);
-    const writing = new Map<string, string>();
-    for (const e of this.entries.values()) if (e.rec.direction === 'download' && !FINAL_STATES.has(e.rec.state)) writing.set(e.rec.localPath, e.rec.id);
-    const ids = requests.map((r) => writing.get(r.localPath));
+    const writing = new Map<string, JournalTransfer>();
+    for (const e of this.entries.values()) if (e.rec.direction === 'download' && !FINAL_STATES.has(e.rec.state)) writing.set(e.rec.localPath, e.rec);
+    const ids = requests.map((r) => {
+      const rec = writing.get(r.localPath);
+      return rec && (rec.options?.versionId ?? '') === (r.versionId ?? '') ? rec.id : undefined;
+    });
+    // Another version of a file still downloading to the same name: two writers of one part file would mix them, so
+    // it goes beside it, as keep-both names it.
+    const fresh = requests.filter((_, i) => ids[i] === undefined).map((r) => {
+      let localPath = r.localPath;
+      for (let n = 1; writing.has(localPath); n++) localPath = join(dirname(r.localPath), keepBothKey(basename(r.localPath), n));
+      return localPath === r.localPath ? r : { ...r, localPath };
+    });
     const now = Date.now();
     const batch = randomUUID();
-    const added = this.add(requests.filter((_, i) => ids[i] === undefined).map((r) => ({
+    const added = this.add(fresh.map((r) => ({
       id: randomUUID(),
       batch,
       seq: ++this.seq,
@@ -252,6 +262,7 @@ export class TransferService implements TransferEngine {
       profileId: r.profileId,
       bucket: r.bucket,
       key: r.key,
+      ...(r.versionId ? { options: { versionId: r.versionId } } : {}),
       priority: r.priority ?? 0,
       ...(r.origin ? { origin: r.origin } : {}),
       state: 'queued' as const,

@@ -28,6 +28,8 @@ export interface DownloadRequest {
   localPath: string;
   /** The size the listing gave, so totals and queue slots are right before the HEAD. */
   size?: number;
+  /** An older version to fetch instead of the current one (kept in the journal's options, so a resume fetches it too). */
+  versionId?: string;
   priority?: number;
   /** 'drop', 'cli', … as for uploads. */
   origin?: string;

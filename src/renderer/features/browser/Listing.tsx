@@ -10,8 +10,9 @@ import type { ObjectEntry, UndoToken } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
-import { useAppState, useStoreApi } from '../../state/store';
+import { useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { useDownload } from '../../state/use-download';
 import { FileIcon } from '../../components/FileIcon';
 import { folderDropProps } from './drop';
 import {
@@ -86,10 +87,9 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const store = useStoreApi();
-  const caps = useAppState((s) => s.info?.capabilities);
-  const downloadsDir = useAppState((s) => s.info?.downloadsDir);
   const commands = useCommand({ toast: true });
   const { run, report } = commands;
+  const downloadSource = useDownload(commands);
 
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortOrder>(defaultSort);
@@ -170,31 +170,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
     }
   };
 
-  const download = async (list: ObjectEntry[]) => {
-    if (caps?.transport === 'browser') {
-      // One browser download for the whole choice, streamed by the server (one file as itself, more as a ZIP): the
-      // browser never needs to reach the S3 endpoint, and folders download too.
-      const link = store.api.bridge.downloadLink;
-      if (!link) return report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'downloads' } });
-      const res = await link({ profileId, bucket, keys: list.map((e) => e.key) });
-      if (!res.ok) return report(res.error);
-      // The download attribute keeps this page where it is, even when the server answers with an error.
-      const a = document.createElement('a');
-      a.href = res.value;
-      a.download = '';
-      a.rel = 'noopener';
-      a.click();
-      return;
-    }
-    if (!downloadsDir) return report({ code: 'NOT_SUPPORTED', message: '', params: { what: 'downloads' } });
-    const res = await run('transfers:download', { source: { profileId, bucket, keys: list.map((e) => e.key) }, folder: downloadsDir, priority: 0 });
-    if (!res.ok) return;
-    store.toast({ level: 'info', key: 'listing.download.started', params: { count: res.value.ids.length, folder: downloadsDir } });
-    if (res.value.renamed.length > 0) {
-      const names = res.value.renamed.map((r) => r.path);
-      store.toast({ level: 'warning', key: 'listing.download.renamed', params: { count: names.length, names: names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '') } });
-    }
-  };
+  const download = (list: ObjectEntry[]) => downloadSource({ profileId, bucket, keys: list.map((e) => e.key) });
 
   const act = (action: ListingAction) => {
     setMenu(null);

@@ -13,8 +13,9 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { ExpirySelect, LinkOutput, useShareLink } from '../../components/ShareLink';
 import { Modal } from '../../components/Modal';
 import { formatBytes, formatDate } from '../../format';
-import { useAppState, useStoreApi } from '../../state/store';
+import { useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { useDownload } from '../../state/use-download';
 import './properties.css';
 
 /** Props for the properties panel. */
@@ -34,9 +35,6 @@ interface MetaRow {
 
 let nextRowId = 1;
 const rowsOf = (meta: Record<string, string>): MetaRow[] => Object.entries(meta).map(([key, value]) => ({ id: nextRowId++, key, value }));
-
-/** How long a version's download link lives: enough to start the download, not a link to keep. */
-const VERSION_LINK_SECONDS = 300;
 
 /** A dialog with an object's properties. */
 export function PropertiesPanel({ profileId, bucket, entry, onClose }: PropertiesPanelProps) {
@@ -213,11 +211,12 @@ function Versions({ profileId, bucket, objectKey, name, onRestored }: { profileI
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const store = useStoreApi();
-  const { run, error } = useCommand();
+  const commands = useCommand();
+  const { run, error } = commands;
+  const downloadSource = useDownload(commands);
   const headingId = useId();
   const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const electron = useAppState((s) => s.info?.capabilities.transport) === 'electron';
 
   // Bumped after a restore, so the list is read again with the new version on top.
   const [generation, setGeneration] = useState(0);
@@ -230,22 +229,8 @@ function Versions({ profileId, bucket, objectKey, name, onRestored }: { profileI
     };
   }, [run, profileId, bucket, objectKey, generation]);
 
-  const download = async (v: ObjectVersion) => {
-    const res = await run('objects:presign', { profileId, bucket, key: objectKey, versionId: v.versionId, attachment: true, expiresInSeconds: VERSION_LINK_SECONDS });
-    if (!res.ok) return;
-    if (electron) {
-      // The app window follows no outside link, and the download queue takes no version yet: the link goes to the
-      // clipboard for the person's browser, and the toast says so.
-      await navigator.clipboard.writeText(res.value).catch(() => undefined);
-      store.toast({ level: 'info', key: 'properties.versionLinkCopied' });
-      return;
-    }
-    // The link answers with Content-Disposition: attachment, so following it saves the file and the page stays.
-    const a = document.createElement('a');
-    a.href = res.value;
-    a.rel = 'noreferrer';
-    a.click();
-  };
+  // The app's own download path, pinned to the version: the queue in the desktop app, the server in browser mode.
+  const download = (v: ObjectVersion) => downloadSource({ profileId, bucket, keys: [objectKey], versionId: v.versionId });
 
   const restore = async (v: ObjectVersion) => {
     setBusy(v.versionId);

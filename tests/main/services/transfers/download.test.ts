@@ -1,7 +1,7 @@
 /** Downloads through the engine from the real test server: sizes, names, folders, hostile keys, verification, policies. */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -252,6 +252,22 @@ describe('through the dispatcher, and the queue controls', () => {
       ok: false,
       error: { code: 'OBJECT_NOT_FOUND' },
     });
+  });
+
+  it('folder markers (name/, as New folder and the S3 console make them) become empty local folders, never files', async () => {
+    const dispatch = createDispatcher(createTransferHandlers(core, engine) as unknown as Handlers);
+    await put('mk/tree/file.txt', Buffer.from('f'));
+    await put('mk/tree/empty/', Buffer.alloc(0));
+    await put('mk/tree/sub/deeper/', Buffer.alloc(0));
+    // A folder that holds nothing but its own marker is still a folder to download.
+    await put('mk/alone/', Buffer.alloc(0));
+    const folder = join(work, 'mk');
+    const res = await dispatch('transfers:download', { source: { profileId: 'test', bucket, keys: ['mk/tree/', 'mk/alone/'] }, folder });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const ids = (res as { value: { ids: string[] } }).value.ids;
+    expect((await engine.waitFor(ids)).map((s) => s.state)).toEqual(['done']);
+    expect(filesIn(folder)).toEqual(['tree/file.txt']);
+    for (const dir of [['tree', 'empty'], ['tree', 'sub', 'deeper'], ['alone']]) expect(statSync(join(folder, ...dir)).isDirectory(), dir.join('/')).toBe(true);
   });
 
   it('pause keeps the fetched ranges, resume finishes byte for byte, cancel leaves no part file', async () => {

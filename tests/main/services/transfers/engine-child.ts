@@ -19,6 +19,8 @@ interface ChildArgs {
   key: string;
   settings: Record<string, unknown>;
   download?: boolean;
+  /** A download's older version (the journal keeps it; a restart does not pass it again). */
+  versionId?: string;
   /** S3DROP_TEST_S3=aws-proxy: reach the server as Amazon S3 through this proxy. */
   aws?: AwsProxyAccess;
 }
@@ -31,7 +33,7 @@ const engine = new TransferService(core, clients, { retry: { attempts: 4, baseMs
 await engine.start();
 const existing = engine.list().transfers;
 const request = { localPath: args.file, profileId: 'child', bucket: args.bucket, key: args.key };
-const ids = existing.length > 0 ? existing.map((t) => t.id) : args.download ? engine.enqueueDownloads([request]) : engine.enqueue([request]);
+const ids = existing.length > 0 ? existing.map((t) => t.id) : args.download ? engine.enqueueDownloads([{ ...request, ...(args.versionId ? { versionId: args.versionId } : {}) }]) : engine.enqueue([request]);
 process.stdout.write(JSON.stringify({ started: ids, resumed: existing.length > 0 }) + '\n');
 const snaps = await engine.waitFor(ids);
 await engine.dispose();

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
@@ -53,8 +53,8 @@ interface Run {
   kill(): void;
 }
 
-function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>, download = false): Run {
-  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download, ...(awsFront ? { aws: accessOf(awsFront) } : {}) };
+function runChild(dataDir: string, file: string, key: string, settings: Record<string, unknown>, download = false, extra: { bucket?: string; versionId?: string } = {}): Run {
+  const args = { dataDir, endpoint: proxy.url, region: info.region, accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey, file, bucket, key, settings, download, ...extra, ...(awsFront ? { aws: accessOf(awsFront) } : {}) };
   const child = spawn(nodeBin, [childJs, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -220,6 +220,37 @@ describe('kill -9 mid-download, then restart', () => {
     expect(JSON.parse(lines[lines.length - 1]!).result).toEqual([{ state: 'done' }]);
     expect(proxy.stats().byKind.GetObject).toBe(Math.ceil(changed.length / (5 * MiB)));
     expect(readFileSync(file).equals(changed)).toBe(true);
+    expect(existsSync(partPath(file))).toBe(false);
+  });
+
+  it.skipIf(!info.features.versioning)('a pinned older version resumes from the journal as that version, though the key changed meanwhile (RGW)', async () => {
+    const vb = await freshBucket(raw, 'resume-ver');
+    await raw.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+    const ranges = 6;
+    const v1 = randomBytes(ranges * 5 * MiB);
+    const v1Id = (await raw.send(new PutObjectCommand({ Bucket: vb, Key: 'down/v.bin', Body: v1 }))).VersionId;
+    expect(v1Id).toBeTruthy();
+    await raw.send(new PutObjectCommand({ Bucket: vb, Key: 'down/v.bin', Body: randomBytes(ranges * 5 * MiB) }));
+    const dataDir = join(work, 'v');
+    const file = join(work, 'down', 'v.bin');
+    const first = runChild(dataDir, file, 'down/v.bin', slow, true, { bucket: vb, versionId: v1Id! });
+    await until(() => journaledParts(dataDir) >= 2, 'two journaled ranges');
+    first.kill();
+    await first.done;
+    const kept = journaledParts(dataDir);
+    expect(kept).toBeLessThan(ranges);
+    // The key gets yet another current version: the pinned one has not changed, so nothing starts over.
+    await raw.send(new PutObjectCommand({ Bucket: vb, Key: 'down/v.bin', Body: randomBytes(1000) }));
+
+    await awsFront?.idle();
+    proxy.resetStats();
+    // No version id this time: the restart finds it in the journal.
+    const { code, lines } = await runChild(dataDir, file, 'down/v.bin', fast, true, { bucket: vb }).done;
+    expect(code).toBe(0);
+    expect(JSON.parse(lines[0]!).resumed).toBe(true);
+    expect(JSON.parse(lines[lines.length - 1]!).result).toEqual([{ state: 'done' }]);
+    expect(proxy.stats().byKind.GetObject).toBe(ranges - kept);
+    expect(readFileSync(file).equals(v1)).toBe(true);
     expect(existsSync(partPath(file))).toBe(false);
   });
 });
