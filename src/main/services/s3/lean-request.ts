@@ -21,7 +21,7 @@ import { isHtmlAnswer, webPageError } from './errors';
 import type { S3Context } from './types';
 
 /** Where requests for one bucket go, and how they are signed: what the SDK itself chose. */
-interface Route {
+export interface Route {
   protocol: string;
   hostname: string;
   port?: number;
@@ -181,7 +181,7 @@ export function serviceError(statusCode: number, headers: IncomingHttpHeaders, t
 }
 
 /** The SDK's clock correction: an answer whose Date is five minutes or more from ours sets the client's offset. */
-function correctClock(ctx: S3Context, date: string | undefined): void {
+export function correctClock(ctx: S3Context, date: string | undefined): void {
   const server = date ? Date.parse(date) : NaN;
   if (Number.isNaN(server)) return;
   const config = ctx.transferClient.config as { systemClockOffset?: number };
@@ -236,12 +236,19 @@ function exchange(
   });
 }
 
+/** A request signed for sending below the SDK: where it goes, the path with its query, and the signed headers. */
+export interface SignedLean {
+  route: Route;
+  /** The escaped path with the query, as it goes on the request line. */
+  path: string;
+  headers: Record<string, string>;
+}
+
 /**
- * Signs and sends one request; resolves with a 2xx answer, or throws as the SDK would (web pages from custom
- * endpoints as ENDPOINT_NOT_S3, service errors SDK-shaped, network errors as Node gives them). Undefined when the
- * SDK routes the bucket in a way this module leaves to it: the caller then sends through the SDK.
+ * Signs one request as the SDK would for its bucket's route; undefined when the SDK routes the bucket in a way this
+ * module leaves to it.
  */
-export async function leanSend(ctx: S3Context, r: LeanRequest): Promise<LeanResponse | undefined> {
+export async function signLean(ctx: S3Context, r: LeanRequest): Promise<SignedLean | undefined> {
   const route = await routeOf(ctx, r.bucket);
   if (!route) return undefined;
   const state = stateOf(ctx);
@@ -256,7 +263,19 @@ export async function leanSend(ctx: S3Context, r: LeanRequest): Promise<LeanResp
   const query = Object.entries(r.query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
-  const res = await exchange(ctx, route, r.method, query ? `${path}?${query}` : path, signed.headers, r.body, r.signal, r.maxBytes);
+  return { route, path: query ? `${path}?${query}` : path, headers: signed.headers };
+}
+
+/**
+ * Signs and sends one request; resolves with a 2xx answer, or throws as the SDK would (web pages from custom
+ * endpoints as ENDPOINT_NOT_S3, service errors SDK-shaped, network errors as Node gives them). Undefined when the
+ * SDK routes the bucket in a way this module leaves to it: the caller then sends through the SDK.
+ */
+export async function leanSend(ctx: S3Context, r: LeanRequest): Promise<LeanResponse | undefined> {
+  const signed = await signLean(ctx, r);
+  if (!signed) return undefined;
+  const { route, path, headers } = signed;
+  const res = await exchange(ctx, route, r.method, path, headers, r.body, r.signal, r.maxBytes);
   if (!res) return undefined;
   const date = res.headers.date;
   correctClock(ctx, date);

@@ -11,6 +11,7 @@ import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOu
 import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
+import { canReadRangesRaw, leanGetRange, RANGE_READ_MAX } from '../s3/lean-range';
 import { leanGetObject } from '../s3/lean-request';
 import { cleanEtag, contentCheckOf, headObjectRaw, isNotFound } from '../s3/objects';
 import { partRange, partSizeFor } from '../s3/part-plan';
@@ -463,10 +464,12 @@ async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, pa
   let next = 0;
   let failed: unknown;
   const worker = async () => {
+    // One batch buffer a worker, for all its ranges: a fresh one per range is garbage the heap does not count.
+    const buf = canReadRangesRaw(job.ctx) ? Buffer.allocUnsafe(Math.min(job.rec.size, WRITE_BATCH) + RANGE_READ_MAX) : undefined;
     while (next < todo.length && failed === undefined && !journaled.failed && !signal.aborted) {
       const n = todo[next++]!;
       try {
-        await fetchPart(job, fh, n, partSize);
+        await fetchPart(job, fh, n, partSize, buf);
         const range = partRange(n, partSize, job.rec.size);
         journaled.add({ partNumber: n, etag: job.rec.etag!, size: range.end - range.start });
         follower?.done(n);
@@ -488,12 +491,13 @@ async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, pa
 }
 
 /** Fetches one range into its place in the part file (journaled by the caller once it is on disk). */
-async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: number): Promise<void> {
+async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: number, buf?: Buffer): Promise<void> {
   const { rec, signal } = job;
   const range = partRange(n, partSize, rec.size);
   await withRetry(
     () =>
       counting(job, async (counted) => {
+        if (buf && (await receiveRaw(job, fh, buf, range.start, range.end, counted))) return;
         const out = await getObject(job, range);
         const body = out.Body as Readable;
         // A store that ignores If-Match still names the version it sent.
@@ -539,6 +543,52 @@ async function receive(job: DownloadJob, body: Readable, fh: FileHandle, start: 
   }
   if (pendingBytes > 0) await flush();
   if (pos !== end) throw new AppError('NETWORK', {}, { retryable: true, details: `GetObject ended after ${pos - start} of ${end - start} bytes` });
+}
+
+/**
+ * Reads a range off a raw socket (s3/lean-range.ts) into bytes [start, end) of the file, through `buf` (WRITE_BATCH
+ * and one read long) written a batch at a time while the socket waits; false when that path leaves the request or its answer to the SDK
+ * (nothing was written or counted then).
+ */
+async function receiveRaw(job: DownloadJob, fh: FileHandle, buf: Buffer, start: number, end: number, counted: { n: number }): Promise<boolean> {
+  const { rec, ctx, signal } = job;
+  let fill = 0;
+  let pos = start;
+  // The socket waits while a batch is written, so the buffer is not filled again under the write.
+  const flush = async () => {
+    const n = fill;
+    fill = 0;
+    await job.bandwidth.take(n, signal);
+    await writeAt(fh, [buf.subarray(0, n)], pos, rec.localPath);
+    pos += n;
+    counted.n += n;
+    job.onBytes(n);
+  };
+  const input = {
+    Bucket: rec.bucket,
+    Key: rec.key,
+    ...(rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
+    ...(rec.options?.versionId ? { VersionId: rec.options.versionId } : {}),
+    start,
+    end,
+  };
+  const answered = await leanGetRange(
+    ctx,
+    input,
+    {
+      // A store that ignores If-Match still names the version it sent.
+      onHead: (headers) => {
+        if (headers.etag && cleanEtag(headers.etag) !== rec.etag) throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
+      },
+      consume: (bytes) => {
+        bytes.copy(buf, fill);
+        fill += bytes.length;
+        return fill >= WRITE_BATCH || pos + fill === end ? flush() : undefined;
+      },
+    },
+    signal,
+  );
+  return answered !== undefined;
 }
 
 /** Writes buffers at a position with one gathered write, going on after a short one. */
