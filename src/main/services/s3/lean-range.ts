@@ -10,7 +10,7 @@
  * signed by lean-request.ts (the SDK's own route, signer, credentials and clock offset); a profile with a proxy, and
  * Amazon S3 itself, stay on the SDK path entirely.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { canSendLean, correctClock, signLean, type Route } from './lean-request';
@@ -91,7 +91,7 @@ function open(ctx: S3Context, route: Route): RawSocket {
   raw.socket =
     route.protocol === 'https:'
       ? // Node's TLS sockets take `onread` too (since 15.1), though its types only list it for net.
-        tlsConnect({ host: route.hostname, port, servername: route.hostname, onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
+        tlsConnect({ host: route.hostname, port, ...(isIP(route.hostname) ? {} : { servername: route.hostname }), onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
       : netConnect({ host: route.hostname, port, onread });
   raw.socket.setNoDelay(true);
   const closed = (err: Error) => {

@@ -12,8 +12,10 @@ import { leanGetRange, type RangeTarget } from '../../../../src/main/services/s3
 import type { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
-import { testClients, testCore } from '../transfers/harness';
+import { testClients, testCore, testResolver } from '../transfers/harness';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { S3ClientFactory as Factory } from '../../../../src/main/services/s3/client-factory';
+import { makeCertificates, startTlsFront } from '../profiles/tls-tools';
 
 const info = s3Info();
 const core = testCore();
@@ -69,6 +71,29 @@ describe('against the store', () => {
     const headers = await leanGetRange(ctx, { Bucket: bucket, Key: 'dir/a b+ü.bin', IfMatch: '"0123456789abcdef0123456789abcdef"', start: 0, end: 10 }, c);
     expect(headers).toBeUndefined();
     expect(c.bytes().length).toBe(0);
+  });
+});
+
+describe('over TLS', () => {
+  it('reads through a gateway signed by the company CA; behind a proxy it leaves the ranges to the SDK', async () => {
+    const certs = makeCertificates();
+    const front = await startTlsFront(info.endpoint, certs);
+    const bucket = await freshBucket(rawClient(info), 'range-tls');
+    const body = randomBytes(200_000);
+    await rawClient(info).send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: body }));
+    const resolver = (extra: object) => ({ resolve: async (id: string) => ({ ...(await testResolver(info, front.endpoint).resolve(id)), caBundle: certs.ca, ...extra }) });
+    const direct = new Factory(core, resolver({}));
+    const proxied = new Factory(core, resolver({ proxyEnv: { HTTPS_PROXY: 'http://127.0.0.1:9' } }));
+    try {
+      const c = collector();
+      expect(await leanGetRange(await direct.forProfile('test'), { Bucket: bucket, Key: 'k', start: 100, end: 150_000 }, c)).toBeDefined();
+      expect(c.bytes().equals(body.subarray(100, 150_000))).toBe(true);
+      expect(await leanGetRange(await proxied.forProfile('test'), { Bucket: bucket, Key: 'k', start: 100, end: 150_000 }, collector())).toBeUndefined();
+    } finally {
+      direct.invalidate();
+      proxied.invalidate();
+      await front.close();
+    }
   });
 });
 
