@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { cli, median, numberArg, root, serverKind, spread, startServer, timed, toolEnvs } from './lib.mjs';
+import { cliArgs, median, numberArg, root, serverKind, spread, startServer, timed, toolEnvs } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => numberArg(argv, name, fallback);
@@ -79,7 +79,7 @@ async function main() {
     const small = join(work, 'small');
     makeTree(small, SYNC_FILES, Math.ceil(SYNC_FILES / 10));
     const opts = (e) => ({ env: e, serverPids: server.pids });
-    const ours = (folder = small, prefix = 'docs') => timed(node, [cli, 'sync', folder, `s3://s3drop/${prefix}`, '--once', '--json'], opts(env.s3drop));
+    const ours = (folder = small, prefix = 'docs') => timed(node, cliArgs(['sync', folder, `s3://s3drop/${prefix}`, '--once', '--json']), opts(env.s3drop));
     // --no-progress rather than --only-show-errors: each "upload:" line it prints is counted, because aws s3 sync
     // re-sends a file whose mtime is newer than the object's LastModified (whole seconds), so whether its "no-change"
     // pass is one depends on timing, and the figure means little without that count.

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINIMUM_NODE, nodeTooOld } from '../../src/cli/node-version';
@@ -84,6 +84,23 @@ describe('what starting the CLI loads', () => {
     const run = runObserved(['--version'], 'compile-cache');
     expect(run.code).toBe(0);
     expect(readdirSync(join(run.dataDir, 'compile-cache')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the bin', () => {
+  it("starts Node with the young generation bounded (its shebang's flag), and the CLI runs through it", () => {
+    const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0];
+    expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node(?: \S+)* --max-semi-space-size=8(?: |$)/);
+    // Started as a shell starts it (the kernel reads the shebang, env finds node on PATH); a preload records the
+    // flags Node was given, which only the shebang can have supplied.
+    const argvLog = join(work, 'exec-argv.json');
+    const recorder = join(work, 'record-exec-argv.mjs');
+    writeFileSync(recorder, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(argvLog)}, JSON.stringify(process.execArgv));\n`);
+    const env = { PATH: `${dirname(nodeBin)}:${process.env.PATH}`, HOME: join(work, 'home'), S3DROP_DATA_DIR: join(work, 'data-bin'), NODE_OPTIONS: `--import=${recorder}` };
+    const run = spawnSync(cli, ['--version'], { env, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^s3-drop \d/);
+    expect(JSON.parse(readFileSync(argvLog, 'utf8'))).toContain('--max-semi-space-size=8');
   });
 });
 
