@@ -7,9 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { numberArg, root } from './lib.mjs';
-
-const cli = join(root, 'out/cli/index.js');
+import { cliArgs, numberArg, root } from './lib.mjs';
 
 /** Milliseconds one run of `args` takes, from spawn to exit. */
 function timeOnce(args, env) {
@@ -30,9 +28,9 @@ export default async function main(argv = process.argv.slice(2)) {
   delete env.NODE_COMPILE_CACHE;
   const cases = {
     'node -e 0': ['-e', '0'],
-    's3-drop --help': [cli, '--help'],
-    's3-drop --version': [cli, '--version'],
-    's3-drop upload --help': [cli, 'upload', '--help'],
+    's3-drop --help': cliArgs(['--help']),
+    's3-drop --version': cliArgs(['--version']),
+    's3-drop upload --help': cliArgs(['upload', '--help']),
   };
   const times = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   try {

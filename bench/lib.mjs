@@ -14,6 +14,17 @@ export const root = join(import.meta.dirname, '..');
 /** The built CLI every S3 Drop figure is measured on (`npm run bench` builds it first). */
 export const cli = join(root, 'out/cli/index.js');
 
+/**
+ * The arguments for `node` (process.execPath) that run the built CLI with `args` as its bin does: the Node flags of
+ * its shebang (`#!/usr/bin/env -S node --max-semi-space-size=8`, written by scripts/build.mjs) come first, because
+ * they only work at process start. Every bench that starts the CLI goes through this.
+ */
+export function cliArgs(args) {
+  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const flags = (/^#!\/usr\/bin\/env -S node (.*)$/.exec(shebang)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  return [...flags, cli, ...args];
+}
+
 /** A numeric `--name N` flag from argv, or the fallback. */
 export function numberArg(argv, name, fallback) {
   const i = argv.indexOf(`--${name}`);

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { cli, median, numberArg, root, serverKind, spread, startServer, timed, toolEnvs } from './lib.mjs';
+import { cliArgs, median, numberArg, root, serverKind, spread, startServer, timed, toolEnvs } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => numberArg(argv, name, fallback);
@@ -79,7 +79,7 @@ async function main() {
     const small = join(work, 'small');
     makeTree(small, SYNC_FILES, Math.ceil(SYNC_FILES / 10));
     const opts = (e) => ({ env: e, serverPids: server.pids });
-    const ours = (folder = small, prefix = 'docs') => timed(node, [cli, 'sync', folder, `s3://s3drop/${prefix}`, '--once', '--json'], opts(env.s3drop));
+    const ours = (folder = small, prefix = 'docs') => timed(node, cliArgs(['sync', folder, `s3://s3drop/${prefix}`, '--once', '--json']), opts(env.s3drop));
     // --no-progress rather than --only-show-errors: each "upload:" line it prints is counted, because aws s3 sync
     // re-sends a file whose mtime is newer than the object's LastModified (whole seconds), so whether its "no-change"
     // pass is one depends on timing, and the figure means little without that count.
@@ -135,13 +135,27 @@ async function main() {
       rmSync(many, { recursive: true, force: true });
     }
 
-    const peak = Math.max(result.firstScan.peakRssMiB, result.noChangeRestart.peakRssMiB, result.idle.peakRssMiB, result.firstSync?.peakRssMiB ?? 0);
-    result.peakRssMiB100k = peak;
+    // Each target has its own verdict beside its own figure. One PASS/MISS after the highest RSS of every phase read as
+    // the first sync's verdict, while the figure could be the local scan's (the 20,000-file first sync stays below
+    // it) and the MISS the speedup's.
+    const localPeak = Math.max(result.firstScan.peakRssMiB, result.noChangeRestart.peakRssMiB, result.idle.peakRssMiB);
+    result.peakRssMiB100k = Math.max(localPeak, result.firstSync?.peakRssMiB ?? 0);
     result.targets = { resyncSpeedupVsAws: 5, idleCpuPercentMax: 1, maxRssMiB: 300 };
-    result.pass = result.resyncSpeedupVsAws >= 5 && result.idle.cpuPercent < 1 && peak < 300;
+    result.verdicts = {
+      resyncSpeedup: result.resyncSpeedupVsAws >= 5,
+      idleCpu: result.idle.cpuPercent < 1,
+      localRss: localPeak < 300,
+      ...(result.firstSync ? { firstSyncRss: result.firstSync.peakRssMiB < 300 } : {}),
+    };
+    result.pass = Object.values(result.verdicts).every(Boolean);
+    const verdict = (ok) => (ok ? 'PASS' : 'MISS');
     console.log(
-      `sync: no-change re-sync ${result.resyncSpeedupVsAws}× faster than aws s3 sync (rounds ${result.resync.speedupVsAws.spread}; target ≥ 5), idle CPU ${result.idle.cpuPercent}% (target < 1), ` +
-        `peak RSS at ${FILES} files ${peak} MiB (target < 300) ${result.pass ? 'PASS' : 'MISS'}`,
+      `sync: no-change re-sync ${result.resyncSpeedupVsAws}× faster than aws s3 sync (rounds ${result.resync.speedupVsAws.spread}; target ≥ 5) ${verdict(result.verdicts.resyncSpeedup)}; ` +
+        `idle CPU ${result.idle.cpuPercent}% (target < 1) ${verdict(result.verdicts.idleCpu)}; ` +
+        `peak RSS of the local ${FILES}-file scan, restart and idle watch ${localPeak} MiB (target < 300) ${verdict(result.verdicts.localRss)}; ` +
+        (result.firstSync
+          ? `peak RSS of the ${FIRST_SYNC_FILES}-file first sync to the server ${result.firstSync.peakRssMiB} MiB (target < 300) ${verdict(result.verdicts.firstSyncRss)}`
+          : 'first sync to the server skipped'),
     );
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/sync.json'), JSON.stringify(result, null, 2) + '\n');

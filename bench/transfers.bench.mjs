@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, median, numberArg, root, serverKind, spread, startServer, stringArg, timed, toolEnvs } from './lib.mjs';
+import { cliArgs, median, numberArg, root, serverKind, spread, startServer, stringArg, timed, toolEnvs } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 const argv = process.argv.slice(2);
@@ -71,7 +71,7 @@ async function main() {
     // Each tool's bucket bears its name; `extra` are S3 Drop's --concurrency values (the sweep).
     const up = {
       s3drop: (path, prefix, extra = [], bucket = 's3drop') => {
-        const r = timed(process.execPath, [cli, 'upload', path, `s3://${bucket}/${prefix}`, '--endpoint', ep, '--json', ...extra], opts(env.s3drop));
+        const r = timed(process.execPath, cliArgs(['upload', path, `s3://${bucket}/${prefix}`, '--endpoint', ep, '--json', ...extra]), opts(env.s3drop));
         if (r.json?.failed !== 0) throw new Error(`s3-drop upload: ${r.stdout.slice(-500)}`);
         return r;
       },
@@ -80,7 +80,7 @@ async function main() {
     };
     const down = {
       s3drop: (src, dest) => {
-        const r = timed(process.execPath, [cli, 'download', `s3://source/${src}/`, dest, '--endpoint', ep, '--json'], opts(env.s3drop));
+        const r = timed(process.execPath, cliArgs(['download', `s3://source/${src}/`, dest, '--endpoint', ep, '--json']), opts(env.s3drop));
         if (r.json?.failed !== 0) throw new Error(`s3-drop download: ${r.stdout.slice(-500)}`);
         return r;
       },

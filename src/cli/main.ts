@@ -6,6 +6,7 @@
 import { AppError } from '../shared/errors';
 import { EXIT, printError, printableLines, usageError, type CliIo } from './cli-io';
 import { appVersion } from '../server/node-platform';
+import { tuneHeapForSync } from '../main/services/heap-tuning';
 
 /**
  * Each command's module, imported only when that command runs: the engine and the AWS SDK take far longer to load
@@ -64,6 +65,8 @@ async function runDelegate(command: 'profiles' | 'sync' | 'athena-ddl', args: st
   const base = { stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, json, signal, debug: io.debug };
   if (command === 'athena-ddl') return fn(args, base);
   if (args.includes('--help') || args.includes('-h')) return fn(args, { ...base, services: undefined });
+  // A sync pass over many files is the one run long enough for V8's old-generation slack to show in its peak RSS.
+  if (command === 'sync') tuneHeapForSync();
   // For sync, --endpoint overrides every profile's endpoint (AWS_ENDPOINT_URL_S3); for `profiles add` it is the new profile's own.
   const { buildCliServices, engineEnv } = await import('./cli-services');
   const env = command === 'sync' ? engineEnv(io.env, command, rawOption(args, 'endpoint')) : { ...io.env };

@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINIMUM_NODE, nodeTooOld } from '../../src/cli/node-version';
+import { SYNC_HEAP_GROWING_PERCENT } from '../../src/main/services/heap-tuning';
 import { ensureBuiltCli, nodeBin, repoRoot } from '../support/serve';
 
 let cli: string;
@@ -84,6 +85,54 @@ describe('what starting the CLI loads', () => {
     const run = runObserved(['--version'], 'compile-cache');
     expect(run.code).toBe(0);
     expect(readdirSync(join(run.dataDir, 'compile-cache')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the bin', () => {
+  it("starts Node with the young generation bounded (its shebang's flag), and the CLI runs through it", () => {
+    const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0];
+    expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node(?: \S+)* --max-semi-space-size=8(?: |$)/);
+    // Started as a shell starts it (the kernel reads the shebang, env finds node on PATH); a preload records the
+    // flags Node was given, which only the shebang can have supplied.
+    const argvLog = join(work, 'exec-argv.json');
+    const recorder = join(work, 'record-exec-argv.mjs');
+    writeFileSync(recorder, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(argvLog)}, JSON.stringify(process.execArgv));\n`);
+    const env = { PATH: `${dirname(nodeBin)}:${process.env.PATH}`, HOME: join(work, 'home'), S3DROP_DATA_DIR: join(work, 'data-bin'), NODE_OPTIONS: `--import=${recorder}` };
+    const run = spawnSync(cli, ['--version'], { env, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^s3-drop \d/);
+    expect(JSON.parse(readFileSync(argvLog, 'utf8'))).toContain('--max-semi-space-size=8');
+  });
+});
+
+describe('heap tuning', () => {
+  it('a sync run (and only a sync run) has V8 collect the old generation sooner', () => {
+    // A preload that records every V8 flag set at run time; syncBuiltinESMExports hands the bundle's `import` the patch.
+    const flagLog = join(work, 'v8-flags.log');
+    const recorder = join(work, 'record-v8-flags.mjs');
+    writeFileSync(
+      recorder,
+      `import { appendFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import v8 from 'node:v8';
+const set = v8.setFlagsFromString;
+v8.setFlagsFromString = (flags) => { appendFileSync(${JSON.stringify(flagLog)}, flags + '\\n'); set(flags); };
+syncBuiltinESMExports();
+`,
+    );
+    const folder = join(work, 'tuned-folder');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a.txt'), 'a');
+    const flagsOf = (args: string[]) => {
+      rmSync(flagLog, { force: true });
+      const env = { PATH: process.env.PATH, HOME: join(work, 'home'), S3DROP_DATA_DIR: join(work, 'data-tuning') };
+      spawnSync(nodeBin, ['--import', recorder, cli, ...args], { env, encoding: 'utf8' });
+      return existsSync(flagLog) ? readFileSync(flagLog, 'utf8').split('\n').filter(Boolean) : [];
+    };
+    // No keys: the run ends on that, after the command has started.
+    expect(flagsOf(['sync', folder, 's3://bucket/p', '--once', '--endpoint', 'http://127.0.0.1:9'])).toEqual([`--heap-growing-percent=${SYNC_HEAP_GROWING_PERCENT}`]);
+    expect(flagsOf(['upload', join(folder, 'a.txt'), 's3://bucket/p', '--endpoint', 'http://127.0.0.1:9'])).toEqual([]);
+    expect(flagsOf(['sync', '--help'])).toEqual([]);
   });
 });
 

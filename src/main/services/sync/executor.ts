@@ -88,6 +88,25 @@ interface UploadJob {
   conflictOf: RemoteEntry | undefined;
 }
 
+/**
+ * A plan's uploads, then its conflict copies, as jobs `size` at a time: only the window being queued exists as
+ * jobs, so a 100,000-file pass does not hold a second 100,000-long list beside its plan.
+ */
+function* uploadWindows(plan: Plan, size: number): Generator<UploadJob[]> {
+  let window: UploadJob[] = [];
+  const jobs = function* (): Generator<UploadJob> {
+    for (const u of plan.uploads) yield { local: u.local, key: u.key, destKey: u.key, conflictOf: undefined };
+    for (const u of plan.conflicts) yield { local: u.local, key: u.key, destKey: u.copyKey, conflictOf: u.remote };
+  };
+  for (const job of jobs()) {
+    window.push(job);
+    if (window.length < size) continue;
+    yield window;
+    window = [];
+  }
+  if (window.length > 0) yield window;
+}
+
 /** How many of a pass's uploads the queue holds at once (see `upload`). */
 export const UPLOAD_WINDOW = 2_000;
 
@@ -173,12 +192,9 @@ export class Executor {
     const c = rt.config;
     const layout = layoutOf(c);
     const transformed = transformsBody(layout);
-    const jobs: UploadJob[] = [
-      ...plan.uploads.map((u) => ({ local: u.local, key: u.key, destKey: u.key, conflictOf: undefined })),
-      ...plan.conflicts.map((u) => ({ local: u.local, key: u.key, destKey: u.copyKey, conflictOf: u.remote })),
-    ];
-    if (jobs.length === 0) return;
-    rt.pending = jobs.length;
+    const total = plan.uploads.length + plan.conflicts.length;
+    if (total === 0) return;
+    rt.pending = total;
     this.store.setState(rt, 'syncing');
     const requestOf = (j: UploadJob): UploadRequest => ({
       localPath: join(c.folder, j.local.rel),
@@ -196,8 +212,7 @@ export class Executor {
     // runs dry between windows): a 100,000-file first sync must not hold 100,000 transfers, their requests and their
     // waits in memory at once.
     let previous: Promise<void> | undefined;
-    for (let start = 0; start < jobs.length; start += this.uploadWindow) {
-      const window = jobs.slice(start, start + this.uploadWindow);
+    for (const window of uploadWindows(plan, this.uploadWindow)) {
       const ids = enqueueOnce(this.engine, window.map(requestOf));
       const done = this.finishWindow(rt, window, ids, async (job, snap) => {
         let etag: string | undefined;

@@ -99,6 +99,15 @@ export class IndexDb {
     this.stmts.delFile.run(key);
   }
 
+  /**
+   * Forgets every hashed file whose key is not in `keep`, in one statement: a pass that lists the folder's 100,000
+   * files would otherwise read every row back into JS (tens of MiB at once) only to delete the few that are gone.
+   */
+  forgetFilesExcept(keep: readonly string[]): void {
+    // The keys go in as one JSON array (SQLite's json_each reads it), so any number of them binds as one parameter.
+    this.db.prepare('DELETE FROM files WHERE key NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify(keep));
+  }
+
   /** Every hashed file. */
   allFiles(): IndexedFile[] {
     return (this.db.prepare('SELECT key, rel, size, mtime AS mtimeMs, sha256, md5, mpetag AS mpEtag FROM files').all() as unknown as (IndexedFile & { mpEtag: string | null })[]).map(

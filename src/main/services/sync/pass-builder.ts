@@ -70,7 +70,7 @@ function tryKey(file: IndexedFile, layout: PairLayout): string | undefined {
 function previewOf(plan: Plan, problems: ScanProblem[]): SyncPreview {
   return {
     upload: plan.uploads.length + plan.conflicts.length,
-    uploadBytes: [...plan.uploads, ...plan.conflicts].reduce((n, o) => n + o.local.size, 0),
+    uploadBytes: plan.uploads.reduce((n, o) => n + o.local.size, 0) + plan.conflicts.reduce((n, o) => n + o.local.size, 0),
     delete: plan.deletes.length,
     conflicts: plan.conflicts.length,
     skipped: plan.skips.length,
@@ -204,21 +204,27 @@ export class PassBuilder {
     }
     const listing = await listed;
     const synced = index.allSynced();
-    const remote = new Map<string, RemoteEntry>();
+    // The trash is taken out of the listing itself, which then is the remote side: no second map of every key.
+    const remote: Map<string, RemoteEntry> = listing;
     const trash: RemoteEntry[] = [];
-    for (const [k, r] of listing) {
-      if (k.startsWith(TRASH_PREFIX)) trash.push(r);
-      else remote.set(k, r);
+    for (const [k, r] of remote) {
+      if (!k.startsWith(TRASH_PREFIX)) continue;
+      trash.push(r);
+      remote.delete(k);
     }
     const layout = layoutOf(c);
     const transformed = transformsBody(layout);
     // Multipart objects from other tools: their ETag says nothing about content, so read the stored hash
-    // (for gzip/UTF-8 copies, the source hash: a copy's size and ETag never match the file).
-    const heads = [...keyFiles(scan.files, layout).byKey].filter(([key, f]) => {
-      const r = remote.get(key);
-      return r !== undefined && needsHead(f, r, synced.get(key), transformed);
-    });
-    await eachLimit(heads, 8, async ([key]) => {
+    // (for gzip/UTF-8 copies, the source hash: a copy's size and ETag never match the file). Nothing listed (a
+    // first sync to an empty prefix) needs none, and then the files are not keyed twice (the planner keys them).
+    const heads: string[] = [];
+    if (remote.size > 0) {
+      for (const [key, f] of keyFiles(scan.files, layout).byKey) {
+        const r = remote.get(key);
+        if (r !== undefined && needsHead(f, r, synced.get(key), transformed)) heads.push(key);
+      }
+    }
+    await eachLimit(heads, 8, async (key) => {
       const h = await headObject(client, bucket, prefix + key);
       const r = remote.get(key)!;
       if (h?.sha256) r.sha256 = h.sha256;
@@ -244,10 +250,7 @@ export class PassBuilder {
       return summary;
     }
     // Forget hash rows of files that are gone, so the index does not grow forever.
-    const present = new Set(scan.files.map((f) => f.key));
-    index.transaction(() => {
-      for (const f of index.allFiles()) if (!present.has(f.key)) index.deleteFile(f.key);
-    });
+    index.forgetFilesExcept(scan.files.map((f) => f.key));
     await this.executor.execute(rt, index, plan, summary, s3, trash);
     index.setMeta('files', String(scan.files.length));
     // When the bucket was last compared with the folder: a watched pair's next full pass is due from here.

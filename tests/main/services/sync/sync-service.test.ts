@@ -2,7 +2,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliPairId } from '../../../../src/main/services/sync/cli-modes';
 import { trashDate } from '../../../../src/main/services/sync/executor';
+import { IndexDb } from '../../../../src/main/services/sync/index-db';
 import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
 import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { makeHarness, pairInput, tempFolder, until, type Harness } from './harness';
@@ -271,6 +273,27 @@ describe('a pass with many uploads', () => {
     expect(Math.max(...handed.map((w) => w.unfinishedBefore))).toBeLessThanOrEqual(10);
     expect((await h.keys('windows/')).length).toBe(35);
     for (const i of [0, 17, 34]) expect(await text(h, `windows/f${String(i).padStart(2, '0')}.txt`)).toBe(`file ${i}`);
+  });
+});
+
+describe("the pass's index", () => {
+  it('forgets the hash rows of files gone from the folder and keeps the rest (a full pass, whether or not anything was listed)', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    mkdirSync(join(dir, 'sub'));
+    for (const name of ['a.txt', 'b.txt', 'sub/c.txt', 'sub/d.txt']) writeFileSync(join(dir, name), name);
+    const input = pair(dir, h.bucket, { target: { profileId: 'test', bucket: h.bucket, prefix: 'forget' } });
+    // The first pass goes to an empty prefix (nothing listed); the second lists the four objects.
+    expect(await h.sync.syncOnce(input)).toMatchObject({ uploaded: 4, failed: 0 });
+    unlinkSync(join(dir, 'b.txt'));
+    rmSync(join(dir, 'sub', 'd.txt'));
+    expect(await h.sync.syncOnce(input, { full: true })).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
+    const index = new IndexDb(join(h.dataDir, 'sync', `${cliPairId(input, h.proxy.url)}.sqlite`));
+    try {
+      expect(index.allFiles().map((f) => f.key).sort()).toEqual(['a.txt', 'sub/c.txt']);
+    } finally {
+      index.close();
+    }
   });
 });
 
