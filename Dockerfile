@@ -41,5 +41,7 @@ COPY --from=build /app/out/renderer ./out/renderer
 RUN mkdir -p /state /data && chown node:node /state
 VOLUME ["/state"]
 USER node
-ENTRYPOINT ["node", "out/cli/index.js"]
+# The flags the bin's own shebang starts Node with (scripts/build.mjs CLI_NODE_FLAGS): they bound the young
+# generation, which only a start-up flag can, so a big sync stays under 300 MiB here too.
+ENTRYPOINT ["node", "--max-semi-space-size=8", "out/cli/index.js"]
 CMD ["--help"]

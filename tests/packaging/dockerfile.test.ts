@@ -54,7 +54,10 @@ describe('Dockerfile', () => {
 
   it('has the CLI as its entrypoint, and that file is what the build produces', () => {
     const entry = JSON.parse(final.steps.find((s) => s.op === 'ENTRYPOINT')!.args) as string[];
-    expect(entry).toEqual(['node', 'out/cli/index.js']);
+    // Node starts with the same flags as the bin's shebang (the young generation is bounded only at start-up).
+    const flags = JSON.parse(/const CLI_NODE_FLAGS = (\[[^\]]*\])/.exec(readFileSync(join(root, 'scripts/build.mjs'), 'utf8'))![1]!.replace(/'/g, '"')) as string[];
+    expect(flags.length).toBeGreaterThan(0);
+    expect(entry).toEqual(['node', ...flags, 'out/cli/index.js']);
     const workdir = final.steps.filter((s) => s.op === 'WORKDIR').at(-1)!.args;
     expect(workdir).toBe('/app');
     // The build script turns src/cli/index.ts into out/cli/index.js.
@@ -114,7 +117,9 @@ describe('the CLI as the container runs it', () => {
     env.S3DROP_DATA_DIR = join(work, 'state');
     return { ...env, ...extra };
   };
-  const run = (args: string[], env: Record<string, string>) => spawnSync(node, [cli, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+  // Node's arguments as the ENTRYPOINT gives them (its flags, then the CLI).
+  const entryArgs = (JSON.parse(final.steps.find((s) => s.op === 'ENTRYPOINT')!.args) as string[]).slice(1).map((a) => (a === 'out/cli/index.js' ? cli : a));
+  const run = (args: string[], env: Record<string, string>) => spawnSync(node, [...entryArgs, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
 
   it('upload --json sends a mounted folder with credentials from the environment (the entrypoint works today)', async (ctx) => {
     if (!existsSync(cli) || run(['--help'], containerEnv({})).status !== 0) ctx.skip();
