@@ -169,9 +169,9 @@ export async function headObject(target: S3Target, bucket: string, key: string, 
   };
 }
 
-/** True when `a` sorts before `b` as S3 orders keys: by their UTF-8 bytes (JS compares UTF-16 units, which differs above U+FFFF). */
-function keyBefore(a: string, b: string): boolean {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
+/** Orders keys as S3 does: by their UTF-8 bytes (JS compares UTF-16 units, which differs above U+FFFF). */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** What the SDK reads from a page the lean reader refused (an empty answer's body, so its own parse costs nothing). */
@@ -221,34 +221,37 @@ export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV
   };
 }
 
+/** One key range of a parallel listing: the keys after `from` up to and including `to`; `expect` keys were there last time. */
+interface KeyRange {
+  from?: string;
+  to?: string;
+  /** How many keys the range held when last listed: its first page asks for about that many, not the server's 1,000. */
+  expect?: number;
+}
+
 /**
- * Pages through the objects under `prefix` whose keys are after `from` (exclusive) and before `to`, adding each to
- * `out` keyed relative to `prefix`; folder markers are left out. Without bounds: everything under the prefix.
+ * Pages through the objects under `prefix` whose keys are after `range.from` and up to `range.to` (both full keys),
+ * adding each to `out` keyed relative to `prefix`; folder markers are left out unless `markers`. Without bounds:
+ * everything under the prefix.
  */
-async function listRange(
-  target: S3Target,
-  bucket: string,
-  prefix: string,
-  out: Map<string, StoredObject>,
-  signal?: AbortSignal,
-  from?: string,
-  to?: string,
-  markers = false,
-): Promise<void> {
+async function listRange(target: S3Target, bucket: string, prefix: string, out: Map<string, StoredObject>, range: KeyRange, markers: boolean, signal?: AbortSignal): Promise<void> {
+  const { from, to, expect } = range;
   let token: string | undefined;
   // Encoded once: every key of the range is compared with it.
   const end = to === undefined ? undefined : Buffer.from(to, 'utf8');
+  // A little over what the range held, so a few new keys still fit in one page; past it, the server's usual pages.
+  const first = expect === undefined ? {} : { MaxKeys: Math.min(1000, expect + 8 + Math.ceil(expect / 16)) };
   do {
-    const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : from ? { StartAfter: from } : {}) }, signal);
+    const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : { ...first, ...(from ? { StartAfter: from } : {}) }) }, signal);
     for (const o of page.objects) {
       if (!o.key.startsWith(prefix)) continue;
-      // The rest of this page, and any page after it, belongs to the next range; but the next range starts after its
-      // bound (StartAfter), so the bound's own folder marker is this range's.
+      // The rest of this page, and any page after it, belongs to the next range, which starts after this range's bound
+      // (StartAfter): the bound itself (a folder marker, or a key) is this range's last key.
       const past = end === undefined ? -1 : Buffer.compare(Buffer.from(o.key, 'utf8'), end);
-      if (past > 0 || (past === 0 && !markers)) return;
+      if (past > 0) return;
       const key = o.key.slice(prefix.length);
-      if (!markers && (key === '' || key.endsWith('/'))) continue;
-      out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
+      if (markers || (key !== '' && !key.endsWith('/'))) out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
+      if (past === 0) return;
     }
     token = page.isTruncated ? page.nextContinuationToken : undefined;
   } while (token);
@@ -260,27 +263,61 @@ async function listRange(
  */
 export async function listPrefix(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
   const out = new Map<string, StoredObject>();
-  await listRange(target, bucket, prefix, out, signal, undefined, undefined, options.markers ?? false);
+  await listRange(target, bucket, prefix, out, {}, options.markers ?? false, signal);
   return out;
 }
 
+/** The fewest keys worth a range of their own: below it, one more request costs more than it saves. */
+const KEYS_PER_RANGE = 100;
+
 /**
- * Lists every object under `prefix` as `listPrefix` does, faster for a wide tree, as rclone's checkers do: one
- * delimiter listing ('/') finds the sub-prefixes, then the key range from each sub-prefix to the next is paged on
- * its own, `concurrency` ranges at a time. Ranges rather than each sub-prefix alone, so that the result never
- * depends on the delimiter listing being complete: s3rver leaves out a sub-prefix whose keys all lie two levels
- * further down, and its keys are still found, in the range before it. Only the first delimiter page is used (up to
- * 1,000 sub-prefixes); past it, the last range is paged serially. With `markers`, folder markers are kept, as in
- * `listPrefix` (a download makes them empty folders).
+ * Ranges cut between keys known to be under the prefix (relative to it; what the last pass listed), `concurrency` at
+ * most, each holding about as many of them. Any cut covers every key: the ranges only split the key space.
  */
-export async function listPrefixParallel(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, concurrency = 8, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
+function rangesFromKnown(prefix: string, known: readonly string[], concurrency: number): KeyRange[] {
+  const keys = known.map((k) => prefix + k).sort(compareKeys);
+  const count = Math.max(1, Math.min(concurrency, Math.ceil(keys.length / KEYS_PER_RANGE)));
+  const size = Math.ceil(keys.length / count);
+  const ranges: KeyRange[] = [];
+  for (let start = 0; start < keys.length; start += size) {
+    const last = start + size >= keys.length;
+    ranges.push({ from: start === 0 ? undefined : keys[start - 1], to: last ? undefined : keys[start + size - 1], expect: Math.min(size, keys.length - start) });
+  }
+  return ranges;
+}
+
+/**
+ * Ranges from one delimiter listing ('/'): from each sub-prefix to the next. Only its first page is used (up to 1,000
+ * sub-prefixes); past it, the last range is paged serially.
+ */
+async function rangesFromDelimiter(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<KeyRange[]> {
   const top = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/' }, signal);
-  const bounds = top.prefixes
-    .filter((p) => p.startsWith(prefix))
-    .sort((a, b) => (keyBefore(a, b) ? -1 : keyBefore(b, a) ? 1 : 0));
-  const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
+  const bounds = top.prefixes.filter((p) => p.startsWith(prefix)).sort(compareKeys);
+  return [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
+}
+
+/**
+ * Lists every object under `prefix` as `listPrefix` does, faster for a wide tree, as rclone's checkers do: the key
+ * space is cut into ranges, each paged on its own, `concurrency` at a time. With `known` (the keys the last listing
+ * found, relative to the prefix) the cuts fall between those keys, so no request waits for another and no range's
+ * page reads on into the next; without, one delimiter listing ('/') finds the sub-prefixes to cut at. Ranges rather
+ * than each sub-prefix alone, so that the result never depends on the cuts: s3rver's delimiter listing leaves out a
+ * sub-prefix whose keys all lie two levels further down, and keys added since `known` was taken are found all the
+ * same, in the range around them. With `markers`, folder markers are kept, as in `listPrefix` (a download makes them
+ * empty folders).
+ */
+export async function listPrefixParallel(
+  target: S3Target,
+  bucket: string,
+  prefix: string,
+  signal?: AbortSignal,
+  concurrency = 8,
+  options: { markers?: boolean; known?: readonly string[] } = {},
+): Promise<Map<string, StoredObject>> {
+  const known = options.known ?? [];
+  const ranges = known.length > 0 ? rangesFromKnown(prefix, known, concurrency) : await rangesFromDelimiter(target, bucket, prefix, signal);
   const out = new Map<string, StoredObject>();
-  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, signal, r.from, r.to, options.markers ?? false));
+  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, r, options.markers ?? false, signal));
   return out;
 }
 

@@ -185,7 +185,9 @@ export class PassBuilder {
     // The listing and the local side need nothing from each other: both at once, so a pass waits for the longer of
     // the two rather than for both in turn. A local failure leaves the listing to finish unawaited, so its own
     // failure is caught here and reported only where it is awaited.
-    const listed = listPrefixParallel(client, bucket, prefix, signal).catch((err: unknown) => {
+    // What the index holds as synced is what the last pass found listed: the listing cuts its ranges between those keys.
+    const synced = index.allSynced();
+    const listed = listPrefixParallel(client, bucket, prefix, signal, undefined, { known: [...synced.keys()] }).catch((err: unknown) => {
       throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
     });
     listed.catch(() => {});
@@ -203,7 +205,6 @@ export class PassBuilder {
       throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
     }
     const listing = await listed;
-    const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();
     const trash: RemoteEntry[] = [];
     for (const [k, r] of listing) {

@@ -111,6 +111,24 @@ describe('listings', () => {
     });
   });
 
+  it('listPrefixParallel with the keys known from last time cuts ranges between them: no delimiter listing, small first pages, and whatever changed since is still found', async () => {
+    const serial = await listPrefix(ctx, bucket, 'tree/');
+    // Last time's keys, minus two the bucket has now (new since) and plus one it no longer has (deleted since): the
+    // cuts then fall at keys that are gone and around keys nobody knew of, and the listing must not care.
+    const known = [...serial.keys()].filter((k) => k !== 'many/f0500.txt' && k !== 'top.txt');
+    known.push('many/f0333.gone');
+    await throughProxy(async (viaProxy, proxy) => {
+      const parallel = await listPrefixParallel(viaProxy, bucket, 'tree/', undefined, 4, { known });
+      expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
+      const lists = proxy.events().filter((e) => e.kind === 'ListObjects');
+      expect(lists.some((e) => e.url.includes('delimiter='))).toBe(false);
+      // Four ranges of about 253 keys: each first page asks for about that many, not the server's 1,000.
+      const firstPages = lists.filter((e) => !e.url.includes('continuation-token='));
+      expect(firstPages).toHaveLength(4);
+      for (const e of firstPages) expect(Number(/max-keys=(\d+)/.exec(e.url)?.[1])).toBeLessThan(300);
+    });
+  });
+
   it('lists keys with characters XML and URLs must escape exactly as they were written, serially and in parallel', async () => {
     const odd = ['a b.txt', 'a+b.txt', '100%.txt', '%2F.txt', `x&y<z>"q'.txt`, 'ção/é.txt', '😀.txt', 'sub dir/f.txt', 'tab\tin.txt'];
     await eachLimit(odd, 8, async (k) => {
