@@ -23,8 +23,10 @@ import type { DeserializeMiddleware } from '@smithy/types';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './errors';
+import { withRetry, type RetryPolicy } from '../transfers/retry';
+import { leanListObjects } from './lean-request';
 import { parseListBucketResult, type ListPage } from './list-xml';
-import type { S3Target } from './types';
+import type { S3Context, S3Target } from './types';
 
 /** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
 export const SHA256_META = 's3drop-sha256';
@@ -169,8 +171,15 @@ export async function headObject(target: S3Target, bucket: string, key: string, 
   };
 }
 
-/** Orders keys as S3 does: by their UTF-8 bytes (JS compares UTF-16 units, which differs above U+FFFF). */
+/** A UTF-16 unit from which JS's order and UTF-8's part ways (surrogates sort below U+E000–U+FFFF in JS, above in UTF-8). */
+const UTF16_ORDER_DIFFERS = /[\uD800-\uFFFF]/;
+
+/**
+ * Orders keys as S3 does: by their UTF-8 bytes. Below U+D800 that is JS's own order, so most keys are compared
+ * without being encoded (a listing compares every key with its range's end).
+ */
 function compareKeys(a: string, b: string): number {
+  if (!UTF16_ORDER_DIFFERS.test(a) && !UTF16_ORDER_DIFFERS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
@@ -186,14 +195,66 @@ async function bodyBytes(body: unknown): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The ListObjectsV2 fields the lean path sends, as the SDK's serializer names them in the query; any other field goes through the SDK. */
+const listQuery: Partial<Record<keyof ListObjectsV2CommandInput, string>> = {
+  Prefix: 'prefix',
+  Delimiter: 'delimiter',
+  StartAfter: 'start-after',
+  ContinuationToken: 'continuation-token',
+  MaxKeys: 'max-keys',
+};
+
+/** The SDK client's own retries for a listing (client-factory.ts builds it with 3 attempts, the standard 100 ms base). */
+const LIST_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 20_000 };
+
 /**
- * One ListObjectsV2 page. The request goes through the SDK (its route, signature, retries, clock correction, error
- * answers and web-page guard all stay as they are); only a 2xx answer's body is read by the small reader of
- * list-xml.ts, just inside the SDK's deserializer, which is then handed an empty listing. A body the reader refuses
+ * One page below the SDK (lean-request.ts: the SDK's route, credentials, sockets, clock and web-page guard, without
+ * its per-request middleware), retried and its failure mapped as the SDK path's would be. Undefined when that path
+ * cannot answer: a bare client, a field it does not send, a route or endpoint it leaves to the SDK, or an answer the
+ * small reader refuses (the SDK then asks again and reads it).
+ */
+async function leanListPage(ctx: S3Context, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage | undefined> {
+  const query: Record<string, string> = { 'encoding-type': 'url' };
+  for (const [field, value] of Object.entries(input) as [keyof ListObjectsV2CommandInput, unknown][]) {
+    if (value === undefined || field === 'Bucket') continue;
+    const name = listQuery[field];
+    if (!name) return undefined;
+    query[name] = String(value);
+  }
+  const errCtx: S3ErrorContext = { endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name, action: 'ListObjectsV2', bucket: input.Bucket, key: input.Prefix };
+  try {
+    const answer = await withRetry(
+      () =>
+        leanListObjects(ctx, input.Bucket!, query, signal).then(
+          (text) => ({ text }),
+          (err: unknown) => {
+            // The web-page guard's own error: the SDK's retries never saw it as a failed request, so neither do these.
+            if (err instanceof AppError) return { refused: err };
+            throw err;
+          },
+        ),
+      errCtx,
+      signal,
+      LIST_RETRY,
+    );
+    if ('refused' in answer) throw answer.refused;
+    return answer.text === undefined ? undefined : parseListBucketResult(answer.text);
+  } catch (err) {
+    throw toAppError(err, errCtx);
+  }
+}
+
+/**
+ * One ListObjectsV2 page: below the SDK where lean-request.ts can send it (custom endpoints, `leanListPage`), else
+ * through the SDK (its route, signature, retries, clock correction, error answers and web-page guard all stay as
+ * they are), where only a 2xx answer's body is read by the small reader of list-xml.ts, just inside the SDK's
+ * deserializer, which is then handed an empty listing. A body the reader refuses
  * goes to the SDK unchanged. Keys come URL-encoded (encoding-type=url), so a key with a character XML cannot
  * carry is still listed.
  */
 export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage> {
+  const below = 'send' in target ? undefined : await leanListPage(target, input, signal);
+  if (below) return below;
   const command = new ListObjectsV2Command({ ...input, EncodingType: 'url' });
   let lean: ListPage | undefined;
   const reader: DeserializeMiddleware<ListObjectsV2CommandInput, ListObjectsV2CommandOutput> = (next) => async (args) => {
@@ -237,8 +298,6 @@ interface KeyRange {
 async function listRange(target: S3Target, bucket: string, prefix: string, out: Map<string, StoredObject>, range: KeyRange, markers: boolean, signal?: AbortSignal): Promise<void> {
   const { from, to, expect } = range;
   let token: string | undefined;
-  // Encoded once: every key of the range is compared with it.
-  const end = to === undefined ? undefined : Buffer.from(to, 'utf8');
   // A little over what the range held, so a few new keys still fit in one page; past it, the server's usual pages.
   const first = expect === undefined ? {} : { MaxKeys: Math.min(1000, expect + 8 + Math.ceil(expect / 16)) };
   do {
@@ -247,7 +306,7 @@ async function listRange(target: S3Target, bucket: string, prefix: string, out: 
       if (!o.key.startsWith(prefix)) continue;
       // The rest of this page, and any page after it, belongs to the next range, which starts after this range's bound
       // (StartAfter): the bound itself (a folder marker, or a key) is this range's last key.
-      const past = end === undefined ? -1 : Buffer.compare(Buffer.from(o.key, 'utf8'), end);
+      const past = to === undefined ? -1 : compareKeys(o.key, to);
       if (past > 0) return;
       const key = o.key.slice(prefix.length);
       if (markers || (key !== '' && !key.endsWith('/'))) out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
