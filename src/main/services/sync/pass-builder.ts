@@ -160,10 +160,13 @@ export class PassBuilder {
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) continue;
       fresh.push({ key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await indexHashes(join(folder, rel), st.size)) });
     }
-    index.transaction(() => {
-      for (const f of fresh) index.putFile(f);
-      for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
-    });
+    // Nothing changed (a no-change run): the index stands as it is, without reading all its rows one more time.
+    if (fresh.length > 0 || gone.length > 0) {
+      index.transaction(() => {
+        for (const f of fresh) index.putFile(f);
+        for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
+      });
+    }
     const files = index.allFiles().filter((f) => !ignore(f.key));
     return files.length > 0 ? files : undefined;
   }
