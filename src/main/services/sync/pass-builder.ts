@@ -173,16 +173,15 @@ export class PassBuilder {
 
   /**
    * A full pass: the local side (a scan, or with `changes` the index brought up to date with them), one listing
-   * of the prefix, plan, execute. The listing is what makes "in sync" true: it is never skipped.
+   * of the prefix, plan, execute. The listing is what makes "in sync" true: it is never skipped. `localChanges` (the
+   * CLI's: it takes the folder snapshot and reads what changed since the last one) is called once the listing is on
+   * its way, so the server works while the disk is read.
    */
-  async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; changes?: SettledChanges } = {}): Promise<PassSummary> {
-    const { dryRun = false, signal, changes } = options;
+  async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; localChanges?: () => Promise<SettledChanges | undefined> } = {}): Promise<PassSummary> {
+    const { dryRun = false, signal, localChanges } = options;
     const c = rt.config;
     await requireFolder(c.folder);
     const index = this.openIndex(rt);
-    const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
-    if (!dryRun) index.setMeta('clean', '0');
-    this.store.setState(rt, 'scanning');
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
     // The listing and the local side need nothing from each other: both at once, so a pass waits for the longer of
@@ -194,6 +193,10 @@ export class PassBuilder {
       throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
     });
     listed.catch(() => {});
+    const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
+    if (!dryRun) index.setMeta('clean', '0');
+    this.store.setState(rt, 'scanning');
+    const changes = await localChanges?.();
     const known = changes && (await this.localFromChanges(rt, index, changes, ignore, prefix));
     // The count is live while a scan runs; only upwards, so a periodic pass does not show it falling to 0 and back.
     const onProgress = (n: number) => {
