@@ -24,6 +24,7 @@ import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './errors';
 import { withRetry, type RetryPolicy } from '../transfers/retry';
+import { CLIENT_ATTEMPTS } from './client-factory';
 import { leanListObjects } from './lean-request';
 import { parseListBucketResult, type ListPage } from './list-xml';
 import type { S3Context, S3Target } from './types';
@@ -204,8 +205,8 @@ const listQuery: Partial<Record<keyof ListObjectsV2CommandInput, string>> = {
   MaxKeys: 'max-keys',
 };
 
-/** The SDK client's own retries for a listing (client-factory.ts builds it with 3 attempts, the standard 100 ms base). */
-const LIST_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 20_000 };
+/** The general client's own retries for a listing: its attempts, with the SDK's standard backoff (100 ms base, 20 s cap). */
+const LIST_RETRY: RetryPolicy = { attempts: CLIENT_ATTEMPTS, baseMs: 100, maxMs: 20_000 };
 
 /**
  * One page below the SDK (lean-request.ts: the SDK's route, credentials, sockets, clock and web-page guard, without
