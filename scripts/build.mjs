@@ -51,6 +51,10 @@ const cli = () =>
     format: 'esm',
     // Each dynamic import() becomes a chunk of its own, so `s3-drop --help` loads only the entry.
     splitting: true,
+    // The packages' ES-module builds first (esbuild's default for Node is their CommonJS `main`): only ES modules can
+    // be tree-shaken, so a command no longer evaluates the whole CommonJS S3 client (every command's schema) at start.
+    // A no-change `sync --once` of 2,000 files: 0.42 -> 0.35 s of CPU, 128 -> 117 MiB RSS (docs/benchmarks.md).
+    mainFields: ['module', 'main'],
     // Packages are bundled too: a command reads a few chunks instead of resolving hundreds of files in node_modules.
     // Native add-ons cannot be bundled, and ws's optional speed-ups may be absent.
     external: ['@napi-rs/keyring', '@parcel/watcher', 'bufferutil', 'utf-8-validate'],

@@ -16,6 +16,9 @@ export const SOCKET_IDLE_MS = 120_000;
 /** How long opening a connection may take before the request fails (and is retried). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** The attempts the general client (listings, HEADs, deletes) makes at each request; lean listings retry as many times. */
+export const CLIENT_ATTEMPTS = 3;
+
 /**
  * A profile's keep-alive socket pools, with its proxy and CA settings. Enough sockets for file concurrency × part
  * concurrency; the SDK default of 50 would queue requests silently. HTTPS_PROXY/HTTP_PROXY/NO_PROXY go into our own
@@ -156,7 +159,7 @@ export class S3ClientFactory implements S3Clients {
     const profile = await this.profiles.resolve(profileId);
     const region = regionOverride ?? profile.region ?? 'us-east-1';
     this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
-    const client = new S3Client(clientConfig(profile, region, 3, this.deps.logger));
+    const client = new S3Client(clientConfig(profile, region, CLIENT_ATTEMPTS, this.deps.logger));
     // The transfer client's pools are shared with the lean small-PUT path (lean-request.ts), which signs and sends
     // through the same sockets, proxy and CA settings.
     const agents = profileAgents(profile);

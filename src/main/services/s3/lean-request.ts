@@ -35,11 +35,12 @@ export interface Route {
   agentHeaders: Record<string, string>;
 }
 
-/** One request: the object it names, its headers (lowercase names), the body and that body's hex SHA-256. */
+/** One request: the object it names (none: the bucket itself), its headers (lowercase names), the body and that body's hex SHA-256. */
 export interface LeanRequest {
   method: 'PUT' | 'GET' | 'HEAD';
   bucket: string;
-  key: string;
+  /** The object; absent for a request on the bucket itself (a listing). */
+  key?: string;
   /** The SDK command's name, for messages and the web-page guard ('PutObjectCommand'). */
   commandName: string;
   /** The query the SDK adds (`x-id=PutObject`), which is part of what is signed. */
@@ -252,7 +253,8 @@ export async function signLean(ctx: S3Context, r: LeanRequest): Promise<SignedLe
   const route = await routeOf(ctx, r.bucket);
   if (!route) return undefined;
   const state = stateOf(ctx);
-  const path = `${route.prefix}/${escapeKey(r.key)}`;
+  // The bucket itself: `/bucket` path-style, `/` virtual-hosted, as the SDK sends it.
+  const path = r.key === undefined ? route.prefix || '/' : `${route.prefix}/${escapeKey(r.key)}`;
   const headers: Record<string, string> = { ...r.headers, host: route.host, ...route.agentHeaders };
   if (r.payloadSha256) headers['x-amz-content-sha256'] = r.payloadSha256;
   const offset = (ctx.transferClient.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
@@ -374,4 +376,15 @@ export async function leanGetObject(
     ...(h['x-amz-server-side-encryption-customer-algorithm'] !== undefined ? { SSECustomerAlgorithm: h['x-amz-server-side-encryption-customer-algorithm'] } : {}),
     Metadata: metadata,
   };
+}
+
+/**
+ * One ListObjectsV2 page below the SDK (`query` as the SDK would write it, `list-type=2` added): the 2xx answer's
+ * body as text, for list-xml.ts to read. Undefined when the bucket's route is left to the SDK, and on Amazon S3,
+ * whose wrong-region answers the SDK follows and this path would report.
+ */
+export async function leanListObjects(ctx: S3Context, bucket: string, query: Record<string, string>, signal?: AbortSignal): Promise<string | undefined> {
+  if (!canSendLean(ctx) || !ctx.customEndpoint) return undefined;
+  const res = await leanSend(ctx, { method: 'GET', bucket, commandName: 'ListObjectsV2Command', query: { 'list-type': '2', ...query }, headers: {}, signal });
+  return res?.body.toString('utf8');
 }

@@ -29,6 +29,9 @@ function decodeText(raw: string): string | undefined {
   // XML hands a parser's reader every line break as \n; a CR that matters arrives as &#13;.
   const text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   if (!text.includes('&')) return text;
+  // Every ETag comes as &quot;…&quot;: with no other entity left, that is the whole decoding, without a callback per match.
+  const quoted = text.replaceAll('&quot;', '"');
+  if (!quoted.includes('&')) return quoted;
   let bad = false;
   const out = text.replace(/&([^;&\s]*);?/g, (whole, name: string) => {
     if (!whole.endsWith(';')) bad = true;
@@ -119,15 +122,18 @@ export function parseListBucketResult(xml: string): ListPage | undefined {
 
   /** Takes one leaf element's value (`stack` holds its parents); false when the value cannot be right. */
   function element(parents: string[], name: string, value: string): boolean {
-    const parent = parents.join('/');
-    if (parent === 'ListBucketResult') {
+    // The parents are read by depth rather than joined into a path for every element (the root was checked when it
+    // opened, so parents[0] is ListBucketResult).
+    const depth = parents.length;
+    const inner = depth === 2 ? parents[1] : undefined;
+    if (depth === 1) {
       if (name === 'IsTruncated') {
         const v = value.trim();
         if (v !== 'true' && v !== 'false') return false;
         isTruncated = v === 'true';
       } else if (name === 'NextContinuationToken') token = value;
       else if (name === 'EncodingType') encoding = value.trim();
-    } else if (parent === 'ListBucketResult/Contents' && current) {
+    } else if (inner === 'Contents' && current) {
       if (name === 'Key') current.key = value;
       else if (name === 'ETag') current.etag = value;
       else if (name === 'Size') {
@@ -135,7 +141,7 @@ export function parseListBucketResult(xml: string): ListPage | undefined {
         if (!/^\d{1,16}$/.test(v)) return false;
         current.size = Number(v);
       }
-    } else if (parent === 'ListBucketResult/CommonPrefixes' && name === 'Prefix') prefixes.push(value);
+    } else if (inner === 'CommonPrefixes' && name === 'Prefix') prefixes.push(value);
     return true;
   }
 }

@@ -23,8 +23,11 @@ import type { DeserializeMiddleware } from '@smithy/types';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './errors';
+import { withRetry, type RetryPolicy } from '../transfers/retry';
+import { CLIENT_ATTEMPTS } from './client-factory';
+import { leanListObjects } from './lean-request';
 import { parseListBucketResult, type ListPage } from './list-xml';
-import type { S3Target } from './types';
+import type { S3Context, S3Target } from './types';
 
 /** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
 export const SHA256_META = 's3drop-sha256';
@@ -169,9 +172,16 @@ export async function headObject(target: S3Target, bucket: string, key: string, 
   };
 }
 
-/** True when `a` sorts before `b` as S3 orders keys: by their UTF-8 bytes (JS compares UTF-16 units, which differs above U+FFFF). */
-function keyBefore(a: string, b: string): boolean {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
+/** A UTF-16 unit from which JS's order and UTF-8's part ways (surrogates sort below U+E000–U+FFFF in JS, above in UTF-8). */
+const UTF16_ORDER_DIFFERS = /[\uD800-\uFFFF]/;
+
+/**
+ * Orders keys as S3 does: by their UTF-8 bytes. Below U+D800 that is JS's own order, so most keys are compared
+ * without being encoded (a listing compares every key with its range's end).
+ */
+function compareKeys(a: string, b: string): number {
+  if (!UTF16_ORDER_DIFFERS.test(a) && !UTF16_ORDER_DIFFERS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** What the SDK reads from a page the lean reader refused (an empty answer's body, so its own parse costs nothing). */
@@ -186,14 +196,66 @@ async function bodyBytes(body: unknown): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The ListObjectsV2 fields the lean path sends, as the SDK's serializer names them in the query; any other field goes through the SDK. */
+const listQuery: Partial<Record<keyof ListObjectsV2CommandInput, string>> = {
+  Prefix: 'prefix',
+  Delimiter: 'delimiter',
+  StartAfter: 'start-after',
+  ContinuationToken: 'continuation-token',
+  MaxKeys: 'max-keys',
+};
+
+/** The general client's own retries for a listing: its attempts, with the SDK's standard backoff (100 ms base, 20 s cap). */
+const LIST_RETRY: RetryPolicy = { attempts: CLIENT_ATTEMPTS, baseMs: 100, maxMs: 20_000 };
+
 /**
- * One ListObjectsV2 page. The request goes through the SDK (its route, signature, retries, clock correction, error
- * answers and web-page guard all stay as they are); only a 2xx answer's body is read by the small reader of
- * list-xml.ts, just inside the SDK's deserializer, which is then handed an empty listing. A body the reader refuses
+ * One page below the SDK (lean-request.ts: the SDK's route, credentials, sockets, clock and web-page guard, without
+ * its per-request middleware), retried and its failure mapped as the SDK path's would be. Undefined when that path
+ * cannot answer: a bare client, a field it does not send, a route or endpoint it leaves to the SDK, or an answer the
+ * small reader refuses (the SDK then asks again and reads it).
+ */
+async function leanListPage(ctx: S3Context, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage | undefined> {
+  const query: Record<string, string> = { 'encoding-type': 'url' };
+  for (const [field, value] of Object.entries(input) as [keyof ListObjectsV2CommandInput, unknown][]) {
+    if (value === undefined || field === 'Bucket') continue;
+    const name = listQuery[field];
+    if (!name) return undefined;
+    query[name] = String(value);
+  }
+  const errCtx: S3ErrorContext = { endpoint: ctx.profile.endpoint, profile: ctx.profile.summary.name, action: 'ListObjectsV2', bucket: input.Bucket, key: input.Prefix };
+  try {
+    const answer = await withRetry(
+      () =>
+        leanListObjects(ctx, input.Bucket!, query, signal).then(
+          (text) => ({ text }),
+          (err: unknown) => {
+            // The web-page guard's own error: the SDK's retries never saw it as a failed request, so neither do these.
+            if (err instanceof AppError) return { refused: err };
+            throw err;
+          },
+        ),
+      errCtx,
+      signal,
+      LIST_RETRY,
+    );
+    if ('refused' in answer) throw answer.refused;
+    return answer.text === undefined ? undefined : parseListBucketResult(answer.text);
+  } catch (err) {
+    throw toAppError(err, errCtx);
+  }
+}
+
+/**
+ * One ListObjectsV2 page: below the SDK where lean-request.ts can send it (custom endpoints, `leanListPage`), else
+ * through the SDK (its route, signature, retries, clock correction, error answers and web-page guard all stay as
+ * they are), where only a 2xx answer's body is read by the small reader of list-xml.ts, just inside the SDK's
+ * deserializer, which is then handed an empty listing. A body the reader refuses
  * goes to the SDK unchanged. Keys come URL-encoded (encoding-type=url), so a key with a character XML cannot
  * carry is still listed.
  */
 export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage> {
+  const below = 'send' in target ? undefined : await leanListPage(target, input, signal);
+  if (below) return below;
   const command = new ListObjectsV2Command({ ...input, EncodingType: 'url' });
   let lean: ListPage | undefined;
   const reader: DeserializeMiddleware<ListObjectsV2CommandInput, ListObjectsV2CommandOutput> = (next) => async (args) => {
@@ -221,34 +283,35 @@ export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV
   };
 }
 
+/** One key range of a parallel listing: the keys after `from` up to and including `to`; `expect` keys were there last time. */
+interface KeyRange {
+  from?: string;
+  to?: string;
+  /** How many keys the range held when last listed: its first page asks for about that many, not the server's 1,000. */
+  expect?: number;
+}
+
 /**
- * Pages through the objects under `prefix` whose keys are after `from` (exclusive) and before `to`, adding each to
- * `out` keyed relative to `prefix`; folder markers are left out. Without bounds: everything under the prefix.
+ * Pages through the objects under `prefix` whose keys are after `range.from` and up to `range.to` (both full keys),
+ * adding each to `out` keyed relative to `prefix`; folder markers are left out unless `markers`. Without bounds:
+ * everything under the prefix.
  */
-async function listRange(
-  target: S3Target,
-  bucket: string,
-  prefix: string,
-  out: Map<string, StoredObject>,
-  signal?: AbortSignal,
-  from?: string,
-  to?: string,
-  markers = false,
-): Promise<void> {
+async function listRange(target: S3Target, bucket: string, prefix: string, out: Map<string, StoredObject>, range: KeyRange, markers: boolean, signal?: AbortSignal): Promise<void> {
+  const { from, to, expect } = range;
   let token: string | undefined;
-  // Encoded once: every key of the range is compared with it.
-  const end = to === undefined ? undefined : Buffer.from(to, 'utf8');
+  // A little over what the range held, so a few new keys still fit in one page; past it, the server's usual pages.
+  const first = expect === undefined ? {} : { MaxKeys: Math.min(1000, expect + 8 + Math.ceil(expect / 16)) };
   do {
-    const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : from ? { StartAfter: from } : {}) }, signal);
+    const page = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, ...(token ? { ContinuationToken: token } : { ...first, ...(from ? { StartAfter: from } : {}) }) }, signal);
     for (const o of page.objects) {
       if (!o.key.startsWith(prefix)) continue;
-      // The rest of this page, and any page after it, belongs to the next range; but the next range starts after its
-      // bound (StartAfter), so the bound's own folder marker is this range's.
-      const past = end === undefined ? -1 : Buffer.compare(Buffer.from(o.key, 'utf8'), end);
-      if (past > 0 || (past === 0 && !markers)) return;
+      // The rest of this page, and any page after it, belongs to the next range, which starts after this range's bound
+      // (StartAfter): the bound itself (a folder marker, or a key) is this range's last key.
+      const past = to === undefined ? -1 : compareKeys(o.key, to);
+      if (past > 0) return;
       const key = o.key.slice(prefix.length);
-      if (!markers && (key === '' || key.endsWith('/'))) continue;
-      out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
+      if (markers || (key !== '' && !key.endsWith('/'))) out.set(key, { key, size: o.size, etag: cleanEtag(o.etag) });
+      if (past === 0) return;
     }
     token = page.isTruncated ? page.nextContinuationToken : undefined;
   } while (token);
@@ -260,27 +323,64 @@ async function listRange(
  */
 export async function listPrefix(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
   const out = new Map<string, StoredObject>();
-  await listRange(target, bucket, prefix, out, signal, undefined, undefined, options.markers ?? false);
+  await listRange(target, bucket, prefix, out, {}, options.markers ?? false, signal);
   return out;
 }
 
+/** The fewest keys worth a range of their own: below it, one more request costs more than it saves. */
+const KEYS_PER_RANGE = 100;
+
 /**
- * Lists every object under `prefix` as `listPrefix` does, faster for a wide tree, as rclone's checkers do: one
- * delimiter listing ('/') finds the sub-prefixes, then the key range from each sub-prefix to the next is paged on
- * its own, `concurrency` ranges at a time. Ranges rather than each sub-prefix alone, so that the result never
- * depends on the delimiter listing being complete: s3rver leaves out a sub-prefix whose keys all lie two levels
- * further down, and its keys are still found, in the range before it. Only the first delimiter page is used (up to
- * 1,000 sub-prefixes); past it, the last range is paged serially. With `markers`, folder markers are kept, as in
- * `listPrefix` (a download makes them empty folders).
+ * Ranges cut between keys known to be under the prefix (relative to it; what the last pass listed), `concurrency` at
+ * most, each holding about as many of them. Any cut covers every key: the ranges only split the key space.
  */
-export async function listPrefixParallel(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal, concurrency = 8, options: { markers?: boolean } = {}): Promise<Map<string, StoredObject>> {
+function rangesFromKnown(prefix: string, known: readonly string[], concurrency: number): KeyRange[] {
+  const keys = known.map((k) => prefix + k);
+  // Tested once per key rather than at every comparison: an index may know 100,000 keys.
+  if (keys.some((k) => UTF16_ORDER_DIFFERS.test(k))) keys.sort(compareKeys);
+  else keys.sort();
+  const count = Math.max(1, Math.min(concurrency, Math.ceil(keys.length / KEYS_PER_RANGE)));
+  const size = Math.ceil(keys.length / count);
+  const ranges: KeyRange[] = [];
+  for (let start = 0; start < keys.length; start += size) {
+    const last = start + size >= keys.length;
+    ranges.push({ from: start === 0 ? undefined : keys[start - 1], to: last ? undefined : keys[start + size - 1], expect: Math.min(size, keys.length - start) });
+  }
+  return ranges;
+}
+
+/**
+ * Ranges from one delimiter listing ('/'): from each sub-prefix to the next. Only its first page is used (up to 1,000
+ * sub-prefixes); past it, the last range is paged serially.
+ */
+async function rangesFromDelimiter(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<KeyRange[]> {
   const top = await listObjectsPage(target, { Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/' }, signal);
-  const bounds = top.prefixes
-    .filter((p) => p.startsWith(prefix))
-    .sort((a, b) => (keyBefore(a, b) ? -1 : keyBefore(b, a) ? 1 : 0));
-  const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
+  const bounds = top.prefixes.filter((p) => p.startsWith(prefix)).sort(compareKeys);
+  return [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
+}
+
+/**
+ * Lists every object under `prefix` as `listPrefix` does, faster for a wide tree, as rclone's checkers do: the key
+ * space is cut into ranges, each paged on its own, `concurrency` at a time. With `known` (the keys the last listing
+ * found, relative to the prefix) the cuts fall between those keys, so no request waits for another and no range's
+ * page reads on into the next; without, one delimiter listing ('/') finds the sub-prefixes to cut at. Ranges rather
+ * than each sub-prefix alone, so that the result never depends on the cuts: s3rver's delimiter listing leaves out a
+ * sub-prefix whose keys all lie two levels further down, and keys added since `known` was taken are found all the
+ * same, in the range around them. With `markers`, folder markers are kept, as in `listPrefix` (a download makes them
+ * empty folders).
+ */
+export async function listPrefixParallel(
+  target: S3Target,
+  bucket: string,
+  prefix: string,
+  signal?: AbortSignal,
+  concurrency = 8,
+  options: { markers?: boolean; known?: readonly string[] } = {},
+): Promise<Map<string, StoredObject>> {
+  const known = options.known ?? [];
+  const ranges = known.length > 0 ? rangesFromKnown(prefix, known, concurrency) : await rangesFromDelimiter(target, bucket, prefix, signal);
   const out = new Map<string, StoredObject>();
-  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, signal, r.from, r.to, options.markers ?? false));
+  await eachLimit(ranges, concurrency, (r) => listRange(target, bucket, prefix, out, r, options.markers ?? false, signal));
   return out;
 }
 

@@ -62,16 +62,20 @@ export class CliModes {
     const snapshot = this.store.snapshotPath(config.id);
     const pending = `${snapshot}.next`;
     try {
-      let changes: SettledChanges | undefined;
+      let localChanges: (() => Promise<SettledChanges | undefined>) | undefined;
       if (!options.dryRun) {
         const index = this.march.openIndex(rt);
-        // Taken before the pass, so a change made during it shows up next time rather than being lost.
-        await watcher.writeSnapshot(config.folder, pending, { ignore: ['.git'] });
-        // The last run finished cleanly: what changed on disk since then is all the folder can tell us.
-        if (!options.full && index.getMeta('clean') === '1' && !index.rebuiltFrom && existsSync(snapshot)) changes = await changesSince(config.folder, snapshot);
+        // Read before the pass marks the index unclean: the last run finished cleanly, so what changed on disk since
+        // then is all the folder can tell us.
+        const clean = !options.full && index.getMeta('clean') === '1' && !index.rebuiltFrom && existsSync(snapshot);
+        localChanges = async () => {
+          // Taken before the folder is read, so a change made during the pass shows up next time rather than being lost.
+          await watcher.writeSnapshot(config.folder, pending, { ignore: ['.git'] });
+          return clean ? changesSince(config.folder, snapshot) : undefined;
+        };
       }
       const { dryRun, signal } = options;
-      let summary = await this.store.exclusive(rt, () => this.march.fullPass(rt, { dryRun, signal, changes }), true);
+      let summary = await this.store.exclusive(rt, () => this.march.fullPass(rt, { dryRun, signal, localChanges }), true);
       // A file that changed under its upload is synced again so the object ends equal to the final file.
       for (let round = 0; round < 3 && !options.dryRun && summary.changedDuringUpload.length > 0; round++) {
         const again = await this.store.exclusive(rt, () => this.march.fullPass(rt, { signal }), true);

@@ -160,35 +160,43 @@ export class PassBuilder {
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) continue;
       fresh.push({ key, rel, size: st.size, mtimeMs: st.mtimeMs, ...(await indexHashes(join(folder, rel), st.size)) });
     }
-    index.transaction(() => {
-      for (const f of fresh) index.putFile(f);
-      for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
-    });
+    // Nothing changed (a no-change run): the index stands as it is, without reading all its rows one more time.
+    if (fresh.length > 0 || gone.length > 0) {
+      index.transaction(() => {
+        for (const f of fresh) index.putFile(f);
+        for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
+      });
+    }
     const files = index.allFiles().filter((f) => !ignore(f.key));
     return files.length > 0 ? files : undefined;
   }
 
   /**
    * A full pass: the local side (a scan, or with `changes` the index brought up to date with them), one listing
-   * of the prefix, plan, execute. The listing is what makes "in sync" true: it is never skipped.
+   * of the prefix, plan, execute. The listing is what makes "in sync" true: it is never skipped. `localChanges` (the
+   * CLI's: it takes the folder snapshot and reads what changed since the last one) is called once the listing is on
+   * its way, so the server works while the disk is read.
    */
-  async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; changes?: SettledChanges } = {}): Promise<PassSummary> {
-    const { dryRun = false, signal, changes } = options;
+  async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; localChanges?: () => Promise<SettledChanges | undefined> } = {}): Promise<PassSummary> {
+    const { dryRun = false, signal, localChanges } = options;
     const c = rt.config;
     await requireFolder(c.folder);
     const index = this.openIndex(rt);
-    const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
-    if (!dryRun) index.setMeta('clean', '0');
-    this.store.setState(rt, 'scanning');
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
     // The listing and the local side need nothing from each other: both at once, so a pass waits for the longer of
     // the two rather than for both in turn. A local failure leaves the listing to finish unawaited, so its own
     // failure is caught here and reported only where it is awaited.
-    const listed = listPrefixParallel(client, bucket, prefix, signal).catch((err: unknown) => {
+    // What the index holds as synced is what the last pass found listed: the listing cuts its ranges between those keys.
+    const synced = index.allSynced();
+    const listed = listPrefixParallel(client, bucket, prefix, signal, undefined, { known: [...synced.keys()] }).catch((err: unknown) => {
       throw toAppError(err, { action: 'ListObjectsV2', bucket, endpoint: s3.endpoint, profile: s3.profile });
     });
     listed.catch(() => {});
+    const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
+    if (!dryRun) index.setMeta('clean', '0');
+    this.store.setState(rt, 'scanning');
+    const changes = await localChanges?.();
     const known = changes && (await this.localFromChanges(rt, index, changes, ignore, prefix));
     // The count is live while a scan runs; only upwards, so a periodic pass does not show it falling to 0 and back.
     const onProgress = (n: number) => {
@@ -203,7 +211,6 @@ export class PassBuilder {
       throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
     }
     const listing = await listed;
-    const synced = index.allSynced();
     // The trash is taken out of the listing itself, which then is the remote side: no second map of every key.
     const remote: Map<string, RemoteEntry> = listing;
     const trash: RemoteEntry[] = [];

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { eachLimit } from '../../../../src/main/services/concurrency';
 import { carriedHeaders, copyObject, moveToTrash } from '../../../../src/main/services/s3/copy-object';
-import { deleteObjects, headObject, headObjectRaw, isNotFound, listPrefix, listPrefixParallel, SHA256_META, SOURCE_SHA256_META } from '../../../../src/main/services/s3/objects';
+import { deleteObjects, headObject, headObjectRaw, isNotFound, listObjectsPage, listPrefix, listPrefixParallel, SHA256_META, SOURCE_SHA256_META } from '../../../../src/main/services/s3/objects';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { freePort } from '../../../support/s3-server';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
+import { startCountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore } from '../transfers/harness';
 
@@ -109,6 +110,48 @@ describe('listings', () => {
       const ranges = proxy.events().filter((e) => e.kind === 'ListObjects' && e.url.includes('start-after='));
       expect(ranges.length).toBeGreaterThanOrEqual(3);
     });
+  });
+
+  it('listPrefixParallel with the keys known from last time cuts ranges between them: no delimiter listing, small first pages, and whatever changed since is still found', async () => {
+    const serial = await listPrefix(ctx, bucket, 'tree/');
+    // Last time's keys, minus two the bucket has now (new since) and plus one it no longer has (deleted since): the
+    // cuts then fall at keys that are gone and around keys nobody knew of, and the listing must not care.
+    const known = [...serial.keys()].filter((k) => k !== 'many/f0500.txt' && k !== 'top.txt');
+    known.push('many/f0333.gone');
+    await throughProxy(async (viaProxy, proxy) => {
+      const parallel = await listPrefixParallel(viaProxy, bucket, 'tree/', undefined, 4, { known });
+      expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
+      const lists = proxy.events().filter((e) => e.kind === 'ListObjects');
+      expect(lists.some((e) => e.url.includes('delimiter='))).toBe(false);
+      // Four ranges of about 253 keys: each first page asks for about that many, not the server's 1,000.
+      const firstPages = lists.filter((e) => !e.url.includes('continuation-token='));
+      expect(firstPages).toHaveLength(4);
+      for (const e of firstPages) expect(Number(/max-keys=(\d+)/.exec(e.url)?.[1])).toBeLessThan(300);
+    });
+  });
+
+  it('pages go below the SDK on a custom endpoint, and through it for a bare client or a field the lean path does not send', async () => {
+    const serial = await listPrefix(ctx, bucket, 'tree/');
+    const proxy = await startCountingProxy(info.endpoint);
+    const seen = testCore();
+    try {
+      const viaProxy = await testClients(seen, info, proxy.url).forProfile('test');
+      const parallel = await listPrefixParallel(viaProxy, bucket, 'tree/', undefined, 4, { known: [...serial.keys()] });
+      expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
+      expect(proxy.stats().byKind.ListObjects).toBeGreaterThanOrEqual(4);
+      expect(proxy.stats().viaSdk.ListObjects ?? 0).toBe(0);
+
+      proxy.resetStats();
+      const bare = await listPrefix(viaProxy.client, bucket, 'tree/in/');
+      expect([...bare.keys()].sort()).toEqual(['a.txt', 'vendas/dt=2026-11-25/x.csv', 'vendas/dt=2026-11-26/y.csv']);
+      const owners = await listObjectsPage(viaProxy, { Bucket: bucket, Prefix: 'tree/in/', FetchOwner: true });
+      expect(owners.objects.map((o) => o.key).sort()).toEqual(['tree/in/a.txt', 'tree/in/vendas/dt=2026-11-25/x.csv', 'tree/in/vendas/dt=2026-11-26/y.csv']);
+      expect(proxy.stats().byKind.ListObjects).toBe(2);
+      expect(proxy.stats().viaSdk.ListObjects).toBe(2);
+    } finally {
+      seen.cleanup();
+      await proxy.stop();
+    }
   });
 
   it('lists keys with characters XML and URLs must escape exactly as they were written, serially and in parallel', async () => {

@@ -60,6 +60,22 @@ describe('--once compares with the bucket as it is', () => {
     expect(await hh.keys()).toHaveLength(3);
   });
 
+  it('a pass after the first cuts its listing at the keys the index knows: no delimiter listing to wait for, and a key deleted remotely is still sent again', async () => {
+    h = await makeHarness(s3Info());
+    const hh = h;
+    const dir = folderOf({ 'a.txt': 'a', 'sub/b.txt': 'bb', 'z/c.txt': 'ccc' });
+    const input = pair(dir, hh.bucket);
+    const delimited = () => hh.proxy.events().filter((e) => e.kind === 'ListObjects' && e.url.includes('delimiter=')).length;
+    expect(await hh.sync.syncOnce(input)).toMatchObject({ uploaded: 3 });
+    const first = delimited();
+    expect(first).toBeGreaterThan(0);
+    await removeKey(hh, 'honest/sub/b.txt');
+    const lists = hh.listings();
+    expect(await hh.sync.syncOnce(input)).toMatchObject({ uploaded: 1, skipped: 2, failed: 0 });
+    expect(hh.listings()).toBeGreaterThan(lists);
+    expect(delimited()).toBe(first);
+  });
+
   it('a local change between runs and a remote deletion are both seen in one pass', async () => {
     h = await makeHarness(s3Info());
     const hh = h;
