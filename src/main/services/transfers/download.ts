@@ -6,6 +6,7 @@
  */
 import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
@@ -229,7 +230,7 @@ async function downloadFrom(job: DownloadJob, remote: Remote, whole: WholeGet | 
     throw writeError(err, rec.localPath);
   }
   // Size alone proves nothing a hash would add to the length check, so nothing is hashed for such an object.
-  const follower = remote.sha256 || remote.md5 ? new HashFollower(fh, partSize, partCount, remote.size, { md5: !remote.sha256, signal: job.signal }) : undefined;
+  const follower = remote.sha256 || remote.md5 ? new HashFollower(partPath, partSize, remote.size, { md5: !remote.sha256 }) : undefined;
   let h: ContentHashes;
   try {
     await fetchParts(job, fh, partSize, partCount, follower);
@@ -390,65 +391,90 @@ class RangeJournal {
   }
 }
 
+/** What the hashing thread is told: a range that is in the file, or nothing more to do. */
+type FollowerMessage = { start: number; end: number } | 'stop';
+
+/** What the hashing thread answers once: the file's hashes, or why it could not take them. */
+type FollowerAnswer = ContentHashes | { error: string };
+
 /**
- * Hashes the part file in order while its ranges arrive: each run of finished ranges at the front is read back
- * (from the page cache the bytes just went to) and hashed, so the whole-file check is ready when the last range is,
- * instead of reading the whole file again after it.
+ * The hashing thread's body, started from its own source text so that it needs no file of its own in any bundle
+ * (CLI, server, Electron's main process): it reads the part file's ranges in order as it learns they landed, and
+ * hashes them. Self-contained on purpose: nothing outside this function exists in the thread.
+ */
+function followerThread(): void {
+  const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+  const { openSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const { path, size, md5, readSize } = workerData as { path: string; size: number; md5: boolean; readSize: number };
+  const sha = createHash('sha256');
+  const md = md5 ? createHash('md5') : undefined;
+  const buf = Buffer.allocUnsafe(Math.min(readSize, Math.max(1, size)));
+  const landed = new Map<number, number>();
+  let next = 0;
+  const fd = openSync(path, 'r');
+  parentPort!.on('message', (m: FollowerMessage) => {
+    if (m === 'stop') return process.exit(0);
+    landed.set(m.start, m.end);
+    try {
+      for (let end = landed.get(next); end !== undefined; end = landed.get(next)) {
+        landed.delete(next);
+        for (let pos = next; pos < end; ) {
+          const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+          if (n === 0) throw new Error(`the part file ends at ${pos} of ${size} bytes`);
+          sha.update(buf.subarray(0, n));
+          md?.update(buf.subarray(0, n));
+          pos += n;
+        }
+        next = end;
+      }
+      if (next < size) return;
+      closeSync(fd);
+      const answer: FollowerAnswer = { size, sha256: sha.digest('hex'), ...(md ? { md5: md.digest('hex') } : {}) };
+      parentPort!.postMessage(answer);
+    } catch (err) {
+      parentPort!.postMessage({ error: (err as Error).message } satisfies FollowerAnswer);
+    }
+  });
+}
+
+/**
+ * Hashes the part file in order while its ranges arrive, on a thread of its own: each run of finished ranges at the
+ * front is read back (from the page cache the bytes just went to) and hashed there, so the whole-file check is ready
+ * when the last range is, and the SHA-256 (most of a fast download's CPU) does not hold up the thread that reads
+ * the sockets.
  */
 class HashFollower {
-  private readonly hasher: Hasher;
-  private readonly finished = new Set<number>();
-  private next = 1;
-  private wake?: () => void;
-  private stopped = false;
+  private readonly worker: Worker;
   /** The file's hashes once every range was hashed; rejects when stopped first. */
   readonly result: Promise<ContentHashes>;
 
   /** Over the part file, whose ranges are `partSize` long. */
   constructor(
-    private readonly fh: FileHandle,
+    path: string,
     private readonly partSize: number,
-    private readonly partCount: number,
     private readonly size: number,
-    private readonly options: { md5: boolean; signal: AbortSignal },
+    options: { md5: boolean },
   ) {
-    this.hasher = new Hasher({ md5: options.md5 });
-    this.result = this.run();
+    this.worker = new Worker(`(${followerThread.toString()})()`, { eval: true, workerData: { path, size, md5: options.md5, readSize: HASH_READ } });
+    this.result = new Promise<ContentHashes>((resolve, reject) => {
+      this.worker.once('message', (a: FollowerAnswer) => ('error' in a ? reject(new AppError('NETWORK', {}, { retryable: true, details: a.error })) : resolve(a)));
+      this.worker.once('error', reject);
+      this.worker.once('exit', () => reject(new Error('the download stopped before its last range')));
+    });
     // A download that fails first stops it; its rejection is then nobody's news.
     this.result.catch(() => undefined);
+    this.result.finally(() => void this.worker.terminate()).catch(() => undefined);
   }
 
   /** Range `n` is in the file (fetched now, or journaled by an earlier run). */
   done(n: number): void {
-    this.finished.add(n);
-    this.wake?.();
+    this.worker.postMessage(partRange(n, this.partSize, this.size) satisfies FollowerMessage);
   }
 
   /** The download ended without all its ranges: hashing stops. */
   stop(): void {
-    this.stopped = true;
-    this.wake?.();
-  }
-
-  private async run(): Promise<ContentHashes> {
-    const buf = Buffer.allocUnsafe(Math.min(HASH_READ, Math.max(1, this.size)));
-    while (this.next <= this.partCount) {
-      if (this.stopped) throw new Error('the download stopped before its last range');
-      if (!this.finished.delete(this.next)) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = undefined;
-        continue;
-      }
-      const { start, end } = partRange(this.next++, this.partSize, this.size);
-      for (let pos = start; pos < end; ) {
-        this.options.signal.throwIfAborted();
-        const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
-        if (bytesRead === 0) throw new AppError('NETWORK', {}, { retryable: true, details: `the part file ends at ${pos} of ${this.size} bytes` });
-        this.hasher.update(buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
-    }
-    return this.hasher.digest();
+    this.worker.postMessage('stop' satisfies FollowerMessage);
   }
 }
 
