@@ -319,15 +319,28 @@ async function openCreating(partPath: string, localPath: string): Promise<FileHa
 }
 
 /**
+ * The least time between two flushes of a download's journal. Each flush makes the disk take the file's dirty pages
+ * then and there, which a download that finishes sooner need not wait for (browsers, the AWS CLI and rclone never
+ * flush), and which cost a 1 GiB download from a fast server more system time than its network reads
+ * (docs/benchmarks.md). A crash loses at most this much fetching: ranges finished since the last flush are fetched
+ * again.
+ */
+const JOURNAL_EVERY_MS = 2_000;
+
+/**
  * Journals fetched ranges once they are on disk, off the fetchers' path: one datasync covers every range that
- * finished while the previous one ran (an fdatasync flushes the whole file's dirty pages, other ranges' too), so a
- * range in the journal survives even a power cut. It flushes through a handle of its own, so a finished download
- * need not wait for the disk: `stop` lets the datasync in flight end on its own and journals nothing more.
+ * finished since the previous one (an fdatasync flushes the whole file's dirty pages, other ranges' too), at most
+ * every JOURNAL_EVERY_MS, so a range in the journal survives even a power cut. It flushes through a handle of its
+ * own, so a finished download need not wait for the disk: `stop` lets the datasync in flight end on its own and
+ * journals nothing more; a pause or a failure (`drain`) flushes at once.
  */
 class RangeJournal {
   private waiting: JournalPart[] = [];
   private running?: Promise<void>;
   private stopped = false;
+  private urgent = false;
+  private lastFlush = Date.now();
+  private timer?: NodeJS.Timeout;
   /** The write error that stopped it; fetchers stop too. */
   failed?: AppError;
 
@@ -343,10 +356,19 @@ class RangeJournal {
     this.kick();
   }
 
-  /** Starts a flush unless one runs; a range added as the last one ended is picked up when it settles. */
+  /** Starts a flush unless one runs or the last was too recent; a range added meanwhile is picked up after it. */
   private kick(): void {
-    if (this.running || this.waiting.length === 0 || this.failed || this.stopped) return;
-    this.running = this.flushAll().finally(() => {
+    if (this.running || this.timer || this.waiting.length === 0 || this.failed || this.stopped) return;
+    const wait = this.lastFlush + JOURNAL_EVERY_MS - Date.now();
+    if (wait > 0 && !this.urgent) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
+    this.lastFlush = Date.now();
+    this.running = this.flush().finally(() => {
       this.running = undefined;
       this.kick();
     });
@@ -354,6 +376,10 @@ class RangeJournal {
 
   /** Waits until every range added is journaled (or a write error stopped it): a pause or a failure keeps them. */
   async drain(): Promise<void> {
+    this.urgent = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.kick();
     while (this.running) await this.running;
   }
 
@@ -363,25 +389,25 @@ class RangeJournal {
    */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
-  private async flushAll(): Promise<void> {
+  private async flush(): Promise<void> {
     const { job } = this;
+    const batch = this.waiting;
+    this.waiting = [];
     let fh: FileHandle | undefined;
     try {
       fh = await open(this.partPath, 'r+');
-      while (this.waiting.length > 0 && !this.failed && !this.stopped) {
-        const batch = this.waiting;
-        this.waiting = [];
-        await fh.datasync();
-        if (this.stopped) return;
-        job.journal.batch(() => {
-          for (const p of batch) job.journal.putPart(job.rec.id, p);
-        });
-        for (const p of batch) {
-          job.parts.set(p.partNumber, p);
-          job.onPartDone();
-        }
+      await fh.datasync();
+      if (this.stopped) return;
+      job.journal.batch(() => {
+        for (const p of batch) job.journal.putPart(job.rec.id, p);
+      });
+      for (const p of batch) {
+        job.parts.set(p.partNumber, p);
+        job.onPartDone();
       }
     } catch (err) {
       if (!this.stopped) this.failed = writeError(err, job.rec.localPath);
