@@ -142,7 +142,8 @@ function parseHead(head: string): { status: number; headers: Record<string, stri
   const lines = head.split('\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
   if (!m) return undefined;
-  const headers: Record<string, string> = {};
+  // No prototype: a header named like one of Object's own properties is only a header.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');
     if (i <= 0) continue;
@@ -244,6 +245,14 @@ function exchange(
       done();
     };
     raw.reader = (bytes) => {
+      try {
+        read(bytes);
+      } catch (err) {
+        // Thrown inside a socket's read callback it would end the process (the app's main process, too).
+        finish(err instanceof Error ? err : errorWith(String(err)));
+      }
+    };
+    const read = (bytes: Buffer) => {
       if (settled) return;
       if (answered) return body(bytes);
       head = head ? Buffer.concat([head, bytes]) : Buffer.from(bytes);

@@ -197,6 +197,16 @@ describe('scripted answers', () => {
     expect(await leanGetRange(ctx, { Bucket: 'b', Key: 'k', IfMatch: '"e"\r\nx-evil: 1', start: 0, end: 5 }, collector())).toBeUndefined();
   });
 
+  it('fails with what consume throws (never an uncaught error), and reads a header named __proto__ as a header', async () => {
+    script = (s) => s.write(ok('hello'));
+    const failing = { ...collector(), consume: () => { throw new Error('disk gone'); } };
+    await expect(get('k', 5, failing)).rejects.toThrow('disk gone');
+    script = (s) => s.write(ok('hello', '__proto__: x\r\n'));
+    const r = await get('k');
+    expect(r.bytes).toBe('hello');
+    expect(Object.hasOwn(r.h!, '__proto__') && r.h!['__proto__']).toBe('x');
+  });
+
   it('ends with the abort when the transfer is paused mid-body', async () => {
     script = (s) => s.write('HTTP/1.1 206 Partial Content\r\nContent-Length: 5\r\n\r\nhe');
     const ac = new AbortController();
