@@ -1,8 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliPairId } from '../../../../src/main/services/sync/cli-modes';
 import { trashDate } from '../../../../src/main/services/sync/executor';
 import { IndexDb } from '../../../../src/main/services/sync/index-db';
 import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
@@ -288,7 +287,11 @@ describe("the pass's index", () => {
     unlinkSync(join(dir, 'b.txt'));
     rmSync(join(dir, 'sub', 'd.txt'));
     expect(await h.sync.syncOnce(input, { full: true })).toMatchObject({ uploaded: 0, skipped: 2, failed: 0 });
-    const index = new IndexDb(join(h.dataDir, 'sync', `${cliPairId(input, h.proxy.url)}.sqlite`));
+    // The harness's data folder is its own, so the pass's index is the one there (its name depends on the endpoint,
+    // which the AWS-behaviour run does not set).
+    const indexes = readdirSync(join(h.dataDir, 'sync')).filter((f) => f.endsWith('.sqlite'));
+    expect(indexes).toHaveLength(1);
+    const index = new IndexDb(join(h.dataDir, 'sync', indexes[0]!));
     try {
       expect(index.allFiles().map((f) => f.key).sort()).toEqual(['a.txt', 'sub/c.txt']);
     } finally {
