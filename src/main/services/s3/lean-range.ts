@@ -13,7 +13,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
-import { canSendLean, correctClock, signLean, type Route } from './lean-request';
+import { canReadLean, correctClock, signLean, type Route } from './lean-request';
 import type { S3Context } from './types';
 
 /** Bytes read from a socket at a time, into the socket's own buffer. */
@@ -67,7 +67,7 @@ export interface RangeInput {
 
 /** True when a context's ranged GETs can be read here: a custom endpoint reached directly (no proxy). */
 export function canReadRangesRaw(ctx: S3Context): boolean {
-  return canSendLean(ctx) && ctx.customEndpoint && !ctx.profile.proxyEnv;
+  return canReadLean(ctx) && !ctx.profile.proxyEnv;
 }
 
 function poolKey(route: Route): string {

@@ -82,6 +82,14 @@ export function canSendLean(ctx: S3Context): boolean {
   return ctx.agents !== undefined;
 }
 
+/**
+ * True when reads (GETs, listings) can go below the SDK: custom endpoints only, as on Amazon S3 the SDK checks
+ * response checksums and follows wrong-region answers, which these paths do not.
+ */
+export function canReadLean(ctx: S3Context): boolean {
+  return canSendLean(ctx) && ctx.customEndpoint;
+}
+
 function stateOf(ctx: S3Context): LeanState {
   const client = ctx.transferClient;
   let state = states.get(client);
@@ -357,7 +365,7 @@ export async function leanGetObject(
   maxBytes: number,
   signal?: AbortSignal,
 ): Promise<(Omit<GetObjectCommandOutput, 'Body'> & { Body: Readable }) | undefined> {
-  if (!canSendLean(ctx) || !ctx.customEndpoint) return undefined;
+  if (!canReadLean(ctx)) return undefined;
   const headers: Record<string, string> = input.IfMatch !== undefined ? { 'if-match': input.IfMatch } : {};
   const res = await leanSend(ctx, { method: 'GET', bucket: input.Bucket, key: input.Key, commandName: 'GetObjectCommand', query: { 'x-id': 'GetObject' }, headers, signal, maxBytes });
   if (!res) return undefined;
@@ -384,7 +392,7 @@ export async function leanGetObject(
  * whose wrong-region answers the SDK follows and this path would report.
  */
 export async function leanListObjects(ctx: S3Context, bucket: string, query: Record<string, string>, signal?: AbortSignal): Promise<string | undefined> {
-  if (!canSendLean(ctx) || !ctx.customEndpoint) return undefined;
+  if (!canReadLean(ctx)) return undefined;
   const res = await leanSend(ctx, { method: 'GET', bucket, commandName: 'ListObjectsV2Command', query: { 'list-type': '2', ...query }, headers: {}, signal });
   return res?.body.toString('utf8');
 }

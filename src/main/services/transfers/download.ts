@@ -91,6 +91,18 @@ async function headRemote(job: DownloadJob): Promise<Remote> {
   return remoteOf(out);
 }
 
+/** What every GET of a download names: the object, If-Match the version being fetched when one is known, and a pinned version. */
+function getInput(job: DownloadJob, ifMatch: boolean): { Bucket: string; Key: string; IfMatch?: string; VersionId?: string } {
+  const { rec } = job;
+  return {
+    Bucket: rec.bucket,
+    Key: rec.key,
+    ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
+    // A pinned older version (journaled in the options), on every GET of this transfer, resumes included.
+    ...(rec.options?.versionId ? { VersionId: rec.options.versionId } : {}),
+  };
+}
+
 /**
  * One GET of the object (a range of it, or all of it), If-Match the version being fetched when one is known. A
  * 412 (If-Match failed) or 416 (a range past the end: the object shrank) means the object changed.
@@ -98,13 +110,7 @@ async function headRemote(job: DownloadJob): Promise<Remote> {
 async function getObject(job: DownloadJob, range?: { start: number; end: number }, ifMatch = true): Promise<Omit<GetObjectCommandOutput, 'Body'> & { Body?: unknown }> {
   const { rec, ctx, signal } = job;
   try {
-    const input = {
-      Bucket: rec.bucket,
-      Key: rec.key,
-      ...(ifMatch && rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
-      // A pinned older version (journaled in the options), on every GET of this transfer, resumes included.
-      ...(rec.options?.versionId ? { VersionId: rec.options.versionId } : {}),
-    };
+    const input = getInput(job, ifMatch);
     // A small whole object (by the listing; as small as an upload's lean body) below the SDK, whose per-request CPU
     // is most of its cost (docs/benchmarks.md); one that grew past it goes through the SDK.
     const lean = !range && !input.VersionId && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
@@ -616,14 +622,7 @@ async function receiveRaw(job: DownloadJob, fh: FileHandle, buf: Buffer, start: 
     counted.n += n;
     job.onBytes(n);
   };
-  const input = {
-    Bucket: rec.bucket,
-    Key: rec.key,
-    ...(rec.etag !== undefined ? { IfMatch: `"${rec.etag}"` } : {}),
-    ...(rec.options?.versionId ? { VersionId: rec.options.versionId } : {}),
-    start,
-    end,
-  };
+  const input = { ...getInput(job, true), start, end };
   const answered = await leanGetRange(
     ctx,
     input,
