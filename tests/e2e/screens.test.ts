@@ -54,7 +54,9 @@ describe('screens', () => {
   // 12 screenshots and 8 axe scans.
   it('shows the welcome screen in both languages and themes without serious accessibility problems', { timeout: 300_000 }, async () => {
     for (const locale of ['en-US', 'pt-BR']) {
-      const context = await browser.newContext({ locale, viewport: sizes[0] });
+      // Reduced motion: after a theme switch axe must read the colours as drawn, not mid-transition (on a bare machine
+      // it once caught the primary button between its light and dark colours).
+      const context = await browser.newContext({ locale, viewport: sizes[0], reducedMotion: 'reduce' });
       const page = await context.newPage();
       await page.goto(app.serve.url);
       await page.getByRole('heading', { level: 1 }).waitFor();
