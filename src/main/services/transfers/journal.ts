@@ -60,6 +60,11 @@ export interface OpenUpload {
   transferId: string;
 }
 
+/** A transfer whose CreateMultipartUpload went out and may have made an upload we never heard of, from `since` on. */
+export interface UnansweredCreate extends Omit<OpenUpload, 'uploadId'> {
+  since: number;
+}
+
 interface Row {
   [k: string]: unknown;
 }
@@ -87,6 +92,10 @@ CREATE TABLE IF NOT EXISTS parts (
 CREATE TABLE IF NOT EXISTS open_uploads (
   upload_id TEXT PRIMARY KEY, profile_id TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, transfer_id TEXT NOT NULL,
   created_at INTEGER NOT NULL
+);
+-- A transfer's CreateMultipartUpload that was sent and whose answer has not been heard and swept after (since: the first).
+CREATE TABLE IF NOT EXISTS unanswered_creates (
+  transfer_id TEXT PRIMARY KEY, profile_id TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, since INTEGER NOT NULL
 );
 `;
 
@@ -245,6 +254,33 @@ export class Journal {
       key: String(r.key),
       transferId: String(r.transfer_id),
     }));
+  }
+
+  /**
+   * Notes, before it is sent, that a transfer's CreateMultipartUpload is on its way. The first such time is kept, so
+   * an earlier create whose answer never came (a reset, a pause, a crash) is still known when a later one succeeds.
+   */
+  noteCreateSent(u: Omit<UnansweredCreate, 'since'>): void {
+    write(() => this.stmt('INSERT OR IGNORE INTO unanswered_creates (transfer_id, profile_id, bucket, key, since) VALUES (?, ?, ?, ?, ?)').run(
+      u.transferId,
+      u.profileId,
+      u.bucket,
+      u.key,
+      Date.now(),
+    ));
+  }
+
+  /** Every transfer whose creates may have left an upload nobody knows of (or one transfer's, by id). */
+  unansweredCreates(transferId?: string): UnansweredCreate[] {
+    const rows = (transferId === undefined
+      ? this.stmt('SELECT * FROM unanswered_creates').all()
+      : this.stmt('SELECT * FROM unanswered_creates WHERE transfer_id = ?').all(transferId)) as Row[];
+    return rows.map((r) => ({ transferId: String(r.transfer_id), profileId: String(r.profile_id), bucket: String(r.bucket), key: String(r.key), since: Number(r.since) }));
+  }
+
+  /** Forgets a transfer's unanswered creates: every upload they may have made is known or aborted. */
+  forgetUnansweredCreates(transferId: string): void {
+    write(() => this.stmt('DELETE FROM unanswered_creates WHERE transfer_id = ?').run(transferId));
   }
 
   /** Closes the database. */

@@ -9,7 +9,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
   ListPartsCommand,
   UploadPartCommand,
   type Part,
@@ -20,6 +19,7 @@ import { cleanEtag, headObject } from '../s3/objects';
 import { partRange } from '../s3/part-plan';
 import { bufferBody, counting } from './accounting';
 import type { JournalPart } from './journal';
+import { settleUnansweredCreate } from './orphans';
 import { withRetry } from './retry';
 import { errCtxOf, objectParams, src, type UploadJob } from './upload-job';
 
@@ -54,7 +54,9 @@ export async function uploadMultipart(job: UploadJob, partSize: number, partCoun
     if (!rec.uploadId) {
       job.parts.clear();
       job.journal.clearParts(rec.id);
-      const createStarted = new Date();
+      // Noted before it is sent: a create whose answer is lost (a reset, a pause, a crash) may still make an upload.
+      const earlier = job.journal.unansweredCreates(rec.id).length > 0;
+      job.journal.noteCreateSent({ profileId: rec.profileId, bucket: rec.bucket, key: rec.key, transferId: rec.id });
       let createAttempts = 0;
       const created = await withRetry(
         () => {
@@ -75,8 +77,10 @@ export async function uploadMultipart(job: UploadJob, partSize: number, partCoun
         job.journal.addOpenUpload({ uploadId: created.UploadId!, profileId: rec.profileId, bucket: rec.bucket, key: rec.key, transferId: rec.id });
         job.save();
       });
-      // A failed attempt may have created an upload whose answer was lost; nobody would ever abort it.
-      if (createAttempts > 1) await abortLostCreates(job, created.UploadId, createStarted);
+      // An attempt of this call, or of an earlier one (parked, paused, killed), went unanswered: its upload, if the
+      // store made one, would be billed forever. Otherwise the note has done its work.
+      if (createAttempts > 1 || earlier) await settleLostCreates(job);
+      else job.journal.forgetUnansweredCreates(rec.id);
     } else {
       partSize = rec.partSize ?? partSize;
       partCount = Math.max(1, Math.ceil(rec.size / partSize));
@@ -86,6 +90,8 @@ export async function uploadMultipart(job: UploadJob, partSize: number, partCoun
     try {
       await sendParts(job, partSize, partCount);
       await complete(job, partCount);
+      // A sweep that could not reach the store after the create gets one more try now that the upload is done.
+      await settleLostCreates(job);
       return;
     } catch (err) {
       // The store forgot the upload (expired, or aborted by a lifecycle rule): start it over, once.
@@ -252,25 +258,13 @@ async function complete(job: UploadJob, partCount: number): Promise<void> {
   job.journal.removeOpenUpload(rec.uploadId!);
 }
 
-/**
- * After a CreateMultipartUpload that needed more than one attempt: aborts uploads of this key that began while we
- * were creating ours and that the journal does not know (a lost answer's upload, billed forever on AWS). Best
- * effort, and only where the store lists multipart uploads (s3rver does not).
- */
-async function abortLostCreates(job: UploadJob, keep: string, since: Date): Promise<void> {
-  const { rec, ctx } = job;
-  // A minute of slack for clock differences between us and the store.
-  const from = since.getTime() - 60_000;
-  const known = new Set(job.journal.openUploads().map((u) => u.uploadId));
-  try {
-    const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: rec.bucket, Prefix: rec.key }));
-    for (const u of page.Uploads ?? []) {
-      if (u.Key !== rec.key || !u.UploadId || u.UploadId === keep || known.has(u.UploadId)) continue;
-      if (!u.Initiated || u.Initiated.getTime() < from) continue;
-      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: u.UploadId }));
-      job.logger.info(`transfer ${rec.id}: aborted an upload left by a create whose answer was lost`);
-    }
-  } catch (err) {
-    job.logger.debug(`transfer ${rec.id}: could not look for lost multipart creates`, s3ErrorCode(err) ?? String(err));
+/** Aborts uploads of this transfer's key left by its unanswered creates, if any are noted (best effort; see orphans.ts). */
+async function settleLostCreates(job: UploadJob): Promise<void> {
+  const { rec, ctx, journal } = job;
+  for (const doubt of journal.unansweredCreates(rec.id)) {
+    // Another transfer of the same key with a create out may be about to learn of its upload: leave it to start-up.
+    if (journal.unansweredCreates().some((o) => o.transferId !== rec.id && o.bucket === rec.bucket && o.key === rec.key)) return;
+    const known = new Set(journal.openUploads().map((u) => u.uploadId));
+    await settleUnansweredCreate(ctx, journal, doubt, (_key, id) => id !== rec.uploadId && !known.has(id), job.logger, job.signal);
   }
 }
