@@ -4,7 +4,7 @@
  */
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ConnectionTest, ProfileSummary, SsoStatus } from '../../../shared/contract';
@@ -26,6 +26,7 @@ import { refreshingProvider, type RefreshingProvider } from './refreshing-provid
 import { SsoCacheWatcher } from './sso-cache-watcher';
 import { SsoSignIn, ssoCachePath, ssoTarget, type SsoTokenCache } from './sso-login';
 import type { ProfileResolver, ResolvedProfile } from './types';
+import { credentialProvidersSdk } from '../lazy-sdk';
 
 /** Input for adding an app profile (after the contract schema has parsed it). */
 export type AddProfileInput = z.input<typeof addProfileSchema>;
@@ -328,7 +329,7 @@ export class ProfileService implements ProfileResolver {
     }
     if (summary.id === 'instance') {
       // A fresh chain each time: the chain memoizes, and the wrapper above owns refreshing.
-      return () => fromNodeProviderChain({ ignoreCache: true })();
+      return () => credentialProvidersSdk().fromNodeProviderChain({ ignoreCache: true })();
     }
     if (summary.source === 'app') {
       return async () => {
@@ -354,9 +355,9 @@ export class ProfileService implements ProfileResolver {
           what: `signing in with "${p.name}" (the AWS SDK reads its section differently: write it as [profile NAME] in ${d.paths.config}, NAME made of English letters, digits and - _ . @ + % : /)`,
         });
       }
-      if (p.kind === 'instance') return fromNodeProviderChain(files)();
+      if (p.kind === 'instance') return credentialProvidersSdk().fromNodeProviderChain(files)();
       return this.withMfa(summary.id, p, () =>
-        fromIni({
+        credentialProvidersSdk().fromIni({
           ...files,
           mfaCodeProvider: (serial) => this.mfa.ask(summary.id, serial, this.mfaRetry.get(summary.id) ?? false),
           // The SDK hands this one config to the SSO and OIDC clients too, so an STS endpoint must not leak into them.

@@ -8,7 +8,7 @@ import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
@@ -21,6 +21,7 @@ import type { JournalPart } from './journal';
 import { withRetry } from './retry';
 import { keepBothKey } from './upload';
 import { errCtxOf, type UploadJob, type UploadOutcome } from './upload-job';
+import { s3Sdk } from '../lazy-sdk';
 
 /** The suffix a file carries until it is complete and verified. */
 export const PART_SUFFIX = '.s3drop-part';
@@ -115,7 +116,7 @@ async function getObject(job: DownloadJob, range?: { start: number; end: number 
     // is most of its cost (docs/benchmarks.md); one that grew past it goes through the SDK.
     const lean = !range && !input.VersionId && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
     if (lean) return lean;
-    return await ctx.transferClient.send(new GetObjectCommand({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
+    return await ctx.transferClient.send(new (s3Sdk().GetObjectCommand)({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
   } catch (err) {
     const status = httpStatus(err);
     if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });

@@ -4,12 +4,13 @@
  * CreateMultipartUpload answer was lost so the journal never heard of them. Billed storage, never data: only
  * uploads under our own keys, in our own time windows, are touched.
  */
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload } from '@aws-sdk/client-s3';
+import type { MultipartUpload } from '@aws-sdk/client-s3';
 import type { Logger } from '../log/logger';
 import { s3ErrorCode } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import type { Journal, JournalTransfer } from './journal';
 import { FINAL_STATES } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** What the clean-up reads of the queue; live views, since transfers come and go while it runs. */
 export interface QueueView {
@@ -30,7 +31,7 @@ export async function cleanupStaleUploads(q: QueueView): Promise<void> {
     if (needed.has(u.uploadId)) continue;
     try {
       const ctx = await q.clients.forProfile(u.profileId);
-      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
+      await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
       q.journal()?.removeOpenUpload(u.uploadId);
     } catch (err) {
       const code = s3ErrorCode(err);
@@ -76,7 +77,7 @@ async function sweepListedUploads(q: QueueView): Promise<void> {
       if (!isOrphan(q, u.Key, u.UploadId, group.bucket)) continue;
       try {
         const ctx = await q.clients.forProfile(group.profileId);
-        await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
+        await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
         q.logger.info(`aborted an orphaned upload of ${group.bucket}/${u.Key} that no transfer needs`);
       } catch (err) {
         q.logger.info(`orphaned upload of ${group.bucket}/${u.Key} not aborted yet (${s3ErrorCode(err)})`);
@@ -102,7 +103,7 @@ async function listUploads(clients: S3Clients, profileId: string, bucket: string
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {
-    const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    const page = await ctx.client.send(new (s3Sdk().ListMultipartUploadsCommand)({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
     out.push(...(page.Uploads ?? []));
     if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) return out;
     keyMarker = page.NextKeyMarker;
