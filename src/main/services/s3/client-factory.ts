@@ -1,5 +1,5 @@
 /** Builds S3 clients from resolved profiles, with the settings custom endpoints need. */
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 
@@ -28,7 +28,14 @@ export const CLIENT_ATTEMPTS = 3;
  */
 export function profileAgents(profile: ResolvedProfile): S3Agents {
   const agentOptions = { keepAlive: true, maxSockets: 256, ...(profile.proxyEnv ? { proxyEnv: profile.proxyEnv } : {}) };
-  return { http: new HttpAgent(agentOptions), https: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }) };
+  let https: HttpsAgent | undefined;
+  return {
+    http: new HttpAgent(agentOptions),
+    // Made at first use: https (and TLS with it) is loaded only for an https endpoint, not at every start.
+    get https() {
+      return (https ??= new (process.getBuiltinModule('node:https').Agent)({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }));
+    },
+  };
 }
 
 /** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */

@@ -11,7 +11,7 @@
  * Amazon S3 itself, stay on the SDK path entirely.
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { canReadLean, correctClock, signLean, type Route } from './lean-request';
 import type { S3Agents, S3Context } from './types';
@@ -91,7 +91,7 @@ function open(ctx: S3Context, route: Route): RawSocket {
   raw.socket =
     route.protocol === 'https:'
       ? // Node's TLS sockets take `onread` too (since 15.1), though its types only list it for net.
-        tlsConnect({ host: route.hostname, port, ...(isIP(route.hostname) ? {} : { servername: route.hostname }), onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
+        process.getBuiltinModule('node:tls').connect({ host: route.hostname, port, ...(isIP(route.hostname) ? {} : { servername: route.hostname }), onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
       : netConnect({ host: route.hostname, port, onread });
   raw.socket.setNoDelay(true);
   const closed = (err: Error) => {

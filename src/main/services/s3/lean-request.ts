@@ -17,7 +17,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { platform, release } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput, PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -308,7 +307,7 @@ function exchange(
   maxBytes = Infinity,
 ): Promise<LeanResponse | undefined> {
   const https = route.protocol === 'https:';
-  const send = https ? httpsRequest : httpRequest;
+  const send = https ? process.getBuiltinModule('node:https').request : httpRequest;
   return new Promise((resolve, reject) => {
     const timeoutError = (message: string) => Object.assign(new Error(message), { name: 'TimeoutError' });
     const req = send({ protocol: route.protocol, hostname: route.hostname, port: route.port, method, path, headers, agent: https ? ctx.agents!.https : ctx.agents!.http, signal });

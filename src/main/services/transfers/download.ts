@@ -6,7 +6,7 @@
  */
 import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
@@ -489,7 +489,8 @@ class HashFollower {
     private readonly size: number,
     options: { md5: boolean },
   ) {
-    this.worker = new Worker(`(${followerThread.toString()})()`, { eval: true, workerData: { path, size, md5: options.md5, readSize: HASH_READ } });
+    // worker_threads loaded at the first big download, not at every start.
+    this.worker = new (process.getBuiltinModule('node:worker_threads').Worker)(`(${followerThread.toString()})()`, { eval: true, workerData: { path, size, md5: options.md5, readSize: HASH_READ } });
     this.result = new Promise<ContentHashes>((resolve, reject) => {
       this.worker.once('message', (a: FollowerAnswer) => ('error' in a ? reject(new AppError('NETWORK', {}, { retryable: true, details: a.error })) : resolve(a)));
       this.worker.once('error', reject);
