@@ -22,7 +22,6 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32, startChaosProxy, type ChaosProxy, type ProxyEvent } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
@@ -31,6 +30,7 @@ import { cliTestEnv, ensureBuiltCli, startServe, type ServeProcess } from '../su
 import { openPage, spoolFile } from '../support/serve-page';
 import type { TransferList } from '../../src/shared/contract';
 import type { SoakJob, SoakStatus } from './engine-child';
+import { bundleChild } from '../support/bundle-child';
 
 const info = s3Info();
 const direct = rawClient(info);
@@ -128,7 +128,7 @@ describe('soak', () => {
 
     // The engine, bundled once so the child runs plain JavaScript on this Node.
     const bundle = join(CACHE, 'engine-child.mjs');
-    await build({ entryPoints: [join(repo, 'tests/soak/engine-child.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+    await bundleChild(join(repo, 'tests/soak/engine-child.ts'), bundle);
 
     const bucket = await freshBucket(direct, 'soak');
     proxy = await startChaosProxy({ upstream: info.endpoint, seed: SEED, faultRate: FAULT_RATE, eventLogSize: 1_000_000 });

@@ -106,7 +106,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   await transfers.start();
   // What the journal still holds from before history existed (or from a run that could not record it).
-  history.recordTransfers(transfers.list().transfers);
+  history.recordRestored(transfers.list().transfers);
   await sync.start();
   if (settings.loadProblem) {
     const problem = settings.loadProblem;

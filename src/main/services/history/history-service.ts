@@ -97,6 +97,28 @@ export class HistoryService implements HistoryRecorder {
     if (records.length > 0) this.record(records);
   }
 
+  /**
+   * Records the finished transfers among `snapshots` that history does not hold yet, asking for them all in one query:
+   * the queue restored from the journal at start (2,000 finished transfers after a CLI sync of 2,000 files, at every
+   * later run) is nearly all recorded already, and offering each again to be ignored cost about 10 ms per start.
+   */
+  recordRestored(snapshots: readonly TransferSnapshot[]): void {
+    if (this.closed) return;
+    const records = snapshots.map(recordOfTransfer).filter((r): r is HistoryRecord => r !== undefined);
+    if (records.length === 0) return;
+    let known: Set<string>;
+    try {
+      const rows = this.db
+        .prepare('SELECT value AS ref FROM json_each(?) WHERE EXISTS (SELECT 1 FROM entries WHERE entries.ref = json_each.value)')
+        .all(JSON.stringify(records.map((r) => r.ref))) as { ref: string }[];
+      known = new Set(rows.map((r) => r.ref));
+    } catch {
+      // Whatever the query's trouble, `record` inserts each with OR IGNORE: the same outcome, only slower.
+      known = new Set();
+    }
+    this.record(records.filter((r) => !known.has(r.ref!)));
+  }
+
   /** Records entries in one transaction, keeps the newest `maxEntries`, and announces what was new. */
   record(entries: readonly HistoryRecord[]): void {
     if (this.closed || entries.length === 0) return;

@@ -19,7 +19,6 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { compressedKeySuffix } from '../../../shared/landing-key';
 import { chunksWithoutBom, detectFileEncoding, fileError, readChunks, type CsvEncoding } from './encoding';
 
@@ -199,7 +198,7 @@ async function writeTemp(
       const copies = async function* () {
         for await (const chunk of convertedChunks(path, convertFrom)) yield Buffer.from(chunk);
       };
-      await pipeline(Readable.from(copies()), createGzip({ level: 6 }), createWriteStream(out, { mode: 0o600 }));
+      await pipeline(Readable.from(copies()), process.getBuiltinModule('node:zlib').createGzip({ level: 6 }), createWriteStream(out, { mode: 0o600 }));
     } else {
       // One write in flight while the next chunk is read and converted; buffers are reused, so memory
       // stays flat however big the file.

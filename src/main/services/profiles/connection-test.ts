@@ -1,10 +1,11 @@
 /** "Test connection": STS GetCallerIdentity on AWS, ListBuckets on custom endpoints; one attempt only, so wrong keys never cause a retry storm. */
-import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+
 import type { ConnectionTest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { guardAgainstWebPages } from '../s3/client-factory';
 import { credentialError, serviceError } from './credential-errors';
 import type { ResolvedProfile } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** Runs the check for a resolved profile; throws a catalogue error with a plain sentence on failure. */
 export async function testConnection(profile: ResolvedProfile, env: Record<string, string | undefined>): Promise<ConnectionTest> {
@@ -16,7 +17,7 @@ export async function testConnection(profile: ResolvedProfile, env: Record<strin
   }
   const common = { region: profile.region, credentials: profile.credentials, maxAttempts: 1, ...(profile.requestHandler ? { requestHandler: profile.requestHandler } : {}) };
   if (profile.endpoint) {
-    const client = new S3Client({
+    const client = new (s3Sdk().S3Client)({
       ...common,
       endpoint: profile.endpoint,
       forcePathStyle: profile.forcePathStyle,
@@ -26,7 +27,7 @@ export async function testConnection(profile: ResolvedProfile, env: Record<strin
     // A captive portal's HTML would parse as "no buckets" and pass as a working connection.
     guardAgainstWebPages(client, profile.endpoint);
     try {
-      const out = await client.send(new ListBucketsCommand({}));
+      const out = await client.send(new (s3Sdk().ListBucketsCommand)({}));
       return { ok: true, bucketCount: out.Buckets?.length ?? 0 };
     } catch (err) {
       if (err instanceof AppError) throw err;

@@ -2,7 +2,6 @@
  * Runs a profile's `credential_process` with a time limit. The SDK's own runner has no timeout and
  * cannot kill a hung program, so a hung helper would freeze every upload that waits on it.
  */
-import { spawn } from 'node:child_process';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AppError } from '../../../shared/errors';
 
@@ -13,7 +12,8 @@ export async function runCredentialProcess(
 ): Promise<AwsCredentialIdentity> {
   const { profile } = options;
   const stdout = await new Promise<string>((resolve, reject) => {
-    const child = spawn(command, { shell: true, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    // Loaded here: child_process (and what it pulls in) is needed only by a profile with a credential_process.
+    const child = process.getBuiltinModule('node:child_process').spawn(command, { shell: true, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     let out = '';
     let done = false;
     const timer = setTimeout(() => {

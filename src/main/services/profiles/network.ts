@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AgentOptions } from 'node:https';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AppError } from '../../../shared/errors';
 import type { Env } from './discovery';
+import { nodeHttpSdk } from '../lazy-sdk';
 
 /** Reads a PEM bundle, or says plainly which file could not be read. */
 export function readCaBundle(path: string | undefined): string | undefined {
@@ -38,5 +39,5 @@ export function requestHandlerFor(options: { caBundle?: string; env: Env }): Nod
   if (options.caBundle) httpsOptions.ca = options.caBundle;
   if (proxy) httpsOptions.proxyEnv = proxy;
   const httpOptions = { keepAlive: true, ...(proxy ? { proxyEnv: proxy } : {}) };
-  return new NodeHttpHandler({ httpsAgent: new HttpsAgent(httpsOptions), httpAgent: new HttpAgent(httpOptions) });
+  return new (nodeHttpSdk().NodeHttpHandler)({ httpsAgent: new (process.getBuiltinModule('node:https').Agent)(httpsOptions), httpAgent: new HttpAgent(httpOptions) });
 }

@@ -6,13 +6,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SsoStatus } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { registerSecret } from '../log/redact';
 import { homeDir, type AwsDiscovery } from './discovery';
 import { readCaBundle, requestHandlerFor } from './network';
+import { ssoOidcSdk } from '../lazy-sdk';
 
 /** The token cache file, exactly as the AWS CLI and the SDKs read it. */
 export interface SsoTokenCache {
@@ -89,7 +90,7 @@ export class SsoSignIn {
   private client(region: string, caBundlePath: string | undefined): SSOOIDCClient {
     const env = this.deps.env;
     const requestHandler = requestHandlerFor({ caBundle: readCaBundle(env.AWS_CA_BUNDLE || caBundlePath), env });
-    return new SSOOIDCClient({
+    return new (ssoOidcSdk().SSOOIDCClient)({
       region,
       maxAttempts: 2,
       ...(env.AWS_ENDPOINT_URL_SSO_OIDC ? { endpoint: env.AWS_ENDPOINT_URL_SSO_OIDC } : {}),
@@ -111,7 +112,7 @@ export class SsoSignIn {
     const oidc = this.client(target.region, discovery.profiles.find((p) => p.name === profileName)?.settings.ca_bundle);
     try {
       const reg = await oidc.send(
-        new RegisterClientCommand({
+        new (ssoOidcSdk().RegisterClientCommand)({
           clientName: 's3-drop',
           clientType: 'public',
           ...(target.scopes ? { scopes: target.scopes, grantTypes: [DEVICE_GRANT, 'refresh_token'], issuerUrl: target.startUrl } : {}),
@@ -119,7 +120,7 @@ export class SsoSignIn {
       );
       if (!reg.clientId || !reg.clientSecret) throw new Error('RegisterClient returned no client');
       registerSecret(reg.clientSecret);
-      const auth = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: target.startUrl }));
+      const auth = await oidc.send(new (ssoOidcSdk().StartDeviceAuthorizationCommand)({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: target.startUrl }));
       if (!auth.deviceCode || !auth.userCode || !auth.verificationUri) throw new Error('StartDeviceAuthorization returned no code');
       const url = auth.verificationUriComplete ?? auth.verificationUri;
       const status: SsoStatus = { profileId, state: 'waiting', verificationUri: url, userCode: auth.userCode };
@@ -171,7 +172,7 @@ export class SsoSignIn {
       await new Promise((r) => setTimeout(r, interval));
       if (this.disposed) break;
       try {
-        const tok = await oidc.send(new CreateTokenCommand({ clientId: s.clientId, clientSecret: s.clientSecret, grantType: DEVICE_GRANT, deviceCode: s.deviceCode }));
+        const tok = await oidc.send(new (ssoOidcSdk().CreateTokenCommand)({ clientId: s.clientId, clientSecret: s.clientSecret, grantType: DEVICE_GRANT, deviceCode: s.deviceCode }));
         if (!tok.accessToken) throw new Error('CreateToken returned no token');
         registerSecret(tok.accessToken);
         registerSecret(tok.refreshToken);

@@ -2,24 +2,14 @@
  * The safe defaults a new bucket gets, each read back where the store keeps it: a store that answers 200 to a
  * setting it ignores (Ceph RGW routes `?encryption` to other operations) must give a warning, not a false "on".
  */
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketLocationCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  PutBucketEncryptionCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketVersioningCommand,
-  PutPublicAccessBlockCommand,
-} from '@aws-sdk/client-s3';
+
 import type { SafeDefaultResult } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';
 import { sleep } from '../transfers/retry';
 import { s3ErrorCode, toAppError } from './errors';
 import type { S3Context } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** One safe default: how to turn it on, and how to see that the store kept it. */
 interface SafeDefault {
@@ -65,13 +55,13 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
       actions: ['PutPublicAccessBlock', 'GetPublicAccessBlock'],
       put: () =>
         ctx.client.send(
-          new PutPublicAccessBlockCommand({
+          new (s3Sdk().PutPublicAccessBlockCommand)({
             Bucket: bucket,
             PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
           }),
         ),
       kept: async () => {
-        const c = (await ctx.client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
+        const c = (await ctx.client.send(new (s3Sdk().GetPublicAccessBlockCommand)({ Bucket: bucket }))).PublicAccessBlockConfiguration;
         return c?.BlockPublicAcls === true && c.IgnorePublicAcls === true && c.BlockPublicPolicy === true && c.RestrictPublicBuckets === true;
       },
     },
@@ -81,14 +71,14 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
       actions: ['PutBucketEncryption', 'GetBucketEncryption'],
       put: () =>
         ctx.client.send(
-          new PutBucketEncryptionCommand({
+          new (s3Sdk().PutBucketEncryptionCommand)({
             Bucket: bucket,
             ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
           }),
         ),
       // Any default algorithm counts: a bucket that already encrypts with KMS is not less safe than SSE-S3.
       kept: async () =>
-        ((await ctx.client.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules ?? []).some(
+        ((await ctx.client.send(new (s3Sdk().GetBucketEncryptionCommand)({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules ?? []).some(
           (r) => !!r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
         ),
     },
@@ -98,7 +88,7 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
       actions: ['PutBucketLifecycleConfiguration', 'GetBucketLifecycleConfiguration'],
       put: () =>
         ctx.client.send(
-          new PutBucketLifecycleConfigurationCommand({
+          new (s3Sdk().PutBucketLifecycleConfigurationCommand)({
             Bucket: bucket,
             LifecycleConfiguration: {
               Rules: [{ ID: ABORT_MULTIPART_RULE_ID, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
@@ -106,7 +96,7 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
           }),
         ),
       kept: async () =>
-        ((await ctx.client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? []).some(
+        ((await ctx.client.send(new (s3Sdk().GetBucketLifecycleConfigurationCommand)({ Bucket: bucket }))).Rules ?? []).some(
           (r) => r.ID === ABORT_MULTIPART_RULE_ID && r.Status === 'Enabled' && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation === 7,
         ),
     },
@@ -116,8 +106,8 @@ function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analy
       name: 'versioning',
       label: 'Versioning',
       actions: ['PutBucketVersioning', 'GetBucketVersioning'],
-      put: () => ctx.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })),
-      kept: async () => (await ctx.client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status === 'Enabled',
+      put: () => ctx.client.send(new (s3Sdk().PutBucketVersioningCommand)({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+      kept: async () => (await ctx.client.send(new (s3Sdk().GetBucketVersioningCommand)({ Bucket: bucket }))).Status === 'Enabled',
     });
   }
   return list;
@@ -189,8 +179,8 @@ export async function applySafeDefaults(ctx: S3Context, bucket: string, preset: 
 export async function regionNotOffered(ctx: S3Context, region: string, cause: unknown): Promise<AppError> {
   let known: string | undefined;
   try {
-    const first = (await ctx.client.send(new ListBucketsCommand({}))).Buckets?.find((b) => b.Name)?.Name;
-    if (first) known = (await ctx.client.send(new GetBucketLocationCommand({ Bucket: first }))).LocationConstraint || undefined;
+    const first = (await ctx.client.send(new (s3Sdk().ListBucketsCommand)({}))).Buckets?.find((b) => b.Name)?.Name;
+    if (first) known = (await ctx.client.send(new (s3Sdk().GetBucketLocationCommand)({ Bucket: first }))).LocationConstraint || undefined;
   } catch {
     // Only a hint: the error below stands without it.
   }

@@ -1,12 +1,6 @@
 /** Buckets and objects: list, head, create with safe defaults, and presign. */
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  type BucketLocationConstraint,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { BucketLocationConstraint } from '@aws-sdk/client-s3';
+
 import type { BucketSummary, CreateBucketResult, ObjectEntry, ObjectPage } from '../../../shared/contract';
 import type { CoreDeps } from '../context';
 import { applySafeDefaults, regionNotOffered } from './bucket-defaults';
@@ -14,6 +8,7 @@ import { s3ErrorCode, toAppError } from './errors';
 import { headObject, type ObjectHead } from './objects';
 import type { S3Clients, S3Context } from './types';
 import { assertBucketNameForCreate, assertBucketRef, assertKey, normalisePrefix } from './validate';
+import { presignerSdk, s3Sdk } from '../lazy-sdk';
 
 /** Options for creating a bucket. */
 export interface CreateBucketOptions {
@@ -43,7 +38,7 @@ export class BucketService {
     const out: BucketSummary[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(ctx, 'ListBuckets', () => ctx.client.send(new ListBucketsCommand({ ContinuationToken: token })));
+      const page = await this.call(ctx, 'ListBuckets', () => ctx.client.send(new (s3Sdk().ListBucketsCommand)({ ContinuationToken: token })));
       for (const b of page.Buckets ?? []) {
         if (!b.Name) continue;
         out.push({ name: b.Name, ...(b.CreationDate ? { createdAt: b.CreationDate.toISOString() } : {}), ...(b.BucketRegion ? { region: b.BucketRegion } : {}) });
@@ -61,7 +56,7 @@ export class BucketService {
     const page = await this.call(
       ctx,
       'ListObjectsV2',
-      () => ctx.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: p || undefined, Delimiter: '/', ContinuationToken: token, MaxKeys: pageSize })),
+      () => ctx.client.send(new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: p || undefined, Delimiter: '/', ContinuationToken: token, MaxKeys: pageSize })),
       { bucket, key: p },
     );
     const entries: ObjectEntry[] = [];
@@ -105,7 +100,7 @@ export class BucketService {
       ctx,
       'CreateBucket',
       () =>
-        ctx.client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config })).catch(async (err: unknown) => {
+        ctx.client.send(new (s3Sdk().CreateBucketCommand)({ Bucket: bucket, CreateBucketConfiguration: config })).catch(async (err: unknown) => {
           throw s3ErrorCode(err) === 'InvalidLocationConstraint' ? await regionNotOffered(base, region, err) : err;
         }),
       { bucket },
@@ -121,12 +116,12 @@ export class BucketService {
     // RFC 6266: the plain filename is an ASCII fallback, filename* carries the real (UTF-8) name.
     const name = key.slice(key.lastIndexOf('/') + 1);
     const disposition = options.attachment ? `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}` : undefined;
-    const get = new GetObjectCommand({
+    const get = new (s3Sdk().GetObjectCommand)({
       Bucket: bucket,
       Key: key,
       ...(disposition ? { ResponseContentDisposition: disposition } : {}),
       ...(options.versionId ? { VersionId: options.versionId } : {}),
     });
-    return this.call(ctx, 'GetObject', () => getSignedUrl(ctx.client, get, { expiresIn: expiresInSeconds }), { bucket, key });
+    return this.call(ctx, 'GetObject', () => presignerSdk().getSignedUrl(ctx.client, get, { expiresIn: expiresInSeconds }), { bucket, key });
   }
 }

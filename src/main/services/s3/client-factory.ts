@@ -1,14 +1,15 @@
 /** Builds S3 clients from resolved profiles, with the settings custom endpoints need. */
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
 import { Readable } from 'node:stream';
 import type { CoreDeps } from '../context';
 import type { Logger } from '../log/logger';
 import type { ProfileResolver, ResolvedProfile } from '../profiles/types';
 import { isHtmlAnswer, webPageError } from './errors';
 import type { S3Agents, S3Clients, S3Context } from './types';
+import { nodeHttpSdk, s3Sdk } from '../lazy-sdk';
 
 /** How long a socket may sit with no byte read or written before the request fails (and is retried). */
 export const SOCKET_IDLE_MS = 120_000;
@@ -27,7 +28,14 @@ export const CLIENT_ATTEMPTS = 3;
  */
 export function profileAgents(profile: ResolvedProfile): S3Agents {
   const agentOptions = { keepAlive: true, maxSockets: 256, ...(profile.proxyEnv ? { proxyEnv: profile.proxyEnv } : {}) };
-  return { http: new HttpAgent(agentOptions), https: new HttpsAgent({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }) };
+  let https: HttpsAgent | undefined;
+  return {
+    http: new HttpAgent(agentOptions),
+    // Made at first use: https (and TLS with it) is loaded only for an https endpoint, not at every start.
+    get https() {
+      return (https ??= new (process.getBuiltinModule('node:https').Agent)({ ...agentOptions, ...(profile.caBundle ? { ca: profile.caBundle } : {}) }));
+    },
+  };
 }
 
 /** Builds the SDK configuration for a profile; exported so tests and the CLI see the same choices. */
@@ -46,7 +54,7 @@ export function clientConfig(profile: ResolvedProfile, region: string, maxAttemp
     // after every request, so a do-nothing `info` still pays for filtering both (about 10% of the engine's CPU on
     // 2,000 small files). `debug` stays: one SDK path (region redirects) calls it without `?.`.
     logger: sdkLogger(logger),
-    requestHandler: new NodeHttpHandler({
+    requestHandler: new (nodeHttpSdk().NodeHttpHandler)({
       httpAgent: agents.http,
       httpsAgent: agents.https,
       connectionTimeout: CONNECT_TIMEOUT_MS,
@@ -132,9 +140,27 @@ export function guardAgainstWebPages(client: S3Client, endpoint: string): void {
   );
 }
 
+/**
+ * Makes the SDK client use `clock` as its clock offset, read and corrected by the SDK's signer and by the requests
+ * sent below it (lean-request.ts) alike, as when both read the client's own.
+ */
+function shareClock(client: S3Client, clock: { offsetMs: number }): S3Client {
+  Object.defineProperty(client.config, 'systemClockOffset', {
+    get: () => clock.offsetMs,
+    set: (v: number) => {
+      clock.offsetMs = v;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  return client;
+}
+
 /** Builds and caches S3 clients per profile (and region). */
 export class S3ClientFactory implements S3Clients {
   private readonly cache = new Map<string, Promise<S3Context>>();
+  /** How to close each context's SDK clients, only those that were built. */
+  private readonly built = new WeakMap<S3Context, () => void>();
 
   /** Builds the factory. */
   constructor(
@@ -159,20 +185,37 @@ export class S3ClientFactory implements S3Clients {
     const profile = await this.profiles.resolve(profileId);
     const region = regionOverride ?? profile.region ?? 'us-east-1';
     this.deps.logger.debug(`s3 client for ${profileId} in ${region}${profile.endpoint ? ` at ${profile.endpoint}` : ''}`);
-    const client = new S3Client(clientConfig(profile, region, CLIENT_ATTEMPTS, this.deps.logger));
     // The transfer client's pools are shared with the lean small-PUT path (lean-request.ts), which signs and sends
     // through the same sockets, proxy and CA settings.
     const agents = profileAgents(profile);
-    const transferClient = new S3Client(clientConfig(profile, region, 1, this.deps.logger, agents));
-    if (profile.endpoint) for (const c of [client, transferClient]) guardAgainstWebPages(c, profile.endpoint);
-    return {
-      client,
-      transferClient,
+    const clock = { offsetMs: 0 };
+    const make = (attempts: number, pools?: S3Agents): S3Client => {
+      const c = new (s3Sdk().S3Client)(clientConfig(profile, region, attempts, this.deps.logger, pools));
+      if (profile.endpoint) guardAgainstWebPages(c, profile.endpoint);
+      return c;
+    };
+    // The SDK clients are built (and the SDK loaded) at their first use: a no-change sync pass on a custom endpoint
+    // lists below the SDK and never needs them.
+    let client: S3Client | undefined;
+    let transferClient: S3Client | undefined;
+    const ctx: S3Context = {
+      get client() {
+        return (client ??= make(CLIENT_ATTEMPTS));
+      },
+      get transferClient() {
+        return (transferClient ??= shareClock(make(1, agents), clock));
+      },
       agents,
       profile,
       region,
       customEndpoint: Boolean(profile.endpoint),
+      clock,
     };
+    this.built.set(ctx, () => {
+      client?.destroy();
+      transferClient?.destroy();
+    });
+    return ctx;
   }
 
   /** Drops cached clients (after a profile edit), closing their sockets. */
@@ -181,10 +224,7 @@ export class S3ClientFactory implements S3Clients {
       if (profileId !== undefined && !key.startsWith(`${profileId}\u0000`)) continue;
       this.cache.delete(key);
       ctx.then(
-        (c) => {
-          c.client.destroy();
-          c.transferClient.destroy();
-        },
+        (c) => this.built.get(c)?.(),
         () => {},
       );
     }

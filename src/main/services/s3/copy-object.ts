@@ -4,20 +4,13 @@
  * part by part (UploadPartCopy), carrying over the content type, metadata, storage class and encryption a single
  * copy would keep; a failed multipart copy is aborted so no half-copy is left billed.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCopyCommand,
-  type CompletedPart,
-  type HeadObjectCommandOutput,
-} from '@aws-sdk/client-s3';
+import type { CompletedPart, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
 import { cleanEtag, clientOf, copySource, deleteObject, headObjectRaw, isNotFound, objectCall, SHA256_META } from './objects';
 import { MAX_SINGLE_COPY, partRange, partSizeFor } from './part-plan';
 import type { S3Target } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** Knobs for a copy; the defaults suit S3, tests lower the threshold to exercise the multipart path quickly. */
 export interface CopyOptions {
@@ -93,7 +86,7 @@ async function copyKeepingHead(
     if (!multipart) {
       await objectCall(target, { action: 'CopyObject', bucket: destBucket, key: destKey }, (client) =>
         client.send(
-          new CopyObjectCommand({ Bucket: destBucket, Key: destKey, CopySource: source, ...replace }),
+          new (s3Sdk().CopyObjectCommand)({ Bucket: destBucket, Key: destKey, CopySource: source, ...replace }),
           { abortSignal: signal },
         ),
       );
@@ -161,7 +154,7 @@ async function multipartCopy(
   const partSize = partSizeFor(size, options.partSize ?? COPY_PART_SIZE);
   const partCount = Math.ceil(size / partSize);
   const created = await objectCall(target, { action: 'CreateMultipartUpload', bucket: destBucket, key: destKey }, (client) =>
-    client.send(new CreateMultipartUploadCommand({ Bucket: destBucket, Key: destKey, ...carriedHeaders(head) }), { abortSignal: signal }),
+    client.send(new (s3Sdk().CreateMultipartUploadCommand)({ Bucket: destBucket, Key: destKey, ...carriedHeaders(head) }), { abortSignal: signal }),
   );
   const uploadId = created.UploadId;
   if (!uploadId) throw new AppError('UNKNOWN', {}, { details: 'CreateMultipartUpload returned no UploadId' });
@@ -172,7 +165,7 @@ async function multipartCopy(
       const { start, end } = partRange(n, partSize, size);
       const out = await objectCall(target, { action: 'UploadPartCopy', bucket: destBucket, key: destKey }, (client) =>
         client.send(
-          new UploadPartCopyCommand({
+          new (s3Sdk().UploadPartCopyCommand)({
             Bucket: destBucket,
             Key: destKey,
             UploadId: uploadId,
@@ -190,12 +183,12 @@ async function multipartCopy(
       parts[n - 1] = { PartNumber: n, ETag: etag };
     });
     await objectCall(target, { action: 'CompleteMultipartUpload', bucket: destBucket, key: destKey }, (client) =>
-      client.send(new CompleteMultipartUploadCommand({ Bucket: destBucket, Key: destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal }),
+      client.send(new (s3Sdk().CompleteMultipartUploadCommand)({ Bucket: destBucket, Key: destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal }),
     );
   } catch (err) {
     // Best effort: the original error is the one to report; a store without Abort (s3rver) keeps the parts.
     await clientOf(target)
-      .client.send(new AbortMultipartUploadCommand({ Bucket: destBucket, Key: destKey, UploadId: uploadId }))
+      .client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: destBucket, Key: destKey, UploadId: uploadId }))
       .catch(() => {});
     throw err;
   }

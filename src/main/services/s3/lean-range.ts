@@ -11,10 +11,10 @@
  * Amazon S3 itself, stay on the SDK path entirely.
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { canReadLean, correctClock, signLean, type Route } from './lean-request';
-import type { S3Context } from './types';
+import type { S3Agents, S3Context } from './types';
 
 /** Bytes read from a socket at a time, into the socket's own buffer. */
 const READ_BUFFER = 64 * 1024;
@@ -40,8 +40,8 @@ interface RawSocket {
   idleTimer?: NodeJS.Timeout;
 }
 
-/** Idle sockets per transfer client and server. */
-const pools = new WeakMap<S3Context['transferClient'], Map<string, RawSocket[]>>();
+/** Idle sockets per context (its socket pools stand for it: the SDK client may never be built) and server. */
+const pools = new WeakMap<S3Agents, Map<string, RawSocket[]>>();
 
 /** The most bytes handed to a consumer at once. */
 export const RANGE_READ_MAX = READ_BUFFER;
@@ -91,7 +91,7 @@ function open(ctx: S3Context, route: Route): RawSocket {
   raw.socket =
     route.protocol === 'https:'
       ? // Node's TLS sockets take `onread` too (since 15.1), though its types only list it for net.
-        tlsConnect({ host: route.hostname, port, ...(isIP(route.hostname) ? {} : { servername: route.hostname }), onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
+        process.getBuiltinModule('node:tls').connect({ host: route.hostname, port, ...(isIP(route.hostname) ? {} : { servername: route.hostname }), onread, ...(ctx.profile.caBundle ? { ca: ctx.profile.caBundle } : {}) } as unknown as ConnectionOptions)
       : netConnect({ host: route.hostname, port, onread });
   raw.socket.setNoDelay(true);
   const closed = (err: Error) => {
@@ -108,7 +108,7 @@ function open(ctx: S3Context, route: Route): RawSocket {
 }
 
 function take(ctx: S3Context, route: Route): { raw: RawSocket; reused: boolean } {
-  const idle = pools.get(ctx.transferClient)?.get(poolKey(route));
+  const idle = pools.get(ctx.agents!)?.get(poolKey(route));
   while (idle && idle.length > 0) {
     const raw = idle.pop()!;
     clearTimeout(raw.idleTimer);
@@ -121,8 +121,8 @@ function take(ctx: S3Context, route: Route): { raw: RawSocket; reused: boolean }
 }
 
 function putBack(ctx: S3Context, route: Route, raw: RawSocket): void {
-  let byServer = pools.get(ctx.transferClient);
-  if (!byServer) pools.set(ctx.transferClient, (byServer = new Map()));
+  let byServer = pools.get(ctx.agents!);
+  if (!byServer) pools.set(ctx.agents!, (byServer = new Map()));
   const key = poolKey(route);
   const idle = byServer.get(key) ?? [];
   byServer.set(key, idle);

@@ -3,22 +3,27 @@
  * than the request itself (docs/benchmarks.md). General on purpose (sign + send + map errors), so a small GET could
  * use it too. Every guarantee of the SDK path is kept by borrowing the SDK's own parts rather than copying them:
  * - where a request goes (endpoint, path-style or virtual-hosted, signing region and service) is asked of the SDK once
- *   per bucket, by running a real command up to its signature (`routeOf`), and anything unusual falls back to it;
- * - credentials come from the transfer client's provider, which refreshes itself; the clock offset is the client's,
- *   corrected from each answer's Date as the SDK does, so RequestTimeTooSkewed is retried the same way;
+ *   per bucket, by running a real command up to its signature (`routeOf`), and anything unusual falls back to it; the
+ *   one exception is a plain custom endpoint (`plainRoute`), routed as the SDK routes it without loading the SDK, a
+ *   test holding the two equal;
+ * - credentials come from the profile's provider, the one the SDK clients are given, which refreshes itself; the clock
+ *   offset is the context's, shared with its transfer client and corrected from each answer's Date as the SDK does,
+ *   so RequestTimeTooSkewed is retried the same way;
  * - sockets are the transfer client's own keep-alive pools (proxy and CA bundle included), with its timeouts;
  * - failures are thrown shaped as the SDK's (name, Code, $metadata, $response, the XML's fields), so `toAppError`,
  *   `withRetry` and the web-page guard read them exactly as they read the SDK's.
  * The caller retries (withRetry), as with the transfer client, which has no retries of its own.
  */
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { platform, release } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
-import { PutObjectCommand, type GetObjectCommandOutput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { isHtmlAnswer, webPageError } from './errors';
 import type { S3Context } from './types';
+import { s3Sdk, s3SdkVersion } from '../lazy-sdk';
 
 /** Where requests for one bucket go, and how they are signed: what the SDK itself chose. */
 export interface Route {
@@ -68,7 +73,8 @@ interface LeanState {
   routes: Map<string, Promise<Route | undefined>>;
 }
 
-const states = new WeakMap<S3Context['transferClient'], LeanState>();
+/** Per context: its SDK clients may never be built (a no-change sync pass lists below the SDK). */
+const states = new WeakMap<S3Context, LeanState>();
 
 /** The sentinel thrown to stop a command once the SDK has built and signed it (nothing is sent). */
 class Captured extends Error {
@@ -90,19 +96,55 @@ export function canReadLean(ctx: S3Context): boolean {
   return canSendLean(ctx) && ctx.customEndpoint;
 }
 
+/** SHA-256 (or its HMAC with a key), as the SDK's Node runtime takes it (`@smithy/hash-node`), for the signer. */
+class Sha256 {
+  private hash!: Hash | Hmac;
+  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.reset();
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytesOf(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+  reset(): void {
+    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
+  }
+}
+
+function bytesOf(data: string | ArrayBuffer | ArrayBufferView): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
 function stateOf(ctx: S3Context): LeanState {
-  const client = ctx.transferClient;
-  let state = states.get(client);
+  let state = states.get(ctx);
   if (!state) {
-    const config = client.config;
     state = {
-      // The SDK's own settings for S3: the path is signed as sent (already escaped once), and the payload hash is a header.
-      signer: new SignatureV4({ service: 's3', region: ctx.region, credentials: config.credentials, sha256: config.sha256, uriEscapePath: false, applyChecksum: true }),
+      // The SDK's own settings for S3: the path is signed as sent (already escaped once), and the payload hash is a
+      // header. The credentials are the profile's refreshing provider, the one the SDK clients are given.
+      signer: new SignatureV4({ service: 's3', region: ctx.region, credentials: ctx.profile.credentials, sha256: Sha256, uriEscapePath: false, applyChecksum: true }),
       routes: new Map(),
     };
-    states.set(client, state);
+    states.set(ctx, state);
   }
   return state;
+}
+
+/** The clock offset requests are signed with: the context's (shared with its transfer client), else the client's. */
+function clockOf(ctx: S3Context): { offsetMs: number } {
+  if (ctx.clock) return ctx.clock;
+  const config = ctx.transferClient.config as { systemClockOffset?: number };
+  return {
+    get offsetMs() {
+      return config.systemClockOffset ?? 0;
+    },
+    set offsetMs(v: number) {
+      config.systemClockOffset = v;
+    },
+  };
 }
 
 /**
@@ -114,7 +156,8 @@ async function routeOf(ctx: S3Context, bucket: string): Promise<Route | undefine
   const state = stateOf(ctx);
   let route = state.routes.get(bucket);
   if (!route) {
-    route = captureRoute(ctx, bucket);
+    const plain = plainRoute(ctx, bucket);
+    route = plain ? Promise.resolve(plain) : captureRoute(ctx, bucket);
     // A failure (credentials not available yet) must not stick.
     route.catch(() => state.routes.delete(bucket));
     state.routes.set(bucket, route);
@@ -122,8 +165,9 @@ async function routeOf(ctx: S3Context, bucket: string): Promise<Route | undefine
   return route;
 }
 
-async function captureRoute(ctx: S3Context, bucket: string): Promise<Route | undefined> {
-  const command = new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: Buffer.alloc(0) });
+/** The route the SDK itself gives a PutObject to `bucket` (run up to its signature, nothing sent); exported for the test that compares `plainRoute` with it. */
+export async function captureRoute(ctx: S3Context, bucket: string): Promise<Route | undefined> {
+  const command = new (s3Sdk().PutObjectCommand)({ Bucket: bucket, Key: 'k', Body: Buffer.alloc(0) });
   command.middlewareStack.addRelativeTo(
     () => (args: { request: unknown }) => {
       throw new Captured(args.request as Captured['request']);
@@ -143,6 +187,60 @@ async function captureRoute(ctx: S3Context, bucket: string): Promise<Route | und
     return { protocol, hostname, port, host: headers.host ?? hostname, prefix: path.slice(0, -2), signingRegion: scope[1]!, signingService: scope[2]!, agentHeaders };
   }
   return undefined;
+}
+
+/** A bucket name that reads the same escaped or not, as a path segment and in a host name. */
+const PLAIN_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** What the SDK's user agent is made of, where only word characters, dots, plus and minus signs appear (nothing to escape). */
+const PLAIN_UA_PART = /^[\w.+-]+$/;
+
+/**
+ * The SDK's user-agent headers for the S3 clients S3ClientFactory builds on a custom endpoint (`createDefaultUserAgentProvider`
+ * of @aws-sdk/core, and the `m/` feature flags those clients' settings give: endpoint override, WHEN_REQUIRED
+ * checksums both ways, standard retries); undefined when anything would make the SDK write more (an
+ * execution environment, an app id, a Node that is not Node) or escape a part.
+ */
+function sdkAgentHeaders(env: Record<string, string | undefined>): Record<string, string> | undefined {
+  if (env.AWS_EXECUTION_ENV || env.AWS_SDK_UA_APP_ID || process.versions.bun || process.versions.deno) return undefined;
+  const version = s3SdkVersion();
+  const parts = [version, platform(), release(), process.versions.node];
+  if (!parts.every((p) => PLAIN_UA_PART.test(p))) return undefined;
+  return {
+    'x-amz-user-agent': `aws-sdk-js/${version}`,
+    'user-agent': `aws-sdk-js/${version} ua/2.1 os/${platform()}#${release()} lang/js md/nodejs#${process.versions.node} api/s3#${version} m/N,a,c,E`,
+  };
+}
+
+/**
+ * The route of a bucket on a plain custom endpoint, worked out without the SDK (so a pass that only lists need not
+ * load it): path-style at the endpoint's host, signed with SigV4 for the context's region, exactly as the SDK's
+ * endpoint rules give it for `forcePathStyle` (tests/main/services/s3/lean-route.test.ts compares the two). Undefined
+ * (the SDK is asked, `captureRoute`) for anything else: Amazon S3, an endpoint with a path, a query, a user or an
+ * IPv6 address, a proxy, a bucket name that would need escaping, or a user agent the SDK would write differently.
+ */
+export function plainRoute(ctx: S3Context, bucket: string, env: Record<string, string | undefined> = process.env): Route | undefined {
+  const endpoint = ctx.profile.endpoint;
+  if (!ctx.customEndpoint || !endpoint || ctx.profile.proxyEnv || !PLAIN_BUCKET.test(bucket)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password || url.hostname.startsWith('[')) return undefined;
+  const agentHeaders = sdkAgentHeaders(env);
+  if (!agentHeaders) return undefined;
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    host: url.host,
+    prefix: `/${bucket}`,
+    signingRegion: ctx.region,
+    signingService: 's3',
+    agentHeaders,
+  };
 }
 
 /** The SDK's escaping of a greedy path label: each segment through encodeURIComponent, and `!'()*` too. */
@@ -193,9 +291,8 @@ export function serviceError(statusCode: number, headers: IncomingHttpHeaders, t
 export function correctClock(ctx: S3Context, date: string | undefined): void {
   const server = date ? Date.parse(date) : NaN;
   if (Number.isNaN(server)) return;
-  const config = ctx.transferClient.config as { systemClockOffset?: number };
-  const offset = config.systemClockOffset ?? 0;
-  if (Math.abs(Date.now() + offset - server) >= 300_000) config.systemClockOffset = server - Date.now();
+  const clock = clockOf(ctx);
+  if (Math.abs(Date.now() + clock.offsetMs - server) >= 300_000) clock.offsetMs = server - Date.now();
 }
 
 /** One HTTP exchange on the pooled sockets, with the SDK handler's connection and inactivity timeouts. */
@@ -210,7 +307,7 @@ function exchange(
   maxBytes = Infinity,
 ): Promise<LeanResponse | undefined> {
   const https = route.protocol === 'https:';
-  const send = https ? httpsRequest : httpRequest;
+  const send = https ? process.getBuiltinModule('node:https').request : httpRequest;
   return new Promise((resolve, reject) => {
     const timeoutError = (message: string) => Object.assign(new Error(message), { name: 'TimeoutError' });
     const req = send({ protocol: route.protocol, hostname: route.hostname, port: route.port, method, path, headers, agent: https ? ctx.agents!.https : ctx.agents!.http, signal });
@@ -265,7 +362,7 @@ export async function signLean(ctx: S3Context, r: LeanRequest): Promise<SignedLe
   const path = r.key === undefined ? route.prefix || '/' : `${route.prefix}/${escapeKey(r.key)}`;
   const headers: Record<string, string> = { ...r.headers, host: route.host, ...route.agentHeaders };
   if (r.payloadSha256) headers['x-amz-content-sha256'] = r.payloadSha256;
-  const offset = (ctx.transferClient.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+  const offset = clockOf(ctx).offsetMs;
   const signed = await state.signer.sign(
     { method: r.method, protocol: route.protocol, hostname: route.hostname, port: route.port, path, query: r.query, headers, body: r.body },
     { signingDate: new Date(Date.now() + offset), signingRegion: route.signingRegion, signingService: route.signingService },

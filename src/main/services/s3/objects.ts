@@ -4,21 +4,7 @@
  * every failure leaves through `toAppError` with the action, bucket, key, endpoint and profile, so the same cause
  * reads the same wherever it happens. Copies and trash moves live in copy-object.ts.
  */
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetBucketVersioningCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type HeadObjectCommandOutput,
-  type ListObjectsV2CommandInput,
-  type ListObjectsV2CommandOutput,
-  type ObjectIdentifier,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput, ListObjectsV2CommandInput, ListObjectsV2CommandOutput, ObjectIdentifier, S3Client } from '@aws-sdk/client-s3';
 import type { DeserializeMiddleware } from '@smithy/types';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
@@ -28,6 +14,7 @@ import { CLIENT_ATTEMPTS } from './client-factory';
 import { leanListObjects } from './lean-request';
 import { parseListBucketResult, type ListPage } from './list-xml';
 import type { S3Context, S3Target } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** The metadata key holding the app's own content hash (never trust a multipart or KMS ETag as an MD5). */
 export const SHA256_META = 's3drop-sha256';
@@ -63,7 +50,13 @@ export interface ObjectHead extends StoredObject {
 /** The client behind a target, and what an error should name about where it went. */
 export function clientOf(target: S3Target): { client: S3Client; where: Pick<S3ErrorContext, 'endpoint' | 'profile'> } {
   if ('send' in target) return { client: target, where: {} };
-  return { client: target.client, where: { endpoint: target.profile.endpoint, profile: target.profile.summary.name } };
+  // A getter: a context builds its SDK client at first use, and a caller after `where` alone must not build it.
+  return {
+    get client() {
+      return target.client;
+    },
+    where: { endpoint: target.profile.endpoint, profile: target.profile.summary.name },
+  };
 }
 
 /** Runs one S3 call, turning its failure into the catalogue's error for that action and place. */
@@ -128,7 +121,7 @@ export function copySource(bucket: string, key: string): string {
  */
 async function reasonFromGet(client: S3Client, bucket: string, key: string, errCtx: S3ErrorContext, headErr: AppError, signal?: AbortSignal): Promise<AppError> {
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }), { abortSignal: signal });
+    const out = await client.send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }), { abortSignal: signal });
     await out.Body?.transformToByteArray();
   } catch (err) {
     const probed = toAppError(err, { ...errCtx, action: 'GetObject' });
@@ -145,7 +138,7 @@ async function reasonFromGet(client: S3Client, bucket: string, key: string, errC
 export async function headObjectRaw(target: S3Target, bucket: string, key: string, signal?: AbortSignal, versionId?: string): Promise<HeadObjectCommandOutput | undefined> {
   const { client, where } = clientOf(target);
   try {
-    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }), { abortSignal: signal });
+    return await client.send(new (s3Sdk().HeadObjectCommand)({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }), { abortSignal: signal });
   } catch (err) {
     if (isNotFound(err)) return undefined;
     const errCtx = { ...where, bucket, key };
@@ -256,7 +249,7 @@ async function leanListPage(ctx: S3Context, input: Omit<ListObjectsV2CommandInpu
 export async function listObjectsPage(target: S3Target, input: Omit<ListObjectsV2CommandInput, 'EncodingType'>, signal?: AbortSignal): Promise<ListPage> {
   const below = 'send' in target ? undefined : await leanListPage(target, input, signal);
   if (below) return below;
-  const command = new ListObjectsV2Command({ ...input, EncodingType: 'url' });
+  const command = new (s3Sdk().ListObjectsV2Command)({ ...input, EncodingType: 'url' });
   let lean: ListPage | undefined;
   const reader: DeserializeMiddleware<ListObjectsV2CommandInput, ListObjectsV2CommandOutput> = (next) => async (args) => {
     const out = await next(args);
@@ -386,7 +379,7 @@ export async function listPrefixParallel(
 
 /** Deletes one key (a key already gone is not an error: S3 answers 204 either way). */
 export async function deleteObject(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<void> {
-  await objectCall(target, { action: 'DeleteObject', bucket, key }, (client) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }));
+  await objectCall(target, { action: 'DeleteObject', bucket, key }, (client) => client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: signal }));
 }
 
 /** One version of a key: a delete marker to remove, or the marker a delete added. */
@@ -428,7 +421,7 @@ async function deleteBatches(target: S3Target, bucket: string, ids: readonly Obj
   for (let i = 0; i < ids.length; i += DELETE_BATCH) {
     const batch = ids.slice(i, i + DELETE_BATCH);
     const out = await objectCall(target, { action: 'DeleteObjects', bucket, key: batch[0]?.Key }, (client) =>
-      client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: !reportMarkers } }), { abortSignal: signal }),
+      client.send(new (s3Sdk().DeleteObjectsCommand)({ Bucket: bucket, Delete: { Objects: batch, Quiet: !reportMarkers } }), { abortSignal: signal }),
     );
     const refused = new Set<string>();
     for (const e of out.Errors ?? []) {
@@ -466,7 +459,7 @@ export async function listDeleteMarkers(target: S3Target, bucket: string, prefix
   let versionMarker: string | undefined;
   do {
     const page = await objectCall(target, { action: 'ListObjectVersions', bucket, key: prefix }, (client) =>
-      client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
+      client.send(new (s3Sdk().ListObjectVersionsCommand)({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
     );
     for (const m of page.DeleteMarkers ?? []) {
       if (!m.Key || !m.VersionId) continue;
@@ -500,7 +493,7 @@ export async function listKeyVersions(target: S3Target, bucket: string, key: str
   let versionMarker: string | undefined;
   do {
     const page = await objectCall(target, { action: 'ListObjectVersions', bucket, key }, (client) =>
-      client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
+      client.send(new (s3Sdk().ListObjectVersionsCommand)({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
     );
     for (const v of page.Versions ?? []) {
       if (v.Key !== key || !v.VersionId) continue;
@@ -529,7 +522,7 @@ export async function listKeyVersions(target: S3Target, bucket: string, key: str
 /** The bytes `start` to `end` (inclusive) of an object, or fewer when it is shorter; for small previews only (held in memory). */
 export async function getObjectRange(target: S3Target, bucket: string, key: string, start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
   return objectCall(target, { action: 'GetObject', bucket, key }, async (client) => {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }), { abortSignal: signal });
+    const out = await client.send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }), { abortSignal: signal });
     return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
   });
 }
@@ -537,7 +530,7 @@ export async function getObjectRange(target: S3Target, bucket: string, key: stri
 /** True when at least one key starts with `prefix` (a one-key listing; a folder marker counts). */
 export async function prefixHasObjects(target: S3Target, bucket: string, prefix: string, signal?: AbortSignal): Promise<boolean> {
   const page = await objectCall(target, { action: 'ListObjectsV2', bucket, key: prefix }, (client) =>
-    client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: signal }),
+    client.send(new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: signal }),
   );
   return (page.Contents ?? []).length > 0;
 }
@@ -545,7 +538,7 @@ export async function prefixHasObjects(target: S3Target, bucket: string, prefix:
 /** Writes the zero-byte `folder/` marker the S3 console makes for a new folder, so an empty folder is listed. */
 export async function putFolderMarker(target: S3Target, bucket: string, folderKey: string, signal?: AbortSignal): Promise<void> {
   await objectCall(target, { action: 'PutObject', bucket, key: folderKey }, (client) =>
-    client.send(new PutObjectCommand({ Bucket: bucket, Key: folderKey, Body: new Uint8Array(0), ContentLength: 0 }), { abortSignal: signal }),
+    client.send(new (s3Sdk().PutObjectCommand)({ Bucket: bucket, Key: folderKey, Body: new Uint8Array(0), ContentLength: 0 }), { abortSignal: signal }),
   );
 }
 
@@ -553,7 +546,7 @@ export async function putFolderMarker(target: S3Target, bucket: string, folderKe
 export async function versioningOn(target: S3Target, bucket: string): Promise<boolean> {
   const { client } = clientOf(target);
   try {
-    const v = await client.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    const v = await client.send(new (s3Sdk().GetBucketVersioningCommand)({ Bucket: bucket }));
     return v.Status === 'Enabled';
   } catch {
     // Servers without versioning (s3rver) answer with an error: treat as off, so the trash is used.

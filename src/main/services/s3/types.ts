@@ -17,6 +17,11 @@ export interface S3Context {
   region: string;
   /** True for non-AWS endpoints (MinIO, R2, Ceph, s3rver…). */
   customEndpoint: boolean;
+  /**
+   * The clock offset (ms) requests are signed with, corrected from the server's Date: one value for `transferClient`
+   * and the requests below the SDK. Absent on a context made by hand; lean-request.ts then reads the client's.
+   */
+  clock?: { offsetMs: number };
 }
 
 /** A profile's socket pools, one per protocol, carrying its proxy and CA settings. */

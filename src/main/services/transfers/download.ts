@@ -6,9 +6,9 @@
  */
 import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, type GetObjectCommandOutput, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
@@ -21,6 +21,7 @@ import type { JournalPart } from './journal';
 import { withRetry } from './retry';
 import { keepBothKey } from './upload';
 import { errCtxOf, type UploadJob, type UploadOutcome } from './upload-job';
+import { s3Sdk } from '../lazy-sdk';
 
 /** The suffix a file carries until it is complete and verified. */
 export const PART_SUFFIX = '.s3drop-part';
@@ -115,7 +116,7 @@ async function getObject(job: DownloadJob, range?: { start: number; end: number 
     // is most of its cost (docs/benchmarks.md); one that grew past it goes through the SDK.
     const lean = !range && !input.VersionId && rec.size <= BODY_CHUNK ? await leanGetObject(ctx, input, BODY_CHUNK, signal) : undefined;
     if (lean) return lean;
-    return await ctx.transferClient.send(new GetObjectCommand({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
+    return await ctx.transferClient.send(new (s3Sdk().GetObjectCommand)({ ...input, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }), { abortSignal: signal });
   } catch (err) {
     const status = httpStatus(err);
     if (status === 412 || status === 416 || s3ErrorCode(err) === 'PreconditionFailed') throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, cause: err });
@@ -488,7 +489,8 @@ class HashFollower {
     private readonly size: number,
     options: { md5: boolean },
   ) {
-    this.worker = new Worker(`(${followerThread.toString()})()`, { eval: true, workerData: { path, size, md5: options.md5, readSize: HASH_READ } });
+    // worker_threads loaded at the first big download, not at every start.
+    this.worker = new (process.getBuiltinModule('node:worker_threads').Worker)(`(${followerThread.toString()})()`, { eval: true, workerData: { path, size, md5: options.md5, readSize: HASH_READ } });
     this.result = new Promise<ContentHashes>((resolve, reject) => {
       this.worker.once('message', (a: FollowerAnswer) => ('error' in a ? reject(new AppError('NETWORK', {}, { retryable: true, details: a.error })) : resolve(a)));
       this.worker.once('error', reject);

@@ -5,14 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListPartsCommand,
-  UploadPartCommand,
-  type Part,
-} from '@aws-sdk/client-s3';
+import type { Part } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { s3ErrorCode } from '../s3/errors';
 import { cleanEtag, headObject } from '../s3/objects';
@@ -22,6 +15,7 @@ import type { JournalPart } from './journal';
 import { settleUnansweredCreate } from './orphans';
 import { withRetry } from './retry';
 import { errCtxOf, objectParams, src, type UploadJob } from './upload-job';
+import { s3Sdk } from '../lazy-sdk';
 
 /** Aborts this transfer's multipart upload (best effort) and forgets its parts. */
 export async function abandonMultipart(job: Pick<UploadJob, 'rec' | 'ctx' | 'journal' | 'parts' | 'logger'>): Promise<void> {
@@ -29,7 +23,7 @@ export async function abandonMultipart(job: Pick<UploadJob, 'rec' | 'ctx' | 'jou
   if (rec.uploadId) {
     const uploadId = rec.uploadId;
     try {
-      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: uploadId }));
+      await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: rec.bucket, Key: rec.key, UploadId: uploadId }));
       job.journal.removeOpenUpload(uploadId);
     } catch (err) {
       const code = s3ErrorCode(err);
@@ -62,7 +56,7 @@ export async function uploadMultipart(job: UploadJob, partSize: number, partCoun
         () => {
           createAttempts++;
           return ctx.transferClient.send(
-            new CreateMultipartUploadCommand({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
+            new (s3Sdk().CreateMultipartUploadCommand)({ ...objectParams(rec, rec.sha256!, rec.options, job.contentType, job.sourceSha256), ...(ctx.customEndpoint ? {} : { ChecksumAlgorithm: 'SHA256' }) }),
             { abortSignal: signal },
           );
         },
@@ -115,7 +109,7 @@ async function reconcileParts(job: UploadJob): Promise<void> {
   try {
     let marker: string | undefined;
     do {
-      const page = await ctx.client.send(new ListPartsCommand({ Bucket: rec.bucket, Key: rec.key, UploadId: rec.uploadId, PartNumberMarker: marker }), { abortSignal: signal });
+      const page = await ctx.client.send(new (s3Sdk().ListPartsCommand)({ Bucket: rec.bucket, Key: rec.key, UploadId: rec.uploadId, PartNumberMarker: marker }), { abortSignal: signal });
       for (const p of page.Parts ?? []) if (p.PartNumber) server.set(p.PartNumber, p);
       marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
     } while (marker);
@@ -202,7 +196,7 @@ async function sendPart(job: UploadJob, fh: FileHandle, n: number, partSize: num
     () =>
       counting(job, async (counted) =>
         ctx.transferClient.send(
-          new UploadPartCommand({
+          new (s3Sdk().UploadPartCommand)({
             Bucket: rec.bucket,
             Key: rec.key,
             UploadId: rec.uploadId,
@@ -233,7 +227,7 @@ async function complete(job: UploadJob, partCount: number): Promise<void> {
     async (attempt) => {
       try {
         await ctx.transferClient.send(
-          new CompleteMultipartUploadCommand({
+          new (s3Sdk().CompleteMultipartUploadCommand)({
             Bucket: rec.bucket,
             Key: rec.key,
             UploadId: rec.uploadId,

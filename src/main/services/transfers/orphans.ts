@@ -4,12 +4,13 @@
  * CreateMultipartUpload answer was lost so the journal never heard of them. Billed storage, never data: only
  * uploads under our own keys, in our own time windows, are touched.
  */
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload } from '@aws-sdk/client-s3';
+import type { MultipartUpload } from '@aws-sdk/client-s3';
 import type { Logger } from '../log/logger';
 import { isRetryable, s3ErrorCode } from '../s3/errors';
 import type { S3Clients, S3Context } from '../s3/types';
 import type { Journal, JournalTransfer, UnansweredCreate } from './journal';
 import { FINAL_STATES } from './types';
+import { s3Sdk } from '../lazy-sdk';
 
 /** How far the store's clock (an upload's Initiated) may be from ours: windows and notes are widened by this much. */
 const CLOCK_SLACK_MS = 5 * 60_000;
@@ -33,7 +34,7 @@ export async function cleanupStaleUploads(q: QueueView): Promise<void> {
     if (needed.has(u.uploadId)) continue;
     try {
       const ctx = await q.clients.forProfile(u.profileId);
-      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
+      await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }));
       q.journal()?.removeOpenUpload(u.uploadId);
     } catch (err) {
       const code = s3ErrorCode(err);
@@ -86,7 +87,7 @@ export async function settleUnansweredCreate(
       if (u.Key !== doubt.key || !u.UploadId || !u.Initiated || u.Initiated.getTime() < doubt.since - CLOCK_SLACK_MS) continue;
       if (!isOrphan(u.Key, u.UploadId)) continue;
       try {
-        await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: doubt.bucket, Key: u.Key, UploadId: u.UploadId }), { abortSignal: signal });
+        await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: doubt.bucket, Key: u.Key, UploadId: u.UploadId }), { abortSignal: signal });
       } catch (err) {
         if (s3ErrorCode(err) !== 'NoSuchUpload') throw err;
       }
@@ -138,7 +139,7 @@ async function sweepListedUploads(q: QueueView): Promise<void> {
       if (!isOrphan(q, u.Key, u.UploadId, group.bucket)) continue;
       try {
         const ctx = await q.clients.forProfile(group.profileId);
-        await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
+        await ctx.client.send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: group.bucket, Key: u.Key, UploadId: u.UploadId }));
         q.logger.info(`aborted an orphaned upload of ${group.bucket}/${u.Key} that no transfer needs`);
       } catch (err) {
         q.logger.info(`orphaned upload of ${group.bucket}/${u.Key} not aborted yet (${s3ErrorCode(err)})`);
@@ -163,7 +164,7 @@ async function listUploads(ctx: S3Context, bucket: string, prefix?: string, sign
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {
-    const page = await ctx.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }), { abortSignal: signal });
+    const page = await ctx.client.send(new (s3Sdk().ListMultipartUploadsCommand)({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }), { abortSignal: signal });
     out.push(...(page.Uploads ?? []));
     if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) return out;
     keyMarker = page.NextKeyMarker;

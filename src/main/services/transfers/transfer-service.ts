@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+
 import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError, retryCanWork } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
@@ -24,6 +24,7 @@ import { cleanupStaleUploads, type QueueView } from './orphans';
 import { discardDownload, downloadFile } from './download';
 import { FINAL_STATES, type DownloadRequest, type TransferEngine, type UploadRequest } from './types';
 import { keepBothKey, uploadFile } from './upload';
+import { s3Sdk } from '../lazy-sdk';
 
 /**
  * What history pruning may drop. Never a failed transfer: it waits for the person's Retry, and pruning it would
@@ -685,7 +686,7 @@ export class TransferService implements TransferEngine {
     try {
       const ctx = await this.clients.forProfile(profileId);
       hold.endpoint = ctx.profile.endpoint;
-      await ctx.transferClient.send(new HeadBucketCommand({ Bucket: first.rec.bucket }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      await ctx.transferClient.send(new (s3Sdk().HeadBucketCommand)({ Bucket: first.rec.bucket }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       answered = true;
     } catch (err) {
       // Anything but "no answer" (a sign-in that ran out, a web page where S3 was expected) is for the transfer to

@@ -6,7 +6,7 @@ import { constants, createReadStream, type Stats } from 'node:fs';
 import { mkdir, open, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import type { PutObjectCommand, PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import type { UploadOptions } from '../../../shared/contract';
 import { prepareCsvUpload } from '../landing/prepare-upload';
@@ -18,6 +18,7 @@ import { BODY_CHUNK, bufferBody, counting, metered } from './accounting';
 import { abandonMultipart, uploadMultipart } from './multipart';
 import { withRetry } from './retry';
 import { errCtxOf, objectParams, src, type UploadJob, type UploadOutcome } from './upload-job';
+import { s3Sdk } from '../lazy-sdk';
 
 /** The key with ` (n)` before the extension: `a/photo.jpg` → `a/photo (1).jpg`. */
 export function keepBothKey(key: string, n: number): string {
@@ -217,7 +218,7 @@ async function singlePut(job: UploadJob, size: number, md5?: string, whole?: Buf
           const lean = await leanPutObject(ctx, { ...input, Body: body }, rec.sha256!, signal);
           if (lean) return lean;
         }
-        const command = new PutObjectCommand(input);
+        const command = new (s3Sdk().PutObjectCommand)(input);
         // Sent from memory, the body is exactly the bytes rec.sha256 was taken from.
         if (whole) signWithKnownHash(command, rec.sha256!);
         return ctx.transferClient.send(command, { abortSignal: signal });

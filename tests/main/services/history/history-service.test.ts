@@ -129,6 +129,40 @@ describe('history service', () => {
     expect(announced.map((e) => e.id)).toEqual([page.entries[0]!.id]);
   });
 
+  it('records the queue restored at start: only the finished transfers it does not hold yet, each once, announced', () => {
+    const events = new EventBus();
+    const s = open(tempData(), undefined, events);
+    const announced: HistoryEntry[] = [];
+    events.on('history:added', (e) => announced.push(...e));
+    const snap = (id: string, state: 'done' | 'failed' | 'running', finishedAt?: number) => ({
+      id,
+      name: `${id}.txt`,
+      bucket: 'b',
+      key: `docs/${id}.txt`,
+      profileId: 'p',
+      direction: 'upload' as const,
+      state,
+      bytesDone: 5,
+      bytesTotal: 5,
+      speed: 0,
+      etaSeconds: null,
+      priority: 0,
+      createdAt: 1,
+      ...(finishedAt !== undefined ? { finishedAt } : {}),
+    });
+    s.recordRestored([snap('a', 'done', 10), snap('b', 'running')]);
+    expect(keys(s.list(q()).entries)).toEqual(['docs/a.txt']);
+    // The next start: a is known already, c and d are new (one failed), b still runs.
+    s.recordRestored([snap('a', 'done', 10), snap('b', 'running'), snap('c', 'done', 20), snap('d', 'failed', 30)]);
+    const page = s.list(q());
+    expect(keys(page.entries)).toEqual(['docs/d.txt', 'docs/c.txt', 'docs/a.txt']);
+    expect(page.entries[0]).toMatchObject({ outcome: 'failed', at: 30 });
+    expect(announced.map((e) => e.key)).toEqual(['docs/a.txt', 'docs/c.txt', 'docs/d.txt']);
+    // A transfer retried after it failed ends again later: a new entry, as through the queue's snapshots.
+    s.recordRestored([snap('d', 'done', 40)]);
+    expect(s.list(q()).entries).toHaveLength(4);
+  });
+
   it('records deletes made through the file manager, each key with its size', async () => {
     const info = s3Info();
     const core = testCore();

@@ -145,35 +145,61 @@ describe('lean PUT, what lands', () => {
   });
 });
 
+/** A store whose clock is three hours ahead: it refuses any request not signed near its own time. */
+async function skewedStore(): Promise<{ seen: IncomingHttpHeaders[]; skewed: S3ClientFactory; server: ReturnType<typeof createServer> }> {
+  const ahead = 3 * 60 * 60 * 1000;
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push(req.headers);
+      const now = new Date(Date.now() + ahead);
+      const signedAt = Date.parse(String(req.headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+      res.setHeader('date', now.toUTCString());
+      if (Math.abs(signedAt - now.getTime()) > 15 * 60 * 1000) {
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>');
+      } else {
+        res.writeHead(200, { etag: '"x"' });
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { seen, server, skewed: testClients(core, info, `http://127.0.0.1:${(server.address() as AddressInfo).port}`) };
+}
+
 describe('lean PUT, a skewed clock', () => {
   it('takes the server clock from a RequestTimeTooSkewed answer, as the SDK does, so the retry is signed in its time', async () => {
-    const ahead = 3 * 60 * 60 * 1000;
-    const seen: IncomingHttpHeaders[] = [];
-    // A store whose clock is three hours ahead: it refuses any request not signed near its own time.
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        seen.push(req.headers);
-        const now = new Date(Date.now() + ahead);
-        const signedAt = Date.parse(String(req.headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-        res.setHeader('date', now.toUTCString());
-        if (Math.abs(signedAt - now.getTime()) > 15 * 60 * 1000) {
-          res.writeHead(403, { 'content-type': 'application/xml' });
-          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>');
-        } else {
-          res.writeHead(200, { etag: '"x"' });
-          res.end();
-        }
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const skewed = testClients(core, info, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const { seen, server, skewed } = await skewedStore();
     try {
       const c = await skewed.forProfile('skew');
       const body = Buffer.from('skew');
       const out = await withRetry(() => leanPutObject(c, inputOf('skew.txt', body), hex(body, 'sha256')), { action: 'PutObject', bucket, key: 'skew.txt' }, undefined, { attempts: 3, baseMs: 1, maxMs: 5 });
       expect(out?.ETag).toBe('"x"');
       expect(seen).toHaveLength(2);
+      // One clock for both paths: the transfer client (built only now, at its first use) signs in the server's
+      // time at once; it makes a single attempt, so a clock of its own would fail with RequestTimeTooSkewed.
+      const sdk = await c.transferClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'skew-sdk.txt', Body: body }));
+      expect(sdk.ETag).toBe('"x"');
+      expect(seen).toHaveLength(3);
+    } finally {
+      skewed.invalidate();
+      server.close();
+    }
+  });
+
+  it('hands a skew the SDK client learnt to the requests below it', async () => {
+    const { seen, server, skewed } = await skewedStore();
+    try {
+      const c = await skewed.forProfile('skew-sdk-first');
+      const body = Buffer.from('skew');
+      // The transfer client makes one attempt: refused, but it takes the server's clock from the answer, as the SDK does.
+      await expect(c.transferClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'skew-a.txt', Body: body }))).rejects.toThrow();
+      const before = seen.length;
+      const out = await leanPutObject(c, inputOf('skew-b.txt', body), hex(body, 'sha256'));
+      expect(out?.ETag).toBe('"x"');
+      expect(seen.length).toBe(before + 1);
     } finally {
       skewed.invalidate();
       server.close();

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawClient, s3Info } from '../../../support/s3-test-client';
 import { makeHarness, tempFolder, until, type Harness } from './harness';
+import { bundleChild } from '../../../support/bundle-child';
 
 const root = resolve(import.meta.dirname, '../../../..');
 let h: Harness | undefined;
@@ -35,7 +35,7 @@ describe('sync after a crash', () => {
     const outDir = join(root, 'node_modules/.cache/s3drop-sync-tests');
     mkdirSync(outDir, { recursive: true });
     const script = join(outDir, 'kill-child.mjs');
-    await build({ entryPoints: [join(import.meta.dirname, 'kill-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: script, logLevel: 'silent' });
+    await bundleChild(join(import.meta.dirname, 'kill-child.ts'), script);
     const info = h.childInfo;
     const child = spawn(join(root, 'node_modules/.bin/node'), [script], {
       env: { ...process.env, S3DROP_KILL_CHILD: JSON.stringify({ info, endpoint: h.proxy.url, dataDir: h.dataDir, pair }) },

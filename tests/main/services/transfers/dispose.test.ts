@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore } from './harness';
+import { bundleChild } from '../../../support/bundle-child';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const nodeBin = join(root, 'node_modules/.bin/node');
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const outDir = join(root, 'node_modules/.cache/s3drop-tests');
   mkdirSync(outDir, { recursive: true });
   childJs = join(outDir, `dispose-child-${process.pid}.mjs`);
-  await build({ entryPoints: [join(import.meta.dirname, 'dispose-child.ts')], outfile: childJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  await bundleChild(join(import.meta.dirname, 'dispose-child.ts'), childJs);
   bucket = await freshBucket(raw, 'dispose');
 });
 

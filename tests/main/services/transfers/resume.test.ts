@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ListMultipartUploadsCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { accessOf, startAwsProxy, type AwsProxy } from '../../../support/aws-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
 import { testClients, testCore, until } from './harness';
+import { bundleChild } from '../../../support/bundle-child';
 
 const MiB = 1024 * 1024;
 const root = resolve(import.meta.dirname, '../../../..');
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const outDir = join(root, 'node_modules/.cache/s3drop-tests');
   mkdirSync(outDir, { recursive: true });
   childJs = join(outDir, `engine-child-${process.pid}.mjs`);
-  await build({ entryPoints: [join(import.meta.dirname, 'engine-child.ts')], outfile: childJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  await bundleChild(join(import.meta.dirname, 'engine-child.ts'), childJs);
   proxy = await startCountingProxy(info.endpoint);
   if (info.aws) awsFront = await startAwsProxy({ ...info, endpoint: proxy.url });
   bucket = await freshBucket(raw, 'resume');
