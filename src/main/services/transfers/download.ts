@@ -631,8 +631,10 @@ async function receiveRaw(job: DownloadJob, fh: FileHandle, buf: Buffer, start: 
       onHead: (headers) => {
         if (headers.etag && cleanEtag(headers.etag) !== rec.etag) throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
       },
+      // The socket reads straight into the batch; only the bytes that came with the answer's head are copied.
+      space: () => buf.subarray(fill),
       consume: (bytes) => {
-        bytes.copy(buf, fill);
+        if (bytes.buffer !== buf.buffer || bytes.byteOffset !== buf.byteOffset + fill) bytes.copy(buf, fill);
         fill += bytes.length;
         return fill >= WRITE_BATCH || pos + fill === end ? flush() : undefined;
       },
