@@ -31,8 +31,11 @@ export const PART_SUFFIX = '.s3drop-part';
  */
 const WRITE_BATCH = 1024 * 1024;
 
-/** Bytes read back at a time to hash a big download's ranges in order. */
-const HASH_READ = 4 * 1024 * 1024;
+/**
+ * Bytes read back at a time to hash a big download's ranges in order: small enough that the hash reads them from the
+ * core's cache the copy just filled (4 MiB at a time cost about 0.1 s more CPU per GiB).
+ */
+const HASH_READ = 256 * 1024;
 
 /** One download: the same job as an upload, without the upload-only body fields. */
 export type DownloadJob = Omit<UploadJob, 'source' | 'contentType' | 'sourceSha256'>;
