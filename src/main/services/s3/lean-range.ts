@@ -35,6 +35,8 @@ interface RawSocket {
   /** Set once the socket closed or failed, with the reason when there is one. */
   closed?: Error;
   onClose?: (err: Error) => void;
+  /** Where the current request wants its next body bytes read to, once its answer's head is read. */
+  space?: () => Uint8Array | undefined;
   /** The current request's inactivity timeout. */
   onTimeout?: () => void;
   idleTimer?: NodeJS.Timeout;
@@ -50,8 +52,16 @@ export const RANGE_READ_MAX = READ_BUFFER;
 export interface RangeTarget {
   /** Sees a 2xx answer's headers before its body; what it throws fails the GET. */
   onHead?(headers: Record<string, string>): void;
-  /** The body's bytes, in the socket's reused buffer: copy before returning. A promise pauses the socket until it settles. */
+  /**
+   * The body's bytes, in the socket's reused buffer or in the room `space` gave: copy the former before returning. A
+   * promise pauses the socket until it settles.
+   */
   consume(bytes: Buffer): Promise<void> | undefined;
+  /**
+   * Where the next body bytes may be read to (at least one byte of room), asked before each read once the answer's
+   * head is read; `consume` then gets the bytes read there. Synchronous with `consume`: asked right after it returns.
+   */
+  space?(): Uint8Array;
 }
 
 /** The object's ranged GET input, as the download sends it through the SDK. */
@@ -80,8 +90,11 @@ function errorWith(message: string, name = 'Error', code?: string): Error {
 
 function open(ctx: S3Context, route: Route): RawSocket {
   const raw: RawSocket = {} as RawSocket;
+  const own = Buffer.allocUnsafe(READ_BUFFER);
   const onread = {
-    buffer: Buffer.allocUnsafe(READ_BUFFER),
+    // Asked before each read: the body goes straight where the consumer wants it, without a copy, and in reads as
+    // large as its room (a socket's 64 KiB reads were 16,000 system calls and callbacks a GiB).
+    buffer: () => raw.space?.() ?? own,
     callback: (n: number, buf: Uint8Array) => {
       raw.reader?.(Buffer.from(buf.buffer, buf.byteOffset, n));
       return true;
@@ -127,6 +140,7 @@ function putBack(ctx: S3Context, route: Route, raw: RawSocket): void {
   const idle = byServer.get(key) ?? [];
   byServer.set(key, idle);
   raw.reader = undefined;
+  raw.space = undefined;
   raw.onClose = undefined;
   raw.onTimeout = undefined;
   raw.socket.setTimeout(0);
@@ -214,6 +228,7 @@ function exchange(
       if (keep && !raw.closed) putBack(ctx, route, raw);
       else {
         raw.reader = undefined;
+        raw.space = undefined;
         raw.onClose = undefined;
         raw.onTimeout = undefined;
         socket.destroy();
@@ -282,6 +297,7 @@ function exchange(
         return finish(err instanceof Error ? err : errorWith(String(err)));
       }
       left = length;
+      if (target.space) raw.space = () => (left > 0 ? target.space!() : undefined);
       if (rest.length > 0) body(rest);
       else done();
     };

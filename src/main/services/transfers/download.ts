@@ -32,8 +32,11 @@ export const PART_SUFFIX = '.s3drop-part';
  */
 const WRITE_BATCH = 1024 * 1024;
 
-/** Bytes read back at a time to hash a big download's ranges in order. */
-const HASH_READ = 4 * 1024 * 1024;
+/**
+ * Bytes read back at a time to hash a big download's ranges in order: small enough that the hash reads them from the
+ * core's cache the copy just filled (4 MiB at a time cost about 0.1 s more CPU per GiB).
+ */
+const HASH_READ = 256 * 1024;
 
 /** One download: the same job as an upload, without the upload-only body fields. */
 export type DownloadJob = Omit<UploadJob, 'source' | 'contentType' | 'sourceSha256'>;
@@ -633,8 +636,10 @@ async function receiveRaw(job: DownloadJob, fh: FileHandle, buf: Buffer, start: 
       onHead: (headers) => {
         if (headers.etag && cleanEtag(headers.etag) !== rec.etag) throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
       },
+      // The socket reads straight into the batch; only the bytes that came with the answer's head are copied.
+      space: () => buf.subarray(fill),
       consume: (bytes) => {
-        bytes.copy(buf, fill);
+        if (bytes.buffer !== buf.buffer || bytes.byteOffset !== buf.byteOffset + fill) bytes.copy(buf, fill);
         fill += bytes.length;
         return fill >= WRITE_BATCH || pos + fill === end ? flush() : undefined;
       },
