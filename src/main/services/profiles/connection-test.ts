@@ -1,5 +1,4 @@
 /** "Test connection": STS GetCallerIdentity on AWS, ListBuckets on custom endpoints; one attempt only, so wrong keys never cause a retry storm. */
-
 import type { ConnectionTest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { guardAgainstWebPages } from '../s3/client-factory';

@@ -4,7 +4,6 @@
  */
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ConnectionTest, ProfileSummary, SsoStatus } from '../../../shared/contract';

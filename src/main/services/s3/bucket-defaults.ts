@@ -2,7 +2,6 @@
  * The safe defaults a new bucket gets, each read back where the store keeps it: a store that answers 200 to a
  * setting it ignores (Ceph RGW routes `?encryption` to other operations) must give a warning, not a false "on".
  */
-
 import type { SafeDefaultResult } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Logger } from '../log/logger';

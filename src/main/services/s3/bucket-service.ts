@@ -1,6 +1,5 @@
 /** Buckets and objects: list, head, create with safe defaults, and presign. */
 import type { BucketLocationConstraint } from '@aws-sdk/client-s3';
-
 import type { BucketSummary, CreateBucketResult, ObjectEntry, ObjectPage } from '../../../shared/contract';
 import type { CoreDeps } from '../context';
 import { applySafeDefaults, regionNotOffered } from './bucket-defaults';

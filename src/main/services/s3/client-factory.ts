@@ -2,7 +2,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-
 import { Readable } from 'node:stream';
 import type { CoreDeps } from '../context';
 import type { Logger } from '../log/logger';

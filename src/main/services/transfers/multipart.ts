@@ -255,10 +255,11 @@ async function complete(job: UploadJob, partCount: number): Promise<void> {
 /** Aborts uploads of this transfer's key left by its unanswered creates, if any are noted (best effort; see orphans.ts). */
 async function settleLostCreates(job: UploadJob): Promise<void> {
   const { rec, ctx, journal } = job;
-  for (const doubt of journal.unansweredCreates(rec.id)) {
-    // Another transfer of the same key with a create out may be about to learn of its upload: leave it to start-up.
-    if (journal.unansweredCreates().some((o) => o.transferId !== rec.id && o.bucket === rec.bucket && o.key === rec.key)) return;
-    const known = new Set(journal.openUploads().map((u) => u.uploadId));
-    await settleUnansweredCreate(ctx, journal, doubt, (_key, id) => id !== rec.uploadId && !known.has(id), job.logger, job.signal);
-  }
+  // One note per transfer at most (the journal keeps the first).
+  const [doubt] = journal.unansweredCreates(rec.id);
+  if (!doubt) return;
+  // Another transfer of the same key with a create out may be about to learn of its upload: leave it to start-up.
+  if (journal.unansweredCreates().some((o) => o.transferId !== rec.id && o.bucket === rec.bucket && o.key === rec.key)) return;
+  const known = new Set(journal.openUploads().map((u) => u.uploadId));
+  await settleUnansweredCreate(ctx, journal, doubt, (_key, id) => id !== rec.uploadId && !known.has(id), job.logger, job.signal);
 }

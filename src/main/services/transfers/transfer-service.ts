@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-
 import type { ExistingChoice, OverallProgress, TransferSnapshot, TransferState } from '../../../shared/contract';
 import { AppError, retryCanWork } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
