@@ -38,19 +38,28 @@ export const CLI_NETWORK_WAIT_MS = 120_000;
  */
 export async function buildCliServices(
   env: Record<string, string | undefined>,
-  options: { debug: boolean; logFile: string; io?: Pick<CliIo, 'stdin' | 'stderr'>; networkWaitMs?: number; staleUploads?: AppServicesOptions['staleUploads'] },
+  options: {
+    debug: boolean;
+    logFile: string;
+    io?: Pick<CliIo, 'stdin' | 'stderr'>;
+    networkWaitMs?: number;
+    staleUploads?: AppServicesOptions['staleUploads'];
+    finishedTransfers?: AppServicesOptions['finishedTransfers'];
+  },
 ): Promise<CliServices> {
   const platform = createNodePlatform(env);
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
   // A command run looks for stale multipart uploads only once it transfers something: a no-change sync pass
-  // (or a listing) must not pay a ListMultipartUploads per bucket the journal knows. `serve` keeps running, and
-  // cleans up at start as the app does.
+  // (or a listing) must not pay a ListMultipartUploads per bucket the journal knows; and it reports only its own
+  // transfers, so the finished ones the journal keeps for the app's list stay there. `serve` keeps running: it cleans
+  // up at start and lists the finished transfers, as the app does.
   const services = await createAppServices({
     platform,
     logger,
     env,
     networkWaitMs: options.networkWaitMs ?? CLI_NETWORK_WAIT_MS,
     staleUploads: options.staleUploads ?? 'on-first-transfer',
+    finishedTransfers: options.finishedTransfers ?? 'left',
   });
   if (options.io) {
     // Loaded here, not at the top: only commands that build the engine need the terminal prompt.

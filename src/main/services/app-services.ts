@@ -41,6 +41,8 @@ export interface AppServicesOptions {
   networkWaitMs?: number;
   /** When the transfer queue looks for stale multipart uploads (TransferServiceOptions); default at start. */
   staleUploads?: TransferServiceOptions['staleUploads'];
+  /** Whether the journal's finished transfers are loaded into the list (TransferServiceOptions); default listed. */
+  finishedTransfers?: TransferServiceOptions['finished'];
 }
 
 /** The built engine. */
@@ -82,6 +84,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const transferOptions: TransferServiceOptions = {
     ...(options.networkWaitMs !== undefined ? { networkWaitMs: options.networkWaitMs } : {}),
     ...(options.staleUploads !== undefined ? { staleUploads: options.staleUploads } : {}),
+    ...(options.finishedTransfers !== undefined ? { finished: options.finishedTransfers } : {}),
   };
   const transfers = new TransferService(core, clients, transferOptions);
   const sync = new SyncService(core, clients, transfers);

@@ -196,6 +196,22 @@ export class Journal {
     return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map(fromRow);
   }
 
+  /** The transfers not in one of `finished`'s states, oldest first. */
+  unfinished(finished: ReadonlySet<TransferState>): JournalTransfer[] {
+    const states = [...finished];
+    return (this.db.prepare(`SELECT * FROM transfers WHERE state NOT IN (${states.map(() => '?').join(', ')}) ORDER BY seq`).all(...states) as Row[]).map(fromRow);
+  }
+
+  /** Drops the oldest transfers in `states` (and their parts) beyond the newest `keep` of them, in one transaction. */
+  pruneOldest(states: ReadonlySet<TransferState>, keep: number): void {
+    const list = [...states];
+    const oldest = `SELECT id FROM transfers WHERE state IN (${list.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT -1 OFFSET ?`;
+    this.batch(() => {
+      write(() => this.db.prepare(`DELETE FROM parts WHERE transfer_id IN (${oldest})`).run(...list, keep));
+      write(() => this.db.prepare(`DELETE FROM transfers WHERE id IN (${oldest})`).run(...list, keep));
+    });
+  }
+
   /** Removes a transfer and its parts. */
   remove(id: string): void {
     write(() => this.stmt('DELETE FROM parts WHERE transfer_id = ?').run(id));

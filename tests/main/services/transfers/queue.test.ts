@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notice, TransfersProgress } from '../../../../src/shared/contract';
+import { Journal } from '../../../../src/main/services/transfers/journal';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { startChaosProxy, type ChaosProxy } from '../../../support/chaos-proxy';
 import { startCountingProxy, type CountingProxy } from '../../../support/counting-proxy';
@@ -327,6 +328,40 @@ describe('history never drops a failure', () => {
     const again = new TransferService(core, testClients(core, info), { historyLimit: 2 });
     await again.start();
     expect(again.list().transfers.find((t) => t.id === failedId)?.state).toBe('failed');
+    await again.dispose();
+    core.cleanup();
+  });
+});
+
+describe('a command run and the finished transfers', () => {
+  it("leaves the journal's finished transfers out of its list and in the journal, keeping at most the history limit", async () => {
+    const core = testCore();
+    const journalFile = join(core.platform.dataDir, 'journal.sqlite');
+    const app = new TransferService(core, testClients(core, info), { historyLimit: 10 });
+    await app.start();
+    const done = app.enqueue(Array.from({ length: 5 }, (_, i) => ({ localPath: file(`left-${i}.txt`, 10).path, profileId: 'test', bucket, key: `left/${i}.txt` })));
+    await app.waitFor(done);
+    const [failedId] = app.enqueue([{ localPath: file('left-failed.txt', 10).path, profileId: 'test', bucket: `${bucket}-missing`, key: 'x.txt' }]);
+    await app.waitFor([failedId!]);
+    const [pausedId] = app.enqueue([{ localPath: file('left-paused.txt', 10).path, profileId: 'test', bucket, key: 'left/paused.txt' }]);
+    app.pause(pausedId);
+    await app.dispose();
+
+    const run = new TransferService(core, testClients(core, info), { historyLimit: 3, finished: 'left' });
+    await run.start();
+    // Only what is unfinished comes back to the queue: the paused transfer, still paused.
+    expect(run.list().transfers.map((t) => [t.id, t.state])).toEqual([[pausedId, 'paused']]);
+    await run.dispose();
+    const { journal } = Journal.open(journalFile);
+    const states = journal.all().map((t) => [t.key, t.state]);
+    journal.close();
+    // The two oldest finished uploads went; the failure waits for its Retry and the paused transfer for its Resume.
+    expect(states).toEqual([['left/2.txt', 'done'], ['left/3.txt', 'done'], ['left/4.txt', 'done'], ['x.txt', 'failed'], ['left/paused.txt', 'paused']]);
+
+    // The app's list still shows them.
+    const again = new TransferService(core, testClients(core, info), { historyLimit: 3 });
+    await again.start();
+    expect(again.list().transfers.map((t) => t.state).sort()).toEqual(['done', 'done', 'done', 'failed', 'paused']);
     await again.dispose();
     core.cleanup();
   });
