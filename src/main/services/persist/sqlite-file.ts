@@ -2,7 +2,7 @@
  * Opening an engine-owned SQLite file (WAL, integrity-checked): a damaged file is moved aside and a fresh one is
  * started, because what such a file holds (history, an index) is worth less than an app that starts.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -11,6 +11,23 @@ export interface OpenedSqlite {
   db: DatabaseSync;
   /** Set when the file failed its check and was moved here. */
   corruptMovedTo?: string;
+}
+
+/**
+ * Opens a SQLite file that only its owner may read: SQLite creates a database with the umask's mode (often 0644),
+ * and its -wal and -shm files copy the main file's, while these files name the user's files and buckets. The file is
+ * created 0600 when missing, and one left readable by an older version is narrowed.
+ */
+export function openPrivateDb(file: string): DatabaseSync {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch {
+      // -wal and -shm exist only while a connection is open; on Windows the mode means little.
+    }
+  }
+  return new DatabaseSync(file);
 }
 
 /** Opens `file`, runs `schema` (idempotent DDL) on it, and moves a damaged file aside instead of failing. */
@@ -27,7 +44,7 @@ export function openSqliteFile(file: string, schema: string): OpenedSqlite {
 }
 
 function openChecked(file: string, schema: string): DatabaseSync {
-  const db = new DatabaseSync(file);
+  const db = openPrivateDb(file);
   try {
     // busy_timeout: the CLI and the app may write the same file at once.
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');

@@ -3,9 +3,10 @@
  * each key looked like in the bucket when it was last synced. SQLite (node:sqlite) in WAL mode so a
  * killed process loses at most the row being written; a damaged file is moved aside and rebuilt.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openPrivateDb } from '../persist/sqlite-file';
 
 /** One local file as last hashed. */
 export interface IndexedFile {
@@ -38,7 +39,14 @@ export class IndexDb {
 
   /** Opens (or creates) the index at `file`. */
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    // The folder also holds the folder snapshots, which @parcel/watcher writes with the umask's mode: the folder
+    // itself is the owner's alone (and narrowed if an older version made it wider).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(dirname(file), 0o700);
+    } catch {
+      // Not ours to change (a shared or read-only parent): the files themselves are still 0600.
+    }
     let db: DatabaseSync;
     try {
       db = IndexDb.openChecked(file);
@@ -64,7 +72,7 @@ export class IndexDb {
   }
 
   private static openChecked(file: string): DatabaseSync {
-    const db = new DatabaseSync(file);
+    const db = openPrivateDb(file);
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
       const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: string } | undefined;

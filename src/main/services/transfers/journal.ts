@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openPrivateDb } from '../persist/sqlite-file';
 import { AppError, type AppErrorData } from '../../../shared/errors';
 import type { TransferDirection, TransferState, UploadOptions, VerifiedBy } from '../../../shared/contract';
 
@@ -119,7 +120,7 @@ export class Journal {
   }
 
   private static openUnchecked(file: string): Journal {
-    const db = new DatabaseSync(file);
+    const db = openPrivateDb(file);
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
       const check = db.prepare('PRAGMA quick_check').get() as Row | undefined;
