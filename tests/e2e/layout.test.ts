@@ -155,6 +155,31 @@ describe('room to see the files', () => {
     expect(await row.getAttribute('data-drop-over')).toBeNull();
   });
 
+  it('keeps Size and Modified on screen, and the row short, beside a long name without a space', async () => {
+    const { page } = app;
+    // 200, not 1,000: s3rver keeps each object in a file named after its key, and a file name stops at 255 bytes.
+    const long = 'L'.repeat(200);
+    await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: `Long names/${long}`, Body: 'long\n' }));
+    await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'Long names/short.txt', Body: 'short\n' }));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('button', { name: 'Long names/' }).click();
+    await page.getByRole('cell', { name: 'short.txt' }).waitFor();
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      const view = page.viewportSize()!;
+      for (const header of ['Size', 'Modified']) {
+        const box = (await page.getByRole('columnheader', { name: new RegExp(`^${header}`) }).boundingBox())!;
+        expect([header, box.x + box.width <= view.width]).toEqual([header, true]);
+      }
+      const row = (await page.locator(`tr[data-key="Long names/${long}"]`).boundingBox())!;
+      expect(row.height).toBeLessThan(64);
+      // The whole name is still one hover away.
+      expect(await page.locator(`tr[data-key="Long names/${long}"] .listing-name`).getAttribute('title')).toBe(long);
+      await screenshot(page, `layout-long-name-${size.width}x${size.height}`);
+    }
+  });
+
   it('opens, resizes from the keyboard and pins the drawer, and remembers both in settings', async () => {
     const { page } = app;
     const toggle = page.getByRole('button', { name: 'Transfers', exact: true });

@@ -335,44 +335,53 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                   {...(e.kind === 'folder' ? folderDropProps(e.key) : {})}
                 >
                   <td>
-                    <FileIcon name={e.name} kind={e.kind} />{' '}
                     {isRenaming ? (
-                      <input
-                        className="listing-rename"
-                        aria-label={t('listing.renameLabel', { name: e.name })}
-                        value={renaming.name}
-                        autoFocus
-                        onFocus={(ev) => ev.currentTarget.select()}
-                        onClick={(ev) => ev.stopPropagation()}
-                        onChange={(ev) => setRenaming({ key: e.key, name: ev.target.value })}
-                        onKeyDown={(ev) => {
-                          ev.stopPropagation();
-                          if (ev.key === 'Enter') void commitRename();
-                          else if (ev.key === 'Escape') {
-                            ev.preventDefault();
-                            setRenaming(null);
-                            document.getElementById(rowId(i))?.focus();
-                          }
-                        }}
-                        // Leaving the box without Enter keeps the old name: a rename copies and deletes, so it is never a side effect.
-                        onBlur={() => setRenaming(null)}
-                      />
-                    ) : e.kind === 'folder' ? (
-                      <button
-                        type="button"
-                        className="link folder"
-                        tabIndex={-1}
-                        onClick={(ev) => {
-                          // A modified click selects, as anywhere on the row; a plain one opens the folder.
-                          if (ev.shiftKey || ev.ctrlKey || ev.metaKey) return;
-                          ev.stopPropagation();
-                          onOpenFolder(e.key);
-                        }}
-                      >
-                        {e.name}/
-                      </button>
+                      <>
+                        <FileIcon name={e.name} kind={e.kind} />{' '}
+                        <input
+                          className="listing-rename"
+                          aria-label={t('listing.renameLabel', { name: e.name })}
+                          value={renaming.name}
+                          autoFocus
+                          onFocus={(ev) => ev.currentTarget.select()}
+                          onClick={(ev) => ev.stopPropagation()}
+                          onChange={(ev) => setRenaming({ key: e.key, name: ev.target.value })}
+                          onKeyDown={(ev) => {
+                            ev.stopPropagation();
+                            if (ev.key === 'Enter') void commitRename();
+                            else if (ev.key === 'Escape') {
+                              ev.preventDefault();
+                              setRenaming(null);
+                              document.getElementById(rowId(i))?.focus();
+                            }
+                          }}
+                          // Leaving the box without Enter keeps the old name: a rename copies and deletes, so it is never a side effect.
+                          onBlur={() => setRenaming(null)}
+                        />
+                      </>
                     ) : (
-                      e.name
+                      // At most two lines: a name of 1,000 characters without a space must not make the row a
+                      // screen tall; the whole name is in the tooltip and the properties.
+                      <span className="listing-name" title={e.kind === 'folder' ? `${e.name}/` : e.name}>
+                        <FileIcon name={e.name} kind={e.kind} />{' '}
+                        {e.kind === 'folder' ? (
+                          <button
+                            type="button"
+                            className="link folder"
+                            tabIndex={-1}
+                            onClick={(ev) => {
+                              // A modified click selects, as anywhere on the row; a plain one opens the folder.
+                              if (ev.shiftKey || ev.ctrlKey || ev.metaKey) return;
+                              ev.stopPropagation();
+                              onOpenFolder(e.key);
+                            }}
+                          >
+                            {e.name}/
+                          </button>
+                        ) : (
+                          e.name
+                        )}
+                      </span>
                     )}
                   </td>
                   <td>{e.kind === 'folder' ? t('main.folder') : formatBytes(e.size ?? 0, locale)}</td>
