@@ -85,6 +85,11 @@ export function nameProblem(key: string, prefix = ''): ScanProblem | undefined {
   return reason ? { path: key, kind: 'name-invalid', reason: `name cannot be used in a bucket: ${reason}` } : undefined;
 }
 
+/** What a walk says of an entry that is neither a file nor a folder (a pipe, a socket, a device). */
+function notAFile(path: string): ScanProblem {
+  return { path, kind: 'unreadable', reason: 'not a file (a pipe, a socket or a device)' };
+}
+
 /**
  * The one answer to "which files of a folder go", for sync's scans and for dropped or uploaded folders: walks the
  * folder and hands each folder's files to `onFolder`, leaving out what `ignore` matches and reporting, never
@@ -112,7 +117,7 @@ export async function walkFolder(root: string, options: WalkOptions, onFolder: (
       continue;
     }
     const here: WalkedFile[] = [];
-    const found = await Promise.all(
+    const listed = await Promise.all(
       entries.map(async (ent) => {
         const rel = dirRel === '' ? ent.name : `${dirRel}${sep}${ent.name}`;
         const abs = join(root, rel);
@@ -127,9 +132,12 @@ export async function walkFolder(root: string, options: WalkOptions, onFolder: (
             // A link out of the folder could expose anything (~/.aws/credentials); never follow it.
             if (!inside(rootReal, target)) return { rel, problem: { path: keyOf(rel), kind: 'symlink-outside', reason: 'link points outside the folder' } as ScanProblem };
             const st = await stat(abs);
-            return { rel, abs, st, dir: st.isDirectory() };
+            if (!st.isDirectory() && !st.isFile()) return { rel, problem: notAFile(keyOf(rel)) };
+            // A link to a folder that holds the link itself is a loop; any other is a second way to a folder.
+            return { rel, abs, st, dir: st.isDirectory(), loops: st.isDirectory() && inside(target, join(rootReal, dirRel)) };
           }
-          if (!ent.isDirectory() && !ent.isFile()) return { rel };
+          // A pipe, a socket or a device has no content to send: it is said, not silently dropped.
+          if (!ent.isDirectory() && !ent.isFile()) return { rel, problem: notAFile(keyOf(rel)) };
           const st = await lstat(abs);
           return { rel, abs, st, dir: ent.isDirectory() };
         } catch {
@@ -137,6 +145,8 @@ export async function walkFolder(root: string, options: WalkOptions, onFolder: (
         }
       }),
     );
+    // Links last: a folder reached both by its own name and through a link beside it goes under its own name.
+    const found = [...listed.filter((f) => !('loops' in f)), ...listed.filter((f) => 'loops' in f)];
     for (const f of found) {
       if ('problem' in f && f.problem) {
         if (!options.ignore(keyOf(f.rel))) problems.push(f.problem);
@@ -148,7 +158,8 @@ export async function walkFolder(root: string, options: WalkOptions, onFolder: (
       if (f.dir) {
         const id = `${f.st.dev}:${f.st.ino}`;
         if (visited.has(id)) {
-          problems.push({ path: key, kind: 'symlink-loop', reason: 'link loops back to a folder already scanned' });
+          const reason = 'loops' in f && !f.loops ? 'link to a folder that is already included under its own name' : 'link loops back to a folder already scanned';
+          problems.push({ path: key, kind: 'symlink-loop', reason });
           continue;
         }
         visited.add(id);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,6 +108,34 @@ describe('scanner', () => {
     expect(scan.files.map((f) => f.key).sort()).toEqual(['a/b/ok.txt', 'alias.txt', 'real.txt']);
     expect(scan.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual(['symlink-loop a/b/loop', 'symlink-outside aws-dir', 'symlink-outside credentials']);
     expect(readFileSync(join(dir, 'credentials'), 'utf8')).toContain('SECRET');
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('a second way to a folder', () => {
+  it('takes a folder under its own name, and says a link beside it is another way to it, not a loop', async () => {
+    const dir = tempFolder();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'x.txt'), 'x');
+    // 'a-link' sorts before 'sub', as in the report ('subl -> sub' walked first in some folders).
+    symlinkSync('sub', join(dir, 'a-link'));
+    const scan = await scanFolder(dir, { ignore: createIgnoreMatcher([]) });
+    expect(scan.files.map((f) => f.key)).toEqual(['sub/x.txt']);
+    expect(scan.problems.map((p) => [p.path, p.reason])).toEqual([['a-link', 'link to a folder that is already included under its own name']]);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('entries that are not files', () => {
+  it('reports a pipe and a link to it instead of dropping them without a word, and keeps the rest', async () => {
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'alpha');
+    execFileSync('mkfifo', [join(dir, 'queue.fifo')]);
+    symlinkSync('queue.fifo', join(dir, 'to-queue'));
+    const scan = await scanFolder(dir, { ignore: createIgnoreMatcher([]) });
+    expect(scan.files.map((f) => f.key)).toEqual(['a.txt']);
+    expect(scan.problems.map((p) => [p.path, p.kind, p.reason]).sort()).toEqual([
+      ['queue.fifo', 'unreadable', 'not a file (a pipe, a socket or a device)'],
+      ['to-queue', 'unreadable', 'not a file (a pipe, a socket or a device)'],
+    ]);
   });
 });
 
