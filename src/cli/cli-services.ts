@@ -45,9 +45,11 @@ export async function buildCliServices(
     networkWaitMs?: number;
     staleUploads?: AppServicesOptions['staleUploads'];
     finishedTransfers?: AppServicesOptions['finishedTransfers'];
+    /** `serve`: local paths the page names must stay inside home and the spool (`createNodePlatform`). */
+    browserMode?: boolean;
   },
 ): Promise<CliServices> {
-  const platform = createNodePlatform(env);
+  const platform = createNodePlatform(env, { browserMode: options.browserMode });
   const logger = createNodeLogger(platform, { fileName: options.logFile, debug: options.debug });
   // A command run looks for stale multipart uploads only once it transfers something: a no-change sync pass
   // (or a listing) must not pay a ListMultipartUploads per bucket the journal knows; and it reports only its own

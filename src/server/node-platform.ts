@@ -6,6 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '../main/services/platform';
 import { createFileLogger, type Logger, type LogLevel } from '../main/services/log/logger';
+import { homeDir } from '../main/services/profiles/discovery';
+import { spoolDir } from './spool';
 
 declare const __APP_VERSION__: string | undefined;
 
@@ -28,14 +30,19 @@ export function defaultDataDir(
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_DIR_NAME);
 }
 
-/** Builds the Node platform: browser transport, no native dialogs, no desktop integration. */
-export function createNodePlatform(env: Record<string, string | undefined> = process.env): Platform {
+/**
+ * Builds the Node platform: browser transport, no native dialogs, no desktop integration. `serve` asks for
+ * `browserMode`, which keeps every local path a command names inside home and the spool (`Platform.localRoots`);
+ * the CLI does not, since its paths come from the person's own command line.
+ */
+export function createNodePlatform(env: Record<string, string | undefined> = process.env, options: { browserMode?: boolean } = {}): Platform {
   const dataDir = defaultDataDir(env);
   return {
     dataDir,
     logsDir: join(dataDir, 'logs'),
     version: appVersion,
     capabilities: { transport: 'browser', nativeDialogs: false, dropGivesPaths: false, desktopIntegration: false },
+    ...(options.browserMode ? { localRoots: [homeDir(env), spoolDir(dataDir)] } : {}),
   };
 }
 

@@ -40,6 +40,11 @@ export class SpoolIncomplete extends Error {
   }
 }
 
+/** Where a data folder's spooled files live. */
+export function spoolDir(dataDir: string): string {
+  return join(dataDir, 'spool');
+}
+
 /** The spool folder of one data folder. */
 export class Spool {
   /** The folder spooled files live in. */
@@ -54,7 +59,7 @@ export class Spool {
 
   /** Creates the spool over `<dataDir>/spool`. */
   constructor(dataDir: string) {
-    this.dir = join(dataDir, 'spool');
+    this.dir = spoolDir(dataDir);
     this.internalPrefix = new RegExp(`${escapeRegExp(this.dir + sep)}[0-9a-f]{24}${escapeRegExp(sep)}`, 'g');
   }
 

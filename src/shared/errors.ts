@@ -311,8 +311,8 @@ export const errorCatalogue = {
     'pt-BR': 'Não existe uma pasta em {path}. Confira o nome ou escolha a pasta em “Procurar…”.',
   },
   FOLDER_OUTSIDE_HOME: {
-    en: '{path} is outside your home folder. In the browser, S3 Drop only shows folders inside your home folder.',
-    'pt-BR': '{path} fica fora da sua pasta pessoal. No navegador, o S3 Drop só mostra pastas dentro da sua pasta pessoal.',
+    en: '{path} is outside your home folder. In the browser, S3 Drop only works with files and folders inside your home folder.',
+    'pt-BR': '{path} fica fora da sua pasta pessoal. No navegador, o S3 Drop só trabalha com arquivos e pastas dentro da sua pasta pessoal.',
   },
   SYNC_BRAKE: {
     en: 'This sync would delete {count} files ({percent}% of the folder). It was stopped so you can confirm.',

@@ -58,7 +58,7 @@ export async function runServeCommand(args: string[], io: CliIo, signal: AbortSi
   if (!existsSync(join(staticDir, 'index.html'))) throw new AppError('NOT_SUPPORTED', { what: `browser mode without the built UI (run "npm run build"; looked in ${staticDir})` });
 
   // Browser mode is the app in a browser: its transfers wait out an outage for as long as it runs, like the desktop's.
-  const { services, platform, logger } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-serve.log', networkWaitMs: Infinity, staleUploads: 'at-start', finishedTransfers: 'listed' });
+  const { services, platform, logger } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-serve.log', networkWaitMs: Infinity, staleUploads: 'at-start', finishedTransfers: 'listed', browserMode: true });
   let server;
   try {
     server = await startServer({ services, logger, staticDir, dataDir: platform.dataDir, host, port, allowRemote: values['allow-remote'], newToken: values['new-token'] });

@@ -1,9 +1,10 @@
 /**
- * Local folder paths as a person types or picks them: `~` expanded (the one place), and the browser-mode folder
- * picker, which lists folders only inside the person's home, whatever path, `..` or link it is handed.
+ * Local folder paths as a person types or picks them: `~` expanded (the one place), and browser mode's one rule for
+ * local paths: the folder picker lists, and every command reads and writes, only inside the allowed roots (home, and
+ * the spool for dropped files), whatever path, `..` or link it is handed.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FolderListing } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
@@ -21,6 +22,41 @@ export function expandHome(path: string, home: string): string {
 function within(root: string, child: string): boolean {
   const rel = relative(root, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Where `path` leads once every link and `..` is followed as the OS follows them: its real path, or, for a path not
+ * made yet, its nearest existing parent's real path with the rest appended. The string is never normalised first:
+ * `home/link/..` is the link target's parent to the OS, not `home`. A part that cannot be followed (missing, not a
+ * folder, no permission, a loop) is taken from the parent above it, which the OS could not get past either.
+ */
+async function realOrNearest(path: string): Promise<string> {
+  // Relative paths are the process's, as the commands that use them see them; joined by hand so `..` stays literal.
+  let head = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
+  const rest: string[] = [];
+  for (;;) {
+    const real = await realpath(head).catch(() => undefined);
+    // Everything in `rest` is yet to be made, so its `..` can only climb back through real folders: resolve is exact.
+    if (real !== undefined) return resolve(real, ...rest);
+    const parent = dirname(head);
+    if (parent === head) return resolve(head, ...rest);
+    rest.unshift(basename(head));
+    head = parent;
+  }
+}
+
+/**
+ * Refuses (FOLDER_OUTSIDE_HOME, naming the path as given) the first of `paths` that does not lead inside one of
+ * `roots` once links and `..` are followed (`realOrNearest`). `roots` undefined means no limit: the desktop app and
+ * the CLI, where the person chose the paths in a native dialog or on the command line (`Platform.localRoots`).
+ */
+export async function assertInsideRoots(paths: Iterable<string>, roots: readonly string[] | undefined): Promise<void> {
+  if (roots === undefined) return;
+  const realRoots = await Promise.all(roots.map(realOrNearest));
+  for (const path of paths) {
+    const real = await realOrNearest(path);
+    if (!realRoots.some((root) => within(root, real))) throw new AppError('FOLDER_OUTSIDE_HOME', { path });
+  }
 }
 
 /**

@@ -13,6 +13,12 @@ export interface Platform {
   /** The app version, for diagnostics. */
   version: string;
   capabilities: Capabilities;
+  /**
+   * Browser mode only: the folders every local path a command names must lead inside (home, and the spool for dropped
+   * files), as the folder picker's (`local-folders.ts` `assertInsideRoots`), since whoever holds the page's token is not
+   * necessarily the person at this computer. Absent in the desktop app and the CLI: there the person chose each path.
+   */
+  localRoots?: readonly string[];
   /** Native file or folder picker; absent in browser mode and the CLI. */
   pickFiles?(options: { folders: boolean }): Promise<string[]>;
   /** Opens an https URL in the user's browser (the caller has already checked the allowlist). */

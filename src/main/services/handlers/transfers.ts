@@ -1,10 +1,11 @@
 /** Handlers for transfer commands: expanding dropped paths into uploads, and the queue controls. */
 import { stat } from 'node:fs/promises';
-import { basename, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import type { LeftOut, Target, UploadOptions } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { isSystemJunk } from '../../../shared/junk-files';
 import type { CoreDeps } from '../context';
+import { assertInsideRoots } from '../local-folders';
 import { optionsForFile } from '../landing/data-file';
 import { landingKey } from '../landing/key-template';
 import type { Handlers } from '../dispatch';
@@ -135,13 +136,19 @@ export async function expandItems(
 export function createTransferHandlers(deps: CoreDeps, transfers: TransferService, clients: S3Clients = transfers.clients): Pick<Handlers, TransferCommand> {
   return {
     'transfers:enqueue': async ({ items, target, options, exclude, priority }) => {
+      // A dropped folder's walk keeps to the folder (links out are left out), so its own path is the one to check.
+      await assertInsideRoots(items.map((i) => i.path), deps.platform.localRoots);
       const settings = deps.settings.get();
       const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles, exclude);
       return { ids: transfers.enqueue(requests), leftOut };
     },
     'transfers:download': async ({ source, folder, priority }) => {
+      const roots = deps.platform.localRoots;
+      await assertInsideRoots([folder], roots);
       const ctx = await clients.forProfile(source.profileId);
       const plan = await planDownloads(ctx, { ...source, folder, priority, origin: 'drop' });
+      // A key's folders land under the chosen one, where a link already there (`data` -> /etc) would carry them out.
+      if (roots) await assertInsideRoots(new Set([...plan.requests.map((r) => dirname(r.localPath)), ...plan.folders]), roots);
       await makeEmptyFolders(plan.folders);
       return { ids: transfers.enqueueDownloads(plan.requests), renamed: plan.renamed };
     },
