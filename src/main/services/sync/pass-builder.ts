@@ -338,7 +338,7 @@ export class PassBuilder {
     });
     summary.preview = previewOf(plan, []);
     summary.problems.push(...summary.preview.problems);
-    await this.executor.execute(rt, index, plan, summary, s3, []);
+    await this.executor.execute(rt, index, plan, summary, s3, undefined);
     this.notify(c.id, summary);
     return summary;
   }

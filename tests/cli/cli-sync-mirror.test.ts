@@ -1,0 +1,49 @@
+/** `s3-drop sync --mirror` through the built CLI and the real engine: its trash, and what its runs say. */
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { trashDate } from '../../src/main/services/sync/executor';
+import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
+
+let root: string;
+
+beforeAll(() => {
+  ensureBuiltCli();
+  root = mkdtempSync(join(tmpdir(), 's3drop-cli-mirror-'));
+  mkdirSync(join(root, 'home'));
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The keys under a prefix, sorted. */
+async function keys(bucket: string, prefix: string): Promise<string[]> {
+  const listed = await rawClient().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+it('a file deleted, made again and deleted again the same day keeps both trashed copies', async () => {
+  const bucket = await freshBucket(rawClient(), 'climirror');
+  const folder = join(root, 'twice');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'keep.txt'), 'keep');
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-twice') });
+  const sync = async (...extra: string[]) => {
+    const run = await runCli(['sync', folder, `s3://${bucket}/p`, '--once', ...extra], env);
+    expect(run.code, run.stderr).toBe(0);
+  };
+  for (const v of ['v1', 'v2']) {
+    writeFileSync(join(folder, 'f9.txt'), v);
+    await sync();
+    unlinkSync(join(folder, 'f9.txt'));
+    await sync('--mirror', '--confirm-deletes');
+  }
+  const day = `p/.s3drop-trash/${trashDate(new Date())}/`;
+  expect(await keys(bucket, 'p/')).toEqual([`${day}f9 (1).txt`, `${day}f9.txt`, 'p/keep.txt']);
+  expect((await getObjectBytes(rawClient(), bucket, `${day}f9.txt`)).toString()).toBe('v1');
+  expect((await getObjectBytes(rawClient(), bucket, `${day}f9 (1).txt`)).toString()).toBe('v2');
+});
