@@ -47,3 +47,20 @@ it('a file deleted, made again and deleted again the same day keeps both trashed
   expect((await getObjectBytes(rawClient(), bucket, `${day}f9.txt`)).toString()).toBe('v1');
   expect((await getObjectBytes(rawClient(), bucket, `${day}f9 (1).txt`)).toString()).toBe('v2');
 });
+
+it("a local folder named .s3drop-trash is left out as a problem and never uploaded into the trash's place", async () => {
+  const bucket = await freshBucket(rawClient(), 'clireserved');
+  const folder = join(root, 'reserved');
+  mkdirSync(join(folder, '.s3drop-trash'), { recursive: true });
+  writeFileSync(join(folder, '.s3drop-trash', 'x.txt'), 't');
+  writeFileSync(join(folder, 'a.txt'), 'a');
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-reserved') });
+  for (const uploaded of [1, 0]) {
+    const run = await runCli(['sync', folder, `s3://${bucket}`, '--once', '--json'], env);
+    // A file left out is a run that did not do all it was asked: exit 1, as for any other such file.
+    expect(run.code, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded, failed: 0, problems: 1 });
+    expect(run.stderr).toContain("skipped: .s3drop-trash/x.txt: name is reserved for S3 Drop's trash");
+  }
+  expect(await keys(bucket, '')).toEqual(['a.txt']);
+});
