@@ -64,3 +64,31 @@ it("a local folder named .s3drop-trash is left out as a problem and never upload
   }
   expect(await keys(bucket, '')).toEqual(['a.txt']);
 });
+
+it('--dry-run says when the delete brake would stop the sync, and how to go ahead', async () => {
+  const bucket = await freshBucket(rawClient(), 'clibrake');
+  const folder = join(root, 'brake');
+  mkdirSync(folder);
+  for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) writeFileSync(join(folder, `${n}.txt`), n);
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-brake') });
+  const sync = (...extra: string[]) => runCli(['sync', folder, `s3://${bucket}/b`, '--once', '--mirror', ...extra], env);
+  expect((await sync()).code).toBe(0);
+  for (const n of ['a', 'b', 'c']) unlinkSync(join(folder, `${n}.txt`));
+
+  const preview = await sync('--dry-run');
+  expect(preview.code, preview.stderr).toBe(0);
+  expect(preview.stderr).toContain(
+    '0 files will be uploaded (0 bytes), 3 deleted, 3 already there. The sync itself would stop before deleting 3 files (50% of the folder) and ask you to confirm: add --confirm-deletes to go ahead.',
+  );
+  const json = await sync('--dry-run', '--json');
+  expect(JSON.parse(json.stdout.trim().split('\n').pop()!).preview).toMatchObject({ delete: 3, brake: { count: 3, share: 0.5 } });
+  // With --confirm-deletes the sync goes ahead, and its preview says so by saying nothing of the brake.
+  const confirmed = await sync('--dry-run', '--json', '--confirm-deletes');
+  expect(JSON.parse(confirmed.stdout.trim().split('\n').pop()!).preview.brake).toBeUndefined();
+
+  // The sync itself stops where its preview said it would.
+  const real = await sync();
+  expect(real.code).toBe(1);
+  expect(real.stderr).toContain('This sync would delete 3 files (50% of the folder).');
+  expect(await keys(bucket, 'b/')).toHaveLength(6);
+});

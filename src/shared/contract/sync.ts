@@ -72,6 +72,8 @@ export interface SyncPreview {
   conflicts: number;
   skipped: number;
   problems: SyncProblem[];
+  /** Set when the deletes trip mirror's brake: the pass would stop there and ask (`count` deletes, `share` of the files). */
+  brake?: { count: number; share: number };
 }
 
 /** A pair as the UI sees it. */
