@@ -92,3 +92,18 @@ it('--dry-run says when the delete brake would stop the sync, and how to go ahea
   expect(real.stderr).toContain('This sync would delete 3 files (50% of the folder).');
   expect(await keys(bucket, 'b/')).toHaveLength(6);
 });
+
+it('the brake counts one file as "1 file", in the sync and in its preview', async () => {
+  const bucket = await freshBucket(rawClient(), 'clibrakeone');
+  const folder = join(root, 'brake-one');
+  mkdirSync(folder);
+  for (const n of ['a', 'b']) writeFileSync(join(folder, `${n}.txt`), n);
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-brake-one') });
+  const sync = (...extra: string[]) => runCli(['sync', folder, `s3://${bucket}/b`, '--once', '--mirror', ...extra], env);
+  expect((await sync()).code).toBe(0);
+  unlinkSync(join(folder, 'a.txt'));
+  expect((await sync('--dry-run')).stderr).toContain('would stop before deleting 1 file (50% of the folder)');
+  const real = await sync();
+  expect(real.code).toBe(1);
+  expect(real.stderr).toContain('This sync would delete 1 file (50% of the folder). It was stopped so you can confirm.');
+});
