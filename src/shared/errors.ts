@@ -4,7 +4,16 @@
  * raw exception text never reaches the UI or the CLI (the technical detail stays folded away).
  */
 
-/** Every error code the app can report, with its text in English and Brazilian Portuguese. */
+/** One text in each language the app speaks. */
+export interface CatalogueTexts {
+  en: string;
+  'pt-BR': string;
+}
+
+/**
+ * Every error code the app can report, with its text in English and Brazilian Portuguese; `one`, where a text counts
+ * files, is the text for a `count` of 1 ("1 file", not "1 files").
+ */
 export const errorCatalogue = {
   UNKNOWN: {
     en: 'Something went wrong. Try again; if it keeps happening, copy the details and send them to support.',
@@ -317,6 +326,10 @@ export const errorCatalogue = {
   SYNC_BRAKE: {
     en: 'This sync would delete {count} files ({percent}% of the folder). It was stopped so you can confirm.',
     'pt-BR': 'Esta sincronização apagaria {count} arquivos ({percent}% da pasta). Ela foi parada para você confirmar.',
+    one: {
+      en: 'This sync would delete {count} file ({percent}% of the folder). It was stopped so you can confirm.',
+      'pt-BR': 'Esta sincronização apagaria {count} arquivo ({percent}% da pasta). Ela foi parada para você confirmar.',
+    },
   },
   SYNC_PAIR_EXISTS: {
     en: '{folder} is already synced to this place. Change the folder or the place, or use the pair that is there.',
@@ -329,6 +342,10 @@ export const errorCatalogue = {
   SYNC_UPLOADS_FAILED: {
     en: '{count} files could not be uploaded, so no files were deleted from the bucket in this sync. Sync again once the problem shown for those files is solved.',
     'pt-BR': '{count} arquivos não puderam ser enviados, então nada foi apagado do bucket nesta sincronização. Sincronize de novo depois de resolver o problema mostrado para esses arquivos.',
+    one: {
+      en: '{count} file could not be uploaded, so no files were deleted from the bucket in this sync. Sync again once the problem shown for that file is solved.',
+      'pt-BR': '{count} arquivo não pôde ser enviado, então nada foi apagado do bucket nesta sincronização. Sincronize de novo depois de resolver o problema mostrado para esse arquivo.',
+    },
   },
   SYNC_INDEX_REBUILT: {
     en: 'The sync records for {path} were damaged and have been rebuilt by checking the folder again. No files were changed.',
@@ -370,7 +387,7 @@ export const errorCatalogue = {
     en: 'Stopped. Run the same command again to continue where it left off.',
     'pt-BR': 'Parado. Rode o mesmo comando de novo para continuar de onde parou.',
   },
-} as const satisfies Record<string, { en: string; 'pt-BR': string }>;
+} as const satisfies Record<string, CatalogueTexts & { one?: CatalogueTexts }>;
 
 /** A stable error code; the key of the catalogue above. */
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -395,10 +412,11 @@ export function fillText(text: string, params: Record<string, string | number> =
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-/** Renders an error code in a language. */
+/** Renders an error code in a language (its `one` text when the params count exactly one). */
 export function errorText(code: ErrorCode, lang: Language = 'en', params?: Record<string, string | number>): string {
-  const entry = errorCatalogue[code] ?? errorCatalogue.UNKNOWN;
-  return fillText(entry[lang], params);
+  const entry: CatalogueTexts & { one?: CatalogueTexts } = errorCatalogue[code] ?? errorCatalogue.UNKNOWN;
+  const texts = entry.one && params !== undefined && Number(params.count) === 1 ? entry.one : entry;
+  return fillText(texts[lang], params);
 }
 
 /** An error that carries a code from the catalogue; throw it anywhere in the engine. */

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, errorCatalogue, errorText, fillText, toErrorData, type ErrorCode } from '../../src/shared/errors';
+import { AppError, errorCatalogue, errorText, fillText, toErrorData, type CatalogueTexts, type ErrorCode } from '../../src/shared/errors';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('the error catalogue', () => {
   const codes = Object.keys(errorCatalogue) as ErrorCode[];
+  /** Each code's texts: the general pair, and the pair for a count of one where there is one. */
+  const textsOf = (code: ErrorCode): CatalogueTexts[] => {
+    const entry: CatalogueTexts & { one?: CatalogueTexts } = errorCatalogue[code];
+    return entry.one ? [entry, entry.one] : [entry];
+  };
 
   it('has a sentence in both languages for every code, with the same placeholders', () => {
-    for (const code of codes) {
-      const { en, 'pt-BR': pt } = errorCatalogue[code];
+    for (const code of codes) for (const { en, 'pt-BR': pt } of textsOf(code)) {
       expect(en.trim().length, code).toBeGreaterThan(10);
       expect(pt.trim().length, code).toBeGreaterThan(10);
       expect(pt, `${code} is not translated`).not.toBe(en);
@@ -20,7 +24,15 @@ describe('the error catalogue', () => {
 
   it('promises nothing the app may not do: a final error is shown after the last retry, and after the CLI has exited', () => {
     const promise = /will try again|will be (uploaded|sent|retried|downloaded)|try again shortly|vai tentar de novo|será (enviad|baixad)[oa] de novo|tentar de novo em instantes/i;
-    for (const code of codes) for (const text of Object.values(errorCatalogue[code])) expect(text, code).not.toMatch(promise);
+    for (const code of codes) for (const t of textsOf(code)) for (const text of [t.en, t['pt-BR']]) expect(text, code).not.toMatch(promise);
+  });
+
+  it('counts files in words that fit the count: "1 file", "2 files", in both languages', () => {
+    expect(new AppError('SYNC_BRAKE', { count: 1, percent: 50 }).message).toBe('This sync would delete 1 file (50% of the folder). It was stopped so you can confirm.');
+    expect(errorText('SYNC_BRAKE', 'pt-BR', { count: 1, percent: 50 })).toBe('Esta sincronização apagaria 1 arquivo (50% da pasta). Ela foi parada para você confirmar.');
+    expect(errorText('SYNC_BRAKE', 'en', { count: 2, percent: 50 })).toContain('delete 2 files (');
+    expect(errorText('SYNC_UPLOADS_FAILED', 'en', { count: 1 })).toMatch(/^1 file could not be uploaded/);
+    expect(errorText('SYNC_UPLOADS_FAILED', 'pt-BR', { count: 3 })).toMatch(/^3 arquivos não puderam/);
   });
 
   it('fills parameters and leaves a missing one visible', () => {

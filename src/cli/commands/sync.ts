@@ -60,9 +60,11 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-/** The plain-language preview line. */
+/** The plain-language preview line; when the brake would stop the real run, it says so and how to go ahead. */
 function previewLine(p: PassSummary['preview']): string {
-  return `${plural(p.upload, 'file')} will be uploaded (${p.uploadBytes} bytes), ${p.delete} deleted, ${p.skipped} already there${p.conflicts ? `, ${plural(p.conflicts, 'conflict')}` : ''}.`;
+  const line = `${plural(p.upload, 'file')} will be uploaded (${p.uploadBytes} bytes), ${p.delete} deleted, ${p.skipped} already there${p.conflicts ? `, ${plural(p.conflicts, 'conflict')}` : ''}.`;
+  if (!p.brake) return line;
+  return `${line} The sync itself would stop before deleting ${plural(p.brake.count, 'file')} (${Math.round(p.brake.share * 100)}% of the folder) and ask you to confirm: add --confirm-deletes to go ahead.`;
 }
 
 /** Runs `sync`; returns the exit code. Errors thrown are printed by the caller as one line. */
@@ -162,7 +164,8 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
   }
 
   async function dryRun(): Promise<number> {
-    const s = await sync.syncOnce(input, { dryRun: true, signal: io.signal });
+    // With --confirm-deletes the sync would not stop at the brake, so neither does its preview.
+    const s = await sync.syncOnce(input, { dryRun: true, signal: io.signal, confirmDeletes: values['confirm-deletes'] });
     for (const p of s.preview.problems) io.stderr.write(problemLine('will skip', p));
     if (json) io.stdout.write(JSON.stringify({ ...total, seconds: Math.round((Date.now() - started) / 10) / 100, dryRun: true, preview: s.preview }) + '\n');
     else io.stderr.write(`${previewLine(s.preview)}\n`);

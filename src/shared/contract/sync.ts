@@ -48,7 +48,7 @@ export const syncPairInputSchema = z
 export type SyncPairConfig = z.output<typeof syncPairInputSchema> & { id: string };
 
 /** Why a pass left a file out. */
-export const syncProblemKinds = ['symlink-outside', 'symlink-loop', 'name-collision', 'case-collision', 'key-too-long', 'name-invalid', 'unreadable', 'pattern-unnamed', 'pattern-collision'] as const;
+export const syncProblemKinds = ['symlink-outside', 'symlink-loop', 'name-collision', 'case-collision', 'key-too-long', 'name-invalid', 'unreadable', 'pattern-unnamed', 'pattern-collision', 'reserved-name'] as const;
 
 /** One of `syncProblemKinds`. */
 export type SyncProblemKind = (typeof syncProblemKinds)[number];
@@ -72,6 +72,8 @@ export interface SyncPreview {
   conflicts: number;
   skipped: number;
   problems: SyncProblem[];
+  /** Set when the deletes trip mirror's brake: the pass would stop there and ask (`count` deletes, `share` of the files). */
+  brake?: { count: number; share: number };
 }
 
 /** A pair as the UI sees it. */

@@ -11,10 +11,11 @@ import { eachLimit } from '../concurrency';
 import type { CoreDeps } from '../context';
 import type { HistoryRecord } from '../history/history-service';
 import { moveToTrash } from '../s3/copy-object';
-import { deleteObject, deleteObjects, headObject, versioningOn } from '../s3/objects';
+import { deleteObject, deleteObjects, headObject, listPrefix, versioningOn } from '../s3/objects';
 import type { S3Target } from '../s3/types';
 import type { TransferSnapshot } from '../../../shared/contract';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
+import { keepBothKey } from '../transfers/upload';
 import type { IndexDb } from './index-db';
 import { layoutOf, objectOptionsOf, transformsBody } from './pair-layout';
 import type { PairRuntime, PairStore } from './pair-store';
@@ -61,6 +62,26 @@ export interface PassTarget {
 /** The date folder inside the trash for a delete made at `now` (UTC). */
 export function trashDate(now: Date): string {
   return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Where each of a pass's deletes goes in the trash (keys relative to the pair's prefix): `<trash>/<date>/<key>`, or,
+ * when an earlier delete that day already holds that name, keep-both's `name (n).ext`, so no trashed copy overwrites
+ * another (in a bucket without versions that copy would be gone for good). `trashed` are the trash keys already in the
+ * bucket; a name another delete of the same pass goes to is never given.
+ */
+export function trashKeys(keys: readonly string[], date: string, trashed: Iterable<string>): string[] {
+  const existing = new Set(trashed);
+  const wanted = keys.map((k) => `${TRASH_PREFIX}${date}/${k}`);
+  const taken = new Set([...existing, ...wanted]);
+  return wanted.map((w) => {
+    if (!existing.has(w)) return w;
+    let n = 1;
+    while (taken.has(keepBothKey(w, n))) n++;
+    const free = keepBothKey(w, n);
+    taken.add(free);
+    return free;
+  });
 }
 
 /**
@@ -120,8 +141,12 @@ export class Executor {
     private readonly uploadWindow = UPLOAD_WINDOW,
   ) {}
 
-  /** Carries out a plan: record identical files, upload, then (only if all uploads worked) delete to trash. */
-  async execute(rt: PairRuntime, index: IndexDb, plan: Plan, summary: PassSummary, s3: PassTarget, trash: RemoteEntry[]): Promise<void> {
+  /**
+   * Carries out a plan: record identical files, upload, then (only if all uploads worked) delete to trash. `trash` is
+   * the trash as the pass's listing found it; undefined when the pass listed nothing (the watcher's), and then the
+   * day's trash folder is listed before anything moves into it.
+   */
+  async execute(rt: PairRuntime, index: IndexDb, plan: Plan, summary: PassSummary, s3: PassTarget, trash: RemoteEntry[] | undefined): Promise<void> {
     const c = rt.config;
     index.transaction(() => {
       for (const s of plan.skips) if (s.reason === 'same-content') index.putSynced({ key: s.key, etag: s.remote.etag, size: s.remote.size, sha256: s.local.sha256 });
@@ -151,10 +176,14 @@ export class Executor {
       this.store.setState(rt, 'syncing');
       const plain = await versioningOn(s3.client, s3.bucket);
       const date = trashDate(new Date());
-      await eachLimit(plan.deletes, 8, async (d) => {
+      const day = `${TRASH_PREFIX}${date}/`;
+      // The names already in today's trash: a delete must not land on one (see trashKeys).
+      const trashed = plain ? [] : (trash?.map((t) => t.key) ?? [...(await listPrefix(s3.client, s3.bucket, s3.prefix + day)).keys()].map((k) => day + k));
+      const dest = trashKeys(plan.deletes.map((d) => d.key), date, trashed);
+      await eachLimit(plan.deletes.map((d, i) => ({ d, to: dest[i]! })), 8, async ({ d, to }) => {
         const key = s3.prefix + d.key;
         if (plain) await deleteObject(s3.client, s3.bucket, key);
-        else await moveToTrash(s3.client, s3.bucket, key, `${s3.prefix}${TRASH_PREFIX}${date}/${d.key}`);
+        else await moveToTrash(s3.client, s3.bucket, key, s3.prefix + to);
         index.deleteSynced(d.key);
         summary.deleted++;
         this.record(c.id, c.target.profileId, s3, [{ kind: plain ? 'delete' : 'trash', outcome: 'done', key: d.key, size: d.remote.size }]);
@@ -163,7 +192,7 @@ export class Executor {
     }
     // Trash older than the pair's limit goes for good; it came with the same listing, so this costs no extra call.
     const cutoff = trashDate(new Date(Date.now() - c.trashDays * 86_400_000));
-    const expired = trash.filter((t) => {
+    const expired = (trash ?? []).filter((t) => {
       const day = t.key.slice(TRASH_PREFIX.length, TRASH_PREFIX.length + 10);
       return /^\d{4}-\d{2}-\d{2}$/.test(day) && day < cutoff;
     });

@@ -66,7 +66,7 @@ function tryKey(file: IndexedFile, layout: PairLayout): string | undefined {
   }
 }
 
-/** The plan's counts and problems (the scan's first), as the UI and the CLI show them. */
+/** The plan's counts, its brake and its problems (the scan's first), as the UI and the CLI show them. */
 function previewOf(plan: Plan, problems: ScanProblem[]): SyncPreview {
   return {
     upload: plan.uploads.length + plan.conflicts.length,
@@ -74,6 +74,7 @@ function previewOf(plan: Plan, problems: ScanProblem[]): SyncPreview {
     delete: plan.deletes.length,
     conflicts: plan.conflicts.length,
     skipped: plan.skips.length,
+    ...(plan.brake ? { brake: plan.brake } : {}),
     problems: [
       ...problems.map(({ path, reason, kind, other }): SyncProblem => ({ path, reason, kind, ...(other !== undefined ? { other } : {}) })),
       ...plan.problems.map(({ key, reason, why, other }): SyncProblem => ({ path: key, reason, kind: why, ...(other !== undefined ? { other } : {}) })),
@@ -338,7 +339,7 @@ export class PassBuilder {
     });
     summary.preview = previewOf(plan, []);
     summary.problems.push(...summary.preview.problems);
-    await this.executor.execute(rt, index, plan, summary, s3, []);
+    await this.executor.execute(rt, index, plan, summary, s3, undefined);
     this.notify(c.id, summary);
     return summary;
   }

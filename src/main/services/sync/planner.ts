@@ -119,7 +119,8 @@ export function conflictKey(key: string, now: Date): string {
 /**
  * Plans one pass. Operations carry the key each file maps to (its relative path without a template); synced
  * state and the remote listing are by that key. Files the template cannot name, and files that map to one key
- * together, are reported as problems and left alone (neither overwrites the other).
+ * together, are reported as problems and left alone (neither overwrites the other), and so are files whose key
+ * falls in the trash.
  */
 export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<string, RemoteEntry>, synced: ReadonlyMap<string, SyncedState>, options: PlanOptions): Plan {
   const plan: Plan = { uploads: [], skips: [], conflicts: [], deletes: [], problems: [] };
@@ -131,6 +132,12 @@ export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<stri
   // Keys some local file maps to, colliding ones included: mirror must not delete an object one of them may own.
   const localKeys = new Set<string>([...keyed.byKey.keys(), ...keyed.collisions.keys()]);
   for (const [key, file] of keyed.byKey) {
+    if (key.startsWith(TRASH_PREFIX)) {
+      // The trash's own place: the listing sets it aside, so such a file would look new and be sent at every pass,
+      // over what mirror moved there.
+      plan.problems.push({ kind: 'problem', key: file.key, reason: `name is reserved for S3 Drop's trash (${TRASH_PREFIX})`, why: 'reserved-name' });
+      continue;
+    }
     const r = remote.get(key);
     const s = synced.get(key);
     if (!r) {

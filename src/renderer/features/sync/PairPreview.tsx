@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { SyncPreview } from '../../../shared/contract';
 import { formatBytes } from '../../format';
 
-/** A dry-run preview in one sentence: files to upload (and their size), to delete, and conflicts. */
+/** A dry-run preview in one sentence: files to upload (and their size), to delete, and conflicts; then whether the brake would stop the sync. */
 export function PreviewText({ preview }: { preview: SyncPreview }) {
   const { t, i18n } = useTranslation();
+  const { brake } = preview;
   return (
     <p className="preview" role="status">
       {t('sync.previewText', { upload: preview.upload, size: formatBytes(preview.uploadBytes, i18n.language), delete: preview.delete, conflicts: preview.conflicts })}
+      {brake && ` ${t('sync.previewBrake', { count: brake.count, percent: Math.round(brake.share * 100) })}`}
     </p>
   );
 }

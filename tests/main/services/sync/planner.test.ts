@@ -67,6 +67,19 @@ describe('planner', () => {
     expect(plan.deletes.map((d) => d.key)).toEqual(['gone.txt']);
   });
 
+  it('leaves out a file whose key falls in the trash, as a problem, in every mode and with a template', () => {
+    const local = [file(`${TRASH_PREFIX}x.txt`, 'x'), file('a.txt', 'a')];
+    for (const mode of ['upload-only', 'mirror'] as const) {
+      const plan = planSync(local, new Map(), new Map(), opts(mode));
+      expect(plan.uploads.map((u) => u.key)).toEqual(['a.txt']);
+      expect(plan.problems).toEqual([{ kind: 'problem', key: `${TRASH_PREFIX}x.txt`, reason: "name is reserved for S3 Drop's trash (.s3drop-trash/)", why: 'reserved-name' }]);
+    }
+    // A template that puts a file there is refused the same way, by the key it renders.
+    const templated = planSync([file('t/x.csv', 'x')], new Map(), new Map(), opts('upload-only', { layout: { template: '.s3drop-trash/{name}' } }));
+    expect(templated.uploads).toEqual([]);
+    expect(templated.problems.map((p) => [p.key, p.why])).toEqual([['t/x.csv', 'reserved-name']]);
+  });
+
   // Model of the bucket: key → content. Executing a plan the way SyncService does, then planning again,
   // must find nothing left to do, and the bucket must equal the folder minus ignored files.
   const names = fc.constantFrom('a.txt', 'b.txt', 'dir/c.txt', 'dir/sub/d.bin', 'e.tmp', '.DS_Store', 'f', 'g.swp', 'h.md');

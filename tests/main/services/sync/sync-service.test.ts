@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { trashDate } from '../../../../src/main/services/sync/executor';
+import { trashDate, trashKeys } from '../../../../src/main/services/sync/executor';
 import { IndexDb } from '../../../../src/main/services/sync/index-db';
 import type { SyncPairInput } from '../../../../src/main/services/sync/pair-store';
 import { getObjectBytes, rawClient, s3Info } from '../../../support/s3-test-client';
@@ -18,6 +18,8 @@ const pair = (folder: string, bucket: string, extra: Partial<SyncPairInput> = {}
 
 const text = async (hh: Harness, key: string) => (await getObjectBytes(rawClient(), hh.bucket, key)).toString();
 const has = async (hh: Harness, key: string) => (await hh.keys()).includes(key);
+/** The prefixes of the object listings the proxy saw, in order (a versioning GET is not one). */
+const prefixesListed = (hh: Harness) => hh.proxy.events().flatMap((e) => (e.kind === 'ListObjects' && e.url.includes('list-type=2') ? [new URL(e.url, 'http://x').searchParams.get('prefix') ?? ''] : []));
 
 describe('sync service (real folder, real watcher, real S3 server)', () => {
   it('uploads adds and edits, moves deletes to the trash, treats an atomic save as one change and ignores temp files', async () => {
@@ -138,7 +140,8 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', stableMs: 600_000 }));
     await until(async () => (await h!.keys()).length === 5 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
     for (const n of ['a', 'b', 'c']) unlinkSync(join(dir, `${n}.txt`));
-    expect(await h.sync.preview(config.id)).toMatchObject({ upload: 0, delete: 3 });
+    // The app's preview says the sync would stop there, before the sync does.
+    expect(await h.sync.preview(config.id)).toMatchObject({ upload: 0, delete: 3, brake: { count: 3, share: 0.6 } });
     await h.sync.syncNow(config.id);
     const st = h.sync.list()[0]!;
     expect(st.state).toBe('needs-confirmation');
@@ -150,6 +153,49 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     const keys = await h.keys();
     expect(keys.filter((k) => !k.includes('.s3drop-trash'))).toEqual(['backup/d.txt', 'backup/e.txt']);
     expect(keys.filter((k) => k.includes('.s3drop-trash'))).toHaveLength(3);
+  });
+
+  it('mirror: a file deleted twice the same day keeps both trashed copies (a full pass, as "Sync now" and the CLI run it)', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'keep.txt'), 'keep');
+    writeFileSync(join(dir, 'f9.txt'), 'v1');
+    const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 1, stableMs: 600_000 }));
+    await until(async () => (await h!.keys()).length === 2 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    const day = `backup/.s3drop-trash/${trashDate(new Date())}/`;
+    unlinkSync(join(dir, 'f9.txt'));
+    await h.sync.syncNow(config.id);
+    writeFileSync(join(dir, 'f9.txt'), 'v2');
+    await h.sync.syncNow(config.id);
+    unlinkSync(join(dir, 'f9.txt'));
+    await h.sync.syncNow(config.id);
+    expect(await h.keys()).toEqual([`${day}f9 (1).txt`, `${day}f9.txt`, 'backup/keep.txt']);
+    expect(await text(h, `${day}f9.txt`)).toBe('v1');
+    expect(await text(h, `${day}f9 (1).txt`)).toBe('v2');
+  });
+
+  it("mirror: the watcher's pass looks at today's trash before it moves a delete there, and keeps what is in it", async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'keep.txt'), 'keep');
+    writeFileSync(join(dir, 'w.txt'), 'new');
+    const day = `backup/.s3drop-trash/${trashDate(new Date())}/`;
+    // An earlier delete of the same name today, and a file whose own name is the next free one.
+    await rawClient().send(new PutObjectCommand({ Bucket: h.bucket, Key: `${day}w.txt`, Body: 'old' }));
+    await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 1, stableMs: 300 }));
+    await until(async () => (await h!.keys()).length === 3 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    const listed = prefixesListed(h).length;
+    unlinkSync(join(dir, 'w.txt'));
+    await until(async () => (await h!.keys()).includes(`${day}w (1).txt`), 'delete to trash');
+    // One listing of the day's trash folder, not a full pass's listing of the whole prefix.
+    expect(prefixesListed(h).slice(listed)).toEqual([day]);
+    expect(await text(h, `${day}w.txt`)).toBe('old');
+    expect(await text(h, `${day}w (1).txt`)).toBe('new');
+  });
+
+  it("trash names: a taken name gets keep-both's (n), never one another delete of the pass goes to", () => {
+    const t = (k: string) => `.s3drop-trash/2026-12-03/${k}`;
+    expect(trashKeys(['a.txt', 'a (1).txt', 'b', 'c.txt'], '2026-12-03', [t('a.txt'), t('b'), t('a (2).txt')])).toEqual([t('a (3).txt'), t('a (1).txt'), t('b (1)'), t('c.txt')]);
   });
 
   it('mirror: an emptied or missing folder (unmounted drive) stops the pass and deletes nothing', async () => {
