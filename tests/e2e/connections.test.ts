@@ -4,7 +4,6 @@
  * in the real engine (`s3-drop serve`) and Chromium; axe on the screen and its dialogs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -22,7 +21,7 @@ let app: AppSession;
 let sso: SsoServer;
 let ws: ServePage;
 let bucket: string;
-const folder = mkdtempSync(join(tmpdir(), 's3drop-conn-pair-'));
+let folder: string;
 
 beforeAll(async () => {
   bucket = await freshBucket(raw, 'conn');
@@ -34,6 +33,8 @@ beforeAll(async () => {
     env: { AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint, AWS_ENDPOINT_URL_SSO: sso.endpoint },
   });
   ws = await openPage(app.serve, { keepMessages: false });
+  // Inside the app's home: browser mode only works with folders there.
+  folder = mkdtempSync(join(app.home, 'pair-'));
 });
 
 afterAll(async () => {
@@ -41,7 +42,7 @@ afterAll(async () => {
   await app?.close();
   await browser?.close();
   await sso?.close();
-  rmSync(folder, { recursive: true, force: true });
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 /** Serious and critical axe violations on the page (or in the open dialog), as readable lines. */

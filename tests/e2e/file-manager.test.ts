@@ -232,6 +232,16 @@ describe('file manager listing', () => {
     await clash.getByRole('button', { name: 'Replace' }).click();
     await row('echo.txt').waitFor({ state: 'detached' });
     expect((await getObjectBytes(rawClient(), bucket, 'taken.txt')).equals(bodies['e.txt']!)).toBe(true);
+
+    // Each rename is in History as one, with the name it had before.
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const renamed = page.locator('[data-testid="history-row"][data-kind="move"][data-key="echo.txt"]');
+    await renamed.waitFor({ timeout: 30_000 });
+    await renamed.getByText('Moved or renamed').waitFor();
+    expect(await renamed.getByTestId('history-from').textContent()).toBe(`before: ${bucket}/e.txt`);
+    expect(await page.locator('[data-testid="history-row"][data-kind="move"][data-key="taken.txt"]').getByTestId('history-from').textContent()).toBe(`before: ${bucket}/echo.txt`);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await row('taken.txt').waitFor();
   });
 
   it('deletes a folder and a file after the confirmation names the count and size and the count is typed', async () => {

@@ -5,7 +5,6 @@
  * answer's worth (500) of entries pages back to the oldest with "Show older".
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,20 +23,21 @@ let folder: string;
 
 beforeAll(async () => {
   bucket = await freshBucket(rawClient(), 'e2e-history');
-  folder = mkdtempSync(join(tmpdir(), 's3drop-e2e-activity-'));
+  await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'backup/same.txt', Body: 'already there\n' }));
+  browser = await launchChromium();
+  app = await startApp(browser, s3Info(), { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket } });
+  // Inside the app's home: browser mode only works with folders there.
+  folder = mkdtempSync(join(app.home, 'activity-'));
   mkdirSync(join(folder, 'sub'));
   writeFileSync(join(folder, 'one.txt'), 'one\n');
   writeFileSync(join(folder, 'sub', 'two.txt'), 'two\n');
   writeFileSync(join(folder, 'same.txt'), 'already there\n');
-  await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: 'backup/same.txt', Body: 'already there\n' }));
-  browser = await launchChromium();
-  app = await startApp(browser, s3Info(), { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket } });
 });
 
 afterAll(async () => {
   await app?.close();
   await browser?.close();
-  rmSync(folder, { recursive: true, force: true });
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 describe('history', () => {

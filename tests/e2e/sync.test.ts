@@ -4,7 +4,6 @@
  * a pass runs: serve reaches S3 through the chaos proxy, which holds one upload unanswered until it is cancelled.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -20,21 +19,22 @@ let proxy: ChaosProxy;
 
 beforeAll(async () => {
   bucket = await freshBucket(rawClient(), 'e2e-sync');
-  folder = mkdtempSync(join(tmpdir(), 's3drop-e2e-sync-'));
-  mkdirSync(join(folder, 'sub'));
-  writeFileSync(join(folder, 'one.txt'), 'one\n');
-  writeFileSync(join(folder, 'sub', 'two.txt'), 'two\n');
   browser = await launchChromium();
   const info = s3Info();
   proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
   app = await startApp(browser, { ...info, endpoint: proxy.url }, { settings: { onboarded: true, lastProfileId: fixtureProfileId(), lastBucket: bucket } });
+  // Inside the app's home: browser mode only works with folders there.
+  folder = mkdtempSync(join(app.home, 'sync-'));
+  mkdirSync(join(folder, 'sub'));
+  writeFileSync(join(folder, 'one.txt'), 'one\n');
+  writeFileSync(join(folder, 'sub', 'two.txt'), 'two\n');
 });
 
 afterAll(async () => {
   await app?.close();
   await browser?.close();
   await proxy?.stop();
-  rmSync(folder, { recursive: true, force: true });
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 describe('sync screen', () => {
@@ -76,7 +76,7 @@ describe('sync screen', () => {
 
   it("counts down the files still to upload while a pass runs, and says so on the pair's card", async () => {
     const { page } = app;
-    const live = mkdtempSync(join(tmpdir(), 's3drop-e2e-live-'));
+    const live = mkdtempSync(join(app.home, 'live-'));
     try {
       for (const name of ['a.txt', 'b.txt', 'hangs.txt']) writeFileSync(join(live, name), `${name}\n`);
       // Every attempt at uploading hangs.txt is read and never answered: the pass stays open with one file to go.

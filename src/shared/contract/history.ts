@@ -4,7 +4,7 @@ import { command } from './define';
 import type { AppErrorData } from '../errors';
 
 /** What happened to an object. 'trash' is a sync pass moving a deleted file's object to the pair's trash. */
-export const historyKinds = ['upload', 'download', 'delete', 'restore', 'trash', 'conflict', 'skip'] as const;
+export const historyKinds = ['upload', 'download', 'delete', 'restore', 'trash', 'conflict', 'skip', 'move'] as const;
 
 /** One of `historyKinds`. */
 export type HistoryKind = (typeof historyKinds)[number];
@@ -35,6 +35,8 @@ export interface HistoryEntry {
   pairId?: string;
   /** A download's local file. */
   localPath?: string;
+  /** A move's or rename's old place, `bucket/key` (the entry's own bucket and key are the new one). */
+  from?: string;
   error?: AppErrorData;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The one home of history: what was uploaded, downloaded, deleted, restored and synced, in `<dataDir>/history.sqlite`,
+ * The one home of history: what was uploaded, downloaded, deleted, restored, moved and synced, in `<dataDir>/history.sqlite`,
  * the newest `maxEntries` kept. Transfers are recorded from the queue's own progress snapshots (so the queue knows
  * nothing of history); deletes, restores and sync passes call `record` through `CoreDeps.history`.
  */
@@ -37,7 +37,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS entries (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL,
   profile_id TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0,
-  pair_id TEXT, local_path TEXT, error TEXT, ref TEXT
+  pair_id TEXT, local_path TEXT, error TEXT, ref TEXT, from_key TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS entries_ref ON entries(ref) WHERE ref IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_pair ON entries(pair_id, id);
@@ -84,9 +84,12 @@ export class HistoryService implements HistoryRecorder {
     const opened = openSqliteFile(options.file ?? join(options.dataDir, 'history.sqlite'), SCHEMA);
     if (opened.corruptMovedTo) options.logger.warn(`history was damaged; it was moved to ${opened.corruptMovedTo} and a new one started`);
     this.db = opened.db;
+    // A file from before moves were recorded gains their column; its old entries keep NULL there.
+    const columns = this.db.prepare('PRAGMA table_info(entries)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'from_key')) this.db.exec('ALTER TABLE entries ADD COLUMN from_key TEXT');
     this.maxEntries = options.maxEntries ?? HISTORY_MAX_ENTRIES;
     this.insert = this.db.prepare(
-      'INSERT OR IGNORE INTO entries (at, kind, outcome, profile_id, bucket, key, size, pair_id, local_path, error, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO entries (at, kind, outcome, profile_id, bucket, key, size, pair_id, local_path, error, ref, from_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.unsubscribe = options.events.on('transfers:progress', (ev) => this.recordTransfers(ev.changed));
   }
@@ -139,6 +142,7 @@ export class HistoryService implements HistoryRecorder {
             e.localPath ?? null,
             e.error ? JSON.stringify(e.error) : null,
             e.ref ?? null,
+            e.from ?? null,
           );
           if (Number(res.changes) > 0) {
             const { ref: _ref, ...entry } = e;
@@ -218,6 +222,7 @@ function fromRow(r: Record<string, unknown>): HistoryEntry {
     size: Number(r.size),
     ...(r.pair_id ? { pairId: String(r.pair_id) } : {}),
     ...(r.local_path ? { localPath: String(r.local_path) } : {}),
+    ...(r.from_key ? { from: String(r.from_key) } : {}),
     ...(r.error ? { error: JSON.parse(String(r.error)) as AppErrorData } : {}),
   };
 }

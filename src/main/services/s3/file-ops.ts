@@ -221,17 +221,23 @@ export class FileOpsService {
     if (ownKey) throw new AppError('NAME_EXISTS', { key: ownKey.to, bucket: destBucket });
     if (!options.overwrite) await this.refuseClash(profileId, destBucket, pairs, signal);
     const summary: MoveSummary = { moved: 0, bytes: 0, failed: [] };
+    const records: HistoryRecord[] = [];
+    const base = { kind: 'move' as const, profileId, bucket: destBucket };
     await eachLimit(pairs, MOVE_CONCURRENCY, async ({ from, to }) => {
       try {
         const size = await moveObject(ctx, bucket, from, to, { ...this.copyOptions, destBucket, ...(signal ? { signal } : {}) });
         if (size === undefined) return; // gone meanwhile: nothing to move
         summary.moved++;
         summary.bytes += size;
+        records.push({ ...base, at: Date.now(), key: to, from: `${bucket}/${from}`, outcome: 'done', size });
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError('UNKNOWN', {}, { cause: err, details: String(err) });
         summary.failed.push({ key: from, error: error.toData() });
+        records.push({ ...base, at: Date.now(), key: to, from: `${bucket}/${from}`, outcome: 'failed', size: 0, error: error.toData() });
       }
     });
+    // A rename shows in History as one, not only as the delete a versioned bucket keeps of the old name.
+    this.history?.record(records);
     return summary;
   }
 

@@ -48,6 +48,11 @@ function Row({ entry }: { entry: HistoryEntry }) {
         <span className="hint history-where" title={`${entry.bucket}/${folder}`}>
           {entry.bucket}/{folder}
         </span>
+        {entry.from && (
+          <span className="hint history-where" title={entry.from} data-testid="history-from">
+            {t('history.movedFrom', { from: entry.from })}
+          </span>
+        )}
       </span>
       <span className="history-what">{t(`history.kind.${entry.kind}`)}</span>
       <span className={`history-outcome badge outcome-${entry.outcome}`}>{t(`history.outcome.${entry.outcome}`)}</span>

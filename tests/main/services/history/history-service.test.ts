@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandInput, HistoryEntry } from '../../../../src/shared/contract';
@@ -178,6 +179,46 @@ describe('history service', () => {
     expect(page.entries.map((e) => [e.key, e.size, e.outcome, e.bucket]).sort()).toEqual([
       ['docs/x.txt', 12, 'done', bucket],
       ['docs/y.txt', 3, 'done', bucket],
+    ]);
+  });
+
+  it('records renames and moves made through the file manager, each key with where it was before', async () => {
+    const info = s3Info();
+    const core = testCore();
+    dirs.push(core.platform.dataDir);
+    const s = open(core.platform.dataDir, undefined, core.events);
+    const raw = rawClient(info);
+    const bucket = await freshBucket(raw, 'history-move');
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'beta.txt', Body: 'twelve bytes' }));
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'old/a.txt', Body: 'abc' }));
+    const ops = new FileOpsService(testClients(core, info), {}, s);
+    await ops.move('test', bucket, 'beta.txt', 'new name.txt');
+    await ops.move('test', bucket, 'old/', 'new/');
+    const page = s.list(q({ kinds: ['move'] }));
+    expect(page.entries.map((e) => [e.key, e.from, e.size, e.outcome, e.bucket]).sort()).toEqual([
+      ['new name.txt', `${bucket}/beta.txt`, 12, 'done', bucket],
+      ['new/a.txt', `${bucket}/old/a.txt`, 3, 'done', bucket],
+    ]);
+    // Kept across a restart of the service.
+    s.close();
+    expect(open(core.platform.dataDir).list(q({ kinds: ['move'] })).entries.map((e) => e.from).sort()).toEqual([`${bucket}/beta.txt`, `${bucket}/old/a.txt`]);
+  });
+
+  it('opens a history file from before moves were recorded, and records them in it', () => {
+    const dir = tempData();
+    const file = join(dir, 'history.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE entries (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL,
+      profile_id TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0,
+      pair_id TEXT, local_path TEXT, error TEXT, ref TEXT);
+      INSERT INTO entries (at, kind, outcome, profile_id, bucket, key, size) VALUES (1, 'upload', 'done', 'p', 'b', 'old.txt', 3);`);
+    old.close();
+    const s = open(dir);
+    s.record([entry({ kind: 'move', key: 'b.txt', from: 'b/a.txt' })]);
+    expect(s.list(q()).entries.map((e) => [e.kind, e.key, e.from])).toEqual([
+      ['move', 'b.txt', 'b/a.txt'],
+      ['upload', 'old.txt', undefined],
     ]);
   });
 
