@@ -45,6 +45,17 @@ describe('download', () => {
     expect(readFileSync(join(target, 'mk', 'file.txt'), 'utf8')).toBe('f');
   });
 
+  it('saves a key with control characters under a name without them, and says so in one escaped line', async () => {
+    const key = 'ctl/evil\u001b[31mRED\u001b[0m\nfake.txt';
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'c' }));
+    const target = join(root, 'ctl');
+    const run = await runCli(['download', `s3://${bucket}/ctl/`, target], envFor());
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(join(target, 'ctl'))).toEqual(['evil_[31mRED_[0m_fake.txt']);
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stderr).toContain(`renamed: ctl/evil\\x1b[31mRED\\x1b[0m\\nfake.txt -> ${join(target, 'ctl', 'evil_[31mRED_[0m_fake.txt')} (the name held control characters)\n`);
+  });
+
   it('refuses --version-id with more than one source (exit 2)', async () => {
     const run = await runCli(['download', `s3://${bucket}/mk/file.txt`, `s3://${bucket}/mk/empty/`, join(root, 'x'), '--version-id', 'v1'], envFor());
     expect(run.code).toBe(2);

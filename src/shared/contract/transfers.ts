@@ -107,10 +107,11 @@ export interface RenamedDownload {
   key: string;
   path: string;
   /**
-   * Why: 'unsafe' (`..`, an absolute path), 'windows' (a character or name Windows refuses), 'long' (too long a
-   * name), 'clash' (another key already took the name).
+   * Why: 'unsafe' (`..`, an absolute path), 'control' (a control character, such as a newline or an escape),
+   * 'windows' (a character or name Windows refuses), 'long' (too long a name), 'clash' (another key already took the
+   * name).
    */
-  reason: 'unsafe' | 'windows' | 'long' | 'clash';
+  reason: 'unsafe' | 'control' | 'windows' | 'long' | 'clash';
 }
 
 /**

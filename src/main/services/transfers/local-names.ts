@@ -1,12 +1,13 @@
 /**
  * Where a downloaded key lands on this computer: the key's folders kept, each name made one the local OS can hold
- * (Windows' reserved characters and names, trailing dots and spaces, over-long names), and never outside the chosen
+ * (control characters, Windows' reserved characters and names, trailing dots and spaces, over-long names), and never outside the chosen
  * folder, whatever the key says (`../../etc/x`, `/etc/x`). Pure: no file is touched here.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve, sep } from 'node:path';
 import type { RenamedDownload } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { CONTROL_CHARS } from '../s3/validate';
 
 /** Why a name was changed. */
 export type RenameReason = RenamedDownload['reason'];
@@ -31,10 +32,11 @@ function safeSegment(segment: string, windows: boolean): { name: string; reason?
     name = '__';
     reason = 'unsafe';
   }
-  // NUL ends a path in every OS API: a name holding one could never be created as written.
-  if (name.includes('\u0000')) {
-    name = name.replaceAll('\u0000', '_');
-    reason ??= 'unsafe';
+  // NUL ends a path in every OS API; the others would reach a terminal through `ls` or a script, and upload refuses
+  // them all, so a name keeping one could never go back up.
+  if (CONTROL_CHARS.test(name)) {
+    name = name.replace(new RegExp(CONTROL_CHARS.source, 'g'), '_');
+    reason ??= 'control';
   }
   if (windows) {
     let w = name.replace(WINDOWS_BAD_CHARS, '_');

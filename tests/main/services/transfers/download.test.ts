@@ -148,11 +148,14 @@ describe('hostile and awkward keys', () => {
     expect(plan.renamed.filter((r) => r.reason === 'unsafe').map((r) => r.key).sort()).toEqual(tricky.sort());
   });
 
-  it('names are made safe without touching the server: .., absolute, NUL, Windows names, over-long', () => {
+  it('names are made safe without touching the server: .., absolute, control characters, Windows names, over-long', () => {
     expect(safeRelativePath('../../etc/x', 'linux')).toEqual({ rel: '__/__/etc/x', reason: 'unsafe' });
     expect(safeRelativePath('/etc/x', 'linux')).toEqual({ rel: 'etc/x', reason: 'unsafe' });
     expect(safeRelativePath('a/b.txt', 'linux')).toEqual({ rel: 'a/b.txt' });
-    expect(safeRelativePath('a/x\u0000y', 'linux')).toEqual({ rel: 'a/x_y', reason: 'unsafe' });
+    expect(safeRelativePath('a/x\u0000y', 'linux')).toEqual({ rel: 'a/x_y', reason: 'control' });
+    // An escape sequence and a newline would reach a terminal through `ls`, and upload refuses them.
+    expect(safeRelativePath('c/evil\u001b[31mRED\u001b[0m\nfake\r\u007f.txt', 'linux')).toEqual({ rel: 'c/evil_[31mRED_[0m_fake__.txt', reason: 'control' });
+    expect(safeRelativePath('c\tx/y.txt', 'win32')).toEqual({ rel: 'c_x/y.txt', reason: 'control' });
     expect(safeRelativePath('a:b/c?.txt', 'linux')).toEqual({ rel: 'a:b/c?.txt' });
     expect(safeRelativePath('a:b/c?.txt', 'win32')).toEqual({ rel: 'a_b/c_.txt', reason: 'windows' });
     expect(safeRelativePath('d/CON', 'win32')).toEqual({ rel: 'd/_CON', reason: 'windows' });
@@ -164,6 +167,16 @@ describe('hostile and awkward keys', () => {
     expect(Buffer.byteLength(long.rel)).toBeLessThanOrEqual(240);
     expect(long.rel.endsWith('.jpeg')).toBe(true);
     expect(() => safeRelativePath('//', 'linux')).toThrow(AppError);
+  });
+
+  it('keys with control characters (an escape sequence, a newline) download under names without them, reported', async () => {
+    const key = 'esc/evil\u001b[31mRED\u001b[0m\nfake 2026-01-01  1 line.txt';
+    await put(key, Buffer.from('esc'));
+    const folder = join(work, 'esc');
+    const { renamed, snaps } = await download(['esc/'], folder);
+    expect(snaps.map((s) => s.state)).toEqual(['done']);
+    expect(filesIn(folder)).toEqual(['esc/evil_[31mRED_[0m_fake 2026-01-01  1 line.txt']);
+    expect(renamed).toEqual([{ key, path: join(folder, 'esc', 'evil_[31mRED_[0m_fake 2026-01-01  1 line.txt'), reason: 'control' }]);
   });
 
   it('on Windows, two keys that become one name keep both files', async () => {
