@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
 import { cliTestEnv, ensureBuiltCli, runCli } from '../support/serve';
@@ -54,6 +54,20 @@ describe('download', () => {
     expect(readdirSync(join(target, 'ctl'))).toEqual(['evil_[31mRED_[0m_fake.txt']);
     expect(run.stderr).not.toContain('\u001b');
     expect(run.stderr).toContain(`renamed: ctl/evil\\x1b[31mRED\\x1b[0m\\nfake.txt -> ${join(target, 'ctl', 'evil_[31mRED_[0m_fake.txt')} (the name held control characters)\n`);
+  });
+
+  it('saves an object named as a folder beside that folder (as mv onto a folder makes) under a keep-both name', async ({ skip }) => {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'mvd/moved/pic.txt', Body: 'p' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'mvd/moved', Body: 'm' }));
+    // s3rver keeps objects as files named by their keys and lists these two out of order; RGW and S3 do not.
+    const listed = (await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'mvd/' }))).Contents?.map((o) => o.Key);
+    if (listed?.join() !== 'mvd/moved,mvd/moved/pic.txt') skip();
+    const target = join(root, 'mvd');
+    const run = await runCli(['download', `s3://${bucket}/mvd/`, target], envFor());
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(target, 'mvd', 'moved (1)'), 'utf8')).toBe('m');
+    expect(readFileSync(join(target, 'mvd', 'moved', 'pic.txt'), 'utf8')).toBe('p');
+    expect(run.stderr).toContain(`renamed: mvd/moved -> ${join(target, 'mvd', 'moved (1)')} (another file or folder already had this name)\n`);
   });
 
   it('refuses --version-id with more than one source (exit 2)', async () => {
