@@ -70,6 +70,18 @@ describe('download', () => {
     expect(run.stderr).toContain(`renamed: mvd/moved -> ${join(target, 'mvd', 'moved (1)')} (another file or folder already had this name)\n`);
   });
 
+  it('keeps the bytes of a folder marker that holds some, beside its folder, and says so', async () => {
+    for (const [Key, Body] of [['zm/top/a.txt', 'a'], ['zm/top/m/', 'hello'], ['zm/top/z.txt', 'z']]) await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+    const target = join(root, 'zm');
+    const run = await runCli(['download', `s3://${bucket}/zm/top`, target, '--json'], envFor());
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ downloaded: 3, failed: 0, renamed: 1 });
+    expect(readFileSync(join(target, 'top', 'm (1)'), 'utf8')).toBe('hello');
+    expect(readdirSync(join(target, 'top')).sort()).toEqual(['a.txt', 'm', 'm (1)', 'z.txt']);
+    expect(statSync(join(target, 'top', 'm')).isDirectory()).toBe(true);
+    expect(run.stderr).toContain(`renamed: zm/top/m/ -> ${join(target, 'top', 'm (1)')} (the key names a folder but holds data, so it is saved beside the folder)\n`);
+  });
+
   it('refuses --version-id with more than one source (exit 2)', async () => {
     const run = await runCli(['download', `s3://${bucket}/mk/file.txt`, `s3://${bucket}/mk/empty/`, join(root, 'x'), '--version-id', 'v1'], envFor());
     expect(run.code).toBe(2);

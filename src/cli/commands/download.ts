@@ -136,4 +136,5 @@ const renameWords: Record<RenamedDownload['reason'], string> = {
   windows: 'Windows does not allow this name',
   long: 'the name was too long',
   clash: 'another file or folder already had this name',
+  marker: 'the key names a folder but holds data, so it is saved beside the folder',
 };

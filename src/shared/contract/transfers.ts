@@ -109,9 +109,10 @@ export interface RenamedDownload {
   /**
    * Why: 'unsafe' (`..`, an absolute path), 'dropped' (an empty or `.` part, as in `a//b` or `d/.`, left out),
    * 'control' (a control character, such as a newline or an escape), 'windows' (a character or name Windows
-   * refuses), 'long' (too long a name), 'clash' (another key's file or folder already took the name).
+   * refuses), 'long' (too long a name), 'clash' (another key's file or folder already took the name), 'marker' (a
+   * folder marker, `name/`, that holds bytes: saved beside its folder).
    */
-  reason: 'unsafe' | 'dropped' | 'control' | 'windows' | 'long' | 'clash';
+  reason: 'unsafe' | 'dropped' | 'control' | 'windows' | 'long' | 'clash' | 'marker';
 }
 
 /**

@@ -43,7 +43,10 @@ export interface ChosenObject {
   etag: string;
   /** The older version to fetch instead of the current one. */
   versionId?: string;
-  /** A folder marker (a `name/` key, as the S3 console and New folder make): an empty folder, not a file; `rel` ends in '/'. */
+  /**
+   * A folder marker (a `name/` key, as the S3 console and New folder make): an empty folder, not a file; `rel` ends
+   * in '/' and `size` is 0. A marker with bytes comes twice: as this folder, and as a file whose `rel` ends in '/'.
+   */
   folder?: true;
 }
 
@@ -73,9 +76,15 @@ export async function expandChoice(ctx: S3Context, bucket: string, keys: readonl
     const rels = [...listed.keys()].sort();
     for (const rel of rels) {
       const o = listed.get(rel)!;
+      const item = { key: prefix + rel, rel: `${top}/${rel}`, size: o.size, etag: o.etag };
       // The folder's own marker (rel '') is the top folder itself: an empty folder chosen still arrives.
-      const marker = rel === '' || rel.endsWith('/');
-      items.push({ key: prefix + rel, rel: `${top}/${rel}`, size: o.size, etag: o.etag, ...(marker ? { folder: true as const } : {}) });
+      if (rel !== '' && !rel.endsWith('/')) items.push(item);
+      else {
+        items.push({ ...item, size: 0, folder: true });
+        // A marker that holds bytes (`put-object --key m/ --body f`) is a folder and a file: its bytes are not
+        // dropped but saved beside the folder (see `localNames`).
+        if (o.size > 0) items.push(item);
+      }
     }
   }
   return items;
@@ -117,7 +126,8 @@ function unclashedName(path: string, taken: Set<string>, fold: (p: string) => st
  * The local names of chosen objects, in their order, each made safe (`safeRelativePath`) and none shared. Every
  * folder the objects need is known first, so a file can never take a folder's name, whichever comes first: `d/..`
  * beside `d/../x` (`d/__` and `d/__/x`), `d/.` beside `d/x`, an object `moved` beside `moved/pic`; such a file, and
- * a second file with a name taken, gets a keep-both name. `fold` is how the disk compares names.
+ * a second file with a name taken, and the bytes of a folder marker that holds some, gets a keep-both name. `fold`
+ * is how the disk compares names.
  */
 export function localNames(items: readonly ChosenObject[], platform: NodeJS.Platform, fold: (p: string) => string): LocalName[] {
   const safe = items.map((it) => safeRelativePath(it.rel, platform));
@@ -127,9 +137,11 @@ export function localNames(items: readonly ChosenObject[], platform: NodeJS.Plat
     for (let dir = items[i]!.folder ? s.rel : posix.dirname(s.rel); dir !== '.' && !taken.has(fold(dir)); dir = posix.dirname(dir)) taken.add(fold(dir));
   }
   return safe.map((s, i) => {
-    if (items[i]!.folder) return s;
+    const it = items[i]!;
+    if (it.folder) return s;
+    // A folder marker's bytes: its name is its folder's, so it always ends up with a keep-both name beside it.
     const { path, clash } = unclashedName(s.rel, taken, fold);
-    const reason = clash ? 'clash' : s.reason;
+    const reason = it.rel.endsWith('/') ? 'marker' : clash ? 'clash' : s.reason;
     return reason ? { rel: path, reason } : { rel: path };
   });
 }

@@ -226,6 +226,18 @@ describe('hostile and awkward keys', () => {
     expect(readdirSync(join(folder, 'mv')).filter((n) => n.endsWith('.s3drop-part'))).toEqual([]);
   });
 
+  it('a folder marker holding bytes becomes its folder and, beside it, a file with its bytes, reported', async () => {
+    await put('zm/top/a.txt', Buffer.from('a'));
+    await put('zm/top/m/', Buffer.from('hello'));
+    await put('zm/top/z.txt', Buffer.from('z'));
+    const folder = join(work, 'zm');
+    const { snaps, renamed } = await download(['zm/top'], folder);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done', 'done']);
+    expect(filesIn(folder)).toEqual(['top/a.txt', 'top/m (1)', 'top/z.txt']);
+    expect(readFileSync(join(folder, 'top', 'm (1)'), 'utf8')).toBe('hello');
+    expect(renamed).toEqual([{ key: 'zm/top/m/', path: join(folder, 'top', 'm (1)'), reason: 'marker' }]);
+  });
+
   it('on Windows, two keys that become one name keep both files', async () => {
     await put('clash/a:b.txt', Buffer.from('colon'));
     await put('clash/a_b.txt', Buffer.from('underscore'));
