@@ -16,7 +16,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Clients, S3Context } from '../main/services/s3/types';
 import { httpStatus, toAppError } from '../main/services/s3/errors';
 import { cleanEtag, contentCheckOf, objectCall, type ContentCheck } from '../main/services/s3/objects';
-import { expandChoice, unclashedName, type ChosenObject } from '../main/services/transfers/download-plan';
+import { expandChoice, localNames, type ChosenObject } from '../main/services/transfers/download-plan';
 import { safeRelativePath } from '../main/services/transfers/local-names';
 import { downloadSourceSchema } from '../shared/contract';
 import { AppError } from '../shared/errors';
@@ -147,16 +147,10 @@ export class Downloads {
     if (objects.length === 1 && only && !only.folder && keys.length === 1 && only.key === keys[0]) {
       return { kind: 'file', profileId, bucket, object: only, name: portableName(only.rel) };
     }
-    const taken = new Set<string>();
-    // Windows and macOS compare names without case, so `A.txt` and `a.txt` would be one file once unzipped there.
-    const fold = (p: string) => p.toLowerCase();
+    // The strictest rules (Windows'), and no case: Windows and macOS would unzip `A.txt` and `a.txt` as one file.
+    const names = localNames(objects, 'win32', (p) => p.toLowerCase());
     // A folder marker becomes a directory entry (its name ends in '/'), so an empty folder survives the round trip.
-    const plan = planZip(
-      objects.map((o) => {
-        const name = unclashedName(portableName(o.rel), taken, fold, posix).path;
-        return o.folder ? { name: `${name}/`, size: 0, dir: true } : { name, size: o.size };
-      }),
-    );
+    const plan = planZip(objects.map((o, i) => (o.folder ? { name: `${names[i]!.rel}/`, size: 0, dir: true } : { name: names[i]!.rel, size: o.size })));
     return { kind: 'zip', profileId, bucket, name: zipName(bucket, keys, objects), objects, entries: plan.placed, cdOffset: plan.cdOffset, total: plan.total };
   }
 
@@ -302,7 +296,8 @@ async function* zipStream(ctx: S3Context, zip: Extract<Prepared, { kind: 'zip' }
       fill();
       p.entry.dos = dosDateTime(body.lastModified ?? new Date());
       yield localHeader(p);
-      const verify = new StreamCheck(object.size, body.check);
+      // A directory entry holds no bytes, whatever the listing said: checking it for some would cut the archive short.
+      const verify = new StreamCheck(object.folder ? 0 : object.size, body.check);
       let crc = 0;
       // Leaving this loop early (the browser went away) destroys the S3 body.
       for await (const chunk of body.stream as AsyncIterable<Buffer>) {

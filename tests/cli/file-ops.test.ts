@@ -61,6 +61,21 @@ describe('ls', () => {
     ]);
   });
 
+  it('a key with an escape sequence and a newline is shown escaped, one line, in text; --json keeps it exact', async () => {
+    const key = 'ctl/evil\u001b[31mRED\u001b[0m\nfake 2026-01-01  1 line.txt';
+    await put(key, 'x');
+    const shown = 'evil\\x1b[31mRED\\x1b[0m\\nfake 2026-01-01  1 line.txt';
+    const run = await runCli(['ls', `s3://${bucket}/ctl/`], envFor());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('\u001b');
+    expect(lines(run.stdout)).toHaveLength(1);
+    expect(lines(run.stdout)[0]!.endsWith(` 1 ${shown}`)).toBe(true);
+    const deep = await runCli(['ls', `s3://${bucket}/ctl/`, '--recursive'], envFor());
+    expect(lines(deep.stdout)).toEqual([`${'1'.padStart(14)} ctl/${shown}`]);
+    const json = await runCli(['ls', `s3://${bucket}/ctl/`, '--recursive', '--json'], envFor());
+    expect(JSON.parse(json.stdout)).toEqual([{ key, size: 1 }]);
+  });
+
   it('a bad address is one plain line and exit 2', async () => {
     const run = await runCli(['ls', 'bucket/docs'], envFor());
     expect(run.code).toBe(2);

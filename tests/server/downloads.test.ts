@@ -254,6 +254,19 @@ describe('empty folders in a ZIP', () => {
     if (py) expect(py).toEqual(['tree/empty/', 'tree/sub/deeper/']);
   });
 
+  it('a folder marker holding bytes is a directory entry and, beside it, a file with those bytes: the ZIP is whole', async () => {
+    await put('zm/top/a.txt', Buffer.from('a'));
+    await put('zm/top/m/', Buffer.from('hello'));
+    await put('zm/top/z.txt', Buffer.from('z'));
+    const res = await fetchDownload(['zm/top/']);
+    expect(res.status).toBe(200);
+    expect(res.cut).toBe(false);
+    const entries = readZip(res.body);
+    expect([...entries.keys()].sort()).toEqual(['top/a.txt', 'top/m (1)', 'top/m/', 'top/z.txt']);
+    expect(entries.get('top/m (1)')!.toString()).toBe('hello');
+    expect(entries.get('top/z.txt')!.toString()).toBe('z');
+  });
+
   it('a folder holding only its own marker downloads as a ZIP of that one empty folder', async () => {
     await put('lonely/', Buffer.alloc(0));
     const res = await fetchDownload(['lonely/']);

@@ -131,7 +131,10 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
 /** Why a name was changed, in the words the terminal shows. */
 const renameWords: Record<RenamedDownload['reason'], string> = {
   unsafe: 'the name pointed outside the folder',
+  dropped: "an empty or '.' part of the name was left out",
+  control: 'the name held control characters',
   windows: 'Windows does not allow this name',
   long: 'the name was too long',
-  clash: 'another file already had this name',
+  clash: 'another file or folder already had this name',
+  marker: 'the key names a folder but holds data, so it is saved beside the folder',
 };

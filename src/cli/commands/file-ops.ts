@@ -8,7 +8,7 @@ import type { AppServices } from '../../main/services/app-services';
 import { listPrefix } from '../../main/services/s3/objects';
 import type { KeyFailure } from '../../shared/contract';
 import { AppError, errorText } from '../../shared/errors';
-import { EXIT, usageError, type CliIo } from '../cli-io';
+import { EXIT, printable, usageError, type CliIo } from '../cli-io';
 import { buildCliServices, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3KeyUrl, parseS3Url } from '../s3-url';
@@ -102,7 +102,7 @@ async function withEngine(command: string, values: Parsed['values'], io: CliIo, 
 
 /** Writes each key that failed, one plain line each, to stderr. */
 function reportFailures(io: CliIo, failed: readonly KeyFailure[]): void {
-  for (const f of failed) io.stderr.write(`failed: ${f.key}: ${errorText(f.error.code, 'en', f.error.params)}\n`);
+  for (const f of failed) io.stderr.write(`failed: ${printable(f.key)}: ${printable(errorText(f.error.code, 'en', f.error.params))}\n`);
 }
 
 const seconds = (started: number) => Math.round(Date.now() - started) / 1000;
@@ -122,7 +122,7 @@ export async function runLsCommand(args: string[], io: CliIo, signal: AbortSigna
       const ctx = await services.clients.forProfile(profileId);
       const listed = [...(await listPrefix(ctx, bucket, prefix, signal, { markers: true }))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (values.json) io.stdout.write(JSON.stringify(listed.map(([rel, o]) => ({ key: prefix + rel, size: o.size }))) + '\n');
-      else for (const [rel, o] of listed) io.stdout.write(`${String(o.size).padStart(14)} ${prefix + rel}\n`);
+      else for (const [rel, o] of listed) io.stdout.write(`${String(o.size).padStart(14)} ${printable(prefix + rel)}\n`);
       return EXIT.ok;
     }
     const entries = [];
@@ -136,8 +136,8 @@ export async function runLsCommand(args: string[], io: CliIo, signal: AbortSigna
     if (values.json) io.stdout.write(JSON.stringify(entries) + '\n');
     else
       for (const e of entries) {
-        if (e.kind === 'folder') io.stdout.write(`${'PRE'.padStart(34)} ${e.name}/\n`);
-        else io.stdout.write(`${(e.lastModified ?? '').replace('T', ' ').slice(0, 19).padEnd(19)} ${String(e.size ?? 0).padStart(14)} ${e.name}\n`);
+        if (e.kind === 'folder') io.stdout.write(`${'PRE'.padStart(34)} ${printable(e.name)}/\n`);
+        else io.stdout.write(`${(e.lastModified ?? '').replace('T', ' ').slice(0, 19).padEnd(19)} ${String(e.size ?? 0).padStart(14)} ${printable(e.name)}\n`);
       }
     return EXIT.ok;
   });
@@ -176,7 +176,7 @@ export async function runRmCommand(args: string[], io: CliIo, signal: AbortSigna
     if (expanded.size === 0) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
     if (values.recursive && !values.yes) {
       const bytes = [...expanded.values()].reduce((a, b) => a + b, 0);
-      const what = `${plural(expanded.size, 'object')} (${bytes} bytes) under s3://${bucket}/${key}`;
+      const what = `${plural(expanded.size, 'object')} (${bytes} bytes) under s3://${bucket}/${printable(key)}`;
       if (!(io.stdin as NodeJS.ReadStream).isTTY) throw usageError('rm', `This would delete ${what}, and no one can be asked here: add --yes to go ahead`);
       if (!(await confirm(io, `Delete ${what}?`))) {
         io.stderr.write('Nothing was deleted.\n');

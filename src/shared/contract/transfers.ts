@@ -107,10 +107,12 @@ export interface RenamedDownload {
   key: string;
   path: string;
   /**
-   * Why: 'unsafe' (`..`, an absolute path), 'windows' (a character or name Windows refuses), 'long' (too long a
-   * name), 'clash' (another key already took the name).
+   * Why: 'unsafe' (`..`, an absolute path), 'dropped' (an empty or `.` part, as in `a//b` or `d/.`, left out),
+   * 'control' (a control character, such as a newline or an escape), 'windows' (a character or name Windows
+   * refuses), 'long' (too long a name), 'clash' (another key's file or folder already took the name), 'marker' (a
+   * folder marker, `name/`, that holds bytes: saved beside its folder).
    */
-  reason: 'unsafe' | 'windows' | 'long' | 'clash';
+  reason: 'unsafe' | 'dropped' | 'control' | 'windows' | 'long' | 'clash' | 'marker';
 }
 
 /**

@@ -37,14 +37,17 @@ export function assertBucketRef(name: string): void {
   if (reason) throw new AppError('BUCKET_NAME_INVALID', { bucket: name, reason });
 }
 
+/** The control characters (C0 and DEL) a key may not hold; a downloaded name loses them too, so it can go back up. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
 /** Why a key cannot be used, in plain words, or undefined when it is fine. */
 export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return 'the name is empty';
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_KEY_BYTES) return `it is ${bytes} bytes long, and S3 allows at most ${MAX_KEY_BYTES} bytes (accented letters and symbols count as 2 to 4)`;
   // Control characters cannot travel in S3's XML listings, so such objects could never be listed again.
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(key)) return 'it contains an invisible control character';
+  if (CONTROL_CHARS.test(key)) return 'it contains an invisible control character';
   if (/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return 'it contains a broken character';
   return undefined;
 }

@@ -3,13 +3,13 @@
  * path: a folder keeps its own name as the top local folder, as an uploaded folder keeps it in the keys.
  */
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { RenamedDownload } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { headObject, listPrefixParallel, prefixHasObjects } from '../s3/objects';
 import type { S3Context } from '../s3/types';
 import { assertBucketRef } from '../s3/validate';
-import { caseInsensitiveFs, localPathFor } from './local-names';
+import { caseInsensitiveFs, pathUnder, safeRelativePath, type RenameReason } from './local-names';
 import type { DownloadRequest } from './types';
 import { keepBothKey } from './upload';
 
@@ -43,7 +43,10 @@ export interface ChosenObject {
   etag: string;
   /** The older version to fetch instead of the current one. */
   versionId?: string;
-  /** A folder marker (a `name/` key, as the S3 console and New folder make): an empty folder, not a file; `rel` ends in '/'. */
+  /**
+   * A folder marker (a `name/` key, as the S3 console and New folder make): an empty folder, not a file; `rel` ends
+   * in '/' and `size` is 0. A marker with bytes comes twice: as this folder, and as a file whose `rel` ends in '/'.
+   */
   folder?: true;
 }
 
@@ -73,9 +76,15 @@ export async function expandChoice(ctx: S3Context, bucket: string, keys: readonl
     const rels = [...listed.keys()].sort();
     for (const rel of rels) {
       const o = listed.get(rel)!;
+      const item = { key: prefix + rel, rel: `${top}/${rel}`, size: o.size, etag: o.etag };
       // The folder's own marker (rel '') is the top folder itself: an empty folder chosen still arrives.
-      const marker = rel === '' || rel.endsWith('/');
-      items.push({ key: prefix + rel, rel: `${top}/${rel}`, size: o.size, etag: o.etag, ...(marker ? { folder: true as const } : {}) });
+      if (rel !== '' && !rel.endsWith('/')) items.push(item);
+      else {
+        items.push({ ...item, size: 0, folder: true });
+        // A marker that holds bytes (`put-object --key m/ --body f`) is a folder and a file: its bytes are not
+        // dropped but saved beside the folder (see `localNames`).
+        if (o.size > 0) items.push(item);
+      }
     }
   }
   return items;
@@ -95,16 +104,46 @@ async function chosenVersion(ctx: S3Context, bucket: string, keys: readonly stri
   throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
 }
 
+/** One chosen object's local name, relative and '/'-separated, and why it differs from the key when it does. */
+export interface LocalName {
+  rel: string;
+  reason?: RenameReason;
+}
+
 /**
- * A name no earlier one took: two keys that the cleaning (or a case-blind disk) makes one name, and the later one
- * becomes `name (1).ext`. `fold` is how the disk compares names; `paths` is node's path module or its posix half.
+ * A name no earlier one took (`taken` holds them as `fold` compares them), else `name (1).ext`: two keys that the
+ * cleaning (or a case-blind disk) makes one name, or a file named as a folder another key needs.
  */
-export function unclashedName(path: string, taken: Set<string>, fold: (p: string) => string, paths: Pick<typeof posix, 'basename' | 'dirname' | 'join'>): { path: string; clash: boolean } {
+function unclashedName(path: string, taken: Set<string>, fold: (p: string) => string): { path: string; clash: boolean } {
   let out = path;
   let n = 0;
-  while (taken.has(fold(out))) out = paths.join(paths.dirname(path), keepBothKey(paths.basename(path), ++n));
+  while (taken.has(fold(out))) out = posix.join(posix.dirname(path), keepBothKey(posix.basename(path), ++n));
   taken.add(fold(out));
   return { path: out, clash: n > 0 };
+}
+
+/**
+ * The local names of chosen objects, in their order, each made safe (`safeRelativePath`) and none shared. Every
+ * folder the objects need is known first, so a file can never take a folder's name, whichever comes first: `d/..`
+ * beside `d/../x` (`d/__` and `d/__/x`), `d/.` beside `d/x`, an object `moved` beside `moved/pic`; such a file, and
+ * a second file with a name taken, and the bytes of a folder marker that holds some, gets a keep-both name. `fold`
+ * is how the disk compares names.
+ */
+export function localNames(items: readonly ChosenObject[], platform: NodeJS.Platform, fold: (p: string) => string): LocalName[] {
+  const safe = items.map((it) => safeRelativePath(it.rel, platform));
+  const taken = new Set<string>();
+  for (const [i, s] of safe.entries()) {
+    // Each folder with its parents; a parent already there had its own parents added with it.
+    for (let dir = items[i]!.folder ? s.rel : posix.dirname(s.rel); dir !== '.' && !taken.has(fold(dir)); dir = posix.dirname(dir)) taken.add(fold(dir));
+  }
+  return safe.map((s, i) => {
+    const it = items[i]!;
+    if (it.folder) return s;
+    // A folder marker's bytes: its name is its folder's, so it always ends up with a keep-both name beside it.
+    const { path, clash } = unclashedName(s.rel, taken, fold);
+    const reason = it.rel.endsWith('/') ? 'marker' : clash ? 'clash' : s.reason;
+    return reason ? { rel: path, reason } : { rel: path };
+  });
 }
 
 /**
@@ -119,16 +158,15 @@ export async function planDownloads(ctx: S3Context, choice: DownloadChoice): Pro
   const requests: DownloadRequest[] = [];
   const renamed: RenamedDownload[] = [];
   const folders: string[] = [];
-  const taken = new Set<string>();
   const fold = caseInsensitiveFs(platform) ? (p: string) => p.toLowerCase() : (p: string) => p;
-  for (const it of items) {
-    const safe = localPathFor(choice.folder, it.rel, platform);
+  const names = localNames(items, platform, fold);
+  for (const [i, it] of items.entries()) {
+    const { rel, reason } = names[i]!;
+    const path = pathUnder(choice.folder, rel, it.key);
     if (it.folder) {
-      folders.push(safe.path);
+      folders.push(path);
       continue;
     }
-    const { path, clash } = unclashedName(safe.path, taken, fold, { basename, dirname, join });
-    const reason: RenamedDownload['reason'] | undefined = clash ? 'clash' : safe.reason;
     if (reason) renamed.push({ key: it.key, path, reason });
     requests.push({
       profileId: choice.profileId,

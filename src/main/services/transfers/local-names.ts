@@ -1,12 +1,13 @@
 /**
  * Where a downloaded key lands on this computer: the key's folders kept, each name made one the local OS can hold
- * (Windows' reserved characters and names, trailing dots and spaces, over-long names), and never outside the chosen
+ * (control characters, Windows' reserved characters and names, trailing dots and spaces, over-long names), and never outside the chosen
  * folder, whatever the key says (`../../etc/x`, `/etc/x`). Pure: no file is touched here.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve, sep } from 'node:path';
 import type { RenamedDownload } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { CONTROL_CHARS } from '../s3/validate';
 
 /** Why a name was changed. */
 export type RenameReason = RenamedDownload['reason'];
@@ -31,10 +32,11 @@ function safeSegment(segment: string, windows: boolean): { name: string; reason?
     name = '__';
     reason = 'unsafe';
   }
-  // NUL ends a path in every OS API: a name holding one could never be created as written.
-  if (name.includes('\u0000')) {
-    name = name.replaceAll('\u0000', '_');
-    reason ??= 'unsafe';
+  // NUL ends a path in every OS API; the others would reach a terminal through `ls` or a script, and upload refuses
+  // them all, so a name keeping one could never go back up.
+  if (CONTROL_CHARS.test(name)) {
+    name = name.replace(new RegExp(CONTROL_CHARS.source, 'g'), '_');
+    reason ??= 'control';
   }
   if (windows) {
     let w = name.replace(WINDOWS_BAD_CHARS, '_');
@@ -82,8 +84,10 @@ export function safeRelativePath(relKey: string, platform: NodeJS.Platform = pro
   const raw = relKey.split('/');
   for (const [i, segment] of raw.entries()) {
     if (segment === '' || segment === '.') {
-      // A trailing '/' is a folder's own marker; anything else empty or '.' is a path trick or a typo.
-      if (!(segment === '' && i === raw.length - 1)) reason ??= 'unsafe';
+      // A trailing '/' is a folder's own marker; a leading one would make an absolute path; anything else empty or
+      // '.' names no folder of its own and is left out.
+      if (i === 0 && segment === '' && raw.length > 1) reason ??= 'unsafe';
+      else if (!(segment === '' && i === raw.length - 1)) reason ??= 'dropped';
       continue;
     }
     const safe = safeSegment(segment, windows);
@@ -96,15 +100,14 @@ export function safeRelativePath(relKey: string, platform: NodeJS.Platform = pro
 }
 
 /**
- * The absolute local path for a key's relative path under `folder`. The last check does not trust the cleaning
- * above: a path that resolves outside the folder is refused.
+ * The absolute local path of `rel`, a name `safeRelativePath` made, under `folder`. This last check does not trust
+ * the cleaning: a path that resolves outside the folder is refused (KEY_INVALID, naming `key`).
  */
-export function localPathFor(folder: string, relKey: string, platform: NodeJS.Platform = process.platform): { path: string; reason?: RenameReason } {
-  const { rel, reason } = safeRelativePath(relKey, platform);
+export function pathUnder(folder: string, rel: string, key: string): string {
   const root = resolve(folder);
   const path = resolve(join(root, ...rel.split('/')));
-  if (!path.startsWith(root + sep)) throw new AppError('KEY_INVALID', { key: relKey, reason: 'it points outside the download folder' });
-  return reason ? { path, reason } : { path };
+  if (!path.startsWith(root + sep)) throw new AppError('KEY_INVALID', { key, reason: 'it points outside the download folder' });
+  return path;
 }
 
 /** True where the OS usually treats `A.txt` and `a.txt` as one file (Windows and macOS). */

@@ -442,6 +442,9 @@ export class TransferService implements TransferEngine {
       rec.state = 'failed';
       rec.error = appErr.toData();
       rec.finishedAt = Date.now();
+      // A part file is kept only for a Retry that resumes from it: journaled ranges, and an error a retry can help.
+      // Any other (a small object's, which is always fetched whole again) would stay on the disk for ever.
+      if (rec.direction === 'download' && (e.parts.size === 0 || !retryCanWork(rec.error))) await discardDownload({ rec, parts: e.parts, journal: this.j }).catch(() => {});
       this.save(e);
       this.settle(e.rec.id);
     }

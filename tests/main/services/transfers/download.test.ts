@@ -5,18 +5,29 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createTransferHandlers } from '../../../../src/main/services/handlers/transfers';
-import { planDownloads } from '../../../../src/main/services/transfers/download-plan';
+import { localNames, planDownloads } from '../../../../src/main/services/transfers/download-plan';
 import { Journal } from '../../../../src/main/services/transfers/journal';
 import { safeRelativePath } from '../../../../src/main/services/transfers/local-names';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { missingPrograms } from '../../../support/programs';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
 import { randomFile, testClients, testCore, until } from './harness';
+
+// A rename onto one name fails (as when a folder took that name meanwhile), so a download can fail for good
+// deterministically after its part file was written; every other name renames as usual.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const rename: typeof real.rename = async (from, to) => {
+    if (String(to).endsWith('rename-refused.txt')) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, rename '${String(from)}'`), { code: 'EISDIR' });
+    return real.rename(from, to);
+  };
+  return { ...real, rename, default: { ...real, rename } };
+});
 
 const MiB = 1024 * 1024;
 const info = s3Info();
@@ -145,14 +156,22 @@ describe('hostile and awkward keys', () => {
     expect(readdirSync(work).filter((n) => n.startsWith('escape'))).toEqual([]);
     expect(existsSync(join(work, 'etc'))).toBe(false);
     for (const f of filesIn(folder)) expect(f.startsWith('evil/')).toBe(true);
-    expect(plan.renamed.filter((r) => r.reason === 'unsafe').map((r) => r.key).sort()).toEqual(tricky.sort());
+    expect(plan.renamed.filter((r) => r.reason === 'unsafe' || r.reason === 'dropped').map((r) => r.key).sort()).toEqual(tricky.sort());
+    expect(plan.renamed.filter((r) => r.reason === 'dropped').map((r) => r.key).sort()).toEqual(tricky.filter((k) => !k.includes('..')).sort());
   });
 
-  it('names are made safe without touching the server: .., absolute, NUL, Windows names, over-long', () => {
+  it('names are made safe without touching the server: .., absolute, control characters, Windows names, over-long', () => {
     expect(safeRelativePath('../../etc/x', 'linux')).toEqual({ rel: '__/__/etc/x', reason: 'unsafe' });
     expect(safeRelativePath('/etc/x', 'linux')).toEqual({ rel: 'etc/x', reason: 'unsafe' });
+    // A '.' or empty part names no folder: it is left out, and said so (not "pointed outside").
+    expect(safeRelativePath('d/./x.txt', 'linux')).toEqual({ rel: 'd/x.txt', reason: 'dropped' });
+    expect(safeRelativePath('a//b', 'linux')).toEqual({ rel: 'a/b', reason: 'dropped' });
+    expect(safeRelativePath('d/.', 'linux')).toEqual({ rel: 'd', reason: 'dropped' });
     expect(safeRelativePath('a/b.txt', 'linux')).toEqual({ rel: 'a/b.txt' });
-    expect(safeRelativePath('a/x\u0000y', 'linux')).toEqual({ rel: 'a/x_y', reason: 'unsafe' });
+    expect(safeRelativePath('a/x\u0000y', 'linux')).toEqual({ rel: 'a/x_y', reason: 'control' });
+    // An escape sequence and a newline would reach a terminal through `ls`, and upload refuses them.
+    expect(safeRelativePath('c/evil\u001b[31mRED\u001b[0m\nfake\r\u007f.txt', 'linux')).toEqual({ rel: 'c/evil_[31mRED_[0m_fake__.txt', reason: 'control' });
+    expect(safeRelativePath('c\tx/y.txt', 'win32')).toEqual({ rel: 'c_x/y.txt', reason: 'control' });
     expect(safeRelativePath('a:b/c?.txt', 'linux')).toEqual({ rel: 'a:b/c?.txt' });
     expect(safeRelativePath('a:b/c?.txt', 'win32')).toEqual({ rel: 'a_b/c_.txt', reason: 'windows' });
     expect(safeRelativePath('d/CON', 'win32')).toEqual({ rel: 'd/_CON', reason: 'windows' });
@@ -164,6 +183,59 @@ describe('hostile and awkward keys', () => {
     expect(Buffer.byteLength(long.rel)).toBeLessThanOrEqual(240);
     expect(long.rel.endsWith('.jpeg')).toBe(true);
     expect(() => safeRelativePath('//', 'linux')).toThrow(AppError);
+  });
+
+  it('keys with control characters (an escape sequence, a newline) download under names without them, reported', async () => {
+    const key = 'esc/evil\u001b[31mRED\u001b[0m\nfake 2026-01-01  1 line.txt';
+    await put(key, Buffer.from('esc'));
+    const folder = join(work, 'esc');
+    const { renamed, snaps } = await download(['esc/'], folder);
+    expect(snaps.map((s) => s.state)).toEqual(['done']);
+    expect(filesIn(folder)).toEqual(['esc/evil_[31mRED_[0m_fake 2026-01-01  1 line.txt']);
+    expect(renamed).toEqual([{ key, path: join(folder, 'esc', 'evil_[31mRED_[0m_fake 2026-01-01  1 line.txt'), reason: 'control' }]);
+  });
+
+  it('a file whose local name is a folder another key needs gets a keep-both name, whichever comes first', () => {
+    const items = ['d/..', 'd/../../esc2.txt', 'd/.', 'd/x.txt'].map((key) => ({ key, rel: key, size: 1, etag: 'e' }));
+    expect(localNames(items, 'linux', (p) => p)).toEqual([
+      { rel: 'd/__ (1)', reason: 'clash' },
+      { rel: 'd/__/__/esc2.txt', reason: 'unsafe' },
+      { rel: 'd (1)', reason: 'clash' },
+      { rel: 'd/x.txt' },
+    ]);
+    // A folder marker's folder counts too, and a case-blind disk folds names before comparing.
+    const marked = [
+      { key: 'm/Pics', rel: 'm/Pics', size: 1, etag: 'e' },
+      { key: 'm/pics/', rel: 'm/pics/', size: 0, etag: 'e', folder: true as const },
+    ];
+    expect(localNames(marked, 'darwin', (p) => p.toLowerCase())).toEqual([{ rel: 'm/Pics (1)', reason: 'clash' }, { rel: 'm/pics' }]);
+  });
+
+  it('an object named as a folder beside that folder (mv onto an existing folder) downloads as both', async ({ skip }) => {
+    await put('mv/moved/pic.txt', Buffer.from('pic'));
+    await put('mv/moved', Buffer.from('file'));
+    // s3rver keeps objects as files named by their keys and lists these two out of order; RGW and S3 do not.
+    const listed = (await raw.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'mv/' }))).Contents?.map((o) => o.Key);
+    if (listed?.join() !== 'mv/moved,mv/moved/pic.txt') skip();
+    const folder = join(work, 'mv');
+    const { snaps, renamed } = await download(['mv/'], folder);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done']);
+    expect(filesIn(folder)).toEqual(['mv/moved (1)', 'mv/moved/pic.txt']);
+    expect(readFileSync(join(folder, 'mv', 'moved (1)'), 'utf8')).toBe('file');
+    expect(renamed).toEqual([{ key: 'mv/moved', path: join(folder, 'mv', 'moved (1)'), reason: 'clash' }]);
+    expect(readdirSync(join(folder, 'mv')).filter((n) => n.endsWith('.s3drop-part'))).toEqual([]);
+  });
+
+  it('a folder marker holding bytes becomes its folder and, beside it, a file with its bytes, reported', async () => {
+    await put('zm/top/a.txt', Buffer.from('a'));
+    await put('zm/top/m/', Buffer.from('hello'));
+    await put('zm/top/z.txt', Buffer.from('z'));
+    const folder = join(work, 'zm');
+    const { snaps, renamed } = await download(['zm/top'], folder);
+    expect(snaps.map((s) => s.state)).toEqual(['done', 'done', 'done']);
+    expect(filesIn(folder)).toEqual(['top/a.txt', 'top/m (1)', 'top/z.txt']);
+    expect(readFileSync(join(folder, 'top', 'm (1)'), 'utf8')).toBe('hello');
+    expect(renamed).toEqual([{ key: 'zm/top/m/', path: join(folder, 'top', 'm (1)'), reason: 'marker' }]);
   });
 
   it('on Windows, two keys that become one name keep both files', async () => {
@@ -205,6 +277,18 @@ describe('verification and the existing-file choice', () => {
     expect(snaps[0]?.partsTotal).toBe(4);
     expect(snaps[0]?.verifiedBy).toBe(await multipartCheck('ranges/plain.bin'));
     expect(readFileSync(join(work, 'ranges', 'plain.bin')).equals(body)).toBe(true);
+  });
+
+  it('a download that failed for good removes its part file (a whole-object one journals nothing to resume)', async () => {
+    await put('refused/rename-refused.txt', Buffer.from('bytes'));
+    await put('refused/fine.txt', Buffer.from('fine'));
+    const folder = join(work, 'refused');
+    const { snaps } = await download(['refused/'], folder);
+    expect(snaps.map((s) => [s.key, s.state, s.error?.code])).toEqual([
+      ['refused/fine.txt', 'done', undefined],
+      ['refused/rename-refused.txt', 'failed', 'FOLDER_NOT_WRITABLE'],
+    ]);
+    expect(readdirSync(join(folder, 'refused'))).toEqual(['fine.txt']);
   });
 
   it('an existing file is replaced, kept beside, or skipped when identical, as the setting says', async () => {
