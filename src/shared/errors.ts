@@ -178,6 +178,14 @@ export const errorCatalogue = {
     en: 'There is no file or folder named "{key}" in the bucket "{bucket}". It may have been moved or deleted.',
     'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado.',
   },
+  FOLDER_NEEDS_RECURSIVE_RM: {
+    en: '"{key}" in the bucket "{bucket}" is a folder: add --recursive to delete it and everything in it.',
+    'pt-BR': '"{key}" no bucket "{bucket}" é uma pasta: use --recursive para apagá-la com tudo o que tem dentro.',
+  },
+  FOLDER_NEEDS_RECURSIVE_MV: {
+    en: '"{key}" in the bucket "{bucket}" is a folder: add --recursive to move it and everything in it.',
+    'pt-BR': '"{key}" no bucket "{bucket}" é uma pasta: use --recursive para movê-la com tudo o que tem dentro.',
+  },
   MOVE_INTO_ITSELF: {
     en: 'The folder "{key}" cannot be moved into itself. Choose a place outside it.',
     'pt-BR': 'A pasta "{key}" não pode ser movida para dentro dela mesma. Escolha um lugar fora dela.',

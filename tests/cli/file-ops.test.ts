@@ -1,6 +1,6 @@
 /**
  * `s3-drop ls`, `rm` and `mv` (the built CLI) against the suite's S3 server: listings in text and JSON, deletes of
- * a key and of a folder, the recursive delete that refuses without --yes when no one can be asked (and asks on a
+ * a key and of a folder, a folder named without --recursive (with or without its '/'), the recursive delete that refuses without --yes when no one can be asked (and asks on a
  * terminal), moves of a key and of a folder, a name clash, and exit codes.
  */
 import { spawnSync } from 'node:child_process';
@@ -79,7 +79,11 @@ describe('rm', () => {
 
     const folder = await runCli(['rm', `s3://${bucket}/rm1/`], envFor());
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toContain('add --recursive');
+    expect(lines(folder.stderr)).toEqual([`s3-drop: "rm1" in the bucket "${bucket}" is a folder: add --recursive to delete it and everything in it.`]);
+    // Named without its '/', a folder is still a folder, not "no file or folder named…".
+    const bare = await runCli(['rm', `s3://${bucket}/rm1`], envFor());
+    expect(bare.code).toBe(2);
+    expect(lines(bare.stderr)).toEqual([`s3-drop: "rm1" in the bucket "${bucket}" is a folder: add --recursive to delete it and everything in it.`]);
     const missing = await runCli(['rm', `s3://${bucket}/rm1/nope.txt`], envFor());
     expect(missing.code).toBe(2);
     expect(lines(missing.stderr)).toEqual([`s3-drop: There is no file or folder named "rm1/nope.txt" in the bucket "${bucket}". It may have been moved or deleted.`]);
@@ -126,6 +130,9 @@ describe('mv', () => {
     expect(JSON.parse(one.stdout)).toMatchObject({ moved: 1, failed: 0, bytes: 1 });
     expect((await getObjectBytes(client, bucket, 'mv/renamed.txt')).toString()).toBe('A');
 
+    const bare = await runCli(['mv', `s3://${bucket}/mv`, `s3://${bucket}/moved`], envFor());
+    expect(bare.code).toBe(2);
+    expect(lines(bare.stderr)).toEqual([`s3-drop: "mv" in the bucket "${bucket}" is a folder: add --recursive to move it and everything in it.`]);
     const folder = await runCli(['mv', '--recursive', `s3://${bucket}/mv`, `s3://${bucket}/moved/`], envFor());
     expect(folder.code, folder.stderr).toBe(0);
     expect(lines(folder.stderr)).toEqual(['Moved 2, failed 0 (3 bytes).']);
