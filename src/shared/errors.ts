@@ -234,6 +234,10 @@ export const errorCatalogue = {
     en: 'The file {path} no longer exists. It may have been moved or deleted.',
     'pt-BR': 'O arquivo {path} não existe mais. Talvez tenha sido movido ou apagado.',
   },
+  PATH_NOT_FOUND: {
+    en: 'There is no file or folder at {path}. Check the path.',
+    'pt-BR': 'Não existe arquivo nem pasta em {path}. Confira o caminho.',
+  },
   FILE_UNREADABLE: {
     en: 'The file {path} cannot be read. Check that you have permission to open it.',
     'pt-BR': 'O arquivo {path} não pode ser lido. Verifique se você tem permissão para abri-lo.',

@@ -206,7 +206,8 @@ describe('bad input: one plain line, exit 2, nothing uploaded', () => {
     const run = await runCli(['upload', join(root, 'does-not-exist.txt'), `s3://${bucket}/bad/`], envFor());
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toHaveLength(1);
-    expect(run.stderr).toContain('does-not-exist.txt no longer exists');
+    // It never existed: "no longer exists… moved or deleted" would send the person looking for who moved it.
+    expect(lines(run.stderr)).toEqual([`s3-drop: There is no file or folder at ${join(root, 'does-not-exist.txt')}. Check the path.`]);
   });
 
   it.each(['s3:/bucket', 'https://bucket/x', 's3://', 's3://bucket//double', 's3://buc ket/x'])('a malformed destination %s', async (url) => {
