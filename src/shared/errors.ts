@@ -174,6 +174,10 @@ export const errorCatalogue = {
     en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or choose to replace it.',
     'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou escolha substituir.',
   },
+  NAME_EXISTS_OVERWRITE: {
+    en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or add --overwrite to replace it.',
+    'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou use --overwrite para substituir.',
+  },
   OBJECT_NOT_FOUND: {
     en: 'There is no file or folder named "{key}" in the bucket "{bucket}". It may have been moved or deleted.',
     'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado.',

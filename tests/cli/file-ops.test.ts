@@ -142,10 +142,18 @@ describe('mv', () => {
     await put('other.txt', 'O');
     const clash = await runCli(['mv', `s3://${bucket}/other.txt`, `s3://${bucket}/moved/renamed.txt`], envFor());
     expect(clash.code).toBe(2);
-    expect(clash.stderr).toContain('There is already something named "moved/renamed.txt"');
+    expect(lines(clash.stderr)).toEqual([`s3-drop: There is already something named "moved/renamed.txt" in the bucket "${bucket}". Choose another name, or add --overwrite to replace it.`]);
     expect((await getObjectBytes(client, bucket, 'moved/renamed.txt')).toString()).toBe('A');
     const forced = await runCli(['mv', `s3://${bucket}/other.txt`, `s3://${bucket}/moved/renamed.txt`, '--overwrite'], envFor());
     expect(forced.code, forced.stderr).toBe(0);
     expect((await getObjectBytes(client, bucket, 'moved/renamed.txt')).toString()).toBe('O');
+
+    // A folder moved up onto one of its own keys: --overwrite cannot help there, so it is not offered.
+    await put('own/in/in/x.txt', 'inner');
+    await put('own/in/x.txt', 'outer');
+    const own = await runCli(['mv', '--recursive', `s3://${bucket}/own/in`, `s3://${bucket}/own/`], envFor());
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('There is already something named "own/in/x.txt"');
+    expect(own.stderr).not.toContain('--overwrite');
   });
 });

@@ -232,7 +232,12 @@ export async function runMvCommand(args: string[], io: CliIo, signal: AbortSigna
         signal,
       })
       .catch(async (err: unknown) => {
-        if (err instanceof AppError && err.code === 'OBJECT_NOT_FOUND') throw await notFound(services, profileId, 'mv', from.bucket, key, signal);
+        if (!(err instanceof AppError)) throw err;
+        if (err.code === 'OBJECT_NOT_FOUND') throw await notFound(services, profileId, 'mv', from.bucket, key, signal);
+        // The app's "choose to replace it" is --overwrite here, except for a folder moved up onto one of its own keys,
+        // which --overwrite cannot replace either (every key under the source folder is one being moved).
+        const ownKey = to.bucket === from.bucket && key.endsWith('/') && String(err.params.key).startsWith(key);
+        if (err.code === 'NAME_EXISTS' && !values.overwrite && !ownKey) throw new AppError('NAME_EXISTS_OVERWRITE', err.params, { cause: err });
         throw err;
       });
     if (signal.aborted) return EXIT.interrupted;
