@@ -226,6 +226,10 @@ export const errorCatalogue = {
     en: 'The version {versionId} of "{key}" no longer exists, so it cannot be restored. Refresh the list of versions.',
     'pt-BR': 'A versão {versionId} de "{key}" não existe mais, então não pode ser restaurada. Atualize a lista de versões.',
   },
+  VERSION_ID_NOT_FOUND: {
+    en: 'The file "{key}" in the bucket "{bucket}" has no version {versionId}. Check the version ID.',
+    'pt-BR': 'O arquivo "{key}" no bucket "{bucket}" não tem a versão {versionId}. Confira o ID da versão.',
+  },
   VERSION_NEEDS_ONE_FILE: {
     en: 'An older version can be downloaded only for one file at a time, not for several files or a folder. Choose a single file.',
     'pt-BR': 'Uma versão anterior só pode ser baixada de um arquivo por vez, não de vários arquivos nem de uma pasta. Escolha um único arquivo.',
