@@ -354,6 +354,10 @@ export const errorCatalogue = {
     en: 'The sync records for {path} were damaged and have been rebuilt by checking the folder again. No files were changed.',
     'pt-BR': 'Os registros de sincronização de {path} estavam danificados e foram refeitos conferindo a pasta de novo. Nenhum arquivo foi alterado.',
   },
+  TAG_NOT_KEY_VALUE: {
+    en: 'The tag "{tag}" has no "=": tags are written KEY=VALUE, such as --tag team=data (KEY= for an empty value).',
+    'pt-BR': 'A tag "{tag}" não tem "=": tags são escritas como CHAVE=VALOR, por exemplo --tag team=data (CHAVE= para um valor vazio).',
+  },
   TEMPLATE_INVALID: {
     en: 'The name pattern cannot be used: {reason}.',
     'pt-BR': 'O padrão de nome não pode ser usado: {reason}.',

@@ -56,7 +56,8 @@ export function tagOptions(raw: string[]): Record<string, string> | undefined {
   const tags: Record<string, string> = {};
   for (const t of raw) {
     const eq = t.indexOf('=');
-    if (eq <= 0) throw usageError('upload', `--tag needs KEY=VALUE, and "${printable(t)}" has no key`);
+    if (eq < 0) throw new AppError('TAG_NOT_KEY_VALUE', { tag: t });
+    if (eq === 0) throw usageError('upload', `--tag needs KEY=VALUE, and "${printable(t)}" has no key`);
     const key = tagKeySchema.safeParse(t.slice(0, eq));
     const value = tagValueSchema.safeParse(t.slice(eq + 1));
     // Key and value on their own first: the record's own error would only say "invalid key".
