@@ -326,6 +326,14 @@ export const errorCatalogue = {
     en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
     'pt-BR': 'A pasta {path} sumiu ou está vazia (o disco está conectado?). Nada foi apagado.',
   },
+  SYNC_FOLDER_GONE: {
+    en: 'The folder {path} is missing (is the drive connected?).',
+    'pt-BR': 'A pasta {path} sumiu (o disco está conectado?).',
+  },
+  NOT_A_FOLDER: {
+    en: '{path} is a file, not a folder. Sync keeps a folder up to date; to send one file, upload it.',
+    'pt-BR': '{path} é um arquivo, não uma pasta. A sincronização mantém uma pasta em dia; para mandar um só arquivo, envie-o.',
+  },
   FOLDER_NOT_FOUND: {
     en: 'There is no folder at {path}. Check the spelling, or choose it with “Browse…”.',
     'pt-BR': 'Não existe uma pasta em {path}. Confira o nome ou escolha a pasta em “Procurar…”.',
