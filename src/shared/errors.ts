@@ -158,6 +158,10 @@ export const errorCatalogue = {
     en: 'The bucket "{bucket}" does not exist. Create it, or check its name.',
     'pt-BR': 'O bucket "{bucket}" não existe. Crie-o ou confira o nome.',
   },
+  BUCKET_NOT_FOUND_ENDPOINT_PATH: {
+    en: 'The bucket "{bucket}" was not found at {endpoint}. An endpoint is usually only the server\'s address, without a path ({origin}): check the endpoint, then the bucket\'s name.',
+    'pt-BR': 'O bucket "{bucket}" não foi encontrado em {endpoint}. Um endpoint costuma ser só o endereço do servidor, sem caminho ({origin}): confira o endpoint e depois o nome do bucket.',
+  },
   BUCKET_EXISTS: {
     en: 'The name "{bucket}" is already taken. Bucket names are shared by everyone, so choose another.',
     'pt-BR': 'O nome "{bucket}" já está em uso. Nomes de bucket são únicos no mundo todo; escolha outro.',

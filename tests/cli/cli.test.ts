@@ -231,6 +231,16 @@ describe('bad input: one plain line, exit 2, nothing uploaded', () => {
     expect(lines(run.stderr)).toEqual(['s3-drop: The bucket "no-such-bucket-s3drop-test" does not exist. Create it, or check its name.']);
   });
 
+  it('a bucket not found at an endpoint with a path points at the path', async () => {
+    // The path goes before the bucket (as in the AWS CLI), so the server looks for a bucket named "some".
+    const endpoint = `${s3Info().endpoint}/some/path`;
+    const run = await runCli(['upload', file(), `s3://${bucket}/bad/`, '--endpoint', endpoint], envFor());
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([
+      `s3-drop: The bucket "${bucket}" was not found at ${endpoint}. An endpoint is usually only the server's address, without a path (${new URL(endpoint).origin}): check the endpoint, then the bucket's name.`,
+    ]);
+  });
+
   it('a bad option value', async () => {
     const run = await runCli(['upload', file(), `s3://${bucket}/bad/`, '--part-size', '2'], envFor());
     expect(run.code).toBe(2);

@@ -33,6 +33,7 @@ const FIELD_OF: Partial<Record<ErrorCode, Field>> = {
   FOLDER_OUTSIDE_HOME: 'folder',
   FILE_UNREADABLE: 'folder',
   BUCKET_NOT_FOUND: 'bucket',
+  BUCKET_NOT_FOUND_ENDPOINT_PATH: 'bucket',
   BUCKET_NAME_INVALID: 'bucket',
   KEY_INVALID: 'prefix',
 };
