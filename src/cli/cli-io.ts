@@ -20,6 +20,16 @@ export function usageError(command: string, reason: string): AppError {
   return new AppError('CLI_USAGE', { command, reason });
 }
 
+/**
+ * A local path typed on the command line that is not there: as far as anyone knows it never existed, so it is
+ * PATH_NOT_FOUND ("check the path"), not the engine's FILE_NOT_FOUND ("no longer exists"), which is about a file
+ * that was there when it was chosen. Any other error is returned as it is.
+ */
+export function typedPathError(err: unknown, path: string): unknown {
+  if (err instanceof AppError && err.code === 'FILE_NOT_FOUND') return new AppError('PATH_NOT_FOUND', { path }, { cause: err });
+  return err;
+}
+
 // C0 and C1 controls, DEL, and the invisible marks that reorder text (bidi overrides and isolates).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const unprintable = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -167,6 +167,10 @@ export const errorCatalogue = {
     en: 'The bucket "{bucket}" does not exist. Create it, or check its name.',
     'pt-BR': 'O bucket "{bucket}" não existe. Crie-o ou confira o nome.',
   },
+  BUCKET_NOT_FOUND_ENDPOINT_PATH: {
+    en: 'The bucket "{bucket}" was not found at {endpoint}. An endpoint is usually only the server\'s address, without a path ({origin}): check the endpoint, then the bucket\'s name.',
+    'pt-BR': 'O bucket "{bucket}" não foi encontrado em {endpoint}. Um endpoint costuma ser só o endereço do servidor, sem caminho ({origin}): confira o endpoint e depois o nome do bucket.',
+  },
   BUCKET_EXISTS: {
     en: 'The name "{bucket}" is already taken. Bucket names are shared by everyone, so choose another.',
     'pt-BR': 'O nome "{bucket}" já está em uso. Nomes de bucket são únicos no mundo todo; escolha outro.',
@@ -183,9 +187,21 @@ export const errorCatalogue = {
     en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or choose to replace it.',
     'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou escolha substituir.',
   },
+  NAME_EXISTS_OVERWRITE: {
+    en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or add --overwrite to replace it.',
+    'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou use --overwrite para substituir.',
+  },
   OBJECT_NOT_FOUND: {
     en: 'There is no file or folder named "{key}" in the bucket "{bucket}". It may have been moved or deleted.',
     'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado.',
+  },
+  FOLDER_NEEDS_RECURSIVE_RM: {
+    en: '"{key}" in the bucket "{bucket}" is a folder: add --recursive to delete it and everything in it.',
+    'pt-BR': '"{key}" no bucket "{bucket}" é uma pasta: use --recursive para apagá-la com tudo o que tem dentro.',
+  },
+  FOLDER_NEEDS_RECURSIVE_MV: {
+    en: '"{key}" in the bucket "{bucket}" is a folder: add --recursive to move it and everything in it.',
+    'pt-BR': '"{key}" no bucket "{bucket}" é uma pasta: use --recursive para movê-la com tudo o que tem dentro.',
   },
   MOVE_INTO_ITSELF: {
     en: 'The folder "{key}" cannot be moved into itself. Choose a place outside it.',
@@ -223,6 +239,10 @@ export const errorCatalogue = {
     en: 'The version {versionId} of "{key}" no longer exists, so it cannot be restored. Refresh the list of versions.',
     'pt-BR': 'A versão {versionId} de "{key}" não existe mais, então não pode ser restaurada. Atualize a lista de versões.',
   },
+  VERSION_ID_NOT_FOUND: {
+    en: 'The file "{key}" in the bucket "{bucket}" has no version {versionId}. Check the version ID.',
+    'pt-BR': 'O arquivo "{key}" no bucket "{bucket}" não tem a versão {versionId}. Confira o ID da versão.',
+  },
   VERSION_NEEDS_ONE_FILE: {
     en: 'An older version can be downloaded only for one file at a time, not for several files or a folder. Choose a single file.',
     'pt-BR': 'Uma versão anterior só pode ser baixada de um arquivo por vez, não de vários arquivos nem de uma pasta. Escolha um único arquivo.',
@@ -234,6 +254,10 @@ export const errorCatalogue = {
   FILE_NOT_FOUND: {
     en: 'The file {path} no longer exists. It may have been moved or deleted.',
     'pt-BR': 'O arquivo {path} não existe mais. Talvez tenha sido movido ou apagado.',
+  },
+  PATH_NOT_FOUND: {
+    en: 'There is no file or folder at {path}. Check the path.',
+    'pt-BR': 'Não existe arquivo nem pasta em {path}. Confira o caminho.',
   },
   FILE_UNREADABLE: {
     en: 'The file {path} cannot be read. Check that you have permission to open it.',
@@ -315,6 +339,14 @@ export const errorCatalogue = {
     en: 'The folder {path} is missing or empty (is the drive connected?). Nothing was deleted.',
     'pt-BR': 'A pasta {path} sumiu ou está vazia (o disco está conectado?). Nada foi apagado.',
   },
+  SYNC_FOLDER_GONE: {
+    en: 'The folder {path} is missing (is the drive connected?).',
+    'pt-BR': 'A pasta {path} sumiu (o disco está conectado?).',
+  },
+  NOT_A_FOLDER: {
+    en: '{path} is a file, not a folder. Sync keeps a folder up to date; to send one file, upload it.',
+    'pt-BR': '{path} é um arquivo, não uma pasta. A sincronização mantém uma pasta em dia; para mandar um só arquivo, envie-o.',
+  },
   FOLDER_NOT_FOUND: {
     en: 'There is no folder at {path}. Check the spelling, or choose it with “Browse…”.',
     'pt-BR': 'Não existe uma pasta em {path}. Confira o nome ou escolha a pasta em “Procurar…”.',
@@ -350,6 +382,10 @@ export const errorCatalogue = {
   SYNC_INDEX_REBUILT: {
     en: 'The sync records for {path} were damaged and have been rebuilt by checking the folder again. No files were changed.',
     'pt-BR': 'Os registros de sincronização de {path} estavam danificados e foram refeitos conferindo a pasta de novo. Nenhum arquivo foi alterado.',
+  },
+  TAG_NOT_KEY_VALUE: {
+    en: 'The tag "{tag}" has no "=": tags are written KEY=VALUE, such as --tag team=data (KEY= for an empty value).',
+    'pt-BR': 'A tag "{tag}" não tem "=": tags são escritas como CHAVE=VALOR, por exemplo --tag team=data (CHAVE= para um valor vazio).',
   },
   TEMPLATE_INVALID: {
     en: 'The name pattern cannot be used: {reason}.',

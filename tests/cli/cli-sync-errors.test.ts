@@ -1,7 +1,8 @@
 /**
  * `sync` and `upload` read the same S3 failure the same way: both go through the one error mapping (s3/errors.ts)
  * with the bucket, endpoint and profile, so a missing bucket, a stopped server, a wrong secret or an unknown key id
- * print the same plain line from either command (sync used to print "Something went wrong" for all of them).
+ * print the same plain line from either command (sync used to print "Something went wrong" for all of them). The
+ * local side too: a file given as the folder, and a missing folder with and without --mirror.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,5 +67,26 @@ describe('sync reports S3 failures as upload does', () => {
     const said = await bothSay(`s3://${bucket}/x`, { AWS_ACCESS_KEY_ID: 'S3DROPNOSUCHKEY00000' });
     expect(said.upload).toMatch(/access key/i);
     expect(said.sync).toBe(said.upload);
+  });
+});
+
+describe('the local side of sync says what is wrong with it', () => {
+  const syncLine = async (args: string[]) => {
+    const run = await runCli(['sync', ...args, '--once'], cliTestEnv(info, { home: join(root, 'home'), dataDir: join(root, `data-${runs++}`) }));
+    expect(run.code, run.stderr).toBe(2);
+    return run.stderr.split('\n').filter((l) => l.startsWith('s3-drop: '));
+  };
+
+  it('a file is "a file, not a folder", not a missing drive, with or without --mirror', async () => {
+    const file = join(folder, 'a.txt');
+    const expected = [`s3-drop: ${file} is a file, not a folder. Sync keeps a folder up to date; to send one file, upload it.`];
+    expect(await syncLine([file, `s3://${bucket}/f`])).toEqual(expected);
+    expect(await syncLine([file, `s3://${bucket}/f`, '--mirror'])).toEqual(expected);
+  });
+
+  it('a missing folder says nothing was deleted only with --mirror, the one mode that deletes', async () => {
+    const gone = join(root, 'unplugged');
+    expect(await syncLine([gone, `s3://${bucket}/g`])).toEqual([`s3-drop: The folder ${gone} is missing (is the drive connected?).`]);
+    expect(await syncLine([gone, `s3://${bucket}/g`, '--mirror'])).toEqual([`s3-drop: The folder ${gone} is missing or empty (is the drive connected?). Nothing was deleted.`]);
   });
 });

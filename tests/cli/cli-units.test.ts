@@ -164,7 +164,8 @@ describe('upload --tag', () => {
     expect(tagOptions([])).toBeUndefined();
     expect(tagOptions(['project=Trip to Lisbon', 'formula=a=b'])).toEqual({ project: 'Trip to Lisbon', formula: 'a=b' });
     expect(() => tagOptions(['=x'])).toThrow(/KEY=VALUE/);
-    expect(() => tagOptions(['novalue'])).toThrow(/KEY=VALUE/);
+    // No '=' at all is not "no key": it says how a tag is written.
+    expect(() => tagOptions(['novalue'])).toThrow('The tag "novalue" has no "=": tags are written KEY=VALUE, such as --tag team=data (KEY= for an empty value).');
     expect(() => tagOptions(['aws:owner=me'])).toThrow(/reserved/);
     expect(() => tagOptions(['k=semi;colon'])).toThrow(/letters, digits/);
   });

@@ -206,7 +206,8 @@ describe('bad input: one plain line, exit 2, nothing uploaded', () => {
     const run = await runCli(['upload', join(root, 'does-not-exist.txt'), `s3://${bucket}/bad/`], envFor());
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toHaveLength(1);
-    expect(run.stderr).toContain('does-not-exist.txt no longer exists');
+    // It never existed: "no longer exists… moved or deleted" would send the person looking for who moved it.
+    expect(lines(run.stderr)).toEqual([`s3-drop: There is no file or folder at ${join(root, 'does-not-exist.txt')}. Check the path.`]);
   });
 
   it.each(['s3:/bucket', 'https://bucket/x', 's3://', 's3://bucket//double', 's3://buc ket/x'])('a malformed destination %s', async (url) => {
@@ -228,6 +229,16 @@ describe('bad input: one plain line, exit 2, nothing uploaded', () => {
     const run = await runCli(['upload', file(), 's3://no-such-bucket-s3drop-test/x'], envFor());
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toEqual(['s3-drop: The bucket "no-such-bucket-s3drop-test" does not exist. Create it, or check its name.']);
+  });
+
+  it('a bucket not found at an endpoint with a path points at the path', async () => {
+    // The path goes before the bucket (as in the AWS CLI), so the server looks for a bucket named "some".
+    const endpoint = `${s3Info().endpoint}/some/path`;
+    const run = await runCli(['upload', file(), `s3://${bucket}/bad/`, '--endpoint', endpoint], envFor());
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([
+      `s3-drop: The bucket "${bucket}" was not found at ${endpoint}. An endpoint is usually only the server's address, without a path (${new URL(endpoint).origin}): check the endpoint, then the bucket's name.`,
+    ]);
   });
 
   it('a bad option value', async () => {

@@ -1,7 +1,7 @@
 /**
  * `s3-drop download` (the built CLI) against the suite's S3 server, for what the engine tests do not reach through
  * the command line: folder markers become empty local folders, `--version-id` downloads an older version (RGW),
- * and `--version-id` with more than one source is a usage error.
+ * a `--version-id` the file does not have, and `--version-id` with more than one source is a usage error.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -86,6 +86,15 @@ describe('download', () => {
     const run = await runCli(['download', `s3://${bucket}/mk/file.txt`, `s3://${bucket}/mk/empty/`, join(root, 'x'), '--version-id', 'v1'], envFor());
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--version-id is for one file/);
+  });
+
+  it.skipIf(!info.features.versioning)('a --version-id the file does not have says that version does not exist, not the file (RGW)', async () => {
+    const vb = await freshBucket(client, 'cli-download-nover');
+    await client.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+    await client.send(new PutObjectCommand({ Bucket: vb, Key: 'r/key.txt', Body: 'k' }));
+    const run = await runCli(['download', `s3://${vb}/r/key.txt`, join(root, 'nover'), '--version-id', 'bogus'], envFor());
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([`s3-drop: The file "r/key.txt" in the bucket "${vb}" has no version bogus. Check the version ID.`]);
   });
 
   it.skipIf(!info.features.versioning)('downloads an older version with --version-id, byte for byte (RGW)', async () => {

@@ -1,6 +1,6 @@
 /**
  * `s3-drop ls`, `rm` and `mv` (the built CLI) against the suite's S3 server: listings in text and JSON, deletes of
- * a key and of a folder, the recursive delete that refuses without --yes when no one can be asked (and asks on a
+ * a key and of a folder, a folder named without --recursive (with or without its '/'), the recursive delete that refuses without --yes when no one can be asked (and asks on a
  * terminal), moves of a key and of a folder, a name clash, and exit codes.
  */
 import { spawnSync } from 'node:child_process';
@@ -94,7 +94,11 @@ describe('rm', () => {
 
     const folder = await runCli(['rm', `s3://${bucket}/rm1/`], envFor());
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toContain('add --recursive');
+    expect(lines(folder.stderr)).toEqual([`s3-drop: "rm1" in the bucket "${bucket}" is a folder: add --recursive to delete it and everything in it.`]);
+    // Named without its '/', a folder is still a folder, not "no file or folder named…".
+    const bare = await runCli(['rm', `s3://${bucket}/rm1`], envFor());
+    expect(bare.code).toBe(2);
+    expect(lines(bare.stderr)).toEqual([`s3-drop: "rm1" in the bucket "${bucket}" is a folder: add --recursive to delete it and everything in it.`]);
     const missing = await runCli(['rm', `s3://${bucket}/rm1/nope.txt`], envFor());
     expect(missing.code).toBe(2);
     expect(lines(missing.stderr)).toEqual([`s3-drop: There is no file or folder named "rm1/nope.txt" in the bucket "${bucket}". It may have been moved or deleted.`]);
@@ -141,6 +145,9 @@ describe('mv', () => {
     expect(JSON.parse(one.stdout)).toMatchObject({ moved: 1, failed: 0, bytes: 1 });
     expect((await getObjectBytes(client, bucket, 'mv/renamed.txt')).toString()).toBe('A');
 
+    const bare = await runCli(['mv', `s3://${bucket}/mv`, `s3://${bucket}/moved`], envFor());
+    expect(bare.code).toBe(2);
+    expect(lines(bare.stderr)).toEqual([`s3-drop: "mv" in the bucket "${bucket}" is a folder: add --recursive to move it and everything in it.`]);
     const folder = await runCli(['mv', '--recursive', `s3://${bucket}/mv`, `s3://${bucket}/moved/`], envFor());
     expect(folder.code, folder.stderr).toBe(0);
     expect(lines(folder.stderr)).toEqual(['Moved 2, failed 0 (3 bytes).']);
@@ -150,10 +157,18 @@ describe('mv', () => {
     await put('other.txt', 'O');
     const clash = await runCli(['mv', `s3://${bucket}/other.txt`, `s3://${bucket}/moved/renamed.txt`], envFor());
     expect(clash.code).toBe(2);
-    expect(clash.stderr).toContain('There is already something named "moved/renamed.txt"');
+    expect(lines(clash.stderr)).toEqual([`s3-drop: There is already something named "moved/renamed.txt" in the bucket "${bucket}". Choose another name, or add --overwrite to replace it.`]);
     expect((await getObjectBytes(client, bucket, 'moved/renamed.txt')).toString()).toBe('A');
     const forced = await runCli(['mv', `s3://${bucket}/other.txt`, `s3://${bucket}/moved/renamed.txt`, '--overwrite'], envFor());
     expect(forced.code, forced.stderr).toBe(0);
     expect((await getObjectBytes(client, bucket, 'moved/renamed.txt')).toString()).toBe('O');
+
+    // A folder moved up onto one of its own keys: --overwrite cannot help there, so it is not offered.
+    await put('own/in/in/x.txt', 'inner');
+    await put('own/in/x.txt', 'outer');
+    const own = await runCli(['mv', '--recursive', `s3://${bucket}/own/in`, `s3://${bucket}/own/`], envFor());
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('There is already something named "own/in/x.txt"');
+    expect(own.stderr).not.toContain('--overwrite');
   });
 });

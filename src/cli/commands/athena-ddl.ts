@@ -5,7 +5,7 @@
  */
 import { athenaDdlForFile } from '../../main/services/landing/athena-ddl';
 import { AppError } from '../../shared/errors';
-import { EXIT, printError, printable } from '../cli-io';
+import { EXIT, printError, printable, typedPathError } from '../cli-io';
 import { parseS3Url } from '../s3-url';
 
 /** Where the command writes (process streams in the real CLI, buffers in tests). */
@@ -53,7 +53,7 @@ export async function runAthenaDdlCommand(args: string[], io: AthenaDdlIo): Prom
     io.stdout.write(await athenaDdlForFile(positional[0]!, { bucket, prefix, table: flags.table, template: flags.template }));
     return EXIT.ok;
   } catch (err) {
-    printError({ stderr: io.stderr as NodeJS.WritableStream, debug: io.debug ?? false }, err);
+    printError({ stderr: io.stderr as NodeJS.WritableStream, debug: io.debug ?? false }, typedPathError(err, positional[0]!));
     return err instanceof AppError ? EXIT.usage : EXIT.transfersFailed;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { AppServices } from '../../main/services/app-services';
-import { listPrefix } from '../../main/services/s3/objects';
+import { listPrefix, prefixHasObjects } from '../../main/services/s3/objects';
 import type { KeyFailure } from '../../shared/contract';
 import { AppError, errorText } from '../../shared/errors';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
@@ -157,8 +157,23 @@ function sourceOf(command: 'rm' | 'mv', raw: string, recursive: boolean): { buck
   const { bucket, key } = parseS3KeyUrl(raw);
   if (key === '') throw usageError(command, 'Name an object or a folder, such as s3://bucket/folder/; a whole bucket is not offered');
   if (recursive) return { bucket, key: key.endsWith('/') ? key : `${key}/` };
-  if (key.endsWith('/')) throw usageError(command, `${raw} is a folder: add --recursive to ${command === 'rm' ? 'delete' : 'move'} it and everything in it`);
+  if (key.endsWith('/')) throw needsRecursive(command, bucket, key);
   return { bucket, key };
+}
+
+/** The line for a folder named without --recursive, whether or not the address ended in '/'. */
+function needsRecursive(command: 'rm' | 'mv', bucket: string, key: string): AppError {
+  return new AppError(command === 'rm' ? 'FOLDER_NEEDS_RECURSIVE_RM' : 'FOLDER_NEEDS_RECURSIVE_MV', { key: key.replace(/\/+$/, ''), bucket });
+}
+
+/**
+ * What to say when no object has the name: a folder written without its '/' (keys under `key/`, no object `key`)
+ * is not missing, it only needs --recursive. The extra listing runs only on this failure path.
+ */
+async function notFound(services: AppServices, profileId: string, command: 'rm' | 'mv', bucket: string, key: string, signal: AbortSignal): Promise<AppError> {
+  const ctx = await services.clients.forProfile(profileId);
+  if (!key.endsWith('/') && (await prefixHasObjects(ctx, bucket, `${key}/`, signal))) return needsRecursive(command, bucket, key);
+  return new AppError('OBJECT_NOT_FOUND', { key, bucket });
 }
 
 /** Runs `rm`; returns the exit code. */
@@ -173,7 +188,7 @@ export async function runRmCommand(args: string[], io: CliIo, signal: AbortSigna
   const started = Date.now();
   return withEngine('rm', values, io, async (services, profileId) => {
     const expanded = await services.fileOps.expand(profileId, bucket, [key], signal);
-    if (expanded.size === 0) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+    if (expanded.size === 0) throw await notFound(services, profileId, 'rm', bucket, key, signal);
     if (values.recursive && !values.yes) {
       const bytes = [...expanded.values()].reduce((a, b) => a + b, 0);
       const what = `${plural(expanded.size, 'object')} (${bytes} bytes) under s3://${bucket}/${printable(key)}`;
@@ -210,11 +225,21 @@ export async function runMvCommand(args: string[], io: CliIo, signal: AbortSigna
   const destKey = to.key === '' ? key.slice(key.lastIndexOf('/') + 1) : to.key;
   const started = Date.now();
   return withEngine('mv', values, io, async (services, profileId) => {
-    const summary = await services.fileOps.move(profileId, from.bucket, key, destKey, {
-      ...(to.bucket !== from.bucket ? { destBucket: to.bucket } : {}),
-      overwrite: values.overwrite === true,
-      signal,
-    });
+    const summary = await services.fileOps
+      .move(profileId, from.bucket, key, destKey, {
+        ...(to.bucket !== from.bucket ? { destBucket: to.bucket } : {}),
+        overwrite: values.overwrite === true,
+        signal,
+      })
+      .catch(async (err: unknown) => {
+        if (!(err instanceof AppError)) throw err;
+        if (err.code === 'OBJECT_NOT_FOUND') throw await notFound(services, profileId, 'mv', from.bucket, key, signal);
+        // The app's "choose to replace it" is --overwrite here, except for a folder moved up onto one of its own keys,
+        // which --overwrite cannot replace either (every key under the source folder is one being moved).
+        const ownKey = to.bucket === from.bucket && key.endsWith('/') && String(err.params.key).startsWith(key);
+        if (err.code === 'NAME_EXISTS' && !values.overwrite && !ownKey) throw new AppError('NAME_EXISTS_OVERWRITE', err.params, { cause: err });
+        throw err;
+      });
     if (signal.aborted) return EXIT.interrupted;
     reportFailures(io, summary.failed);
     const out = { moved: summary.moved, failed: summary.failed.length, bytes: summary.bytes, seconds: seconds(started) };

@@ -13,7 +13,7 @@ import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
 import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { EXIT, leftFileOut, printable, problemLine, usageError, type CliIo, type TransferSummary } from '../cli-io';
+import { EXIT, leftFileOut, printable, problemLine, typedPathError, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
@@ -56,7 +56,8 @@ export function tagOptions(raw: string[]): Record<string, string> | undefined {
   const tags: Record<string, string> = {};
   for (const t of raw) {
     const eq = t.indexOf('=');
-    if (eq <= 0) throw usageError('upload', `--tag needs KEY=VALUE, and "${printable(t)}" has no key`);
+    if (eq < 0) throw new AppError('TAG_NOT_KEY_VALUE', { tag: t });
+    if (eq === 0) throw usageError('upload', `--tag needs KEY=VALUE, and "${printable(t)}" has no key`);
     const key = tagKeySchema.safeParse(t.slice(0, eq));
     const value = tagValueSchema.safeParse(t.slice(eq + 1));
     // Key and value on their own first: the record's own error would only say "invalid key".
@@ -85,7 +86,7 @@ function checkLocalPaths(paths: string[]): string[] {
       if (!st.isFile() && !st.isDirectory()) throw new AppError('NOT_A_FILE', { path: p });
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw toAppError(err, { path: p });
+      throw typedPathError(toAppError(err, { path: p }), p);
     }
     return full;
   });

@@ -90,6 +90,22 @@ function hostName(endpoint: string | undefined, e: RawError): string {
   }
 }
 
+/**
+ * A missing bucket, said with the endpoint when that has a path (http://host:7590/some/path). The SDK, like the AWS
+ * CLI, puts the path before the bucket, which a reverse proxy may need; but more often the path is a slip, and the
+ * server then looks for a bucket named after its first segment, so "check its name" alone would mislead.
+ */
+function bucketNotFound(bucket: string, endpoint: string | undefined): ['BUCKET_NOT_FOUND' | 'BUCKET_NOT_FOUND_ENDPOINT_PATH', Record<string, string>] {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint ?? '');
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname.replace(/\/+$/, '') === '') return ['BUCKET_NOT_FOUND', { bucket }];
+  return ['BUCKET_NOT_FOUND_ENDPOINT_PATH', { bucket, endpoint: endpoint!, origin: url.origin }];
+}
+
 /** The S3 error code (or Node error code) of anything thrown, for branching without string-matching messages. */
 export function s3ErrorCode(err: unknown): string {
   const e = (err ?? {}) as RawError;
@@ -159,7 +175,7 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
       // The name could not be looked up: offline (no DNS), or a misspelt address.
       return make('HOST_NOT_FOUND', { host: hostName(ctx.endpoint, e) }, true);
     case 'NoSuchBucket':
-      return make('BUCKET_NOT_FOUND', { bucket }, false);
+      return make(...bucketNotFound(bucket, ctx.endpoint), false);
     case 'BucketAlreadyExists':
     case 'BucketAlreadyOwnedByYou':
       return make('BUCKET_EXISTS', { bucket }, false);
@@ -214,7 +230,7 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   if (status !== undefined && status >= 500) return make('SERVER_ERROR', { status }, true);
   // A HEAD error has no body, so the S3 code (RequestTimeout, a proxy's hiccup) is lost; HEAD is safe to repeat.
   if (ctx.action === 'HeadObject' && status === 400 && /^Unknown/.test(code)) return make('SERVER_ERROR', { status }, true);
-  if (status === 404 && ctx.action === 'HeadBucket') return make('BUCKET_NOT_FOUND', { bucket }, false);
+  if (status === 404 && ctx.action === 'HeadBucket') return make(...bucketNotFound(bucket, ctx.endpoint), false);
   return new AppError('UNKNOWN', {}, { retryable: false, details: `${details}: ${(e.message ?? '').slice(0, 300)}`, cause: err });
 }
 

@@ -53,7 +53,7 @@ export class CliModes {
    */
   async syncOnce(input: SyncPairInput, options: SyncOnceOptions = {}): Promise<PassSummary> {
     const config = this.store.parse(input, await this.pairId(input));
-    await requireFolder(config.folder);
+    await requireFolder(config.folder, config.mode);
     const rt = this.store.find(config.id) ?? this.store.create(config, true);
     rt.config = config;
     rt.transient = true;
@@ -93,7 +93,7 @@ export class CliModes {
   /** Watches an unsaved pair (the CLI without --once): subscribes first, then a full pass, so no change slips between them. */
   async watchPair(input: SyncPairInput, options: { confirmDeletes?: boolean } = {}): Promise<string> {
     const config = this.store.parse(input, await this.pairId(input));
-    await requireFolder(config.folder);
+    await requireFolder(config.folder, config.mode);
     const rt = this.store.find(config.id) ?? this.store.create(config, false);
     rt.transient = true;
     if (options.confirmDeletes) rt.confirmedDeletes = Number.MAX_SAFE_INTEGER;

@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type SyncPreview, type SyncState } from '../../../shared/contract';
+import type { SyncMode } from './planner';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { expandHome } from '../local-folders';
@@ -64,12 +65,16 @@ export function parsePair(input: SyncPairInput, id: string, home: string): SyncP
 }
 
 /**
- * Refuses a folder that is not there (SYNC_FOLDER_MISSING): an unmounted drive must never look like an empty folder.
- * A folder being added has never been there, and is refused as FOLDER_NOT_FOUND (a typo, not a lost drive).
+ * Refuses a folder that is not there: an unmounted drive must never look like an empty folder. Only a mirror pair
+ * could have deleted, so only its line says nothing was (SYNC_FOLDER_MISSING; SYNC_FOLDER_GONE otherwise). A folder
+ * being added (`'new'`) has never been there, and is refused as FOLDER_NOT_FOUND (a typo, not a lost drive). A file
+ * is NOT_A_FOLDER, whatever the mode: "missing or empty" would send the person looking for a drive.
  */
-export async function requireFolder(folder: string, code: 'SYNC_FOLDER_MISSING' | 'FOLDER_NOT_FOUND' = 'SYNC_FOLDER_MISSING'): Promise<void> {
+export async function requireFolder(folder: string, mode: SyncMode | 'new'): Promise<void> {
   const st = await stat(folder).catch(() => undefined);
-  if (!st?.isDirectory()) throw new AppError(code, { path: folder });
+  if (st?.isDirectory()) return;
+  if (st) throw new AppError('NOT_A_FOLDER', { path: folder });
+  throw new AppError(mode === 'new' ? 'FOLDER_NOT_FOUND' : mode === 'mirror' ? 'SYNC_FOLDER_MISSING' : 'SYNC_FOLDER_GONE', { path: folder });
 }
 
 /** The pairs by id, `pairs.json`, each pair's files under `<dataDir>/sync/`, and status events. */

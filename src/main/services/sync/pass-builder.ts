@@ -181,7 +181,7 @@ export class PassBuilder {
   async fullPass(rt: PairRuntime, options: { dryRun?: boolean; signal?: AbortSignal; localChanges?: () => Promise<SettledChanges | undefined> } = {}): Promise<PassSummary> {
     const { dryRun = false, signal, localChanges } = options;
     const c = rt.config;
-    await requireFolder(c.folder);
+    await requireFolder(c.folder, c.mode);
     const index = this.openIndex(rt);
     const s3 = await this.target(rt);
     const { client, bucket, prefix } = s3;
@@ -270,7 +270,7 @@ export class PassBuilder {
   /** A pass over the paths the watcher reported, without a listing: the index's synced state stands in for the bucket. */
   async incrementalPass(rt: PairRuntime, batch: SettledChanges): Promise<PassSummary> {
     const c = rt.config;
-    await requireFolder(c.folder);
+    await requireFolder(c.folder, c.mode);
     const index = this.openIndex(rt);
     const ignore = await loadIgnoreMatcher(c.folder, c.ignore);
     const s3 = await this.target(rt);

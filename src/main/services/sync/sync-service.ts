@@ -70,7 +70,7 @@ export class SyncService {
   async add(input: SyncPairInput, options: { startPaused?: boolean } = {}): Promise<SyncPairStatus> {
     const config = this.store.parse(input, randomUUID());
     this.refuseTwin(config);
-    await requireFolder(config.folder, 'FOLDER_NOT_FOUND');
+    await requireFolder(config.folder, 'new');
     const rt = this.store.create(config, options.startPaused ?? false);
     this.store.save();
     // A dry run records its preview on the pair, which the status below carries.
@@ -96,7 +96,7 @@ export class SyncService {
     // A blank template or table in the patch clears it (JSON cannot carry `undefined`).
     const config = this.store.parse({ ...current, ...patch }, id);
     this.refuseTwin(config);
-    await requireFolder(config.folder);
+    await requireFolder(config.folder, config.mode);
     await this.stopPair(rt);
     const fresh = this.store.create(config, rt.paused);
     fresh.lastSyncAt = rt.lastSyncAt;
@@ -183,7 +183,7 @@ export class SyncService {
     rt.stopped = false;
     rt.paused = false;
     try {
-      await requireFolder(rt.config.folder);
+      await requireFolder(rt.config.folder, rt.config.mode);
       const index = this.march.openIndex(rt);
       const clean = index.getMeta('clean') === '1' && !index.rebuiltFrom && !forceFullPass;
       const ignore = await loadIgnoreMatcher(rt.config.folder, rt.config.ignore);

@@ -92,7 +92,7 @@ export async function expandChoice(ctx: S3Context, bucket: string, keys: readonl
 
 /**
  * One older version of one file: VERSION_NEEDS_ONE_FILE for several keys or a folder (a version belongs to one
- * key), OBJECT_NOT_FOUND when that version of the key does not exist.
+ * key), VERSION_ID_NOT_FOUND when that version of the key does not exist.
  */
 async function chosenVersion(ctx: S3Context, bucket: string, keys: readonly string[], versionId: string, signal?: AbortSignal): Promise<ChosenObject> {
   const key = keys[0];
@@ -101,7 +101,8 @@ async function chosenVersion(ctx: S3Context, bucket: string, keys: readonly stri
   if (head) return { key, rel: posix.basename(key), size: head.size, etag: head.etag, versionId };
   // A folder named without its '/' is no object, and no version of one.
   if (await prefixHasObjects(ctx, bucket, `${key}/`, signal)) throw new AppError('VERSION_NEEDS_ONE_FILE', {});
-  throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
+  // The version is what is missing (the file may well exist): "no file or folder named…" would send people looking.
+  throw new AppError('VERSION_ID_NOT_FOUND', { key, bucket, versionId });
 }
 
 /** One chosen object's local name, relative and '/'-separated, and why it differs from the key when it does. */

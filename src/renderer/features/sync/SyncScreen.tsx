@@ -27,10 +27,13 @@ type Field = 'folder' | 'bucket' | 'prefix';
 /** Which field each refusal concerns, so it is shown (and announced) next to that field. */
 const FIELD_OF: Partial<Record<ErrorCode, Field>> = {
   SYNC_FOLDER_MISSING: 'folder',
+  SYNC_FOLDER_GONE: 'folder',
+  NOT_A_FOLDER: 'folder',
   FOLDER_NOT_FOUND: 'folder',
   FOLDER_OUTSIDE_HOME: 'folder',
   FILE_UNREADABLE: 'folder',
   BUCKET_NOT_FOUND: 'bucket',
+  BUCKET_NOT_FOUND_ENDPOINT_PATH: 'bucket',
   BUCKET_NAME_INVALID: 'bucket',
   KEY_INVALID: 'prefix',
 };

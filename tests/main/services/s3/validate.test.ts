@@ -69,6 +69,14 @@ describe('toAppError', () => {
     expect(toAppError(s3err('NoSuchBucket', 404), { bucket: 'x' }).options.retryable).toBe(false);
     expect(toAppError(s3err('RequestTimeTooSkewed', 403)).code).toBe('CLOCK_SKEW');
   });
+  it('a missing bucket at an endpoint with a path points at the path; a bare address (trailing / or not) does not', () => {
+    const at = (endpoint: string, err = s3err('NoSuchBucket', 404), action?: string) => toAppError(err, { bucket: 'b', endpoint, ...(action ? { action } : {}) });
+    expect(at('http://127.0.0.1:7590/some/path')).toMatchObject({ code: 'BUCKET_NOT_FOUND_ENDPOINT_PATH', params: { bucket: 'b', endpoint: 'http://127.0.0.1:7590/some/path', origin: 'http://127.0.0.1:7590' } });
+    expect(at('https://s3.example.com/s3/', s3err('NotFound', 404), 'HeadBucket').code).toBe('BUCKET_NOT_FOUND_ENDPOINT_PATH');
+    expect(at('http://127.0.0.1:7590').code).toBe('BUCKET_NOT_FOUND');
+    expect(at('http://127.0.0.1:7590/').code).toBe('BUCKET_NOT_FOUND');
+    expect(toAppError(s3err('NoSuchBucket', 404), { bucket: 'b' }).code).toBe('BUCKET_NOT_FOUND');
+  });
   it('names the region of a bucket elsewhere from a HEAD\'s bodiless 301 (the SDK calls it Unknown)', () => {
     const head301 = Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 301 }, $response: { statusCode: 301, headers: { 'x-amz-bucket-region': 'eu-west-1' } } });
     const e = toAppError(head301, { action: 'HeadObject', bucket: 'photos' });

@@ -115,9 +115,9 @@ describe.skipIf(!info.features.versioning)('an older version of a file (RGW)', (
     }
   });
 
-  it('a version id the key does not have is refused as not found', async () => {
+  it('a version id the key does not have is refused as that version not found, not the file', async () => {
     await put(vb, 'docs/x.txt', Buffer.from('x'));
     const res = await download({ bucket: vb, keys: ['docs/x.txt'], versionId: 'no-such-version-0000' }, join(work, 'none'));
-    expect(res.code, JSON.stringify(res)).toBe('OBJECT_NOT_FOUND');
+    expect(res.code, JSON.stringify(res)).toBe('VERSION_ID_NOT_FOUND');
   });
 });
