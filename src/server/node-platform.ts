@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '../main/services/platform';
 import { createFileLogger, type Logger, type LogLevel } from '../main/services/log/logger';
-import { homeDir } from '../main/services/profiles/discovery';
+import { homeDir } from '../main/services/local-folders';
 import { spoolDir } from './spool';
 
 declare const __APP_VERSION__: string | undefined;

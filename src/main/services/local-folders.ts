@@ -4,9 +4,18 @@
  * the spool for dropped files), whatever path, `..` or link it is handed.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FolderListing } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+
+/**
+ * The user's home folder: HOME (or USERPROFILE) from the given environment first, so tests can move it. Here, not
+ * with the AWS profiles: browser mode's Node platform needs it at every CLI start, which must not load the SDK.
+ */
+export function homeDir(env: Record<string, string | undefined>): string {
+  return env.HOME || env.USERPROFILE || homedir();
+}
 
 /** The most folders one listing returns (a home with more in one folder is cut, sorted by name). */
 export const MAX_LISTED_FOLDERS = 2000;

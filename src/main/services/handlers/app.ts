@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreDeps } from '../context';
-import { listFolders } from '../local-folders';
-import { homeDir } from '../profiles/discovery';
+import { homeDir, listFolders } from '../local-folders';
 
 /** Hosts the browser opens links to; anything else is refused (security checklist: openExternal). */
 export const externalAllowlist = [

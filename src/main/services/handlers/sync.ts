@@ -1,8 +1,7 @@
 /** Handlers for the sync:* commands: each maps straight onto a SyncService call. */
 import type { CoreDeps } from '../context';
 import type { Handlers } from '../dispatch';
-import { assertInsideRoots, expandHome } from '../local-folders';
-import { homeDir } from '../profiles/discovery';
+import { assertInsideRoots, expandHome, homeDir } from '../local-folders';
 import type { SyncService } from '../sync/sync-service';
 
 type SyncCommand = 'sync:list' | 'sync:add' | 'sync:update' | 'sync:remove' | 'sync:pause' | 'sync:resume' | 'sync:now' | 'sync:preview' | 'sync:confirmDeletes';

@@ -5,12 +5,12 @@
  * the SDK signs those itself.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { ProfileKind } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { readAwsIni, shlexSplit, type IniSection } from './ini';
+import { homeDir } from '../local-folders';
 
 /** An environment to read AWS_* and HOME from (tests pass their own). */
 export type Env = Record<string, string | undefined>;
@@ -48,11 +48,6 @@ export interface AwsDiscovery {
   profiles: AwsProfile[];
   ssoSessions: Record<string, Section>;
   services: Record<string, Section>;
-}
-
-/** The user's home folder: HOME (or USERPROFILE) from the given environment first, so tests can move it. */
-export function homeDir(env: Env): string {
-  return env.HOME || env.USERPROFILE || homedir();
 }
 
 /** Expands a leading `~/` the way the SDK does. */

@@ -11,7 +11,8 @@ import type { SsoStatus } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
 import { registerSecret } from '../log/redact';
-import { homeDir, type AwsDiscovery } from './discovery';
+import { homeDir } from '../local-folders';
+import type { AwsDiscovery } from './discovery';
 import { readCaBundle, requestHandlerFor } from './network';
 import { ssoOidcSdk } from '../lazy-sdk';
 

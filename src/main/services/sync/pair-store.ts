@@ -9,8 +9,7 @@ import { syncPairInputSchema, type SyncPairConfig, type SyncPairStatus, type Syn
 import type { SyncMode } from './planner';
 import { AppError, toErrorData, type AppErrorData } from '../../../shared/errors';
 import type { CoreDeps } from '../context';
-import { expandHome } from '../local-folders';
-import { homeDir } from '../profiles/discovery';
+import { expandHome, homeDir } from '../local-folders';
 import type { IndexDb } from './index-db';
 import { assertLayout, layoutOf } from './pair-layout';
 import { SNAPSHOT_INTERVAL_MS, Throttle } from '../events';
