@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createTransferHandlers } from '../../../../src/main/services/handlers/transfers';
@@ -84,6 +85,19 @@ describe('two files of one upload that come to one key', () => {
     const { leftOut } = await enqueue([{ path: one }, { path: two }, { path: numbered }], 'kb');
     expect(leftOut.problems).toEqual([]);
     expect(await objectsUnder('kb/')).toEqual({ 'kb/x.txt': 'one', 'kb/x (1).txt': 'numbered', 'kb/x (2).txt': 'two' });
+  });
+
+  it('with "Keep both" and the key already in the bucket, the two files still land under two names (no race for "(1)")', async () => {
+    core.settings.update({ existingAction: 'keep-both' });
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'kbx/docs/a.txt', Body: 'old' }));
+    put('kbx1/docs/a.txt', 'A');
+    put('kbx2/docs/a.txt', 'B');
+    const { leftOut } = await enqueue([{ path: join(dir, 'kbx1/docs') }, { path: join(dir, 'kbx2/docs') }], 'kbx');
+    expect(leftOut.problems).toEqual([]);
+    // Which file gets which numbered name depends on which asked first; neither replaces the other or the old one.
+    const landed = await objectsUnder('kbx/');
+    expect(landed['kbx/docs/a.txt']).toBe('old');
+    expect(Object.values(landed).sort()).toEqual(['A', 'B', 'old']);
   });
 
   it('sends one file given twice (or through a link to it) once, with nothing left out', async () => {
