@@ -199,15 +199,18 @@ function claimed(job: UploadJob, key: string): boolean {
 }
 
 /**
- * The first `name (n).ext` neither in the bucket nor being written by another upload; claimed in the same turn as
- * its HEAD answers, so two uploads of one name (the second renamed at enqueue, say) never both take it.
+ * The first `name (n).ext` neither in the bucket nor being written by another upload, so two uploads of one name (the
+ * second renamed at enqueue, say) never both take it. Each name is claimed before its HEAD: an upload lets go of its
+ * key only once its object is complete, so a HEAD sent after the claim sees that object, where a HEAD sent before
+ * might not (it could answer "none" just before the other's PUT lands, and be read just after it let go).
  */
 async function freeKeepBothKey(job: UploadJob, errCtx: object): Promise<string> {
   const { rec, ctx, signal } = job;
   for (let n = 1; n < 10_000; n++) {
     const candidate = keepBothKey(rec.key, n);
+    if (!claimed(job, candidate)) continue;
     const head = await withRetry(() => headObject(ctx, rec.bucket, candidate, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
-    if (!head && claimed(job, candidate)) return candidate;
+    if (!head) return candidate;
   }
   throw new AppError('KEY_INVALID', { key: rec.key, reason: 'too many copies with this name already exist' });
 }
