@@ -191,6 +191,10 @@ export const errorCatalogue = {
     en: 'There is already something named "{key}" in the bucket "{bucket}". Choose another name, or add --overwrite to replace it.',
     'pt-BR': 'Já existe algo chamado "{key}" no bucket "{bucket}". Escolha outro nome ou use --overwrite para substituir.',
   },
+  UPLOAD_SAME_KEY: {
+    en: '"{path}" and "{other}" would both be saved as "{key}" in the bucket, and one would replace the other, so "{path}" was left out and "{other}" is sent. Rename one of them, upload them to different folders, or set same-name files to "Keep both".',
+    'pt-BR': '"{path}" e "{other}" seriam salvos com o mesmo nome "{key}" no bucket, e um substituiria o outro, por isso "{path}" ficou de fora e "{other}" é enviado. Renomeie um deles, envie-os para pastas diferentes ou escolha "Manter os dois" para arquivos com o mesmo nome.',
+  },
   OBJECT_NOT_FOUND: {
     en: 'There is no file or folder named "{key}" in the bucket "{bucket}". It may have been moved or deleted.',
     'pt-BR': 'Não existe arquivo nem pasta chamado "{key}" no bucket "{bucket}". Talvez tenha sido movido ou apagado.',

@@ -1,6 +1,6 @@
 /** Test helpers around the shared S3 server: a raw client, fresh buckets, and object reads. */
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import type { S3ServerInfo } from './s3-server';
 
@@ -37,6 +37,14 @@ export async function freshBucket(client: S3Client = rawClient(), stem = 'test')
 export async function getObjectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+/** Each object under `prefix` (one listing page) with its body as text: what a test of which file landed where compares. */
+export async function textsUnder(client: S3Client, bucket: string, prefix: string): Promise<Record<string, string>> {
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const out: Record<string, string> = {};
+  for (const c of listed.Contents ?? []) out[c.Key!] = (await getObjectBytes(client, bucket, c.Key!)).toString();
+  return out;
 }
 
 /** True when HEAD finds the object; any refusal (404, 403) reads as absent. */

@@ -45,6 +45,10 @@ An object that already exists is replaced, unless the app's setting for same-nam
 In a folder, a file the bucket cannot take (a name with an invisible character, such as macOS's "Icon" files),
 a link to a place outside the folder and a broken link are left out and listed; links inside the folder are followed.
 
+Two different files that would get the same name in the bucket (two folders with the same name, say): the first
+is sent and the other is left out and listed, or with "Keep both" saved as "name (1).ext". The same file given
+twice is sent once.
+
 Exit codes: 0 all uploaded, 1 some uploads failed or files were left out for a problem, 2 usage or configuration error.
 `;
 
@@ -237,6 +241,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
       'upload',
       values['include-junk'],
       values.exclude ?? [],
+      services.core.settings.get().existingAction,
     );
     for (const p of leftOut.problems) io.stderr.write(problemLine('skipped', p));
     const ids = enqueueResuming(engine, requests, 'upload', (fresh) => engine.enqueue(fresh));

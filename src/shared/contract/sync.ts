@@ -47,8 +47,8 @@ export const syncPairInputSchema = z
 /** A pair's stored configuration. */
 export type SyncPairConfig = z.output<typeof syncPairInputSchema> & { id: string };
 
-/** Why a pass left a file out. */
-export const syncProblemKinds = ['symlink-outside', 'symlink-loop', 'name-collision', 'case-collision', 'key-too-long', 'name-invalid', 'unreadable', 'pattern-unnamed', 'pattern-collision', 'reserved-name'] as const;
+/** Why a pass (or an upload: 'same-key', another file of the same upload takes its key) left a file out. */
+export const syncProblemKinds = ['symlink-outside', 'symlink-loop', 'name-collision', 'case-collision', 'key-too-long', 'name-invalid', 'unreadable', 'pattern-unnamed', 'pattern-collision', 'reserved-name', 'same-key'] as const;
 
 /** One of `syncProblemKinds`. */
 export type SyncProblemKind = (typeof syncProblemKinds)[number];

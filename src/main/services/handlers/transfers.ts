@@ -1,8 +1,8 @@
 /** Handlers for transfer commands: expanding dropped paths into uploads, and the queue controls. */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, sep } from 'node:path';
-import type { LeftOut, Target, UploadOptions } from '../../../shared/contract';
-import { AppError } from '../../../shared/errors';
+import type { ExistingAction, LeftOut, Target, UploadOptions } from '../../../shared/contract';
+import { AppError, errorText } from '../../../shared/errors';
 import { isSystemJunk } from '../../../shared/junk-files';
 import type { CoreDeps } from '../context';
 import { assertInsideRoots } from '../local-folders';
@@ -15,6 +15,7 @@ import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { S3Clients } from '../s3/types';
 import { makeEmptyFolders, planDownloads } from '../transfers/download-plan';
 import type { TransferService } from '../transfers/transfer-service';
+import { keepBothKey } from '../transfers/upload';
 import type { UploadRequest } from '../transfers/types';
 
 type TransferCommand =
@@ -46,7 +47,8 @@ export interface Expansion {
  * a folder `<prefix>/<folder>/<relative path>` for each file in it; `relativeKey` overrides the name.
  * A folder's files are chosen as a sync pass chooses them (`walkFolder`): links that stay inside are followed, and
  * links out or dangling, names a bucket cannot take and (unless `includeJunk`) the OS's junk files are left out, so
- * one bad file never blocks the rest. Every bucket name and key is checked before anything is queued.
+ * one bad file never blocks the rest. Two different files that come to one key are settled here (`settleSameKeys`),
+ * with `existing` the same-name setting. Every bucket name and key is checked before anything is queued.
  */
 export async function expandItems(
   items: EnqueueItem[],
@@ -57,6 +59,7 @@ export async function expandItems(
   templateTime: 'upload' | 'mtime' = 'upload',
   includeJunk = false,
   exclude: string[] = [],
+  existing: ExistingAction = 'overwrite',
 ): Promise<Expansion> {
   assertBucketRef(target.bucket);
   const requests: UploadRequest[] = [];
@@ -128,8 +131,41 @@ export async function expandItems(
       for (const f of files) await add(f.abs, `${folderKey}/${f.rel.split(sep).join('/')}`, f.size);
     } else throw new AppError('NOT_A_FILE', { path: item.path });
   }
-  for (const r of requests) assertUploadKey(r.key);
-  return { requests, leftOut };
+  const settled = await settleSameKeys(requests, leftOut, existing);
+  for (const r of settled) assertUploadKey(r.key);
+  return { requests: settled, leftOut };
+}
+
+/**
+ * Two different files of one upload that come to the same key (two dropped folders with the same name, two files
+ * with one name, or a name pattern): S3 keeps whichever PUT ends last, which varies from run to run, so the other
+ * would be lost without a word. The first in the drop's order keeps the key; with 'keep-both' a later one takes the
+ * next `name (n).ext` no file of this upload uses, otherwise it is left out and named. Keys compare as S3 compares
+ * them, exactly. The same file given twice (one real path) is sent once.
+ */
+async function settleSameKeys(requests: UploadRequest[], leftOut: LeftOut, existing: ExistingAction): Promise<UploadRequest[]> {
+  const first = new Map<string, UploadRequest>();
+  for (const r of requests) if (!first.has(r.key)) first.set(r.key, r);
+  if (first.size === requests.length) return requests;
+  const taken = new Set(first.keys());
+  const real = (path: string) => realpath(path).catch(() => path);
+  const settled: UploadRequest[] = [];
+  for (const r of requests) {
+    const prior = first.get(r.key)!;
+    if (prior === r) settled.push(r);
+    else if (prior.localPath === r.localPath || (await real(prior.localPath)) === (await real(r.localPath))) continue;
+    else if ((r.options?.existing ?? existing) === 'keep-both') {
+      let n = 1;
+      while (taken.has(keepBothKey(r.key, n))) n++;
+      const key = keepBothKey(r.key, n);
+      taken.add(key);
+      settled.push({ ...r, key });
+    } else {
+      const params = { path: r.localPath, other: prior.localPath, key: r.key };
+      leftOut.problems.push({ path: r.localPath, kind: 'same-key', other: prior.localPath, reason: errorText('UPLOAD_SAME_KEY', 'en', params) });
+    }
+  }
+  return settled;
 }
 
 /** Transfer handlers. */
@@ -139,7 +175,7 @@ export function createTransferHandlers(deps: CoreDeps, transfers: TransferServic
       // A dropped folder's walk keeps to the folder (links out are left out), so its own path is the one to check.
       await assertInsideRoots(items.map((i) => i.path), deps.platform.localRoots);
       const settings = deps.settings.get();
-      const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles, exclude);
+      const { requests, leftOut } = await expandItems(items, target, options, priority, 'drop', settings.templateTime, settings.uploadJunkFiles, exclude, settings.existingAction);
       return { ids: transfers.enqueue(requests), leftOut };
     },
     'transfers:download': async ({ source, folder, priority }) => {

@@ -12,7 +12,7 @@ import type { IndexDb, IndexedFile } from './index-db';
 import type { IgnoreMatcher } from './ignore';
 
 /** Why a path was left out of a scan. */
-export type ScanProblemKind = Exclude<SyncProblemKind, 'pattern-unnamed' | 'pattern-collision' | 'reserved-name'>;
+export type ScanProblemKind = Exclude<SyncProblemKind, 'pattern-unnamed' | 'pattern-collision' | 'reserved-name' | 'same-key'>;
 
 /** A path the scan reported instead of syncing silently. */
 export interface ScanProblem extends SyncProblem {

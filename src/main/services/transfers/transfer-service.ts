@@ -128,6 +128,11 @@ export class TransferService implements TransferEngine {
   private readonly bandwidth: TokenBucket;
   /** Endpoints (by profile) that stopped answering; removed once a transfer of the profile makes progress again. */
   private readonly holds = new Map<string, NetworkHold>();
+  /**
+   * The key each running upload writes (profile, bucket and key → transfer id), claimed as it starts writing: a
+   * keep-both upload looks further than a key another upload is writing, as a HEAD cannot see it yet.
+   */
+  private readonly writingKeys = new Map<string, string>();
   private readonly options: Required<Omit<TransferServiceOptions, 'retry' | 'journalFile'>> & Pick<TransferServiceOptions, 'retry' | 'journalFile'>;
 
   /** Builds the service; nothing runs until `start()`. */
@@ -365,6 +370,16 @@ export class TransferService implements TransferEngine {
   private async execute(e: Entry, signal: AbortSignal): Promise<void> {
     const { rec } = e;
     const s = this.deps.settings.get();
+    let claimed: string | undefined;
+    const claimKey = (key: string): boolean => {
+      const k = `${rec.profileId}\n${rec.bucket}\n${key}`;
+      const holder = this.writingKeys.get(k);
+      if (holder !== undefined && holder !== rec.id) return false;
+      if (claimed !== undefined && claimed !== k) this.writingKeys.delete(claimed);
+      this.writingKeys.set(k, rec.id);
+      claimed = k;
+      return true;
+    };
     try {
       const ctx = await this.clients.forProfile(rec.profileId);
       // One job shape for both ways; only the worker differs.
@@ -384,6 +399,7 @@ export class TransferService implements TransferEngine {
           tmpDir: join(this.deps.platform.dataDir, 'tmp'),
           ...(this.options.retry ? { retry: this.options.retry } : {}),
         },
+        claimKey,
         onBytes: (delta) => {
           e.bytesDone = Math.max(0, e.bytesDone + delta);
           e.meter.record(e.bytesDone);
@@ -447,6 +463,8 @@ export class TransferService implements TransferEngine {
       if (rec.direction === 'download' && (e.parts.size === 0 || !retryCanWork(rec.error))) await discardDownload({ rec, parts: e.parts, journal: this.j }).catch(() => {});
       this.save(e);
       this.settle(e.rec.id);
+    } finally {
+      if (claimed !== undefined && this.writingKeys.get(claimed) === rec.id) this.writingKeys.delete(claimed);
     }
   }
 

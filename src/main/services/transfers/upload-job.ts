@@ -50,6 +50,11 @@ export interface UploadJob extends BodyMeter {
   onPartDone(): void;
   /** Persists `rec` (its key, hash, upload id…). */
   save(): void;
+  /**
+   * Marks `key` as the one this upload writes (letting go of one it claimed before); false when another running upload
+   * of the queue writes it. Keep-both asks, so two uploads never pick the same free name. Absent: nothing is claimed.
+   */
+  claimKey?(key: string): boolean;
   /** The file actually sent: a temporary gzip/UTF-8 copy for landing options, else `rec.localPath`. */
   source?: string;
   /** The Content-Type the landing step chose (text/csv with its charset, application/gzip). */

@@ -103,9 +103,16 @@ async function uploadSource(job: UploadJob): Promise<UploadOutcome> {
   if (plan.multipart) job.save();
 
   // The existing-object policy applies once, before anything is sent (not on a resumed multipart).
+  // Claimed whatever the policy (a resumed multipart too): a keep-both upload of the same name must see this one,
+  // which its HEAD cannot until it is complete.
+  const mine = claimed(job, rec.key);
   if (!rec.uploadId && job.settings.existing !== 'overwrite') {
     const head = await withRetry(() => headObject(ctx, rec.bucket, rec.key, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
-    if (head) {
+    // Another upload writing this key now is an object the HEAD cannot see yet: keep-both looks further.
+    if (!head && job.settings.existing === 'keep-both' && !mine) {
+      rec.key = await freeKeepBothKey(job, errCtx);
+      job.save();
+    } else if (head) {
       if (job.settings.existing === 'ask') {
         // The same bytes are there already (often this very file, sent just before a crash and not yet journaled as
         // done): nothing to ask about.
@@ -186,10 +193,22 @@ async function openSource(job: UploadJob, readWhole: (size: number) => boolean):
   }
 }
 
+/** Claims `key` for this upload (true when the queue has no claims to make). */
+function claimed(job: UploadJob, key: string): boolean {
+  return job.claimKey?.(key) ?? true;
+}
+
+/**
+ * The first `name (n).ext` neither in the bucket nor being written by another upload, so two uploads of one name (the
+ * second renamed at enqueue, say) never both take it. Each name is claimed before its HEAD: an upload lets go of its
+ * key only once its object is complete, so a HEAD sent after the claim sees that object, where a HEAD sent before
+ * might not (it could answer "none" just before the other's PUT lands, and be read just after it let go).
+ */
 async function freeKeepBothKey(job: UploadJob, errCtx: object): Promise<string> {
   const { rec, ctx, signal } = job;
   for (let n = 1; n < 10_000; n++) {
     const candidate = keepBothKey(rec.key, n);
+    if (!claimed(job, candidate)) continue;
     const head = await withRetry(() => headObject(ctx, rec.bucket, candidate, signal), { ...errCtx, action: 'HeadObject' }, signal, job.settings.retry);
     if (!head) return candidate;
   }

@@ -90,11 +90,14 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const tell = ({ queued, leftOut }: DropOutcome) => {
     if (queued > 0) store.toast({ level: 'info', key: 'drop.queued', params: { count: queued } });
     if (leftOut.systemFiles > 0) store.toast({ level: 'info', key: 'drop.leftOutSystem', params: { count: leftOut.systemFiles } });
-    const names = leftOut.problems.map((p) => p.path);
-    if (names.length > 0) {
+    // A file left out because another of the drop takes its key says so: its name itself is fine.
+    const warn = (key: string, names: string[]) => {
+      if (names.length === 0) return;
       const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
-      store.toast({ level: 'warning', key: 'drop.leftOutProblems', params: { count: names.length, names: shown } });
-    }
+      store.toast({ level: 'warning', key, params: { count: names.length, names: shown } });
+    };
+    warn('drop.leftOutProblems', leftOut.problems.filter((p) => p.kind !== 'same-key').map((p) => p.path));
+    warn('drop.leftOutSameKey', leftOut.problems.filter((p) => p.kind === 'same-key').map((p) => p.path));
   };
 
   /** Electron paths are the files themselves: the first data file is checked in place. */

@@ -7,6 +7,7 @@ import type { LeftOut, Target } from '../../../shared/contract';
 import type { Bridge } from '../../../shared/bridge';
 import { isSystemJunk } from '../../../shared/junk-files';
 import type { Commands } from '../../state/use-command';
+import { spoolBatches } from './spool-batches';
 
 /** A File with the key it should get below the target prefix. */
 export interface PickedFile {
@@ -124,8 +125,7 @@ export async function enqueuePicked(
     return outcome;
   }
   let done = 0;
-  for (let start = 0; start < picked.length; start += SPOOL_BATCH) {
-    const batch = picked.slice(start, start + SPOOL_BATCH);
+  for (const batch of spoolBatches(picked, SPOOL_BATCH)) {
     const items: { path: string; relativeKey: string }[] = new Array(batch.length);
     let cursor = 0;
     const worker = async () => {
