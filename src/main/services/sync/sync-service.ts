@@ -74,8 +74,16 @@ export class SyncService {
     const rt = this.store.create(config, options.startPaused ?? false);
     this.store.save();
     // A dry run records its preview on the pair, which the status below carries.
-    if (options.startPaused) await this.preview(config.id);
-    else void this.startPair(rt).catch(() => {});
+    if (options.startPaused) {
+      try {
+        await this.preview(config.id);
+      } catch (err) {
+        // A bucket that is not there (or that this key may not list) will not be there at the next try either: the
+        // pair is not kept, so "Add and preview" leaves nothing stuck at "Not synced yet". An outage keeps it.
+        if (toAppError(err).options.retryable !== true) await this.remove(config.id);
+        throw err;
+      }
+    } else void this.startPair(rt).catch(() => {});
     return this.store.status(rt);
   }
 

@@ -357,4 +357,16 @@ describe('one folder, one place', () => {
     await expect(h.sync.update(other.config.id, { target: first.config.target })).rejects.toMatchObject({ code: 'SYNC_PAIR_EXISTS' });
     expect(h.sync.list()).toHaveLength(2);
   });
+
+  it('"Add and preview" towards a bucket that does not exist says so and keeps no pair', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'one');
+    const missing = `${h.bucket}-missing`;
+    await expect(h.sync.add(pair(dir, missing, { stableMs: 600_000 }), { startPaused: true })).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
+    expect(h.sync.list()).toEqual([]);
+    // The same folder can then be added towards the right bucket.
+    await h.sync.add(pair(dir, h.bucket, { stableMs: 600_000 }), { startPaused: true });
+    expect(h.sync.list()).toHaveLength(1);
+  });
 });
