@@ -129,6 +129,8 @@ export class SyncService {
     await this.stopPair(rt);
     const fresh = this.store.create(rt.config, true);
     fresh.lastSyncAt = rt.lastSyncAt;
+    // The folder still holds what the last pass counted: a paused card must not say "0 files".
+    fresh.files = rt.files;
     this.store.save();
     this.store.emitStatus();
   }

@@ -346,6 +346,19 @@ describe("the pass's index", () => {
   });
 });
 
+describe('a paused pair', () => {
+  it('still counts the files of its folder', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(dir, `${n}.txt`), n);
+    const { config } = await h.sync.add(pair(dir, h.bucket, { stableMs: 300 }));
+    await until(async () => (await h!.keys()).length === 3 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    expect(h.sync.list()[0]!.files).toBe(3);
+    await h.sync.pause(config.id);
+    expect(h.sync.list()[0]!.files).toBe(3);
+  });
+});
+
 describe('one folder, one place', () => {
   it('a second pair of the same folder to the same place is refused (by add and by an edit); another prefix is fine', async () => {
     h = await makeHarness(s3Info());
