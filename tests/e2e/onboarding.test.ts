@@ -107,6 +107,8 @@ describe('first run', () => {
     await checklist.waitFor({ timeout: 30_000 });
     const lines = await checklist.locator('li').allTextContents();
     expect(lines).toHaveLength(3);
+    // "Ready" only because the app's test write went through.
+    expect(await dialog.getByRole('status').textContent()).toBe(`The bucket “${name}” is ready.`);
     // The state in words for a screen reader, then the default, and why when it was not applied.
     expect(lines.every((l) => /^(Applied: \S.*|Not applied: \S.* — \S.*)$/.test(l))).toBe(true);
     // The app's icon set shows the state to the eye; the icon itself is silent.

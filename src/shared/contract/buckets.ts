@@ -38,14 +38,19 @@ export interface CreateBucketResult {
   warnings: string[];
   /** Each safe default and how it went, for the dialog's checklist in the person's language. */
   defaults: SafeDefaultResult[];
+  /** False when a test write was refused: the bucket exists but takes no uploads with this key. */
+  writable: boolean;
 }
 
 /** One safe default after creation: kept by the store, or why not. */
 export interface SafeDefaultResult {
   name: 'block-public-access' | 'encryption' | 'abort-multipart-lifecycle' | 'versioning';
   kept: boolean;
-  /** Why not: the store lacks it, accepted but did not keep it, cannot show it, or refused it (`error` says why). */
-  why?: 'unsupported' | 'not-kept' | 'not-confirmed' | 'refused';
+  /**
+   * Why not: the store lacks it, accepted but did not keep it, cannot show it, refused it (`error` says why), or
+   * refuses every upload with it (public access blocked except BlockPublicAcls).
+   */
+  why?: 'unsupported' | 'not-kept' | 'not-confirmed' | 'refused' | 'blocks-uploads';
   error?: AppErrorData;
 }
 

@@ -9,6 +9,8 @@ import { sleep } from '../transfers/retry';
 import { s3ErrorCode, toAppError } from './errors';
 import type { S3Context } from './types';
 import { s3Sdk } from '../lazy-sdk';
+import { TRASH_PREFIX } from '../sync/planner';
+import { randomUUID } from 'node:crypto';
 
 /** One safe default: how to turn it on, and how to see that the store kept it. */
 interface SafeDefault {
@@ -28,6 +30,8 @@ export interface SafeDefaultsOutcome {
   applied: string[];
   warnings: string[];
   defaults: SafeDefaultResult[];
+  /** False when a test write was refused even after the defaults were eased: the bucket takes no uploads with this key. */
+  writable: boolean;
 }
 
 /** The lifecycle rule's ID, so the read-back finds our rule among any others. */
@@ -46,19 +50,23 @@ const absent = /^NoSuch|NotFound/;
 /** Waits before each read-back: AWS may take a moment to show a configuration it accepted. */
 const readBackDelaysMs = [0, 500, 1500];
 
+/** Sets the bucket's public access block; only BlockPublicAcls varies (Ceph RGW refuses every PutObject with it on). */
+function putPublicAccessBlock(ctx: S3Context, bucket: string, blockPublicAcls: boolean): Promise<unknown> {
+  return ctx.client.send(
+    new (s3Sdk().PutPublicAccessBlockCommand)({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: { BlockPublicAcls: blockPublicAcls, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    }),
+  );
+}
+
 function defaultsFor(ctx: S3Context, bucket: string, preset: 'standard' | 'analytics'): SafeDefault[] {
   const list: SafeDefault[] = [
     {
       name: 'block-public-access',
       label: 'Blocking public access',
       actions: ['PutPublicAccessBlock', 'GetPublicAccessBlock'],
-      put: () =>
-        ctx.client.send(
-          new (s3Sdk().PutPublicAccessBlockCommand)({
-            Bucket: bucket,
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-          }),
-        ),
+      put: () => putPublicAccessBlock(ctx, bucket, true),
       kept: async () => {
         const c = (await ctx.client.send(new (s3Sdk().GetPublicAccessBlockCommand)({ Bucket: bucket }))).PublicAccessBlockConfiguration;
         return c?.BlockPublicAcls === true && c.IgnorePublicAcls === true && c.BlockPublicPolicy === true && c.RestrictPublicBuckets === true;
@@ -122,6 +130,8 @@ function failure(err: unknown, action: string, bucket: string, lacking: 'unsuppo
 function warningText(d: SafeDefault, why: NonNullable<SafeDefaultResult['why']>, error?: AppError): string {
   if (why === 'refused') return `${d.label} could not be turned on: ${error?.message ?? 'the storage service refused it'}`;
   if (why === 'not-confirmed') return `${d.label} could not be confirmed: ${error?.message ?? 'this storage service accepted it but cannot show whether it is on'}`;
+  if (why === 'blocks-uploads')
+    return `${d.label} could not be turned on fully: this storage service refuses every upload while public ACLs are blocked, so that block is off (public ACLs are still ignored and public policies blocked)`;
   if (why === 'not-kept') return `${d.label} could not be turned on: this storage service accepted it but did not keep it`;
   return `${d.label} could not be turned on: this storage service does not support it`;
 }
@@ -168,7 +178,50 @@ export async function applySafeDefaults(ctx: S3Context, bucket: string, preset: 
     if (warning) warnings.push(warning);
     else applied.push(d.name);
   }
-  return { applied, warnings, defaults };
+  let writable = await proveWritable(ctx, bucket, logger);
+  const bpa = defaults.find((r) => r.name === 'block-public-access');
+  if (writable === 'denied' && bpa?.kept) {
+    // Ceph RGW answers 403 to every PutObject on a bucket with BlockPublicAcls: keep the other three blocks and say so.
+    try {
+      await putPublicAccessBlock(ctx, bucket, false);
+      writable = await proveWritable(ctx, bucket, logger);
+    } catch (err) {
+      logger.info(`createBucket ${bucket}: easing BlockPublicAcls failed (${s3ErrorCode(err)})`);
+    }
+    if (writable === true) {
+      const d = defaultsFor(ctx, bucket, preset)[0]!;
+      Object.assign(bpa, { kept: false, why: 'blocks-uploads' });
+      applied.splice(applied.indexOf(d.name), 1);
+      warnings.unshift(warningText(d, 'blocks-uploads'));
+    }
+  }
+  if (writable !== true) warnings.push('The bucket was created, but it does not accept uploads with this key');
+  return { applied, warnings, defaults, writable: writable === true };
+}
+
+/**
+ * Puts and deletes one empty object under the sync trash prefix (a name no user file may take), because a bucket
+ * that says "ready" must take a file. True when it did; 'denied' for AccessDenied; false for any other failure.
+ */
+async function proveWritable(ctx: S3Context, bucket: string, logger: Logger): Promise<true | false | 'denied'> {
+  const Key = `${TRASH_PREFIX}write-probe-${randomUUID()}`;
+  let put: { VersionId?: string } | undefined;
+  try {
+    put = await ctx.client.send(new (s3Sdk().PutObjectCommand)({ Bucket: bucket, Key, Body: '' }));
+    return true;
+  } catch (err) {
+    const code = s3ErrorCode(err);
+    logger.info(`createBucket ${bucket}: test write refused (${code})`);
+    return code === 'AccessDenied' ? 'denied' : false;
+  } finally {
+    // Only after a write that went through: a delete in a versioned bucket would otherwise leave a delete marker.
+    // Its version, not the key, or the versioned bucket keeps the probe behind a new delete marker.
+    const v = put?.VersionId;
+    if (put)
+      await ctx.client
+        .send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key, ...(v && v !== 'null' ? { VersionId: v } : {}) }))
+        .catch((err: unknown) => logger.info(`createBucket ${bucket}: test object ${Key} not deleted (${s3ErrorCode(err)})`));
+  }
 }
 
 /**

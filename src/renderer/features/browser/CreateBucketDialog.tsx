@@ -50,7 +50,8 @@ export function CreateBucketDialog({ profileId, defaultRegion, onClose, onCreate
     const lang = (i18n.language === 'pt-BR' ? 'pt-BR' : 'en') as Language;
     return (
       <Modal title={t('createBucket.title')} onClose={() => onCreated(created.bucket)}>
-        <p role="status">{t('createBucket.created', { bucket: created.bucket })}</p>
+        {/* "Ready" only when a test write went through: a bucket that takes no file is not ready. */}
+        <p role="status">{created.writable ? t('createBucket.created', { bucket: created.bucket }) : t('createBucket.notWritable')}</p>
         <ul className="checklist" data-testid="bucket-defaults">
           {created.defaults.map((d) => (
             <li key={d.name} className={d.kept ? 'kept' : 'not-kept'} data-kept={d.kept}>
