@@ -108,8 +108,8 @@ export const errorCatalogue = {
     'pt-BR': 'O servidor não reconhece o ID da chave de acesso. Confira se foi copiado por inteiro.',
   },
   SIGNATURE_MISMATCH: {
-    en: 'The secret key is wrong. Copy it again from your provider and save the profile.',
-    'pt-BR': 'A chave secreta está errada. Copie-a de novo do seu provedor e salve o perfil.',
+    en: 'The secret key is wrong. Copy it again from your provider, enter it in the connection settings and save again.',
+    'pt-BR': 'A chave secreta está errada. Copie-a de novo do seu provedor, informe-a nas configurações da conexão e salve de novo.',
   },
   ACCESS_DENIED: {
     en: 'This key is not allowed to do that{where}. Ask your administrator for {permission}.',

@@ -22,7 +22,10 @@ export interface AddProfileFormProps {
   onCancel?: () => void;
 }
 
-/** The form. Saves the profile (secret to the keychain), then tests the connection. */
+/**
+ * The form. Saves the profile (secret to the keychain), then tests the connection. A failed test keeps the form on
+ * the saved profile, so the next save corrects that profile rather than adding a second one under the same name.
+ */
 export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   const { t } = useTranslation();
   const [compatible, setCompatible] = useState(false);
@@ -33,21 +36,31 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   const [region, setRegion] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [busy, setBusy] = useState(false);
+  // The profile saved by an earlier submit whose connection test failed.
+  const [saved, setSaved] = useState<ProfileSummary | null>(null);
   const { run, error } = useCommand();
 
   const submit = async () => {
     setBusy(true);
     const regionValue = region.trim() || (compatible ? PRESETS[preset].region : 'us-east-1');
-    const added = await run('profiles:add', {
+    const fields = {
       name: name.trim(),
       accessKeyId: accessKeyId.trim(),
-      secretAccessKey: secret,
       region: /^[a-z0-9-]{2,32}$/.test(regionValue) ? regionValue : undefined,
-      endpoint: compatible ? endpoint.trim() : undefined,
-      preset: compatible ? preset : 'aws',
-      forcePathStyle: compatible ? true : undefined,
-    });
+      preset: compatible ? preset : ('aws' as const),
+    };
+    const added = saved
+      ? await run('profiles:update', {
+          ...fields,
+          id: saved.id,
+          // Left empty, the secret saved last time stays (it is not shown again once in the keychain).
+          ...(secret ? { secretAccessKey: secret } : {}),
+          endpoint: compatible ? endpoint.trim() : '',
+          forcePathStyle: compatible,
+        })
+      : await run('profiles:add', { ...fields, secretAccessKey: secret, endpoint: compatible ? endpoint.trim() : undefined, forcePathStyle: compatible ? true : undefined });
     if (!added.ok) return setBusy(false);
+    setSaved(added.value);
     // The secret is now in the keychain; drop it from memory here too.
     setSecret('');
     const tested = await run('profiles:test', { id: added.value.id });
@@ -97,10 +110,10 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
       </label>
       <label>
         {t('addProfile.secret')}
-        <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required autoComplete="off" aria-describedby="secret-hint" />
+        <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required={!saved} autoComplete="off" aria-describedby="secret-hint" />
       </label>
       <p id="secret-hint" className="hint">
-        {t('addProfile.secretHint')}
+        {saved ? t('addProfile.secretKept') : t('addProfile.secretHint')}
       </p>
       {compatible && (
         <>
