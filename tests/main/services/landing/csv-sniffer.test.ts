@@ -169,6 +169,16 @@ describe('sniffCsv preview', () => {
     expect(report.preview[0]![1]).toBe('x'.repeat(500) + '…');
     expect(sample[1]![1]).toBe(long);
   });
+
+  it('gives a first line longer than the head a warning and no preview, instead of one row of a million cells', async () => {
+    const path = join(tmp, 'one-line.csv');
+    writeFileSync(path, 'a,'.repeat(5 * 1024 * 1024)); // 10 MB, no line break
+    const { report, sample } = await sniffCsv(path);
+    expect(report.warnings).toEqual([{ code: 'long-line', detail: '64' }]);
+    expect(report).toMatchObject({ hasHeader: false, header: [], preview: [] });
+    expect(sample).toEqual([]);
+    expect(JSON.stringify(report).length).toBeLessThan(1000);
+  });
 });
 
 describe('RecordCounter fast path', () => {
