@@ -427,6 +427,8 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   const header = hasHeader ? sample[0]! : [];
   const dataSample = hasHeader ? sample.slice(1) : sample;
   const warnings: CsvReport['warnings'] = [];
+  // Zero columns and rows alone did not tell the person the file has nothing in it.
+  if (count.records === 0) warnings.push({ code: 'empty' });
   if (longFirstLine) warnings.push({ code: 'long-line', detail: String(HEAD_BYTES / 1024) });
   if (count.ragged > 0) {
     const examples = count.raggedExamples.map((e) => `row ${e.record} has ${e.fields}`).join(', ');

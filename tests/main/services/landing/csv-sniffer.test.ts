@@ -53,9 +53,12 @@ describe('sniffCsv on the fixtures', () => {
     expect(report.warnings[2]!.detail).toBe('name');
   });
 
-  it('reports an empty file as zero rows and columns', async () => {
+  it('reports an empty file as zero rows and columns, and says it is empty', async () => {
     const { report } = await sniffCsv(fx('empty.csv'));
-    expect(report).toEqual({ encoding: 'utf-8', delimiter: ',', quote: null, hasHeader: false, columns: 0, rows: 0, header: [], preview: [], raggedRows: 0, warnings: [] });
+    expect(report).toEqual({ encoding: 'utf-8', delimiter: ',', quote: null, hasHeader: false, columns: 0, rows: 0, header: [], preview: [], raggedRows: 0, warnings: [{ code: 'empty' }] });
+    const blank = join(tmp, 'blank-lines.csv');
+    writeFileSync(blank, '\n\r\n\n');
+    expect((await sniffCsv(blank)).report.warnings).toEqual([{ code: 'empty' }]);
   });
 
   it('handles a one-column file', async () => {
