@@ -452,11 +452,18 @@ export function fillText(text: string, params: Record<string, string | number> =
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/**
+ * The `{where}` of the access errors, made from a `resource` param ("bucket/folder/*") in each language: the
+ * engine once sent `where` as English text, which the Portuguese sentence showed as "... isso on bucket/*".
+ */
+const whereTexts: CatalogueTexts = { en: ' on {resource}', 'pt-BR': ' em {resource}' };
+
 /** Renders an error code in a language (its `one` text when the params count exactly one). */
 export function errorText(code: ErrorCode, lang: Language = 'en', params?: Record<string, string | number>): string {
   const entry: CatalogueTexts & { one?: CatalogueTexts } = errorCatalogue[code] ?? errorCatalogue.UNKNOWN;
   const texts = entry.one && params !== undefined && Number(params.count) === 1 ? entry.one : entry;
-  return fillText(texts[lang], params);
+  const filled = params !== undefined && 'resource' in params ? { ...params, where: params.resource === '' ? '' : fillText(whereTexts[lang], params) } : params;
+  return fillText(texts[lang], filled);
 }
 
 /** An error that carries a code from the catalogue; throw it anywhere in the engine. */

@@ -178,4 +178,23 @@ describe('landing zone UI in browser mode', () => {
     await expect(gzip.isChecked()).resolves.toBe(false);
     await page.getByTestId('landing-preview').getByText(`vendas.csv será salvo como: in/vendas/dt=${today}/vendas.csv`, { exact: true }).waitFor();
   });
+
+  it('checks a 10 MB one-line file without freezing, says when a file is empty, and shows "only warnings" only with warnings', async () => {
+    const { page } = app;
+    const report = page.getByTestId('csv-report');
+    const neverBlocks = page.getByTestId('landing-panel').getByText('São só avisos');
+    // A clean file: no warnings, so no line about them.
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'limpo.csv', base64: Buffer.from('a,b\n1,2\n').toString('base64'), type: 'text/csv' }]);
+    await page.getByText('Verificação do arquivo: limpo.csv').waitFor();
+    await report.getByText(/Colunas\s*2/).waitFor();
+    expect(await neverBlocks.count()).toBe(0);
+    // 'a,' five million times on one line: the page used to render a 524,289-cell preview row and hang.
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'linha.csv', base64: Buffer.from('a,'.repeat(5 * 1024 * 1024)).toString('base64'), type: 'text/csv' }]);
+    await page.getByTestId('csv-warnings').getByText('A primeira linha tem mais de 64 KB').waitFor({ timeout: 60_000 });
+    await neverBlocks.waitFor();
+    await page.locator('[data-testid="transfer-row"]').filter({ hasText: 'linha.csv' }).first().waitFor();
+    // An empty file says so.
+    await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'vazio.csv', base64: '', type: 'text/csv' }]);
+    await page.getByTestId('csv-warnings').getByText('Este arquivo está vazio').waitFor();
+  });
 });

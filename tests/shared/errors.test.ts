@@ -41,6 +41,13 @@ describe('the error catalogue', () => {
     expect(fillText('a {x} b {y}', { x: 1 })).toBe('a 1 b {y}');
   });
 
+  it('words the place of an access error in each language, and leaves it out when there is none', () => {
+    const params = { resource: 'explore2-ui/sync/*', permission: 's3:PutObject' };
+    expect(errorText('ACCESS_DENIED', 'pt-BR', params)).toBe('Esta chave não tem permissão para isso em explore2-ui/sync/*. Peça ao administrador a permissão s3:PutObject.');
+    expect(errorText('ACCESS_DENIED', 'en', params)).toBe('This key is not allowed to do that on explore2-ui/sync/*. Ask your administrator for s3:PutObject.');
+    expect(errorText('ACCESS_DENIED_OR_SECRET', 'pt-BR', { ...params, resource: '' })).toMatch(/^O acesso foi recusado: ou/);
+  });
+
   it('never passes raw exception text off as a message', () => {
     const data = toErrorData(new TypeError('Cannot read properties of undefined'));
     expect(data.code).toBe('UNKNOWN');

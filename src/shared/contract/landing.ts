@@ -13,7 +13,7 @@ export interface CsvReport {
   header: string[];
   preview: string[][];
   raggedRows: number;
-  warnings: { code: 'ragged' | 'duplicate-header' | 'empty-header' | 'not-utf8'; detail?: string }[];
+  warnings: { code: 'ragged' | 'duplicate-header' | 'empty-header' | 'not-utf8' | 'long-line' | 'empty'; detail?: string }[];
 }
 
 /** Landing commands. */

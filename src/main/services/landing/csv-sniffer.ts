@@ -38,7 +38,8 @@ export interface CsvSniffResult {
   bytes: number;
 }
 
-const HEAD_BYTES = 64 * 1024;
+/** The head read for the dialect; a first line longer than this gets the `long-line` warning and no preview. */
+export const HEAD_BYTES = 64 * 1024;
 /** The longest cell text shown in the preview. */
 export const previewCellChars = 500;
 const MAX_RAGGED_EXAMPLES = 3;
@@ -373,11 +374,16 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   let bytes = 0;
   let counter: RecordCounter | null = null;
   let dialect: { delimiter: CsvDelimiter; quote: CsvReport['quote'] } | null = null;
+  let longFirstLine = false;
 
   const startCounting = (isLast: boolean) => {
     const head = Buffer.concat(headChunks);
     headChunks.length = 0;
     if (head.subarray(0, 8192).includes(0)) throw new AppError('CSV_INVALID', { path, reason: 'it looks like a binary file, not text' });
+    // A first line with no break in the whole head is no table with column names; parsing it into a preview
+    // gave the UI hundreds of thousands of cells (a 10 MB line of "a," froze the page), so it gets none.
+    const firstLine = head.subarray(0, HEAD_BYTES);
+    longFirstLine = firstLine.length >= HEAD_BYTES && !firstLine.includes(10) && !firstLine.includes(13);
     // Latin-1 decoding keeps every ASCII delimiter and quote where it is, whatever the real encoding.
     dialect = detectDialect(head.toString('latin1'), isLast, extension);
     counter = new RecordCounter(dialect.delimiter, dialect.quote ?? '"');
@@ -410,9 +416,9 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   const quote = detectedQuote ?? (count.quotedSeen ? '"' : null);
   const encoding: CsvEncoding = !validator.finish() ? 'windows-1252' : bom ? 'utf-8-bom' : 'utf-8';
 
-  const sampleText = new TextDecoder(decoderLabel(encoding)).decode(Buffer.concat(sampleChunks));
+  const sampleText = longFirstLine ? '' : new TextDecoder(decoderLabel(encoding)).decode(Buffer.concat(sampleChunks));
   const truncated = sampled < bytes;
-  let { rows: sample } = parseCsvText(sampleText, delimiter, quote, sampleRows + 1);
+  let { rows: sample } = longFirstLine ? { rows: [] as string[][] } : parseCsvText(sampleText, delimiter, quote, sampleRows + 1);
   // When the sample stops inside the file, its last record may be cut short.
   if (truncated && sample.length > 1 && sample.length <= sampleRows) sample = sample.slice(0, -1);
   if (sample.length > sampleRows) sample = sample.slice(0, sampleRows);
@@ -421,6 +427,9 @@ export async function sniffCsv(path: string, options: SniffOptions = {}): Promis
   const header = hasHeader ? sample[0]! : [];
   const dataSample = hasHeader ? sample.slice(1) : sample;
   const warnings: CsvReport['warnings'] = [];
+  // Zero columns and rows alone did not tell the person the file has nothing in it.
+  if (count.records === 0) warnings.push({ code: 'empty' });
+  if (longFirstLine) warnings.push({ code: 'long-line', detail: String(HEAD_BYTES / 1024) });
   if (count.ragged > 0) {
     const examples = count.raggedExamples.map((e) => `row ${e.record} has ${e.fields}`).join(', ');
     warnings.push({ code: 'ragged', detail: `${count.ragged} of ${count.records} rows do not have ${count.firstCount} columns (${examples})` });

@@ -219,11 +219,12 @@ export function toAppError(err: unknown, ctx: S3ErrorContext = {}): AppError {
   }
   if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
     const permission = permissions[ctx.action ?? ''] ?? `the permission for ${ctx.action ?? 'this action'}`;
-    const where = bucket ? ` on ${bucket}${ctx.key !== undefined ? `/${ctx.key.includes('/') ? ctx.key.slice(0, ctx.key.lastIndexOf('/') + 1) : ''}*` : ''}` : '';
+    // The bucket and folder only: errorText words it (" on …", " em …") in the reader's language.
+    const resource = bucket ? `${bucket}${ctx.key !== undefined ? `/${ctx.key.includes('/') ? ctx.key.slice(0, ctx.key.lastIndexOf('/') + 1) : ''}*` : ''}` : '';
     // A HEAD answer has no body, so a wrong secret (SignatureDoesNotMatch) and a missing permission both arrive
     // as a bare 403: say both, rather than send the user to an administrator for a typo in the secret.
-    if (status === 403 && (ctx.action === 'HeadObject' || ctx.action === 'HeadBucket')) return make('ACCESS_DENIED_OR_SECRET', { where, permission }, false);
-    return make('ACCESS_DENIED', { where, permission }, false);
+    if (status === 403 && (ctx.action === 'HeadObject' || ctx.action === 'HeadBucket')) return make('ACCESS_DENIED_OR_SECRET', { resource, permission }, false);
+    return make('ACCESS_DENIED', { resource, permission }, false);
   }
   if (networkCodes.has(code) || /socket hang up|ECONNRESET|network|EPIPE/i.test(e.message ?? '')) return make('NETWORK', {}, true);
   if (status === 503) return make('SLOW_DOWN', {}, true);

@@ -153,7 +153,7 @@ export function LandingPanel({ choices, onChange, dataFile, target, open, onTogg
                   ))}
                 </ul>
               )}
-              <p className="hint">{t('landing.neverBlocks')}</p>
+              {csv.warnings.length > 0 && <p className="hint">{t('landing.neverBlocks')}</p>}
               <div className="landing-table-wrap" tabIndex={0} role="group" aria-label={t('landing.previewTable')}>
                 <table className="listing landing-preview">
                   <caption className="sr-only">{t('landing.previewTable')}</caption>

@@ -53,9 +53,12 @@ describe('sniffCsv on the fixtures', () => {
     expect(report.warnings[2]!.detail).toBe('name');
   });
 
-  it('reports an empty file as zero rows and columns', async () => {
+  it('reports an empty file as zero rows and columns, and says it is empty', async () => {
     const { report } = await sniffCsv(fx('empty.csv'));
-    expect(report).toEqual({ encoding: 'utf-8', delimiter: ',', quote: null, hasHeader: false, columns: 0, rows: 0, header: [], preview: [], raggedRows: 0, warnings: [] });
+    expect(report).toEqual({ encoding: 'utf-8', delimiter: ',', quote: null, hasHeader: false, columns: 0, rows: 0, header: [], preview: [], raggedRows: 0, warnings: [{ code: 'empty' }] });
+    const blank = join(tmp, 'blank-lines.csv');
+    writeFileSync(blank, '\n\r\n\n');
+    expect((await sniffCsv(blank)).report.warnings).toEqual([{ code: 'empty' }]);
   });
 
   it('handles a one-column file', async () => {
@@ -168,6 +171,16 @@ describe('sniffCsv preview', () => {
     const { report, sample } = await sniffCsv(path);
     expect(report.preview[0]![1]).toBe('x'.repeat(500) + '…');
     expect(sample[1]![1]).toBe(long);
+  });
+
+  it('gives a first line longer than the head a warning and no preview, instead of one row of a million cells', async () => {
+    const path = join(tmp, 'one-line.csv');
+    writeFileSync(path, 'a,'.repeat(5 * 1024 * 1024)); // 10 MB, no line break
+    const { report, sample } = await sniffCsv(path);
+    expect(report.warnings).toEqual([{ code: 'long-line', detail: '64' }]);
+    expect(report).toMatchObject({ hasHeader: false, header: [], preview: [] });
+    expect(sample).toEqual([]);
+    expect(JSON.stringify(report).length).toBeLessThan(1000);
   });
 });
 

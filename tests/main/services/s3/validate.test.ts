@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bucketNameProblem, keyProblem, normalisePrefix, uploadKeyProblem } from '../../../../src/main/services/s3/validate';
 import { toAppError } from '../../../../src/main/services/s3/errors';
+import { errorText } from '../../../../src/shared/errors';
 
 describe('bucket names', () => {
   it.each([
@@ -59,7 +60,9 @@ describe('toAppError', () => {
     const e = toAppError(s3err('AccessDenied', 403), { action: 'PutObject', bucket: 'b', key: 'photos/2024/x.jpg' });
     expect(e.code).toBe('ACCESS_DENIED');
     expect(e.message).toContain('s3:PutObject');
-    expect(e.message).toContain('b/photos/2024/*');
+    expect(e.message).toContain('that on b/photos/2024/*.');
+    // The place is worded in the reader's language, not built in English by the engine.
+    expect(errorText(e.code, 'pt-BR', e.params)).toBe('Esta chave não tem permissão para isso em b/photos/2024/*. Peça ao administrador a permissão s3:PutObject.');
   });
   it('marks throttling, 5xx, timeouts and resets retryable, and the rest not', () => {
     expect(toAppError(s3err('SlowDown', 503)).options.retryable).toBe(true);
