@@ -77,6 +77,9 @@ describe('screens', () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Use this connection: e2e' }).click();
     await page.getByRole('button', { name: bucket }).click();
+    // Dropped once the drop zone names the bucket, as a person sees it: on a busy machine a drop made before that went
+    // nowhere (CI once waited 30 s here for an upload that never started).
+    await page.locator('[data-testid="drop-zone"] .drop-hint').filter({ hasText: `${bucket}/` }).waitFor();
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'screens.txt', base64: Buffer.from('hi\n').toString('base64') }]);
     await page.locator('[data-testid="transfer-row"][data-state="done"]').first().waitFor({ timeout: 30_000 });
     await tab(page, 4).click();
