@@ -115,6 +115,8 @@ async function sweepListedUploads(q: QueueView): Promise<void> {
   const slack = CLOCK_SLACK_MS;
   const groups = new Map<string, { profileId: string; bucket: string; windows: Map<string, { from: number; to: number }[]> }>();
   for (const r of q.transfers()) {
+    // A download starts no multipart upload: a bucket only downloaded from is not asked (nor the SDK loaded for it).
+    if (r.direction === 'download') continue;
     const g = `${r.profileId}\u0000${r.bucket}`;
     let group = groups.get(g);
     if (!group) groups.set(g, (group = { profileId: r.profileId, bucket: r.bucket, windows: new Map() }));

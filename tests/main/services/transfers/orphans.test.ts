@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, HeadBucketCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, expect, it } from 'vitest';
+import { planDownloads } from '../../../../src/main/services/transfers/download-plan';
 import { TransferService } from '../../../../src/main/services/transfers/transfer-service';
 import { startChaosProxy } from '../../../support/chaos-proxy';
 import { freshBucket, rawClient, s3Info } from '../../../support/s3-test-client';
@@ -95,3 +96,27 @@ it.skipIf(!info.features.multipartAdmin)(
     }
   },
 );
+
+it('a download-only run asks no bucket for its multipart uploads: a download starts none', { timeout: 60_000 }, async () => {
+  const bucket = await freshBucket(raw, 'orphans-down');
+  await raw.send(new PutObjectCommand({ Bucket: bucket, Key: 'down/one.txt', Body: 'one' }));
+  const core = testCore({}, join(work, 'data-down'));
+  const proxy = await startChaosProxy({ upstream: info.endpoint, faultRate: 0 });
+  const clients = testClients(core, info, proxy.url);
+  const engine = new TransferService(core, clients, { staleUploads: 'on-first-transfer' });
+  await engine.start();
+  try {
+    const plan = await planDownloads(await clients.forProfile('test'), { profileId: 'test', bucket, keys: ['down/one.txt'], folder: join(work, 'down') });
+    const [done] = await engine.waitFor(engine.enqueueDownloads(plan.requests));
+    expect(done!.state).toBe('done');
+    // The clean-up starts with the first transfer and runs in the background: a round trip through the same proxy
+    // after it, then the count (a clean-up that asked would have asked before this answer).
+    await clients.forProfile('test').then((c) => c.client.send(new HeadBucketCommand({ Bucket: bucket })));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proxy.events().filter((e) => e.kind === 'ListMultipartUploads')).toEqual([]);
+  } finally {
+    await engine.dispose();
+    await proxy.stop();
+    core.cleanup();
+  }
+});
