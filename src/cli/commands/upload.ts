@@ -6,9 +6,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { AppServices } from '../../main/services/app-services';
 import { toAppError } from '../../main/services/s3/errors';
+import { listObjectsPage } from '../../main/services/s3/objects';
 import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
 import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
@@ -121,7 +121,8 @@ export async function preflight(services: AppServices, profileId: string, bucket
   const ctx = await services.clients.forProfile(profileId);
   const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
   try {
-    await ctx.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+    // The listing's own home: below the SDK on a custom endpoint, so a run of small or big objects never loads it.
+    await listObjectsPage(ctx, { Bucket: bucket, MaxKeys: 1 });
   } catch (err) {
     const appErr = toAppError(err, { action: 'ListObjectsV2', bucket, endpoint, profile: ctx.profile.summary.name });
     if (appErr.code !== 'ACCESS_DENIED') throw appErr;

@@ -450,6 +450,30 @@ export async function leanPutObject(
   return { ETag: one('etag'), ChecksumSHA256: one('x-amz-checksum-sha256') };
 }
 
+/** The object fields a download reads (ETag, size, version, metadata, encryption, date), as the SDK's HEAD or GET gives them. */
+export type LeanObjectFields = Pick<
+  GetObjectCommandOutput,
+  '$metadata' | 'ContentLength' | 'ETag' | 'VersionId' | 'LastModified' | 'ServerSideEncryption' | 'SSECustomerAlgorithm' | 'Metadata'
+>;
+
+/** Reads LeanObjectFields from an answer's headers, as the SDK's deserializer does. */
+function objectFields(res: LeanResponse): LeanObjectFields {
+  const h = flatHeaders(res.headers);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (k.startsWith('x-amz-meta-')) metadata[k.slice('x-amz-meta-'.length)] = v;
+  const length = h['content-length'];
+  return {
+    $metadata: { httpStatusCode: res.statusCode, requestId: h['x-amz-request-id'], extendedRequestId: h['x-amz-id-2'] },
+    ContentLength: length !== undefined ? Number(length) : res.body.length,
+    ...(h.etag !== undefined ? { ETag: h.etag } : {}),
+    ...(h['x-amz-version-id'] !== undefined ? { VersionId: h['x-amz-version-id'] } : {}),
+    ...(h['last-modified'] !== undefined ? { LastModified: new Date(h['last-modified']) } : {}),
+    ...(h['x-amz-server-side-encryption'] !== undefined ? { ServerSideEncryption: h['x-amz-server-side-encryption'] as GetObjectCommandOutput['ServerSideEncryption'] } : {}),
+    ...(h['x-amz-server-side-encryption-customer-algorithm'] !== undefined ? { SSECustomerAlgorithm: h['x-amz-server-side-encryption-customer-algorithm'] } : {}),
+    Metadata: metadata,
+  };
+}
+
 /**
  * A whole-object GetObject of at most `maxBytes`, below the SDK: the output fields a download reads, parsed from the
  * headers as the SDK's deserializer does, the body in memory (a plain Readable, without the SDK's transform helpers). Undefined when the bucket's route is left to the SDK,
@@ -461,26 +485,24 @@ export async function leanGetObject(
   input: { Bucket: string; Key: string; IfMatch?: string },
   maxBytes: number,
   signal?: AbortSignal,
-): Promise<(Omit<GetObjectCommandOutput, 'Body'> & { Body: Readable }) | undefined> {
+): Promise<(LeanObjectFields & { Body: Readable }) | undefined> {
   if (!canReadLean(ctx)) return undefined;
   const headers: Record<string, string> = input.IfMatch !== undefined ? { 'if-match': input.IfMatch } : {};
   const res = await leanSend(ctx, { method: 'GET', bucket: input.Bucket, key: input.Key, commandName: 'GetObjectCommand', query: { 'x-id': 'GetObject' }, headers, signal, maxBytes });
   if (!res) return undefined;
-  const h = flatHeaders(res.headers);
-  const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (k.startsWith('x-amz-meta-')) metadata[k.slice('x-amz-meta-'.length)] = v;
-  const length = h['content-length'];
-  return {
-    $metadata: { httpStatusCode: res.statusCode, requestId: h['x-amz-request-id'], extendedRequestId: h['x-amz-id-2'] },
-    Body: res.stream ?? Readable.from(res.body.length > 0 ? [res.body] : []),
-    ContentLength: length !== undefined ? Number(length) : res.body.length,
-    ...(h.etag !== undefined ? { ETag: h.etag } : {}),
-    ...(h['x-amz-version-id'] !== undefined ? { VersionId: h['x-amz-version-id'] } : {}),
-    ...(h['last-modified'] !== undefined ? { LastModified: new Date(h['last-modified']) } : {}),
-    ...(h['x-amz-server-side-encryption'] !== undefined ? { ServerSideEncryption: h['x-amz-server-side-encryption'] as GetObjectCommandOutput['ServerSideEncryption'] } : {}),
-    ...(h['x-amz-server-side-encryption-customer-algorithm'] !== undefined ? { SSECustomerAlgorithm: h['x-amz-server-side-encryption-customer-algorithm'] } : {}),
-    Metadata: metadata,
-  };
+  return { ...objectFields(res), Body: res.stream ?? Readable.from(res.body.length > 0 ? [res.body] : []) };
+}
+
+/**
+ * A HeadObject below the SDK (of `versionId` when given): the fields a download reads, as leanGetObject's. Undefined
+ * where leanGetObject would leave the request to the SDK; errors SDK-shaped (a missing key a bare 404, as a HEAD
+ * answers it).
+ */
+export async function leanHeadObject(ctx: S3Context, input: { Bucket: string; Key: string; VersionId?: string }, signal?: AbortSignal): Promise<LeanObjectFields | undefined> {
+  if (!canReadLean(ctx)) return undefined;
+  const query: Record<string, string> = input.VersionId !== undefined ? { versionId: input.VersionId } : {};
+  const res = await leanSend(ctx, { method: 'HEAD', bucket: input.Bucket, key: input.Key, commandName: 'HeadObjectCommand', query, headers: {}, signal });
+  return res && objectFields(res);
 }
 
 /**

@@ -11,7 +11,7 @@ import { eachLimit } from '../concurrency';
 import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './errors';
 import { withRetry, type RetryPolicy } from '../transfers/retry';
 import { CLIENT_ATTEMPTS } from './client-factory';
-import { leanListObjects } from './lean-request';
+import { leanHeadObject, leanListObjects, type LeanObjectFields } from './lean-request';
 import { parseListBucketResult, type ListPage } from './list-xml';
 import type { S3Context, S3Target } from './types';
 import { s3Sdk } from '../lazy-sdk';
@@ -146,6 +146,24 @@ export async function headObjectRaw(target: S3Target, bucket: string, key: strin
     if (httpStatus(err) === 400 && headErr.code === 'SERVER_ERROR' && !signal?.aborted) throw await reasonFromGet(client, bucket, key, errCtx, headErr, signal);
     throw headErr;
   }
+}
+
+/**
+ * HEAD of an object (of `versionId` when given) for the fields a download reads (lean-request.ts LeanObjectFields):
+ * below the SDK where it can go (custom endpoints), so a big download needs no SDK at all, else headObjectRaw.
+ * Undefined when it does not exist. A 400, whose reason a HEAD cannot carry, goes to headObjectRaw, which asks a GET.
+ */
+export async function headObjectFields(target: S3Target, bucket: string, key: string, signal?: AbortSignal, versionId?: string): Promise<LeanObjectFields | undefined> {
+  if (!('send' in target)) {
+    const { where } = clientOf(target);
+    const lean = await leanHeadObject(target, { Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }, signal).catch((err: unknown) => {
+      if (isNotFound(err)) return null;
+      if (httpStatus(err) === 400 && !signal?.aborted) return undefined;
+      throw err instanceof AppError ? err : toAppError(err, { ...where, bucket, key, action: 'HeadObject' });
+    });
+    if (lean !== undefined) return lean ?? undefined;
+  }
+  return headObjectRaw(target, bucket, key, signal, versionId);
 }
 
 /** HEAD of an object (of `versionId` when given), or undefined when it does not exist. */

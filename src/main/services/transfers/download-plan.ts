@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { RenamedDownload } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { headObject, listPrefixParallel, prefixHasObjects } from '../s3/objects';
+import { cleanEtag, headObjectFields, listPrefixParallel, prefixHasObjects } from '../s3/objects';
 import type { S3Context } from '../s3/types';
 import { assertBucketRef } from '../s3/validate';
 import { caseInsensitiveFs, pathUnder, safeRelativePath, type RenameReason } from './local-names';
@@ -62,9 +62,9 @@ export async function expandChoice(ctx: S3Context, bucket: string, keys: readonl
   for (const key of keys) {
     // '' is the whole bucket (the CLI's s3://bucket).
     if (key !== '' && !key.endsWith('/')) {
-      const head = await headObject(ctx, bucket, key, signal);
+      const head = await headObjectFields(ctx, bucket, key, signal);
       if (head) {
-        items.push({ key, rel: posix.basename(key), size: head.size, etag: head.etag });
+        items.push({ key, rel: posix.basename(key), size: head.ContentLength ?? 0, etag: cleanEtag(head.ETag) });
         continue;
       }
     }
@@ -97,8 +97,8 @@ export async function expandChoice(ctx: S3Context, bucket: string, keys: readonl
 async function chosenVersion(ctx: S3Context, bucket: string, keys: readonly string[], versionId: string, signal?: AbortSignal): Promise<ChosenObject> {
   const key = keys[0];
   if (keys.length !== 1 || key === undefined || key === '' || key.endsWith('/')) throw new AppError('VERSION_NEEDS_ONE_FILE', {});
-  const head = await headObject(ctx, bucket, key, signal, versionId);
-  if (head) return { key, rel: posix.basename(key), size: head.size, etag: head.etag, versionId };
+  const head = await headObjectFields(ctx, bucket, key, signal, versionId);
+  if (head) return { key, rel: posix.basename(key), size: head.ContentLength ?? 0, etag: cleanEtag(head.ETag), versionId };
   // A folder named without its '/' is no object, and no version of one.
   if (await prefixHasObjects(ctx, bucket, `${key}/`, signal)) throw new AppError('VERSION_NEEDS_ONE_FILE', {});
   // The version is what is missing (the file may well exist): "no file or folder named…" would send people looking.

@@ -8,13 +8,13 @@ import { mkdir, open, rename, rm, stat, utimes, type FileHandle } from 'node:fs/
 import { basename, dirname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
-import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AppError } from '../../../shared/errors';
 import { hashFile, Hasher, type ContentHashes } from '../s3/content-hash';
 import { httpStatus, s3ErrorCode } from '../s3/errors';
 import { canReadRangesRaw, leanGetRange, RANGE_READ_MAX } from '../s3/lean-range';
-import { leanGetObject } from '../s3/lean-request';
-import { cleanEtag, contentCheckOf, headObjectRaw, isNotFound } from '../s3/objects';
+import { leanGetObject, type LeanObjectFields } from '../s3/lean-request';
+import { cleanEtag, contentCheckOf, headObjectFields, isNotFound } from '../s3/objects';
 import { partRange, partSizeFor } from '../s3/part-plan';
 import { BODY_CHUNK, counting } from './accounting';
 import type { JournalPart } from './journal';
@@ -78,7 +78,7 @@ function writeError(err: unknown, path: string): AppError {
 }
 
 /** What a HEAD or a GET's headers say about the object: its size, version and how it can be verified. */
-function remoteOf(out: HeadObjectCommandOutput | GetObjectCommandOutput): Remote {
+function remoteOf(out: LeanObjectFields): Remote {
   return {
     size: out.ContentLength ?? 0,
     etag: cleanEtag(out.ETag),
@@ -90,7 +90,7 @@ function remoteOf(out: HeadObjectCommandOutput | GetObjectCommandOutput): Remote
 
 async function headRemote(job: DownloadJob): Promise<Remote> {
   const { rec, ctx, signal } = job;
-  const out = await withRetry(() => headObjectRaw(ctx, rec.bucket, rec.key, signal, rec.options?.versionId), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
+  const out = await withRetry(() => headObjectFields(ctx, rec.bucket, rec.key, signal, rec.options?.versionId), { ...errCtxOf(job), action: 'HeadObject' }, signal, job.settings.retry);
   if (!out) throw new AppError('OBJECT_NOT_FOUND', { key: rec.key, bucket: rec.bucket });
   return remoteOf(out);
 }

@@ -9,10 +9,10 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leanGetObject, leanPutObject } from '../../../../src/main/services/s3/lean-request';
+import { leanGetObject, leanHeadObject, leanPutObject } from '../../../../src/main/services/s3/lean-request';
 import { S3ClientFactory } from '../../../../src/main/services/s3/client-factory';
 import { httpStatus, isAbort, s3ErrorCode, toAppError } from '../../../../src/main/services/s3/errors';
-import { isNotFound } from '../../../../src/main/services/s3/objects';
+import { headObjectFields, isNotFound } from '../../../../src/main/services/s3/objects';
 import type { S3Context } from '../../../../src/main/services/s3/types';
 import { withRetry } from '../../../../src/main/services/transfers/retry';
 import { startChaosProxy, type ChaosProxy, type FaultKind } from '../../../support/chaos-proxy';
@@ -207,20 +207,24 @@ describe('lean PUT, a skewed clock', () => {
   });
 });
 
-/** The AppError a whole GET fails with (code, retryable, and the status and code download.ts maps), below the SDK or through it. */
-async function getFailure(c: S3Context, how: 'lean' | 'sdk', input: { Bucket: string; Key: string; IfMatch?: string }) {
-  // The body is read too: a connection cut after the headers fails an SDK GET only then.
-  const send = async () => {
-    const out = how === 'lean' ? await leanGetObject(c, input, 64 * 1024) : await c.transferClient.send(new GetObjectCommand(input));
-    await bytesOf(out?.Body ?? []);
-  };
+/** How a read that should fail failed: the AppError's code and retryability, and the status and code download.ts maps. */
+async function readFailure(c: S3Context, what: string, action: 'GetObject' | 'HeadObject', input: { Bucket: string; Key: string }, send: () => Promise<unknown>) {
   const err = await send().then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err, `${how} GET should fail`).toBeDefined();
-  const app = toAppError(err, { action: 'GetObject', bucket: input.Bucket, key: input.Key, endpoint: c.profile.endpoint });
+  expect(err, `${what} should fail`).toBeDefined();
+  const app = toAppError(err, { action, bucket: input.Bucket, key: input.Key, endpoint: c.profile.endpoint });
   return { code: app.code, retryable: app.options.retryable === true, status: httpStatus(err), s3: s3ErrorCode(err), notFound: isNotFound(err) };
+}
+
+/** The failure of a whole GET, below the SDK or through it. */
+async function getFailure(c: S3Context, how: 'lean' | 'sdk', input: { Bucket: string; Key: string; IfMatch?: string }) {
+  // The body is read too: a connection cut after the headers fails an SDK GET only then.
+  return readFailure(c, `${how} GET`, 'GetObject', input, async () => {
+    const out = how === 'lean' ? await leanGetObject(c, input, 64 * 1024) : await c.transferClient.send(new GetObjectCommand(input));
+    await bytesOf(out?.Body ?? []);
+  });
 }
 
 describe('lean GET, errors as through the SDK', () => {
@@ -290,6 +294,50 @@ describe('lean GET, what it reads', () => {
   it('Amazon S3 (where the SDK checks response checksums) and a context without its pools are left to the SDK', async () => {
     expect(await leanGetObject({ ...ctx, customEndpoint: false }, { Bucket: bucket, Key: 'get/there.txt' }, 64 * 1024)).toBeUndefined();
     expect(await leanGetObject({ ...ctx, agents: undefined }, { Bucket: bucket, Key: 'get/there.txt' }, 64 * 1024)).toBeUndefined();
+  });
+});
+
+/** The failure of a HEAD, below the SDK or through its one-attempt client, as download.ts reads it. */
+async function headFailure(c: S3Context, how: 'lean' | 'sdk', input: { Bucket: string; Key: string }) {
+  return readFailure(c, `${how} HEAD`, 'HeadObject', input, () => (how === 'lean' ? leanHeadObject(c, input) : c.transferClient.send(new HeadObjectCommand(input))));
+}
+
+describe('lean HEAD, as through the SDK (a big download sends its HEAD below the SDK)', () => {
+  const key = 'head/a b+c(1)é.bin';
+  const body = Buffer.from(createHash('sha512').update('head').digest());
+  beforeAll(async () => {
+    await raw.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { 's3drop-sha256': hex(body, 'sha256'), Team: 'sales' } }));
+  });
+
+  it('the fields a download reads (ETag, size, version, metadata, encryption, date), as the SDK gives them', async () => {
+    const lean = await headObjectFields(ctx, bucket, key);
+    const sdk = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const fields = (o: Omit<GetObjectCommandOutput, 'Body'>) => ({ ETag: o.ETag, ContentLength: o.ContentLength, VersionId: o.VersionId, Metadata: o.Metadata, ServerSideEncryption: o.ServerSideEncryption, SSECustomerAlgorithm: o.SSECustomerAlgorithm, LastModified: o.LastModified });
+    expect(fields(lean!)).toEqual(fields(sdk));
+    expect(lean!.ContentLength).toBe(body.length);
+    expect(lean!.Metadata?.['s3drop-sha256']).toBe(hex(body, 'sha256'));
+  });
+
+  it('a key that is not there: undefined, as headObjectRaw answers', async () => {
+    expect(await headObjectFields(ctx, bucket, 'head/missing.bin')).toBeUndefined();
+    const lean = await headFailure(ctx, 'lean', { Bucket: bucket, Key: 'head/missing.bin' });
+    expect(lean).toEqual(await headFailure(ctx, 'sdk', { Bucket: bucket, Key: 'head/missing.bin' }));
+    expect(lean.notFound).toBe(true);
+  });
+
+  // Not 'reset' nor 'reset-response': both drop the connection once the headers are out, and a HEAD's answer is
+  // whole with its headers (the lean path then has it all; the SDK's handler fails).
+  const faults: FaultKind[] = ['internal-error', 'slow-down', 'request-timeout', 'expired-token', 'wrong-region', 'html'];
+  it.each(faults)('%s: the same AppError code and retryability', async (fault) => {
+    proxy.injectNext(fault, (r) => r.key === key && r.kind === 'HeadObject');
+    const lean = await headFailure(ctx, 'lean', { Bucket: bucket, Key: key });
+    proxy.injectNext(fault, (r) => r.key === key && r.kind === 'HeadObject');
+    expect(lean).toEqual(await headFailure(ctx, 'sdk', { Bucket: bucket, Key: key }));
+  });
+
+  it('Amazon S3 and a context without its pools are left to the SDK', async () => {
+    expect(await leanHeadObject({ ...ctx, customEndpoint: false }, { Bucket: bucket, Key: key })).toBeUndefined();
+    expect(await leanHeadObject({ ...ctx, agents: undefined }, { Bucket: bucket, Key: key })).toBeUndefined();
   });
 });
 
