@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { useAppState } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { secretStorageHintKey } from './secret-storage';
 import './connections.css';
 
 /** Props of each dialog: the connection it changes, and how to close it. */
@@ -63,7 +64,7 @@ export function EditConnectionDialog({ profile, onClose }: ConnectionDialogProps
           {t('addProfile.secret')}
           <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" aria-describedby="edit-secret-hint" />
           <span className="hint" id="edit-secret-hint">
-            {t('connections.keepSecret')} {t(profile.secretStorage === 'memory' ? 'connections.secretInMemory' : 'addProfile.secretHint')}
+            {t('connections.keepSecret')} {t(secretStorageHintKey(profile.secretStorage ?? 'keychain'))}
           </span>
         </label>
         {needSecret && <p role="alert">{t('connections.needSecret')}</p>}
