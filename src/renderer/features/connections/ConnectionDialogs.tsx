@@ -1,4 +1,5 @@
-/** The Edit, Rename and Remove dialogs of the Connections screen (app-managed connections only). */
+/** The Edit, Rename and Remove dialogs (app-managed connections only), their buttons, and which one is open: for Connections and Welcome. */
+import { Pencil, Trash2, Type } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary, SyncPairStatus } from '../../../shared/contract';
@@ -13,6 +14,44 @@ import './connections.css';
 export interface ConnectionDialogProps {
   profile: ProfileSummary;
   onClose: () => void;
+}
+
+/** What a connection's buttons open. */
+export type ConnectionDialogKind = 'edit' | 'rename' | 'remove';
+
+/** The dialog open for a connection, or null. */
+export type OpenConnectionDialog = { kind: ConnectionDialogKind; profile: ProfileSummary } | null;
+
+/** True for the connections S3 Drop keeps itself; the ones from ~/.aws or the environment are changed there. */
+export function isEditable(profile: ProfileSummary): boolean {
+  return profile.source === 'app';
+}
+
+/** Edit, Rename and Remove for an app-managed connection (nothing for another), each named with the connection. */
+export function ConnectionChangeButtons({ profile: p, onOpen }: { profile: ProfileSummary; onOpen: (kind: ConnectionDialogKind) => void }) {
+  const { t } = useTranslation();
+  if (!isEditable(p)) return null;
+  return (
+    <>
+      <button type="button" onClick={() => onOpen('edit')} aria-label={`${t('connections.edit')}: ${p.name}`}>
+        <Pencil size={16} aria-hidden="true" /> {t('connections.edit')}
+      </button>
+      <button type="button" onClick={() => onOpen('rename')} aria-label={`${t('connections.rename')}: ${p.name}`}>
+        <Type size={16} aria-hidden="true" /> {t('connections.rename')}
+      </button>
+      <button type="button" className="danger" onClick={() => onOpen('remove')} aria-label={`${t('connections.remove')}: ${p.name}`}>
+        <Trash2 size={16} aria-hidden="true" /> {t('connections.remove')}
+      </button>
+    </>
+  );
+}
+
+/** The dialog that is open, if any; Remove asks before anything goes. */
+export function ConnectionDialogs({ open, onClose }: { open: OpenConnectionDialog; onClose: () => void }) {
+  if (!open) return null;
+  if (open.kind === 'edit') return <EditConnectionDialog profile={open.profile} onClose={onClose} />;
+  if (open.kind === 'rename') return <RenameConnectionDialog profile={open.profile} onClose={onClose} />;
+  return <RemoveConnectionDialog profile={open.profile} onClose={onClose} />;
 }
 
 /** Edit the address, region and keys; a secret key is never shown, and an empty field keeps the stored one. */
