@@ -192,9 +192,19 @@ describe('landing zone UI in browser mode', () => {
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'linha.csv', base64: Buffer.from('a,'.repeat(5 * 1024 * 1024)).toString('base64'), type: 'text/csv' }]);
     await page.getByTestId('csv-warnings').getByText('A primeira linha tem mais de 64 KB').waitFor({ timeout: 60_000 });
     await neverBlocks.waitFor();
+    // That is not a table with column names: the drop asks before it goes, and nothing is queued meanwhile.
+    const longLine = page.getByRole('dialog', { name: 'Confira linha.csv antes do envio' });
+    await longLine.getByText('A primeira linha tem mais de 64 KB').waitFor();
+    expect(await page.locator('[data-testid="transfer-row"]').filter({ hasText: 'linha.csv' }).count()).toBe(0);
+    await longLine.getByRole('button', { name: 'Enviar como está' }).click();
     await page.locator('[data-testid="transfer-row"]').filter({ hasText: 'linha.csv' }).first().waitFor();
-    // An empty file says so.
+    // An empty file says so, on the card and in the question; Cancel sends nothing.
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'vazio.csv', base64: '', type: 'text/csv' }]);
     await page.getByTestId('csv-warnings').getByText('Este arquivo está vazio').waitFor();
+    const empty = page.getByRole('dialog', { name: 'Confira vazio.csv antes do envio' });
+    await empty.getByText('Este arquivo está vazio').waitFor();
+    await empty.getByRole('button', { name: 'Cancelar' }).click();
+    await empty.waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid="transfer-row"]').filter({ hasText: 'vazio.csv' }).count()).toBe(0);
   });
 });

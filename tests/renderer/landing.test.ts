@@ -1,9 +1,13 @@
 /** The landing-zone choices: which files get checked, and how the choices reach 'transfers:enqueue' as contract-valid options. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sniffCsv } from '../../src/main/services/landing/csv-sniffer';
 import { AppError, type AppErrorData } from '../../src/shared/errors';
 import { renderKeyTemplate } from '../../src/main/services/landing/key-template';
 import { createI18n } from '../../src/renderer/i18n';
-import { hasLandingChoices, isDataFile, localiseTemplateError, noLandingChoices, templateReasonKey, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
+import { askedCsvWarnings, hasLandingChoices, isDataFile, localiseTemplateError, noLandingChoices, templateReasonKey, uploadOptionsOf, withUploadOptions } from '../../src/renderer/features/landing/landing-options';
 import { createStore } from '../../src/renderer/state/store';
 import { contractBridge } from './contract-bridge';
 
@@ -11,6 +15,31 @@ describe('data files', () => {
   it('are .csv, .tsv and .txt in any case, and nothing else', () => {
     expect(['a.csv', 'b.TSV', 'dir/c.Txt', 'vendas 2026.csv'].every(isDataFile)).toBe(true);
     expect(['a.csv.gz', 'b.xlsx', 'csv', 'notes.txt.bak', 'photo.png'].some(isDataFile)).toBe(false);
+  });
+});
+
+describe('the CSV question before a drop', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 's3drop-question-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  // Reports from the engine's own check, so a warning it adds or renames is seen here.
+  const reportOf = async (name: string, body: string | Buffer) => {
+    writeFileSync(join(tmp, name), body);
+    return (await sniffCsv(join(tmp, name))).report;
+  };
+  const asked = async (name: string, body: string | Buffer, converting = false) => askedCsvWarnings(await reportOf(name, body), converting).map((w) => w.code);
+
+  it('asks about a first line over 64 KiB (no header, no preview) and about an empty file, like ragged rows and Latin-1', async () => {
+    expect(await asked('one-line.csv', 'a,'.repeat(40 * 1024))).toEqual(['long-line']);
+    expect(await asked('empty.csv', '')).toEqual(['empty']);
+    expect(await asked('blank.csv', '\n\n')).toEqual(['empty']);
+    expect(await asked('ragged.csv', 'a,b\n1,2\n3\n')).toEqual(['ragged']);
+    expect(await asked('latin1.csv', Buffer.from('nome;cidade\nJoão;São Paulo\n', 'latin1'))).toEqual(['not-utf8']);
+  });
+
+  it('does not ask about Latin-1 when converting, nor about column names alone, nor about a clean file', async () => {
+    expect(await asked('latin1.csv', Buffer.from('nome;cidade\nJoão;São Paulo\n', 'latin1'), true)).toEqual([]);
+    expect(await asked('names.csv', 'id,Nome,nome,\n1,a,b,c\n')).toEqual([]);
+    expect(await asked('clean.csv', 'id,name\n1,a\n')).toEqual([]);
   });
 });
 

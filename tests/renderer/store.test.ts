@@ -1,5 +1,5 @@
 /** The renderer store: progress merging, the single event subscription, and locale formatting. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OverallProgress, TransferSnapshot, TransfersProgress } from '../../src/shared/contract';
 import type { ConnectionState } from '../../src/shared/bridge';
 import type { Api } from '../../src/renderer/api-types';
@@ -199,6 +199,64 @@ describe('store when a reload fails', () => {
     expect(store.getState().toasts).toEqual([]);
     store.toast({ level: 'error', error: { code: 'NETWORK', message: 'net', retryable: true } });
     expect(store.getState().toasts).toHaveLength(1);
+  });
+});
+
+describe('toasts', () => {
+  const texts = (store: ReturnType<typeof createStore>) => store.getState().toasts.map((t) => `${t.notice.key}:${JSON.stringify(t.notice.params ?? {})}`);
+
+  it('sum up drops made while the last one is still on screen, instead of stacking one toast per drop', () => {
+    const store = createStore(fakeApi().api);
+    for (const count of [1, 1, 3]) store.toast({ level: 'info', key: 'drop.queued', params: { count } });
+    expect(texts(store)).toEqual(['drop.queued:{"count":5}']);
+    // Once it is gone, the next drop starts again from its own count.
+    store.dismissToast(store.getState().toasts[0]!.id);
+    store.toast({ level: 'info', key: 'drop.queued', params: { count: 2 } });
+    expect(texts(store)).toEqual(['drop.queued:{"count":2}']);
+  });
+
+  it('replace the same message (one "copied" for three copies), and keep different ones and different names apart', () => {
+    const store = createStore(fakeApi().api);
+    for (let i = 0; i < 3; i++) store.toast({ level: 'success', key: 'transfers.linkCopied', params: { expiry: '1 hour' } });
+    store.toast({ level: 'success', key: 'transfers.linkCopied', params: { expiry: '7 days' } });
+    store.toast({ level: 'warning', key: 'drop.leftOutProblems', params: { count: 1, names: 'a:b.txt' } });
+    store.toast({ level: 'warning', key: 'drop.leftOutProblems', params: { count: 1, names: 'c?d.txt' } });
+    expect(texts(store)).toEqual([
+      'transfers.linkCopied:{"expiry":"1 hour"}',
+      'transfers.linkCopied:{"expiry":"7 days"}',
+      'drop.leftOutProblems:{"count":1,"names":"a:b.txt"}',
+      'drop.leftOutProblems:{"count":1,"names":"c?d.txt"}',
+    ]);
+  });
+
+  it('keep every error apart, even two alike: each stays until dismissed', () => {
+    const store = createStore(fakeApi().api);
+    store.toast({ level: 'error', error: { code: 'NETWORK', message: 'net', retryable: true } });
+    store.toast({ level: 'error', error: { code: 'NETWORK', message: 'net', retryable: true } });
+    store.toast({ level: 'error', key: 'moreOptions.invalid' });
+    store.toast({ level: 'error', key: 'moreOptions.invalid' });
+    expect(store.getState().toasts).toHaveLength(4);
+    // A notice carrying an error is shown as that error, whatever its level.
+    const other = createStore(fakeApi().api);
+    other.toast({ level: 'warning', error: { code: 'KEYCHAIN_UNAVAILABLE', message: '' } });
+    other.toast({ level: 'warning', error: { code: 'KEYCHAIN_UNAVAILABLE', message: '' } });
+    expect(other.getState().toasts).toHaveLength(2);
+  });
+
+  it('give the summed toast its full time on screen: the one it replaced does not take it away early', () => {
+    vi.useFakeTimers();
+    try {
+      const store = createStore(fakeApi().api);
+      store.toast({ level: 'info', key: 'drop.queued', params: { count: 1 } });
+      vi.advanceTimersByTime(4000);
+      store.toast({ level: 'info', key: 'drop.queued', params: { count: 1 } });
+      vi.advanceTimersByTime(2500); // the first toast's time is up, the second's is not
+      expect(texts(store)).toEqual(['drop.queued:{"count":2}']);
+      vi.advanceTimersByTime(4000);
+      expect(texts(store)).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -55,6 +55,26 @@ export interface Store {
 /** The state before anything has loaded. */
 export const initialState: AppState = { phase: 'starting', profiles: [], transfers: emptyTable, sync: [], toasts: [], screen: 'main', connection: 'connected', historyStamp: 0 };
 
+/**
+ * Two notices of one kind: the same message (level and key) whose parameters differ at most in `count`. Errors never
+ * are: each says what went wrong with something else, and stays until dismissed.
+ */
+function sameKind(a: Notice, b: Notice): boolean {
+  if (a.error || b.error || a.level === 'error' || b.level === 'error' || !a.key || a.key !== b.key || a.level !== b.level) return false;
+  const { count: _a, ...restA } = a.params ?? {};
+  const { count: _b, ...restB } = b.params ?? {};
+  const keys = Object.keys(restA);
+  return keys.length === Object.keys(restB).length && keys.every((k) => restA[k] === restB[k]);
+}
+
+/** The newer notice, its count added to the one it replaces ("Added to the upload list: 1", then 2, then 3). */
+function summed(older: Notice, newer: Notice): Notice {
+  const before = older.params?.count;
+  const now = newer.params?.count;
+  if (typeof before !== 'number' || typeof now !== 'number') return newer;
+  return { ...newer, params: { ...newer.params, count: before + now } };
+}
+
 /** Creates the store over an API. */
 export function createStore(api: Api, initial: AppState = initialState): Store {
   let state = initial;
@@ -79,7 +99,12 @@ export function createStore(api: Api, initial: AppState = initialState): Store {
       // would say it twice (and the call's own screen shows the error where it matters).
       if (notice.error?.code === 'ENGINE_UNREACHABLE') return;
       const id = nextToast++;
-      update((s) => ({ toasts: [...s.toasts.slice(-4), { id, notice }] }));
+      update((s) => {
+        // A toast of the same kind still on screen (three drops in a row) gives way to one that sums them up.
+        const same = s.toasts.find((t) => sameKind(t.notice, notice));
+        const rest = same ? s.toasts.filter((t) => t !== same) : s.toasts;
+        return { toasts: [...rest.slice(-4), { id, notice: same ? summed(same.notice, notice) : notice }] };
+      });
       // Errors stay until dismissed; everything else fades after a while.
       if (notice.level !== 'error') setTimeout(() => store.dismissToast(id), 6000);
     },

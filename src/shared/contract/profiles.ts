@@ -102,6 +102,8 @@ export const profileCommands = {
   'profiles:remove': command<void>()(id),
   'profiles:setDefault': command<ProfileSummary[]>()(id),
   'profiles:test': command<ConnectionTest>()(id),
+  /** Where a secret key saved now would be kept: the system keychain, or memory until the app quits (no keychain answered). */
+  'profiles:secretStorage': command<'keychain' | 'memory'>()(z.object({}).strict()),
   'profiles:ssoSignIn': command<SsoStatus>()(id),
   'profiles:mfaAnswer': command<void>()(
     z.object({ requestId: z.string().min(1).max(100), code: z.string().regex(/^\d{6}$/).nullable() }).strict(),

@@ -11,6 +11,7 @@ type ProfileCommand =
   | 'profiles:remove'
   | 'profiles:setDefault'
   | 'profiles:test'
+  | 'profiles:secretStorage'
   | 'profiles:ssoSignIn'
   | 'profiles:mfaAnswer';
 
@@ -44,6 +45,7 @@ export function createProfileHandlers(deps: CoreDeps, profiles: ProfileService, 
     },
     'profiles:setDefault': ({ id }) => profiles.setDefault(id),
     'profiles:test': ({ id }) => profiles.test(id),
+    'profiles:secretStorage': () => profiles.secretStorage(),
     'profiles:ssoSignIn': ({ id }) => profiles.ssoSignIn(id),
     'profiles:mfaAnswer': ({ requestId, code }) => profiles.mfa.answer(requestId, code),
   };

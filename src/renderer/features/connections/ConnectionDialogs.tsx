@@ -1,4 +1,5 @@
-/** The Edit, Rename and Remove dialogs of the Connections screen (app-managed connections only). */
+/** The Edit, Rename and Remove dialogs (app-managed connections only), their buttons, and which one is open: for Connections and Welcome. */
+import { Pencil, Trash2, Type } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary, SyncPairStatus } from '../../../shared/contract';
@@ -6,12 +7,51 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { useAppState } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { secretStorageHintKey } from './secret-storage';
 import './connections.css';
 
 /** Props of each dialog: the connection it changes, and how to close it. */
 export interface ConnectionDialogProps {
   profile: ProfileSummary;
   onClose: () => void;
+}
+
+/** What a connection's buttons open. */
+export type ConnectionDialogKind = 'edit' | 'rename' | 'remove';
+
+/** The dialog open for a connection, or null. */
+export type OpenConnectionDialog = { kind: ConnectionDialogKind; profile: ProfileSummary } | null;
+
+/** True for the connections S3 Drop keeps itself; the ones from ~/.aws or the environment are changed there. */
+export function isEditable(profile: ProfileSummary): boolean {
+  return profile.source === 'app';
+}
+
+/** Edit, Rename and Remove for an app-managed connection (nothing for another), each named with the connection. */
+export function ConnectionChangeButtons({ profile: p, onOpen }: { profile: ProfileSummary; onOpen: (kind: ConnectionDialogKind) => void }) {
+  const { t } = useTranslation();
+  if (!isEditable(p)) return null;
+  return (
+    <>
+      <button type="button" onClick={() => onOpen('edit')} aria-label={`${t('connections.edit')}: ${p.name}`}>
+        <Pencil size={16} aria-hidden="true" /> {t('connections.edit')}
+      </button>
+      <button type="button" onClick={() => onOpen('rename')} aria-label={`${t('connections.rename')}: ${p.name}`}>
+        <Type size={16} aria-hidden="true" /> {t('connections.rename')}
+      </button>
+      <button type="button" className="danger" onClick={() => onOpen('remove')} aria-label={`${t('connections.remove')}: ${p.name}`}>
+        <Trash2 size={16} aria-hidden="true" /> {t('connections.remove')}
+      </button>
+    </>
+  );
+}
+
+/** The dialog that is open, if any; Remove asks before anything goes. */
+export function ConnectionDialogs({ open, onClose }: { open: OpenConnectionDialog; onClose: () => void }) {
+  if (!open) return null;
+  if (open.kind === 'edit') return <EditConnectionDialog profile={open.profile} onClose={onClose} />;
+  if (open.kind === 'rename') return <RenameConnectionDialog profile={open.profile} onClose={onClose} />;
+  return <RemoveConnectionDialog profile={open.profile} onClose={onClose} />;
 }
 
 /** Edit the address, region and keys; a secret key is never shown, and an empty field keeps the stored one. */
@@ -63,7 +103,7 @@ export function EditConnectionDialog({ profile, onClose }: ConnectionDialogProps
           {t('addProfile.secret')}
           <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" aria-describedby="edit-secret-hint" />
           <span className="hint" id="edit-secret-hint">
-            {t('connections.keepSecret')} {t(profile.secretStorage === 'memory' ? 'connections.secretInMemory' : 'addProfile.secretHint')}
+            {t('connections.keepSecret')} {t(secretStorageHintKey(profile.secretStorage ?? 'keychain'))}
           </span>
         </label>
         {needSecret && <p role="alert">{t('connections.needSecret')}</p>}

@@ -1,5 +1,5 @@
 /** Connections: every profile the app can use, with Test, Edit, Rename, Remove, "Use this by default" and Sign in again. */
-import { CheckCircle2, KeyRound, Pencil, PlugZap, Plus, Star, Trash2, Type } from 'lucide-react';
+import { CheckCircle2, KeyRound, PlugZap, Plus, Star } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
@@ -8,11 +8,11 @@ import { Modal } from '../../components/Modal';
 import { useAppState } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { AddProfileForm } from '../onboarding/AddProfileForm';
-import { EditConnectionDialog, RemoveConnectionDialog, RenameConnectionDialog } from './ConnectionDialogs';
+import { ConnectionChangeButtons, ConnectionDialogs, isEditable, type ConnectionDialogKind } from './ConnectionDialogs';
 import { useSignInAgain } from './sign-in-again';
 import './connections.css';
 
-type Open = { kind: 'edit' | 'rename' | 'remove'; profile: ProfileSummary } | { kind: 'add' } | null;
+type Open = { kind: ConnectionDialogKind; profile: ProfileSummary } | { kind: 'add' } | null;
 
 /** The Connections screen. */
 export function ConnectionsScreen() {
@@ -38,21 +38,18 @@ export function ConnectionsScreen() {
           <AddProfileForm onCancel={() => setOpen(null)} onDone={() => setOpen(null)} />
         </Modal>
       )}
-      {open?.kind === 'edit' && <EditConnectionDialog profile={open.profile} onClose={() => setOpen(null)} />}
-      {open?.kind === 'rename' && <RenameConnectionDialog profile={open.profile} onClose={() => setOpen(null)} />}
-      {open?.kind === 'remove' && <RemoveConnectionDialog profile={open.profile} onClose={() => setOpen(null)} />}
+      <ConnectionDialogs open={open?.kind === 'add' ? null : open} onClose={() => setOpen(null)} />
     </main>
   );
 }
 
-function ConnectionCard({ profile: p, onOpen }: { profile: ProfileSummary; onOpen: (kind: 'edit' | 'rename' | 'remove') => void }) {
+function ConnectionCard({ profile: p, onOpen }: { profile: ProfileSummary; onOpen: (kind: ConnectionDialogKind) => void }) {
   const { t } = useTranslation();
   const { run, error } = useCommand();
   const { signIn } = useSignInAgain();
   const [testing, setTesting] = useState(false);
   const [tested, setTested] = useState<string | null>(null);
   const titleId = `connection-${p.id.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
-  const editable = p.source === 'app';
 
   const test = async () => {
     setTesting(true);
@@ -92,7 +89,7 @@ function ConnectionCard({ profile: p, onOpen }: { profile: ProfileSummary; onOpe
           </>
         )}
       </dl>
-      {!editable && <p className="hint">{t(p.source === 'aws-config' ? 'connections.fromAwsConfig' : 'connections.fromEnvironment')}</p>}
+      {!isEditable(p) && <p className="hint">{t(p.source === 'aws-config' ? 'connections.fromAwsConfig' : 'connections.fromEnvironment')}</p>}
       <div className="actions">
         <button type="button" onClick={() => void test()} disabled={testing} aria-label={`${t('connections.test')}: ${p.name}`}>
           <PlugZap size={16} aria-hidden="true" /> {testing ? t('connections.testing') : t('connections.test')}
@@ -102,19 +99,7 @@ function ConnectionCard({ profile: p, onOpen }: { profile: ProfileSummary; onOpe
             <KeyRound size={16} aria-hidden="true" /> {t('connections.signInAgain.action')}
           </button>
         )}
-        {editable && (
-          <>
-            <button type="button" onClick={() => onOpen('edit')} aria-label={`${t('connections.edit')}: ${p.name}`}>
-              <Pencil size={16} aria-hidden="true" /> {t('connections.edit')}
-            </button>
-            <button type="button" onClick={() => onOpen('rename')} aria-label={`${t('connections.rename')}: ${p.name}`}>
-              <Type size={16} aria-hidden="true" /> {t('connections.rename')}
-            </button>
-            <button type="button" className="danger" onClick={() => onOpen('remove')} aria-label={`${t('connections.remove')}: ${p.name}`}>
-              <Trash2 size={16} aria-hidden="true" /> {t('connections.remove')}
-            </button>
-          </>
-        )}
+        <ConnectionChangeButtons profile={p} onOpen={onOpen} />
         {!p.isDefault && (
           <button type="button" onClick={() => void run('profiles:setDefault', { id: p.id })} aria-label={`${t('connections.useByDefault')}: ${p.name}`}>
             <CheckCircle2 size={16} aria-hidden="true" /> {t('connections.useByDefault')}

@@ -1,6 +1,6 @@
 /**
  * The CSV question before a drop is queued: the drop's first data file is checked (landing:checkCsv), and when the
- * check finds a problem (not UTF-8, ragged rows) the person chooses "Convert and upload", "Upload as is" or Cancel.
+ * check finds a problem (not UTF-8, ragged rows, a first line over 64 KiB, no rows) the person chooses "Convert and upload", "Upload as is" or Cancel.
  * Nothing is queued while the question is open.
  */
 import { useCallback, useRef, useState, type ReactNode } from 'react';
@@ -8,13 +8,10 @@ import { useTranslation } from 'react-i18next';
 import type { CsvReport } from '../../../shared/contract';
 import { Modal } from '../../components/Modal';
 import { useStoreApi } from '../../state/store';
-import type { DataFile } from './landing-options';
+import { askedCsvWarnings, type DataFile } from './landing-options';
 
 /** What the person chose: convert the data files to UTF-8, send them as they are, or send nothing. */
 export type CsvAnswer = 'convert' | 'as-is' | 'cancel';
-
-/** The warnings worth a question: the ones that change what lands (duplicate or empty names stay on the card). */
-const ASKED: ReadonlySet<CsvReport['warnings'][number]['code']> = new Set(['not-utf8', 'ragged']);
 
 interface Pending {
   file: DataFile;
@@ -33,8 +30,7 @@ export function useCsvQuestion(): { ask: (file: DataFile, converting: boolean) =
       const res = await store.api.invoke('landing:checkCsv', { path: file.path });
       // A file the check cannot read as a table goes as it is: the card shows why, and the upload itself is not at risk.
       if (!res.ok) return 'as-is';
-      // Already converting: an encoding that is not UTF-8 is what the option is for, so only ragged rows still ask.
-      const problems = res.value.warnings.filter((w) => ASKED.has(w.code) && !(converting && w.code === 'not-utf8'));
+      const problems = askedCsvWarnings(res.value, converting);
       if (problems.length === 0) return 'as-is';
       return new Promise<CsvAnswer>((resolve) => {
         const p: Pending = { file, report: res.value, resolve };
@@ -62,11 +58,9 @@ function Question({ pending, onAnswer }: { pending: Pending; onAnswer: (a: CsvAn
     <Modal title={t('csvQuestion.title', { name: file.name })} onClose={() => onAnswer('cancel')}>
       <div className="existing-question" data-testid="csv-question">
         <ul>
-          {report.warnings
-            .filter((w) => ASKED.has(w.code))
-            .map((w) => (
-              <li key={w.code}>{t(`landing.warnings.${w.code}`, { count: report.raggedRows, names: w.detail ?? '' })}</li>
-            ))}
+          {askedCsvWarnings(report, false).map((w) => (
+            <li key={w.code}>{t(`landing.warnings.${w.code}`, { count: report.raggedRows, names: w.detail ?? '' })}</li>
+          ))}
         </ul>
         <p className="hint">{t('csvQuestion.nothingSent')}</p>
         <div className="actions">

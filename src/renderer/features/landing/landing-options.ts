@@ -2,7 +2,7 @@
  * The landing-zone choices for the next uploads (name pattern, gzip, UTF-8), and how they reach
  * 'transfers:enqueue' without the drop code knowing about them: a command runner that adds the options.
  */
-import type { UploadOptions } from '../../../shared/contract';
+import type { CsvReport, UploadOptions } from '../../../shared/contract';
 import type { AppErrorData } from '../../../shared/errors';
 import type { Commands } from '../../state/use-command';
 
@@ -33,6 +33,18 @@ export const sampleName = 'report.csv';
 
 /** True for the files the CSV check understands and the options apply to: .csv, .tsv and .txt (any case). */
 export { isDataFileName as isDataFile } from '../../../shared/data-files';
+
+/**
+ * The CSV check's warnings worth asking about before a drop is queued: the ones that change what lands or say the file
+ * is not the table it looks like (not UTF-8, ragged rows, a first line too long to be a header, no rows at all).
+ * Duplicate or empty column names stay on the card: the data itself lands as meant.
+ */
+const ASKED: ReadonlySet<CsvReport['warnings'][number]['code']> = new Set(['not-utf8', 'ragged', 'long-line', 'empty']);
+
+/** The warnings the drop's CSV question shows; when `converting`, not-UTF-8 no longer asks (that is what the option is for). */
+export function askedCsvWarnings(report: CsvReport, converting: boolean): CsvReport['warnings'] {
+  return report.warnings.filter((w) => ASKED.has(w.code) && !(converting && w.code === 'not-utf8'));
+}
 
 /** True when any choice changes how files are uploaded (shown as a badge on the collapsed section). */
 export function hasLandingChoices(c: LandingChoices): boolean {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useCommand } from '../../state/use-command';
+import { secretKeptHintKey, secretStorageHintKey, useSecretStorage } from '../connections/secret-storage';
 
 type Preset = 'minio' | 'r2' | 'b2' | 'wasabi' | 'custom';
 
@@ -23,7 +24,8 @@ export interface AddProfileFormProps {
 }
 
 /**
- * The form. Saves the profile (secret to the keychain), then tests the connection. A failed test keeps the form on
+ * The form. Saves the profile (the secret to the keychain, or to memory for the session when no keychain answers), then
+ * tests the connection. A failed test keeps the form on
  * the saved profile, so the next save corrects that profile rather than adding a second one under the same name.
  */
 export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
@@ -39,6 +41,8 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   // The profile saved by an earlier submit whose connection test failed.
   const [saved, setSaved] = useState<ProfileSummary | null>(null);
   const { run, error } = useCommand();
+  // The hint says where the secret goes only once the engine has said so.
+  const storage = useSecretStorage();
 
   const submit = async () => {
     setBusy(true);
@@ -53,7 +57,7 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
       ? await run('profiles:update', {
           ...fields,
           id: saved.id,
-          // Left empty, the secret saved last time stays (it is not shown again once in the keychain).
+          // Left empty, the secret saved last time stays (it is not shown again once saved).
           ...(secret ? { secretAccessKey: secret } : {}),
           endpoint: compatible ? endpoint.trim() : '',
           forcePathStyle: compatible,
@@ -61,7 +65,7 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
       : await run('profiles:add', { ...fields, secretAccessKey: secret, endpoint: compatible ? endpoint.trim() : undefined, forcePathStyle: compatible ? true : undefined });
     if (!added.ok) return setBusy(false);
     setSaved(added.value);
-    // The secret is now in the keychain; drop it from memory here too.
+    // The secret is now the engine's (keychain or its memory); drop it from this page too.
     setSecret('');
     const tested = await run('profiles:test', { id: added.value.id });
     setBusy(false);
@@ -113,7 +117,7 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
         <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required={!saved} autoComplete="off" aria-describedby="secret-hint" />
       </label>
       <p id="secret-hint" className="hint">
-        {saved ? t('addProfile.secretKept') : t('addProfile.secretHint')}
+        {saved ? t(secretKeptHintKey(saved.secretStorage)) : storage && t(secretStorageHintKey(storage))}
       </p>
       {compatible && (
         <>

@@ -1,10 +1,14 @@
-/** First run: lists the profiles found in ~/.aws, offers SSO sign-in and access keys, tests, then lands. */
+/**
+ * First run (and whenever no connection is chosen): lists the profiles, offers SSO sign-in and access keys, tests, then
+ * lands. A connection the app keeps can be edited, renamed or removed here too, with the Connections screen's dialogs.
+ */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
+import { ConnectionChangeButtons, ConnectionDialogs, type OpenConnectionDialog } from '../connections/ConnectionDialogs';
 import { AddProfileForm } from './AddProfileForm';
 
 /** The welcome screen. */
@@ -15,6 +19,7 @@ export function Welcome() {
   const [busy, setBusy] = useState<string | null>(null);
   const { run, settle, error } = useCommand();
   const [adding, setAdding] = useState(false);
+  const [changing, setChanging] = useState<OpenConnectionDialog>(null);
 
   const land = async (profileId: string) => {
     const res = await settle(store.saveSettings({ onboarded: true, lastProfileId: profileId }));
@@ -84,11 +89,13 @@ export function Welcome() {
                 <button type="button" className="primary" onClick={() => void connect(p)} disabled={busy !== null} aria-label={`${t('welcome.use')}: ${p.name}`}>
                   {busy === p.id ? t('welcome.testing') : t('welcome.use')}
                 </button>
+                <ConnectionChangeButtons profile={p} onOpen={(kind) => setChanging({ kind, profile: p })} />
               </div>
             </li>
           ))}
         </ul>
       </section>
+      <ConnectionDialogs open={changing} onClose={() => setChanging(null)} />
       {error && <ErrorMessage error={error} />}
       <section aria-labelledby="add-title">
         <h2 id="add-title">{t('welcome.addKeys')}</h2>

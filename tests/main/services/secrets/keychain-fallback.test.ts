@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createProfileHandlers } from '../../../../src/main/services/handlers/profiles';
 import { ProfileService } from '../../../../src/main/services/profiles/profile-service';
 import { createDefaultSecretStore } from '../../../../src/main/services/secrets/keychain-store';
 import { makeDeps, noAwsFilesEnv } from '../profiles/helpers';
@@ -42,5 +43,15 @@ describe.runIf(process.platform === 'linux')('without a keychain', () => {
     expect(list.find((p) => p.id === 'app:one')).toMatchObject({ hasSecret: false, secretStorage: 'memory' });
     await expect((await again.resolve('app:one')).credentials()).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
     again.dispose();
+  });
+
+  it("answers 'profiles:secretStorage' with memory before any secret is saved, so the add-keys form can say so", async () => {
+    const deps = makeDeps(noAwsFilesEnv());
+    const store = createDefaultSecretStore(deps);
+    const service = new ProfileService(deps, store, { watch: false });
+    // Before the check, the store still says 'keychain': only asking the keychain tells.
+    expect(store.kind).toBe('keychain');
+    expect(await createProfileHandlers(deps, service)['profiles:secretStorage']({})).toBe('memory');
+    service.dispose();
   });
 });
