@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
@@ -77,6 +78,31 @@ describe('a server that accepts the connection and never answers', () => {
       await run.done;
     }
   });
+});
+
+it('download says it waits when the server stops halfway through a file, on stderr only', async () => {
+  const proxy = await startChaosProxy({ upstream: info.endpoint });
+  const client = rawClient(info);
+  const bucket = await freshBucket(client, 'cliwaitbody');
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'half.bin', Body: randomBytes(256 * 1024) }));
+  // Headers and half the body, then silence with the socket open.
+  proxy.injectNext('stall-body', (r) => r.kind === 'GetObject');
+  const into = join(root, 'half');
+  mkdirSync(into, { recursive: true });
+  const run = startCli(['download', `s3://${bucket}/half.bin`, into, '--json'], envFor(proxy.url));
+  try {
+    await waitUntil(() => proxy.events().some((e) => e.fault === 'stall-body') || run.child.exitCode !== null);
+    // Only what comes after the GET began counts: the stalled body is then the one request open.
+    const mark = run.output().stderr.length;
+    await waitUntil(() => waitingLine(proxy.url).test(run.output().stderr.slice(mark)) || run.child.exitCode !== null);
+    expect(run.output().stderr.slice(mark)).toMatch(waitingLine(proxy.url));
+    expect(run.child.exitCode).toBeNull();
+    expect(run.output().stdout).toBe('');
+  } finally {
+    run.child.kill('SIGKILL');
+    await run.done;
+    await proxy.stop();
+  }
 });
 
 describe('a server that pauses before each answer', () => {
