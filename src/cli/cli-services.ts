@@ -4,6 +4,7 @@ import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
 import { usageError, type CliIo } from './cli-io';
+import { quietNoticeMs, watchQuietServers } from './server-wait';
 
 /** The engine and what it was built from. */
 export interface CliServices {
@@ -34,7 +35,9 @@ export const CLI_NETWORK_WAIT_MS = 120_000;
 
 /**
  * Builds the engine; the caller must `dispose()` it (the journal keeps what is unfinished). With `io`,
- * MFA codes are asked for on the terminal (the profiles command's prompt) instead of through a UI.
+ * MFA codes are asked for on the terminal (the profiles command's prompt) instead of through a UI, and a server
+ * that keeps a connection open without answering is reported on stderr (through `note`, when a progress bar
+ * must stay whole).
  */
 export async function buildCliServices(
   env: Record<string, string | undefined>,
@@ -42,6 +45,8 @@ export async function buildCliServices(
     debug: boolean;
     logFile: string;
     io?: Pick<CliIo, 'stdin' | 'stderr'>;
+    /** Where the waiting line goes instead of a plain stderr line (a progress bar's `note`). */
+    note?: (line: string) => void;
     networkWaitMs?: number;
     staleUploads?: AppServicesOptions['staleUploads'];
     finishedTransfers?: AppServicesOptions['finishedTransfers'];
@@ -67,6 +72,14 @@ export async function buildCliServices(
     // Loaded here, not at the top: only commands that build the engine need the terminal prompt.
     const { ttyMfaPrompt } = await import('./commands/profiles');
     services.profiles.setMfaPrompt(ttyMfaPrompt(options.io));
+    // Stderr only, so a --json answer on stdout stays one clean line.
+    const stderr = options.io.stderr;
+    const stopWatching = watchQuietServers(quietNoticeMs(env), options.note ?? ((line) => stderr.write(`${line}\n`)));
+    const dispose = services.dispose.bind(services);
+    services.dispose = async () => {
+      stopWatching();
+      await dispose();
+    };
   }
   return { services, platform, logger, env };
 }

@@ -105,6 +105,17 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   });
 }
 
+/** The built CLI started with exactly the given environment (plus PATH and HOME), for a run the test ends itself; `output` is what it wrote so far. */
+export function startCli(args: string[], env: Record<string, string | undefined>): { child: ChildProcess; output: () => CliRun; done: Promise<CliRun> } {
+  const child = spawn(nodeBin, [activeCli, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<CliRun>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+  return { child, output: () => ({ code: child.exitCode, stdout, stderr }), done };
+}
+
 /** A running `s3-drop serve`. */
 export interface ServeProcess {
   /** The printed address, `http://127.0.0.1:PORT/#token=…`. */

@@ -13,6 +13,7 @@ import { EXIT, printable, usageError, type CliIo } from '../cli-io';
 import { CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
+import { retryLine } from '../server-wait';
 import { awaitTransfers, enqueueResuming, intOption, overrideSettings, preflight, startTransferRun, summarise, transferCliOptions } from './upload';
 
 /** `download --help`. */
@@ -113,7 +114,7 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
     const ids = enqueueResuming(engine, requests, 'download', (fresh) => engine.enqueueDownloads(fresh), (r, id) => leftoverDirs.get(id) === dirname(r.localPath));
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
-    const finished = await awaitTransfers(services, ids, signal, (attempt) => bar.note(`Waiting for ${endpoint} to answer (attempt ${attempt})…`));
+    const finished = await awaitTransfers(services, ids, signal, (attempt) => bar.note(retryLine(endpoint, attempt)));
     bar.stop();
     if (!finished) return EXIT.interrupted;
 

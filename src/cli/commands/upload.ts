@@ -18,6 +18,7 @@ import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-service
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
 import { parseS3Url } from '../s3-url';
+import { retryLine } from '../server-wait';
 
 /** `upload --help`. */
 export const uploadHelp = `Usage: s3-drop upload <path>... s3://bucket[/prefix] [options]
@@ -178,13 +179,15 @@ export const transferCliOptions = {
 
 /** The engine and progress bar of one upload or download run; `retryFor` (seconds) bounds the wait for an endpoint that stopped answering. */
 export async function startTransferRun(io: CliIo, env: Record<string, string | undefined>, retryFor: number | undefined, json: boolean): Promise<{ services: AppServices; bar: ProgressBar }> {
+  const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !json);
   const { services } = await buildCliServices(env, {
     debug: io.debug,
     logFile: 's3-drop-cli.log',
     io,
+    note: (line) => bar.note(line),
     ...(retryFor !== undefined ? { networkWaitMs: retryFor * 1000 } : {}),
   });
-  return { services, bar: new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !json) };
+  return { services, bar };
 }
 
 /** Runs `upload`; returns the exit code. Errors thrown are printed by the caller as one line. */
@@ -248,7 +251,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     const ids = enqueueResuming(engine, requests, 'upload', (fresh) => engine.enqueue(fresh));
 
     bar.follow(services.events, ids.map((id) => engine.get(id)).filter((t): t is TransferSnapshot => t !== undefined));
-    const finished = await awaitTransfers(services, ids, signal, (attempt) => bar.note(`Waiting for ${endpoint} to answer (attempt ${attempt})…`));
+    const finished = await awaitTransfers(services, ids, signal, (attempt) => bar.note(retryLine(endpoint, attempt)));
     bar.stop();
     if (!finished) return EXIT.interrupted;
 

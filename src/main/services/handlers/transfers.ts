@@ -15,7 +15,7 @@ import { nameProblem, walkFolder, type WalkedFile } from '../sync/scanner';
 import type { S3Clients } from '../s3/types';
 import { makeEmptyFolders, planDownloads } from '../transfers/download-plan';
 import type { TransferService } from '../transfers/transfer-service';
-import { keepBothKey } from '../transfers/upload';
+import { claimKeepBothKey } from '../transfers/upload';
 import type { UploadRequest } from '../transfers/types';
 
 type TransferCommand =
@@ -155,11 +155,7 @@ async function settleSameKeys(requests: UploadRequest[], leftOut: LeftOut, exist
     if (prior === r) settled.push(r);
     else if (prior.localPath === r.localPath || (await real(prior.localPath)) === (await real(r.localPath))) continue;
     else if ((r.options?.existing ?? existing) === 'keep-both') {
-      let n = 1;
-      while (taken.has(keepBothKey(r.key, n))) n++;
-      const key = keepBothKey(r.key, n);
-      taken.add(key);
-      settled.push({ ...r, key });
+      settled.push({ ...r, key: claimKeepBothKey(r.key, taken) });
     } else {
       const params = { path: r.localPath, other: prior.localPath, key: r.key };
       leftOut.problems.push({ path: r.localPath, kind: 'same-key', other: prior.localPath, reason: errorText('UPLOAD_SAME_KEY', 'en', params) });

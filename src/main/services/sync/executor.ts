@@ -15,7 +15,7 @@ import { deleteObject, deleteObjects, headObject, listPrefix, versioningOn } fro
 import type { S3Target } from '../s3/types';
 import type { TransferSnapshot } from '../../../shared/contract';
 import type { TransferEngine, UploadRequest } from '../transfers/types';
-import { keepBothKey } from '../transfers/upload';
+import { claimKeepBothKey } from '../transfers/upload';
 import type { IndexDb } from './index-db';
 import { layoutOf, objectOptionsOf, transformsBody } from './pair-layout';
 import type { PairRuntime, PairStore } from './pair-store';
@@ -74,14 +74,7 @@ export function trashKeys(keys: readonly string[], date: string, trashed: Iterab
   const existing = new Set(trashed);
   const wanted = keys.map((k) => `${TRASH_PREFIX}${date}/${k}`);
   const taken = new Set([...existing, ...wanted]);
-  return wanted.map((w) => {
-    if (!existing.has(w)) return w;
-    let n = 1;
-    while (taken.has(keepBothKey(w, n))) n++;
-    const free = keepBothKey(w, n);
-    taken.add(free);
-    return free;
-  });
+  return wanted.map((w) => (existing.has(w) ? claimKeepBothKey(w, taken) : w));
 }
 
 /**

@@ -29,6 +29,18 @@ export function keepBothKey(key: string, n: number): string {
   return `${dir}${stem} (${n})${ext && ext !== base ? ext : ''}`;
 }
 
+/**
+ * The first `keepBothKey(key, n)` (n from 1) that `taken` does not hold, added to `taken` so the next call gives
+ * another: for names settled in one go from a known set (same-key files of one drop, a sync pass's trash names).
+ */
+export function claimKeepBothKey(key: string, taken: Set<string>): string {
+  let n = 1;
+  while (taken.has(keepBothKey(key, n))) n++;
+  const free = keepBothKey(key, n);
+  taken.add(free);
+  return free;
+}
+
 /** True when the upload carries landing options that change the body or its type. */
 export function hasLanding(options: UploadOptions | undefined): boolean {
   return Boolean(options && (options.template || options.gzip || options.convertToUtf8));
