@@ -1,5 +1,5 @@
 /** `s3-drop sync --mirror` through the built CLI and the real engine: its trash, and what its runs say. */
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -61,6 +61,24 @@ it("a local folder named .s3drop-trash is left out as a problem and never upload
     expect(run.code, run.stderr).toBe(1);
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded, failed: 0, problems: 1 });
     expect(run.stderr).toContain("skipped: .s3drop-trash/x.txt: name is reserved for S3 Drop's trash");
+  }
+  expect(await keys(bucket, '')).toEqual(['a.txt']);
+});
+
+it('a file the scan leaves out (a broken link) is reported by every run, not only by the first', async () => {
+  const bucket = await freshBucket(rawClient(), 'cliproblem');
+  const folder = join(root, 'problem');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'a.txt'), 'a');
+  symlinkSync(join(folder, 'nowhere.txt'), join(folder, 'broken.txt'));
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-problem') });
+  // The second run finds nothing changed since the first's folder snapshot; the link is still not synced, and a
+  // script that reads the exit code must still hear so.
+  for (const uploaded of [1, 0]) {
+    const run = await runCli(['sync', folder, `s3://${bucket}`, '--once', '--json'], env);
+    expect(run.code, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded, failed: 0, problems: 1 });
+    expect(run.stderr).toContain('skipped: broken.txt');
   }
   expect(await keys(bucket, '')).toEqual(['a.txt']);
 });
