@@ -38,7 +38,7 @@ import {
   versioningOn,
 } from './objects';
 import type { S3Clients } from './types';
-import { assertBucketRef, assertKey, assertUploadKey, normalisePrefix } from './validate';
+import { assertBucketRef, assertExistingKey, assertKey, assertUploadKey, normalisePrefix } from './validate';
 
 /** HEADs (each a small request) run this many at a time. */
 const HEAD_CONCURRENCY = 8;
@@ -117,7 +117,7 @@ export class FileOpsService {
    */
   async delete(profileId: string, bucket: string, keys: readonly string[], signal?: AbortSignal, expanded?: ReadonlyMap<string, number>): Promise<DeleteSummary> {
     assertBucketRef(bucket);
-    for (const key of keys) assertKey(key);
+    for (const key of keys) assertExistingKey(key);
     const ctx = await this.clients.forProfile(profileId);
     const sizes = expanded ?? (await this.expand(profileId, bucket, keys, signal));
     const versioned = await versioningOn(ctx, bucket);
@@ -135,7 +135,7 @@ export class FileOpsService {
 
   /** What a delete of `keys` would touch (the same expansion the delete uses) and whether the bucket can undo it. */
   async preview(profileId: string, bucket: string, keys: readonly string[], signal?: AbortSignal): Promise<DeletePreview> {
-    for (const key of keys) assertKey(key);
+    for (const key of keys) assertExistingKey(key);
     const sizes = await this.expand(profileId, bucket, keys, signal);
     const versioned = await versioningOn(await this.clients.forProfile(profileId), bucket);
     return { count: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0), permanent: !versioned };
@@ -294,7 +294,7 @@ export class FileOpsService {
   /** The properties panel's facts about one object; a missing object is OBJECT_NOT_FOUND. */
   async properties(profileId: string, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectProperties> {
     assertBucketRef(bucket);
-    assertKey(key);
+    assertExistingKey(key);
     const ctx = await this.clients.forProfile(profileId);
     const [head, versioned] = await Promise.all([headObjectRaw(ctx, bucket, key, signal), versioningOn(ctx, bucket)]);
     if (!head) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });
@@ -356,7 +356,7 @@ export class FileOpsService {
    */
   async objectPreview(profileId: string, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectPreview> {
     assertBucketRef(bucket);
-    assertKey(key);
+    assertExistingKey(key);
     const ctx = await this.clients.forProfile(profileId);
     const head = await headObject(ctx, bucket, key, signal);
     if (!head) throw new AppError('OBJECT_NOT_FOUND', { key, bucket });

@@ -12,6 +12,7 @@ import { httpStatus, s3ErrorCode, toAppError, type S3ErrorContext } from './erro
 import { withRetry, type RetryPolicy } from '../transfers/retry';
 import { CLIENT_ATTEMPTS } from './client-factory';
 import { leanHeadObject, leanListObjects, type LeanObjectFields } from './lean-request';
+import { CONTROL_CHARS } from './validate';
 import { parseListBucketResult, type ListPage } from './list-xml';
 import type { S3Context, S3Target } from './types';
 import { s3Sdk } from '../lazy-sdk';
@@ -432,10 +433,25 @@ export async function deleteVersions(target: S3Target, bucket: string, versions:
   return deleteBatches(target, bucket, versions.map((v) => ({ Key: v.key, VersionId: v.versionId })), signal, false);
 }
 
-async function deleteBatches(target: S3Target, bucket: string, ids: readonly ObjectIdentifier[], signal: AbortSignal | undefined, reportMarkers: boolean): Promise<DeleteResult> {
+async function deleteBatches(target: S3Target, bucket: string, all: readonly ObjectIdentifier[], signal: AbortSignal | undefined, reportMarkers: boolean): Promise<DeleteResult> {
   const result: DeleteResult = { deleted: [], failed: [], markers: [] };
   const { where } = clientOf(target);
-  const action = ids.some((id) => id.VersionId) ? 'DeleteObjectVersion' : 'DeleteObject';
+  const action = all.some((id) => id.VersionId) ? 'DeleteObjectVersion' : 'DeleteObject';
+  // XML 1.0 cannot carry a control character at all, not even escaped, so a key holding one (other tools make them)
+  // goes alone, with the key in the URL, rather than make the store refuse its whole batch as malformed.
+  const ids = all.filter((id) => !CONTROL_CHARS.test(id.Key ?? ''));
+  for (const id of all) {
+    if (!CONTROL_CHARS.test(id.Key ?? '')) continue;
+    const key = id.Key!;
+    try {
+      const out = await objectCall(target, { action, bucket, key }, (client) => client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key, ...(id.VersionId ? { VersionId: id.VersionId } : {}) }), { abortSignal: signal }));
+      result.deleted.push(key);
+      if (reportMarkers && out.DeleteMarker && out.VersionId) result.markers.push({ key, versionId: out.VersionId });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      result.failed.push({ key, error: toAppError(err, { ...where, action, bucket, key }) });
+    }
+  }
   for (let i = 0; i < ids.length; i += DELETE_BATCH) {
     const batch = ids.slice(i, i + DELETE_BATCH);
     const out = await objectCall(target, { action: 'DeleteObjects', bucket, key: batch[0]?.Key }, (client) =>

@@ -43,19 +43,40 @@ export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** Why a key cannot be used, in plain words, or undefined when it is fine. */
 export function keyProblem(key: string): string | undefined {
-  if (key.length === 0) return 'the name is empty';
-  const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_KEY_BYTES) return `it is ${bytes} bytes long, and S3 allows at most ${MAX_KEY_BYTES} bytes (accented letters and symbols count as 2 to 4)`;
+  const basic = existingKeyProblem(key);
+  if (basic) return basic;
   // Control characters cannot travel in S3's XML listings, so such objects could never be listed again.
   if (CONTROL_CHARS.test(key)) return 'it contains an invisible control character';
   if (/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return 'it contains a broken character';
   return undefined;
 }
 
+/**
+ * Why a key cannot name an object that is already there, or undefined: only what no store holds (empty, too long).
+ * Other tools do make keys `keyProblem` refuses (a control character), and such an object must still be deletable.
+ */
+export function existingKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'the name is empty';
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES) return `it is ${bytes} bytes long, and S3 allows at most ${MAX_KEY_BYTES} bytes (accented letters and symbols count as 2 to 4)`;
+  return undefined;
+}
+
+/** KEY_INVALID for `key`, shortened in the message when long. */
+function keyInvalid(key: string, reason: string): AppError {
+  return new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
+}
+
+/** Throws KEY_INVALID unless the key can name an object that is there (see `existingKeyProblem`). */
+export function assertExistingKey(key: string): void {
+  const reason = existingKeyProblem(key);
+  if (reason) throw keyInvalid(key, reason);
+}
+
 /** Throws KEY_INVALID unless the key may be used; long keys are shortened in the message. */
 export function assertKey(key: string): void {
   const reason = keyProblem(key);
-  if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
+  if (reason) throw keyInvalid(key, reason);
 }
 
 /**
@@ -72,7 +93,7 @@ export function uploadKeyProblem(key: string): string | undefined {
 /** Throws KEY_INVALID unless the key may be the target of an upload. */
 export function assertUploadKey(key: string): void {
   const reason = uploadKeyProblem(key);
-  if (reason) throw new AppError('KEY_INVALID', { key: key.length > 80 ? `${key.slice(0, 40)}…${key.slice(-30)}` : key, reason });
+  if (reason) throw keyInvalid(key, reason);
 }
 
 /**

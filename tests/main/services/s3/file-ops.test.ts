@@ -89,13 +89,27 @@ describe('delete', () => {
     // The suite's bucket keeps no versions. The folder's marker counts as one of its objects; a key already gone, as none.
     expect(preview).toEqual({ count: 4, bytes: 7, permanent: true });
     expect(await keysUnder('pre/')).toEqual(['pre/c.txt', 'pre/f/', 'pre/f/a.txt', 'pre/f/deep/b.txt']);
-    expect(await refusal('objects:deletePreview', { profileId: 'test', bucket, keys: ['pre/\u0001'] })).toBe('KEY_INVALID');
+    expect(await refusal('objects:deletePreview', { profileId: 'test', bucket, keys: [`pre/${'x'.repeat(1100)}`] })).toBe('INVALID_INPUT');
   });
 
-  it('refuses a bad key with a plain error and deletes nothing', async () => {
+  it('refuses a key no object can have (empty, over 1,024 bytes) with a plain error and deletes nothing', async () => {
     await put('bad/x.txt', 'x');
-    expect(await refusal('objects:delete', { profileId: 'test', bucket, keys: ['bad/x.txt', 'bad/\u0001'] })).toBe('KEY_INVALID');
+    // The contract's schema refuses an empty key; 600 accented letters pass its count of characters, and the engine
+    // counts their 1,204 bytes.
+    expect(await refusal('objects:delete', { profileId: 'test', bucket, keys: ['bad/x.txt', ''] })).toBe('INVALID_INPUT');
+    expect(await refusal('objects:delete', { profileId: 'test', bucket, keys: ['bad/x.txt', `bad/${'é'.repeat(600)}`] })).toBe('KEY_INVALID');
     expect(await keysUnder('bad/')).toEqual(['bad/x.txt']);
+  });
+
+  it('deletes an object whose key holds a control character (another tool made it), beside others in the same request', async () => {
+    // S3 Drop never makes such a key, but a listing shows it; DeleteObjects' XML cannot carry the character at all.
+    await put('ctl/c\u0001.txt', 'one');
+    await put('ctl/plain.txt', 'two');
+    expect(await run('objects:deletePreview', { profileId: 'test', bucket, keys: ['ctl/c\u0001.txt', 'ctl/plain.txt'] })).toEqual({ count: 2, bytes: 6, permanent: true });
+    expect(await run('objects:delete', { profileId: 'test', bucket, keys: ['ctl/c\u0001.txt', 'ctl/plain.txt'] })).toMatchObject({ deleted: 2, bytes: 6, failed: [] });
+    const ctx = await clients.forProfile('test');
+    expect(await headObject(ctx, bucket, 'ctl/c\u0001.txt')).toBeUndefined();
+    expect(await headObject(ctx, bucket, 'ctl/plain.txt')).toBeUndefined();
   });
 });
 
