@@ -68,6 +68,17 @@ describe('welcome screen', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'welcome-edit-remove');
 
+    // A name of spaces alone is refused in plain words (it used to reach the engine and come back as a request it does not understand).
+    await page.getByRole('button', { name: 'Rename: broken' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename broken' });
+    await rename.getByLabel('New name').fill('   ');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await rename.getByRole('alert').getByText('Enter a name: spaces alone are not one.').waitFor();
+    expect(await rename.textContent()).not.toContain('does not understand');
+    await rename.getByRole('button', { name: 'Cancel' }).click();
+    await rename.waitFor({ state: 'detached' });
+    await card(page, 'broken').waitFor();
+
     // Tab from "Use this connection" reaches Edit; Enter opens the Connections screen's Edit dialog.
     await page.getByRole('button', { name: 'Use this connection: broken' }).focus();
     await page.keyboard.press('Tab');
