@@ -51,6 +51,14 @@ describe('welcome screen', () => {
     await screenshot(page, 'welcome-add-keys-no-keychain');
     // A save whose connection check fails keeps the form on the saved profile: the hint says where that secret is.
     await form.getByLabel('S3-compatible service').check();
+    // A name of spaces alone is refused in plain words before anything is saved.
+    await form.getByLabel('Name for this connection').fill('   ');
+    await form.getByLabel('Access key ID').fill(info.accessKeyId);
+    await form.getByLabel('Secret access key').fill(info.secretAccessKey);
+    await form.getByLabel('Server address').fill('http://127.0.0.1:9');
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await form.getByRole('alert').getByText('Enter a name: spaces alone are not one.').waitFor();
+    expect(await form.textContent()).not.toContain('does not understand');
     await form.getByLabel('Name for this connection').fill('broken');
     await form.getByLabel('Access key ID').fill(info.accessKeyId);
     await form.getByLabel('Secret access key').fill(info.secretAccessKey);
