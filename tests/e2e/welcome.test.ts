@@ -57,7 +57,7 @@ describe('welcome screen', () => {
     await form.getByLabel('Secret access key').fill(info.secretAccessKey);
     await form.getByLabel('Server address').fill('http://127.0.0.1:9');
     await form.getByRole('button', { name: 'Save and connect' }).click();
-    await form.getByRole('alert').getByText('Enter a name: spaces alone are not one.').waitFor();
+    await form.getByRole('alert').getByText('Type a name.').waitFor();
     expect(await form.textContent()).not.toContain('does not understand');
     await form.getByLabel('Name for this connection').fill('broken');
     await form.getByLabel('Access key ID').fill(info.accessKeyId);
@@ -81,7 +81,7 @@ describe('welcome screen', () => {
     const rename = page.getByRole('dialog', { name: 'Rename broken' });
     await rename.getByLabel('New name').fill('   ');
     await rename.getByRole('button', { name: 'Rename' }).click();
-    await rename.getByRole('alert').getByText('Enter a name: spaces alone are not one.').waitFor();
+    await rename.getByRole('alert').getByText('Type a name.').waitFor();
     expect(await rename.textContent()).not.toContain('does not understand');
     await rename.getByRole('button', { name: 'Cancel' }).click();
     await rename.waitFor({ state: 'detached' });

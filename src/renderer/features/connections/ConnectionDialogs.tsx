@@ -144,7 +144,7 @@ export function RenameConnectionDialog({ profile, onClose }: ConnectionDialogPro
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} autoFocus autoComplete="off" />
           <span className="hint">{t('connections.renameHint')}</span>
         </label>
-        {needName && <p role="alert">{t('connections.needName')}</p>}
+        {needName && <p role="alert">{t('listing.nameProblem.empty')}</p>}
         {error && <ErrorMessage error={error} />}
         <div className="actions">
           <button type="button" onClick={onClose}>

@@ -141,7 +141,7 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
         </span>
         <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder={compatible ? PRESETS[preset].region : 'us-east-1'} />
       </label>
-      {needName && <p role="alert">{t('connections.needName')}</p>}
+      {needName && <p role="alert">{t('listing.nameProblem.empty')}</p>}
       {error && <ErrorMessage error={error} />}
       <div className="actions">
         {onCancel && (
