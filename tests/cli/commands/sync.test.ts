@@ -50,7 +50,7 @@ describe('s3-drop sync', () => {
     expect(h.listings()).toBeGreaterThan(lists);
   });
 
-  it('the summary line says how many files were left out for a problem, as upload’s does, after their "skipped:" lines', async () => {
+  it('the summary line says how many files were left out for a problem, as upload’s does, and a second run names them again', async () => {
     h = await makeHarness(s3Info());
     const dir = tempFolder();
     writeFileSync(join(dir, 'a.txt'), 'a');
@@ -62,6 +62,14 @@ describe('s3-drop sync', () => {
     expect(stderr).toContain('skipped: dangling: broken link');
     // It used to read "Uploaded 1, skipped 0, failed 0, deleted 0 (…)." right under the "skipped:" line.
     expect(stderr).toMatch(/Uploaded 1, skipped 0, failed 0, deleted 0 \(1 bytes in [0-9.]+s\); left out 1 file with a problem \(listed above\)\.\n/);
+
+    // Run again with nothing changed: the link is still left out, so it is named again and the run is not "in sync"
+    // (the second run used to take the folder from the index, which holds no row for it: exit 0, "problems": 0).
+    const again = captureStreams();
+    const code2 = await runSyncCommand([dir, `s3://${h.bucket}/left`, '--profile', 'test', '--once', '--json'], { services: cliServices(h), stdout: again.out, stderr: again.err, json: true });
+    expect(again.text().stderr).toContain('skipped: dangling: broken link');
+    expect(JSON.parse(again.text().stdout.trim())).toMatchObject({ uploaded: 0, skipped: 1, problems: 1 });
+    expect(code2).toBe(1);
   });
 
   it('--template, --table and --gzip file each file under its mtime\'s day, a second run sends nothing, and a bad template is refused', async () => {

@@ -138,12 +138,14 @@ export class PassBuilder {
   /**
    * The folder as the index knows it, brought up to date with what changed on disk since the last clean run,
    * without walking the folder. Undefined when only a scan can tell: a link or a folder among the changes (the
-   * scanner decides what it may follow), a name spelt another way, a name too long, other ignore patterns, or
-   * nothing at all (mirror's unmounted-drive check belongs to the scan).
+   * scanner decides what it may follow), a name spelt another way, a name too long, other ignore patterns, files the
+   * last scan left out for a problem, or nothing at all (mirror's unmounted-drive check belongs to the scan).
    */
   private async localFromChanges(rt: PairRuntime, index: IndexDb, changes: SettledChanges, ignore: IgnoreMatcher, prefix: string): Promise<IndexedFile[] | undefined> {
     const folder = rt.config.folder;
     if (changes.dirs.length > 0 || index.getMeta('ignore') !== JSON.stringify(rt.config.ignore)) return undefined;
+    // Files the last scan left out are in no index row: only a scan finds them again, and each run must name them.
+    if (index.getMeta('scanProblems') !== '0') return undefined;
     const fresh: IndexedFile[] = [];
     const gone = changes.gone.map(keyOf);
     for (const rel of new Set(changes.files)) {
@@ -206,7 +208,10 @@ export class PassBuilder {
       this.store.emitStatus();
     };
     const scan = known ? { files: known, problems: [] } : await scanFolder(c.folder, { ignore, index, prefix, signal, onProgress });
-    if (!known) index.setMeta('ignore', JSON.stringify(c.ignore));
+    if (!known) {
+      index.setMeta('ignore', JSON.stringify(c.ignore));
+      index.setMeta('scanProblems', String(scan.problems.length));
+    }
     if (c.mode === 'mirror' && scan.files.length === 0) {
       // An unmounted drive looks exactly like "the user deleted everything": never act on it.
       throw new AppError('SYNC_FOLDER_MISSING', { path: c.folder });
