@@ -80,6 +80,15 @@ export interface TransferSummary {
   problems: number;
 }
 
+/** "; left out 2 system files and 1 file with a problem" for upload's and sync's summary line, or nothing. */
+export function leftOutText(s: Pick<TransferSummary, 'problems'> & { systemFiles?: number; excluded?: number }): string {
+  const parts: string[] = [];
+  if (s.systemFiles) parts.push(`${s.systemFiles} system ${s.systemFiles === 1 ? 'file' : 'files'} (--include-junk takes them)`);
+  if (s.excluded) parts.push(`${s.excluded} ${s.excluded === 1 ? 'file' : 'files'} matching --exclude`);
+  if (s.problems > 0) parts.push(`${s.problems} ${s.problems === 1 ? 'file' : 'files'} with a problem (listed above)`);
+  return parts.length > 0 ? `; left out ${parts.join(' and ')}` : '';
+}
+
 /** Whether a reported problem left its file out: a case-only clash is a warning, and the file still goes. */
 export function leftFileOut(problem: Pick<SyncProblem, 'kind'>): boolean {
   return problem.kind !== undefined && problem.kind !== 'case-collision';

@@ -4,7 +4,9 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { createServer, type Socket } from 'node:net';
+import { channel } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RAW_REQUEST_CHANNEL, type RawRequestStart } from '../../src/main/services/s3/raw-requests';
 import { quietLine, quietNoticeMs, QUIET_NOTICE_MS, watchQuietServers } from '../../src/cli/server-wait';
 import { waitUntil } from '../support/serve';
 
@@ -103,4 +105,23 @@ describe('watchQuietServers', () => {
     expect(body).toBe('x'.repeat(30));
     expect(notes).toEqual([]);
   });
+  it('watches the ranges big downloads read off raw sockets too (they never pass through node:http)', async () => {
+    const notes: string[] = [];
+    cleanups.push(watchQuietServers(100, (line) => notes.push(line)));
+    let bytes = 0;
+    let finish!: () => void;
+    const finished = new Promise<void>((res) => (finish = res));
+    cleanups.push(finish);
+    channel(RAW_REQUEST_CHANNEL).publish({ endpoint: 'http://127.0.0.1:7', bytes: () => bytes, finished } satisfies RawRequestStart);
+    // Bounded by the test's timeout: without the raw channel, no line ever comes.
+    await waitUntil(() => notes.length > 0);
+    expect(notes[0]).toMatch(/^Waiting for http:\/\/127\.0\.0\.1:7 to answer \(no answer for [0-9.]+ s\)…$/);
+    // Bytes moving start the count again; the request's end leaves nothing open to report.
+    bytes += 1;
+    finish();
+    await finished;
+    const count = notes.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notes.length).toBe(count);
+  }, 20_000);
 });

@@ -51,6 +51,14 @@ describe('welcome screen', () => {
     await screenshot(page, 'welcome-add-keys-no-keychain');
     // A save whose connection check fails keeps the form on the saved profile: the hint says where that secret is.
     await form.getByLabel('S3-compatible service').check();
+    // A name of spaces alone is refused in plain words before anything is saved.
+    await form.getByLabel('Name for this connection').fill('   ');
+    await form.getByLabel('Access key ID').fill(info.accessKeyId);
+    await form.getByLabel('Secret access key').fill(info.secretAccessKey);
+    await form.getByLabel('Server address').fill('http://127.0.0.1:9');
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await form.getByRole('alert').getByText('Type a name.').waitFor();
+    expect(await form.textContent()).not.toContain('does not understand');
     await form.getByLabel('Name for this connection').fill('broken');
     await form.getByLabel('Access key ID').fill(info.accessKeyId);
     await form.getByLabel('Secret access key').fill(info.secretAccessKey);
@@ -67,6 +75,17 @@ describe('welcome screen', () => {
     expect(await card(page, 'e2e').getByRole('button', { name: /^(Edit|Rename|Remove)/ }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'welcome-edit-remove');
+
+    // A name of spaces alone is refused in plain words (it used to reach the engine and come back as a request it does not understand).
+    await page.getByRole('button', { name: 'Rename: broken' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename broken' });
+    await rename.getByLabel('New name').fill('   ');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await rename.getByRole('alert').getByText('Type a name.').waitFor();
+    expect(await rename.textContent()).not.toContain('does not understand');
+    await rename.getByRole('button', { name: 'Cancel' }).click();
+    await rename.waitFor({ state: 'detached' });
+    await card(page, 'broken').waitFor();
 
     // Tab from "Use this connection" reaches Edit; Enter opens the Connections screen's Edit dialog.
     await page.getByRole('button', { name: 'Use this connection: broken' }).focus();

@@ -10,7 +10,7 @@ import { toAppError } from '../../main/services/s3/errors';
 import type { PassSummary } from '../../main/services/sync/executor';
 import type { SyncPairInput } from '../../main/services/sync/pair-store';
 import { AppError, errorText } from '../../shared/errors';
-import { EXIT, leftFileOut, printError, printable, problemLine, usageError, type TransferSummary } from '../cli-io';
+import { EXIT, leftFileOut, leftOutText, printError, printable, problemLine, usageError, type TransferSummary } from '../cli-io';
 import { chooseProfileId } from '../profile-choice';
 import { parseS3Url } from '../s3-url';
 
@@ -143,7 +143,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
   const finish = (): number => {
     total.seconds = Math.round((Date.now() - started) / 10) / 100;
     if (json) io.stdout.write(JSON.stringify(total) + '\n');
-    else io.stderr.write(`Uploaded ${total.uploaded}, skipped ${total.skipped}, failed ${total.failed}, deleted ${total.deleted} (${total.bytes} bytes in ${total.seconds}s).\n`);
+    else io.stderr.write(`Uploaded ${total.uploaded}, skipped ${total.skipped}, failed ${total.failed}, deleted ${total.deleted} (${total.bytes} bytes in ${total.seconds}s)${leftOutText(total)}.\n`);
     // A file left out for a problem is not synced: the run did not do all it was asked, as with a failed upload.
     return total.failed > 0 || total.problems > 0 || held ? EXIT.transfersFailed : EXIT.ok;
   };

@@ -13,7 +13,7 @@ import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
 import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { EXIT, leftFileOut, printable, problemLine, typedPathError, usageError, type CliIo, type TransferSummary } from '../cli-io';
+import { EXIT, leftFileOut, leftOutText, printable, problemLine, typedPathError, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
 import { FINAL_STATES, ProgressBar } from '../progress';
@@ -263,15 +263,6 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
     bar.stop();
     await services.dispose();
   }
-}
-
-/** "; left out 2 system files and 1 file with a problem" for the summary line, or nothing. */
-function leftOutText(s: UploadSummary): string {
-  const parts: string[] = [];
-  if (s.systemFiles > 0) parts.push(`${s.systemFiles} system ${s.systemFiles === 1 ? 'file' : 'files'} (--include-junk takes them)`);
-  if (s.excluded > 0) parts.push(`${s.excluded} ${s.excluded === 1 ? 'file' : 'files'} matching --exclude`);
-  if (s.problems > 0) parts.push(`${s.problems} ${s.problems === 1 ? 'file' : 'files'} with a problem (listed above)`);
-  return parts.length > 0 ? `; left out ${parts.join(' and ')}` : '';
 }
 
 /**

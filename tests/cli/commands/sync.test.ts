@@ -1,4 +1,4 @@
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSyncCommand } from '../../../src/cli/commands/sync';
@@ -48,6 +48,28 @@ describe('s3-drop sync', () => {
     expect((await getObjectBytes(rawClient(), h.bucket, 'docs/a.txt')).toString()).toBe('a, changed between runs');
     expect(await h.keys()).toEqual(['docs/a.txt', 'docs/sub/b.txt', 'docs/sub/new.txt']);
     expect(h.listings()).toBeGreaterThan(lists);
+  });
+
+  it('the summary line says how many files were left out for a problem, as upload’s does, and a second run names them again', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    const c = captureStreams();
+    const code = await runSyncCommand([dir, `s3://${h.bucket}/left`, '--profile', 'test', '--once'], { services: cliServices(h), stdout: c.out, stderr: c.err, json: false });
+    const { stderr } = c.text();
+    expect(code).toBe(1);
+    expect(stderr).toContain('skipped: dangling: broken link');
+    // It used to read "Uploaded 1, skipped 0, failed 0, deleted 0 (…)." right under the "skipped:" line.
+    expect(stderr).toMatch(/Uploaded 1, skipped 0, failed 0, deleted 0 \(1 bytes in [0-9.]+s\); left out 1 file with a problem \(listed above\)\.\n/);
+
+    // Run again with nothing changed: the link is still left out, so it is named again and the run is not "in sync"
+    // (the second run used to take the folder from the index, which holds no row for it: exit 0, "problems": 0).
+    const again = captureStreams();
+    const code2 = await runSyncCommand([dir, `s3://${h.bucket}/left`, '--profile', 'test', '--once', '--json'], { services: cliServices(h), stdout: again.out, stderr: again.err, json: true });
+    expect(again.text().stderr).toContain('skipped: dangling: broken link');
+    expect(JSON.parse(again.text().stdout.trim())).toMatchObject({ uploaded: 0, skipped: 1, problems: 1 });
+    expect(code2).toBe(1);
   });
 
   it('--template, --table and --gzip file each file under its mtime\'s day, a second run sends nothing, and a bad template is refused', async () => {

@@ -10,10 +10,12 @@
  * signed by lean-request.ts (the SDK's own route, signer, credentials and clock offset); a profile with a proxy, and
  * Amazon S3 itself, stay on the SDK path entirely.
  */
+import { channel } from 'node:diagnostics_channel';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { canReadLean, correctClock, signLean, type Route } from './lean-request';
+import { RAW_REQUEST_CHANNEL, type RawRequestStart } from './raw-requests';
 import type { S3Agents, S3Context } from './types';
 
 /** Bytes read from a socket at a time, into the socket's own buffer. */
@@ -41,6 +43,8 @@ interface RawSocket {
   onTimeout?: () => void;
   idleTimer?: NodeJS.Timeout;
 }
+
+const rawRequestStarted = channel(RAW_REQUEST_CHANNEL);
 
 /** Idle sockets per context (its socket pools stand for it: the SDK client may never be built) and server. */
 const pools = new WeakMap<S3Agents, Map<string, RawSocket[]>>();
@@ -187,7 +191,15 @@ export async function leanGetRange(ctx: S3Context, input: RangeInput, target: Ra
   for (let attempt = 0; ; attempt++) {
     const { raw, reused } = take(ctx, signed.route);
     try {
-      return await exchange(ctx, signed.route, raw, signed.path, signed.headers, input.end - input.start, target, signal);
+      const exchanging = exchange(ctx, signed.route, raw, signed.path, signed.headers, input.end - input.start, target, signal);
+      if (rawRequestStarted.hasSubscribers) {
+        const finished = exchanging.then(
+          () => undefined,
+          () => undefined,
+        );
+        rawRequestStarted.publish({ endpoint: `${signed.route.protocol}//${signed.route.host}`, bytes: () => raw.socket.bytesRead + raw.socket.bytesWritten, finished } satisfies RawRequestStart);
+      }
+      return await exchanging;
     } catch (err) {
       if (!(err instanceof Stale) || !reused || attempt > 0) throw err instanceof Stale ? err.cause : err;
     }

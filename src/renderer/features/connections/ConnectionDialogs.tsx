@@ -126,8 +126,12 @@ export function RenameConnectionDialog({ profile, onClose }: ConnectionDialogPro
   const { t } = useTranslation();
   const { run, error } = useCommand();
   const [name, setName] = useState(profile.name);
+  const [needName, setNeedName] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // Spaces alone pass the field's `required` and trim to nothing, which the engine refuses in its own words.
+    if (!name.trim()) return setNeedName(true);
+    setNeedName(false);
     if (name.trim() === profile.name) return onClose();
     const res = await run('profiles:update', { id: profile.id, name: name.trim() });
     if (res.ok) onClose();
@@ -140,6 +144,7 @@ export function RenameConnectionDialog({ profile, onClose }: ConnectionDialogPro
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} autoFocus autoComplete="off" />
           <span className="hint">{t('connections.renameHint')}</span>
         </label>
+        {needName && <p role="alert">{t('listing.nameProblem.empty')}</p>}
         {error && <ErrorMessage error={error} />}
         <div className="actions">
           <button type="button" onClick={onClose}>

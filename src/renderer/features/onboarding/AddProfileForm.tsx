@@ -44,7 +44,12 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
   // The hint says where the secret goes only once the engine has said so.
   const storage = useSecretStorage();
 
+  const [needName, setNeedName] = useState(false);
+
   const submit = async () => {
+    // Spaces alone pass the field's `required` and trim to nothing, which the engine refuses in its own words.
+    setNeedName(!name.trim());
+    if (!name.trim()) return;
     setBusy(true);
     const regionValue = region.trim() || (compatible ? PRESETS[preset].region : 'us-east-1');
     const fields = {
@@ -136,6 +141,7 @@ export function AddProfileForm({ onDone, onCancel }: AddProfileFormProps) {
         </span>
         <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder={compatible ? PRESETS[preset].region : 'us-east-1'} />
       </label>
+      {needName && <p role="alert">{t('listing.nameProblem.empty')}</p>}
       {error && <ErrorMessage error={error} />}
       <div className="actions">
         {onCancel && (

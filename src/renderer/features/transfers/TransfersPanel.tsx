@@ -40,7 +40,8 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
   const active = row.state === 'running' || row.state === 'queued' || row.state === 'waiting-auth' || row.state === 'waiting-network';
   const value = row.state === 'done' || row.state === 'skipped' ? 100 : percent(row.bytesDone, row.bytesTotal);
 
-  const draggable = row.direction === 'download' && row.state === 'done' && !!store.api.bridge.startDrag;
+  const download = row.direction === 'download';
+  const draggable = download && row.state === 'done' && !!store.api.bridge.startDrag;
 
   return (
     <div
@@ -64,8 +65,9 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
         <div className="transfer-name" title={row.key}>
           {row.name}
         </div>
-        <div className="hint transfer-dest">{t('transfers.destination', { dest: `${row.bucket}/${row.key}` })}</div>
-        <ProgressBar value={value} label={t('transfers.rowLabel', { name: row.name })} valueText={`${formatBytes(row.bytesDone, locale)} / ${formatBytes(row.bytesTotal, locale)}`} />
+        {/* A download's row (one the CLI ran on this data folder, or the desktop app's) names where it comes from. */}
+        <div className="hint transfer-dest">{t(download ? 'transfers.source' : 'transfers.destination', { dest: `${row.bucket}/${row.key}` })}</div>
+        <ProgressBar value={value} label={t(download ? 'transfers.downloadRowLabel' : 'transfers.rowLabel', { name: row.name })} valueText={`${formatBytes(row.bytesDone, locale)} / ${formatBytes(row.bytesTotal, locale)}`} />
       </div>
       <div className="transfer-stats">
         <span className="transfer-state">{t(`transfers.state.${row.state}`)}</span>
@@ -106,7 +108,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
             <IconButton label={`${t('transfers.copyLink')}: ${row.name}`} onClick={() => void copyLink()}>
               <Link />
             </IconButton>
-            {row.direction !== 'download' && (
+            {!download && (
               // The object just uploaded: its properties (metadata, versions, preview) without finding it in the listing.
               <IconButton label={t('transfers.propertiesOf', { name: row.name })} onClick={() => setShowProperties(true)}>
                 <Info />
