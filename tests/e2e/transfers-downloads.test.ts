@@ -43,5 +43,8 @@ it('a download the CLI ran on the same data folder says where it came from, and 
   await row.getByText(`from ${bucket}/reports/fetched.txt`).waitFor({ timeout: 30_000 });
   expect(await row.textContent()).not.toContain(`to ${bucket}/`);
   await row.getByRole('progressbar', { name: 'Download progress of fetched.txt' }).waitFor();
+  // The list's own words cover both directions: a list of downloads is no "upload progress".
+  await page.getByRole('progressbar', { name: 'Overall progress of the transfers' }).waitFor();
+  expect(await page.getByText(/Overall upload progress|uploading/i).count()).toBe(0);
   await screenshot(page, 'transfers-download-row');
 }, 90_000);

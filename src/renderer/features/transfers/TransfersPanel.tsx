@@ -70,7 +70,7 @@ const Row = memo(function Row({ row }: { row: TransferSnapshot }) {
         <ProgressBar value={value} label={t(download ? 'transfers.downloadRowLabel' : 'transfers.rowLabel', { name: row.name })} valueText={`${formatBytes(row.bytesDone, locale)} / ${formatBytes(row.bytesTotal, locale)}`} />
       </div>
       <div className="transfer-stats">
-        <span className="transfer-state">{t(`transfers.state.${row.state}`)}</span>
+        <span className="transfer-state">{t(download && row.state === 'running' ? 'transfers.state.downloading' : `transfers.state.${row.state}`)}</span>
         {live && row.state === 'running' && <span>{formatSpeed(row.speed, locale)}</span>}
         {live && row.state === 'running' && row.etaSeconds !== null && <span>{t('transfers.eta', { time: formatDuration(row.etaSeconds, locale) })}</span>}
       </div>
