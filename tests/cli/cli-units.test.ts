@@ -7,7 +7,7 @@ import { EventBus } from '../../src/main/services/events';
 import { createNodePlatform, defaultDataDir } from '../../src/server/node-platform';
 import { chooseProfileId } from '../../src/cli/profile-choice';
 import { ProgressBar, progressLine } from '../../src/cli/progress';
-import { parseS3Url } from '../../src/cli/s3-url';
+import { parseS3KeyUrl, parseS3ObjectUrl, parseS3Url } from '../../src/cli/s3-url';
 import { printable } from '../../src/cli/cli-io';
 import { summarise, tagOptions } from '../../src/cli/commands/upload';
 import { displayUrl, isLoopbackHost, checkHost } from '../../src/server/security';
@@ -36,12 +36,27 @@ describe('s3:// destinations', () => {
     expect(parseS3Url('S3://bucket/a/b/')).toEqual({ bucket: 'bucket', prefix: 'a/b/' });
   });
 
-  it.each(['bucket', 's3:/bucket', 's3://', 'https://bucket', 's3://bucket//a', 's3://bucket/../a', 's3://b/a/./c'])('refuses %s with S3_URL_INVALID', (raw) => {
+  it.each(['bucket', 's3:/bucket', 's3://', 'https://bucket', 's3://bucket//a', 's3://bucket/a\nb'])('refuses %s with S3_URL_INVALID', (raw) => {
     expect(() => parseS3Url(raw)).toThrow(expect.objectContaining({ code: 'S3_URL_INVALID' }));
+  });
+
+  it.each(['s3://bucket/../a', 's3://b/a/./c', 's3://b/..'])('refuses %s as a name with "." or ".." parts, not as a malformed address', (raw) => {
+    expect(() => parseS3Url(raw)).toThrow(expect.objectContaining({ code: 'KEY_INVALID', message: expect.stringContaining('"." or ".."') }));
   });
 
   it('refuses a bucket name that can never be addressed', () => {
     expect(() => parseS3Url('s3://has space/x')).toThrow(expect.objectContaining({ code: 'BUCKET_NAME_INVALID' }));
+  });
+
+  it('names an object that is already there by any key a store holds (download, rm, the source of mv), but writes to none of them (the destination of mv)', () => {
+    for (const key of ['../escape.txt', 'a/../../b.txt', 'a//b', './x', 'line\nbreak.txt']) {
+      expect(parseS3ObjectUrl(`s3://bucket/${key}`)).toEqual({ bucket: 'bucket', key });
+      expect(() => parseS3KeyUrl(`s3://bucket/${key}`), key).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(S3_URL_INVALID|KEY_INVALID)$/) }));
+    }
+    expect(parseS3ObjectUrl('s3://bucket')).toEqual({ bucket: 'bucket', key: '' });
+    expect(parseS3KeyUrl('s3://bucket/a/b.txt')).toEqual({ bucket: 'bucket', key: 'a/b.txt' });
+    expect(parseS3KeyUrl('s3://bucket/folder/')).toEqual({ bucket: 'bucket', key: 'folder/' });
+    expect(() => parseS3ObjectUrl('s3://has space/x')).toThrow(expect.objectContaining({ code: 'BUCKET_NAME_INVALID' }));
   });
 });
 

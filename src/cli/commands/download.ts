@@ -12,7 +12,7 @@ import type { RenamedDownload, TransferSnapshot } from '../../shared/contract';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
 import { CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
-import { parseS3Url } from '../s3-url';
+import { parseS3ObjectUrl } from '../s3-url';
 import { retryLine } from '../server-wait';
 import { awaitTransfers, enqueueResuming, intOption, overrideSettings, preflight, startTransferRun, summarise, transferCliOptions } from './upload';
 
@@ -49,12 +49,6 @@ export interface DownloadSummary {
   seconds: number;
 }
 
-/** A source as given: its bucket, and the key or folder ('' for the whole bucket; a trailing '/' means a folder). */
-function parseSource(raw: string): { bucket: string; key: string } {
-  const { bucket } = parseS3Url(raw);
-  return { bucket, key: raw.slice(raw.indexOf('//') + 2 + bucket.length + 1) };
-}
-
 /** Checks the local folder before anything starts: missing is fine (it is created), a file is not. */
 function checkFolder(raw: string): string {
   const full = resolve(raw);
@@ -76,7 +70,7 @@ export async function runDownloadCommand(args: string[], io: CliIo, signal: Abor
     return EXIT.ok;
   }
   if (positionals.length < 2) throw usageError('download', 'Give at least one s3://bucket/file-or-folder, then the local folder to download into');
-  const sources = positionals.slice(0, -1).map(parseSource);
+  const sources = positionals.slice(0, -1).map(parseS3ObjectUrl);
   if (values['version-id'] !== undefined && sources.length !== 1) throw usageError('download', '--version-id is for one file: give a single s3://bucket/file');
   const folder = checkFolder(positionals[positionals.length - 1]!);
   const concurrency = intOption(values.concurrency, 'concurrency', 1, 64, 'download');

@@ -11,7 +11,7 @@ import { AppError, errorText } from '../../shared/errors';
 import { EXIT, printable, usageError, type CliIo } from '../cli-io';
 import { buildCliServices, engineEnv } from '../cli-services';
 import { chooseProfileId } from '../profile-choice';
-import { parseS3KeyUrl, parseS3Url } from '../s3-url';
+import { parseS3KeyUrl, parseS3ObjectUrl, parseS3Url } from '../s3-url';
 import { readLine } from './profiles';
 
 const commonOptions = `  --profile P          the profile to use (default: AWS_PROFILE, the AWS_* keys, or "default")
@@ -154,7 +154,7 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
  * is a usage error, and the whole bucket is never a source.
  */
 function sourceOf(command: 'rm' | 'mv', raw: string, recursive: boolean): { bucket: string; key: string } {
-  const { bucket, key } = parseS3KeyUrl(raw);
+  const { bucket, key } = parseS3ObjectUrl(raw);
   if (key === '') throw usageError(command, 'Name an object or a folder, such as s3://bucket/folder/; a whole bucket is not offered');
   if (recursive) return { bucket, key: key.endsWith('/') ? key : `${key}/` };
   if (key.endsWith('/')) throw needsRecursive(command, bucket, key);

@@ -181,12 +181,15 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
   async function watch(): Promise<number> {
     const off = sync.onPass((_id, s) => add(s));
     try {
-      await sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
+      const id = await sync.watchPair(input, { confirmDeletes: values['confirm-deletes'] });
       if (!json) io.stderr.write(`Watching ${printable(folder)} (Ctrl-C to stop)…\n`);
       await new Promise<void>((res) => {
         if (io.signal?.aborted) return res();
         io.signal?.addEventListener('abort', () => res(), { once: true });
       });
+      // The pass in flight ends first (the engine would wait for it anyway before the process exits), so the totals
+      // count what it uploaded.
+      await sync.unwatchPair(id);
     } finally {
       off();
     }

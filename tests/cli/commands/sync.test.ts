@@ -97,11 +97,15 @@ describe('s3-drop sync', () => {
     const c = captureStreams();
     const done = runSyncCommand([dir, `s3://${h.bucket}`, '--stable-ms', '200', '--json'], { services: cliServices(h), stdout: c.out, stderr: c.err, json: true, signal: stop.signal });
     await until(async () => (await h!.keys()).includes('a.txt'), 'first pass');
+    // Ctrl-C while the watched change's upload is on the wire: the totals still count it, once it has landed.
+    h.proxy.configure({ latencyMs: 800 });
     writeFileSync(join(dir, 'later.txt'), 'later');
-    await until(async () => (await h!.keys()).includes('later.txt'), 'watched change');
+    await until(() => h!.proxy.events().some((e) => e.kind === 'PutObject' && e.key === 'later.txt'), 'the watched change sent');
     stop.abort();
     expect(await done).toBe(0);
     expect(JSON.parse(c.text().stdout.trim())).toMatchObject({ uploaded: 2, failed: 0 });
+    expect(await h.keys()).toContain('later.txt');
+    h.proxy.configure({ latencyMs: 0 });
     await expect(runSyncCommand([dir], { services: cliServices(h), stdout: c.out, stderr: c.err, json: false })).rejects.toMatchObject({ code: 'CLI_USAGE' });
   });
 });

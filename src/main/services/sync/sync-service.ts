@@ -175,6 +175,15 @@ export class SyncService {
     return this.cli.watchPair(input, options);
   }
 
+  /**
+   * Stops watching a pair `watchPair` started, once its pass in flight has ended, so that pass's summary reaches
+   * `onPass` before the caller sums up (the CLI's Ctrl-C used to print its totals without the last pass's uploads).
+   */
+  async unwatchPair(id: string): Promise<void> {
+    const rt = this.store.find(id);
+    if (rt) await this.stopPair(rt);
+  }
+
   /** Calls `fn` after every pass that carried out a plan (the CLI sums them for its summary). */
   onPass(fn: (pairId: string, summary: PassSummary) => void): () => void {
     this.passListeners.add(fn);
