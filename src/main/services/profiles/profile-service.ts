@@ -405,9 +405,19 @@ export class ProfileService implements ProfileResolver {
     return this.store.exclusive(() => this.addNow(input));
   }
 
+  /**
+   * True when `name` is taken: by an app profile, or by a ~/.aws profile (two cards of one name that only their
+   * buttons tell apart, and `--profile name` would quietly take the ~/.aws one). Unreadable AWS files take no name.
+   */
+  private async nameTaken(name: string, apps: readonly { name: string }[]): Promise<boolean> {
+    if (apps.some((p) => p.name === name)) return true;
+    const aws = await this.awsProfiles().catch(() => undefined);
+    return aws?.profiles.some((p) => p.name === name) ?? false;
+  }
+
   private async addNow(input: AddProfileInput): Promise<ProfileSummary> {
     const all = this.store.list();
-    if (all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
+    if (await this.nameTaken(input.name, all)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
     // Direct callers (the CLI) may skip the schema's default.
     const presetName = input.preset ?? 'aws';
     const preset = presets[presetName];
@@ -441,7 +451,7 @@ export class ProfileService implements ProfileResolver {
     const index = all.findIndex((p) => `app:${p.name}` === input.id);
     if (index < 0) throw new AppError('PROFILE_NOT_FOUND', { profile: input.id.replace(/^(aws|app):/, '') });
     const current = all[index]!;
-    if (input.name && input.name !== current.name && all.some((p) => p.name === input.name)) throw new AppError('PROFILE_EXISTS', { profile: input.name });
+    if (input.name && input.name !== current.name && (await this.nameTaken(input.name, all))) throw new AppError('PROFILE_EXISTS', { profile: input.name });
     const next: StoredAppProfile = { ...current };
     if (input.name) next.name = input.name;
     if (input.accessKeyId) next.accessKeyId = input.accessKeyId;

@@ -7,7 +7,7 @@ import { ProfileService } from '../../../../src/main/services/profiles/profile-s
 import { MemorySecretStore } from '../../../../src/main/services/secrets/secret-store';
 import { startCountingProxy } from '../../../support/counting-proxy';
 import { s3Info } from '../../../support/s3-test-client';
-import { makeDeps, noAwsFilesEnv } from './helpers';
+import { fixtureEnv, makeDeps, noAwsFilesEnv } from './helpers';
 
 const noAwsFiles = noAwsFilesEnv();
 
@@ -23,6 +23,16 @@ const services: ProfileService[] = [];
 afterAll(() => services.forEach((s) => s.dispose()));
 
 describe('app-managed profiles', () => {
+  it('refuses the name of a ~/.aws profile, when added and when renamed: two connections of one name could not be told apart', async () => {
+    const { dispatch, service } = setup(fixtureEnv());
+    services.push(service);
+    const keys = { accessKeyId: 'AKIAX', secretAccessKey: 'x', preset: 'minio', endpoint: 'http://127.0.0.1:9000' } as const;
+    expect(await dispatch('profiles:add', { name: 'dev.team', ...keys })).toMatchObject({ ok: false, error: { code: 'PROFILE_EXISTS' } });
+    expect(await dispatch('profiles:add', { name: 'Lab', ...keys })).toMatchObject({ ok: true });
+    expect(await dispatch('profiles:update', { id: 'app:Lab', name: 'default' })).toMatchObject({ ok: false, error: { code: 'PROFILE_EXISTS' } });
+    expect(await dispatch('profiles:update', { id: 'app:Lab', name: 'Lab 2' })).toMatchObject({ ok: true, value: { id: 'app:Lab 2' } });
+  });
+
   it('adds, edits, renames and removes a profile; the secret stays out of profiles.json', async () => {
     const { deps, secrets, service, dispatch } = setup();
     services.push(service);
