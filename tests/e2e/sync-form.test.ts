@@ -106,4 +106,23 @@ describe('sync screen form', () => {
     expect(await card.count()).toBe(1);
     await screenshot(page, 'sync-added-once');
   });
+
+  it('on a small window, brings the new pair\'s card into view and focuses it: the form below it was all one saw', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 900, height: 640 });
+    mkdirSync(join(app.home, 'Small'));
+    const folder = join(realpathSync(app.home), 'Small');
+    await page.getByRole('button', { name: 'Synced folders' }).click();
+    await page.getByLabel('Folder on this computer').fill(folder);
+    await page.getByLabel('Bucket', { exact: true }).fill(bucket);
+    await page.getByRole('button', { name: 'Add and preview' }).click();
+    const card = page.locator('.sync-card').filter({ hasText: folder });
+    await card.getByRole('button', { name: 'Start sync' }).first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator(':focus').getAttribute('data-pair-id')).toBeTruthy();
+    expect(await page.locator(':focus').textContent()).toContain(folder);
+    const box = await card.boundingBox();
+    expect(box && box.y >= 0 && box.y < 640).toBe(true);
+    await screenshot(page, 'sync-added-small-window');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

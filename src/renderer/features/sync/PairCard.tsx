@@ -33,7 +33,8 @@ export function PairCard({ pair }: { pair: SyncPairStatus }) {
   const plan = askedNow ?? (waiting ? pair.preview : undefined);
   const leftOut = askedNow ?? pair.preview;
   return (
-    <li className="card sync-card">
+    // Focusable by the screen only (tabIndex -1): a pair just added is brought into view and focused (SyncScreen).
+    <li className="card sync-card" data-pair-id={c.id} tabIndex={-1}>
       <div>
         <strong>{c.folder}</strong>
         <div className="hint">

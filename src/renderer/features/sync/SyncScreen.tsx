@@ -1,5 +1,5 @@
 /** Synced folders: the list of pairs and the form that adds one (with mirror's safety settings and a name pattern). */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { syncPairDefaults, syncPairLimits, type SyncPairConfig } from '../../../shared/contract';
 import type { AppErrorData, ErrorCode } from '../../../shared/errors';
@@ -66,6 +66,19 @@ export function SyncScreen() {
   // with two identical toasts: the ref refuses it at once, the state greys the button out.
   const adding = useRef(false);
   const [busy, setBusy] = useState(false);
+  // The pair just added: its card (above the form, out of view on a small window) is brought into view and focused
+  // once it is listed, so a hurried person sees what the first pass will do and where "Start sync" is.
+  const added = useRef<string | undefined>(undefined);
+  const reveal = () => {
+    const id = added.current;
+    const card = id && document.querySelector<HTMLElement>(`[data-pair-id="${CSS.escape(id)}"]`);
+    if (!card) return;
+    added.current = undefined;
+    card.scrollIntoView({ block: 'start' });
+    card.focus({ preventScroll: true });
+  };
+  // The card is listed when the pair's event comes, before or after the answer to sync:add: whichever is later reveals it.
+  useEffect(reveal, [pairs]);
   const ids = useId();
   const errorField = fieldOf(error);
   /** The props that tie a field to its error: invalid, and described by the error's sentence. */
@@ -104,6 +117,8 @@ export function SyncScreen() {
       setBusy(false);
     });
     if (!res.ok) return;
+    added.current = res.value.config.id;
+    reveal();
     store.toast({ level: 'success', key: 'sync.created' });
     setFolder('');
     setLayout(noSyncLayout);
