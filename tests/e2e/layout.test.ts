@@ -176,6 +176,23 @@ describe('room to see the files', () => {
       expect(row.height).toBeLessThan(64);
       // The whole name is still one hover away.
       expect(await page.locator(`tr[data-key="Long names/${long}"] .listing-name`).getAttribute('title')).toBe(long);
+      // The name starts beside its icon, not on a line of its own below it.
+      const offset = await page.locator(`tr[data-key="Long names/${long}"] .listing-name`).evaluate((cell: unknown) => {
+        type Box = { top: number; height: number };
+        type Node = { nodeType: number; textContent: string | null; childNodes: Node[] };
+        const el = cell as { querySelector(s: string): { getBoundingClientRect(): Box }; childNodes: Node[]; ownerDocument: { createRange(): { setStart(n: Node, o: number): void; setEnd(n: Node, o: number): void; getBoundingClientRect(): Box } } };
+        const icon = el.querySelector('svg').getBoundingClientRect();
+        const texts = (n: Node): Node[] => (n.nodeType === 3 ? [n] : [...n.childNodes].flatMap(texts));
+        const text = [...el.childNodes].flatMap(texts).find((n) => n.textContent?.includes('L'))!;
+        const at = text.textContent!.indexOf('L');
+        const range = el.ownerDocument.createRange();
+        range.setStart(text, at);
+        range.setEnd(text, at + 1);
+        const first = range.getBoundingClientRect();
+        return Math.abs(first.top + first.height / 2 - (icon.top + icon.height / 2));
+      });
+      expect(offset).toBeLessThan(8);
+      expect(offset).toBeLessThan(8);
       await screenshot(page, `layout-long-name-${size.width}x${size.height}`);
     }
   });

@@ -362,8 +362,11 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                     ) : (
                       // At most two lines: a name of 1,000 characters without a space must not make the row a
                       // screen tall; the whole name is in the tooltip and the properties.
+                      // The icon beside a text box of its own: a long name without spaces wraps inside that box, level
+                      // with its icon, instead of leaving the icon alone on the first line.
                       <span className="listing-name" title={e.kind === 'folder' ? `${e.name}/` : e.name}>
-                        <FileIcon name={e.name} kind={e.kind} />{' '}
+                        <FileIcon name={e.name} kind={e.kind} />
+                        <span className="listing-name-text">
                         {e.kind === 'folder' ? (
                           <button
                             type="button"
@@ -381,6 +384,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
                         ) : (
                           e.name
                         )}
+                        </span>
                       </span>
                     )}
                   </td>
