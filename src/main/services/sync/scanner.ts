@@ -126,7 +126,9 @@ export async function walkFolder(root: string, options: WalkOptions, onFolder: (
             let target: string;
             try {
               target = await realpath(abs);
-            } catch {
+            } catch (err) {
+              // Links that lead to each other (a → b → a) never reach a file: a loop, not a missing target.
+              if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { rel, problem: { path: keyOf(rel), kind: 'symlink-loop', reason: 'link loops back on itself' } as ScanProblem };
               return { rel, problem: { path: keyOf(rel), kind: 'unreadable', reason: 'broken link' } as ScanProblem };
             }
             // A link out of the folder could expose anything (~/.aws/credentials); never follow it.

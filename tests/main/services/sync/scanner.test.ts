@@ -104,9 +104,21 @@ describe('scanner', () => {
     symlinkSync(join(home, '.aws'), join(dir, 'aws-dir'));
     writeFileSync(join(dir, 'real.txt'), 'inside');
     symlinkSync(join(dir, 'real.txt'), join(dir, 'alias.txt'));
+    // Two links that lead to each other, and one to nothing: a loop, and a broken link.
+    symlinkSync('ping', join(dir, 'pong'));
+    symlinkSync('pong', join(dir, 'ping'));
+    symlinkSync('gone.txt', join(dir, 'dangling'));
     const scan = await scanFolder(dir, { ignore: createIgnoreMatcher([]) });
     expect(scan.files.map((f) => f.key).sort()).toEqual(['a/b/ok.txt', 'alias.txt', 'real.txt']);
-    expect(scan.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual(['symlink-loop a/b/loop', 'symlink-outside aws-dir', 'symlink-outside credentials']);
+    expect(scan.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual([
+      'symlink-loop a/b/loop',
+      'symlink-loop ping',
+      'symlink-loop pong',
+      'symlink-outside aws-dir',
+      'symlink-outside credentials',
+      'unreadable dangling',
+    ]);
+    expect(scan.problems.find((p) => p.path === 'ping')?.reason).toBe('link loops back on itself');
     expect(readFileSync(join(dir, 'credentials'), 'utf8')).toContain('SECRET');
   });
 });
