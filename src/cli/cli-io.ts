@@ -1,4 +1,5 @@
 /** What every CLI command receives and the helpers they share: output streams, usage errors and exit codes. */
+import { visibleText } from '../shared/visible-text';
 import type { SyncProblem } from '../shared/contract';
 import { AppError, errorText, toErrorData } from '../shared/errors';
 
@@ -30,21 +31,13 @@ export function typedPathError(err: unknown, path: string): unknown {
   return err;
 }
 
-// C0 and C1 controls, DEL, and the invisible marks that reorder text (bidi overrides and isolates).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const unprintable = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-
 /**
  * Text from outside (a file name, a key, a profile name, an error's params) made safe for a terminal: a control
  * character is shown as an escape (\x1b, \r), so a name can neither move the cursor, recolour nor rewrite what
  * the terminal shows, nor break a line into two. Every line the CLI prints with such text passes through here.
  */
 export function printable(text: string | number): string {
-  return String(text).replace(unprintable, (ch) => {
-    const code = ch.charCodeAt(0);
-    return named[ch] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-  });
+  return visibleText(text);
 }
 
 /** Many lines (a stack, whose first line holds the message, names and all) made safe line by line, keeping the lines. */

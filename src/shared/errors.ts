@@ -3,6 +3,7 @@
  * take `{param}` placeholders. Everything a person sees about a failure comes from here, so that
  * raw exception text never reaches the UI or the CLI (the technical detail stays folded away).
  */
+import { visibleText } from './visible-text';
 
 /** One text in each language the app speaks. */
 export interface CatalogueTexts {
@@ -449,7 +450,8 @@ export interface AppErrorData {
 
 /** Fills `{name}` placeholders; unknown ones are left as they are so a missing param is visible. */
 export function fillText(text: string, params: Record<string, string | number> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  // A name's control characters are shown as escapes: a message must not hide part of the name it is about.
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? visibleText(params[name]!) : whole));
 }
 
 /**

@@ -41,6 +41,12 @@ describe('the error catalogue', () => {
     expect(fillText('a {x} b {y}', { x: 1 })).toBe('a 1 b {y}');
   });
 
+  it('shows a name\'s control characters as escapes, in the app as on the terminal: a message must not hide part of the name', () => {
+    const text = errorText('KEY_INVALID', 'en', { key: 'bad\u0007bell\u0001.txt', reason: 'it contains an invisible control character' });
+    expect(text).toContain('"bad\\x07bell\\x01.txt"');
+    expect(errorText('KEY_INVALID', 'pt-BR', { key: 'a\u202eb.txt', reason: 'x' })).toContain('a\\u202eb.txt');
+  });
+
   it('words the place of an access error in each language, and leaves it out when there is none', () => {
     const params = { resource: 'explore2-ui/sync/*', permission: 's3:PutObject' };
     expect(errorText('ACCESS_DENIED', 'pt-BR', params)).toBe('Esta chave não tem permissão para isso em explore2-ui/sync/*. Peça ao administrador a permissão s3:PutObject.');
