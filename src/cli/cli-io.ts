@@ -36,9 +36,7 @@ export function typedPathError(err: unknown, path: string): unknown {
  * character is shown as an escape (\x1b, \r), so a name can neither move the cursor, recolour nor rewrite what
  * the terminal shows, nor break a line into two. Every line the CLI prints with such text passes through here.
  */
-export function printable(text: string | number): string {
-  return visibleText(text);
-}
+export const printable: (text: string | number) => string = visibleText;
 
 /** Many lines (a stack, whose first line holds the message, names and all) made safe line by line, keeping the lines. */
 export function printableLines(text: string): string {

@@ -5,7 +5,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileSummary, Settings, SyncPairStatus } from '../../src/shared/contract';
@@ -13,6 +12,7 @@ import { corpSsoConfig, startSsoServer, type SsoServer } from '../main/services/
 import { launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { openPage, spoolFile, type ServePage } from '../support/serve-page';
+import { seriousViolations } from '../support/axe';
 
 const info = s3Info();
 const raw = rawClient(info);
@@ -45,15 +45,6 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-/** Serious and critical axe violations on the page (or in the open dialog), as readable lines. */
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  if (include) builder = builder.include(include);
-  const result = await builder.analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const card = (page: Page, name: string) => page.locator('[data-testid="connection-card"]').filter({ has: page.getByRole('heading', { name, exact: true }) });
 

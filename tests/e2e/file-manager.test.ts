@@ -6,13 +6,13 @@
  * keyboard alone for select, rename and delete; and axe on every new dialog and the context menu.
  */
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { DeleteObjectCommand, HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 import { readZip } from '../support/zip-reader';
+import { seriousViolations } from '../support/axe';
 
 const info = s3Info();
 let browser: Browser;
@@ -54,15 +54,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serious and critical axe violations inside `selector` (the whole page when absent). */
-async function seriousViolations(page: Page, selector?: string): Promise<string[]> {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  if (selector) builder = builder.include(selector);
-  const result = await builder.analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const row = (key: string) => app.page.locator(`tr.listing-row[data-key="${key}"]`);
 const toolbar = () => app.page.getByRole('toolbar', { name: 'Actions for the selection' });

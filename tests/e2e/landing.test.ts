@@ -3,13 +3,13 @@
  * pattern that blocks uploads, the CSV check of a Latin-1 `;` export with its non-UTF-8 warning, Convert + gzip
  * landing under the templated key, and the Athena SQL with "Copy SQL"; in both languages, checked by axe.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { gunzipSync } from 'node:zlib';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
+import { seriousViolations as axeViolations } from '../support/axe';
 
 let browser: Browser;
 let app: AppSession;
@@ -26,13 +26,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serious and critical axe violations inside the landing section, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include('[data-testid="landing-panel"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+/** Serious and critical axe violations inside [data-testid="landing-panel"]. */
+const seriousViolations = (page: Page) => axeViolations(page, '[data-testid="landing-panel"]');
 
 /** The main screen scrolls inside its pane: a tall window shows the whole section in one picture. */
 async function tallScreenshot(page: Page, name: string): Promise<void> {

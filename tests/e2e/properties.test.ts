@@ -5,13 +5,13 @@
  * (Listing.tsx, the fm branch) is merged; until then that test is skipped.
  */
 import { createHash } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, HeadObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+import { seriousViolations as axeViolations } from '../support/axe';
 
 let browser: Browser;
 let app: AppSession;
@@ -35,13 +35,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serious and critical axe violations inside the open dialog, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include('dialog[open]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+/** Serious and critical axe violations inside dialog[open]. */
+const seriousViolations = (page: Page) => axeViolations(page, 'dialog[open]');
 
 /** Opens the panel from the finished upload's row; the transfers drawer closes when all is done, so open it first. */
 async function openFromRow(page: Page): Promise<void> {

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFiles, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+import { seriousViolations } from '../support/axe';
 
 let browser: Browser;
 let app: AppSession;
@@ -26,13 +26,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serious and critical axe violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The window sizes every screen is shot at; axe runs at the first two (the third only has more room). */
 const sizes = [

@@ -4,12 +4,12 @@
  * and removed (with its confirmation) from the keyboard, as on Connections; then, on the main screen, three drops in a
  * row show one toast that adds them up, and an empty CSV asks before it goes. Screenshots at 1280×800, light.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFiles, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
 import { keychainSkipReason, startKeyringSession } from '../support/keyring-session';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
+import { seriousViolations } from '../support/axe';
 
 const info = s3Info();
 let browser: Browser;
@@ -29,13 +29,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serious and critical axe violations on the page, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const card = (page: Page, name: string) => page.locator('.profile-cards > li').filter({ has: page.getByText(name, { exact: true }) });
 
