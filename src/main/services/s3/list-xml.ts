@@ -53,6 +53,22 @@ function urlDecode(s: string): string {
 const TOKEN = /<(\/?)([A-Za-z_][\w.:-]*)(\s[^<>]*?)?(\/?)>|<\?[^]*?\?>|<!--[^]*?-->|</g;
 
 /**
+ * A Contents made only of leaf elements, each `<Name>text</Name>` with no attributes, and text whose entities are all
+ * ones decodeText knows: every listing of S3, RGW and MinIO. Such a Contents is checked whole by this one expression
+ * and its three fields found by name, rather than tag by tag: reading 2,000 keys (a no-change sync's whole listing)
+ * took 16 ms in a fresh process tag by tag. Anything else in a Contents goes tag by tag.
+ */
+const FLAT_CONTENTS = /^(?:<([A-Za-z_][\w.:-]*)>(?:[^<&]|&(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)*<\/\1>)*$/;
+
+/** The raw text of the last `<name>` leaf of a FLAT_CONTENTS body (the last, as tag by tag the last one stands), or undefined. */
+function leafText(body: string, name: string): string | undefined {
+  const at = body.lastIndexOf(`<${name}>`);
+  if (at < 0) return undefined;
+  const from = at + name.length + 2;
+  return body.slice(from, body.indexOf('<', from));
+}
+
+/**
  * Reads a ListObjectsV2 answer; undefined when it is not one this reader fully understands. Keys and prefixes are
  * URL-decoded when the answer's EncodingType is `url` (the request asked for it).
  */
@@ -85,6 +101,24 @@ export function parseListBucketResult(xml: string): ListPage | undefined {
         rootSeen = true;
       }
       const path = stack.length === 1 ? name : '';
+      if (path === 'Contents' && !selfClosing && m[3] === undefined) {
+        const close = xml.indexOf('</Contents>', TOKEN.lastIndex);
+        const body = close < 0 ? '' : xml.slice(TOKEN.lastIndex, close);
+        if (close >= 0 && FLAT_CONTENTS.test(body)) {
+          const key = leafText(body, 'Key');
+          const size = leafText(body, 'Size');
+          const etag = leafText(body, 'ETag');
+          if (key === undefined || size === undefined) return undefined;
+          const k = decodeText(key);
+          const sz = decodeText(size)?.trim();
+          const e = etag === undefined ? '' : decodeText(etag);
+          if (k === undefined || sz === undefined || e === undefined || !/^\d{1,16}$/.test(sz)) return undefined;
+          objects.push({ key: k, size: Number(sz), etag: e });
+          TOKEN.lastIndex = last = close + '</Contents>'.length;
+          text = '';
+          continue;
+        }
+      }
       if (path === 'Contents') current = {};
       if (selfClosing) {
         // An empty element: an empty value, and a Contents with nothing in it is not an object.
