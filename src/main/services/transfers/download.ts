@@ -607,7 +607,7 @@ async function fetchParts(job: DownloadJob, fh: FileHandle, partSize: number, pa
   let failed: unknown;
   const worker = async () => {
     // One batch buffer a fetcher, for all its ranges: a fresh one per range is garbage the heap does not count.
-    const batch = follower && canReadRangesRaw(job.ctx) ? batchBuffer(Math.min(job.rec.size, WRITE_BATCH) + RANGE_READ_MAX) : undefined;
+    const batch = follower ? batchBuffer(Math.min(job.rec.size, WRITE_BATCH) + RANGE_READ_MAX) : undefined;
     while (next < todo.length && failed === undefined && !journaled.failed && !signal.aborted) {
       const n = todo[next++]!;
       try {
@@ -639,7 +639,7 @@ async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: 
   await withRetry(
     () =>
       counting(job, async (counted) => {
-        if (batch && follower && (await receiveRaw(job, follower, batch, range.start, range.end, counted))) return;
+        if (batch && follower && canReadRangesRaw(job.ctx) && (await receiveRaw(job, follower, batch, range.start, range.end, counted))) return;
         const out = await getObject(job, range);
         const body = out.Body as Readable;
         // A store that ignores If-Match still names the version it sent.
@@ -647,7 +647,7 @@ async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: 
           body.destroy();
           throw new AppError('OBJECT_CHANGED', { key: rec.key }, { retryable: false, details: 'the ETag of a range differs' });
         }
-        await receive(job, body, fh, range.start, range.end, counted);
+        await receive(job, body, fh, range.start, range.end, counted, undefined, batch && follower ? { follower, batch } : undefined);
       }),
     { ...errCtxOf(job), action: 'GetObject' },
     signal,
@@ -656,17 +656,34 @@ async function fetchPart(job: DownloadJob, fh: FileHandle, n: number, partSize: 
 }
 
 /**
- * Reads a GET's body into bytes [start, end) of the file, WRITE_BATCH at a time (written without copying),
- * through the bandwidth limit, counting progress; `hasher` sees the bytes in order when the body is a whole object.
+ * Reads a GET's body into bytes [start, end) of the file, WRITE_BATCH at a time, through the bandwidth limit,
+ * counting progress; `hasher` sees the bytes in order when the body is a whole object. A big download's ranges are
+ * written by its part file's thread (`writer`), the rest straight from the body's chunks.
  */
-async function receive(job: DownloadJob, body: Readable, fh: FileHandle, start: number, end: number, counted: { n: number }, hasher?: Hasher): Promise<void> {
+async function receive(
+  job: DownloadJob,
+  body: Readable,
+  fh: FileHandle,
+  start: number,
+  end: number,
+  counted: { n: number },
+  hasher?: Hasher,
+  writer?: { follower: PartFollower; batch: Buffer },
+): Promise<void> {
   const { signal } = job;
   let pos = start;
   let flushed = start;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = async () => {
-    await writeAt(fh, pending, flushed, job.rec.localPath);
+    if (writer && pendingBytes <= writer.batch.length) {
+      // Gathered into the batch buffer for the part file's thread: one copy, cheaper than the thread pool's racing writes.
+      let off = 0;
+      for (const b of pending) off += b.copy(writer.batch, off);
+      await writer.follower.write(writer.batch, pendingBytes, flushed).catch((err: unknown) => {
+        throw writeError(err, job.rec.localPath);
+      });
+    } else await writeAt(fh, pending, flushed, job.rec.localPath);
     flushed += pendingBytes;
     pending = [];
     pendingBytes = 0;

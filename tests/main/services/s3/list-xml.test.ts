@@ -108,7 +108,7 @@ describe('parseListBucketResult, Contents of leaf elements only (the one-step pa
   const page = (...items: string[]) => `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult ${NS}><Name>b</Name><Prefix>docs%2F</Prefix><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>${items.join('')}</ListBucketResult>`;
 
   it('reads keys, sizes and ETags as tag by tag does, URL-decoded, with entities and a CR', () => {
-    expect(parseListBucketResult(page(flat('docs%2Fa+b%2B1.txt', 7), flat('docs%2F%E2%82%AC', '0', '&quot;x&quot;'), flat('&#13;%20&amp;&#x41;', 12))).objects).toEqual([
+    expect(parseListBucketResult(page(flat('docs%2Fa+b%2B1.txt', 7), flat('docs%2F%E2%82%AC', '0', '&quot;x&quot;'), flat('&#13;%20&amp;&#x41;', 12)))!.objects).toEqual([
       { key: 'docs/a b+1.txt', size: 7, etag: '"fba9dede5f27731c9771645a39863328"' },
       { key: 'docs/€', size: 0, etag: '"x"' },
       { key: '\r &A', size: 12, etag: '"fba9dede5f27731c9771645a39863328"' },
