@@ -1,10 +1,15 @@
 /** Builds the engine for one CLI run: the Node platform, the shared log format, and the AWS environment. */
+import { config as zodConfig } from 'zod';
 import { createAppServices, type AppServices, type AppServicesOptions } from '../main/services/app-services';
 import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
 import { usageError, type CliIo } from './cli-io';
 import { quietNoticeMs, watchQuietServers } from './server-wait';
+
+// A CLI run parses each schema a few times at most: zod's compiled fast path (a `new Function` per object schema, made
+// at its first parse) cost more than it saved, about a tenth of a no-change sync pass (docs/benchmarks.md).
+zodConfig({ jitless: true });
 
 /** The engine and what it was built from. */
 export interface CliServices {
