@@ -1,6 +1,6 @@
 /** `s3-drop sync --once` through the built CLI and the real engine: the folder's contents land under the prefix, and a second run uploads nothing. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -42,6 +42,27 @@ it('syncs a folder once, then finds nothing to upload on the second run', async 
   const second = await runCli(['sync', folder, `s3://${bucket}/mirror`, '--once', '--json'], env);
   expect(second.code, second.stderr).toBe(0);
   expect(JSON.parse(second.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded: 0, failed: 0, deleted: 0 });
+});
+
+it.skipIf(process.platform === 'win32')('runs no program of the user\'s PATH to look for Watchman: the folder snapshot goes through the platform\'s own watcher', async () => {
+  const bucket = await freshBucket(rawClient(), 'clinowatchman');
+  const folder = join(root, 'nowatchman');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'a.txt'), 'a');
+  // A "watchman" first on PATH that leaves a mark when run (@parcel/watcher's own probe runs `sh -c "watchman …"`).
+  const bin = join(root, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const mark = join(root, 'watchman-ran');
+  writeFileSync(join(bin, 'watchman'), `#!/bin/sh\necho ran >> '${mark}'\nexit 1\n`);
+  chmodSync(join(bin, 'watchman'), 0o755);
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-nowatchman') }, { PATH: `${bin}:${process.env.PATH}` });
+  // The second run reads the snapshot the first one wrote.
+  for (const uploaded of [1, 0]) {
+    const run = await runCli(['sync', folder, `s3://${bucket}/w`, '--once', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ uploaded, failed: 0 });
+  }
+  expect(existsSync(mark)).toBe(false);
 });
 
 it('compares with the bucket on every run: an object deleted by another client comes back, and a stopped server is exit 1 with the reason', async () => {

@@ -9,7 +9,7 @@ import type { S3Clients } from '../s3/types';
 import type { PassSummary } from './executor';
 import { changesSince, type PassBuilder } from './pass-builder';
 import { requireFolder, type PairRuntime, type PairStore, type SyncPairInput } from './pair-store';
-import type { SettledChanges } from './watcher';
+import { WATCH_OPTIONS, type SettledChanges } from './watcher';
 
 /**
  * A stable id for a CLI pair, so its index is reused between runs. The endpoint is part of it: the same bucket
@@ -70,7 +70,7 @@ export class CliModes {
         const clean = !options.full && index.getMeta('clean') === '1' && !index.rebuiltFrom && existsSync(snapshot);
         localChanges = async () => {
           // Taken before the folder is read, so a change made during the pass shows up next time rather than being lost.
-          await watcher.writeSnapshot(config.folder, pending, { ignore: ['.git'] });
+          await watcher.writeSnapshot(config.folder, pending, WATCH_OPTIONS);
           return clean ? changesSince(config.folder, snapshot) : undefined;
         };
       }

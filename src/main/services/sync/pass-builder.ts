@@ -21,14 +21,16 @@ import { bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rew
 import { requireFolder, type PairRuntime, type PairStore } from './pair-store';
 import { planSync, needsHead, TRASH_PREFIX, type Plan, type RemoteEntry } from './planner';
 import { indexHashes, keyOf, nameProblem, scanFolder, type ScanProblem } from './scanner';
-import type { SettledChanges } from './watcher';
+import { WATCH_OPTIONS, type SettledChanges } from './watcher';
 
 /** Keys that are conflict copies made by the app; mirror never deletes them. */
 const conflictCopy = / \(conflict \d{4}-\d{2}-\d{2} \d{4}\)(\.[^/]*)?$/;
 
 /** What changed in a folder since a snapshot, sorted like the watcher's batches; undefined when only a full pass will do. */
 export async function changesSince(folder: string, snapshot: string): Promise<SettledChanges | undefined> {
-  const events = await watcher.getEventsSince(folder, snapshot, { ignore: ['.git'] });
+  // One written through another backend (or damaged) cannot be read: a full pass then.
+  const events = await watcher.getEventsSince(folder, snapshot, WATCH_OPTIONS).catch(() => undefined);
+  if (!events) return undefined;
   const batch: SettledChanges = { files: [], dirs: [], gone: [] };
   for (const e of events) {
     const rel = relative(folder, e.path);

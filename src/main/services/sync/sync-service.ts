@@ -204,7 +204,7 @@ export class SyncService {
     try {
       await requireFolder(rt.config.folder, rt.config.mode);
       const index = this.march.openIndex(rt);
-      const clean = index.getMeta('clean') === '1' && !index.rebuiltFrom && !forceFullPass;
+      let clean = index.getMeta('clean') === '1' && !index.rebuiltFrom && !forceFullPass;
       const ignore = await loadIgnoreMatcher(rt.config.folder, rt.config.ignore);
       const watcher = new FolderWatcher(rt.config.folder, {
         stableMs: rt.config.stableMs,
@@ -214,7 +214,8 @@ export class SyncService {
       });
       rt.watcher = watcher;
       const snapshot = this.store.snapshotPath(rt.config.id);
-      await watcher.start(clean ? snapshot : undefined);
+      // A snapshot that cannot be replayed leaves only a full pass to find what changed while closed.
+      if (!(await watcher.start(clean ? snapshot : undefined))) clean = false;
       rt.files = clean ? Number(index.getMeta('files') ?? 0) : 0;
       if (clean) {
         this.store.setState(rt, watcher.pendingCount > 0 ? 'watching' : 'up-to-date');

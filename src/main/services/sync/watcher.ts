@@ -7,8 +7,19 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import watcher, { type AsyncSubscription } from '@parcel/watcher';
+import watcher, { type AsyncSubscription, type BackendType, type Options } from '@parcel/watcher';
 import type { IgnoreMatcher } from './ignore';
+
+/** The platform's own watching backend, where @parcel/watcher has one by name. */
+const NATIVE_BACKEND: BackendType | undefined = ({ linux: 'inotify', darwin: 'fs-events', win32: 'windows' } as const)[process.platform as string];
+
+/**
+ * What every call into @parcel/watcher is given: `.git` left out, and the platform's own backend named. Unnamed, the
+ * library first looks for Watchman by running `sh -c "watchman …"` (twice in every CLI sync pass, a few milliseconds
+ * each), which also runs whatever program of that name comes first on PATH; and a snapshot written through one backend
+ * cannot be read through another.
+ */
+export const WATCH_OPTIONS: Options = { ignore: ['.git'], ...(NATIVE_BACKEND ? { backend: NATIVE_BACKEND } : {}) };
 
 /** A batch of settled changes, as paths relative to the folder (disk spelling). */
 export interface SettledChanges {
@@ -49,16 +60,24 @@ export class FolderWatcher {
     this.tickMs = Math.max(50, Math.min(500, Math.floor(options.stableMs / 4)));
   }
 
-  /** Subscribes; with a snapshot from a previous run, also replays the changes made while closed. */
-  async start(snapshotPath?: string): Promise<void> {
-    this.sub = await watcher.subscribe(this.folder, (err, events) => {
-      if (err) return this.options.onError?.(err);
-      for (const e of events) this.touch(e.path);
-    }, { ignore: ['.git'] });
-    if (snapshotPath && existsSync(snapshotPath)) {
-      const events = await watcher.getEventsSince(this.folder, snapshotPath);
-      for (const e of events) this.touch(e.path);
-    }
+  /**
+   * Subscribes; with a snapshot from a previous run, also replays the changes made while closed. False when that
+   * snapshot cannot be read (gone, or written by another backend): only a full pass knows what changed then.
+   */
+  async start(snapshotPath?: string): Promise<boolean> {
+    this.sub = await watcher.subscribe(
+      this.folder,
+      (err, events) => {
+        if (err) return this.options.onError?.(err);
+        for (const e of events) this.touch(e.path);
+      },
+      WATCH_OPTIONS,
+    );
+    if (!snapshotPath) return true;
+    if (!existsSync(snapshotPath)) return false;
+    const events = await watcher.getEventsSince(this.folder, snapshotPath, WATCH_OPTIONS).catch(() => undefined);
+    for (const e of events ?? []) this.touch(e.path);
+    return events !== undefined;
   }
 
   /** Marks a path (absolute or relative) as changed now. */
@@ -120,7 +139,7 @@ export class FolderWatcher {
 
   /** Records the folder's state so the next start can ask what changed meanwhile. */
   async writeSnapshot(snapshotPath: string): Promise<void> {
-    await watcher.writeSnapshot(this.folder, snapshotPath, { ignore: ['.git'] });
+    await watcher.writeSnapshot(this.folder, snapshotPath, WATCH_OPTIONS);
   }
 
   /** Unsubscribes and drops pending paths (the next start rescans or replays them). */
