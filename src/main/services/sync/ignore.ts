@@ -28,13 +28,16 @@ export function createPatternMatcher(...patternLists: string[][]): IgnoreMatcher
   };
 }
 
+/** A folder's matcher, with the rules it was built from: the same `rules` text gives the same answers. */
+export type FolderIgnore = IgnoreMatcher & { readonly rules: string };
+
 /** Loads the matcher for a folder: built-ins, the pair's own patterns and the folder's `.s3dropignore`. */
-export async function loadIgnoreMatcher(folder: string, pairPatterns: string[]): Promise<IgnoreMatcher> {
+export async function loadIgnoreMatcher(folder: string, pairPatterns: string[]): Promise<FolderIgnore> {
   let fileLines: string[] = [];
   try {
     fileLines = (await readFile(join(folder, IGNORE_FILE), 'utf8')).split(/\r?\n/);
   } catch {
     // No ignore file is the usual case.
   }
-  return createIgnoreMatcher(pairPatterns, fileLines);
+  return Object.assign(createIgnoreMatcher(pairPatterns, fileLines), { rules: JSON.stringify([BUILT_IN_IGNORES, pairPatterns, fileLines]) });
 }

@@ -15,7 +15,7 @@ import { toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { normalisePrefix } from '../s3/validate';
 import { emptySummary, type Executor, type PassSummary, type PassTarget } from './executor';
-import { IGNORE_FILE, loadIgnoreMatcher, type IgnoreMatcher } from './ignore';
+import { IGNORE_FILE, loadIgnoreMatcher, type FolderIgnore } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';
 import { bodySignature, destinationKey, keyFiles, layoutOf, layoutSignature, rewritesKeys, transformsBody, type PairLayout } from './pair-layout';
 import { requireFolder, type PairRuntime, type PairStore } from './pair-store';
@@ -143,11 +143,13 @@ export class PassBuilder {
    * scanner decides what it may follow), a name spelt another way, a name too long, other ignore patterns, files the
    * last scan left out, or nothing at all (mirror's unmounted-drive check belongs to the scan).
    */
-  private async localFromChanges(rt: PairRuntime, index: IndexDb, changes: SettledChanges, ignore: IgnoreMatcher, prefix: string): Promise<IndexedFile[] | undefined> {
+  private async localFromChanges(rt: PairRuntime, index: IndexDb, changes: SettledChanges, ignore: FolderIgnore, prefix: string): Promise<IndexedFile[] | undefined> {
     const folder = rt.config.folder;
     // Files the last scan left out (a broken link, a pipe, a name the bucket cannot take) are still not synced, and
     // only a scan reports them: "nothing changed" must not become "in sync".
-    if (changes.dirs.length > 0 || index.getMeta('ignore') !== JSON.stringify(rt.config.ignore) || index.getMeta('scanProblems') !== '0') return undefined;
+    // Other ignore rules (the pair's, the folder's file, or a newer app's built-in ones) need a scan; the same rules
+    // leave the index's files as the last scan kept them, so they are not matched against the rules again.
+    if (changes.dirs.length > 0 || index.getMeta('ignore') !== ignore.rules || index.getMeta('scanProblems') !== '0') return undefined;
     const fresh: IndexedFile[] = [];
     const gone = changes.gone.map(keyOf);
     for (const rel of new Set(changes.files)) {
@@ -172,7 +174,7 @@ export class PassBuilder {
         for (const f of index.allFiles()) if (gone.some((g) => f.key === g || f.key.startsWith(`${g}/`))) index.deleteFile(f.key);
       });
     }
-    const files = index.allFiles().filter((f) => !ignore(f.key));
+    const files = index.allFiles();
     return files.length > 0 ? files : undefined;
   }
 
@@ -211,7 +213,7 @@ export class PassBuilder {
     };
     const scan = known ? { files: known, problems: [] } : await scanFolder(c.folder, { ignore, index, prefix, signal, onProgress });
     if (!known) {
-      index.setMeta('ignore', JSON.stringify(c.ignore));
+      index.setMeta('ignore', ignore.rules);
       index.setMeta('scanProblems', String(scan.problems.length));
     }
     if (c.mode === 'mirror' && scan.files.length === 0) {

@@ -20,6 +20,16 @@ describe('ignore rules', () => {
     for (const p of ['report.docx', 'a/b.txt', 'logbook.txt', 'git/readme']) expect(ig(p), p).toBe(false);
     expect(createIgnoreMatcher([])('builder/x')).toBe(false);
   });
+
+  it("names its rules: the same pair patterns and file give the same text, an edit to either another (a pass then scans instead of trusting the index's files)", async () => {
+    const dir = tempFolder();
+    writeFileSync(join(dir, '.s3dropignore'), '*.log\n');
+    const rules = (await loadIgnoreMatcher(dir, ['secret-*'])).rules;
+    expect((await loadIgnoreMatcher(dir, ['secret-*'])).rules).toBe(rules);
+    expect((await loadIgnoreMatcher(dir, ['secret-*', 'b'])).rules).not.toBe(rules);
+    writeFileSync(join(dir, '.s3dropignore'), '*.log\n*.tmp2\n');
+    expect((await loadIgnoreMatcher(dir, ['secret-*'])).rules).not.toBe(rules);
+  });
 });
 
 describe('scanner', () => {
