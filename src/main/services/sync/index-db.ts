@@ -118,9 +118,10 @@ export class IndexDb {
 
   /** Every hashed file. */
   allFiles(): IndexedFile[] {
-    return (this.db.prepare('SELECT key, rel, size, mtime AS mtimeMs, sha256, md5, mpetag AS mpEtag FROM files').all() as unknown as (IndexedFile & { mpEtag: string | null })[]).map(
-      (r) => ({ ...r, mpEtag: r.mpEtag ?? undefined }),
-    );
+    const rows = this.db.prepare('SELECT key, rel, size, mtime AS mtimeMs, sha256, md5, mpetag AS mpEtag FROM files').all() as unknown as (Omit<IndexedFile, 'mpEtag'> & { mpEtag?: string | null })[];
+    // In place rather than a copy of each row: 2,000 spread rows were a third of this read in a no-change pass.
+    for (const r of rows) if (r.mpEtag === null) r.mpEtag = undefined;
+    return rows as IndexedFile[];
   }
 
   /** How many files the index holds. */
