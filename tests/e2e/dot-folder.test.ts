@@ -21,30 +21,19 @@ const sent: string[] = [];
 /**
  * Watches the page's socket (for `sent`). s3rver keeps objects as files, so it resolves the segment away
  * ("a/../b.txt" is stored as "b.txt") and cannot hold a ".." folder; RGW and S3 keep the key as it is. On s3rver
- * (`swap`) the object is kept as "dotdot/inside.txt" and listings swap "dotdot" for "..", both ways, so the app sees
- * the bucket S3 would show.
+ * (`swap`) the object is kept as "dotdot/inside.txt" and every message swaps "dotdot" for "..", both ways, so the
+ * app sees (and lists, deletes) the bucket S3 would show.
  */
 async function watchSocket(page: Page, swap: boolean): Promise<void> {
-  const listings = new Set<number>();
-  const swapStart = (text: string, from: string, to: string) => (text.startsWith(from) ? to + text.slice(from.length) : text);
   await page.routeWebSocket(/\/api\/ws$/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
-      const msg = typeof m === 'string' ? (JSON.parse(m) as { type: string; id: number; name: string; payload: { prefix?: string } }) : undefined;
-      if (msg?.type === 'invoke') sent.push(msg.name);
-      if (!swap || msg?.type !== 'invoke' || msg.name !== 'objects:list') return server.send(m);
-      listings.add(msg.id);
-      server.send(JSON.stringify({ ...msg, payload: { ...msg.payload, prefix: swapStart(msg.payload.prefix ?? '', '../', 'dotdot/') } }));
+      if (typeof m !== 'string') return server.send(m);
+      const msg = JSON.parse(m) as { type: string; name: string };
+      if (msg.type === 'invoke') sent.push(msg.name);
+      server.send(swap ? m.replaceAll('"../', '"dotdot/') : m);
     });
-    server.onMessage((m) => {
-      const msg = typeof m === 'string' ? (JSON.parse(m) as { type: string; id: number; result: { ok: boolean; value?: { entries: { key: string; name: string }[] } } }) : undefined;
-      if (msg?.type !== 'result' || !listings.delete(msg.id) || !msg.result.value) return ws.send(m);
-      for (const e of msg.result.value.entries) {
-        e.key = swapStart(e.key, 'dotdot/', '../');
-        if (e.key === '../') e.name = '..';
-      }
-      ws.send(JSON.stringify(msg));
-    });
+    server.onMessage((m) => ws.send(swap && typeof m === 'string' ? m.replaceAll('"dotdot/', '"../').replaceAll('"name":"dotdot"', '"name":".."') : m));
   });
   await page.reload();
 }
@@ -142,5 +131,20 @@ describe('a folder named ".."', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('deletes the object inside it, and the empty folder still invites no drop', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await setLanguageAndTheme(page, 'en', 'light');
+    await tab(page, 0).click();
+    await openDots(page);
+    await page.locator('tr.listing-row[data-key="../inside.txt"]').click();
+    await page.getByRole('toolbar', { name: 'Actions for the selection' }).getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog', { name: /^Delete 1 object/ }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByText('This folder is empty.', { exact: true }).waitFor();
+    expect(await page.getByText('Drop files anywhere').count()).toBe(0);
+    await page.getByTestId('drop-zone').getByText('Files cannot be added to this folder').waitFor();
+    expect((await listKeys()).filter((k) => k.endsWith('inside.txt'))).toEqual([]);
   });
 });
