@@ -1,8 +1,9 @@
 /**
  * A folder named ".." in browser mode, made by another tool's object "../inside.txt": inside it the drop zone says,
  * before any drop, that files cannot go there and why (not "They will go to"), "Add files…" and "Add folder…" are
- * off, and a drop there (or on its row) queues nothing, while its object can still be selected for download or
- * delete. Axe on that screen; screenshots at 900×640 and 1280×800 in both languages and themes.
+ * off, and a drop there (or on its row) queues nothing, while its object can still be downloaded or deleted; once
+ * it is deleted the empty folder's text invites no drop either. Axe on that screen; screenshots at 900×640 and
+ * 1280×800 in both languages and themes.
  */
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
