@@ -1,6 +1,7 @@
 /** Parses `s3://bucket[/prefix]` destinations, refusing anything else with the catalogue's S3_URL_INVALID. */
 import { AppError } from '../shared/errors';
 import { bucketRefProblem, uploadKeyProblem } from '../main/services/s3/validate';
+import { hasDotSegment } from '../shared/dot-segments';
 
 /** A parsed destination. */
 export interface S3Url {
@@ -28,7 +29,7 @@ export function parseS3Url(raw: string): S3Url {
   // `s3://b//x` or a prefix of only slashes would produce keys with empty segments.
   if (/^\/|\/\//.test(prefix)) throw new AppError('S3_URL_INVALID', { url: raw });
   // "." and ".." parts are a name problem, said as such (the address itself is well formed).
-  const dots = /(^|\/)\.\.?(\/|$)/.test(prefix) ? uploadKeyProblem(prefix) : undefined;
+  const dots = hasDotSegment(prefix) ? uploadKeyProblem(prefix) : undefined;
   if (dots) throw new AppError('KEY_INVALID', { key: prefix, reason: dots });
   if (prefix && !prefix.endsWith('/')) prefix += '/';
   return { bucket, prefix };

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { dropFiles, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFiles, launchChromium, screenshot, setLanguageAndTheme, startApp, type AppSession } from '../support/browser';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
 import { seriousViolations } from '../support/axe';
 
@@ -165,10 +165,7 @@ describe('screens', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const lang of ['en', 'pt-BR'] as const) {
       for (const theme of ['light', 'dark'] as const) {
-        await tab(page, 4).click();
-        await page.getByTestId('language-select').selectOption(lang);
-        await page.getByTestId('theme-select').selectOption(theme);
-        await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
+        await setLanguageAndTheme(page, lang, theme);
         const shots: [string, () => Promise<void>][] = [
           ['settings', async () => undefined],
           ['sync', async () => tab(page, 1).click()],

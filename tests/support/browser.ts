@@ -185,6 +185,14 @@ export async function startApp(browser: Browser, s3: S3ServerInfo, options: AppO
 /** The profile id the fixture profile gets in the app. */
 export const fixtureProfileId = (name = 'e2e') => `aws:${name}`;
 
+/** Sets the language and theme on the Settings tab (the fifth) and waits until the page is drawn in that theme. */
+export async function setLanguageAndTheme(page: Page, lang: 'en' | 'pt-BR', theme: 'light' | 'dark'): Promise<void> {
+  await page.locator('.tabs button').nth(4).click();
+  await page.getByTestId('language-select').selectOption(lang);
+  await page.getByTestId('theme-select').selectOption(theme);
+  await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
+}
+
 /** Saves a full-page screenshot as test-results/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });

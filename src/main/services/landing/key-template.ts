@@ -13,6 +13,7 @@
  */
 import { AppError } from '../../../shared/errors';
 import { compressedKeySuffix } from '../../../shared/landing-key';
+import { hasDotSegment } from '../../../shared/dot-segments';
 import { normalisePrefix } from '../s3/validate';
 
 /** What a template is rendered against. */
@@ -50,7 +51,7 @@ export function validateKeyTemplate(template: string): void {
   if (template.startsWith('/')) throw invalid('it starts with "/", which makes an empty folder name');
   if (template.endsWith('/')) throw invalid('it ends with "/", so there is no file name');
   if (template.includes('//')) throw invalid('it has "//", which makes an empty folder name');
-  if (template.split('/').some((s) => s === '.' || s === '..')) throw invalid('"." and ".." cannot be folder names');
+  if (hasDotSegment(template)) throw invalid('"." and ".." cannot be folder names');
 }
 
 /** Athena's rules for a table or column name: lowercase ASCII letters, digits and `_`, accents stripped. */

@@ -1,6 +1,7 @@
 /** Bucket-name and key checks made before any request, so a bad name fails fast with a plain reason. */
 import { AppError } from '../../../shared/errors';
 import { bucketNameProblems } from '../../../shared/bucket-name';
+import { hasDotSegment } from '../../../shared/dot-segments';
 
 /** The most UTF-8 bytes S3 accepts in a key. */
 export const MAX_KEY_BYTES = 1024;
@@ -86,7 +87,7 @@ export function assertKey(key: string): void {
 export function uploadKeyProblem(key: string): string | undefined {
   const basic = keyProblem(key);
   if (basic) return basic;
-  if (key.split('/').some((s) => s === '.' || s === '..')) return 'it has "." or ".." as a folder name, which could put the file outside the chosen folder';
+  if (hasDotSegment(key)) return 'it has "." or ".." as a folder name, which could put the file outside the chosen folder';
   return undefined;
 }
 

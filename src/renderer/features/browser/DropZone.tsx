@@ -3,10 +3,11 @@
  * its folder), with an overlay that names the destination; the dashed box is the visible hint and holds
  * "Add files…" and "Add folder…" for people who don't drag.
  */
-import { FilePlus, FolderPlus, Upload } from 'lucide-react';
+import { FilePlus, FolderPlus, FolderX, Upload } from 'lucide-react';
 import { useEffect, useEffectEvent, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Target } from '../../../shared/contract';
+import { hasDotSegment } from '../../../shared/dot-segments';
 import { useAppState, useStoreApi } from '../../state/store';
 import { useCommand } from '../../state/use-command';
 import { useCsvQuestion } from '../landing/CsvQuestion';
@@ -25,6 +26,12 @@ export interface DropZoneProps {
   /** "More options": storage class, encryption, metadata, tags and files to leave out. */
   more?: ObjectChoices;
 }
+
+/**
+ * Whether files may go to `to`. A folder named "." or ".." (made by other tools: an object "../x.txt") can be browsed
+ * and its objects handled, but the engine refuses every upload key under it, so the screen says so before the drop.
+ */
+const takesFiles = (to: Target): boolean => !hasDotSegment(to.prefix);
 
 /** The row that files hover now: marked so the listing's CSS can light it up. */
 let markedRow: Element | null = null;
@@ -48,6 +55,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const where = target ? destinationOf(target) : '';
+  const refused = !!target && !takesFiles(target);
   const bridge = store.api.bridge;
   // Refusals are toasts: the drop zone has no room for a message. The drop helpers get commands that add the
   // landing options to 'transfers:enqueue'.
@@ -152,7 +160,9 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
     if (!dragHasFiles(e.dataTransfer)) return;
     // Always prevented: a file dropped where nothing takes it must not replace the app with the file.
     e.preventDefault();
-    markRow(e.type === 'dragover' ? folderDropElement(e.target) : null);
+    const to = target && dropTargetFor(e.target, target);
+    // A folder row that cannot take files is not lit up; the overlay says why.
+    markRow(e.type === 'dragover' && to && takesFiles(to) ? folderDropElement(e.target) : null);
     // Moving from one element to the next fires dragenter on the new one before dragleave on the old: the count
     // reaches zero only when the drag leaves the window.
     if (e.type === 'dragenter') depth.current += 1;
@@ -161,12 +171,11 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
       if (depth.current === 0) setHovering(null);
       return;
     }
-    const to = target && dropTargetFor(e.target, target);
-    if (e.dataTransfer) e.dataTransfer.dropEffect = to ? 'copy' : 'none';
+    if (e.dataTransfer) e.dataTransfer.dropEffect = to && takesFiles(to) ? 'copy' : 'none';
     if (e.type === 'drop') {
       depth.current = 0;
       setHovering(null);
-      if (to && e.dataTransfer) dropInto(e.dataTransfer, to);
+      if (to && takesFiles(to) && e.dataTransfer) dropInto(e.dataTransfer, to);
       return;
     }
     setHovering((old) => (to ? (old !== 'nowhere' && old?.prefix === to.prefix && old.bucket === to.bucket ? old : to) : 'nowhere'));
@@ -181,7 +190,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   }, []);
 
   const pick = async (folders: boolean) => {
-    if (!target || blocked()) return;
+    if (!target || refused || blocked()) return;
     if (caps?.nativeDialogs) {
       const res = await commands.run('app:pickFiles', { folders });
       if (res.ok) await sendPaths(res.value, target);
@@ -194,23 +203,30 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
   const onPicked = (e: ChangeEvent<HTMLInputElement>) => {
     const picked = filesFromInput(e.currentTarget.files ?? new DataTransfer().files);
     e.currentTarget.value = '';
-    if (target) void send(picked, target);
+    if (target && !refused) void send(picked, target);
   };
 
   const overlayTarget = hovering && hovering !== 'nowhere' ? destinationOf(hovering) : null;
+  const overlayKey = hovering && hovering !== 'nowhere' && !takesFiles(hovering) ? 'drop.dotsOverlay' : 'drop.overlay';
   // The box lights up only when the drop would go where its sentence says (not while a folder row is aimed at).
-  const overHere = !!target && overlayTarget === where;
+  const overHere = !!target && !refused && overlayTarget === where;
+  /** The sentence under the title: why files cannot go here, or the real destination (data options move data files, or in data mode every file, elsewhere). */
+  const hint = () => {
+    if (refused) return t('drop.dotsHint', { target: where });
+    if (dest.data === undefined) return t('drop.hint', { target: where });
+    return t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data });
+  };
+  const label = !target ? t('drop.noBucket') : t(refused ? 'drop.dotsLabel' : 'drop.label', { target: where });
 
   return (
     <section className="drop-area">
-      <div className={`drop-zone${overHere ? ' over' : ''}${target ? '' : ' disabled'}`} role="region" aria-label={target ? t('drop.label', { target: where }) : t('drop.noBucket')} data-testid="drop-zone">
-        <Upload className="drop-icon" aria-hidden="true" size="1.75em" />
+      <div className={`drop-zone${overHere ? ' over' : ''}${target ? '' : ' disabled'}${refused ? ' refused' : ''}`} role="region" aria-label={label} data-testid="drop-zone">
+        {refused ? <FolderX className="drop-icon" aria-hidden="true" size="1.75em" /> : <Upload className="drop-icon" aria-hidden="true" size="1.75em" />}
         <div className="drop-text">
-          <p className="drop-title">{target ? t('drop.title') : t('drop.noBucket')}</p>
+          <p className="drop-title">{!target ? t('drop.noBucket') : t(refused ? 'drop.dotsTitle' : 'drop.title')}</p>
           {target && (
             <p className="drop-hint" data-testid="drop-destination">
-              {/* The real destination: data options move data files (or, in data mode, every file) elsewhere. */}
-              {dest.data === undefined ? t('drop.hint', { target: where }) : t(dest.dataMode ? 'drop.hintDataMode' : 'drop.hintData', { target: where, dataTarget: dest.data })}
+              {hint()}
             </p>
           )}
           {preparing && (
@@ -220,11 +236,11 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
           )}
         </div>
         <div className="drop-buttons">
-          <button type="button" disabled={!target} onClick={() => void pick(false)}>
+          <button type="button" disabled={!target || refused} onClick={() => void pick(false)}>
             <FilePlus aria-hidden="true" size="1.1em" />
             {t('drop.addFiles')}
           </button>
-          <button type="button" disabled={!target} onClick={() => void pick(true)}>
+          <button type="button" disabled={!target || refused} onClick={() => void pick(true)}>
             <FolderPlus aria-hidden="true" size="1.1em" />
             {t('drop.addFolder')}
           </button>
@@ -235,7 +251,7 @@ export function DropZone({ target, landing, onDataFile, more }: DropZoneProps) {
         <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-card">
             <Upload aria-hidden="true" size="2.5em" />
-            <p>{overlayTarget ? t('drop.overlay', { target: overlayTarget }) : t('drop.noBucket')}</p>
+            <p>{overlayTarget ? t(overlayKey, { target: overlayTarget }) : t('drop.noBucket')}</p>
           </div>
         </div>
       )}

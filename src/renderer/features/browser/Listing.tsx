@@ -7,6 +7,7 @@ import { Copy, Download, FolderInput, FolderPlus, History, Info, Pencil, Trash2 
 import { useEffect, useMemo, useRef, useState,type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ObjectEntry, UndoToken } from '../../../shared/contract';
+import { hasDotSegment } from '../../../shared/dot-segments';
 import type { AppErrorData } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatDate } from '../../format';
@@ -295,7 +296,8 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
 
       {!loaded && <p className="hint">{t('common.loading')}</p>}
       {error && <ErrorMessage error={error} />}
-      {!error && loaded && entries.length === 0 && <p className="hint">{t('main.empty')}</p>}
+      {/* A "." or ".." folder takes no files (see the drop zone), so its empty text does not invite a drop. */}
+      {!error && loaded && entries.length === 0 && <p className="hint">{t(hasDotSegment(prefix) ? 'main.emptyNoDrop' : 'main.empty')}</p>}
       {entries.length > 0 && shown.length === 0 && <p className="hint">{t('listing.noMatch', { filter: filter.trim() })}</p>}
       {shown.length > 0 && (
         <table className="listing" aria-label={t('main.listing', { where })}>
