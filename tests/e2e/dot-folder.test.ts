@@ -97,6 +97,10 @@ describe('a folder named ".."', () => {
     const toolbar = page.getByRole('toolbar', { name: 'Actions for the selection' });
     expect(await toolbar.getByRole('button', { name: 'Download' }).isDisabled()).toBe(false);
     expect(await toolbar.getByRole('button', { name: 'Delete…' }).isDisabled()).toBe(false);
+    // Moving it out rescues it; a new name (rename, new folder) would be under ".." again, so those are not offered.
+    expect(await toolbar.getByRole('button', { name: 'Move to…' }).isDisabled()).toBe(false);
+    expect(await toolbar.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true);
+    expect(await toolbar.getByRole('button', { name: 'New folder…' }).isDisabled()).toBe(true);
 
     // A drop at the top still uploads; it was dropped last, so once it is done the two refused drops (whose
     // handling starts first) would have shown their rows too, and it is the only one.

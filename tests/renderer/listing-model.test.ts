@@ -118,6 +118,10 @@ describe('actions', () => {
     expect(enabledActions([file('a', 1, 1)])).toMatchObject({ download: true, delete: true, rename: true, properties: true, copyLink: true });
     expect(enabledActions([folder('f')])).toMatchObject({ download: true, rename: true, properties: false, copyLink: false });
     expect(enabledActions([file('a', 1, 1), folder('f')])).toMatchObject({ download: true, delete: true, move: true, rename: false, properties: false });
+    // Inside a ".." folder (another tool's key) nothing new can be named there; moving out and the rest stay.
+    expect(enabledActions([], 'a/../')).toMatchObject({ newFolder: false });
+    expect(enabledActions([file('a', 1, 1)], '../')).toMatchObject({ download: true, delete: true, move: true, rename: false, newFolder: false, properties: true, copyLink: true });
+    expect(enabledActions([file('a', 1, 1)], 'a..b/')).toMatchObject({ rename: true, newFolder: true });
   });
 
   it('refuse empty names, slashes and dot names, and build the renamed and moved keys', () => {

@@ -108,7 +108,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   // Rows that left the screen (a filter, a reload, a delete) leave the selection, so no action touches a hidden row.
   const sel = useMemo(() => pruneSelection(rawSel, order), [rawSel, order]);
   const selected = useMemo(() => selectedEntries(shown, sel), [shown, sel]);
-  const enabled = enabledActions(selected);
+  const enabled = enabledActions(selected, prefix);
   const where = `${bucket}/${prefix}`;
 
   // Another folder starts with nothing selected, no filter and nothing being renamed.
@@ -176,7 +176,7 @@ export function Listing({ profileId, bucket, prefix, entries, loaded, error, nex
   const act = (action: ListingAction) => {
     setMenu(null);
     const list = selected;
-    if (!enabledActions(list)[action]) return;
+    if (!enabledActions(list, prefix)[action]) return;
     const one = list[0];
     switch (action) {
       case 'download':

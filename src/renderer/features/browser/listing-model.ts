@@ -4,6 +4,7 @@
  * Kept pure so every rule is unit-tested and Listing.tsx only wires events to it.
  */
 import type { ObjectEntry } from '../../../shared/contract';
+import { hasDotSegment } from '../../../shared/dot-segments';
 
 /** The columns a listing sorts by. */
 export type SortKey = 'name' | 'size' | 'date';
@@ -154,18 +155,21 @@ export type ListingAction = 'download' | 'delete' | 'rename' | 'move' | 'newFold
 export const listingActions: readonly ListingAction[] = ['download', 'delete', 'rename', 'move', 'newFolder', 'properties', 'copyLink'];
 
 /**
- * Which actions apply to a selection: download, delete and move take any selection; rename takes exactly one
- * entry; properties and a link take exactly one file (a folder has neither); a new folder always applies.
+ * Which actions apply to a selection in the folder `prefix`: download, delete and move take any selection; rename
+ * takes exactly one entry; properties and a link take exactly one file (a folder has neither); a new folder applies
+ * anywhere. Inside a "." or ".." folder nothing new can be named (the engine refuses such keys, see the drop zone):
+ * no rename and no new folder there, while moving out stays the way to rescue what another tool put there.
  */
-export function enabledActions(selected: readonly ObjectEntry[]): Record<ListingAction, boolean> {
+export function enabledActions(selected: readonly ObjectEntry[], prefix = ''): Record<ListingAction, boolean> {
   const one = selected.length === 1 ? selected[0] : undefined;
   const any = selected.length > 0;
+  const names = !hasDotSegment(prefix);
   return {
     download: any,
     delete: any,
-    rename: one !== undefined,
+    rename: one !== undefined && names,
     move: any,
-    newFolder: true,
+    newFolder: names,
     properties: one?.kind === 'object',
     copyLink: one?.kind === 'object',
   };
