@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { dropFiles, fixtureProfileId, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFiles, fixtureProfileId, launchChromium, openDataOptions, screenshot, startApp, type AppSession } from '../support/browser';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
 
 let browser: Browser;
@@ -73,7 +73,7 @@ describe('no silent surprises', () => {
 
   it('with a name pattern on, a photo lands at the plain folder and a CSV under the pattern, as the drop zone says', async () => {
     const { page } = app;
-    await page.getByTestId('landing-panel').locator('summary').click();
+    await openDataOptions(page);
     await page.getByLabel('Name pattern').fill('sales/dt={yyyy}-{mm}-{dd}/{name}');
     const today = new Date().toISOString().slice(0, 10);
     await page.getByTestId('drop-destination').getByText(`Other files go to ${bucket}/; data files (CSV, TSV, TXT tables) go to ${bucket}/sales/dt=${today}/`).waitFor();
@@ -100,7 +100,7 @@ describe('no silent surprises', () => {
   it('a Windows-1252 CSV asks before it goes: nothing is queued until "Upload as is", "Convert and upload" or Cancel', async () => {
     const { page } = app;
     const zone = '[data-testid="drop-zone"]';
-    if (!(await page.getByLabel('Name pattern').isVisible())) await page.getByTestId('landing-panel').locator('summary').click();
+    if (!(await page.getByLabel('Name pattern').isVisible())) await openDataOptions(page);
     const latin1 = Buffer.from('nome;preço\nJoão;1,50\nAçaí;10,00\n', 'latin1');
     const dialog = page.getByRole('dialog', { name: 'Check vendas.csv before it goes' });
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { dropFiles, launchChromium, screenshot, startApp, type AppSession } from '../support/browser';
+import { dropFiles, launchChromium, openDataOptions, screenshot, startApp, type AppSession } from '../support/browser';
 import { keychainSkipReason, startKeyringSession } from '../support/keyring-session';
 import { freshBucket, rawClient, s3Info } from '../support/s3-test-client';
 import { seriousViolations } from '../support/axe';
@@ -137,7 +137,7 @@ describe('main screen after the welcome', () => {
     expect(await queued.count()).toBe(1);
     await screenshot(page, 'main-toast-coalesced');
 
-    await page.getByTestId('landing-panel').locator('summary').click();
+    await openDataOptions(page);
     await dropFiles(page, '[data-testid="drop-zone"]', [{ name: 'empty.csv', base64: '', type: 'text/csv' }]);
     const question = page.getByRole('dialog', { name: 'Check empty.csv before it goes' });
     await question.getByText('This file is empty: it has no rows.').waitFor();

@@ -193,6 +193,22 @@ export async function setLanguageAndTheme(page: Page, lang: 'en' | 'pt-BR', them
   await page.waitForFunction((t) => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme === t, theme);
 }
 
+/**
+ * Opens the upload screen's data options and waits until the app knows: it learns from the panel's toggle event, a
+ * task the browser queues after the click, so a drop sent at once (no person is that fast) would go without them.
+ */
+export async function openDataOptions(page: Page): Promise<void> {
+  const panel = page.getByTestId('landing-panel');
+  const toggled = panel.evaluate((el) => {
+    // Typed by hand: the tests are compiled without the DOM's types.
+    const frame = (globalThis as unknown as { requestAnimationFrame(cb: () => void): number }).requestAnimationFrame;
+    const details = el as unknown as { addEventListener(type: string, cb: () => void, options: { once: boolean }): void };
+    return new Promise<void>((resolve) => details.addEventListener('toggle', () => frame(() => frame(() => resolve())), { once: true }));
+  });
+  await panel.locator('summary').click();
+  await toggled;
+}
+
 /** Saves a full-page screenshot as test-results/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });
