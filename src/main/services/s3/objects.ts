@@ -339,8 +339,13 @@ export async function listPrefix(target: S3Target, bucket: string, prefix: strin
   return out;
 }
 
-/** The fewest keys worth a range of their own: below it, one more request costs more than it saves. */
-const KEYS_PER_RANGE = 100;
+/**
+ * The fewest keys worth a range of their own: a page's worth (S3's most per answer), so each range is one request
+ * when nothing changed. Smaller ranges cost more than they save: on RGW a no-change pass over 2,000 known keys took
+ * 185 ms with 8 ranges of 250 and 167 ms with 2 of 1,000 (docs/benchmarks.md); each request is a connection, a
+ * signature and a walk of the bucket index's shards.
+ */
+const KEYS_PER_RANGE = 1000;
 
 /**
  * Ranges cut between keys known to be under the prefix (relative to it; what the last pass listed), `concurrency` at

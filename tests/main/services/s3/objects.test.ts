@@ -123,10 +123,11 @@ describe('listings', () => {
       expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
       const lists = proxy.events().filter((e) => e.kind === 'ListObjects');
       expect(lists.some((e) => e.url.includes('delimiter='))).toBe(false);
-      // Four ranges of about 253 keys: each first page asks for about that many, not the server's 1,000.
+      // About 1,010 known keys make two ranges, not four: a range holds at least a page's worth (1,000) of keys when
+      // there are that many. Each first page asks for about as many keys as its range held, not the server's 1,000.
       const firstPages = lists.filter((e) => !e.url.includes('continuation-token='));
-      expect(firstPages).toHaveLength(4);
-      for (const e of firstPages) expect(Number(/max-keys=(\d+)/.exec(e.url)?.[1])).toBeLessThan(300);
+      expect(firstPages).toHaveLength(2);
+      for (const e of firstPages) expect(Number(/max-keys=(\d+)/.exec(e.url)?.[1])).toBeLessThan(600);
     });
   });
 
@@ -138,7 +139,7 @@ describe('listings', () => {
       const viaProxy = await testClients(seen, info, proxy.url).forProfile('test');
       const parallel = await listPrefixParallel(viaProxy, bucket, 'tree/', undefined, 4, { known: [...serial.keys()] });
       expect(new Map([...parallel].sort())).toEqual(new Map([...serial].sort()));
-      expect(proxy.stats().byKind.ListObjects).toBeGreaterThanOrEqual(4);
+      expect(proxy.stats().byKind.ListObjects).toBeGreaterThanOrEqual(2);
       expect(proxy.stats().viaSdk.ListObjects ?? 0).toBe(0);
 
       proxy.resetStats();
