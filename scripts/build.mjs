@@ -56,6 +56,21 @@ const lazySdk = {
 };
 
 /**
+ * zod's namespace object carries every locale of its own error messages (`z.locales`: 370 KB, most of the CLI's
+ * biggest chunk, read and deserialized at every command that validates anything). The engine never shows zod's
+ * messages (its errors are its own, src/shared/errors.ts), so only English, zod's default, is bundled.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: `export { default as en } from 'zod/v4/locales/en.js';`, resolveDir: root, loader: 'js' }));
+  },
+};
+
+/**
  * Node flags the `s3-drop` bin starts with (its shebang; `env -S` splits them). V8 sizes the young generation from
  * the machine's memory (128 MiB on a 24 GiB one), and a 100,000-file `sync --once` fills all of it with short-lived
  * garbage; 8 MiB semi-spaces bound it. Only a flag given at process start can (v8.setFlagsFromString is too late).
@@ -80,7 +95,7 @@ const cli = () =>
     // Packages are bundled too: a command reads a few chunks instead of resolving hundreds of files in node_modules.
     // Native add-ons cannot be bundled, and ws's optional speed-ups may be absent.
     external: ['@napi-rs/keyring', '@parcel/watcher', 'bufferutil', 'utf-8-validate'],
-    plugins: [builtinsAsCommonJs, lazySdk],
+    plugins: [builtinsAsCommonJs, lazySdk, zodEnglishOnly],
     // The bundled CommonJS packages require() Node's built-ins, and an ES module has no require of its own.
     banner: { js: `#!/usr/bin/env -S node ${CLI_NODE_FLAGS.join(' ')}\nimport { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);` },
   });

@@ -1,6 +1,6 @@
 /** Builds the engine for one CLI run: the Node platform, the shared log format, and the AWS environment. */
 import { config as zodConfig } from 'zod';
-import { createAppServices, type AppServices, type AppServicesOptions } from '../main/services/app-services';
+import { createEngine, type Engine, type EngineOptions } from '../main/services/engine';
 import type { Logger } from '../main/services/log/logger';
 import type { Platform } from '../main/services/platform';
 import { createNodeLogger, createNodePlatform } from '../server/node-platform';
@@ -13,7 +13,7 @@ zodConfig({ jitless: true });
 
 /** The engine and what it was built from. */
 export interface CliServices {
-  services: AppServices;
+  services: Engine;
   platform: Platform;
   logger: Logger;
   env: Record<string, string | undefined>;
@@ -53,8 +53,8 @@ export async function buildCliServices(
     /** Where the waiting line goes instead of a plain stderr line (a progress bar's `note`). */
     note?: (line: string) => void;
     networkWaitMs?: number;
-    staleUploads?: AppServicesOptions['staleUploads'];
-    finishedTransfers?: AppServicesOptions['finishedTransfers'];
+    staleUploads?: EngineOptions['staleUploads'];
+    finishedTransfers?: EngineOptions['finishedTransfers'];
     /** `serve`: local paths the page names must stay inside home and the spool (`createNodePlatform`). */
     browserMode?: boolean;
   },
@@ -65,7 +65,7 @@ export async function buildCliServices(
   // (or a listing) must not pay a ListMultipartUploads per bucket the journal knows; and it reports only its own
   // transfers, so the finished ones the journal keeps for the app's list stay there. `serve` keeps running: it cleans
   // up at start and lists the finished transfers, as the app does.
-  const services = await createAppServices({
+  const services = await createEngine({
     platform,
     logger,
     env,

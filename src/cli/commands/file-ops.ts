@@ -4,7 +4,7 @@
  * its one-line `--json` summaries.
  */
 import { parseArgs } from 'node:util';
-import type { AppServices } from '../../main/services/app-services';
+import type { Engine } from '../../main/services/engine';
 import { listPrefix, prefixHasObjects } from '../../main/services/s3/objects';
 import type { KeyFailure } from '../../shared/contract';
 import { AppError, errorText } from '../../shared/errors';
@@ -89,7 +89,7 @@ function parse(args: string[], own: readonly (keyof typeof switches)[]) {
 type Parsed = ReturnType<typeof parse>;
 
 /** Builds the engine, picks the profile, runs `fn`, and always disposes the engine. */
-async function withEngine(command: string, values: Parsed['values'], io: CliIo, fn: (services: AppServices, profileId: string) => Promise<number>): Promise<number> {
+async function withEngine(command: string, values: Parsed['values'], io: CliIo, fn: (services: Engine, profileId: string) => Promise<number>): Promise<number> {
   const env = engineEnv(io.env, command, values.endpoint);
   const { services } = await buildCliServices(env, { debug: io.debug, logFile: 's3-drop-cli.log', io });
   try {
@@ -170,7 +170,7 @@ function needsRecursive(command: 'rm' | 'mv', bucket: string, key: string): AppE
  * What to say when no object has the name: a folder written without its '/' (keys under `key/`, no object `key`)
  * is not missing, it only needs --recursive. The extra listing runs only on this failure path.
  */
-async function notFound(services: AppServices, profileId: string, command: 'rm' | 'mv', bucket: string, key: string, signal: AbortSignal): Promise<AppError> {
+async function notFound(services: Engine, profileId: string, command: 'rm' | 'mv', bucket: string, key: string, signal: AbortSignal): Promise<AppError> {
   const ctx = await services.clients.forProfile(profileId);
   if (!key.endsWith('/') && (await prefixHasObjects(ctx, bucket, `${key}/`, signal))) return needsRecursive(command, bucket, key);
   return new AppError('OBJECT_NOT_FOUND', { key, bucket });

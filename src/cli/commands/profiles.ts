@@ -5,14 +5,14 @@
 import { parseArgs } from 'node:util';
 import { addProfileSchema, type ProfileSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { AppServices } from '../../main/services/app-services';
+import type { Engine } from '../../main/services/engine';
 import { connectionSentence } from '../../main/services/profiles/connection-test';
 import type { MfaPrompt } from '../../main/services/profiles/mfa-broker';
 import { printable } from '../cli-io';
 
 /** What the CLI entry hands to this command (services is absent for --help). */
 export interface ProfilesCommandIo {
-  services?: AppServices;
+  services?: Engine;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;

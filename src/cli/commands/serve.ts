@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors';
 import { isLoopbackHost } from '../../server/security';
 import { startServer } from '../../server/server';
 import { EXIT, usageError, type CliIo } from '../cli-io';
+import { withDispatcher } from '../../main/services/app-services';
 import { buildCliServices } from '../cli-services';
 
 /** `serve --help`. */
@@ -58,7 +59,10 @@ export async function runServeCommand(args: string[], io: CliIo, signal: AbortSi
   if (!existsSync(join(staticDir, 'index.html'))) throw new AppError('NOT_SUPPORTED', { what: `browser mode without the built UI (run "npm run build"; looked in ${staticDir})` });
 
   // Browser mode is the app in a browser: its transfers wait out an outage for as long as it runs, like the desktop's.
-  const { services, platform, logger } = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-serve.log', networkWaitMs: Infinity, staleUploads: 'at-start', finishedTransfers: 'listed', browserMode: true });
+  const built = await buildCliServices(io.env, { debug: io.debug, logFile: 's3-drop-serve.log', networkWaitMs: Infinity, staleUploads: 'at-start', finishedTransfers: 'listed', browserMode: true });
+  const { platform, logger } = built;
+  // The page sends commands by name, as the app's renderer does: browser mode alone of the CLI needs the dispatcher.
+  const services = withDispatcher(built.services);
   let server;
   try {
     server = await startServer({ services, logger, staticDir, dataDir: platform.dataDir, host, port, allowRemote: values['allow-remote'], newToken: values['new-token'] });

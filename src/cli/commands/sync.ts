@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AppServices } from '../../main/services/app-services';
+import type { Engine } from '../../main/services/engine';
 import { toAppError } from '../../main/services/s3/errors';
 import type { PassSummary } from '../../main/services/sync/executor';
 import type { SyncPairInput } from '../../main/services/sync/pair-store';
@@ -46,7 +46,7 @@ Exit codes: 0 in sync, 1 some uploads failed, some files were left out for a pro
 
 /** What the CLI entry passes in. */
 export interface SyncCommandIo {
-  services?: AppServices;
+  services?: Engine;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   json: boolean;

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AppServices } from '../../main/services/app-services';
+import type { Engine } from '../../main/services/engine';
 import { toAppError } from '../../main/services/s3/errors';
 import { listObjectsPage } from '../../main/services/s3/objects';
 import { expandItems } from '../../main/services/handlers/transfers';
@@ -102,7 +102,7 @@ function checkLocalPaths(paths: string[]): string[] {
  * that is taken becomes 'overwrite' here, as the command line always did: a run must end, and a script or a pipe has
  * nobody to answer (the transfer would wait for ever). 'skip-identical' and 'keep-both' apply as set.
  */
-export function overrideSettings(services: AppServices, patch: { concurrency?: number; partSizeMiB?: number }): void {
+export function overrideSettings(services: Engine, patch: { concurrency?: number; partSizeMiB?: number }): void {
   const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const settings = services.core.settings;
   const base = settings.get.bind(settings);
@@ -118,7 +118,7 @@ export function overrideSettings(services: AppServices, patch: { concurrency?: n
  * a wrong secret would be indistinguishable from a missing permission. AccessDenied does not stop the
  * run: upload-only keys (s3:PutObject without s3:ListBucket) are common for landing zones.
  */
-export async function preflight(services: AppServices, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<string> {
+export async function preflight(services: Engine, profileId: string, bucket: string, env: Record<string, string | undefined>): Promise<string> {
   const ctx = await services.clients.forProfile(profileId);
   const endpoint = ctx.profile.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `the S3 service in ${ctx.profile.region}`;
   try {
@@ -178,7 +178,7 @@ export const transferCliOptions = {
 } as const;
 
 /** The engine and progress bar of one upload or download run; `retryFor` (seconds) bounds the wait for an endpoint that stopped answering. */
-export async function startTransferRun(io: CliIo, env: Record<string, string | undefined>, retryFor: number | undefined, json: boolean): Promise<{ services: AppServices; bar: ProgressBar }> {
+export async function startTransferRun(io: CliIo, env: Record<string, string | undefined>, retryFor: number | undefined, json: boolean): Promise<{ services: Engine; bar: ProgressBar }> {
   const bar = new ProgressBar(io.stderr, (io.stderr as NodeJS.WriteStream).isTTY === true && !json);
   const { services } = await buildCliServices(env, {
     debug: io.debug,
@@ -269,7 +269,7 @@ export async function runUploadCommand(args: string[], io: CliIo, signal: AbortS
  * Waits until every listed transfer is final; undefined when Ctrl-C came first. A transfer that waits for a sign-in
  * ends the wait with SSO_LOGIN_REQUIRED: a terminal cannot show the in-app sign-in (the journal keeps the queue).
  */
-export async function awaitTransfers(services: AppServices, ids: string[], signal: AbortSignal, onWaiting?: (attempt: number) => void): Promise<TransferSnapshot[] | undefined> {
+export async function awaitTransfers(services: Engine, ids: string[], signal: AbortSignal, onWaiting?: (attempt: number) => void): Promise<TransferSnapshot[] | undefined> {
   const ours = new Set(ids);
   let stopAuth: (() => void) | undefined;
   // The engine waits out an outage by itself, within this run's budget; say what it is waiting for, once per try.
