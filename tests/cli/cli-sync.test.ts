@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startChaosProxy } from '../support/chaos-proxy';
 import { freshBucket, getObjectBytes, rawClient, s3Info } from '../support/s3-test-client';
@@ -88,4 +88,22 @@ it('compares with the bucket on every run: an object deleted by another client c
   const down = await sync();
   expect(down.code).toBe(1);
   expect(down.stderr).toBe(`s3-drop: Could not reach the storage service at ${new URL(proxy.url).host}. Your internet connection may be fine: check that the service is running and that the address is right.\n`);
+});
+
+it('leaves an object edited in the bucket as it is when the file here did not change, and says so on stderr', async () => {
+  const client = rawClient();
+  const bucket = await freshBucket(client, 'clikept');
+  const folder = join(root, 'kept');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'notes.txt'), 'v1');
+  writeFileSync(join(folder, 'other.txt'), 'other');
+  const env = cliTestEnv(s3Info(), { home: join(root, 'home'), dataDir: join(root, 'data-kept') });
+  const sync = () => runCli(['sync', folder, `s3://${bucket}/k`, '--once'], env);
+  expect((await sync()).code).toBe(0);
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k/notes.txt', Body: 'v2 from a colleague' }));
+  const again = await sync();
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stderr).toContain('kept: notes.txt was changed in the bucket since the last sync; your unchanged copy was not uploaded over it\n');
+  expect(again.stderr).toContain('Uploaded 0, skipped 2, failed 0');
+  expect((await getObjectBytes(client, bucket, 'k/notes.txt')).toString()).toBe('v2 from a colleague');
 });

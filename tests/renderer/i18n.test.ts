@@ -123,6 +123,15 @@ describe('UI catalogues', () => {
     expect(portuguese.t('sync.conflicts', many)).toMatch(/^3 arquivos em \/home\/ana\/Fotos também foram alterados/);
   });
 
+  it('word the notice about objects kept as the bucket has them, for one file and for many, in both languages', () => {
+    const english = createI18n('en');
+    const portuguese = createI18n('pt-BR');
+    expect(english.t('sync.keptRemote', { count: 1, folder: '/f' })).toMatch(/^1 file in \/f was changed in the bucket since the last sync\. S3 Drop kept the bucket’s copy:/);
+    expect(english.t('sync.keptRemote', { count: 2, folder: '/f' })).toMatch(/^2 files in \/f were changed in the bucket .* kept the bucket’s copies:/);
+    expect(portuguese.t('sync.keptRemote', { count: 1, folder: '/f' })).toMatch(/^1 arquivo em \/f foi alterado no bucket .* manteve a cópia do bucket:/);
+    expect(portuguese.t('sync.keptRemote', { count: 0, folder: '/f' })).toMatch(/^0 arquivos em \/f foram alterados/);
+  });
+
   it('cover every state and kind that keys are built from at run time', () => {
     const dynamic: Record<string, string[]> = {
       'transfers.state': ['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'cancelled', 'waiting-auth', 'waiting-network', 'waiting-answer'],

@@ -135,6 +135,7 @@ export async function runSyncCommand(args: string[], io: SyncCommandIo): Promise
     total.problems += s.problems.filter(leftFileOut).length;
     for (const p of s.problems) io.stderr.write(problemLine('skipped', p));
     for (const c of s.conflicts) io.stderr.write(`conflict: both copies changed; yours was uploaded as ${printable(c)}\n`);
+    for (const k of s.keptRemote) io.stderr.write(`kept: ${printable(k)} was changed in the bucket since the last sync; your unchanged copy was not uploaded over it\n`);
     if (s.brake) {
       held = true;
       io.stderr.write(`${errorText('SYNC_BRAKE', 'en', { count: s.brake.count, percent: Math.round(s.brake.share * 100) })} Run again with --confirm-deletes to go ahead.\n`);

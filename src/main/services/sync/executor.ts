@@ -29,6 +29,8 @@ export interface PassSummary {
   deleted: number;
   bytes: number;
   conflicts: string[];
+  /** Files changed in the bucket only: the bucket's copy was kept, the unchanged file here not sent over it. */
+  keptRemote: string[];
   problems: SyncProblem[];
   preview: SyncPreview;
   /** Files that changed while they were uploading (they are synced again). */
@@ -46,6 +48,7 @@ export function emptySummary(): PassSummary {
     deleted: 0,
     bytes: 0,
     conflicts: [],
+    keptRemote: [],
     problems: [],
     changedDuringUpload: [],
     preview: { upload: 0, uploadBytes: 0, delete: 0, conflicts: 0, skipped: 0, problems: [] },
@@ -152,6 +155,12 @@ export class Executor {
     if (summary.conflicts.length > 0) {
       this.deps.events.emit('app:notice', { level: 'warning', key: 'sync.conflicts', params: { count: summary.conflicts.length, folder: c.folder } });
     }
+    summary.keptRemote = plan.skips.filter((s) => s.reason === 'remote-changed').map((s) => s.key);
+    // Every pass finds them again until one side changes; the app says so once, not at every pass of a watched pair.
+    if (summary.keptRemote.length > 0 && summary.keptRemote.length !== rt.keptRemote) {
+      this.deps.events.emit('app:notice', { level: 'info', key: 'sync.keptRemote', params: { count: summary.keptRemote.length, folder: c.folder } });
+    }
+    rt.keptRemote = summary.keptRemote.length;
 
     if (summary.failed > 0) {
       // Deletes only follow a pass whose uploads all landed; otherwise a delete could remove the only copy.

@@ -42,6 +42,8 @@ export interface PairRuntime {
   transient?: boolean;
   /** When a watched pair's next full pass (a listing) is due to catch changes made in the bucket. */
   fullPassTimer?: NodeJS.Timeout;
+  /** How many files the last pass left as the bucket has them (changed there only): told again only when it changes. */
+  keptRemote?: number;
 }
 
 interface StoredPair {

@@ -47,7 +47,7 @@ export interface PlanOptions {
 /** What the planner decided for one key. */
 export type Operation =
   | { kind: 'upload'; key: string; local: IndexedFile; reason: 'new' | 'changed' }
-  | { kind: 'skip'; key: string; local: IndexedFile; remote: RemoteEntry; reason: 'synced' | 'same-content' }
+  | { kind: 'skip'; key: string; local: IndexedFile; remote: RemoteEntry; reason: 'synced' | 'same-content' | 'remote-changed' }
   | { kind: 'conflict-copy'; key: string; copyKey: string; local: IndexedFile; remote: RemoteEntry }
   | { kind: 'delete'; key: string; remote: RemoteEntry }
   | { kind: 'problem'; key: string; reason: string; why: SyncProblemKind; other?: string };
@@ -159,6 +159,14 @@ export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<stri
     if (s !== undefined && !remoteUnchanged && localChanged) {
       // Both sides moved since the last sync: keep theirs, upload ours beside it.
       plan.conflicts.push({ kind: 'conflict-copy', key, copyKey: conflictKey(key, options.now), local: file, remote: r });
+      continue;
+    }
+    if (s !== undefined && !remoteUnchanged) {
+      // Changed in the bucket only: the file here is the copy both sides last agreed on, so sending it would undo
+      // someone's edit, which no mode may do (mirror's deletes go to the trash; an overwrite would not). The synced
+      // state stays as it was, so an edit made here later is seen as both sides moving (a conflict copy), not as a
+      // plain upload over theirs.
+      plan.skips.push({ kind: 'skip', key, local: file, remote: r, reason: 'remote-changed' });
       continue;
     }
     plan.uploads.push({ kind: 'upload', key, local: file, reason: 'changed' });

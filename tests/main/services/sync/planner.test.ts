@@ -49,6 +49,19 @@ describe('planner', () => {
     expect(conflictKey('Makefile', new Date(2026, 0, 2, 3, 4))).toBe('Makefile (conflict 2026-01-02 0304)');
   });
 
+  it('leaves an object changed only in the bucket as it is, in both modes: the unchanged file is not sent over it', () => {
+    const synced = new Map<string, SyncedState>([['notes.txt', { key: 'notes.txt', etag: md5('v1'), size: 2, sha256: sha('v1') }]]);
+    const remote = new Map([['notes.txt', obj('notes.txt', 'v2 from a colleague')]]);
+    for (const mode of ['upload-only', 'mirror'] as const) {
+      const plan = planSync([file('notes.txt', 'v1')], remote, synced, opts(mode));
+      expect(plan.uploads).toEqual([]);
+      expect(plan.conflicts).toEqual([]);
+      expect(plan.skips.map((s) => [s.key, s.reason])).toEqual([['notes.txt', 'remote-changed']]);
+    }
+    // Never synced before (no state): an object that differs is still replaced, as a first sync does.
+    expect(planSync([file('notes.txt', 'v1')], remote, new Map(), opts('upload-only')).uploads.map((u) => u.reason)).toEqual(['changed']);
+  });
+
   it('trips the brake in mirror mode at 60% deleted, and lets confirmed deletes through', () => {
     const remote = new Map(['a', 'b', 'c', 'd', 'e'].map((k) => [k, obj(k, k)] as const));
     const local = [file('a', 'a'), file('b', 'b')];
@@ -133,10 +146,15 @@ describe('planner', () => {
           }
           const again = execute(local, bucket, synced, mode, new Date(2026, 10, 25, 12, 0));
           expect(again.uploads.length + again.conflicts.length + again.deletes.length).toBe(0);
+          // An object another tool rewrote while its file here stayed as synced is kept as theirs, in both modes.
+          const kept = new Set(again.skips.filter((s) => s.reason === 'remote-changed').map((s) => s.key));
           for (const [k, v] of local) {
             if (ig(k)) continue;
             const conflictCopies = [...bucket].filter(([bk, bv]) => bk.includes(' (conflict ') && bv === v);
-            expect(bucket.get(k) === v || conflictCopies.length > 0).toBe(true);
+            if (kept.has(k)) {
+              expect(bucket.get(k)).toBe(before.get(k));
+              expect(synced.get(k)?.sha256).toBe(sha(v));
+            } else expect(bucket.get(k) === v || conflictCopies.length > 0).toBe(true);
           }
           if (mode === 'mirror') {
             for (const k of bucket.keys()) {

@@ -251,6 +251,30 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     expect(keys.some((k) => k.endsWith('.s3drop-trash/' + trashDate(new Date()) + '/e.txt'))).toBe(true);
   });
 
+  it('keeps an object changed only in the bucket: the unchanged file is not sent over it, the app says so once, and a later edit here is a conflict copy', async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'notes.txt'), 'v1');
+    const { config } = await h.sync.add(pair(dir, h.bucket, { mode: 'mirror', brakeShare: 1, stableMs: 600_000 }));
+    await until(async () => (await has(h!, 'backup/notes.txt')) && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    await rawClient().send(new PutObjectCommand({ Bucket: h.bucket, Key: 'backup/notes.txt', Body: 'v2 from a colleague' }));
+    const notices: { key?: string; params?: Record<string, unknown> }[] = [];
+    h.core.events.on('app:notice', (n) => notices.push(n));
+    await h.sync.syncNow(config.id);
+    expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
+    expect(notices.filter((n) => n.key === 'sync.keptRemote')).toEqual([expect.objectContaining({ params: { count: 1, folder: dir } })]);
+    // Found again at the next pass, but told once.
+    await h.sync.syncNow(config.id);
+    expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
+    expect(notices.filter((n) => n.key === 'sync.keptRemote')).toHaveLength(1);
+    // An edit here made without theirs is both sides moving: theirs stays, ours goes beside it.
+    writeFileSync(join(dir, 'notes.txt'), 'v2 from me');
+    await h.sync.syncNow(config.id);
+    expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
+    const copy = (await h.keys()).find((k) => /^backup\/notes \(conflict \d{4}-\d{2}-\d{2} \d{4}\)\.txt$/.test(k));
+    expect(copy && (await text(h, copy))).toBe('v2 from me');
+  });
+
   it('makes a conflict copy when the object changed in the bucket and the file changed too', async () => {
     h = await makeHarness(s3Info());
     const dir = tempFolder();
