@@ -317,11 +317,22 @@ export class PassBuilder {
     const keys = new Map(local.map((f) => [f.key, tryKey(f, layout)]));
     const synced = index.allSynced();
     const remote = new Map<string, RemoteEntry>();
+    const edited: string[] = [];
     for (const f of local) {
       const k = keys.get(f.key);
       const s = k === undefined ? undefined : synced.get(k);
-      if (s) remote.set(s.key, { key: s.key, size: s.size, etag: s.etag });
+      if (!s) continue;
+      remote.set(s.key, { key: s.key, size: s.size, etag: s.etag });
+      if (s.sha256 !== f.sha256) edited.push(s.key);
     }
+    // An edited file would go over its object, which someone may have changed since the last listing: ask the
+    // bucket for each one (a HEAD), so that such an edit is a conflict copy beside theirs, as a full pass makes it,
+    // and an object deleted there is sent as new.
+    await eachLimit(edited, 8, async (key) => {
+      const h = await headObject(s3.client, s3.bucket, prefix + key);
+      if (!h) remote.delete(key);
+      else remote.set(key, { key, size: h.size, etag: h.etag, ...(h.sha256 ? { sha256: h.sha256 } : {}), ...(h.sourceSha256 ? { sourceSha256: h.sourceSha256 } : {}) });
+    });
     if (c.mode === 'mirror' && batch.gone.length > 0) {
       // Only reached with keys equal to paths: a layout that rewrites keys took the full pass above.
       const entries = await readdir(c.folder).catch(() => [] as string[]);

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trashDate, trashKeys } from '../../../../src/main/services/sync/executor';
 import { IndexDb } from '../../../../src/main/services/sync/index-db';
@@ -273,6 +273,24 @@ describe('sync service (real folder, real watcher, real S3 server)', () => {
     expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
     const copy = (await h.keys()).find((k) => /^backup\/notes \(conflict \d{4}-\d{2}-\d{2} \d{4}\)\.txt$/.test(k));
     expect(copy && (await text(h, copy))).toBe('v2 from me');
+  });
+
+  it("the watcher's pass asks the bucket before sending an edit over its object: changed there too, it makes a conflict copy; deleted there, it sends the file as new", async () => {
+    h = await makeHarness(s3Info());
+    const dir = tempFolder();
+    writeFileSync(join(dir, 'notes.txt'), 'v1');
+    writeFileSync(join(dir, 'gone.txt'), 'g1');
+    await h.sync.add(pair(dir, h.bucket, { stableMs: 300 }));
+    await until(async () => (await h!.keys()).length === 2 && h!.sync.list()[0]!.state === 'up-to-date', 'first sync');
+    await rawClient().send(new PutObjectCommand({ Bucket: h.bucket, Key: 'backup/notes.txt', Body: 'v2 from a colleague' }));
+    await rawClient().send(new DeleteObjectCommand({ Bucket: h.bucket, Key: 'backup/gone.txt' }));
+    writeFileSync(join(dir, 'notes.txt'), 'v2 from me');
+    writeFileSync(join(dir, 'gone.txt'), 'g2');
+    const conflictCopy = async () => (await h!.keys()).find((k) => /^backup\/notes \(conflict \d{4}-\d{2}-\d{2} \d{4}\)\.txt$/.test(k));
+    await until(async () => (await conflictCopy()) !== undefined && (await has(h!, 'backup/gone.txt')), 'the watcher pass');
+    expect(await text(h, (await conflictCopy())!)).toBe('v2 from me');
+    expect(await text(h, 'backup/notes.txt')).toBe('v2 from a colleague');
+    expect(await text(h, 'backup/gone.txt')).toBe('g2');
   });
 
   it('makes a conflict copy when the object changed in the bucket and the file changed too', async () => {
