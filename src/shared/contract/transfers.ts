@@ -179,6 +179,7 @@ export interface OverallProgress {
   queued: number;
   running: number;
   paused: number;
+  /** Failed rows still in the list (their bytes count in no total until retried). */
   failed: number;
   done: number;
   /** Cancelled rows still in the list (their bytes count in no total). */

@@ -180,13 +180,21 @@ export function snapshotOf(e: Accounted): TransferSnapshot {
   });
 }
 
-/** The totals over every transfer (cancelled ones left out). */
+/**
+ * The totals over every transfer. Cancelled and failed ones are counted but their bytes left out: they are not on
+ * their way, so the bar reaches its end when everything else landed, and the time left is not waiting for them
+ * (a retry puts a failed one back in the totals).
+ */
 export function overallOf(entries: Iterable<Accounted>, allPaused: boolean): OverallProgress {
   const o: OverallProgress = { bytesDone: 0, bytesTotal: 0, speed: 0, etaSeconds: null, queued: 0, running: 0, paused: 0, failed: 0, done: 0, cancelled: 0, allPaused };
   for (const e of entries) {
     const st = e.rec.state;
     if (st === 'cancelled') {
       o.cancelled++;
+      continue;
+    }
+    if (st === 'failed') {
+      o.failed++;
       continue;
     }
     o.bytesTotal += e.rec.size;
@@ -197,7 +205,6 @@ export function overallOf(entries: Iterable<Accounted>, allPaused: boolean): Ove
     } else if (st === 'queued' || st === 'waiting-auth' || st === 'waiting-network') o.queued++;
     else if (st === 'waiting-answer') o.asking = (o.asking ?? 0) + 1;
     else if (st === 'paused') o.paused++;
-    else if (st === 'failed') o.failed++;
     else o.done++;
   }
   o.etaSeconds = o.running > 0 ? etaSeconds(o.bytesTotal - o.bytesDone, o.speed) : null;
