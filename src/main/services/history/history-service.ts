@@ -18,6 +18,8 @@ export type HistoryRecord = Omit<HistoryEntry, 'id'> & { ref?: string };
 export interface HistoryRecorder {
   /** Records entries (one transaction); never throws, since history must not fail the work it describes. */
   record(entries: readonly HistoryRecord[]): void;
+  /** Which of `refs` an entry holds (empty when history cannot be read: it never throws either). */
+  knownRefs?(refs: readonly string[]): Set<string>;
 }
 
 /** How many entries are kept by default. */
@@ -109,17 +111,22 @@ export class HistoryService implements HistoryRecorder {
     if (this.closed) return;
     const records = snapshots.map(recordOfTransfer).filter((r): r is HistoryRecord => r !== undefined);
     if (records.length === 0) return;
-    let known: Set<string>;
+    // Whatever a failed query's trouble, `record` inserts each with OR IGNORE: the same outcome, only slower.
+    const known = this.knownRefs(records.map((r) => r.ref!));
+    this.record(records.filter((r) => !known.has(r.ref!)));
+  }
+
+  /** Which of `refs` an entry holds, in one query; empty when the file cannot be read. */
+  knownRefs(refs: readonly string[]): Set<string> {
+    if (this.closed || refs.length === 0) return new Set();
     try {
       const rows = this.db
         .prepare('SELECT value AS ref FROM json_each(?) WHERE EXISTS (SELECT 1 FROM entries WHERE entries.ref = json_each.value)')
-        .all(JSON.stringify(records.map((r) => r.ref))) as { ref: string }[];
-      known = new Set(rows.map((r) => r.ref));
+        .all(JSON.stringify(refs)) as { ref: string }[];
+      return new Set(rows.map((r) => r.ref));
     } catch {
-      // Whatever the query's trouble, `record` inserts each with OR IGNORE: the same outcome, only slower.
-      known = new Set();
+      return new Set();
     }
-    this.record(records.filter((r) => !known.has(r.ref!)));
   }
 
   /** Records entries in one transaction, keeps the newest `maxEntries`, and announces what was new. */

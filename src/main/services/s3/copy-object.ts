@@ -130,14 +130,14 @@ export async function copyVerified(target: S3Target, bucket: string, key: string
 
 /**
  * Moves a key: a verified copy, and only then the delete of the source, so a failure at any step leaves the object
- * at its old name or its new one, never at neither. Resolves to the bytes moved, or undefined when the source was
- * already gone.
+ * at its old name or its new one, never at neither. Resolves to the bytes moved and, on a versioned bucket, the
+ * delete marker left at the old name; undefined when the source was already gone.
  */
-export async function moveObject(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<number | undefined> {
+export async function moveObject(target: S3Target, bucket: string, key: string, destKey: string, options: CopyOptions = {}): Promise<{ size: number; marker?: string } | undefined> {
   const size = await copyVerified(target, bucket, key, destKey, options);
   if (size === undefined) return undefined;
-  await deleteObject(target, bucket, key, options.signal);
-  return size;
+  const { marker } = await deleteObject(target, bucket, key, options.signal);
+  return { size, ...(marker ? { marker } : {}) };
 }
 
 /** Copies `source` (a CopySource: bucket/key, with a versionId when given) part by part, with the headers of `head`. */

@@ -92,6 +92,11 @@ function commonPrefix(keys: readonly string[]): string {
   return p;
 }
 
+/** History's reference for the delete marker a move left at `key` in `bucket`. */
+function moveMarkerRef(bucket: string, marker: KeyVersionRef): string {
+  return `move-marker:${bucket}/${marker.key}\n${marker.versionId}`;
+}
+
 /** Delete, undo and restore, move, and new folder, for one profile's buckets. */
 export class FileOpsService {
   /** Builds the service; `copyOptions` lets tests lower the part-copy threshold; deletes and restores go to `history`. */
@@ -163,12 +168,17 @@ export class FileOpsService {
     return sizes;
   }
 
-  /** The objects under `prefix` that a delete hid on a versioned bucket (their latest version is a delete marker). */
+  /**
+   * The objects under `prefix` that a delete hid on a versioned bucket (their latest version is a delete marker).
+   * A rename or move leaves such a marker at the old name too; the ones history recorded as a move's are not
+   * deletes, and are left out (restoring one would only bring back a second copy of what was moved).
+   */
   async recentlyDeleted(profileId: string, bucket: string, prefix: string, signal?: AbortSignal): Promise<DeletedObject[]> {
     assertBucketRef(bucket);
     const ctx = await this.clients.forProfile(profileId);
-    const markers = await listDeleteMarkers(ctx, bucket, normalisePrefix(prefix), signal);
-    return markers.filter((m) => m.latest).map(({ latest: _latest, ...rest }) => rest);
+    const markers = (await listDeleteMarkers(ctx, bucket, normalisePrefix(prefix), signal)).filter((m) => m.latest);
+    const moved = this.history?.knownRefs?.(markers.map((m) => moveMarkerRef(bucket, m))) ?? new Set<string>();
+    return markers.filter((m) => !moved.has(moveMarkerRef(bucket, m))).map(({ latest: _latest, ...rest }) => rest);
   }
 
   /**
@@ -225,11 +235,14 @@ export class FileOpsService {
     const base = { kind: 'move' as const, profileId, bucket: destBucket };
     await eachLimit(pairs, MOVE_CONCURRENCY, async ({ from, to }) => {
       try {
-        const size = await moveObject(ctx, bucket, from, to, { ...this.copyOptions, destBucket, ...(signal ? { signal } : {}) });
-        if (size === undefined) return; // gone meanwhile: nothing to move
+        const moved = await moveObject(ctx, bucket, from, to, { ...this.copyOptions, destBucket, ...(signal ? { signal } : {}) });
+        if (moved === undefined) return; // gone meanwhile: nothing to move
+        const { size, marker } = moved;
         summary.moved++;
         summary.bytes += size;
-        records.push({ ...base, at: Date.now(), key: to, from: `${bucket}/${from}`, outcome: 'done', size });
+        // The marker the move left at the old name (versioned buckets), so Recently deleted can tell it from a delete.
+        const ref = marker ? { ref: moveMarkerRef(bucket, { key: from, versionId: marker }) } : {};
+        records.push({ ...base, at: Date.now(), key: to, from: `${bucket}/${from}`, outcome: 'done', size, ...ref });
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError('UNKNOWN', {}, { cause: err, details: String(err) });
         summary.failed.push({ key: from, error: error.toData() });

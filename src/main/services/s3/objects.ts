@@ -401,9 +401,13 @@ export async function listPrefixParallel(
   return out;
 }
 
-/** Deletes one key (a key already gone is not an error: S3 answers 204 either way). */
-export async function deleteObject(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<void> {
-  await objectCall(target, { action: 'DeleteObject', bucket, key }, (client) => client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: signal }));
+/**
+ * Deletes one key (a key already gone is not an error: S3 answers 204 either way). On a versioned bucket the store
+ * adds a delete marker instead, and its version id is returned.
+ */
+export async function deleteObject(target: S3Target, bucket: string, key: string, signal?: AbortSignal): Promise<{ marker?: string }> {
+  const out = await objectCall(target, { action: 'DeleteObject', bucket, key }, (client) => client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: signal }));
+  return out.DeleteMarker && out.VersionId ? { marker: out.VersionId } : {};
 }
 
 /** One version of a key: a delete marker to remove, or the marker a delete added. */

@@ -4,11 +4,13 @@
  * failure midway that loses nothing, name clashes, and new folders that the listing shows.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput, CommandName, CommandOutput } from '../../../../src/shared/contract';
 import type { Result } from '../../../../src/shared/result';
 import { eachLimit } from '../../../../src/main/services/concurrency';
+import { HistoryService } from '../../../../src/main/services/history/history-service';
 import { createDispatcher, type Handlers } from '../../../../src/main/services/dispatch';
 import { createBucketHandlers } from '../../../../src/main/services/handlers/buckets';
 import { BucketService } from '../../../../src/main/services/s3/bucket-service';
@@ -154,6 +156,28 @@ describe.skipIf(!info.features.versioning)('delete on a versioned bucket (RGW)',
     expect(still.map((d) => d.key)).toEqual(['docs/other.txt']);
     expect(await run('objects:restore', { profileId: 'test', bucket: vb, markers: still.map(({ key, versionId }) => ({ key, versionId })) })).toEqual({ restored: 1, failed: [] });
     expect((await getObjectBytes(raw, vb, 'docs/other.txt')).toString()).toBe('deleted before, stays deleted');
+  });
+
+  it('a rename is not a delete: the marker it leaves at the old name stays out of Recently deleted, and a later delete of that name is in it', async () => {
+    const history = new HistoryService({ dataDir: core.platform.dataDir, events: core.events, logger: core.logger, file: join(core.platform.dataDir, 'rename-history.sqlite') });
+    const ops = new FileOpsService(clients, {}, history);
+    try {
+      await put('ren/a.txt', 'first', {}, vb);
+      await put('ren/gone.txt', 'deleted', {}, vb);
+      await ops.delete('test', vb, ['ren/gone.txt']);
+      expect(await ops.move('test', vb, 'ren/a.txt', 'ren/b.txt')).toMatchObject({ moved: 1, failed: [] });
+      expect((await ops.recentlyDeleted('test', vb, 'ren/')).map((d) => d.key)).toEqual(['ren/gone.txt']);
+      // The old name used again, then deleted: that one is a delete, listed and restorable.
+      await put('ren/a.txt', 'second', {}, vb);
+      await ops.delete('test', vb, ['ren/a.txt']);
+      const listed = await ops.recentlyDeleted('test', vb, 'ren/');
+      expect(listed.map((d) => d.key).sort()).toEqual(['ren/a.txt', 'ren/gone.txt']);
+      await ops.restore('test', vb, listed.filter((d) => d.key === 'ren/a.txt'));
+      expect((await getObjectBytes(raw, vb, 'ren/a.txt')).toString()).toBe('second');
+      expect((await getObjectBytes(raw, vb, 'ren/b.txt')).toString()).toBe('first');
+    } finally {
+      history.close();
+    }
   });
 
   it('refuses to remove a version id that is not a delete marker (that would destroy data)', async () => {
