@@ -91,6 +91,19 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
   {
+    // The contract's index gathers every command's schema (`commands`), and building them all is a tenth of a
+    // no-change `s3-drop sync --once`. So in the engine and the CLI a value (a schema) comes from its domain's file,
+    // and only the dispatcher, where commands arrive by name, loads the index; types may come from anywhere.
+    files: ['src/main/services/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/main/services/dispatch.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)shared/contract$', allowTypeImports: true, message: "Import values from the domain's file (shared/contract/sync, …): the index builds every command's schema." }] },
+      ],
+    },
+  },
+  {
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     ignores: ['src/main/services/**', 'src/main/ipc.ts', 'src/preload/index.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noRawIpc] }] },

@@ -61,3 +61,18 @@ describe('the layers lint rule', () => {
     expect(await layerErrors(path, `${code}\n`)).toEqual([]);
   });
 });
+
+describe('contract values in the engine and the CLI', () => {
+  /** The errors of the rule that keeps the contract's index (every command's schema) out of the engine and the CLI. */
+  async function contractErrors(path: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(`${code}\n`, { filePath: resolve(root, path) });
+    return result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+  }
+
+  it('refuses a value from the index, and allows types from it and values from a domain file', async () => {
+    expect(await contractErrors('src/main/services/sync/probe.ts', "import { syncPairInputSchema } from '../../../shared/contract';")).toHaveLength(1);
+    expect(await contractErrors('src/cli/commands/probe.ts', "import { addProfileSchema } from '../../shared/contract';")).toHaveLength(1);
+    expect(await contractErrors('src/main/services/sync/probe.ts', "import { syncPairInputSchema } from '../../../shared/contract/sync';\nimport type { SyncPreview } from '../../../shared/contract';")).toEqual([]);
+    expect(await contractErrors('src/main/services/dispatch.ts', "import { commands } from '../../shared/contract';")).toEqual([]);
+  });
+});

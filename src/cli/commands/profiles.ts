@@ -3,7 +3,7 @@
  * stdin, never from argv, and stored in the OS keychain), `remove NAME`, and `test NAME`.
  */
 import { parseArgs } from 'node:util';
-import { addProfileSchema, type ProfileSummary } from '../../shared/contract';
+import { addProfileSchema, type ProfileSummary } from '../../shared/contract/profiles';
 import { AppError } from '../../shared/errors';
 import type { Engine } from '../../main/services/engine';
 import { connectionSentence } from '../../main/services/profiles/connection-test';

@@ -11,7 +11,7 @@ import { toAppError } from '../../main/services/s3/errors';
 import { listObjectsPage } from '../../main/services/s3/objects';
 import { expandItems } from '../../main/services/handlers/transfers';
 import type { TransferEngine, UploadRequest } from '../../main/services/transfers/types';
-import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract';
+import { tagKeySchema, tagsSchema, tagValueSchema, uploadOptionsSchema, type LeftOut, type TransferDirection, type TransferSnapshot, type UploadOptions } from '../../shared/contract/transfers';
 import { AppError } from '../../shared/errors';
 import { EXIT, leftFileOut, leftOutText, printable, problemLine, typedPathError, usageError, type CliIo, type TransferSummary } from '../cli-io';
 import { buildCliServices, CLI_NETWORK_WAIT_MS, engineEnv } from '../cli-services';

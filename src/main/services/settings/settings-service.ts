@@ -1,7 +1,7 @@
 /** Settings persisted as JSON under the data folder, validated by the shared schema, written atomically. */
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingsSchema, type Settings } from '../../../shared/contract';
+import { settingsSchema, type Settings } from '../../../shared/contract/settings';
 import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../persist/atomic-file';
 
