@@ -31,10 +31,10 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the built CLI and returns its exit code, output and every module it loaded. */
-function runObserved(args: string[], name: string) {
+function runObserved(args: string[], name: string, extraEnv: Record<string, string> = {}) {
   const log = join(work, `${name}.log`);
   const dataDir = join(work, `data-${name}`);
-  const env = { PATH: process.env.PATH, HOME: join(work, 'home'), S3DROP_DATA_DIR: dataDir, S3DROP_TEST_MODULE_LOG: log };
+  const env = { PATH: process.env.PATH, HOME: join(work, 'home'), S3DROP_DATA_DIR: dataDir, S3DROP_TEST_MODULE_LOG: log, ...extraEnv };
   const run = spawnSync(nodeBin, ['--import', observer, cli, ...args], { env, encoding: 'utf8' });
   const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, urls, dataDir };
@@ -79,6 +79,17 @@ describe('what starting the CLI loads', () => {
     expect(sdkLoaded(run.urls).length, run.stderr).toBeGreaterThan(0);
     const sts = run.urls.filter((url) => url.startsWith('file:') && readFileSync(fileURLToPath(url), 'utf8').includes('node_modules/@aws-sdk/client-sts/'));
     expect(sts).toEqual([]);
+  });
+
+  it("a sync run takes the folder watcher's native binding without the package's entry (detect-libc, child_process, picomatch)", () => {
+    const folder = join(work, 'sync-folder-watcher');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a.txt'), 'a');
+    // Keys in the environment, so no SDK credential chain (which loads child_process of its own) runs; nothing answers.
+    const keys = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const run = runObserved(['sync', folder, 's3://bucket/p', '--once', '--endpoint', 'http://127.0.0.1:9'], 'sync-watcher', keys);
+    expect(run.stderr).toContain('Could not reach the storage service');
+    expect(run.urls.filter((url) => /@parcel[/\\]watcher[/\\]|detect-libc|picomatch|is-glob|^node:child_process$/.test(url))).toEqual([]);
   });
 
   it("keeps Node's compile cache in the app's data folder", () => {

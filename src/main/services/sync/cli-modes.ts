@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import watcher from '@parcel/watcher';
 import type { S3Clients } from '../s3/types';
+import { nativeWatcher as watcher } from './native-watcher';
 import type { PassSummary } from './executor';
 import { changesSince, type PassBuilder } from './pass-builder';
 import { requireFolder, type PairRuntime, type PairStore, type SyncPairInput } from './pair-store';

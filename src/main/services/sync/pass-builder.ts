@@ -5,7 +5,6 @@
  */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import watcher from '@parcel/watcher';
 import type { SyncPairConfig, SyncPreview, SyncProblem } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { eachLimit } from '../concurrency';
@@ -14,6 +13,7 @@ import { headObject, listPrefixParallel } from '../s3/objects';
 import { toAppError } from '../s3/errors';
 import type { S3Clients } from '../s3/types';
 import { normalisePrefix } from '../s3/validate';
+import { nativeWatcher as watcher } from './native-watcher';
 import { emptySummary, type Executor, type PassSummary, type PassTarget } from './executor';
 import { IGNORE_FILE, loadIgnoreMatcher, type FolderIgnore } from './ignore';
 import { IndexDb, type IndexedFile } from './index-db';

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import watcher, { type AsyncSubscription, type BackendType, type Options } from '@parcel/watcher';
+import type { AsyncSubscription, BackendType } from '@parcel/watcher';
+import { nativeWatcher as watcher, type WatchOptions } from './native-watcher';
 import type { IgnoreMatcher } from './ignore';
 
 /** The platform's own watching backend, where @parcel/watcher has one by name. */
@@ -19,7 +20,7 @@ const NATIVE_BACKEND: BackendType | undefined = ({ linux: 'inotify', darwin: 'fs
  * each), which also runs whatever program of that name comes first on PATH; and a snapshot written through one backend
  * cannot be read through another.
  */
-export const WATCH_OPTIONS: Options = { ignore: ['.git'], ...(NATIVE_BACKEND ? { backend: NATIVE_BACKEND } : {}) };
+export const WATCH_OPTIONS: WatchOptions = { ignore: ['.git'], ...(NATIVE_BACKEND ? { backend: NATIVE_BACKEND } : {}) };
 
 /** A batch of settled changes, as paths relative to the folder (disk spelling). */
 export interface SettledChanges {
