@@ -14,14 +14,13 @@
  *   `withRetry` and the web-page guard read them exactly as they read the SDK's.
  * The caller retries (withRetry), as with the transfer client, which has no retries of its own.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { platform, release } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput, PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { CONNECT_TIMEOUT_MS, looksLikeWebPage, SOCKET_IDLE_MS } from './client-factory';
 import { isHtmlAnswer, webPageError } from './errors';
+import { S3Signer } from './sigv4';
 import type { S3Context } from './types';
 import { s3Sdk, s3SdkVersion } from '../lazy-sdk';
 
@@ -69,7 +68,7 @@ export interface LeanResponse {
 }
 
 interface LeanState {
-  signer: SignatureV4;
+  signer: S3Signer;
   routes: Map<string, Promise<Route | undefined>>;
 }
 
@@ -96,36 +95,13 @@ export function canReadLean(ctx: S3Context): boolean {
   return canSendLean(ctx) && ctx.customEndpoint;
 }
 
-/** SHA-256 (or its HMAC with a key), as the SDK's Node runtime takes it (`@smithy/hash-node`), for the signer. */
-class Sha256 {
-  private hash!: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.reset();
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytesOf(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
-  }
-}
-
-function bytesOf(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
 function stateOf(ctx: S3Context): LeanState {
   let state = states.get(ctx);
   if (!state) {
     state = {
-      // The SDK's own settings for S3: the path is signed as sent (already escaped once), and the payload hash is a
-      // header. The credentials are the profile's refreshing provider, the one the SDK clients are given.
-      signer: new SignatureV4({ service: 's3', region: ctx.region, credentials: ctx.profile.credentials, sha256: Sha256, uriEscapePath: false, applyChecksum: true }),
+      // As the SDK signs for S3 (sigv4.ts): the path as sent, the payload hash a header. The credentials are the
+      // profile's refreshing provider, the one the SDK clients are given.
+      signer: new S3Signer(ctx.profile.credentials),
       routes: new Map(),
     };
     states.set(ctx, state);
@@ -363,14 +339,14 @@ export async function signLean(ctx: S3Context, r: LeanRequest): Promise<SignedLe
   const headers: Record<string, string> = { ...r.headers, host: route.host, ...route.agentHeaders };
   if (r.payloadSha256) headers['x-amz-content-sha256'] = r.payloadSha256;
   const offset = clockOf(ctx).offsetMs;
-  const signed = await state.signer.sign(
-    { method: r.method, protocol: route.protocol, hostname: route.hostname, port: route.port, path, query: r.query, headers, body: r.body },
+  const signedHeaders = await state.signer.sign(
+    { method: r.method, path, query: r.query, headers, ...(r.body ? { body: r.body } : {}) },
     { signingDate: new Date(Date.now() + offset), signingRegion: route.signingRegion, signingService: route.signingService },
   );
   const query = Object.entries(r.query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
-  return { route, path: query ? `${path}?${query}` : path, headers: signed.headers };
+  return { route, path: query ? `${path}?${query}` : path, headers: signedHeaders };
 }
 
 /**
