@@ -233,10 +233,11 @@ export class PassBuilder {
     const transformed = transformsBody(layout);
     // Multipart objects from other tools: their ETag says nothing about content, so read the stored hash
     // (for gzip/UTF-8 copies, the source hash: a copy's size and ETag never match the file). Nothing listed (a
-    // first sync to an empty prefix) needs none, and then the files are not keyed twice (the planner keys them).
+    // first sync to an empty prefix) needs none. The files are keyed once, here, and the planner is given the keys.
     const heads: string[] = [];
+    const keyed = keyFiles(scan.files, layout);
     if (remote.size > 0) {
-      for (const [key, f] of keyFiles(scan.files, layout).byKey) {
+      for (const [key, f] of keyed.byKey) {
         const r = remote.get(key);
         if (r !== undefined && needsHead(f, r, synced.get(key), transformed)) heads.push(key);
       }
@@ -249,6 +250,7 @@ export class PassBuilder {
     });
     const plan = planSync(scan.files, remote, synced, {
       layout,
+      keyed,
       mode: c.mode,
       now: new Date(),
       isIgnored: (k) => ignore(k) || conflictCopy.test(k),

@@ -10,7 +10,7 @@
  */
 import type { SyncProblemKind } from '../../../shared/contract/sync';
 import type { IndexedFile, SyncedState } from './index-db';
-import { collisionReason, keyFiles, transformsBody, type PairLayout } from './pair-layout';
+import { collisionReason, keyFiles, transformsBody, type KeyedFiles, type PairLayout } from './pair-layout';
 
 /** One object in the bucket listing, with its key relative to the pair's prefix. */
 export interface RemoteEntry {
@@ -42,6 +42,8 @@ export interface PlanOptions {
   remoteTotal?: number;
   /** The pair's key template and body choices; without them a file's key is its relative path. */
   layout?: PairLayout;
+  /** `keyFiles(local, layout)` when the caller already has it (a full pass keys the files for its HEADs first). */
+  keyed?: KeyedFiles;
 }
 
 /** What the planner decided for one key. */
@@ -126,7 +128,7 @@ export function planSync(local: readonly IndexedFile[], remote: ReadonlyMap<stri
   const plan: Plan = { uploads: [], skips: [], conflicts: [], deletes: [], problems: [] };
   const layout = options.layout ?? {};
   const transformed = transformsBody(layout);
-  const keyed = keyFiles(local, layout);
+  const keyed = options.keyed ?? keyFiles(local, layout);
   for (const { file, reason } of keyed.unnamed) plan.problems.push({ kind: 'problem', key: file.key, reason, why: 'pattern-unnamed' });
   for (const [key, files] of keyed.collisions) for (const f of files) plan.problems.push({ kind: 'problem', key: f.key, reason: collisionReason(key, files), why: 'pattern-collision', other: key });
   // Keys some local file maps to, colliding ones included: mirror must not delete an object one of them may own.

@@ -206,7 +206,11 @@ export class Journal {
   /** Drops the oldest transfers in `states` (and their parts) beyond the newest `keep` of them, in one transaction. */
   pruneOldest(states: ReadonlySet<TransferState>, keep: number): void {
     const list = [...states];
-    const oldest = `SELECT id FROM transfers WHERE state IN (${list.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT -1 OFFSET ?`;
+    const placeholders = list.map(() => '?').join(', ');
+    // Counted first: every CLI run starts here, and a journal already within bounds needs no write transaction.
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM transfers WHERE state IN (${placeholders})`).get(...list) as { n: number };
+    if (n <= keep) return;
+    const oldest = `SELECT id FROM transfers WHERE state IN (${placeholders}) ORDER BY seq DESC LIMIT -1 OFFSET ?`;
     this.batch(() => {
       write(() => this.db.prepare(`DELETE FROM parts WHERE transfer_id IN (${oldest})`).run(...list, keep));
       write(() => this.db.prepare(`DELETE FROM transfers WHERE id IN (${oldest})`).run(...list, keep));
