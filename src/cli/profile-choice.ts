@@ -21,13 +21,15 @@ export async function chooseProfileId(
   requested?: string,
 ): Promise<string> {
   const wanted = requested ?? env.AWS_PROFILE;
+  // Keys in the environment and no profile named: that is the answer, without reading ~/.aws and the app's profiles
+  // (the list always has `env` when AWS_ACCESS_KEY_ID is set).
+  if (!wanted && env.AWS_ACCESS_KEY_ID) return 'env';
   const list = await profiles.list();
   if (wanted) {
     const found = findProfile(list, wanted);
     if (!found) throw new AppError('PROFILE_NOT_FOUND', { profile: wanted });
     return found.id;
   }
-  if (env.AWS_ACCESS_KEY_ID) return findProfile(list, 'env')?.id ?? 'env';
   // The connection chosen with "Use this by default" carries the mark; without a choice it is `default`'s.
   const fallback = list.find((p) => p.isDefault) ?? findProfile(list, 'default');
   if (!fallback) throw new AppError('NO_CREDENTIALS', { profile: 'default' });

@@ -76,6 +76,15 @@ describe('profile choice', () => {
     expect(await chooseProfileId(profiles, {})).toBe('aws:default');
   });
 
+  it('with keys in the environment and no profile named, reads no profile list (no ~/.aws, no keychain)', async () => {
+    let listed = 0;
+    const counting = { list: async () => (listed++, list) };
+    expect(await chooseProfileId(counting, { AWS_ACCESS_KEY_ID: 'AKIA' })).toBe('env');
+    expect(listed).toBe(0);
+    expect(await chooseProfileId(counting, { AWS_ACCESS_KEY_ID: 'AKIA' }, 'work')).toBe('aws:work');
+    expect(listed).toBe(1);
+  });
+
   it('refuses an unknown name with PROFILE_NOT_FOUND and no profile at all with NO_CREDENTIALS', async () => {
     await expect(chooseProfileId(profiles, {}, 'nope')).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND', params: { profile: 'nope' } });
     await expect(chooseProfileId(profiles, { AWS_PROFILE: 'gone' })).rejects.toBeInstanceOf(AppError);

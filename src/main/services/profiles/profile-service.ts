@@ -183,21 +183,8 @@ export class ProfileService implements ProfileResolver {
     const d = await this.awsProfiles();
     const defaultName = env.AWS_PROFILE || 'default';
     const out: ProfileSummary[] = [];
-    if (env.AWS_ACCESS_KEY_ID) {
-      out.push(
-        clean({
-          id: 'env',
-          name: 'Environment variables',
-          kind: 'environment',
-          source: 'environment',
-          region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
-          endpoint: envEndpoint(env),
-          forcePathStyle: envEndpoint(env) ? true : undefined,
-          accessKeyIdMasked: maskKeyId(env.AWS_ACCESS_KEY_ID),
-          hasSecret: Boolean(env.AWS_SECRET_ACCESS_KEY),
-        }),
-      );
-    }
+    const fromEnv = this.envSummary();
+    if (fromEnv) out.push(fromEnv);
     for (const p of d.profiles) out.push(this.awsSummary(p, defaultName));
     // In parallel: on a cold start each one is a keychain round trip.
     out.push(...(await Promise.all(this.store.list().map((p) => this.appSummary(p)))));
@@ -216,6 +203,23 @@ export class ProfileService implements ProfileResolver {
       );
     }
     return markChosenDefault(out, this.deps.settings.get().defaultProfileId);
+  }
+
+  /** The `env` profile, when AWS_ACCESS_KEY_ID is set. */
+  private envSummary(): ProfileSummary | undefined {
+    const env = this.deps.env;
+    if (!env.AWS_ACCESS_KEY_ID) return undefined;
+    return clean({
+      id: 'env',
+      name: 'Environment variables',
+      kind: 'environment' as const,
+      source: 'environment' as const,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
+      endpoint: envEndpoint(env),
+      forcePathStyle: envEndpoint(env) ? true : undefined,
+      accessKeyIdMasked: maskKeyId(env.AWS_ACCESS_KEY_ID),
+      hasSecret: Boolean(env.AWS_SECRET_ACCESS_KEY),
+    });
   }
 
   private awsSummary(p: AwsProfile, defaultName: string): ProfileSummary {
@@ -269,6 +273,11 @@ export class ProfileService implements ProfileResolver {
 
   /** Turns a profile id, or a bare name (the CLI's --profile), into a summary. */
   async find(idOrName: string): Promise<ProfileSummary> {
+    // The environment's keys need neither ~/.aws nor the app's profiles (whose secrets are keychain round trips).
+    if (idOrName === 'env') {
+      const fromEnv = this.envSummary();
+      if (fromEnv) return fromEnv;
+    }
     const list = await this.list();
     const byId = list.find((p) => p.id === idOrName);
     if (byId) return byId;

@@ -23,6 +23,28 @@ const services: ProfileService[] = [];
 afterAll(() => services.forEach((s) => s.dispose()));
 
 describe('app-managed profiles', () => {
+  it("resolves the environment's keys without asking the keychain for any app profile's secret", async () => {
+    const { dispatch, service: adder, secrets, deps } = setup({ ...noAwsFiles, AWS_ACCESS_KEY_ID: 'AKIAENVIRONMENT00001', AWS_SECRET_ACCESS_KEY: 'envSecret/0123456789' });
+    services.push(adder);
+    expect(await dispatch('profiles:add', { name: 'Lab', accessKeyId: 'AKIAX', secretAccessKey: 'x', preset: 'minio', endpoint: 'http://127.0.0.1:9000' })).toMatchObject({ ok: true });
+    // A new run: nothing is known yet of which app profiles have a secret.
+    const service = new ProfileService(deps, secrets, { watch: false });
+    services.push(service);
+    let asked = 0;
+    const get = secrets.get.bind(secrets);
+    secrets.get = (account) => {
+      asked++;
+      return get(account);
+    };
+    const resolved = await service.resolve('env');
+    expect(resolved.summary).toMatchObject({ id: 'env', kind: 'environment' });
+    expect(await resolved.credentials()).toMatchObject({ accessKeyId: 'AKIAENVIRONMENT00001' });
+    expect(asked).toBe(0);
+    // The list still asks, for each app profile (it shows whether a secret is there).
+    await service.list();
+    expect(asked).toBeGreaterThan(0);
+  });
+
   it('refuses the name of a ~/.aws profile, when added and when renamed: two connections of one name could not be told apart', async () => {
     const { dispatch, service } = setup(fixtureEnv());
     services.push(service);
