@@ -75,25 +75,35 @@ export function recordOfTransfer(t: TransferSnapshot): HistoryRecord | undefined
 
 /** History over one SQLite file. */
 export class HistoryService implements HistoryRecorder {
-  private readonly db: DatabaseSync;
-  private readonly insert: StatementSync;
+  private opened?: { db: DatabaseSync; insert: StatementSync };
   private readonly maxEntries: number;
   private readonly unsubscribe: () => void;
   private closed = false;
 
-  /** Opens (or creates) the file and starts recording finished transfers from the bus. */
+  /** Starts recording finished transfers from the bus; the file is opened (or created) at its first read or write. */
   constructor(private readonly options: HistoryServiceOptions) {
-    const opened = openSqliteFile(options.file ?? join(options.dataDir, 'history.sqlite'), SCHEMA);
-    if (opened.corruptMovedTo) options.logger.warn(`history was damaged; it was moved to ${opened.corruptMovedTo} and a new one started`);
-    this.db = opened.db;
-    // A file from before moves were recorded gains their column; its old entries keep NULL there.
-    const columns = this.db.prepare('PRAGMA table_info(entries)').all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'from_key')) this.db.exec('ALTER TABLE entries ADD COLUMN from_key TEXT');
     this.maxEntries = options.maxEntries ?? HISTORY_MAX_ENTRIES;
-    this.insert = this.db.prepare(
+    this.unsubscribe = options.events.on('transfers:progress', (ev) => this.recordTransfers(ev.changed));
+  }
+
+  /** The file, opened when first needed: a run that records and reads nothing (a no-change CLI pass) never opens it. */
+  private get file(): { db: DatabaseSync; insert: StatementSync } {
+    if (this.opened) return this.opened;
+    const opened = openSqliteFile(this.options.file ?? join(this.options.dataDir, 'history.sqlite'), SCHEMA);
+    if (opened.corruptMovedTo) this.options.logger.warn(`history was damaged; it was moved to ${opened.corruptMovedTo} and a new one started`);
+    const db = opened.db;
+    // A file from before moves were recorded gains their column; its old entries keep NULL there.
+    const columns = db.prepare('PRAGMA table_info(entries)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'from_key')) db.exec('ALTER TABLE entries ADD COLUMN from_key TEXT');
+    const insert = db.prepare(
       'INSERT OR IGNORE INTO entries (at, kind, outcome, profile_id, bucket, key, size, pair_id, local_path, error, ref, from_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.unsubscribe = options.events.on('transfers:progress', (ev) => this.recordTransfers(ev.changed));
+    return (this.opened = { db, insert });
+  }
+
+  /** The open database (see `file`). */
+  private get db(): DatabaseSync {
+    return this.file.db;
   }
 
   /** Records the transfers among `snapshots` that have finished (each end once, however often it is seen). */
@@ -137,7 +147,7 @@ export class HistoryService implements HistoryRecorder {
       this.db.exec('BEGIN');
       try {
         for (const e of entries) {
-          const res = this.insert.run(
+          const res = this.file.insert.run(
             e.at,
             e.kind,
             e.outcome,
@@ -213,7 +223,7 @@ export class HistoryService implements HistoryRecorder {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
-    this.db.close();
+    this.opened?.db.close();
   }
 }
 

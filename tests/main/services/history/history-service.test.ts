@@ -3,7 +3,7 @@
  * query's filters each narrow the page, and the places that do the work record it: the transfer queue's finished
  * uploads, the file manager's deletes, and a sync pass's uploads, skips, trash moves and conflicts (real S3 server).
  */
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -202,6 +202,17 @@ describe('history service', () => {
     // Kept across a restart of the service.
     s.close();
     expect(open(core.platform.dataDir).list(q({ kinds: ['move'] })).entries.map((e) => e.from).sort()).toEqual([`${bucket}/beta.txt`, `${bucket}/old/a.txt`]);
+  });
+
+  it('opens its file at the first read or write: a run that records nothing (a no-change CLI pass) leaves none', () => {
+    const dir = tempData();
+    const idle = open(dir);
+    idle.close();
+    expect(existsSync(join(dir, 'history.sqlite'))).toBe(false);
+    const used = open(dir);
+    used.record([entry({ kind: 'move', key: 'b.txt', from: 'b/a.txt' })]);
+    used.close();
+    expect(existsSync(join(dir, 'history.sqlite'))).toBe(true);
   });
 
   it('opens a history file from before moves were recorded, and records them in it', () => {

@@ -20,6 +20,8 @@ describe.skipIf(process.platform === 'win32')('SQLite files are readable by thei
     try {
       const { journal } = Journal.open(join(root, 'new', 'journal.sqlite'));
       const history = new HistoryService({ dataDir: join(root, 'new'), events: new EventBus(), logger: silentLogger });
+      // History opens its file at its first read or write.
+      history.list({ query: '', limit: 1 });
       const index = new IndexDb(join(root, 'new', 'sync', 'pair.sqlite'));
       index.setMeta('clean', '1');
       for (const f of ['journal.sqlite', 'journal.sqlite-wal', 'history.sqlite', 'history.sqlite-wal', 'sync/pair.sqlite', 'sync/pair.sqlite-wal']) {
