@@ -47,7 +47,10 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 's3drop-bench-sync-'));
   const node = process.execPath;
   const engineJs = join(root, 'node_modules/.cache/s3drop-bench/sync-engine.mjs');
-  await build({ entryPoints: [join(import.meta.dirname, 'sync.engine.ts')], outfile: engineJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  // The engine require()s some packages at their first use (lazy-sdk.ts, native-watcher.ts); an ES-module bundle
+  // has no require of its own, so it gets one, as the CLI's bundle does (scripts/build.mjs).
+  const banner = { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" };
+  await build({ entryPoints: [join(import.meta.dirname, 'sync.engine.ts')], outfile: engineJs, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error', banner });
   const result = { bench: 'sync', files: FILES, syncFiles: SYNC_FILES, cpus: os.cpus().length, loadAverageBefore: +os.loadavg()[0].toFixed(2) };
   let server;
   try {
