@@ -89,6 +89,8 @@ export class HistoryService implements HistoryRecorder {
   /** The file, opened when first needed: a run that records and reads nothing (a no-change CLI pass) never opens it. */
   private get file(): { db: DatabaseSync; insert: StatementSync } {
     if (this.opened) return this.opened;
+    // As a closed database would: a read after close() must not open the file again (and hold it open).
+    if (this.closed) throw new Error('history is closed');
     const opened = openSqliteFile(this.options.file ?? join(this.options.dataDir, 'history.sqlite'), SCHEMA);
     if (opened.corruptMovedTo) this.options.logger.warn(`history was damaged; it was moved to ${opened.corruptMovedTo} and a new one started`);
     const db = opened.db;
